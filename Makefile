@@ -1,0 +1,97 @@
+# kefu — every task people and CI run. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+RASA_VENV := .venv-rasa
+PIP_FLAGS := --disable-pip-version-check --progress-bar off -q
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+RASA_SOURCES := config.yml domain.yml $(shell find data -type f 2>/dev/null | sort)
+MODEL := models/kefu.tar.gz
+
+.PHONY: help install demo test test-all lint format model browser lock lock-rasa validate nlu-report clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+
+install: $(VENV)/.project $(RASA_VENV)/.installed ## Install both environments (no-op when up to date)
+
+# .venv: our code (editable) on the exact versions of requirements/app.lock.
+# A changed lock rebuilds the environment from scratch, so nothing stale survives.
+$(VENV)/.deps: requirements/app.lock
+	@echo "==> building $(VENV) from requirements/app.lock"
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install $(PIP_FLAGS) -r requirements/app.lock
+	touch $@
+
+$(VENV)/.project: $(VENV)/.deps pyproject.toml
+	$(VENV)/bin/pip install $(PIP_FLAGS) --no-deps --no-build-isolation -e .
+	touch $@
+
+# .venv-rasa: Rasa 3.6.21 on Python 3.11 — its metadata says <3.11, so the verified tree is
+# installed exactly, without the resolver (see README, "Two environments").
+$(RASA_VENV)/.installed: requirements/rasa.lock
+	@echo "==> building $(RASA_VENV) from requirements/rasa.lock"
+	rm -rf $(RASA_VENV)
+	$(PYTHON) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install $(PIP_FLAGS) --no-deps --ignore-requires-python -r requirements/rasa.lock
+	touch $@
+
+model: $(MODEL) ## Train the Rasa model if data/, config.yml or domain.yml changed
+
+$(MODEL): $(RASA_VENV)/.installed $(RASA_SOURCES)
+	@echo "==> training the Rasa model"
+	mkdir -p models
+	$(RASA_VENV)/bin/rasa train --fixed-model-name kefu --out models --quiet
+	touch $@
+
+validate: $(RASA_VENV)/.installed ## rasa data validate
+	$(RASA_VENV)/bin/rasa data validate --fail-on-warnings
+
+demo: install $(MODEL) ## Start everything (gateway, staff console, Rasa, actions, Redis)
+	@$(VENV)/bin/kefu init-env >/dev/null
+	exec $(VENV)/bin/kefu demo
+
+# Chromium for the browser tests: Debian's package (root only); without it they skip.
+browser: ## Install Debian's Chromium and CJK fonts for the browser tests (root)
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "==> installing chromium (Debian)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+	    || echo "note: could not install chromium; browser tests will skip"; \
+	else echo "note: /usr/bin/chromium missing and not root; browser tests will skip"; fi
+
+test: install $(MODEL) browser ## Run the whole test suite (real Redis, SQL, Rasa, browser)
+	$(VENV)/bin/python -m pytest
+
+lint: $(VENV)/.project ## ruff (lint + format check) and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: $(VENV)/.project ## Format the code with ruff
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+lock: ## Re-resolve .venv's dependencies from pyproject.toml into requirements/app.lock
+	rm -rf /tmp/kefu-lock && $(PYTHON) -m venv /tmp/kefu-lock
+	/tmp/kefu-lock/bin/pip install $(PIP_FLAGS) torch==2.13.0 && /tmp/kefu-lock/bin/pip install $(PIP_FLAGS) -e '.[dev]'
+	{ echo "# The tested versions of everything in .venv (our code is installed editable on top)."; \
+	  echo "# Regenerate after changing pyproject dependencies: make lock"; \
+	  /tmp/kefu-lock/bin/pip freeze --all | grep -v -E '^(pip|kefu)==|^-e '; } > requirements/app.lock
+
+lock-rasa: ## Re-resolve Rasa's tree from requirements/rasa.in into requirements/rasa.lock
+	rm -rf /tmp/kefu-rasa-lock && $(PYTHON) -m venv /tmp/kefu-rasa-lock
+	/tmp/kefu-rasa-lock/bin/pip install $(PIP_FLAGS) -r requirements/rasa.in
+	/tmp/kefu-rasa-lock/bin/pip install $(PIP_FLAGS) --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
+	{ echo "# Rasa 3.6.21 and its whole dependency tree, verified on Python 3.11."; \
+	  echo "# Installed by the Makefile with: pip install --no-deps --ignore-requires-python -r requirements/rasa.lock"; \
+	  echo "# Regenerate: make lock-rasa"; \
+	  /tmp/kefu-rasa-lock/bin/pip freeze --all | grep -v -E '^pip=='; } > requirements/rasa.lock
+
+clean: ## Remove environments, models and local data (var/)
+	rm -rf $(VENV) $(RASA_VENV) models var .pytest_cache .mypy_cache .ruff_cache

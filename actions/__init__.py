@@ -1,0 +1,1 @@
+"""Custom Rasa actions (rasa-sdk). Thin: tracker in, a domain call, events and messages out."""

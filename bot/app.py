@@ -1,0 +1,79 @@
+"""The gateway: the only server customers reach (``create_app(settings)``)."""
+
+from __future__ import annotations
+
+import httpx
+from redis.asyncio import Redis
+from sanic import Request, Sanic
+from sanic.response import HTTPResponse, json
+from sanic_ext import openapi
+
+from bot.channels.rest import bp as rest_bp
+from bot.rasa_client import RasaClient
+from bot.routing import Router
+from bot.settings import GatewaySettings
+from handoff.conversation import Conversations
+from kefu.db import make_async_engine
+from kefu.health import health_report, standard_checks
+from kefu.web import install_error_handlers
+
+
+def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
+    app = Sanic(name)
+    app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.config.OAS_UI_DEFAULT = "swagger"
+    app.config.OAS_URL_PREFIX = "/docs"
+    app.ext.openapi.describe(
+        "kefu gateway",
+        version="1",
+        description="Customer-facing API of kefu: REST channel, events, health.",
+    )
+    app.ext.openapi.add_security_scheme("bearer", "http", scheme="bearer")
+    app.ctx.settings = settings
+    install_error_handlers(app)
+    app.blueprint(rest_bp)
+
+    @app.before_server_start
+    async def open_connections(app: Sanic) -> None:
+        app.ctx.redis = Redis.from_url(settings.redis_url, decode_responses=False)
+        app.ctx.engine = make_async_engine(settings.database_url)
+        app.ctx.http = httpx.AsyncClient(timeout=httpx.Timeout(settings.rasa_timeout_s))
+        app.ctx.conversations = Conversations(app.ctx.redis)
+        app.ctx.rasa = RasaClient(settings.rasa_url, app.ctx.http)
+        app.ctx.router = Router(app.ctx.conversations, app.ctx.rasa)
+
+    @app.after_server_stop
+    async def close_connections(app: Sanic) -> None:
+        await app.ctx.http.aclose()
+        await app.ctx.redis.aclose()
+        await app.ctx.engine.dispose()
+
+    @app.get("/health")
+    @openapi.summary("State of the gateway and each dependency")
+    async def health(request: Request) -> HTTPResponse:
+        ctx = request.app.ctx
+        checks = standard_checks(
+            ctx.redis, ctx.engine, ctx.http, settings.rasa_url, settings.action_server_url
+        )
+        return json(await health_report("gateway", checks), ensure_ascii=False)
+
+    return app
+
+
+def main() -> None:
+    """``kefu gateway``: serve the gateway with settings from the environment."""
+    from kefu.logging import configure_logging
+    from kefu.web import check_port_free
+
+    settings = GatewaySettings()
+    configure_logging("gateway", settings.log_level, settings.log_format)
+    check_port_free(settings.gateway_host, settings.gateway_port, "KEFU_GATEWAY_PORT")
+    app = create_app(settings)
+    app.run(
+        host=settings.gateway_host,
+        port=settings.gateway_port,
+        single_process=True,
+        access_log=False,
+        motd=False,
+    )

@@ -1,0 +1,1 @@
+"""Customer channels: each turns its protocol into ``bot.routing.IncomingMessage`` and back."""

@@ -1,0 +1,107 @@
+"""The REST channel: ``POST /api/v1/conversations/{id}/messages`` and the events long poll."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, json
+from sanic_ext import openapi
+
+from bot.routing import IncomingMessage, Router
+from bot.settings import GatewaySettings
+from handoff.conversation import Conversations, InvalidConversationId, check_conversation_id
+from kefu.errors import ApiError
+from kefu.i18n import normalise_lang
+from kefu.web import json_body, require_token
+
+bp = Blueprint("rest", url_prefix="/api/v1")
+
+
+def _conversation_id(raw: str) -> str:
+    try:
+        return check_conversation_id(raw)
+    except InvalidConversationId as exc:
+        raise ApiError(400, "invalid_conversation_id", str(exc)) from None
+
+
+def _authorise(request: Request) -> None:
+    settings: GatewaySettings = request.app.ctx.settings
+    require_token(request, settings.api_key.get_secret_value())
+
+
+@bp.post("/conversations/<conversation_id:str>/messages")
+@openapi.summary("Send a customer message")
+@openapi.description(
+    "Appends the customer's text to the conversation and routes it by owner: the bot answers "
+    "at once; a queued or agent-owned conversation keeps it for the agent. "
+    "Bearer KEFU_API_KEY."
+)
+@openapi.secured("bearer")
+@openapi.body(
+    {"application/json": {"text": str, "customer_id": str, "lang": str}},
+    description='{"text": "...", "customer_id": "...", "lang": "zh" | "en" | null}',
+)
+async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
+    _authorise(request)
+    conv_id = _conversation_id(conversation_id)
+    settings: GatewaySettings = request.app.ctx.settings
+    body = json_body(request)
+    text = body.get("text")
+    if not isinstance(text, str):
+        raise ApiError(400, "missing_text", "field 'text' (a string) is required")
+    text = text.strip()
+    if not text:
+        raise ApiError(400, "empty_text", "field 'text' must not be empty")
+    if len(text) > settings.max_text_chars:
+        raise ApiError(
+            413, "text_too_long", f"text is over {settings.max_text_chars} characters",
+            limit=settings.max_text_chars,
+        )
+    customer_id = body.get("customer_id") or f"rest:{conv_id}"
+    if not isinstance(customer_id, str) or len(customer_id) > 128:
+        raise ApiError(400, "invalid_customer_id", "customer_id must be a string of ≤128 chars")
+    lang_raw = body.get("lang")
+    if lang_raw is not None and not isinstance(lang_raw, str):
+        raise ApiError(400, "invalid_lang", "lang must be 'zh', 'zh-Hant', 'en' or null")
+    lang = normalise_lang(lang_raw)
+    if lang_raw and lang is None:
+        raise ApiError(400, "invalid_lang", "lang must be 'zh', 'zh-Hant', 'en' or null")
+
+    router: Router = request.app.ctx.router
+    outcome = await router.handle(
+        IncomingMessage(conv_id, text, channel="rest", customer_id=customer_id, lang=lang)
+    )
+    return json(outcome.as_dict(), ensure_ascii=False)
+
+
+@bp.get("/conversations/<conversation_id:str>/events")
+@openapi.summary("Long-poll a conversation's events")
+@openapi.description(
+    "Events after sequence number `after` (agent messages, status changes, CSAT requests); "
+    "waits up to `wait` seconds for new ones. Bearer KEFU_API_KEY."
+)
+@openapi.secured("bearer")
+@openapi.parameter("after", int, "query")
+@openapi.parameter("wait", float, "query")
+async def get_events(request: Request, conversation_id: str) -> HTTPResponse:
+    _authorise(request)
+    conv_id = _conversation_id(conversation_id)
+    settings: GatewaySettings = request.app.ctx.settings
+    after = _number(request.args.get("after", "0"), "after", int)
+    wait = _number(request.args.get("wait", "0"), "wait", float)
+    if after < 0 or wait < 0:
+        raise ApiError(400, "bad_request", "after and wait must not be negative")
+    conversations: Conversations = request.app.ctx.conversations
+    events = await conversations.wait_events(conv_id, after, min(wait, settings.long_poll_max_s))
+    items: list[dict[str, Any]] = [e.as_dict() for e in events]
+    last = items[-1]["seq"] if items else after
+    return json({"conversation_id": conv_id, "events": items, "last_seq": last},
+                ensure_ascii=False)
+
+
+def _number(raw: str, name: str, kind: type[int] | type[float]) -> Any:
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ApiError(400, "bad_request", f"query parameter '{name}' must be a number") from None

@@ -1,0 +1,147 @@
+"""Staff accounts: password hashing (argon2), login tokens (JWT), the first admin."""
+
+from __future__ import annotations
+
+import re
+import time
+from functools import lru_cache
+from dataclasses import dataclass
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from handoff.models import ROLES, StaffAccount
+from kefu.errors import ApiError
+
+USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling a staff endpoint, from their token."""
+
+    username: str
+    roles: frozenset[str]
+
+    def require(self, *roles: str) -> None:
+        """403 unless the caller has one of ``roles`` (admin may do everything)."""
+        if "admin" in self.roles or self.roles.intersection(roles):
+            return
+        raise ApiError(403, "forbidden", f"this needs one of the roles: {', '.join(roles)}")
+
+
+class Tokens:
+    def __init__(self, secret: str, ttl_s: int) -> None:
+        if len(secret) < 32:
+            raise ValueError("KEFU_JWT_SECRET must be at least 32 characters")
+        self._secret = secret
+        self._ttl = ttl_s
+
+    def issue(self, account: StaffAccount) -> str:
+        now = int(time.time())
+        claims = {"sub": account.username, "roles": list(account.roles), "iat": now,
+                  "exp": now + self._ttl}
+        return jwt.encode(claims, self._secret, algorithm="HS256")
+
+    def verify(self, token: str) -> Principal:
+        try:
+            claims = jwt.decode(token, self._secret, algorithms=["HS256"],
+                                options={"require": ["exp", "sub"]})
+        except jwt.ExpiredSignatureError:
+            raise ApiError(401, "token_expired", "your session has expired; log in again") from None
+        except jwt.InvalidTokenError:
+            raise ApiError(401, "unauthorized", "invalid token") from None
+        return Principal(str(claims["sub"]), frozenset(claims.get("roles", [])))
+
+
+def validate_account_fields(
+    username: object, password: object, roles: object, skill_groups: object, capacity: object
+) -> None:
+    if not isinstance(username, str) or not USERNAME.match(username):
+        raise ApiError(400, "invalid_username", "username: 2-64 letters, digits or _.-")
+    if not isinstance(password, str) or len(password) < 8:
+        raise ApiError(400, "weak_password", "password must be at least 8 characters")
+    if not isinstance(roles, list) or not roles or any(r not in ROLES for r in roles):
+        raise ApiError(400, "invalid_roles", f"roles: a non-empty list of {', '.join(ROLES)}")
+    if not isinstance(skill_groups, list) or any(not isinstance(g, str) for g in skill_groups):
+        raise ApiError(400, "invalid_skill_groups", "skill_groups must be a list of names")
+    if not isinstance(capacity, int) or isinstance(capacity, bool) or not 0 <= capacity <= 50:
+        raise ApiError(400, "invalid_capacity", "capacity must be an integer from 0 to 50")
+
+
+async def create_account(
+    engine: AsyncEngine,
+    username: str,
+    password: str,
+    roles: list[str],
+    skill_groups: list[str] | None = None,
+    capacity: int = 3,
+    display_name: str = "",
+) -> StaffAccount:
+    validate_account_fields(username, password, roles, skill_groups or [], capacity)
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        existing = await session.scalar(
+            select(StaffAccount).where(StaffAccount.username == username)
+        )
+        if existing is not None:
+            raise ApiError(409, "username_taken", f"an account named {username!r} exists")
+        account = StaffAccount(
+            username=username,
+            display_name=display_name or username,
+            password_hash=hash_password(password),
+            roles=roles,
+            skill_groups=skill_groups or [],
+            capacity=capacity,
+        )
+        session.add(account)
+        await session.commit()
+        return account
+
+
+async def authenticate(engine: AsyncEngine, username: str, password: str) -> StaffAccount:
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        account = await session.scalar(
+            select(StaffAccount).where(StaffAccount.username == username)
+        )
+    # Verify against a dummy hash when the user is unknown, so timing does not tell.
+    stored = account.password_hash if account else _dummy_hash()
+    if not verify_password(stored, password) or account is None or not account.active:
+        raise ApiError(401, "invalid_login", "wrong username or password")
+    return account
+
+
+async def ensure_admin(engine: AsyncEngine, password: str) -> bool:
+    """Create the first ``admin`` account from KEFU_ADMIN_PASSWORD; False if it exists."""
+    if not password:
+        return False
+    async with AsyncSession(engine) as session:
+        exists = await session.scalar(select(StaffAccount).where(StaffAccount.username == "admin"))
+    if exists is not None:
+        return False
+    try:
+        await create_account(engine, "admin", password, ["admin"], [], 0, "管理员 Admin")
+    except ApiError as exc:
+        if exc.code != "username_taken":  # another process created it a moment ago
+            raise
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return hash_password("kefu-dummy-password-for-timing")

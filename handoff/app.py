@@ -1,0 +1,77 @@
+"""The staff console: queue, routing, agent console, KB editor (``create_app(settings)``)."""
+
+from __future__ import annotations
+
+import httpx
+from redis.asyncio import Redis
+from sanic import Request, Sanic
+from sanic.response import HTTPResponse, json
+from sanic_ext import openapi
+
+from handoff.accounts import Tokens, ensure_admin
+from handoff.api import bp as api_bp
+from handoff.conversation import Conversations
+from handoff.settings import StaffSettings
+from kefu.db import create_schema_async, make_async_engine
+from kefu.health import health_report, standard_checks
+from kefu.logging import get_logger
+from kefu.web import install_error_handlers
+
+log = get_logger(__name__)
+
+
+def create_app(settings: StaffSettings, name: str = "kefu-staff") -> Sanic:
+    app = Sanic(name)
+    app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.config.OAS_UI_DEFAULT = "swagger"
+    app.config.OAS_URL_PREFIX = "/docs"
+    app.ext.openapi.describe(
+        "kefu staff console", version="1",
+        description="Agents, queue and handoff, knowledge-base editing, health.",
+    )
+    app.ext.openapi.add_security_scheme("bearer", "http", scheme="bearer")
+    app.ctx.settings = settings
+    app.ctx.tokens = Tokens(settings.jwt_secret.get_secret_value(), settings.jwt_ttl_s)
+    install_error_handlers(app)
+    app.blueprint(api_bp)
+
+    @app.before_server_start
+    async def open_connections(app: Sanic) -> None:
+        app.ctx.redis = Redis.from_url(settings.redis_url, decode_responses=False)
+        app.ctx.engine = make_async_engine(settings.database_url)
+        app.ctx.http = httpx.AsyncClient(timeout=5.0)
+        app.ctx.conversations = Conversations(app.ctx.redis)
+        await create_schema_async(app.ctx.engine)
+        if await ensure_admin(app.ctx.engine, settings.admin_password.get_secret_value()):
+            log.info("created the first admin account", username="admin")
+
+    @app.after_server_stop
+    async def close_connections(app: Sanic) -> None:
+        await app.ctx.http.aclose()
+        await app.ctx.redis.aclose()
+        await app.ctx.engine.dispose()
+
+    @app.get("/health")
+    @openapi.summary("State of the staff console and each dependency")
+    async def health(request: Request) -> HTTPResponse:
+        ctx = request.app.ctx
+        checks = standard_checks(
+            ctx.redis, ctx.engine, ctx.http, settings.rasa_url, settings.action_server_url
+        )
+        return json(await health_report("staff_console", checks), ensure_ascii=False)
+
+    return app
+
+
+def main() -> None:
+    """``kefu staff``: serve the staff console with settings from the environment."""
+    from kefu.logging import configure_logging
+    from kefu.web import check_port_free
+
+    settings = StaffSettings()
+    configure_logging("staff", settings.log_level, settings.log_format)
+    check_port_free(settings.staff_host, settings.staff_port, "KEFU_STAFF_PORT")
+    app = create_app(settings)
+    app.run(host=settings.staff_host, port=settings.staff_port, single_process=True,
+            access_log=False, motd=False)

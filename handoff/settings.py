@@ -1,0 +1,19 @@
+"""Staff console settings (``KEFU_*`` environment variables, then ``.env``)."""
+
+from __future__ import annotations
+
+from pydantic import SecretStr
+
+from kefu.config import CommonSettings
+
+
+class StaffSettings(CommonSettings):
+    staff_host: str = "127.0.0.1"
+    staff_port: int = 8100
+    admin_password: SecretStr = SecretStr("")
+    jwt_secret: SecretStr = SecretStr("")
+    jwt_ttl_s: int = 12 * 3600
+    rasa_url: str = "http://127.0.0.1:5005"
+    action_server_url: str = "http://127.0.0.1:5055"
+    gateway_url: str = "http://127.0.0.1:8000"
+    max_body_bytes: int = 10 * 1024 * 1024  # FAQ imports come through here

@@ -1,0 +1,190 @@
+"""``kefu demo``: every process of kefu under one supervisor (honcho), for a newcomer.
+
+Order: one instance only (a lock file) → ``.env`` → Redis (the configured one if it answers,
+else an embedded one we own) → SQL schema → free ports → gateway, staff console, Rasa and the
+action server under honcho, with prefixed logs → URLs and the admin login once all are
+healthy → Ctrl-C stops every child (honcho signals each process group) and the embedded Redis.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import IO
+
+import httpx
+from honcho.manager import Manager
+
+from kefu.config import ROOT, VAR_DIR, CommonSettings
+from kefu.db import create_schema, make_engine
+from kefu.envfile import ensure_env_file, read_env
+from kefu.rasa_proc import latest_model, rasa_binary, rasa_env, rasa_run_args
+from kefu.redis_server import EmbeddedRedis, redis_reachable
+from kefu.web import check_port_free
+
+
+class DemoSettings(CommonSettings):
+    host: str = "127.0.0.1"
+    gateway_port: int = 8000
+    staff_port: int = 8100
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    ready_timeout_s: float = 240.0
+
+
+def _say(message: str) -> None:
+    print(f"kefu demo | {message}", flush=True)
+
+
+@contextlib.contextmanager
+def single_instance(lock_path: Path):  # type: ignore[no-untyped-def]
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    handle: IO[str] = lock_path.open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        pid = handle.read().strip() or "?"
+        raise SystemExit(
+            f"kefu demo is already running (pid {pid}); use it, or stop it with Ctrl-C first"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(str(os.getpid()))
+    handle.flush()
+    try:
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def _wait_ready(urls: dict[str, str], timeout: float, done: threading.Event) -> bool:
+    deadline = time.monotonic() + timeout
+    pending = dict(urls)
+    with httpx.Client(timeout=2.0) as client:
+        while pending and time.monotonic() < deadline and not done.is_set():
+            for name, url in list(pending.items()):
+                with contextlib.suppress(httpx.HTTPError):
+                    if client.get(url).status_code == httpx.codes.OK:
+                        del pending[name]
+            time.sleep(0.5)
+    return not pending
+
+
+def run_demo() -> int:
+    env_path, added = ensure_env_file()
+    if added:
+        _say(f"wrote fresh secrets to {env_path.relative_to(ROOT)}: {', '.join(added)}")
+    secrets = read_env(env_path)
+    settings = DemoSettings()
+
+    with single_instance(VAR_DIR / "demo.lock"):
+        model = latest_model()
+        if model is None or not rasa_binary().exists():
+            raise SystemExit("kefu demo: no trained model or no .venv-rasa; run `make demo`")
+
+        embedded: EmbeddedRedis | None = None
+        redis_url = settings.redis_url
+        if "KEFU_REDIS_URL" in os.environ or "KEFU_REDIS_URL" in secrets:
+            if redis_reachable(redis_url):
+                _say(f"using Redis at {settings.redacted_redis_url}")
+            else:
+                _say(f"KEFU_REDIS_URL ({settings.redacted_redis_url}) does not answer; "
+                     "starting an embedded Redis instead")
+                embedded = EmbeddedRedis(VAR_DIR / "redis", persistent=True).start()
+        else:
+            embedded = EmbeddedRedis(VAR_DIR / "redis", persistent=True).start()
+        if embedded is not None:
+            redis_url = embedded.url
+            _say(f"embedded Redis on {redis_url} (AOF on, data in var/redis)")
+
+        try:
+            return _supervise(settings, redis_url, model, secrets)
+        finally:
+            if embedded is not None:
+                embedded.stop()
+                _say("embedded Redis stopped")
+
+
+def _supervise(settings: DemoSettings, redis_url: str, model: Path,
+               secrets: dict[str, str]) -> int:
+    create_schema(make_engine(settings.database_url))
+    _say(f"SQL database ready: {settings.redacted_database_url}")
+
+    host = settings.host
+    ports = {
+        "gateway": (settings.gateway_port, "KEFU_GATEWAY_PORT"),
+        "staff": (settings.staff_port, "KEFU_STAFF_PORT"),
+        "rasa": (settings.rasa_port, "KEFU_RASA_PORT"),
+        "actions": (settings.actions_port, "KEFU_ACTIONS_PORT"),
+    }
+    for port, variable in ports.values():
+        check_port_free(host, port, variable)
+
+    urls = {name: f"http://{host}:{port}" for name, (port, _var) in ports.items()}
+    env = dict(os.environ)
+    env.update(
+        {
+            "KEFU_REDIS_URL": redis_url,
+            "KEFU_GATEWAY_HOST": host, "KEFU_GATEWAY_PORT": str(settings.gateway_port),
+            "KEFU_STAFF_HOST": host, "KEFU_STAFF_PORT": str(settings.staff_port),
+            "KEFU_ACTIONS_HOST": host, "KEFU_ACTIONS_PORT": str(settings.actions_port),
+            "KEFU_RASA_URL": urls["rasa"],
+            "KEFU_ACTION_SERVER_URL": urls["actions"],
+            "KEFU_STAFF_URL": urls["staff"],
+            "KEFU_GATEWAY_URL": urls["gateway"],
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    python = sys.executable
+    manager = Manager()
+    manager.add_process("gateway", f"{python} -m kefu gateway", env=env, cwd=str(ROOT))
+    manager.add_process("staff", f"{python} -m kefu staff", env=env, cwd=str(ROOT))
+    manager.add_process("actions", f"{python} -m kefu actions", env=env, cwd=str(ROOT))
+    rasa_cmd = " ".join(rasa_run_args(host, settings.rasa_port, model))
+    manager.add_process("rasa", rasa_cmd, env=rasa_env(redis_url, urls["actions"], env),
+                        cwd=str(ROOT))
+
+    stop = threading.Event()
+    started = time.monotonic()
+
+    def announce() -> None:
+        health = {
+            "gateway": urls["gateway"] + "/health",
+            "staff": urls["staff"] + "/health",
+            "rasa": urls["rasa"] + "/",
+            "actions": urls["actions"] + "/health",
+        }
+        if _wait_ready(health, settings.ready_timeout_s, stop):
+            elapsed = time.monotonic() - started
+            password = secrets.get("KEFU_ADMIN_PASSWORD") or os.environ.get(
+                "KEFU_ADMIN_PASSWORD", "")
+            lines = [
+                f"all processes healthy after {elapsed:.1f} s",
+                f"  customer chat / REST API : {urls['gateway']}   (API docs {urls['gateway']}/docs)",
+                f"  staff console            : {urls['staff']}   (API docs {urls['staff']}/docs)",
+                f"  Rasa server              : {urls['rasa']}",
+                f"  action server            : {urls['actions']}",
+                f"  admin login              : admin / {password}   (from .env)",
+                "  REST key                 : KEFU_API_KEY in .env",
+                "  press Ctrl-C to stop everything",
+            ]
+            for line in lines:
+                _say(line)
+        elif not stop.is_set():
+            _say(f"not every process was healthy after {settings.ready_timeout_s:.0f} s; "
+                 "see the logs above")
+
+    watcher = threading.Thread(target=announce, name="kefu-demo-ready", daemon=True)
+    watcher.start()
+    try:
+        manager.loop()
+    finally:
+        stop.set()
+    return int(manager.returncode or 0)

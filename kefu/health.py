@@ -1,0 +1,70 @@
+"""``GET /health``: the state of each dependency, checked concurrently with short timeouts."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from kefu.db import ping as db_ping
+
+Check = Callable[[], Awaitable[str | None]]
+
+
+async def _run(check: Check, timeout: float) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        detail = await asyncio.wait_for(check(), timeout)
+    except Exception as exc:  # noqa: BLE001 - any failure means "down", reported with its reason
+        return {"status": "down", "error": f"{type(exc).__name__}: {exc}"[:300]}
+    out: dict[str, Any] = {
+        "status": "ok",
+        "latency_ms": round((time.perf_counter() - started) * 1000, 1),
+    }
+    if detail:
+        out["detail"] = detail
+    return out
+
+
+def standard_checks(
+    redis: Redis, engine: AsyncEngine, http: httpx.AsyncClient, rasa_url: str, actions_url: str
+) -> dict[str, Check]:
+    async def redis_check() -> str | None:
+        await redis.ping()
+        return None
+
+    async def sql_check() -> str | None:
+        await db_ping(engine)
+        return engine.dialect.name
+
+    async def rasa_check() -> str | None:
+        response = await http.get(rasa_url.rstrip("/") + "/", timeout=2.0)
+        response.raise_for_status()
+        return response.text.strip()[:80]
+
+    async def actions_check() -> str | None:
+        response = await http.get(actions_url.rstrip("/") + "/health", timeout=2.0)
+        response.raise_for_status()
+        return None
+
+    return {
+        "redis": redis_check,
+        "sql": sql_check,
+        "rasa": rasa_check,
+        "action_server": actions_check,
+    }
+
+
+async def health_report(
+    service: str, checks: dict[str, Check], timeout: float = 3.0
+) -> dict[str, Any]:
+    names = list(checks)
+    results = await asyncio.gather(*(_run(checks[n], timeout) for n in names))
+    deps = dict(zip(names, results, strict=True))
+    overall = "ok" if all(d["status"] == "ok" for d in deps.values()) else "degraded"
+    return {"service": service, "status": overall, "dependencies": deps}

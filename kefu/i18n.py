@@ -1,0 +1,61 @@
+"""Language of a customer's text: ``zh`` (simplified), ``zh-Hant`` (traditional) or ``en``.
+
+Cheap enough for every message: counts CJK characters and checks whether converting
+traditional → simplified (OpenCC tables) changes the text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Literal
+
+Lang = Literal["zh", "zh-Hant", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "zh-Hant", "en")
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+@lru_cache(maxsize=1)
+def _t2s():  # type: ignore[no-untyped-def]
+    import opencc  # opencc-python-reimplemented: pure Python tables, no native build
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return str(_t2s().convert(text))
+
+
+def detect_lang(text: str, default: Lang = "zh") -> Lang:
+    cjk = _CJK.findall(text)
+    if cjk:
+        han = "".join(cjk)
+        return "zh-Hant" if to_simplified(han) != han else "zh"
+    if _LATIN.search(text):
+        return "en"
+    return default
+
+
+def normalise_lang(value: str | None) -> Lang | None:
+    """Accept what clients send (zh, zh-CN, zh-TW, zh-Hant, en-US, …); None if unknown."""
+    if not value:
+        return None
+    v = value.strip().lower().replace("_", "-")
+    if v.startswith("en"):
+        return "en"
+    if v in {"zh-hant", "zh-tw", "zh-hk", "zh-mo"} or v.startswith("zh-hant"):
+        return "zh-Hant"
+    if v.startswith("zh"):
+        return "zh"
+    return None
+
+
+def pick(lang: str | None, zh: str, en: str, zh_hant: str | None = None) -> str:
+    """Choose the text for a language; traditional falls back to converting nothing."""
+    if lang == "en":
+        return en
+    if lang == "zh-Hant":
+        return zh_hant if zh_hant is not None else zh
+    return zh

@@ -1,0 +1,54 @@
+"""How to start the Rasa server (which lives in ``.venv-rasa``) from our side."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from kefu.config import ROOT
+
+RASA_VENV = ROOT / ".venv-rasa"
+MODELS = ROOT / "models"
+
+
+def rasa_binary() -> Path:
+    return RASA_VENV / "bin" / "rasa"
+
+
+def latest_model(models_dir: Path = MODELS) -> Path | None:
+    models = sorted(models_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    return models[-1] if models else None
+
+
+def rasa_env(redis_url: str, actions_url: str, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment ``endpoints.yml`` expects, derived from KEFU_REDIS_URL."""
+    parts = urlsplit(redis_url)
+    db = (parts.path or "/0").lstrip("/") or "0"
+    env = dict(base if base is not None else os.environ)
+    env.update(
+        {
+            "KEFU_RASA_REDIS_HOST": parts.hostname or "127.0.0.1",
+            "KEFU_RASA_REDIS_PORT": str(parts.port or 6379),
+            "KEFU_RASA_REDIS_DB": db,
+            "KEFU_RASA_REDIS_PASSWORD": parts.password or "",
+            "KEFU_RASA_ACTION_URL": actions_url.rstrip("/") + "/webhook",
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "SANIC_WORKERS": "1",
+            "PYTHONWARNINGS": "ignore",
+        }
+    )
+    return env
+
+
+def rasa_run_args(host: str, port: int, model: Path) -> list[str]:
+    return [
+        str(rasa_binary()), "run",
+        "--interface", host,
+        "--port", str(port),
+        "--model", str(model),
+        "--endpoints", str(ROOT / "endpoints.yml"),
+        "--credentials", str(ROOT / "credentials.yml"),
+        "--response-timeout", "30",
+    ]

@@ -1,0 +1,1 @@
+"""The FAQ knowledge base: store, versions, retrieval. A library; it never imports Rasa."""

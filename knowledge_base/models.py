@@ -1,0 +1,1 @@
+"""SQL tables of the knowledge base (filled in by the knowledge-base work)."""

@@ -1,0 +1,158 @@
+"""The REST channel through a real gateway server, real Redis and SQL, and (marked ``rasa``)
+the real Rasa model and action server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from bot.app import create_app
+from bot.settings import GatewaySettings
+from kefu.redis_server import free_port
+from tests.conftest import TEST_API_KEY, unique_app_name
+
+AUTH = {"Authorization": f"Bearer {TEST_API_KEY}"}
+
+
+def gateway_settings(redis_url: str, database_url: str, **overrides: Any) -> GatewaySettings:
+    dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    values: dict[str, Any] = {
+        "redis_url": redis_url,
+        "database_url": database_url,
+        "api_key": SecretStr(TEST_API_KEY),
+        "rasa_url": dead,
+        "action_server_url": dead,
+        "rasa_timeout_s": 3.0,
+    }
+    values.update(overrides)
+    return GatewaySettings(**values)
+
+
+@pytest.fixture
+async def gateway(serve, redis_url: str, sqlite_url: str):  # type: ignore[no-untyped-def]
+    server = await serve(create_app(gateway_settings(redis_url, sqlite_url),
+                                    unique_app_name("gw")))
+    async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
+        yield client
+
+
+async def test_missing_or_wrong_api_key_is_401_with_error_shape(gateway: httpx.AsyncClient):
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic x"}):
+        r = await gateway.post("/api/v1/conversations/c1/messages", json={"text": "你好"},
+                               headers=headers)
+        assert r.status_code == 401
+        assert r.json()["error"]["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        (b"{not json", 400, "malformed_json"),
+        (b"[1, 2]", 400, "bad_request"),
+        (b"", 400, "bad_request"),
+        (b'{"customer_id": "u1"}', 400, "missing_text"),
+        (b'{"text": 42}', 400, "missing_text"),
+        (b'{"text": "   "}', 400, "empty_text"),
+        (b'{"text": "hi", "lang": "fr"}', 400, "invalid_lang"),
+        ('{"text": "' .encode() + "好" .encode() * 4001 + b'"}', 413, "text_too_long"),
+    ],
+)
+async def test_bad_bodies_get_clear_4xx(gateway: httpx.AsyncClient, body: bytes, status: int,
+                                        code: str):
+    r = await gateway.post("/api/v1/conversations/c1/messages", content=body,
+                           headers={**AUTH, "Content-Type": "application/json"})
+    assert r.status_code == status, r.text
+    assert r.json()["error"]["code"] == code
+
+
+async def test_body_over_the_size_limit_is_413(gateway: httpx.AsyncClient):
+    r = await gateway.post("/api/v1/conversations/c1/messages",
+                           content=b'{"text": "' + b"a" * 200_000 + b'"}', headers=AUTH)
+    assert r.status_code == 413
+    assert r.json()["error"]["code"] == "payload_too_large"
+
+
+async def test_invalid_conversation_id_is_400(gateway: httpx.AsyncClient):
+    r = await gateway.post("/api/v1/conversations/a%20b%3Cscript%3E/messages",
+                           json={"text": "hi"}, headers=AUTH)
+    assert r.status_code == 400
+    assert r.json()["error"]["code"] == "invalid_conversation_id"
+
+
+async def test_unknown_route_is_json_404(gateway: httpx.AsyncClient):
+    r = await gateway.get("/nope")
+    assert r.status_code == 404
+    assert r.json()["error"]["code"] == "not_found"
+
+
+async def test_rasa_down_gives_polite_fallback_and_keeps_the_message(gateway: httpx.AsyncClient):
+    r = await gateway.post("/api/v1/conversations/c-down/messages",
+                           json={"text": "我的订单怎么还没发货", "customer_id": "u1"},
+                           headers=AUTH)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["owner"] == "bot"
+    assert body["replies"][0]["from"] == "system"
+    assert "系统繁忙" in body["replies"][0]["text"]
+
+    r = await gateway.post("/api/v1/conversations/c-down-en/messages",
+                           json={"text": "where is my parcel"}, headers=AUTH)
+    assert "busy" in r.json()["replies"][0]["text"]
+
+    events = (await gateway.get("/api/v1/conversations/c-down/events", headers=AUTH)).json()
+    kinds = [(e["type"], e.get("from")) for e in events["events"]]
+    assert kinds == [("message", "customer"), ("message", "system")]
+    assert events["events"][0]["text"] == "我的订单怎么还没发货"
+
+    health = (await gateway.get("/health")).json()
+    assert health["status"] == "degraded"
+    deps = health["dependencies"]
+    assert deps["redis"]["status"] == "ok"
+    assert deps["sql"]["status"] == "ok"
+    assert deps["rasa"]["status"] == "down"
+    assert deps["action_server"]["status"] == "down"
+
+
+async def test_events_long_poll_validates_and_waits(gateway: httpx.AsyncClient):
+    r = await gateway.get("/api/v1/conversations/c2/events?after=x", headers=AUTH)
+    assert r.status_code == 400
+    r = await gateway.get("/api/v1/conversations/c2/events?after=0&wait=0.2", headers=AUTH)
+    assert r.status_code == 200
+    assert r.json()["events"] == []
+
+
+async def test_openapi_docs_are_served(gateway: httpx.AsyncClient):
+    spec = (await gateway.get("/docs/openapi.json")).json()
+    assert "/api/v1/conversations/{conversation_id}/messages" in spec["paths"]
+    assert (await gateway.get("/docs")).status_code == 200
+
+
+@pytest.mark.rasa
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [("你好", None, "您好呀"), ("hello there", None, "Hello"), ("您好，在嗎", None, "您好呀")],
+)
+async def test_greeting_through_real_rasa_and_action_server(
+    serve, redis_url: str, sqlite_url: str, rasa_stack, text: str, lang: str | None,
+    expected: str,
+):
+    settings = gateway_settings(redis_url, sqlite_url, rasa_url=rasa_stack.rasa_url,
+                                action_server_url=rasa_stack.actions_url)
+    server = await serve(create_app(settings, unique_app_name("gw")))
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+        conv = f"greet-{abs(hash(text))}"
+        r = await client.post(f"/api/v1/conversations/{conv}/messages",
+                              json={"text": text, "customer_id": "c-9", "lang": lang},
+                              headers=AUTH)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["owner"] == "bot"
+        assert body["queue"] is None
+        assert any(expected in reply["text"] for reply in body["replies"]), body
+        assert all(reply["from"] == "bot" for reply in body["replies"])
+
+        health = (await client.get("/health")).json()
+        assert health["status"] == "ok", health

@@ -1,0 +1,238 @@
+"""Real parts for every test: Redis (KEFU_REDIS_URL, else an embedded redis-server we start),
+SQL (SQLite always; PostgreSQL too when KEFU_TEST_POSTGRES_URL is set), and — for tests marked
+``rasa`` — the real Rasa server with the trained model plus our action server, as processes."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from redis.asyncio import Redis
+from sanic import Sanic
+from sqlalchemy import text
+
+from kefu.config import ROOT
+from kefu.db import Base, create_schema, make_async_engine, make_engine
+from kefu.rasa_proc import latest_model, rasa_binary, rasa_env, rasa_run_args
+from kefu.redis_server import EmbeddedRedis, free_port, redis_reachable
+
+Sanic.test_mode = True
+_app_names = itertools.count()
+
+TEST_API_KEY = "test-api-key-0123456789"
+TEST_INTERNAL_TOKEN = "test-internal-token-0123456789"
+TEST_JWT_SECRET = "test-jwt-secret-0123456789abcdef"
+TEST_ADMIN_PASSWORD = "admin-password-123"
+
+# Settings objects must not pick up a developer's .env during tests.
+for _key in list(os.environ):
+    if _key.startswith("KEFU_") and _key not in {"KEFU_REDIS_URL", "KEFU_TEST_POSTGRES_URL"}:
+        del os.environ[_key]
+
+
+def unique_app_name(prefix: str) -> str:
+    return f"{prefix}-{next(_app_names)}"
+
+
+# ---------------------------------------------------------------- Redis
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL (without db) of the Redis the suite uses."""
+    configured = os.environ.get("KEFU_REDIS_URL")
+    if configured and redis_reachable(configured):
+        base = configured.rsplit("/", 1)[0] if configured.count("/") > 2 else configured
+        yield base
+        return
+    with EmbeddedRedis(tmp_path_factory.mktemp("redis"), persistent=False) as server:
+        yield f"redis://127.0.0.1:{server.port}"
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> Iterator[str]:
+    """A clean Redis database for one test (db 9), flushed before and after."""
+    import redis as sync_redis
+
+    url = f"{redis_server}/9"
+    client = sync_redis.Redis.from_url(url)
+    client.flushdb()
+    yield url
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    client = Redis.from_url(redis_url)
+    yield client
+    await client.aclose()
+
+
+# ---------------------------------------------------------------- SQL
+
+def _sql_params() -> list[Any]:
+    params: list[Any] = ["sqlite"]
+    if os.environ.get("KEFU_TEST_POSTGRES_URL"):
+        params.append(pytest.param("postgres", marks=pytest.mark.postgres))
+    return params
+
+
+@pytest.fixture(scope="session")
+def _postgres_ready() -> str | None:
+    url = os.environ.get("KEFU_TEST_POSTGRES_URL")
+    if not url:
+        return None
+    engine = make_engine(url)
+    Base.metadata.drop_all(engine)
+    create_schema(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(params=_sql_params())
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, _postgres_ready: str | None
+) -> Iterator[str]:
+    """A real, empty SQL database with kefu's schema: SQLite, and PostgreSQL when configured."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'kefu.db'}"
+        engine = make_engine(url)
+        create_schema(engine)
+        engine.dispose()
+        yield url
+        return
+    assert _postgres_ready is not None
+    engine = make_engine(_postgres_ready)
+    with engine.begin() as conn:
+        names = ", ".join(t.name for t in reversed(Base.metadata.sorted_tables))
+        if names:
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    yield _postgres_ready
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'kefu.db'}"
+    engine = make_engine(url)
+    create_schema(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+async def async_engine(database_url: str) -> AsyncIterator[Any]:
+    engine = make_async_engine(database_url)
+    yield engine
+    await engine.dispose()
+
+
+# ---------------------------------------------------------------- in-process servers
+
+class LiveServer:
+    """A Sanic app served on a real 127.0.0.1 port inside the test's event loop."""
+
+    def __init__(self, app: Sanic) -> None:
+        self.app = app
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server: Any = None
+
+    async def start(self) -> LiveServer:
+        self._server = await self.app.create_server(
+            host="127.0.0.1", port=self.port, return_asyncio_server=True, access_log=False
+        )
+        await self._server.startup()
+        await self._server.before_start()
+        await self._server.after_start()
+        return self
+
+    async def stop(self) -> None:
+        await self._server.before_stop()
+        await self._server.close()
+        await self._server.after_stop()
+
+
+@pytest.fixture
+async def serve() -> AsyncIterator[Callable[[Sanic], Any]]:
+    servers: list[LiveServer] = []
+
+    async def start(app: Sanic) -> LiveServer:
+        server = await LiveServer(app).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in reversed(servers):
+        await server.stop()
+
+
+# ---------------------------------------------------------------- Rasa + actions processes
+
+class RasaStack:
+    def __init__(self, rasa_url: str, actions_url: str, redis_url: str) -> None:
+        self.rasa_url = rasa_url
+        self.actions_url = actions_url
+        self.redis_url = redis_url
+
+
+def _wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url} exited early:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            if httpx.get(url, timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} not ready after {timeout}s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def rasa_stack(redis_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
+    """The trained Rasa model served by .venv-rasa, and our action server, as real processes."""
+    model = latest_model()
+    if model is None or not rasa_binary().exists():
+        pytest.fail("no trained model or .venv-rasa: run `make test`, which builds both")
+    logs = tmp_path_factory.mktemp("rasa-logs")
+    redis_url = f"{redis_server}/8"
+    actions_port, rasa_port = free_port(), free_port()
+    actions_url = f"http://127.0.0.1:{actions_port}"
+    env = dict(os.environ)
+    env.update({"KEFU_REDIS_URL": redis_url, "KEFU_ACTIONS_PORT": str(actions_port),
+                "KEFU_LOG_LEVEL": "WARNING"})
+    actions_log = logs / "actions.log"
+    rasa_log = logs / "rasa.log"
+    actions = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "kefu", "actions"], cwd=ROOT, env=env,
+        stdout=actions_log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    rasa = subprocess.Popen(  # noqa: S603
+        rasa_run_args("127.0.0.1", rasa_port, model), cwd=ROOT,
+        env=rasa_env(redis_url, actions_url, env),
+        stdout=rasa_log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        _wait_http(f"{actions_url}/health", actions, actions_log, 60)
+        _wait_http(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log, 180)
+        yield RasaStack(f"http://127.0.0.1:{rasa_port}", actions_url, redis_url)
+    finally:
+        for proc in (rasa, actions):
+            if proc.poll() is None:
+                os.killpg(proc.pid, 15)
+        for proc in (rasa, actions):
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, 9)
+                proc.wait()
