@@ -23,6 +23,7 @@ from honcho.manager import Manager
 from kefu.config import ROOT, VAR_DIR, CommonSettings
 from kefu.db import create_schema, make_engine
 from kefu.envfile import ensure_env_file, read_env
+from kefu.seed import seed_demo
 from kefu.rasa_proc import latest_model, rasa_binary, rasa_env, rasa_run_args
 from kefu.redis_server import EmbeddedRedis, redis_reachable
 from kefu.web import check_port_free
@@ -115,7 +116,9 @@ def run_demo() -> int:
 def _supervise(settings: DemoSettings, redis_url: str, model: Path,
                secrets: dict[str, str]) -> int:
     create_schema(make_engine(settings.database_url))
-    _say(f"SQL database ready: {settings.redacted_database_url}")
+    seeded = seed_demo(settings.database_url)
+    _say(f"SQL database ready: {settings.redacted_database_url}"
+         + (f" (demo data: {', '.join(seeded)})" if seeded else ""))
 
     host = settings.host
     ports = {

@@ -1,0 +1,25 @@
+"""Demo data for `kefu demo`: each package that has some registers its seeder here.
+
+A seeder takes the database URL, is idempotent (running it twice changes nothing) and never
+touches data that is not its own demo data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Seeder = Callable[[str], None]
+
+
+def seeders() -> list[tuple[str, Seeder]]:
+    """The seeders, imported when needed (never at import time of kefu)."""
+    found: list[tuple[str, Seeder]] = []
+    return found
+
+
+def seed_demo(database_url: str) -> list[str]:
+    done = []
+    for name, seeder in seeders():
+        seeder(database_url)
+        done.append(name)
+    return done
