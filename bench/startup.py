@@ -1,0 +1,121 @@
+"""Benchmark: `make demo` until every process is healthy, idle memory, and a clean Ctrl-C.
+
+    .venv/bin/python bench/startup.py            # in this checkout (already installed)
+    .venv/bin/python bench/startup.py --fresh    # git clone HEAD into a temp dir first:
+                                                 # fresh clone → healthy, then again installed
+
+Prints, per run: seconds to healthy, resident memory of all processes (RSS and PSS, MB), the
+bot's answer to a Chinese and an English greeting through the REST channel, and whether Ctrl-C
+left any process behind. Only 127.0.0.1 is contacted; every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+GATEWAY = "http://127.0.0.1:8000"
+STAFF = "http://127.0.0.1:8100"
+
+
+def _env_value(checkout: Path, key: str) -> str:
+    for line in (checkout / ".env").read_text(encoding="utf-8").splitlines():
+        if line.startswith(f"{key}="):
+            return line.split("=", 1)[1].strip()
+    return ""
+
+
+def _healthy(client: httpx.Client) -> bool:
+    try:
+        return all(client.get(f"{url}/health").json().get("status") == "ok"
+                   for url in (GATEWAY, STAFF))
+    except (httpx.HTTPError, ValueError):
+        return False
+
+
+def _memory(root: psutil.Process) -> tuple[float, float, int]:
+    rss = pss = 0
+    procs = [root, *root.children(recursive=True)]
+    for proc in procs:
+        try:
+            info = proc.memory_full_info()
+            rss += info.rss
+            pss += getattr(info, "pss", info.rss)
+        except psutil.Error:
+            continue
+    return rss / 2**20, pss / 2**20, len(procs)
+
+
+def one_run(checkout: Path, label: str, timeout_s: float) -> dict[str, object]:
+    log_path = checkout / "var" / f"bench-demo-{label}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KEFU_")}
+    started = time.monotonic()
+    with log_path.open("wb") as log:
+        demo = subprocess.Popen(["make", "demo"], cwd=checkout, env=env,  # noqa: S607
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    result: dict[str, object] = {"run": label}
+    try:
+        with httpx.Client(timeout=3.0) as client:
+            while time.monotonic() - started < timeout_s and demo.poll() is None:
+                if _healthy(client):
+                    break
+                time.sleep(0.5)
+            else:
+                result["error"] = f"not healthy after {timeout_s:.0f}s; see {log_path}"
+                return result
+            result["seconds_to_healthy"] = round(time.monotonic() - started, 1)
+            time.sleep(5)  # let start-up work settle before reading idle memory
+            rss, pss, count = _memory(psutil.Process(demo.pid))
+            result.update(rss_mb=round(rss), pss_mb=round(pss), processes=count)
+            key = _env_value(checkout, "KEFU_API_KEY")
+            for conv, text in (("bench-zh", "你好"), ("bench-en", "hello")):
+                reply = client.post(
+                    f"{GATEWAY}/api/v1/conversations/{conv}-{label}/messages",
+                    json={"text": text}, headers={"Authorization": f"Bearer {key}"}, timeout=30,
+                ).json()
+                result[f"reply_{conv[-2:]}"] = reply["replies"][0]["text"][:40]
+    finally:
+        pids = [p.pid for p in psutil.Process(demo.pid).children(recursive=True)] \
+            if demo.poll() is None else []
+        os.killpg(demo.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
+        try:
+            demo.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(demo.pid, signal.SIGKILL)
+        time.sleep(2)
+        left = [pid for pid in pids if psutil.pid_exists(pid)
+                and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+        result["left_behind_after_ctrl_c"] = len(left)
+    return result
+
+
+def run(fresh: bool, timeout_s: float = 1800.0) -> int:
+    runs: list[dict[str, object]] = []
+    if fresh:
+        tmp = Path(tempfile.mkdtemp(prefix="kefu-bench-"))
+        checkout = tmp / "kefu"
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(checkout)], check=True)  # noqa: S607
+        runs.append(one_run(checkout, "fresh-clone", timeout_s))
+        runs.append(one_run(checkout, "installed", 300))
+    else:
+        runs.append(one_run(ROOT, "installed", 300))
+    for item in runs:
+        print(" | ".join(f"{k}={v}" for k, v in item.items()))
+    return 0 if all("error" not in r and r["left_behind_after_ctrl_c"] == 0 for r in runs) else 1
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fresh", action="store_true")
+    sys.exit(run(parser.parse_args().fresh))
