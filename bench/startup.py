@@ -37,8 +37,9 @@ def _env_value(checkout: Path, key: str) -> str:
 
 def _healthy(client: httpx.Client) -> bool:
     try:
-        return all(client.get(f"{url}/health").json().get("status") == "ok"
-                   for url in (GATEWAY, STAFF))
+        return all(
+            client.get(f"{url}/health").json().get("status") == "ok" for url in (GATEWAY, STAFF)
+        )
     except (httpx.HTTPError, ValueError):
         return False
 
@@ -62,8 +63,14 @@ def one_run(checkout: Path, label: str, timeout_s: float) -> dict[str, object]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KEFU_")}
     started = time.monotonic()
     with log_path.open("wb") as log:
-        demo = subprocess.Popen(["make", "demo"], cwd=checkout, env=env,  # noqa: S607
-                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        demo = subprocess.Popen(
+            ["make", "demo"],
+            cwd=checkout,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     result: dict[str, object] = {"run": label}
     try:
         with httpx.Client(timeout=3.0) as client:
@@ -82,20 +89,28 @@ def one_run(checkout: Path, label: str, timeout_s: float) -> dict[str, object]:
             for conv, text in (("bench-zh", "你好"), ("bench-en", "hello")):
                 reply = client.post(
                     f"{GATEWAY}/api/v1/conversations/{conv}-{label}/messages",
-                    json={"text": text}, headers={"Authorization": f"Bearer {key}"}, timeout=30,
+                    json={"text": text},
+                    headers={"Authorization": f"Bearer {key}"},
+                    timeout=30,
                 ).json()
                 result[f"reply_{conv[-2:]}"] = reply["replies"][0]["text"][:40]
     finally:
-        pids = [p.pid for p in psutil.Process(demo.pid).children(recursive=True)] \
-            if demo.poll() is None else []
+        pids = (
+            [p.pid for p in psutil.Process(demo.pid).children(recursive=True)]
+            if demo.poll() is None
+            else []
+        )
         os.killpg(demo.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
         try:
             demo.wait(timeout=60)
         except subprocess.TimeoutExpired:
             os.killpg(demo.pid, signal.SIGKILL)
         time.sleep(2)
-        left = [pid for pid in pids if psutil.pid_exists(pid)
-                and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+        left = [
+            pid
+            for pid in pids
+            if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        ]
         result["left_behind_after_ctrl_c"] = len(left)
     return result
 
@@ -105,7 +120,7 @@ def run(fresh: bool, timeout_s: float = 1800.0) -> int:
     if fresh:
         tmp = Path(tempfile.mkdtemp(prefix="kefu-bench-"))
         checkout = tmp / "kefu"
-        subprocess.run(["git", "clone", "-q", str(ROOT), str(checkout)], check=True)  # noqa: S607
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(checkout)], check=True)
         runs.append(one_run(checkout, "fresh-clone", timeout_s))
         runs.append(one_run(checkout, "installed", 300))
     else:

@@ -84,13 +84,25 @@ def agent() -> None:
 @agent.command("add")
 @click.argument("username")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-@click.option("--role", "roles", multiple=True, default=["agent"], show_default=True,
-              type=click.Choice(["agent", "team_lead", "supervisor", "editor", "admin"]))
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    default=["agent"],
+    show_default=True,
+    type=click.Choice(["agent", "team_lead", "supervisor", "editor", "admin"]),
+)
 @click.option("--group", "groups", multiple=True, help="skill group (repeatable)")
 @click.option("--capacity", default=3, show_default=True)
 @click.option("--name", "display_name", default="")
-def agent_add(username: str, password: str, roles: tuple[str, ...], groups: tuple[str, ...],
-              capacity: int, display_name: str) -> None:
+def agent_add(
+    username: str,
+    password: str,
+    roles: tuple[str, ...],
+    groups: tuple[str, ...],
+    capacity: int,
+    display_name: str,
+) -> None:
     """Create a staff account."""
     from handoff.accounts import create_account
     from kefu.config import CommonSettings
@@ -101,8 +113,9 @@ def agent_add(username: str, password: str, roles: tuple[str, ...], groups: tupl
         engine = make_async_engine(CommonSettings().database_url)
         try:
             await create_schema_async(engine)
-            account = await create_account(engine, username, password, list(roles),
-                                           list(groups), capacity, display_name)
+            account = await create_account(
+                engine, username, password, list(roles), list(groups), capacity, display_name
+            )
             click.echo(f"created {account.username} ({', '.join(account.roles)})")
         except ApiError as exc:
             raise click.ClickException(exc.message) from None
@@ -121,8 +134,11 @@ def bench() -> None:
 
 
 @bench.command("startup")
-@click.option("--fresh/--installed", default=False,
-              help="clone the repo into a temp dir first (measures installing too)")
+@click.option(
+    "--fresh/--installed",
+    default=False,
+    help="clone the repo into a temp dir first (measures installing too)",
+)
 def bench_startup(fresh: bool) -> None:
     """Time `make demo` until every process is healthy, and the idle memory of all of them."""
     import runpy

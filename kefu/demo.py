@@ -23,9 +23,9 @@ from honcho.manager import Manager
 from kefu.config import ROOT, VAR_DIR, CommonSettings
 from kefu.db import create_schema, make_engine
 from kefu.envfile import ensure_env_file, read_env
-from kefu.seed import seed_demo
 from kefu.rasa_proc import latest_model, rasa_binary, rasa_env, rasa_run_args
 from kefu.redis_server import EmbeddedRedis, redis_reachable
+from kefu.seed import seed_demo
 from kefu.web import check_port_free
 
 
@@ -96,8 +96,10 @@ def run_demo() -> int:
             if redis_reachable(redis_url):
                 _say(f"using Redis at {settings.redacted_redis_url}")
             else:
-                _say(f"KEFU_REDIS_URL ({settings.redacted_redis_url}) does not answer; "
-                     "starting an embedded Redis instead")
+                _say(
+                    f"KEFU_REDIS_URL ({settings.redacted_redis_url}) does not answer; "
+                    "starting an embedded Redis instead"
+                )
                 embedded = EmbeddedRedis(VAR_DIR / "redis", persistent=True).start()
         else:
             embedded = EmbeddedRedis(VAR_DIR / "redis", persistent=True).start()
@@ -113,12 +115,13 @@ def run_demo() -> int:
                 _say("embedded Redis stopped")
 
 
-def _supervise(settings: DemoSettings, redis_url: str, model: Path,
-               secrets: dict[str, str]) -> int:
+def _supervise(settings: DemoSettings, redis_url: str, model: Path, secrets: dict[str, str]) -> int:
     create_schema(make_engine(settings.database_url))
     seeded = seed_demo(settings.database_url)
-    _say(f"SQL database ready: {settings.redacted_database_url}"
-         + (f" (demo data: {', '.join(seeded)})" if seeded else ""))
+    _say(
+        f"SQL database ready: {settings.redacted_database_url}"
+        + (f" (demo data: {', '.join(seeded)})" if seeded else "")
+    )
 
     host = settings.host
     ports = {
@@ -135,9 +138,12 @@ def _supervise(settings: DemoSettings, redis_url: str, model: Path,
     env.update(
         {
             "KEFU_REDIS_URL": redis_url,
-            "KEFU_GATEWAY_HOST": host, "KEFU_GATEWAY_PORT": str(settings.gateway_port),
-            "KEFU_STAFF_HOST": host, "KEFU_STAFF_PORT": str(settings.staff_port),
-            "KEFU_ACTIONS_HOST": host, "KEFU_ACTIONS_PORT": str(settings.actions_port),
+            "KEFU_GATEWAY_HOST": host,
+            "KEFU_GATEWAY_PORT": str(settings.gateway_port),
+            "KEFU_STAFF_HOST": host,
+            "KEFU_STAFF_PORT": str(settings.staff_port),
+            "KEFU_ACTIONS_HOST": host,
+            "KEFU_ACTIONS_PORT": str(settings.actions_port),
             "KEFU_RASA_URL": urls["rasa"],
             "KEFU_ACTION_SERVER_URL": urls["actions"],
             "KEFU_STAFF_URL": urls["staff"],
@@ -151,8 +157,9 @@ def _supervise(settings: DemoSettings, redis_url: str, model: Path,
     manager.add_process("staff", f"{python} -m kefu staff", env=env, cwd=str(ROOT))
     manager.add_process("actions", f"{python} -m kefu actions", env=env, cwd=str(ROOT))
     rasa_cmd = " ".join(rasa_run_args(host, settings.rasa_port, model))
-    manager.add_process("rasa", rasa_cmd, env=rasa_env(redis_url, urls["actions"], env),
-                        cwd=str(ROOT))
+    manager.add_process(
+        "rasa", rasa_cmd, env=rasa_env(redis_url, urls["actions"], env), cwd=str(ROOT)
+    )
 
     stop = threading.Event()
     started = time.monotonic()
@@ -167,10 +174,12 @@ def _supervise(settings: DemoSettings, redis_url: str, model: Path,
         if _wait_ready(health, settings.ready_timeout_s, stop):
             elapsed = time.monotonic() - started
             password = secrets.get("KEFU_ADMIN_PASSWORD") or os.environ.get(
-                "KEFU_ADMIN_PASSWORD", "")
+                "KEFU_ADMIN_PASSWORD", ""
+            )
             lines = [
                 f"all processes healthy after {elapsed:.1f} s",
-                f"  customer chat / REST API : {urls['gateway']}   (API docs {urls['gateway']}/docs)",
+                f"  customer chat / REST API : {urls['gateway']}"
+                f"   (API docs {urls['gateway']}/docs)",
                 f"  staff console            : {urls['staff']}   (API docs {urls['staff']}/docs)",
                 f"  Rasa server              : {urls['rasa']}",
                 f"  action server            : {urls['actions']}",
@@ -181,8 +190,10 @@ def _supervise(settings: DemoSettings, redis_url: str, model: Path,
             for line in lines:
                 _say(line)
         elif not stop.is_set():
-            _say(f"not every process was healthy after {settings.ready_timeout_s:.0f} s; "
-                 "see the logs above")
+            _say(
+                f"not every process was healthy after {settings.ready_timeout_s:.0f} s; "
+                "see the logs above"
+            )
 
     watcher = threading.Thread(target=announce, name="kefu-demo-ready", daemon=True)
     watcher.start()

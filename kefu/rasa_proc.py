@@ -21,7 +21,9 @@ def latest_model(models_dir: Path = MODELS) -> Path | None:
     return models[-1] if models else None
 
 
-def rasa_env(redis_url: str, actions_url: str, base: dict[str, str] | None = None) -> dict[str, str]:
+def rasa_env(
+    redis_url: str, actions_url: str, base: dict[str, str] | None = None
+) -> dict[str, str]:
     """The environment ``endpoints.yml`` expects, derived from KEFU_REDIS_URL."""
     parts = urlsplit(redis_url)
     db = (parts.path or "/0").lstrip("/") or "0"
@@ -44,11 +46,18 @@ def rasa_env(redis_url: str, actions_url: str, base: dict[str, str] | None = Non
 
 def rasa_run_args(host: str, port: int, model: Path) -> list[str]:
     return [
-        str(rasa_binary()), "run",
-        "--interface", host,
-        "--port", str(port),
-        "--model", str(model),
-        "--endpoints", str(ROOT / "endpoints.yml"),
-        "--credentials", str(ROOT / "credentials.yml"),
-        "--response-timeout", "30",
+        str(rasa_binary()),
+        "run",
+        "--interface",
+        host,
+        "--port",
+        str(port),
+        "--model",
+        str(model),
+        "--endpoints",
+        str(ROOT / "endpoints.yml"),
+        "--credentials",
+        str(ROOT / "credentials.yml"),
+        "--response-timeout",
+        "30",
     ]

@@ -44,6 +44,7 @@ def unique_app_name(prefix: str) -> str:
 
 # ---------------------------------------------------------------- Redis
 
+
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL (without db) of the Redis the suite uses."""
@@ -77,6 +78,7 @@ async def redis(redis_url: str) -> AsyncIterator[Redis]:
 
 
 # ---------------------------------------------------------------- SQL
+
 
 def _sql_params() -> list[Any]:
     params: list[Any] = ["sqlite"]
@@ -137,6 +139,7 @@ async def async_engine(database_url: str) -> AsyncIterator[Any]:
 
 # ---------------------------------------------------------------- in-process servers
 
+
 class LiveServer:
     """A Sanic app served on a real 127.0.0.1 port inside the test's event loop."""
 
@@ -177,6 +180,7 @@ async def serve() -> AsyncIterator[Callable[[Sanic], Any]]:
 
 # ---------------------------------------------------------------- Rasa + actions processes
 
+
 class RasaStack:
     def __init__(self, rasa_url: str, actions_url: str, redis_url: str) -> None:
         self.rasa_url = rasa_url
@@ -195,7 +199,8 @@ def _wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: floa
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
-    raise RuntimeError(f"{url} not ready after {timeout}s:\n{log.read_text(errors='replace')[-3000:]}")
+    tail = log.read_text(errors="replace")[-3000:]
+    raise RuntimeError(f"{url} not ready after {timeout}s:\n{tail}")
 
 
 @pytest.fixture(scope="session")
@@ -209,18 +214,30 @@ def rasa_stack(redis_server: str, tmp_path_factory: pytest.TempPathFactory) -> I
     actions_port, rasa_port = free_port(), free_port()
     actions_url = f"http://127.0.0.1:{actions_port}"
     env = dict(os.environ)
-    env.update({"KEFU_REDIS_URL": redis_url, "KEFU_ACTIONS_PORT": str(actions_port),
-                "KEFU_LOG_LEVEL": "WARNING"})
+    env.update(
+        {
+            "KEFU_REDIS_URL": redis_url,
+            "KEFU_ACTIONS_PORT": str(actions_port),
+            "KEFU_LOG_LEVEL": "WARNING",
+        }
+    )
     actions_log = logs / "actions.log"
     rasa_log = logs / "rasa.log"
-    actions = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "kefu", "actions"], cwd=ROOT, env=env,
-        stdout=actions_log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+    actions = subprocess.Popen(
+        [sys.executable, "-m", "kefu", "actions"],
+        cwd=ROOT,
+        env=env,
+        stdout=actions_log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
-    rasa = subprocess.Popen(  # noqa: S603
-        rasa_run_args("127.0.0.1", rasa_port, model), cwd=ROOT,
+    rasa = subprocess.Popen(
+        rasa_run_args("127.0.0.1", rasa_port, model),
+        cwd=ROOT,
         env=rasa_env(redis_url, actions_url, env),
-        stdout=rasa_log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+        stdout=rasa_log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         _wait_http(f"{actions_url}/health", actions, actions_log, 60)

@@ -32,8 +32,14 @@ def test_env_file_gets_fresh_secrets_once(tmp_path: Path):
 
 @pytest.mark.parametrize(
     ("text", "lang"),
-    [("你好", "zh"), ("我的訂單怎麼還沒發貨", "zh-Hant"), ("where is my parcel", "en"),
-     ("订单号 A123 怎么还没ship", "zh"), ("😀😀", "zh"), ("123", "zh")],
+    [
+        ("你好", "zh"),
+        ("我的訂單怎麼還沒發貨", "zh-Hant"),
+        ("where is my parcel", "en"),
+        ("订单号 A123 怎么还没ship", "zh"),
+        ("😀😀", "zh"),
+        ("123", "zh"),
+    ],
 )
 def test_detect_lang(text: str, lang: str):
     assert detect_lang(text) == lang
