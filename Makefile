@@ -1,11 +1,14 @@
 # kefu — every task people and CI run. `make help` lists them.
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -ec
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3.11
 VENV := .venv
 RASA_VENV := .venv-rasa
 PIP_FLAGS := --disable-pip-version-check --progress-bar off -q
+# Hide pip's per-package warnings about index locations that do not exist on this machine.
+QUIET_PIP := 2>&1 | { grep -v '^WARNING: Location' || true; }
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
@@ -25,11 +28,11 @@ $(VENV)/.deps: requirements/app.lock
 	@echo "==> building $(VENV) from requirements/app.lock"
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install $(PIP_FLAGS) -r requirements/app.lock
+	$(VENV)/bin/pip install $(PIP_FLAGS) -r requirements/app.lock $(QUIET_PIP)
 	touch $@
 
 $(VENV)/.project: $(VENV)/.deps pyproject.toml
-	$(VENV)/bin/pip install $(PIP_FLAGS) --no-deps --no-build-isolation -e .
+	$(VENV)/bin/pip install $(PIP_FLAGS) --no-deps --no-build-isolation -e . $(QUIET_PIP)
 	touch $@
 
 # .venv-rasa: Rasa 3.6.21 on Python 3.11 — its metadata says <3.11, so the verified tree is
@@ -38,7 +41,7 @@ $(RASA_VENV)/.installed: requirements/rasa.lock
 	@echo "==> building $(RASA_VENV) from requirements/rasa.lock"
 	rm -rf $(RASA_VENV)
 	$(PYTHON) -m venv $(RASA_VENV)
-	$(RASA_VENV)/bin/pip install $(PIP_FLAGS) --no-deps --ignore-requires-python -r requirements/rasa.lock
+	$(RASA_VENV)/bin/pip install $(PIP_FLAGS) --no-deps --ignore-requires-python -r requirements/rasa.lock $(QUIET_PIP)
 	touch $@
 
 model: $(MODEL) ## Train the Rasa model if data/, config.yml or domain.yml changed
