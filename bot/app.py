@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from typing import Any
+
 import httpx
 from redis.asyncio import Redis
 from sanic import Request, Sanic
@@ -9,9 +13,11 @@ from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 
 from bot.channels.rest import bp as rest_bp
+from bot.channels.wechat import bp as wechat_bp
 from bot.rasa_client import RasaClient
 from bot.routing import Router
 from bot.settings import GatewaySettings
+from bot.wechat import MessageCrypto, WeChatApi, WeChatOutbox
 from handoff.conversation import Conversations
 from kefu.db import make_async_engine
 from kefu.health import health_report, standard_checks
@@ -33,6 +39,7 @@ def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
     app.ctx.settings = settings
     install_error_handlers(app)
     app.blueprint(rest_bp)
+    app.blueprint(wechat_bp)
 
     @app.before_server_start
     async def open_connections(app: Sanic) -> None:
@@ -41,7 +48,25 @@ def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
         app.ctx.http = httpx.AsyncClient(timeout=httpx.Timeout(settings.rasa_timeout_s))
         app.ctx.conversations = Conversations(app.ctx.redis)
         app.ctx.rasa = RasaClient(settings.rasa_url, app.ctx.http)
-        app.ctx.router = Router(app.ctx.conversations, app.ctx.rasa)
+        app.ctx.queue = _queue_service(app.ctx.redis, settings)
+        app.ctx.router = Router(app.ctx.conversations, app.ctx.rasa, app.ctx.queue)
+        app.ctx.background = set()
+        _open_wechat(app, settings)
+
+    @app.after_server_start
+    async def start_workers(app: Sanic) -> None:
+        app.ctx.workers = []
+        if app.ctx.wechat_outbox is not None:
+            app.ctx.workers.append(asyncio.create_task(app.ctx.wechat_outbox.run()))
+
+    @app.before_server_stop
+    async def stop_workers(app: Sanic) -> None:
+        for task in app.ctx.workers:
+            task.cancel()
+        pending = [*app.ctx.workers, *app.ctx.background]
+        if pending:
+            with contextlib.suppress(Exception):
+                await asyncio.wait(pending, timeout=5)
 
     @app.after_server_stop
     async def close_connections(app: Sanic) -> None:
@@ -59,6 +84,43 @@ def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
         return json(await health_report("gateway", checks), ensure_ascii=False)
 
     return app
+
+
+def _queue_service(redis: Redis, settings: GatewaySettings) -> Any:
+    """handoff's QueueService when it is there (queue position and ETA), else None."""
+    try:
+        from handoff import QueueService  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    try:
+        return QueueService(redis, settings)
+    except Exception:
+        return None
+
+
+def _open_wechat(app: Sanic, settings: GatewaySettings) -> None:
+    aes = settings.wechat_aes_key.get_secret_value()
+    token = settings.wechat_token.get_secret_value()
+    app.ctx.wechat_crypto = (
+        MessageCrypto(token, aes, settings.wechat_appid) if aes and token else None
+    )
+    app.ctx.wechat_outbox = None
+    if settings.wechat_appid and settings.wechat_secret.get_secret_value():
+        api = WeChatApi(
+            app.ctx.redis,
+            app.ctx.http,
+            settings.wechat_api_base,
+            settings.wechat_appid,
+            settings.wechat_secret.get_secret_value(),
+        )
+        app.ctx.wechat_api = api
+        app.ctx.wechat_outbox = WeChatOutbox(
+            app.ctx.redis,
+            api,
+            app.ctx.conversations,
+            settings.wechat_window_hours,
+            settings.wechat_window_messages,
+        )
 
 
 def main() -> None:

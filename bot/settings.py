@@ -1,10 +1,15 @@
-"""Gateway settings (``KEFU_*`` environment variables, then ``.env``)."""
+"""Gateway settings (``KEFU_*`` environment variables, then ``.env``; WeChat's ``WECHAT_*``)."""
 
 from __future__ import annotations
 
-from pydantic import SecretStr
+from pydantic import AliasChoices, Field, SecretStr
 
 from kefu.config import CommonSettings
+
+
+def _wechat(name: str) -> AliasChoices:
+    # The WeChat variables carry no KEFU_ prefix (ARCHITECTURE.md); the field name also works.
+    return AliasChoices(f"WECHAT_{name.upper()}", f"wechat_{name}")
 
 
 class GatewaySettings(CommonSettings):
@@ -12,6 +17,8 @@ class GatewaySettings(CommonSettings):
     gateway_port: int = 8000
     gateway_workers: int = 1
     api_key: SecretStr = SecretStr("")
+    # More integrations, each with its own key and rate limit: "shop-a:KEY1,app-b:KEY2".
+    api_keys: SecretStr = SecretStr("")
     rasa_url: str = "http://127.0.0.1:5005"
     action_server_url: str = "http://127.0.0.1:5055"
     staff_url: str = "http://127.0.0.1:8100"
@@ -19,3 +26,34 @@ class GatewaySettings(CommonSettings):
     max_text_chars: int = 4000
     max_body_bytes: int = 64 * 1024
     long_poll_max_s: float = 30.0
+
+    # REST rate limits (fixed one-minute windows in Redis)
+    rate_per_key_per_min: int = 600
+    rate_per_conversation_per_min: int = 30
+
+    # WebSocket /ws
+    ws_max_frame_bytes: int = 16 * 1024
+    ws_messages_per_10s: int = 10
+
+    # WeChat Official Account
+    wechat_token: SecretStr = Field(SecretStr(""), validation_alias=_wechat("token"))
+    wechat_appid: str = Field("", validation_alias=_wechat("appid"))
+    wechat_secret: SecretStr = Field(SecretStr(""), validation_alias=_wechat("secret"))
+    wechat_aes_key: SecretStr = Field(SecretStr(""), validation_alias=_wechat("aes_key"))
+    wechat_api_base: str = Field("https://api.weixin.qq.com", validation_alias=_wechat("api_base"))
+    wechat_passive_budget_s: float = 4.0
+    wechat_timestamp_window_s: int = 300
+    wechat_max_body_bytes: int = 16 * 1024
+    wechat_window_hours: float = 48.0
+    wechat_window_messages: int = 5
+
+    def integration_keys(self) -> dict[str, str]:
+        """API key → integration name; ``KEFU_API_KEY`` is the integration ``default``."""
+        keys: dict[str, str] = {}
+        if self.api_key.get_secret_value():
+            keys[self.api_key.get_secret_value()] = "default"
+        for pair in self.api_keys.get_secret_value().split(","):
+            name, sep, key = pair.strip().partition(":")
+            if sep and name.strip() and key.strip():
+                keys[key.strip()] = name.strip()
+        return keys

@@ -55,7 +55,9 @@ async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
         raise ApiError(400, "empty_text", "field 'text' must not be empty")
     if len(text) > settings.max_text_chars:
         raise ApiError(
-            413, "text_too_long", f"text is over {settings.max_text_chars} characters",
+            413,
+            "text_too_long",
+            f"text is over {settings.max_text_chars} characters",
             limit=settings.max_text_chars,
         )
     customer_id = body.get("customer_id") or f"rest:{conv_id}"
@@ -96,8 +98,7 @@ async def get_events(request: Request, conversation_id: str) -> HTTPResponse:
     events = await conversations.wait_events(conv_id, after, min(wait, settings.long_poll_max_s))
     items: list[dict[str, Any]] = [e.as_dict() for e in events]
     last = items[-1]["seq"] if items else after
-    return json({"conversation_id": conv_id, "events": items, "last_seq": last},
-                ensure_ascii=False)
+    return json({"conversation_id": conv_id, "events": items, "last_seq": last}, ensure_ascii=False)
 
 
 def _number(raw: str, name: str, kind: type[int] | type[float]) -> Any:

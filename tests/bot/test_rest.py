@@ -3,46 +3,28 @@ the real Rasa model and action server."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 import pytest
-from pydantic import SecretStr
 
 from bot.app import create_app
-from bot.settings import GatewaySettings
-from kefu.redis_server import free_port
+from tests.bot.conftest import gateway_settings
 from tests.conftest import TEST_API_KEY, unique_app_name
 
 AUTH = {"Authorization": f"Bearer {TEST_API_KEY}"}
 
 
-def gateway_settings(redis_url: str, database_url: str, **overrides: Any) -> GatewaySettings:
-    dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there
-    values: dict[str, Any] = {
-        "redis_url": redis_url,
-        "database_url": database_url,
-        "api_key": SecretStr(TEST_API_KEY),
-        "rasa_url": dead,
-        "action_server_url": dead,
-        "rasa_timeout_s": 3.0,
-    }
-    values.update(overrides)
-    return GatewaySettings(**values)
-
-
 @pytest.fixture
 async def gateway(serve, redis_url: str, sqlite_url: str):  # type: ignore[no-untyped-def]
-    server = await serve(create_app(gateway_settings(redis_url, sqlite_url),
-                                    unique_app_name("gw")))
+    server = await serve(create_app(gateway_settings(redis_url, sqlite_url), unique_app_name("gw")))
     async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
         yield client
 
 
 async def test_missing_or_wrong_api_key_is_401_with_error_shape(gateway: httpx.AsyncClient):
     for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic x"}):
-        r = await gateway.post("/api/v1/conversations/c1/messages", json={"text": "你好"},
-                               headers=headers)
+        r = await gateway.post(
+            "/api/v1/conversations/c1/messages", json={"text": "你好"}, headers=headers
+        )
         assert r.status_code == 401
         assert r.json()["error"]["code"] == "unauthorized"
 
@@ -57,27 +39,35 @@ async def test_missing_or_wrong_api_key_is_401_with_error_shape(gateway: httpx.A
         (b'{"text": 42}', 400, "missing_text"),
         (b'{"text": "   "}', 400, "empty_text"),
         (b'{"text": "hi", "lang": "fr"}', 400, "invalid_lang"),
-        ('{"text": "' .encode() + "好" .encode() * 4001 + b'"}', 413, "text_too_long"),
+        (b'{"text": "' + "好".encode() * 4001 + b'"}', 413, "text_too_long"),
     ],
 )
-async def test_bad_bodies_get_clear_4xx(gateway: httpx.AsyncClient, body: bytes, status: int,
-                                        code: str):
-    r = await gateway.post("/api/v1/conversations/c1/messages", content=body,
-                           headers={**AUTH, "Content-Type": "application/json"})
+async def test_bad_bodies_get_clear_4xx(
+    gateway: httpx.AsyncClient, body: bytes, status: int, code: str
+):
+    r = await gateway.post(
+        "/api/v1/conversations/c1/messages",
+        content=body,
+        headers={**AUTH, "Content-Type": "application/json"},
+    )
     assert r.status_code == status, r.text
     assert r.json()["error"]["code"] == code
 
 
 async def test_body_over_the_size_limit_is_413(gateway: httpx.AsyncClient):
-    r = await gateway.post("/api/v1/conversations/c1/messages",
-                           content=b'{"text": "' + b"a" * 200_000 + b'"}', headers=AUTH)
+    r = await gateway.post(
+        "/api/v1/conversations/c1/messages",
+        content=b'{"text": "' + b"a" * 200_000 + b'"}',
+        headers=AUTH,
+    )
     assert r.status_code == 413
     assert r.json()["error"]["code"] == "payload_too_large"
 
 
 async def test_invalid_conversation_id_is_400(gateway: httpx.AsyncClient):
-    r = await gateway.post("/api/v1/conversations/a%20b%3Cscript%3E/messages",
-                           json={"text": "hi"}, headers=AUTH)
+    r = await gateway.post(
+        "/api/v1/conversations/a%20b%3Cscript%3E/messages", json={"text": "hi"}, headers=AUTH
+    )
     assert r.status_code == 400
     assert r.json()["error"]["code"] == "invalid_conversation_id"
 
@@ -89,17 +79,22 @@ async def test_unknown_route_is_json_404(gateway: httpx.AsyncClient):
 
 
 async def test_rasa_down_gives_polite_fallback_and_keeps_the_message(gateway: httpx.AsyncClient):
-    r = await gateway.post("/api/v1/conversations/c-down/messages",
-                           json={"text": "我的订单怎么还没发货", "customer_id": "u1"},
-                           headers=AUTH)
+    r = await gateway.post(
+        "/api/v1/conversations/c-down/messages",
+        json={"text": "我的订单怎么还没发货", "customer_id": "u1"},
+        headers=AUTH,
+    )
     assert r.status_code == 200
     body = r.json()
     assert body["owner"] == "bot"
     assert body["replies"][0]["from"] == "system"
     assert "系统繁忙" in body["replies"][0]["text"]
 
-    r = await gateway.post("/api/v1/conversations/c-down-en/messages",
-                           json={"text": "where is my parcel"}, headers=AUTH)
+    r = await gateway.post(
+        "/api/v1/conversations/c-down-en/messages",
+        json={"text": "where is my parcel"},
+        headers=AUTH,
+    )
     assert "busy" in r.json()["replies"][0]["text"]
 
     events = (await gateway.get("/api/v1/conversations/c-down/events", headers=AUTH)).json()
@@ -136,17 +131,28 @@ async def test_openapi_docs_are_served(gateway: httpx.AsyncClient):
     [("你好", None, "您好呀"), ("hello there", None, "Hello"), ("您好，在嗎", None, "您好呀")],
 )
 async def test_greeting_through_real_rasa_and_action_server(
-    serve, redis_url: str, sqlite_url: str, rasa_stack, text: str, lang: str | None,
+    serve,
+    redis_url: str,
+    sqlite_url: str,
+    rasa_stack,
+    text: str,
+    lang: str | None,
     expected: str,
 ):
-    settings = gateway_settings(redis_url, sqlite_url, rasa_url=rasa_stack.rasa_url,
-                                action_server_url=rasa_stack.actions_url)
+    settings = gateway_settings(
+        redis_url,
+        sqlite_url,
+        rasa_url=rasa_stack.rasa_url,
+        action_server_url=rasa_stack.actions_url,
+    )
     server = await serve(create_app(settings, unique_app_name("gw")))
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
         conv = f"greet-{abs(hash(text))}"
-        r = await client.post(f"/api/v1/conversations/{conv}/messages",
-                              json={"text": text, "customer_id": "c-9", "lang": lang},
-                              headers=AUTH)
+        r = await client.post(
+            f"/api/v1/conversations/{conv}/messages",
+            json={"text": text, "customer_id": "c-9", "lang": lang},
+            headers=AUTH,
+        )
         assert r.status_code == 200, r.text
         body = r.json()
         assert body["owner"] == "bot"
