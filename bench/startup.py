@@ -12,6 +12,7 @@ left any process behind. Only 127.0.0.1 is contacted; every wait is bounded.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -94,30 +95,33 @@ def one_run(checkout: Path, label: str, timeout_s: float) -> dict[str, object]:
                     timeout=30,
                 ).json()
                 result[f"reply_{conv[-2:]}"] = reply["replies"][0]["text"][:40]
+    except Exception as exc:  # a benchmark reports what went wrong and goes on
+        result["error"] = f"{type(exc).__name__}: {exc}"
     finally:
-        pids = (
-            [p.pid for p in psutil.Process(demo.pid).children(recursive=True)]
-            if demo.poll() is None
-            else []
-        )
-        os.killpg(demo.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
+        alive = demo.poll() is None
+        pids = [p.pid for p in psutil.Process(demo.pid).children(recursive=True)] if alive else []
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(demo.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
         try:
             demo.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            os.killpg(demo.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(demo.pid, signal.SIGKILL)
         time.sleep(2)
-        left = [
-            pid
-            for pid in pids
-            if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-        ]
+        left = []
+        for pid in pids:
+            with contextlib.suppress(psutil.Error):
+                if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                    left.append(pid)
         result["left_behind_after_ctrl_c"] = len(left)
     return result
 
 
-def run(fresh: bool, timeout_s: float = 1800.0) -> int:
+def run(fresh: bool, timeout_s: float = 1800.0, checkout: Path | None = None) -> int:
     runs: list[dict[str, object]] = []
-    if fresh:
+    if checkout is not None:
+        runs.append(one_run(checkout, "installed", 300))
+    elif fresh:
         tmp = Path(tempfile.mkdtemp(prefix="kefu-bench-"))
         checkout = tmp / "kefu"
         subprocess.run(["git", "clone", "-q", str(ROOT), str(checkout)], check=True)
@@ -133,4 +137,6 @@ def run(fresh: bool, timeout_s: float = 1800.0) -> int:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fresh", action="store_true")
-    sys.exit(run(parser.parse_args().fresh))
+    parser.add_argument("--checkout", type=Path, help="an existing, installed clone to run in")
+    args = parser.parse_args()
+    sys.exit(run(args.fresh, checkout=args.checkout))

@@ -82,6 +82,8 @@ def require_token(request: Request, *expected: str) -> str:
 def check_port_free(host: str, port: int, variable: str) -> None:
     """Exit with a clear message if ``host:port`` is already taken."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As the servers do: connections in TIME_WAIT must not count as "taken"; a listener does.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError as exc:
