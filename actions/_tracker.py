@@ -8,6 +8,8 @@ from rasa_sdk import Tracker
 
 from kefu.i18n import Lang, detect_lang, normalise_lang
 
+CONFIDENT = 0.5
+
 
 def metadata(tracker: Tracker) -> dict[str, Any]:
     meta = (tracker.latest_message or {}).get("metadata") or {}
@@ -20,3 +22,69 @@ def customer_lang(tracker: Tracker) -> Lang:
     if lang:
         return lang
     return detect_lang(str((tracker.latest_message or {}).get("text") or ""))
+
+
+def lang_of(tracker: Tracker) -> Lang:
+    """The ``lang`` slot (set every turn), else what the tracker shows."""
+    return normalise_lang(str(tracker.get_slot("lang") or "")) or customer_lang(tracker)
+
+
+def customer_id(tracker: Tracker, default: str = "") -> str:
+    """Who the customer is: the gateway's metadata of this or an earlier message."""
+    found = metadata(tracker).get("customer_id")
+    if not found:
+        for event in reversed(tracker.events or []):
+            if event.get("event") == "user":
+                meta = event.get("metadata") or {}
+                if isinstance(meta, dict) and meta.get("customer_id"):
+                    found = meta["customer_id"]
+                    break
+    return str(found or default)
+
+
+def channel(tracker: Tracker) -> str:
+    return str(metadata(tracker).get("channel") or "rest")
+
+
+def latest_text(tracker: Tracker) -> str:
+    return str((tracker.latest_message or {}).get("text") or "")
+
+
+def recent_turns(tracker: Tracker, limit: int = 12) -> list[dict[str, Any]]:
+    """The last customer and bot turns, oldest first."""
+    turns: list[dict[str, Any]] = []
+    for event in tracker.events or []:
+        kind = event.get("event")
+        if kind == "user":
+            turns.append(
+                {"from": "customer", "text": event.get("text") or "", "ts": event.get("timestamp")}
+            )
+        elif kind == "bot":
+            turns.append(
+                {"from": "bot", "text": event.get("text") or "", "ts": event.get("timestamp")}
+            )
+    return turns[-limit:]
+
+
+def recent_intents(tracker: Tracker, limit: int = 5) -> list[dict[str, Any]]:
+    found = []
+    for event in tracker.events or []:
+        if event.get("event") == "user":
+            intent = (event.get("parse_data") or {}).get("intent") or {}
+            if intent.get("name"):
+                found.append(
+                    {
+                        "name": intent["name"],
+                        "confidence": round(float(intent.get("confidence") or 0.0), 3),
+                    }
+                )
+    return found[-limit:]
+
+
+def previous_user_intent(tracker: Tracker) -> str | None:
+    """The intent of the customer message before the latest one."""
+    users = [e for e in tracker.events or [] if e.get("event") == "user"]
+    if len(users) < 2:
+        return None
+    intent = (users[-2].get("parse_data") or {}).get("intent") or {}
+    return intent.get("name")

@@ -9,3 +9,7 @@ class ActionSettings(CommonSettings):
     actions_host: str = "127.0.0.1"
     actions_port: int = 5055
     staff_url: str = "http://127.0.0.1:8100"
+    handoff_timeout_s: float = 3.0
+    # Customer id for order look-ups when a channel sends none (anonymous chat, `rasa test`).
+    # Empty: such customers are asked to log in. Set it only for demos and tests.
+    shop_default_customer_id: str = ""

@@ -61,6 +61,7 @@ def import_models() -> None:
     """Import every package's table definitions so that ``Base.metadata`` knows them all."""
     import handoff.models  # noqa: F401
     import knowledge_base.models  # noqa: F401
+    import shop.models  # noqa: F401
 
 
 def create_schema(engine: Engine) -> None:

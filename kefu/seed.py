@@ -13,7 +13,9 @@ Seeder = Callable[[str], None]
 
 def seeders() -> list[tuple[str, Seeder]]:
     """The seeders, imported when needed (never at import time of kefu)."""
-    found: list[tuple[str, Seeder]] = []
+    from shop.demo import seed_shop
+
+    found: list[tuple[str, Seeder]] = [("shop", seed_shop)]
     return found
 
 

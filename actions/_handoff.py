@@ -1,0 +1,98 @@
+"""Start a handoff from any action: build the packet, post it, tell the customer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions._services import Services
+from actions._text import say
+from actions._tracker import channel, customer_id, lang_of, recent_intents, recent_turns
+from shop import mask_text
+
+
+async def build_packet(
+    services: Services,
+    tracker: Tracker,
+    *,
+    reason: str,
+    priority: str,
+    skill_group: str,
+    summary: str,
+    faq_tried: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    cid = customer_id(tracker, services.settings.shop_default_customer_id)
+    customer = await services.shop.customer(cid) if cid else None
+    order_id = tracker.get_slot("order_id")
+    return {
+        "conversation_id": tracker.sender_id,
+        "channel": channel(tracker),
+        "customer": {
+            "id": cid,
+            "display_name": customer.display_name if customer else "",
+            "vip_level": customer.vip_level if customer else 0,
+            "language": lang_of(tracker),
+        },
+        "reason": reason,
+        "priority": priority,
+        "skill_group": skill_group,
+        "intents": recent_intents(tracker),
+        "entities": {"order_id": order_id} if order_id else {},
+        "faq_tried": faq_tried or [],
+        "summary": mask_text(summary),
+        "transcript": [{**t, "text": mask_text(t["text"])} for t in recent_turns(tracker)],
+        "created_at": datetime.now(UTC).isoformat(),
+    }
+
+
+async def start_handoff(
+    services: Services,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    *,
+    reason: str,
+    priority: str = "normal",
+    skill_group: str = "aftersales",
+    summary: str = "",
+    faq_tried: list[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """Post the packet; on success the bot goes silent, on failure it says so kindly."""
+    lang = lang_of(tracker)
+    packet = await build_packet(
+        services,
+        tracker,
+        reason=reason,
+        priority=priority,
+        skill_group=skill_group,
+        summary=summary,
+        faq_tried=faq_tried,
+    )
+    result = await services.handoff.send(packet)
+    if result.outcome in ("queued", "already_queued", "already_assigned"):
+        position = result.queue_position
+        extra_zh = f"您目前排在第 {position} 位，" if position else ""
+        extra_en = f" You are number {position} in the queue." if position else ""
+        dispatcher.utter_message(
+            text=say(
+                lang,
+                f"已为您转接人工客服，{extra_zh}请稍候～客服接入后会第一时间回复您。",
+                f"I'm connecting you with a human agent now.{extra_en} They'll reply as soon as "
+                "they join.",
+            )
+        )
+    else:
+        dispatcher.utter_message(
+            text=say(
+                lang,
+                "非常抱歉，人工客服暂时无法接入，已为您记录问题，客服上线后会优先联系您～"
+                "您也可以稍后再回复“转人工”试试。",
+                "Sorry, our human agents can't be reached right now. I've recorded your"
+                " request and "
+                'an agent will contact you first thing — you can also type "human" again later.',
+            )
+        )
+    return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("handoff_reason", reason)]

@@ -1,0 +1,109 @@
+"""What the order flows share: finding the customer's order, and describing it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions._services import Services
+from actions._text import say, yuan
+from actions._tracker import customer_id, lang_of
+from shop import Order, OrderStatus, normalise_order_id
+
+STATUS = {
+    OrderStatus.UNPAID: ("待付款", "awaiting payment"),
+    OrderStatus.PAID: ("已付款，待发货", "paid, waiting to be shipped"),
+    OrderStatus.SHIPPED: ("已发货，运输中", "shipped, on its way"),
+    OrderStatus.DELIVERED: ("已签收", "delivered"),
+    OrderStatus.CANCELLED: ("已取消", "cancelled"),
+}
+
+FLOW_SLOTS = (
+    "cancel_confirmed",
+    "change_detail",
+    "return_reason",
+    "invoice_type",
+    "invoice_title",
+    "payment_detail",
+    "fault_description",
+)
+
+
+def the_customer(services: Services, tracker: Tracker) -> str:
+    return customer_id(tracker, services.settings.shop_default_customer_id)
+
+
+def status_text(lang: str, order: Order) -> str:
+    zh, en = STATUS[order.status]
+    return say(lang, zh, en)
+
+
+def order_line(lang: str, order: Order) -> str:
+    return say(
+        lang,
+        f"订单 {order.id}：{order.item}（{order.spec}），{yuan(order.amount_cents)}，"
+        f"{STATUS[order.status][0]}",
+        f"Order {order.id}: {order.item} ({order.spec}), {yuan(order.amount_cents)}, "
+        f"{STATUS[order.status][1]}",
+    )
+
+
+def not_found(dispatcher: CollectingDispatcher, lang: str, order_id: str | None) -> None:
+    """The same words for a missing order and for someone else's."""
+    dispatcher.utter_message(
+        text=say(
+            lang,
+            f"抱歉，没有在您的账户下找到订单 {order_id or ''}呢～请核对一下订单号"
+            "（11位数字，例如 20231120001），或在“我的订单”里复制后发给我哦。",
+            f"Sorry, I couldn't find order {order_id or ''} in your account. Could you"
+            " double-check "
+            "the number (11 digits, e.g. 20231120001)?",
+        )
+    )
+
+
+def no_customer(dispatcher: CollectingDispatcher, lang: str) -> None:
+    dispatcher.utter_message(
+        text=say(
+            lang,
+            "为了保护您的隐私，查询订单需要先登录账号哦～登录后再来找我就可以啦。",
+            "To protect your privacy, please log in to your account first so I can look up orders.",
+        )
+    )
+
+
+async def load_order(
+    services: Services, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> tuple[Order | None, list[dict[str, Any]]]:
+    """The customer's order named by the ``order_id`` slot, or a polite reply and events."""
+    lang = lang_of(tracker)
+    cid = the_customer(services, tracker)
+    if not cid:
+        no_customer(dispatcher, lang)
+        return None, [SlotSet("order_id", None)]
+    raw = tracker.get_slot("order_id")
+    oid = normalise_order_id(raw)
+    order = await services.shop.order(cid, oid) if oid else None
+    if order is None:
+        not_found(dispatcher, lang, str(raw or ""))
+        return None, [SlotSet("order_id", None)]
+    return order, []
+
+
+def reset_flow_slots() -> list[dict[str, Any]]:
+    return [SlotSet(name, None) for name in FLOW_SLOTS]
+
+
+def order_buttons(lang: str, orders: list[Order]) -> list[dict[str, str]]:
+    return [
+        {
+            "title": f"{o.id} {o.item}（{status_text(lang, o)}）"
+            if lang != "en"
+            else f"{o.id} {o.item} ({status_text(lang, o)})",
+            "payload": f'/inform{{"order_id":"{o.id}"}}',
+        }
+        for o in orders
+    ]

@@ -1,0 +1,93 @@
+"""``cancel_order``: only before shipment and after the customer confirms; after shipment,
+explain and offer a return."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions._orders import load_order, reset_flow_slots, status_text, the_customer
+from actions._services import get_services
+from actions._text import say, yuan
+from actions._tracker import lang_of
+from shop import OrderStatus
+
+
+class ActionCancelOrder(Action):
+    def name(self) -> str:
+        return "action_cancel_order"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        services = get_services()
+        lang = lang_of(tracker)
+        order, events = await load_order(services, dispatcher, tracker)
+        if order is None:
+            return events + reset_flow_slots()
+        if order.shipped:
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    f"订单 {order.id} 已经发货啦，暂时无法直接取消呢～您可以在收到后申请退货，"
+                    "签收7天内支持七天无理由退货，需要我帮您办理吗？",
+                    f"Order {order.id} has already shipped, so it can't be cancelled now. "
+                    "You can return it once it arrives (7-day no-reason returns). "
+                    "Shall I help with a return?",
+                ),
+                buttons=[
+                    {
+                        "title": say(lang, "申请退货", "Request a return"),
+                        "payload": "/request_return",
+                    }
+                ],
+            )
+        elif order.status is OrderStatus.CANCELLED:
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    f"订单 {order.id} 已经是取消状态啦，无需再操作～",
+                    f"Order {order.id} is already cancelled — nothing more to do.",
+                )
+            )
+        elif tracker.get_slot("cancel_confirmed") is True:
+            cancelled = await services.shop.cancel_order(the_customer(services, tracker), order.id)
+            if cancelled is None:
+                dispatcher.utter_message(
+                    text=say(
+                        lang,
+                        f"抱歉，订单 {order.id} 当前状态（{status_text(lang, order)}）无法取消。",
+                        f"Sorry, order {order.id} can't be cancelled in its current state.",
+                    )
+                )
+            elif order.status is OrderStatus.PAID:
+                dispatcher.utter_message(
+                    text=say(
+                        lang,
+                        f"订单 {order.id} 已为您取消～{yuan(order.amount_cents)} 将原路退回，"
+                        "一般1-3个工作日到账，请注意查收哦。",
+                        f"Order {order.id} is cancelled. {yuan(order.amount_cents)} will go"
+                        " back to "
+                        "your original payment method within 1–3 working days.",
+                    )
+                )
+            else:
+                dispatcher.utter_message(
+                    text=say(
+                        lang,
+                        f"订单 {order.id} 已为您取消～欢迎随时再来逛逛哦。",
+                        f"Order {order.id} is cancelled. Come back any time!",
+                    )
+                )
+        else:
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    f"好的，订单 {order.id} 为您保留，不做取消～还有什么可以帮您的吗？",
+                    f"Okay, I'll keep order {order.id} as it is. Anything else I can do?",
+                )
+            )
+        return events + reset_flow_slots()

@@ -1,0 +1,90 @@
+"""``change_order``: address or phone before shipment; size or colour → explain and offer to
+cancel and order again."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions._orders import load_order, reset_flow_slots, the_customer
+from actions._services import get_services
+from actions._text import say
+from actions._tracker import lang_of
+from shop import OrderStatus, mask_address, mask_phone
+
+_SPEC = re.compile(r"尺码|码数|碼|颜色|顏色|换色|換色|大一码|小一码|size|colou?r", re.IGNORECASE)
+_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+class ActionChangeOrder(Action):
+    def name(self) -> str:
+        return "action_change_order"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        services = get_services()
+        lang = lang_of(tracker)
+        order, events = await load_order(services, dispatcher, tracker)
+        if order is None:
+            return events + reset_flow_slots()
+        detail = str(tracker.get_slot("change_detail") or "").strip()
+        if order.shipped or order.status is OrderStatus.CANCELLED:
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    f"抱歉呀，订单 {order.id} 已经发货（或已取消），信息无法再修改了～"
+                    "如果地址有误，可以联系快递员改派，或者签收后申请退换货哦。",
+                    f"Sorry, order {order.id} has already shipped (or was cancelled), so it"
+                    " can't be "
+                    "changed. You could ask the courier to redirect it, or return it after"
+                    " delivery.",
+                )
+            )
+            return events + reset_flow_slots()
+        if _SPEC.search(detail):
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    "尺码和颜色属于商品规格，下单后系统无法直接修改呢～建议您先取消当前订单，"
+                    "再重新选择规格下单，款项会原路退回。需要我帮您取消吗？",
+                    "Size and colour are part of the product itself and can't be changed "
+                    "after ordering. You can cancel this order and order again with the "
+                    "right option — shall I cancel it for you?",
+                ),
+                buttons=[
+                    {"title": say(lang, "取消订单", "Cancel the order"), "payload": "/cancel_order"}
+                ],
+            )
+            return events + reset_flow_slots()
+        cid = the_customer(services, tracker)
+        phone = _PHONE.search(detail)
+        if phone:
+            changed = await services.shop.change_contact(cid, order.id, phone=phone.group(0))
+            shown = mask_phone(phone.group(0))
+            zh, en = f"收货手机号已更新为 {shown}", f"the phone number is now {shown}"
+        else:
+            changed = await services.shop.change_contact(cid, order.id, address=detail)
+            shown = mask_address(detail)
+            zh, en = f"收货地址已更新为 {shown}", f"the delivery address is now {shown}"
+        if changed is None:
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    "抱歉，这个订单刚刚发生了变化，暂时无法修改，我帮您转人工核实一下好吗？",
+                    "Sorry, this order just changed and can't be edited now. Shall I get an agent?",
+                )
+            )
+        else:
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    f"好的～订单 {order.id} 的{zh}，仓库会按新信息为您发货哦。",
+                    f"Done — for order {order.id}, {en}. We'll ship to the new details.",
+                )
+            )
+        return events + reset_flow_slots()

@@ -1,0 +1,86 @@
+"""``ask_faq`` and ``product_inquiry``: answers from the knowledge base. A confident hit is
+answered; a near miss offers the two closest questions; a second miss offers a person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions._handoff import start_handoff
+from actions._services import get_services
+from actions._text import is_angry, say
+from actions._tracker import lang_of, latest_text
+from kefu.logging import get_logger
+
+log = get_logger(__name__)
+
+
+class ActionAnswerFaq(Action):
+    def name(self) -> str:
+        return "action_answer_faq"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        services = get_services()
+        lang = lang_of(tracker)
+        query = latest_text(tracker).strip()
+        if query.startswith("/"):  # a button payload: nothing to search for
+            query = ""
+        try:
+            searcher = services.searcher
+            hits = searcher.search(query, lang=lang, k=3) if query else []
+            thresholds = searcher.thresholds
+        except Exception as exc:  # the knowledge base must never take the chat down
+            log.warning("kb search failed", error=f"{type(exc).__name__}: {exc}")
+            hits, thresholds = [], None
+        misses = int(tracker.get_slot("faq_misses") or 0)
+        if hits and thresholds and hits[0].score >= thresholds.confident:
+            dispatcher.utter_message(text=hits[0].answer)
+            return [SlotSet("faq_misses", 0)]
+        tried = [
+            {"faq_id": h.faq_id, "question": h.question, "score": round(h.score, 3)} for h in hits
+        ]
+        if misses >= 1 or is_angry(query):
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    "抱歉，这个问题小蜜没能找到准确的答案，为您转接人工客服来解答～",
+                    "Sorry, I couldn't find a good answer to that — let me get a human agent.",
+                )
+            )
+            events = await start_handoff(
+                services,
+                dispatcher,
+                tracker,
+                reason="low_confidence",
+                priority="normal",
+                skill_group="presale",
+                summary=f"FAQ 未命中 / no FAQ answer: {query[:200]}",
+                faq_tried=tried,
+            )
+            return [*events, SlotSet("faq_misses", 0)]
+        close = [h for h in hits if thresholds and h.score >= thresholds.choose][:2]
+        if close:
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    "您想问的是下面哪个问题呢？点一下就能看到答案哦～",
+                    "Did you mean one of these? Tap one to see the answer.",
+                ),
+                buttons=[{"title": h.question, "payload": h.question} for h in close],
+            )
+        else:
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    "抱歉，小蜜没找到这个问题的答案呢～可以换个说法，或者说得具体一点吗？",
+                    "Sorry, I couldn't find an answer to that. Could you rephrase it or add a "
+                    "detail?",
+                )
+            )
+        return [SlotSet("faq_misses", misses + 1)]

@@ -1,0 +1,148 @@
+"""Forms of the order flows: ask for the order id (with the customer's recent orders as
+buttons), check it belongs to the customer, and skip questions a flow cannot use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions._orders import no_customer, not_found, order_buttons, the_customer
+from actions._services import get_services
+from actions._text import say
+from actions._tracker import lang_of
+from shop import Order, OrderStatus, could_return, in_warranty, normalise_order_id
+
+
+class ActionAskOrderId(Action):
+    def name(self) -> str:
+        return "action_ask_order_id"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        services = get_services()
+        lang = lang_of(tracker)
+        cid = the_customer(services, tracker)
+        orders = await services.shop.recent_orders(cid, limit=5) if cid else []
+        if orders:
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    "请问是哪一个订单呢？可以直接点选下面的订单，或者把订单号发给我哦～",
+                    "Which order is it? Tap one below or send me the order number.",
+                ),
+                buttons=order_buttons(lang, orders),
+            )
+        else:
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    "麻烦您提供一下订单号哦（可在“我的订单”中查看），我马上为您查询～",
+                    'Could you send me the order number? You\'ll find it under "My orders".',
+                )
+            )
+        return []
+
+
+class _OrderForm(FormValidationAction):
+    """Validates ``order_id`` against the customer's own orders."""
+
+    form = ""
+
+    def name(self) -> str:
+        return f"validate_{self.form}"
+
+    async def _order(self, tracker: Tracker) -> Order | None:
+        services = get_services()
+        oid = normalise_order_id(tracker.get_slot("order_id"))
+        cid = the_customer(services, tracker)
+        return await services.shop.order(cid, oid) if oid and cid else None
+
+    def later_slots(self, order: Order | None) -> list[str]:
+        return []
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if tracker.get_slot("order_id") is None:
+            return ["order_id"]
+        keep = set(self.later_slots(await self._order(tracker)))
+        return ["order_id"] + [s for s in domain_slots if s != "order_id" and s in keep]
+
+    async def validate_order_id(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        services = get_services()
+        lang = lang_of(tracker)
+        if isinstance(value, list):
+            value = value[-1] if value else None
+        cid = the_customer(services, tracker)
+        if not cid:
+            no_customer(dispatcher, lang)
+            return {"order_id": None, "requested_slot": None}
+        oid = normalise_order_id(value)
+        if oid is None or await services.shop.order(cid, oid) is None:
+            not_found(dispatcher, lang, str(value or ""))
+            return {"order_id": None}
+        return {"order_id": oid}
+
+
+class ValidateOrderStatusForm(_OrderForm):
+    form = "order_status_form"
+
+
+class ValidateShipmentForm(_OrderForm):
+    form = "shipment_form"
+
+
+class ValidateCancelForm(_OrderForm):
+    form = "cancel_form"
+
+    def later_slots(self, order: Order | None) -> list[str]:
+        cancellable = order and order.status in (OrderStatus.UNPAID, OrderStatus.PAID)
+        return ["cancel_confirmed"] if cancellable else []
+
+
+class ValidateChangeForm(_OrderForm):
+    form = "change_form"
+
+    def later_slots(self, order: Order | None) -> list[str]:
+        return ["change_detail"] if order and not order.shipped else []
+
+
+class ValidateReturnForm(_OrderForm):
+    form = "return_form"
+
+    def later_slots(self, order: Order | None) -> list[str]:
+        return ["return_reason"] if order and could_return(order) else []
+
+
+class ValidateInvoiceForm(_OrderForm):
+    form = "invoice_form"
+
+    def later_slots(self, order: Order | None) -> list[str]:
+        if order and order.status not in (OrderStatus.UNPAID, OrderStatus.CANCELLED):
+            return ["invoice_type", "invoice_title"]
+        return []
+
+
+class ValidatePaymentForm(_OrderForm):
+    form = "payment_form"
+
+    def later_slots(self, order: Order | None) -> list[str]:
+        return ["payment_detail"] if order else []
+
+
+class ValidateRepairForm(_OrderForm):
+    form = "repair_form"
+
+    def later_slots(self, order: Order | None) -> list[str]:
+        ok = order and order.status is OrderStatus.DELIVERED and in_warranty(order)
+        return ["fault_description"] if ok else []

@@ -1,0 +1,127 @@
+"""``check_order_status`` and ``track_shipment``: status, carrier, tracking events, promised
+delivery date; "delivered but not received" goes to an after-sales agent."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions._handoff import start_handoff
+from actions._orders import load_order, order_line
+from actions._services import Services, get_services
+from actions._text import say
+from actions._tracker import lang_of, latest_text
+from shop import Order, OrderStatus
+
+_NOT_RECEIVED = re.compile(
+    r"没收到|沒收到|未收到|没有收到|沒有收到|没拿到|沒拿到|not received|didn'?t (?:get|receive)|"
+    r"haven'?t (?:got|received)|never (?:got|arrived)",
+    re.IGNORECASE,
+)
+
+
+def _when(lang: str, order: Order) -> str:
+    if order.promised_delivery is None:
+        return ""
+    d = order.promised_delivery
+    return say(lang, f"预计 {d.month}月{d.day}日 前送达。", f"Expected by {d.isoformat()}.")
+
+
+def _tracking(lang: str, order: Order, limit: int = 3) -> str:
+    ship = order.shipment
+    if ship is None:
+        return ""
+    head = say(
+        lang,
+        f"承运快递：{ship.carrier}，运单号 {ship.tracking_no}。",
+        f"Carrier: {ship.carrier}, tracking number {ship.tracking_no}.",
+    )
+    lines = [f"· {e.at:%m-%d %H:%M} {e.description}" for e in ship.events[:limit]]
+    return "\n".join([head, *lines])
+
+
+async def describe(
+    services: Services, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order
+) -> list[dict[str, Any]]:
+    lang = lang_of(tracker)
+    if order.status is OrderStatus.DELIVERED and _NOT_RECEIVED.search(latest_text(tracker)):
+        dispatcher.utter_message(
+            text=say(
+                lang,
+                f"非常抱歉给您添麻烦了！订单 {order.id} 物流显示已签收，但您没有收到，"
+                "我马上为您转接售后专员核实包裹去向，请放心，一定给您一个交代～",
+                f"I'm so sorry! Order {order.id} shows as delivered but you haven't received it. "
+                "I'm passing you to an after-sales specialist who will trace the parcel right"
+                " away.",
+            )
+        )
+        return await start_handoff(
+            services,
+            dispatcher,
+            tracker,
+            reason="flow_needs_human",
+            priority="high",
+            skill_group="aftersales",
+            summary=f"订单 {order.id} 物流显示已签收，客户表示未收到 / delivered but not received",
+        )
+    parts = [say(lang, "您好呀～帮您查到啦：", "Here's what I found:"), order_line(lang, order)]
+    if order.status is OrderStatus.UNPAID:
+        parts.append(
+            say(
+                lang,
+                "订单还未付款哦，付款后仓库会尽快为您安排发货～",
+                "It hasn't been paid yet; we'll ship it as soon as it's paid.",
+            )
+        )
+    elif order.status is OrderStatus.PAID:
+        parts.append(
+            say(
+                lang,
+                "仓库正在为您打包，发货后会第一时间通知您～",
+                "The warehouse is packing it and you'll be notified once it ships.",
+            )
+        )
+        parts.append(_when(lang, order))
+    elif order.status is OrderStatus.SHIPPED:
+        parts.append(_tracking(lang, order))
+        parts.append(_when(lang, order))
+    elif order.status is OrderStatus.DELIVERED:
+        parts.append(_tracking(lang, order, limit=1))
+        parts.append(
+            say(
+                lang,
+                "如果显示签收但您没有收到，告诉我“没收到货”，我马上为您转售后专员～",
+                'If it shows delivered but you didn\'t get it, tell me "not received" '
+                "and I'll bring in an after-sales specialist.",
+            )
+        )
+    dispatcher.utter_message(text="\n".join(p for p in parts if p))
+    return []
+
+
+class _StatusAction(Action):
+    action_name = ""
+
+    def name(self) -> str:
+        return self.action_name
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        services = get_services()
+        order, events = await load_order(services, dispatcher, tracker)
+        if order is None:
+            return events
+        return await describe(services, dispatcher, tracker, order)
+
+
+class ActionCheckOrderStatus(_StatusAction):
+    action_name = "action_check_order_status"
+
+
+class ActionTrackShipment(_StatusAction):
+    action_name = "action_track_shipment"

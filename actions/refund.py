@@ -1,0 +1,78 @@
+"""``check_refund``: the customer's own refunds, their state and expected date."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions._orders import no_customer, not_found, the_customer
+from actions._services import get_services
+from actions._text import say, yuan
+from actions._tracker import lang_of
+from shop import Refund, RefundStatus, normalise_order_id
+
+
+def _line(lang: str, r: Refund) -> str:
+    if r.status is RefundStatus.REFUNDED and r.completed_at:
+        d = r.completed_at
+        return say(
+            lang,
+            f"订单 {r.order_id} 的退款 {yuan(r.amount_cents)} 已于 {d.month}月{d.day}日"
+            f"{r.method}，请留意支付账户的到账记录～",
+            f"The refund of {yuan(r.amount_cents)} for order {r.order_id} was paid on "
+            f"{d.date().isoformat()} to your original payment method.",
+        )
+    if r.status is RefundStatus.REJECTED:
+        return say(
+            lang,
+            f"订单 {r.order_id} 的退款申请未通过审核，我可以为您转人工详细说明～",
+            f"The refund request for order {r.order_id} was not approved; an agent can "
+            "explain why.",
+        )
+    when = r.expected_by
+    return say(
+        lang,
+        f"订单 {r.order_id} 的退款 {yuan(r.amount_cents)} 正在处理中，预计 "
+        f"{when.month}月{when.day}日 前原路退回～"
+        if when
+        else f"订单 {r.order_id} 的退款 {yuan(r.amount_cents)} 正在处理中～",
+        f"The refund of {yuan(r.amount_cents)} for order {r.order_id} is being processed"
+        + (f" and should arrive by {when.isoformat()}." if when else "."),
+    )
+
+
+class ActionCheckRefund(Action):
+    def name(self) -> str:
+        return "action_check_refund"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        services = get_services()
+        lang = lang_of(tracker)
+        cid = the_customer(services, tracker)
+        if not cid:
+            no_customer(dispatcher, lang)
+            return []
+        raw = tracker.get_slot("order_id")
+        oid = normalise_order_id(raw)
+        if raw and (oid is None or await services.shop.order(cid, oid) is None):
+            not_found(dispatcher, lang, str(raw))
+            return []
+        refunds = await services.shop.refunds(cid, oid)
+        if not refunds:
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    (f"订单 {oid} " if oid else "您的账户下") + "暂时没有查到退款记录呢～"
+                    "如果刚提交申请，审核通过后就会生成退款，请稍后再查看哦。",
+                    ("Order " + oid if oid else "Your account") + " has no refund yet. If you "
+                    "just applied, it will appear once the request is approved.",
+                )
+            )
+            return []
+        dispatcher.utter_message(text="\n".join(_line(lang, r) for r in refunds[:3]))
+        return []

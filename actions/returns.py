@@ -1,0 +1,105 @@
+"""``request_return``: 7 days from delivery without a reason (七天无理由), 15 days for quality
+problems; collect the reason, create the request, say what happens next."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions._orders import load_order, reset_flow_slots, the_customer
+from actions._services import get_services
+from actions._text import say
+from actions._tracker import lang_of
+from shop import REVIEW_HOURS, check_return, is_quality_reason
+
+
+class ActionRequestReturn(Action):
+    def name(self) -> str:
+        return "action_request_return"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        services = get_services()
+        lang = lang_of(tracker)
+        order, events = await load_order(services, dispatcher, tracker)
+        if order is None:
+            return events + reset_flow_slots()
+        reason = str(tracker.get_slot("return_reason") or "").strip()
+        quality = is_quality_reason(reason)
+        check = check_return(order, quality_issue=quality)
+        if check.why in ("not_delivered", "cancelled"):
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    f"订单 {order.id} 还没有签收（或已取消），暂时不能申请退货哦～"
+                    "如果还没发货，可以直接取消订单；运输中的包裹签收后再来找我就好。",
+                    f"Order {order.id} hasn't been delivered (or was cancelled), so a return isn't "
+                    "possible yet. If it hasn't shipped you can cancel it instead.",
+                )
+            )
+            return events + reset_flow_slots()
+        if not check.eligible:
+            days = check.days_since_delivery
+            if reason and not quality and days is not None and days <= 15:
+                zh = (
+                    f"订单 {order.id} 已签收 {days} 天，超过了七天无理由退货期限；"
+                    "如果是商品质量问题，签收15天内仍可申请哦～点下面的按钮重新申请，"
+                    "并写明具体的质量问题就可以啦。"
+                )
+                en = (
+                    f"Order {order.id} was delivered {days} days ago, past the 7-day no-reason "
+                    "window. Quality problems can still be returned within 15 days — tap below "
+                    "and describe what's wrong with the item."
+                )
+                dispatcher.utter_message(
+                    text=say(lang, zh, en),
+                    buttons=[
+                        {
+                            "title": say(lang, "质量问题退货", "Return: quality problem"),
+                            "payload": "/request_return",
+                        }
+                    ],
+                )
+                return events + reset_flow_slots()
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    f"非常抱歉，订单 {order.id} 已签收 {days} 天，超过了退货期限"
+                    "（七天无理由7天、质量问题15天）。如果商品有故障，可以申请售后维修，"
+                    "或者我为您转人工客服看看还有什么办法～",
+                    f"I'm sorry — order {order.id} was delivered {days} days ago, past the "
+                    "return windows (7 days, or 15 for quality problems). If it's faulty we "
+                    "can look at a repair, or I can bring in an agent.",
+                ),
+                buttons=[
+                    {
+                        "title": say(lang, "转人工客服", "Talk to an agent"),
+                        "payload": "/request_human",
+                    }
+                ],
+            )
+            return events + reset_flow_slots()
+        request = await services.shop.create_return(
+            the_customer(services, tracker), order.id, reason or "七天无理由", quality
+        )
+        if request is None:
+            return events + reset_flow_slots()
+        dispatcher.utter_message(
+            text=say(
+                lang,
+                f"好的，已为您提交退货申请（编号 {request.id}）～审核会在{REVIEW_HOURS}小时内完成，"
+                "通过后请按短信里的地址寄回商品，并在订单页填写快递单号；仓库签收后退款将原路退回。"
+                + ("质量问题的寄回运费由我们承担哦。" if quality else ""),
+                f"Your return request {request.id} is in. It will be reviewed within"
+                f" {REVIEW_HOURS} "
+                "hours; once approved, send the item to the address in the text message and enter "
+                "the tracking number on the order page. We refund to your original payment method "
+                "when the warehouse receives it."
+                + (" We cover the return shipping for quality problems." if quality else ""),
+            )
+        )
+        return events + reset_flow_slots()

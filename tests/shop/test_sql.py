@@ -1,0 +1,148 @@
+"""The SQL shop backend on a real database, seeded with the demo data."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kefu.db import make_async_engine, make_engine
+from shop import (
+    OrderStatus,
+    RefundStatus,
+    SqlShop,
+    check_return,
+    in_warranty,
+    mask_address,
+    mask_phone,
+    mask_text,
+    normalise_order_id,
+)
+from shop.demo import ORDERS, seed_shop
+from shop.models import OrderRow, TrackingEventRow
+
+ME, OTHER = "demo-001", "demo-002"
+
+
+@pytest.fixture
+async def shop(database_url: str):
+    seed_shop(database_url)
+    engine = make_async_engine(database_url)
+    yield SqlShop(engine)
+    await engine.dispose()
+
+
+async def test_every_demo_state_is_there(shop: SqlShop):
+    statuses = {o.status for o in await shop.recent_orders(ME, limit=20)}
+    assert statuses == set(OrderStatus)
+    carriers = set()
+    for oid in ("20231120003", "20231120004", "20231120005"):
+        order = await shop.order(ME, oid)
+        assert order is not None and order.status is OrderStatus.SHIPPED
+        assert order.shipment is not None and order.shipment.status == "in_transit"
+        assert len(order.shipment.events) >= 2
+        assert order.promised_delivery is not None
+        carriers.add(order.shipment.carrier)
+    assert carriers == {"顺丰速运", "中通快递", "京东物流"}
+
+
+async def test_delivered_orders_cover_every_return_window(shop: SqlShop):
+    within = await shop.order(ME, "20231120006")
+    ten = await shop.order(ME, "20231120007")
+    twenty = await shop.order(ME, "20231120008")
+    assert within and ten and twenty
+    assert check_return(within, quality_issue=False).eligible
+    assert not check_return(ten, quality_issue=False).eligible
+    assert check_return(ten, quality_issue=True).eligible
+    assert not check_return(twenty, quality_issue=True).eligible
+    assert check_return(twenty, quality_issue=True).why == "window_passed"
+
+
+async def test_warranty_inside_and_outside(shop: SqlShop):
+    inside = await shop.order(ME, "20231120013")
+    outside = await shop.order(ME, "20231120014")
+    assert inside and outside
+    assert in_warranty(inside) and not in_warranty(outside)
+    assert await shop.create_repair(ME, outside.id, "不充电") is not None  # recorded, paid repair
+    repair = await shop.create_repair(ME, inside.id, "左耳没有声音")
+    assert repair is not None and repair.in_warranty
+
+
+async def test_refunds_processing_and_done(shop: SqlShop):
+    refunds = {r.order_id: r for r in await shop.refunds(ME)}
+    assert refunds["20231120010"].status is RefundStatus.PROCESSING
+    assert refunds["20231120010"].expected_by is not None
+    assert refunds["20231120011"].status is RefundStatus.REFUNDED
+    assert [r.order_id for r in await shop.refunds(ME, "20231120011")] == ["20231120011"]
+
+
+async def test_someone_elses_order_looks_like_a_missing_one(shop: SqlShop):
+    theirs = "20231120021"
+    assert await shop.order(OTHER, theirs) is not None
+    assert await shop.order(ME, theirs) is None
+    assert await shop.order(ME, "20991231999") is None
+    assert await shop.cancel_order(ME, "20231120031") is None  # demo-003's paid order
+    assert (await shop.order("demo-003", "20231120031")).status is OrderStatus.PAID
+    assert await shop.change_contact(ME, "20231120031", address="x") is None
+    assert await shop.create_return(ME, theirs, "不想要了", False) is None
+    assert await shop.request_invoice(ME, theirs, "电子普通发票", "个人") is None
+    assert await shop.refunds(OTHER, "20231120010") == []
+    assert await shop.invoices(OTHER, "20231120013") == []
+    assert await shop.order("", "20231120001") is None
+
+
+async def test_cancel_only_before_shipment_and_paid_ones_are_refunded(shop: SqlShop):
+    assert await shop.cancel_order(ME, "20231120003") is None  # shipped
+    cancelled = await shop.cancel_order(ME, "20231120002")
+    assert cancelled is not None and cancelled.status is OrderStatus.CANCELLED
+    refund = (await shop.refunds(ME, "20231120002"))[0]
+    assert refund.status is RefundStatus.PROCESSING and refund.amount_cents == 59900
+    unpaid = await shop.cancel_order(ME, "20231120001")
+    assert unpaid is not None and await shop.refunds(ME, "20231120001") == []
+
+
+async def test_change_contact_before_shipment_only(shop: SqlShop):
+    changed = await shop.change_contact(ME, "20231120002", phone="13900001111")
+    assert changed is not None and changed.phone == "13900001111"
+    assert await shop.change_contact(ME, "20231120003", address="新地址") is None
+
+
+async def test_invoice_then_correction(shop: SqlShop):
+    first = await shop.request_invoice(ME, "20231120006", "电子普通发票", "个人")
+    assert first is not None and first.kind == "issue"
+    fixed = await shop.request_invoice(ME, "20231120013", "电子普通发票", "上海张江科技有限公司")
+    assert fixed is not None and fixed.kind == "correction"
+    assert [i.kind for i in await shop.invoices(ME, "20231120013")] == ["issue", "correction"]
+    assert await shop.request_invoice(ME, "20231120001", "电子普通发票", "个人") is None  # unpaid
+
+
+async def test_seeding_twice_changes_nothing(database_url: str):
+    seed_shop(database_url)
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as s:
+            before = (
+                s.scalar(select(func.count()).select_from(OrderRow)),
+                s.scalar(select(func.count()).select_from(TrackingEventRow)),
+            )
+        seed_shop(database_url)
+        with Session(engine) as s:
+            after = (
+                s.scalar(select(func.count()).select_from(OrderRow)),
+                s.scalar(select(func.count()).select_from(TrackingEventRow)),
+            )
+    finally:
+        engine.dispose()
+    assert before == after and before[0] == len(ORDERS)
+
+
+def test_order_ids_and_masking():
+    assert normalise_order_id(" kf2023112000123 ") == "KF2023112000123"
+    assert normalise_order_id("20231120001") == "20231120001"
+    assert normalise_order_id("123") is None
+    assert normalise_order_id("20231120001' OR 1=1 --") is None
+    assert mask_phone("13812345678") == "138****5678"
+    assert "690" not in mask_address("上海市浦东新区张江镇碧波路690号3号楼502室")
+    assert mask_text("电话13812345678，身份证110101199003071234") == (
+        "电话138****5678，身份证110101********1234"
+    )
