@@ -13,8 +13,10 @@ from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 
 from bot.channels.rest import bp as rest_bp
+from bot.channels.web import bp as web_bp
 from bot.channels.wechat import bp as wechat_bp
 from bot.rasa_client import RasaClient
+from bot.ratelimit import RateLimiter
 from bot.routing import Router
 from bot.settings import GatewaySettings
 from bot.wechat import MessageCrypto, WeChatApi, WeChatOutbox
@@ -25,8 +27,10 @@ from kefu.web import install_error_handlers
 
 
 def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
-    app = Sanic(name)
+    app = Sanic(name, configure_logging=False)  # kefu.logging renders every record
     app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
+    # Frames up to 4x the limit get an error frame; bigger ones close the connection (1009).
+    app.config.WEBSOCKET_MAX_SIZE = settings.ws_max_frame_bytes * 4
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.OAS_UI_DEFAULT = "swagger"
     app.config.OAS_URL_PREFIX = "/docs"
@@ -40,6 +44,7 @@ def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
     install_error_handlers(app)
     app.blueprint(rest_bp)
     app.blueprint(wechat_bp)
+    app.blueprint(web_bp)
 
     @app.before_server_start
     async def open_connections(app: Sanic) -> None:
@@ -48,6 +53,7 @@ def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
         app.ctx.http = httpx.AsyncClient(timeout=httpx.Timeout(settings.rasa_timeout_s))
         app.ctx.conversations = Conversations(app.ctx.redis)
         app.ctx.rasa = RasaClient(settings.rasa_url, app.ctx.http)
+        app.ctx.rate_limiter = RateLimiter(app.ctx.redis)
         app.ctx.queue = _queue_service(app.ctx.redis, settings)
         app.ctx.router = Router(app.ctx.conversations, app.ctx.rasa, app.ctx.queue)
         app.ctx.background = set()

@@ -103,6 +103,7 @@ class Router:
         event: dict[str, Any] = {"from": "customer", "text": message.text, "lang": lang}
         if message.kind != "text":
             event["kind"] = message.kind
+        if message.attachment:
             event["attachment"] = dict(message.attachment)
         seq = await self._conversations.append(
             conv_id,

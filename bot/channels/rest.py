@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from sanic import Blueprint, Request
+from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 
+from bot.csat import BadCsat, record_csat
+from bot.events import customer_events
+from bot.ratelimit import RateLimiter
 from bot.routing import IncomingMessage, Router
 from bot.settings import GatewaySettings
 from handoff.conversation import Conversations, InvalidConversationId, check_conversation_id
 from kefu.errors import ApiError
 from kefu.i18n import normalise_lang
-from kefu.web import json_body, require_token
+from kefu.web import bearer_token, json_body
 
 bp = Blueprint("rest", url_prefix="/api/v1")
 
@@ -25,9 +30,32 @@ def _conversation_id(raw: str) -> str:
         raise ApiError(400, "invalid_conversation_id", str(exc)) from None
 
 
-def _authorise(request: Request) -> None:
+def _authorise(request: Request) -> str:
+    """The integration whose API key the request carries (401 if none matches)."""
     settings: GatewaySettings = request.app.ctx.settings
-    require_token(request, settings.api_key.get_secret_value())
+    token = bearer_token(request).encode()
+    found = ""
+    for key, name in settings.integration_keys().items():
+        if hmac.compare_digest(token, key.encode()):
+            found = name
+    if not found:
+        raise ApiError(401, "unauthorized", "invalid API key or token")
+    return found
+
+
+async def _limit(request: Request, integration: str, conv_id: str | None) -> None:
+    """429 with Retry-After when the integration or the conversation sends too much."""
+    settings: GatewaySettings = request.app.ctx.settings
+    limiter: RateLimiter = request.app.ctx.rate_limiter
+    wait = await limiter.hit(f"key:{integration}", settings.rate_per_key_per_min)
+    if not wait and conv_id is not None:
+        wait = await limiter.hit(f"conv:{conv_id}", settings.rate_per_conversation_per_min)
+    if wait:
+        raise SanicException(
+            f"too many requests; retry in {wait} s",
+            status_code=429,
+            headers={"Retry-After": str(wait)},
+        )
 
 
 @bp.post("/conversations/<conversation_id:str>/messages")
@@ -43,8 +71,9 @@ def _authorise(request: Request) -> None:
     description='{"text": "...", "customer_id": "...", "lang": "zh" | "en" | null}',
 )
 async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
-    _authorise(request)
+    integration = _authorise(request)
     conv_id = _conversation_id(conversation_id)
+    await _limit(request, integration, conv_id)
     settings: GatewaySettings = request.app.ctx.settings
     body = json_body(request)
     text = body.get("text")
@@ -87,8 +116,9 @@ async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
 @openapi.parameter("after", int, "query")
 @openapi.parameter("wait", float, "query")
 async def get_events(request: Request, conversation_id: str) -> HTTPResponse:
-    _authorise(request)
+    integration = _authorise(request)
     conv_id = _conversation_id(conversation_id)
+    await _limit(request, integration, None)
     settings: GatewaySettings = request.app.ctx.settings
     after = _number(request.args.get("after", "0"), "after", int)
     wait = _number(request.args.get("wait", "0"), "wait", float)
@@ -96,9 +126,37 @@ async def get_events(request: Request, conversation_id: str) -> HTTPResponse:
         raise ApiError(400, "bad_request", "after and wait must not be negative")
     conversations: Conversations = request.app.ctx.conversations
     events = await conversations.wait_events(conv_id, after, min(wait, settings.long_poll_max_s))
-    items: list[dict[str, Any]] = [e.as_dict() for e in events]
-    last = items[-1]["seq"] if items else after
+    # Agents' notes and other internal events never reach a customer; last_seq still moves
+    # past them so that the client does not ask for them again.
+    items: list[dict[str, Any]] = customer_events(events)
+    last = events[-1].seq if events else after
     return json({"conversation_id": conv_id, "events": items, "last_seq": last}, ensure_ascii=False)
+
+
+@bp.post("/conversations/<conversation_id:str>/csat")
+@openapi.summary("Answer the closing satisfaction question")
+@openapi.description(
+    '`{"score": 1-5, "comment": "..."}` after the conversation closed (or a CSAT '
+    "request arrived). Stored as a `csat` event. Bearer KEFU_API_KEY."
+)
+@openapi.secured("bearer")
+@openapi.body({"application/json": {"score": int, "comment": str}})
+async def post_csat(request: Request, conversation_id: str) -> HTTPResponse:
+    integration = _authorise(request)
+    conv_id = _conversation_id(conversation_id)
+    await _limit(request, integration, conv_id)
+    body = json_body(request)
+    conversations: Conversations = request.app.ctx.conversations
+    state = await conversations.state(conv_id)
+    if state.seq == 0:
+        raise ApiError(404, "not_found", "no such conversation")
+    try:
+        seq = await record_csat(
+            conversations, conv_id, body.get("score"), body.get("comment"), "rest"
+        )
+    except BadCsat as exc:
+        raise ApiError(400, "invalid_csat", str(exc)) from None
+    return json({"conversation_id": conv_id, "seq": seq}, status=201)
 
 
 def _number(raw: str, name: str, kind: type[int] | type[float]) -> Any:

@@ -1,0 +1,313 @@
+"""The web channel: the chat page at ``/``, the embeddable widget ``/widget.js`` and the
+WebSocket ``/ws`` they talk over.
+
+Protocol (JSON text frames):
+
+- client → server: ``hello`` {conversation_id?, customer_id?, after, lang?} first, then
+  ``message`` {text, cid, title?}, ``csat`` {score, comment}, ``ping``.
+- server → client: ``welcome`` {conversation_id, customer_id, owner}, ``event`` (one
+  customer-visible conversation event, with its ``seq``), ``ack`` {cid}, ``typing`` {on},
+  ``queue`` {position, eta_seconds}, ``csat_ok``, ``pong``, ``error`` {code, message}.
+
+The conversation's event log is the single source of what the customer sees: the customer's own
+messages, the bot's replies, agents' messages and status changes all arrive as ``event`` frames
+from one reader task per connection (``Conversations.wait_events``), so a client that
+reconnects with the last ``seq`` it saw misses nothing and sees nothing twice. Messages carry a
+client id (``cid``) that the server deduplicates, so re-sending after a reconnect is safe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, raw
+from sanic.server.websockets.impl import WebsocketImplProtocol
+
+from bot.csat import BadCsat, record_csat
+from bot.events import is_customer_visible
+from bot.routing import IncomingMessage, Router
+from bot.settings import GatewaySettings
+from handoff.conversation import Conversations, check_conversation_id
+from kefu.i18n import normalise_lang
+from kefu.logging import get_logger
+
+log = get_logger(__name__)
+
+bp = Blueprint("web")
+
+STATIC = Path(__file__).resolve().parent.parent / "web"
+ASSETS = {
+    "chat.js": "application/javascript; charset=utf-8",
+    "chat.css": "text/css; charset=utf-8",
+}
+WEB_ID = re.compile(r"^web-[A-Za-z0-9_-]{16,64}$")
+CID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self' ws: wss:; frame-ancestors *; base-uri 'none'; form-action 'none'"
+)
+
+
+def _file(name: str) -> bytes:
+    return (STATIC / name).read_bytes()
+
+
+@bp.get("/")
+async def chat_page(_request: Request) -> HTTPResponse:
+    return raw(
+        _file("chat.html"),
+        content_type="text/html; charset=utf-8",
+        headers={
+            "Content-Security-Policy": PAGE_CSP,
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-cache",
+        },
+    )
+
+
+@bp.get("/widget.js")
+async def widget(_request: Request) -> HTTPResponse:
+    return raw(
+        _file("widget.js"),
+        content_type="application/javascript; charset=utf-8",
+        headers={"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"},
+    )
+
+
+@bp.get("/static/<name:str>")
+async def asset(_request: Request, name: str) -> HTTPResponse:
+    kind = ASSETS.get(name)
+    if kind is None:
+        from kefu.errors import ApiError
+
+        raise ApiError(404, "not_found", "no such file")
+    return raw(
+        _file(name),
+        content_type=kind,
+        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+def new_web_id() -> str:
+    return "web-" + secrets.token_urlsafe(18)
+
+
+class RateLimit:
+    """A token bucket per connection: ``rate`` messages per ``per_s`` seconds."""
+
+    def __init__(self, rate: int, per_s: float) -> None:
+        self.capacity = float(rate)
+        self.tokens = float(rate)
+        self.fill = rate / per_s
+        self.at = time.monotonic()
+        self.refused = 0
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.fill)
+        self.at = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        self.refused += 1
+        return False
+
+
+class Session:
+    """One customer's WebSocket connection."""
+
+    def __init__(self, request: Request, ws: WebsocketImplProtocol) -> None:
+        self.app = request.app
+        self.ws = ws
+        self.settings: GatewaySettings = request.app.ctx.settings
+        self.conversations: Conversations = request.app.ctx.conversations
+        self.router: Router = request.app.ctx.router
+        self.redis = request.app.ctx.redis
+        self.send_lock = asyncio.Lock()
+        self.conv_id = ""
+        self.customer_id = ""
+        self.lang: Any = None
+        self.limit = RateLimit(self.settings.ws_messages_per_10s, 10.0)
+        self.reader: asyncio.Task[None] | None = None
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        async with self.send_lock:
+            await self.ws.send(json.dumps(frame, ensure_ascii=False))
+
+    async def error(self, code: str, message: str) -> None:
+        await self.send({"type": "error", "code": code, "message": message})
+
+    async def run(self) -> None:
+        try:
+            while True:
+                data = await self.ws.recv()
+                if data is None:
+                    return
+                if not await self.frame(data):
+                    return
+        finally:
+            if self.reader is not None:
+                self.reader.cancel()
+                with contextlib.suppress(BaseException):
+                    await self.reader
+
+    async def frame(self, data: str | bytes) -> bool:
+        """Handle one frame; False closes the connection."""
+        if len(data) > self.settings.ws_max_frame_bytes:
+            await self.error(
+                "frame_too_large", f"frames are limited to {self.settings.ws_max_frame_bytes} bytes"
+            )
+            return True
+        try:
+            frame = json.loads(data)
+        except (ValueError, UnicodeDecodeError):
+            await self.error("malformed_json", "frames must be JSON objects")
+            return True
+        if not isinstance(frame, dict):
+            await self.error("bad_frame", "frames must be JSON objects")
+            return True
+        kind = frame.get("type")
+        if kind == "ping":
+            await self.send({"type": "pong"})
+            return True
+        if kind == "hello":
+            await self.hello(frame)
+            return True
+        if not self.conv_id:
+            await self.error("hello_first", "send a hello frame first")
+            return True
+        if kind in {"message", "csat"} and not self.limit.allow():
+            if self.limit.refused > 3 * self.settings.ws_messages_per_10s:
+                await self.error("rate_limited", "too many messages; closing")
+                await self.ws.close(1008, "rate limited")
+                return False
+            await self.error("rate_limited", "too many messages; please slow down")
+            return True
+        if kind == "message":
+            await self.message(frame)
+        elif kind == "csat":
+            await self.csat(frame)
+        elif kind == "typing":
+            pass  # customer typing is not relayed yet
+        else:
+            await self.error("unknown_type", "unknown frame type")
+        return True
+
+    async def hello(self, frame: dict[str, Any]) -> None:
+        conv_id = frame.get("conversation_id")
+        customer_id = frame.get("customer_id")
+        after = frame.get("after", 0)
+        if not (isinstance(conv_id, str) and WEB_ID.match(conv_id)):
+            conv_id = new_web_id()
+        if not (isinstance(customer_id, str) and WEB_ID.match(customer_id)):
+            customer_id = new_web_id()
+        if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+            after = 0
+        self.lang = normalise_lang(
+            frame.get("lang") if isinstance(frame.get("lang"), str) else None
+        )
+        check_conversation_id(conv_id)
+        self.conv_id, self.customer_id = conv_id, customer_id
+        state = await self.conversations.state(conv_id)
+        await self.send(
+            {
+                "type": "welcome",
+                "conversation_id": conv_id,
+                "customer_id": customer_id,
+                "owner": str(state.owner),
+            }
+        )
+        if self.reader is not None:
+            self.reader.cancel()
+        self.reader = asyncio.create_task(self.read_events(after))
+
+    async def read_events(self, after: int) -> None:
+        """Push every customer-visible event after ``after`` as it arrives."""
+        last = after
+        while True:
+            try:
+                events = await self.conversations.wait_events(self.conv_id, last, 20.0)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # Redis hiccup: wait and resume from the same seq
+                log.warning("ws event read failed", conversation_id=self.conv_id, error=repr(exc))
+                await asyncio.sleep(1.0)
+                continue
+            for event in events:
+                last = max(last, event.seq)
+                if is_customer_visible(event):
+                    frame = event.as_dict()
+                    frame.pop("internal", None)
+                    frame["event"] = frame.pop("type")
+                    frame["type"] = "event"
+                    await self.send(frame)
+
+    async def message(self, frame: dict[str, Any]) -> None:
+        text = frame.get("text")
+        cid = frame.get("cid")
+        if not isinstance(text, str) or not text.strip():
+            await self.error("empty_text", "field 'text' must be a non-empty string")
+            return
+        if len(text) > self.settings.max_text_chars:
+            await self.error(
+                "text_too_long", f"text is over {self.settings.max_text_chars} characters"
+            )
+            return
+        if not (isinstance(cid, str) and CID.match(cid)):
+            cid = secrets.token_hex(8)
+        title = frame.get("title")
+        key = f"kefu:ws:cid:{{{self.conv_id}}}:{cid}"
+        if not await self.redis.set(key, "1", nx=True, ex=3600):
+            await self.send({"type": "ack", "cid": cid, "duplicate": True})
+            return
+        attachment = {"title": title[:200]} if isinstance(title, str) and title else {}
+        incoming = IncomingMessage(
+            self.conv_id,
+            text.strip(),
+            "web",
+            self.customer_id,
+            lang=self.lang,
+            attachment=attachment,
+        )
+        await self.send({"type": "ack", "cid": cid})
+        await self.send({"type": "typing", "on": True})
+        try:
+            outcome = await self.router.handle(incoming)
+        finally:
+            await self.send({"type": "typing", "on": False})
+        if outcome.queue:
+            await self.send({"type": "queue", **outcome.queue})
+
+    async def csat(self, frame: dict[str, Any]) -> None:
+        try:
+            await record_csat(
+                self.conversations, self.conv_id, frame.get("score"), frame.get("comment"), "web"
+            )
+        except BadCsat as exc:
+            await self.error("invalid_csat", str(exc))
+            return
+        await self.send({"type": "csat_ok"})
+
+
+@bp.websocket("/ws")
+async def websocket(request: Request, ws: WebsocketImplProtocol) -> None:
+    session = Session(request, ws)
+    try:
+        await session.run()
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # a broken connection must never take the gateway with it
+        if type(exc).__name__ not in {
+            "ConnectionClosed",
+            "ConnectionClosedOK",
+            "ConnectionClosedError",
+        }:
+            log.warning("ws session ended with an error", error=repr(exc))

@@ -1,0 +1,231 @@
+/* kefu web chat: one WebSocket to /ws; the conversation's events are the single source of
+   what is shown. Text is always inserted with textContent, never as HTML. */
+(function () {
+  "use strict";
+  var LANG = (navigator.language || "zh").toLowerCase();
+  var ZH = LANG.indexOf("zh") === 0;
+  var HANT = /^zh-(tw|hk|mo|hant)/.test(LANG);
+  var T = ZH ? {
+    title: "在线客服", typing: "对方正在输入…", placeholder: "请输入您的问题…", send: "发送",
+    csat_q: "请为本次服务打分", csat_ph: "说说您的感受（可选）", csat_send: "提交评价",
+    csat_thanks: "感谢您的评价！", you: "我", bot: "智能客服", agent: "客服", system: "系统",
+    connecting: "连接中…", online: "在线", offline: "连接已断开，正在重连…",
+    queue: "您前面还有 {n} 位，预计 {m} 分钟", waiting: "正在为您转接人工客服…",
+    joined: "客服 {name} 为您服务", closed: "本次服务已结束", handed_back: "已转回智能客服",
+    failed: "发送失败，请稍后再试", star: "{n} 星"
+  } : {
+    title: "Customer service", typing: "Typing…", placeholder: "Type your question…", send: "Send",
+    csat_q: "How did we do?", csat_ph: "Anything to add? (optional)", csat_send: "Submit",
+    csat_thanks: "Thank you for your feedback!", you: "You", bot: "Assistant", agent: "Agent",
+    system: "System", connecting: "Connecting…", online: "Online",
+    offline: "Connection lost, reconnecting…",
+    queue: "{n} ahead of you, about {m} min", waiting: "Connecting you to an agent…",
+    joined: "{name} is now helping you", closed: "This chat has ended",
+    handed_back: "You are back with the assistant", failed: "Could not send; please retry",
+    star: "{n} stars"
+  };
+  if (HANT) {
+    T.title = "線上客服"; T.typing = "對方正在輸入…"; T.placeholder = "請輸入您的問題…";
+    T.send = "發送"; T.queue = "您前面還有 {n} 位，預計 {m} 分鐘"; T.joined = "客服 {name} 為您服務";
+    T.csat_q = "請為本次服務打分"; T.csat_send = "提交評價"; T.closed = "本次服務已結束";
+  }
+  function fmt(s, v) { return s.replace(/\{(\w+)\}/g, function (_, k) { return String(v[k]); }); }
+
+  var $ = function (id) { return document.getElementById(id); };
+  var log = $("log"), input = $("input"), statusEl = $("status"), queueEl = $("queue");
+  var typingEl = $("typing"), csatForm = $("csat"), titleEl = $("title");
+  document.documentElement.lang = ZH ? (HANT ? "zh-Hant" : "zh-CN") : "en";
+  document.querySelectorAll("[data-i18n]").forEach(function (el) {
+    el.textContent = T[el.getAttribute("data-i18n")];
+  });
+  document.querySelectorAll("[data-i18n-ph]").forEach(function (el) {
+    el.placeholder = T[el.getAttribute("data-i18n-ph")];
+  });
+
+  var store = {
+    get: function (k) { try { return localStorage.getItem("kefu." + k); } catch (e) { return null; } },
+    set: function (k, v) { try { localStorage.setItem("kefu." + k, v); } catch (e) { /* private mode */ } }
+  };
+  var convId = store.get("conversation_id"), customerId = store.get("customer_id");
+  var lastSeq = 0;          // highest event seq shown; resume point after a reconnect
+  var pending = [];         // messages not yet acknowledged by the server: re-sent on reconnect
+  var ws = null, retry = 0, csatDone = false, rating = 0;
+
+  function setStatus(text) { statusEl.textContent = text; }
+  function scroll() { log.scrollTop = log.scrollHeight; }
+
+  function addMessage(who, text, name, buttons) {
+    var li = document.createElement("li");
+    li.className = "msg " + who;
+    var label = document.createElement("div");
+    label.className = "who";
+    label.textContent = who === "customer" ? T.you : (name || T[who] || who);
+    var bubble = document.createElement("div");
+    bubble.className = "bubble";
+    bubble.textContent = text;
+    li.appendChild(label);
+    li.appendChild(bubble);
+    if (buttons && buttons.length) {
+      var row = document.createElement("div");
+      row.className = "buttons";
+      buttons.forEach(function (b) {
+        var btn = document.createElement("button");
+        btn.type = "button";
+        btn.textContent = b.title;
+        btn.addEventListener("click", function () { send(b.payload || b.title, b.title); });
+        row.appendChild(btn);
+      });
+      li.appendChild(row);
+    }
+    log.appendChild(li);
+    scroll();
+  }
+  function addSystem(text) {
+    var li = document.createElement("li");
+    li.className = "sys";
+    li.textContent = text;
+    log.appendChild(li);
+    scroll();
+  }
+  function showQueue(position, eta) {
+    if (position === null || position === undefined) { queueEl.hidden = true; return; }
+    queueEl.textContent = fmt(T.queue, { n: position, m: Math.max(1, Math.round((eta || 0) / 60)) });
+    queueEl.hidden = false;
+  }
+
+  function onEvent(e) {
+    if (e.seq <= lastSeq) return;  // already shown: a resume never doubles a message
+    lastSeq = e.seq;
+    switch (e.event) {
+      case "message":
+        var text = e.attachment && e.attachment.title && e.from === "customer" ? e.attachment.title : e.text;
+        addMessage(e.from, text || "", e.from === "agent" ? e.agent_name : null, e.buttons);
+        if (e.from !== "customer") typingEl.hidden = true;
+        break;
+      case "queued":
+        addSystem(T.waiting);
+        showQueue(e.position, e.eta_seconds);
+        break;
+      case "queue_update":
+        showQueue(e.position, e.eta_seconds);
+        break;
+      case "accepted":
+        showQueue(null);
+        var name = e.agent_name || e.agent || T.agent;
+        addSystem(fmt(T.joined, { name: name }));
+        titleEl.textContent = T.title + " · " + name;
+        break;
+      case "transferred":
+        if (e.text_for_customer) addSystem(e.text_for_customer);
+        break;
+      case "handed_back":
+        titleEl.textContent = T.title;
+        addSystem(T.handed_back);
+        break;
+      case "closed":
+        showQueue(null);
+        titleEl.textContent = T.title;
+        addSystem(T.closed);
+        if (!csatDone) openCsat();
+        break;
+      case "csat_request":
+        if (!csatDone) openCsat();
+        break;
+      case "csat":
+        csatDone = true;
+        csatForm.hidden = true;
+        addSystem(T.csat_thanks);
+        break;
+      case "reopened":
+        csatForm.hidden = true;
+        csatDone = false;
+        break;
+      default:
+        break;
+    }
+  }
+
+  function connect() {
+    setStatus(T.connecting);
+    var proto = location.protocol === "https:" ? "wss:" : "ws:";
+    ws = new WebSocket(proto + "//" + location.host + "/ws");
+    ws.onopen = function () {
+      retry = 0;
+      ws.send(JSON.stringify({ type: "hello", conversation_id: convId, customer_id: customerId,
+                               after: lastSeq, lang: navigator.language || null }));
+    };
+    ws.onmessage = function (msg) {
+      var f;
+      try { f = JSON.parse(msg.data); } catch (e) { return; }
+      if (f.type === "welcome") {
+        convId = f.conversation_id; customerId = f.customer_id;
+        store.set("conversation_id", convId); store.set("customer_id", customerId);
+        setStatus(T.online);
+        pending.forEach(function (p) { ws.send(JSON.stringify(p)); });
+      } else if (f.type === "event") {
+        onEvent(f);
+      } else if (f.type === "ack") {
+        pending = pending.filter(function (p) { return p.cid !== f.cid; });
+      } else if (f.type === "typing") {
+        typingEl.hidden = !f.on;
+      } else if (f.type === "queue") {
+        showQueue(f.position, f.eta_seconds);
+      } else if (f.type === "error") {
+        addSystem(f.message || T.failed);
+      }
+    };
+    ws.onclose = function () {
+      setStatus(T.offline);
+      typingEl.hidden = true;
+      retry = Math.min(retry + 1, 6);
+      setTimeout(connect, Math.min(500 * Math.pow(2, retry - 1), 10000));
+    };
+  }
+
+  function send(text, title) {
+    text = (text || "").trim();
+    if (!text) return;
+    var frame = { type: "message", text: text,
+                  cid: Date.now().toString(36) + Math.random().toString(36).slice(2, 10) };
+    if (title) frame.title = title;
+    pending.push(frame);
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+  }
+
+  $("composer").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    send(input.value);
+    input.value = "";
+  });
+
+  var stars = $("stars");
+  for (var i = 1; i <= 5; i++) {
+    (function (n) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.textContent = "★";
+      b.setAttribute("aria-label", fmt(T.star, { n: n }));
+      b.setAttribute("data-score", String(n));
+      b.addEventListener("click", function () {
+        rating = n;
+        stars.querySelectorAll("button").forEach(function (s) {
+          s.classList.toggle("on", Number(s.getAttribute("data-score")) <= n);
+        });
+      });
+      stars.appendChild(b);
+    })(i);
+  }
+  function openCsat() { csatForm.hidden = false; scroll(); }
+  csatForm.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    if (!rating || !ws || ws.readyState !== WebSocket.OPEN) return;
+    ws.send(JSON.stringify({ type: "csat", score: rating, comment: $("csat-comment").value }));
+    csatForm.hidden = true;
+  });
+
+  window.kefuChat = {  // for tests and the embedding page
+    state: function () { return { conversationId: convId, lastSeq: lastSeq, pending: pending.length }; },
+    drop: function () { if (ws) ws.close(); }
+  };
+  connect();
+})();
