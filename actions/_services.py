@@ -57,7 +57,7 @@ class StubSearcher:
         for faq_id, question, answer, words in self.FAQS:
             matched = sum(1 for w in words if w.lower() in q)
             if matched:
-                score = min(0.95, 0.5 + 0.3 * matched)
+                score = min(0.95, 0.35 + 0.25 * matched)
                 hits.append(Hit(faq_id, question, answer, score))
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits[:k]

@@ -16,7 +16,10 @@ from actions._text import say
 from actions._tracker import lang_of
 from shop import OrderStatus, mask_address, mask_phone
 
-_SPEC = re.compile(r"尺码|码数|碼|颜色|顏色|换色|換色|大一码|小一码|size|colou?r", re.IGNORECASE)
+_SPEC = re.compile(
+    r"尺码|尺碼|码|碼|颜色|顏色|[红紅黄黃蓝藍绿綠黑白灰粉紫]色|规格|規格|size|colou?r",
+    re.IGNORECASE,
+)
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 

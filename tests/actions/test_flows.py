@@ -1,0 +1,309 @@
+"""Each flow's action on recorded trackers, against the real SQL shop: events and messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.cancel import ActionCancelOrder
+from actions.change import ActionChangeOrder
+from actions.complaint import ActionFileComplaint
+from actions.faq import ActionAnswerFaq
+from actions.handoff import ActionFallback, ActionRequestHuman
+from actions.invoice import ActionRequestInvoice
+from actions.order_forms import ActionAskOrderId, ValidateCancelForm, ValidateReturnForm
+from actions.order_status import ActionCheckOrderStatus, ActionTrackShipment
+from actions.payment import ActionPaymentProblem
+from actions.refund import ActionCheckRefund
+from actions.repair import ActionRequestRepair
+from actions.returns import ActionRequestReturn
+from shop import OrderStatus
+from tests.actions.conftest import tracker
+
+
+async def run(action: Any, t: Any) -> tuple[list[dict[str, Any]], list[str], CollectingDispatcher]:
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, t, {})
+    return events, [m.get("text") or "" for m in dispatcher.messages], dispatcher
+
+
+def slot(events: list[dict[str, Any]], name: str) -> Any:
+    found = [e for e in events if e.get("event") == "slot" and e.get("name") == name]
+    assert found, f"no SlotSet({name}) in {events}"
+    return found[-1]["value"]
+
+
+async def test_track_shipment_shows_carrier_events_and_date(services):
+    events, texts, _ = await run(
+        ActionTrackShipment(), tracker("快递到哪了", slots={"order_id": "20231120003"})
+    )
+    assert events == []
+    assert "顺丰速运" in texts[0] and "预计" in texts[0] and "杭州转运中心" in texts[0]
+
+
+async def test_status_in_english_and_traditional(services):
+    _, texts, _ = await run(
+        ActionCheckOrderStatus(), tracker("status?", slots={"order_id": "20231120002"}, lang="en")
+    )
+    assert "paid, waiting to be shipped" in texts[0]
+    _, texts, _ = await run(
+        ActionCheckOrderStatus(),
+        tracker("訂單狀態", slots={"order_id": "20231120002"}, lang="zh-Hant"),
+    )
+    assert "倉庫" in texts[0]
+
+
+async def test_someone_elses_order_answers_like_a_missing_one(services):
+    theirs = await run(ActionTrackShipment(), tracker("", slots={"order_id": "20231120021"}))
+    missing = await run(ActionTrackShipment(), tracker("", slots={"order_id": "20231120099"}))
+    assert slot(theirs[0], "order_id") is None
+    assert theirs[1][0].replace("20231120021", "X") == missing[1][0].replace("20231120099", "X")
+    assert "Wireless earbuds" not in theirs[1][0]
+
+
+async def test_no_login_means_no_order_lookup(services):
+    events, texts, _ = await run(
+        ActionTrackShipment(), tracker("", slots={"order_id": "20231120003"}, customer=None)
+    )
+    assert "登录" in texts[0] and slot(events, "order_id") is None
+
+
+async def test_delivered_but_not_received_goes_to_aftersales(services, handoffs):
+    events, texts, _ = await run(
+        ActionTrackShipment(),
+        tracker(
+            "显示签收了但我没收到货", slots={"order_id": "20231120012"}, intent="track_shipment"
+        ),
+    )
+    assert len(handoffs) == 1
+    packet = handoffs[0]
+    assert packet["reason"] == "flow_needs_human" and packet["skill_group"] == "aftersales"
+    assert packet["entities"] == {"order_id": "20231120012"}
+    assert packet["customer"] == {
+        "id": "demo-001",
+        "display_name": "张晓雯",
+        "vip_level": 3,
+        "language": "zh",
+    }
+    assert "转接人工客服" in texts[-1] and slot(events, "handoff_reason") == "flow_needs_human"
+
+
+async def test_ask_order_id_lists_recent_orders_as_buttons(services):
+    _, _, dispatcher = await run(ActionAskOrderId(), tracker("查订单"))
+    buttons = dispatcher.messages[0]["buttons"]
+    assert len(buttons) == 5
+    assert all(b["payload"].startswith('/inform{"order_id":"2023112') for b in buttons)
+
+
+async def test_cancel_before_shipment_with_confirmation(services):
+    t = tracker(
+        "确认", intent="affirm", slots={"order_id": "20231120002", "cancel_confirmed": True}
+    )
+    events, texts, _ = await run(ActionCancelOrder(), t)
+    assert "已为您取消" in texts[0] and "¥599.00" in texts[0]
+    assert slot(events, "cancel_confirmed") is None
+    order = await services.shop.order("demo-001", "20231120002")
+    assert order.status is OrderStatus.CANCELLED
+
+
+async def test_cancel_declined_keeps_the_order(services):
+    t = tracker("不了", intent="deny", slots={"order_id": "20231120001", "cancel_confirmed": False})
+    _, texts, _ = await run(ActionCancelOrder(), t)
+    assert "保留" in texts[0]
+    assert (await services.shop.order("demo-001", "20231120001")).status is OrderStatus.UNPAID
+
+
+async def test_cancel_after_shipment_offers_a_return(services):
+    _, _, d = await run(ActionCancelOrder(), tracker("取消", slots={"order_id": "20231120003"}))
+    assert "已经发货" in d.messages[0]["text"]
+    assert d.messages[0]["buttons"][0]["payload"] == "/request_return"
+
+
+async def test_cancel_form_asks_confirmation_only_when_cancellable(services):
+    form = ValidateCancelForm()
+    d = CollectingDispatcher()
+    paid = await form.required_slots(
+        ["order_id", "cancel_confirmed"], d, tracker("", slots={"order_id": "20231120002"}), {}
+    )
+    shipped = await form.required_slots(
+        ["order_id", "cancel_confirmed"], d, tracker("", slots={"order_id": "20231120003"}), {}
+    )
+    assert paid == ["order_id", "cancel_confirmed"] and shipped == ["order_id"]
+    result = await form.validate_order_id("20231120021", d, tracker(""), {})
+    assert result == {"order_id": None} and "没有在您的账户下找到" in d.messages[0]["text"]
+
+
+async def test_change_address_before_shipment_is_masked(services):
+    new = "北京市海淀区中关村大街27号院3号楼1101"
+    _, texts, _ = await run(
+        ActionChangeOrder(), tracker(new, slots={"order_id": "20231120002", "change_detail": new})
+    )
+    assert "收货地址已更新" in texts[0] and "1101" not in texts[0]
+    assert (await services.shop.order("demo-001", "20231120002")).address == new
+
+
+async def test_change_phone_is_masked(services):
+    _, texts, _ = await run(
+        ActionChangeOrder(),
+        tracker("", slots={"order_id": "20231120001", "change_detail": "手机号改成13911112222"}),
+    )
+    assert "139****2222" in texts[0] and "13911112222" not in texts[0]
+
+
+async def test_change_size_offers_cancel_and_reorder(services):
+    _, _, d = await run(
+        ActionChangeOrder(),
+        tracker("", slots={"order_id": "20231120002", "change_detail": "想换成L码"}),
+    )
+    assert "尺码" in d.messages[0]["text"] and d.messages[0]["buttons"][0]["payload"] == (
+        "/cancel_order"
+    )
+
+
+async def test_return_within_seven_days_is_created(services):
+    events, texts, _ = await run(
+        ActionRequestReturn(),
+        tracker("", slots={"order_id": "20231120006", "return_reason": "七天无理由退货"}),
+    )
+    assert "24小时内" in texts[0] and "RT" in texts[0]
+    assert slot(events, "return_reason") is None
+
+
+async def test_return_after_ten_days_quality_only(services):
+    _, texts, _ = await run(
+        ActionRequestReturn(),
+        tracker("", slots={"order_id": "20231120007", "return_reason": "尺码不合适"}),
+    )
+    assert "超过了七天无理由" in texts[0]
+    _, texts, _ = await run(
+        ActionRequestReturn(),
+        tracker("", slots={"order_id": "20231120007", "return_reason": "裤子开线了，质量问题"}),
+    )
+    assert "退货申请" in texts[0] and "运费由我们承担" in texts[0]
+
+
+async def test_return_after_twenty_days_explains_and_skips_the_reason(services):
+    d = CollectingDispatcher()
+    req = await ValidateReturnForm().required_slots(
+        ["order_id", "return_reason"], d, tracker("", slots={"order_id": "20231120008"}), {}
+    )
+    assert req == ["order_id"]
+    _, texts, _ = await run(ActionRequestReturn(), tracker("", slots={"order_id": "20231120008"}))
+    assert "超过了退货期限" in texts[0]
+
+
+async def test_refunds_processing_and_done(services):
+    _, texts, _ = await run(ActionCheckRefund(), tracker("退款呢", intent="check_refund"))
+    assert "正在处理中" in texts[0] and "原路退回" in texts[0]
+    _, texts, _ = await run(
+        ActionCheckRefund(), tracker("", slots={"order_id": "20231120021"}, intent="check_refund")
+    )
+    assert "没有在您的账户下找到" in texts[0]
+
+
+async def test_invoice_issue_and_correction(services):
+    slots = {"order_id": "20231120006", "invoice_type": "电子普通发票", "invoice_title": "个人"}
+    _, texts, _ = await run(ActionRequestInvoice(), tracker("", slots=slots))
+    assert "电子普通发票" in texts[0] and "个人" in texts[0]
+    slots = {
+        "order_id": "20231120013",
+        "invoice_type": "电子普通发票",
+        "invoice_title": "上海张江科技有限公司",
+    }
+    _, texts, _ = await run(ActionRequestInvoice(), tracker("", slots=slots))
+    assert "更正申请" in texts[0]
+
+
+async def test_payment_problem_hands_off_with_priority(services, handoffs):
+    slots = {"order_id": "20231120001", "payment_detail": "昨天微信付了两次，手机13812345678"}
+    events, texts, _ = await run(ActionPaymentProblem(), tracker("钱扣了两次", slots=slots))
+    assert handoffs[0]["priority"] == "high" and handoffs[0]["skill_group"] == "aftersales"
+    assert "13812345678" not in str(handoffs[0]) and "138****5678" in handoffs[0]["summary"]
+    assert "待付款" in texts[0] and "转接人工客服" in texts[-1]
+    assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
+
+
+async def test_repair_in_and_out_of_warranty(services):
+    _, texts, _ = await run(
+        ActionRequestRepair(),
+        tracker("", slots={"order_id": "20231120013", "fault_description": "左耳没有声音"}),
+    )
+    assert "保修期内" in texts[0] and "RP" in texts[0]
+    _, _, d = await run(ActionRequestRepair(), tracker("", slots={"order_id": "20231120014"}))
+    assert "到期" in d.messages[0]["text"] and "付费维修" in d.messages[0]["text"]
+    _, texts, _ = await run(ActionRequestRepair(), tracker("", slots={"order_id": "20231120006"}))
+    assert "不属于保修商品" in texts[0]
+
+
+async def test_complaint_apologises_first_then_hands_off(services, handoffs):
+    _, texts, _ = await run(ActionFileComplaint(), tracker("我要投诉你们", intent="file_complaint"))
+    assert texts[0].startswith("非常抱歉")
+    assert handoffs[0]["reason"] == "complaint" and handoffs[0]["priority"] == "high"
+    assert handoffs[0]["skill_group"] == "complaints"
+
+
+async def test_request_human_packet_shape(services, handoffs):
+    history = [
+        {
+            "event": "user",
+            "text": "我的手机号是13812345678",
+            "parse_data": {"intent": {"name": "inform", "confidence": 0.8}},
+        },
+        {"event": "bot", "text": "好的"},
+    ]
+    await run(ActionRequestHuman(), tracker("转人工", intent="request_human", history=history))
+    packet = handoffs[0]
+    assert set(packet) == {
+        "conversation_id",
+        "channel",
+        "customer",
+        "reason",
+        "priority",
+        "skill_group",
+        "intents",
+        "entities",
+        "faq_tried",
+        "summary",
+        "transcript",
+        "created_at",
+    }
+    assert packet["reason"] == "explicit_request" and packet["conversation_id"] == "conv-test-1"
+    assert packet["intents"][-1] == {"name": "request_human", "confidence": 0.93}
+    assert packet["transcript"][0]["text"] == "我的手机号是138****5678"
+
+
+async def test_staff_console_down_still_replies_politely(services_staff_down):
+    events, texts, _ = await run(ActionRequestHuman(), tracker("转人工", intent="request_human"))
+    assert "人工客服暂时无法接入" in texts[0]
+    assert slot(events, "handoff_reason") == "explicit_request"
+
+
+async def test_two_fallbacks_in_a_row_hand_off(services, handoffs):
+    _, texts, _ = await run(ActionFallback(), tracker("asdfgh", intent="nlu_fallback"))
+    assert "换个说法" in texts[0] and handoffs == []
+    history = [
+        {
+            "event": "user",
+            "text": "asdfgh",
+            "parse_data": {"intent": {"name": "nlu_fallback", "confidence": 0.3}},
+        }
+    ]
+    await run(ActionFallback(), tracker("qwerty", intent="nlu_fallback", history=history))
+    assert handoffs[0]["reason"] == "repeated_fallback"
+
+
+async def test_angry_message_hands_off(services, handoffs):
+    await run(ActionFallback(), tracker("你们这什么垃圾服务！！！", intent="nlu_fallback"))
+    assert handoffs[0]["reason"] == "negative_sentiment" and handoffs[0]["priority"] == "high"
+
+
+async def test_faq_confident_choices_and_second_miss(services, handoffs):
+    events, texts, _ = await run(ActionAnswerFaq(), tracker("运费险怎么理赔", intent="ask_faq"))
+    assert "运费险" in texts[0] and slot(events, "faq_misses") == 0
+    events, _, d = await run(ActionAnswerFaq(), tracker("退款", intent="ask_faq"))
+    assert d.messages[0]["buttons"] and slot(events, "faq_misses") == 1
+    events, texts, _ = await run(
+        ActionAnswerFaq(), tracker("量子纠缠", intent="ask_faq", slots={"faq_misses": 1})
+    )
+    assert handoffs[0]["reason"] == "low_confidence" and "转接人工客服" in texts[-1]
