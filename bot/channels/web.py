@@ -6,7 +6,7 @@ Protocol (JSON text frames):
 - client → server: ``hello`` {conversation_id?, customer_id?, after, lang?} first, then
   ``message`` {text, cid, title?}, ``csat`` {score, comment}, ``ping``.
 - server → client: ``welcome`` {conversation_id, customer_id, owner}, ``event`` (one
-  customer-visible conversation event, with its ``seq``), ``ack`` {cid}, ``typing`` {on},
+  customer-visible conversation event, with its ``seq``), ``ack`` {cid}, ``typing`` {on, seq?},
   ``queue`` {position, eta_seconds}, ``csat_ok``, ``pong``, ``error`` {code, message}.
 
 The conversation's event log is the single source of what the customer sees: the customer's own
@@ -281,8 +281,11 @@ class Session:
         await self.send({"type": "typing", "on": True})
         try:
             outcome = await self.router.handle(incoming)
-        finally:
+        except BaseException:
             await self.send({"type": "typing", "on": False})
+            raise
+        # ``seq``: the turn's last event; its replies arrive as events up to this seq.
+        await self.send({"type": "typing", "on": False, "seq": outcome.seq})
         if outcome.queue:
             await self.send({"type": "queue", **outcome.queue})
 

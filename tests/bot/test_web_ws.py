@@ -81,6 +81,8 @@ async def test_message_round_trip_with_ack_typing_and_events(gw: Any, redis: Red
         frames = await until(ws, is_event("message", **{"from": "system"}))
     kinds = [f["type"] for f in frames]
     assert "ack" in kinds and {"type": "typing", "on": True} in frames
+    done = next(f for f in frames if f["type"] == "typing" and not f["on"])
+    assert done["seq"] == frames[-1]["seq"]
     customer = next(f for f in frames if f.get("event") == "message" and f["from"] == "customer")
     assert customer["text"] == "我的订单怎么还没发货"
     assert "系统繁忙" in frames[-1]["text"]

@@ -1,0 +1,139 @@
+"""The real stack for the gateway benchmarks: Redis (embedded unless KEFU_REDIS_URL answers),
+our action server, the Rasa server with the trained model, and ONE gateway process — all on
+127.0.0.1, started the way tests/conftest.py's ``rasa_stack`` does, and stopped on exit."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kefu.rasa_proc import latest_model, rasa_env, rasa_run_args  # noqa: E402
+from kefu.redis_server import EmbeddedRedis, free_port, redis_reachable  # noqa: E402
+
+
+@dataclass
+class Stack:
+    gateway_url: str
+    api_key: str
+    redis_url: str
+    env: dict[str, str]
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
+
+
+def _wait(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{url} exited early:\n{log.read_text(errors='replace')[-2000:]}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=1.0).status_code == 200:
+                return
+        time.sleep(0.5)
+    raise SystemExit(
+        f"{url} not ready after {timeout}s:\n{log.read_text(errors='replace')[-2000:]}"
+    )
+
+
+@contextlib.contextmanager
+def gateway_stack(extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
+    model = latest_model()
+    if model is None:
+        raise SystemExit("no trained model in models/: run `make model` first")
+    with contextlib.ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kefu-bench-")))
+        configured = os.environ.get("KEFU_REDIS_URL", "")
+        if configured and redis_reachable(configured):
+            base = configured.rsplit("/", 1)[0]
+        else:
+            server = stack.enter_context(EmbeddedRedis(tmp / "redis", persistent=False))
+            base = f"redis://127.0.0.1:{server.port}"
+        redis_url = f"{base}/7"
+        rasa_redis = f"{base}/6"
+        import redis as sync_redis
+
+        for url in (redis_url, rasa_redis):
+            sync_redis.Redis.from_url(url).flushdb()
+        actions_port, rasa_port, gw_port = free_port(), free_port(), free_port()
+        actions_url = f"http://127.0.0.1:{actions_port}"
+        rasa_url = f"http://127.0.0.1:{rasa_port}"
+        api_key = secrets.token_hex(16)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("KEFU_", "WECHAT_"))}
+        env.update({"KEFU_LOG_LEVEL": "WARNING", "PYTHONWARNINGS": "ignore"})
+        procs: list[subprocess.Popen[bytes]] = []
+
+        def start(
+            args: list[str], proc_env: dict[str, str], name: str
+        ) -> tuple[subprocess.Popen[bytes], Path]:
+            log = tmp / f"{name}.log"
+            proc = subprocess.Popen(
+                args,
+                cwd=ROOT,
+                env=proc_env,
+                stdout=log.open("wb"),
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            procs.append(proc)
+            return proc, log
+
+        def stop() -> None:
+            for proc in procs:
+                if proc.poll() is None:
+                    os.killpg(proc.pid, signal.SIGTERM)
+            for proc in procs:
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+
+        stack.callback(stop)
+        actions, actions_log = start(
+            [sys.executable, "-m", "kefu", "actions"],
+            {**env, "KEFU_REDIS_URL": rasa_redis, "KEFU_ACTIONS_PORT": str(actions_port)},
+            "actions",
+        )
+        rasa, rasa_log = start(
+            rasa_run_args("127.0.0.1", rasa_port, model),
+            rasa_env(rasa_redis, actions_url, env),
+            "rasa",
+        )
+        gw_env = {
+            **env,
+            "KEFU_REDIS_URL": redis_url,
+            "KEFU_DATABASE_URL": f"sqlite:///{tmp / 'gateway.db'}",
+            "KEFU_GATEWAY_PORT": str(gw_port),
+            "KEFU_RASA_URL": rasa_url,
+            "KEFU_ACTION_SERVER_URL": actions_url,
+            "KEFU_API_KEY": api_key,
+            "KEFU_RASA_TIMEOUT_S": "30",
+            "KEFU_RATE_PER_KEY_PER_MIN": "0",  # the benchmark is one integration at full load
+            "KEFU_RATE_PER_CONVERSATION_PER_MIN": "0",
+            **(extra_env or {}),
+        }
+        gateway, gateway_log = start([sys.executable, "-m", "kefu", "gateway"], gw_env, "gateway")
+        print("starting actions, Rasa and one gateway process …", flush=True)
+        _wait(f"{actions_url}/health", actions, actions_log, 120)
+        _wait(f"{rasa_url}/", rasa, rasa_log, 240)
+        _wait(f"http://127.0.0.1:{gw_port}/health", gateway, gateway_log, 60)
+        yield Stack(f"http://127.0.0.1:{gw_port}", api_key, redis_url, gw_env)
