@@ -1,5 +1,6 @@
 """The FAQ knowledge base: store, versions, retrieval. A library; it never imports Rasa."""
 
 from knowledge_base.api import Hit, Searcher, Thresholds
+from knowledge_base.service import open_searcher, open_store
 
-__all__ = ["Hit", "Searcher", "Thresholds"]
+__all__ = ["Hit", "Searcher", "Thresholds", "open_searcher", "open_store"]

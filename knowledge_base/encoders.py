@@ -63,7 +63,11 @@ class SentenceTransformerEncoder:
 
         self._model = SentenceTransformer(name_or_path, device=device)
         self.name = f"st:{name_or_path}"
-        dim = self._model.get_sentence_embedding_dimension()
+        get_dim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
+        dim = get_dim()
         if not dim:
             raise ValueError(f"model {name_or_path!r} does not report an embedding size")
         self.dim = int(dim)

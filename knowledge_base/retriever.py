@@ -76,7 +76,8 @@ class RetrievalConfig:
     lexical_rows: int = 64  # best lexical rows per query
     classifier_top: int = 10  # best classifier FAQs added to the candidates
     classifier_max_faqs: int = 3000  # above this many FAQs, no per-FAQ classifier
-    classifier_tfidf_max_faqs: int = 1000  # TF-IDF features in the classifier up to here
+    classifier_tfidf_max_faqs: int = 0  # TF-IDF features in the classifier up to here (off:
+    # measured no better than the embedding alone, and several times slower to train)
     classifier_folds: int = 3
     train_max_queries: int = 3000
     hnsw_m: int = 32
@@ -184,6 +185,9 @@ class LangIndex:
             analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, dtype=np.float32
         )
         rows = self.tfidf.fit_transform(texts).tocsr()
+        self._analyse = self.tfidf.build_analyzer()
+        self._vocabulary = self.tfidf.vocabulary_
+        self._idf = self.tfidf.idf_.astype(np.float32)
         self.lex_rows = rows
         self.lex_cols = rows.tocsc()
         summed = sparse.csr_matrix(
@@ -197,16 +201,44 @@ class LangIndex:
 
     def embed_query(self, text: str) -> tuple[np.ndarray, sparse.csr_matrix]:
         vector = self.encoder.encode([text])[0]
-        return vector, self.tfidf.transform([text]).tocsr()
+        return vector, self.lexical_vector(text)
+
+    def lexical_vector(self, text: str) -> sparse.csr_matrix:
+        """The TF-IDF row of one text, without scikit-learn's per-call validation overhead."""
+        counts: dict[int, int] = {}
+        vocabulary = self._vocabulary
+        for gram in self._analyse(text):
+            col = vocabulary.get(gram)
+            if col is not None:
+                counts[col] = counts.get(col, 0) + 1
+        if not counts:
+            return sparse.csr_matrix((1, len(self._idf)), dtype=np.float32)
+        cols = np.fromiter(counts.keys(), dtype=np.int32, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        data = (1.0 + np.log(tf)) * self._idf[cols]
+        data /= np.linalg.norm(data)
+        order = np.argsort(cols)
+        indptr = np.array([0, len(cols)], dtype=np.int32)
+        return sparse.csr_matrix(
+            (data[order], cols[order], indptr), shape=(1, len(self._idf)), dtype=np.float32
+        )
 
     def _classifier_input(self, vectors: np.ndarray, lex: sparse.csr_matrix) -> Any:
         if self.clf_tfidf:
             return sparse.hstack([sparse.csr_matrix(vectors), lex]).tocsr()
         return vectors
 
-    def _classifier_probs(self, clf: Any, features: Any) -> np.ndarray:
-        probs = np.zeros((features.shape[0], len(self.faqs)), dtype=np.float32)
-        probs[:, clf.classes_] = clf.predict_proba(features)
+    def _classifier_probs(self, clf: Any, vectors: np.ndarray, lex: Any) -> np.ndarray:
+        probs = np.zeros((vectors.shape[0], len(self.faqs)), dtype=np.float32)
+        dim = vectors.shape[1]
+        logits = vectors @ clf.coef_[:, :dim].T + clf.intercept_
+        if self.clf_tfidf:
+            logits += np.asarray(lex @ clf.coef_[:, dim:].T)
+        if logits.shape[1] == 1:  # two classes: scikit-learn keeps one column
+            logits = np.hstack([-logits, logits]) / 2
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        probs[:, clf.classes_] = exp / exp.sum(axis=1, keepdims=True)
         return probs
 
     def candidates(
@@ -251,7 +283,9 @@ class LangIndex:
         rows = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])
         seg = np.repeat(np.arange(n), lengths)
         dense = self.vectors[rows] @ vector
-        lexical = np.asarray(self.lex_rows[rows] @ lex.T.toarray()).ravel()
+        qdense = np.zeros(self.lex_rows.shape[1], dtype=np.float32)
+        qdense[lex.indices] = lex.data
+        lexical = np.asarray(self.lex_rows[rows] @ qdense).ravel()
         if exclude >= 0:
             mask = rows == exclude
             dense[mask] = -1.0
@@ -272,7 +306,7 @@ class LangIndex:
         np.maximum.at(d_second, seg[rest], masked[rest])
         # centroids, with the held-out row taken out of its FAQ's sum
         dsum = self.dense_sum[faqs].copy()
-        lsum_dot = np.asarray(self.lex_sum[faqs] @ lex.T.toarray()).ravel()
+        lsum_dot = np.asarray(self.lex_sum[faqs] @ qdense).ravel()
         lsum_n2 = self.lex_sum_norm2[faqs].copy()
         if exclude >= 0:
             hit = np.nonzero(faqs == self.row_faq[exclude])[0]
@@ -280,7 +314,7 @@ class LangIndex:
                 i = hit[0]
                 dsum[i] -= self.vectors[exclude]
                 x = self.lex_rows[exclude]
-                lsum_dot[i] -= float((x @ lex.T).toarray().ravel()[0])
+                lsum_dot[i] -= float((x @ qdense)[0])
                 cross = float((self.lex_sum[faqs[i]] @ x.T).toarray().ravel()[0])
                 lsum_n2[i] = lsum_n2[i] - 2 * cross + float(x.multiply(x).sum())
         d_cent = (dsum @ vector) / np.maximum(np.linalg.norm(dsum, axis=1), 1e-6)
@@ -306,15 +340,14 @@ class LangIndex:
             # dense + 0.5 × lexical, squashed to [0, 1] with a fixed logistic curve
             raw = f[:, 0] + 0.5 * f[:, 3]
             return 1.0 / (1.0 + np.exp(-12.0 * (raw - 0.85)))
-        return self.reranker.predict_proba(self.scaler.transform(f))[:, 1]
+        z = ((f - self.scaler.mean_) / self.scaler.scale_) @ self.reranker.coef_[0]
+        return 1.0 / (1.0 + np.exp(-(z + self.reranker.intercept_[0])))
 
     def search(self, text: str, k: int) -> list[tuple[int, float]]:
         vector, lex = self.embed_query(text)
         clf_probs = None
         if self.classifier is not None:
-            clf_probs = self._classifier_probs(
-                self.classifier, self._classifier_input(vector[None, :], lex)
-            )[0]
+            clf_probs = self._classifier_probs(self.classifier, vector[None, :], lex)[0]
         cands = self.candidates(vector, lex, clf_probs)
         scores = self.score(cands)
         order = np.argsort(-scores, kind="stable")[:k]
@@ -343,7 +376,7 @@ class LangIndex:
                 if len(test) == 0 or len(np.unique(self.row_faq[train])) < 2:
                     continue
                 clf = self._fit_classifier(inputs[train], self.row_faq[train])
-                oof[test] = self._classifier_probs(clf, inputs[test])
+                oof[test] = self._classifier_probs(clf, vectors[test], self.lex_rows[test])
             self.classifier = self._fit_classifier(inputs, self.row_faq)
         # queries: every row whose FAQ keeps at least one other row
         counts = np.diff(self.starts)
@@ -368,12 +401,10 @@ class LangIndex:
         off_topic = [normalise(t) for t in _OFF_TOPIC]
         off_vectors = self.encoder.encode(off_topic)
         for text, vector in zip(off_topic, off_vectors, strict=True):
-            lex = self.tfidf.transform([text]).tocsr()
+            lex = self.lexical_vector(text)
             probs = None
             if self.classifier is not None:
-                probs = self._classifier_probs(
-                    self.classifier, self._classifier_input(vector[None, :], lex)
-                )[0]
+                probs = self._classifier_probs(self.classifier, vector[None, :], lex)[0]
             cands = self.candidates(vector, lex, probs)
             xs.append(cands.features)
             ys.append(np.zeros(len(cands.faqs), dtype=np.int8))

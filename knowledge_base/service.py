@@ -1,0 +1,38 @@
+"""Wiring for processes: build the store, encoder and live searcher from settings."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kefu.config import CommonSettings
+    from knowledge_base.live import LiveSearcher
+    from knowledge_base.store import FaqStore
+
+
+def open_store(database_url: str) -> FaqStore:
+    from kefu.db import create_schema, make_engine
+    from knowledge_base.store import FaqStore
+
+    engine = make_engine(database_url)
+    create_schema(engine)
+    return FaqStore(engine)
+
+
+def open_searcher(settings: CommonSettings, start: bool = True) -> LiveSearcher:
+    """The live, hot-reloading searcher (``search(query, lang, k)``, ``thresholds``).
+
+    Encoder from ``KEFU_KB_ENCODER`` (default ``use-m3``), method from ``KEFU_KB_METHOD``
+    (default ``full``). The first index is built in a background thread; until it is ready
+    ``search`` returns no hits.
+    """
+    from knowledge_base.encoders import make_encoder
+    from knowledge_base.live import LiveSearcher
+    from knowledge_base.retriever import RetrievalConfig
+
+    config = RetrievalConfig(method=os.environ.get("KEFU_KB_METHOD", "full"))
+    searcher = LiveSearcher(
+        open_store(settings.database_url), make_encoder(), settings.redis_url, config
+    )
+    return searcher.start() if start else searcher
