@@ -13,9 +13,10 @@ Seeder = Callable[[str], None]
 
 def seeders() -> list[tuple[str, Seeder]]:
     """The seeders, imported when needed (never at import time of kefu)."""
+    from knowledge_base.demo import seed as seed_knowledge
     from shop.demo import seed_shop
 
-    found: list[tuple[str, Seeder]] = [("shop", seed_shop)]
+    found: list[tuple[str, Seeder]] = [("shop", seed_shop), ("knowledge", seed_knowledge)]
     return found
 
 

@@ -75,6 +75,7 @@ class LiveSearcher:
         redis_url: str,
         config: RetrievalConfig | None = None,
         poll_seconds: float = 5.0,
+        sql_poll_seconds: float = 30.0,
         log_unanswered: bool = True,
         on_swap: Callable[[int], None] | None = None,
     ) -> None:
@@ -82,6 +83,7 @@ class LiveSearcher:
         self.encoder = encoder
         self.config = config or RetrievalConfig()
         self.poll_seconds = poll_seconds
+        self.sql_poll_seconds = sql_poll_seconds
         self.log_unanswered = log_unanswered
         self.on_swap = on_swap
         self._redis = sync_redis.Redis.from_url(redis_url, socket_timeout=10)
@@ -92,6 +94,7 @@ class LiveSearcher:
         self._outbox: queue.SimpleQueue[tuple[str, str | None, str, float]] = queue.SimpleQueue()
         self.last_error: str | None = None
         self._build_lock = threading.Lock()
+        self._failed: set[int] = set()
 
     # ------------------------------------------------------------------ Searcher
 
@@ -145,7 +148,7 @@ class LiveSearcher:
             except Exception as exc:  # database down: keep serving what we have
                 log.warning("kb: cannot read the latest version: %s", exc)
                 return False
-            if wanted == 0 or wanted <= self.version:
+            if wanted == 0 or wanted <= self.version or wanted in self._failed:
                 if wanted == 0:
                     self._ready.set()  # nothing published yet: ready, with no answers
                 return False
@@ -157,6 +160,7 @@ class LiveSearcher:
             _, faqs = self.store.snapshot(version)
             retriever = Retriever.build(faqs, self.encoder, self.config, version=version)
         except Exception as exc:
+            self._failed.add(version)
             self.last_error = f"version {version}: {type(exc).__name__}: {exc}"
             log.exception(
                 "kb: building version %s failed; keeping version %s", version, self.version
@@ -186,7 +190,12 @@ class LiveSearcher:
     def _run(self) -> None:
         pubsub: Any = None
         self.refresh()
+        last_sql_check = time.monotonic()
         while not self._stop.is_set():
+            if time.monotonic() - last_sql_check > self.sql_poll_seconds:
+                # a version published without an announcement (seeder, a lost message)
+                last_sql_check = time.monotonic()
+                self.refresh()
             try:
                 if pubsub is None:
                     pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
