@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._orders import no_customer, not_found, order_buttons, the_customer
+from actions._orders import FLOW_SLOTS, no_customer, not_found, order_buttons, the_customer
 from actions._services import get_services
 from actions._text import say
 from actions._tracker import lang_of
@@ -47,6 +48,20 @@ class ActionAskOrderId(Action):
         return []
 
 
+# The form each order flow starts; a customer who switches flow mid-form is let go.
+FLOW_FORMS = {
+    "check_order_status": "order_status_form",
+    "track_shipment": "shipment_form",
+    "cancel_order": "cancel_form",
+    "change_order": "change_form",
+    "request_return": "return_form",
+    "request_invoice": "invoice_form",
+    "payment_problem": "payment_form",
+    "request_repair": "repair_form",
+}
+SWITCH_CONFIDENCE = 0.7
+
+
 class _OrderForm(FormValidationAction):
     """Validates ``order_id`` against the customer's own orders."""
 
@@ -54,6 +69,22 @@ class _OrderForm(FormValidationAction):
 
     def name(self) -> str:
         return f"validate_{self.form}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        intent = (tracker.latest_message or {}).get("intent") or {}
+        target = FLOW_FORMS.get(str(intent.get("name")))
+        if (
+            target
+            and target != self.form
+            and tracker.active_loop_name == self.form
+            and float(intent.get("confidence") or 0.0) >= SWITCH_CONFIDENCE
+        ):
+            # Another flow (e.g. "订单…到哪了" while an invoice form waits): reject, so the
+            # rules start that flow's form; answers typed into this form are forgotten.
+            return [*(SlotSet(s, None) for s in FLOW_SLOTS), ActionExecutionRejected(self.form)]
+        return await super().run(dispatcher, tracker, domain)
 
     async def _order(self, tracker: Tracker) -> Order | None:
         services = get_services()

@@ -307,3 +307,26 @@ async def test_faq_confident_choices_and_second_miss(services, handoffs):
         ActionAnswerFaq(), tracker("量子纠缠", intent="ask_faq", slots={"faq_misses": 1})
     )
     assert handoffs[0]["reason"] == "low_confidence" and "转接人工客服" in texts[-1]
+
+
+async def test_switching_flow_mid_form_lets_the_form_go(services):
+    from rasa_sdk import Tracker
+
+    from actions.order_forms import ValidateInvoiceForm
+
+    t = tracker(
+        "订单20231120003到哪了",
+        intent="track_shipment",
+        slots={
+            "order_id": "20231120003",
+            "requested_slot": "invoice_type",
+            "invoice_type": "订单20231120003到哪了",
+        },
+    )
+    state = t.current_state()
+    state["active_loop"] = {"name": "invoice_form"}
+    events = await ValidateInvoiceForm().run(
+        CollectingDispatcher(), Tracker.from_dict(state), {"slots": {}, "forms": {}}
+    )
+    assert events[-1]["event"] == "action_execution_rejected"
+    assert slot(events, "invoice_type") is None

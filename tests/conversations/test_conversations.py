@@ -16,12 +16,9 @@ from kefu.rasa_proc import rasa_binary
 from kefu.redis_server import free_port
 from shop.demo import seed_shop
 from tests.conftest import _wait_http
+from tests.conversations.conftest import model_path
 
 HERE = Path(__file__).parent
-
-
-def _model() -> Path:
-    return Path(os.environ.get("RASA_TEST_MODEL") or ROOT / "models" / "kefu.tar.gz")
 
 
 @pytest.fixture
@@ -58,7 +55,7 @@ def action_server(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 @pytest.mark.rasa
 def test_every_conversation_story_passes(action_server: str, tmp_path: Path):
-    model = _model()
+    model = model_path()
     if not model.exists() or not rasa_binary().exists():
         pytest.fail(f"no trained model at {model} or no .venv-rasa: run `make model`")
     endpoints = tmp_path / "endpoints.yml"

@@ -1,0 +1,268 @@
+"""Bot turns end to end through the gateway's REST channel, and the bare Rasa REST round trip in
+the same run (the ratio is the gateway's overhead).
+
+Real parts on 127.0.0.1: Redis (embedded unless KEFU_REDIS_URL answers), a seeded demo-shop
+SQLite database, our action server, the Rasa server with a trained model, one gateway process.
+N concurrent conversations (default 10) each send a fixed script of bot-owned turns, two of
+which run an action that reads the shop database (order status, tracking). Prints p50/p99 and
+messages per second for both paths, as JSON on the last line. Bounded in turns and time.
+
+    .venv/bin/python -m bench.bot_rest [--conversations 10] [--rounds 5] [--model PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kefu.db import create_schema, make_engine  # noqa: E402
+from kefu.rasa_proc import latest_model, rasa_env, rasa_run_args  # noqa: E402
+from kefu.redis_server import EmbeddedRedis, free_port, redis_reachable  # noqa: E402
+from shop.demo import seed_shop  # noqa: E402
+
+# One round: a greeting, two turns whose actions read the shop database, a thank-you.
+SCRIPT = [
+    ("你好", None),
+    ("我的订单20231120003到哪了", "20231120003"),
+    ("查一下订单20231120002的状态", "20231120002"),
+    ("谢谢", None),
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
+
+
+def _wait(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{url} exited early:\n{log.read_text(errors='replace')[-2000:]}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=1.0).status_code == 200:
+                return
+        time.sleep(0.5)
+    raise SystemExit(
+        f"{url} not ready after {timeout}s:\n{log.read_text(errors='replace')[-2000:]}"
+    )
+
+
+@contextlib.contextmanager
+def stack(model: Path) -> Iterator[dict[str, str]]:
+    with contextlib.ExitStack() as es:
+        tmp = Path(es.enter_context(tempfile.TemporaryDirectory(prefix="kefu-bot-bench-")))
+        configured = os.environ.get("KEFU_REDIS_URL", "")
+        if configured and redis_reachable(configured):
+            base = configured.rsplit("/", 1)[0]
+        else:
+            server = es.enter_context(EmbeddedRedis(tmp / "redis", persistent=False))
+            base = f"redis://127.0.0.1:{server.port}"
+        gw_redis, rasa_redis = f"{base}/5", f"{base}/4"
+        import redis as sync_redis
+
+        for url in (gw_redis, rasa_redis):
+            sync_redis.Redis.from_url(url).flushdb()
+        db_url = f"sqlite:///{tmp / 'kefu.db'}"
+        create_schema(make_engine(db_url))
+        seed_shop(db_url)
+        a_port, r_port, g_port = free_port(), free_port(), free_port()
+        actions_url, rasa_url = f"http://127.0.0.1:{a_port}", f"http://127.0.0.1:{r_port}"
+        api_key = secrets.token_hex(16)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("KEFU_", "WECHAT_"))}
+        env.update(
+            {
+                "KEFU_LOG_LEVEL": "WARNING",
+                "PYTHONWARNINGS": "ignore",
+                "KEFU_DATABASE_URL": db_url,
+                "KEFU_STAFF_URL": f"http://127.0.0.1:{free_port()}",
+            }
+        )
+        procs: list[subprocess.Popen[bytes]] = []
+
+        def start(args: list[str], penv: dict[str, str], name: str) -> tuple[Any, Path]:
+            log = tmp / f"{name}.log"
+            proc = subprocess.Popen(
+                args,
+                cwd=ROOT,
+                env=penv,
+                stdout=log.open("wb"),
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            procs.append(proc)
+            return proc, log
+
+        def stop() -> None:
+            for proc in procs:
+                if proc.poll() is None:
+                    os.killpg(proc.pid, signal.SIGTERM)
+            for proc in procs:
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+
+        es.callback(stop)
+        actions, a_log = start(
+            [sys.executable, "-m", "kefu", "actions"],
+            {**env, "KEFU_REDIS_URL": rasa_redis, "KEFU_ACTIONS_PORT": str(a_port)},
+            "actions",
+        )
+        rasa, r_log = start(
+            rasa_run_args("127.0.0.1", r_port, model),
+            rasa_env(rasa_redis, actions_url, env),
+            "rasa",
+        )
+        gateway, g_log = start(
+            [sys.executable, "-m", "kefu", "gateway"],
+            {
+                **env,
+                "KEFU_REDIS_URL": gw_redis,
+                "KEFU_GATEWAY_PORT": str(g_port),
+                "KEFU_RASA_URL": rasa_url,
+                "KEFU_ACTION_SERVER_URL": actions_url,
+                "KEFU_API_KEY": api_key,
+                "KEFU_RASA_TIMEOUT_S": "30",
+                "KEFU_RATE_PER_KEY_PER_MIN": "0",
+                "KEFU_RATE_PER_CONVERSATION_PER_MIN": "0",
+            },
+            "gateway",
+        )
+        print("starting actions, Rasa and one gateway …", flush=True)
+        _wait(f"{actions_url}/health", actions, a_log, 120)
+        _wait(f"{rasa_url}/", rasa, r_log, 300)
+        _wait(f"http://127.0.0.1:{g_port}/health", gateway, g_log, 60)
+        yield {"gateway": f"http://127.0.0.1:{g_port}", "rasa": rasa_url, "api_key": api_key}
+
+
+async def _run(
+    send: Any, conversations: int, rounds: int, deadline: float, prefix: str
+) -> dict[str, Any]:
+    latencies: list[float] = []
+    db_turns_ok = 0
+    errors = 0
+
+    async def customer(i: int) -> None:
+        nonlocal db_turns_ok, errors
+        for r in range(rounds):
+            for text, order_id in SCRIPT:
+                if time.monotonic() > deadline:
+                    return
+                t0 = time.perf_counter()
+                try:
+                    texts = await send(f"{prefix}-{i}-{r}", text)
+                except (httpx.HTTPError, ValueError):
+                    errors += 1
+                    continue
+                latencies.append((time.perf_counter() - t0) * 1000)
+                if order_id and any(order_id in t for t in texts):
+                    db_turns_ok += 1
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(customer(i) for i in range(conversations)))
+    wall = time.perf_counter() - t0
+    return {
+        "messages": len(latencies),
+        "errors": errors,
+        "db_turns_answered": db_turns_ok,
+        "p50_ms": round(percentile(latencies, 50), 1),
+        "p99_ms": round(percentile(latencies, 99), 1),
+        "messages_per_s": round(len(latencies) / wall, 1) if wall else 0.0,
+    }
+
+
+async def bench(urls: dict[str, str], conversations: int, rounds: int, budget_s: float) -> None:
+    headers = {"Authorization": f"Bearer {urls['api_key']}"}
+    limits = httpx.Limits(max_connections=conversations * 2)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as http:
+
+        async def via_gateway(conv: str, text: str) -> list[str]:
+            r = await http.post(
+                f"{urls['gateway']}/api/v1/conversations/{conv}/messages",
+                json={"text": text, "customer_id": "demo-001", "lang": "zh"},
+                headers=headers,
+            )
+            r.raise_for_status()
+            return [str(x.get("text") or "") for x in r.json()["replies"]]
+
+        async def via_rasa(conv: str, text: str) -> list[str]:
+            r = await http.post(
+                f"{urls['rasa']}/webhooks/rest/webhook",
+                json={
+                    "sender": conv,
+                    "message": text,
+                    "metadata": {"channel": "rest", "customer_id": "demo-001", "lang": "zh"},
+                },
+            )
+            r.raise_for_status()
+            return [str(x.get("text") or "") for x in r.json()]
+
+        # Warm-up: models, connection pools, SQLite pages.
+        await _run(via_gateway, 2, 1, time.monotonic() + 60, "warm-gw")
+        await _run(via_rasa, 2, 1, time.monotonic() + 60, "warm-rasa")
+        run_id = secrets.token_hex(3)
+        gateway = await _run(
+            via_gateway, conversations, rounds, time.monotonic() + budget_s, f"gw{run_id}"
+        )
+        rasa = await _run(
+            via_rasa, conversations, rounds, time.monotonic() + budget_s, f"rasa{run_id}"
+        )
+    ratio = round(gateway["p50_ms"] / rasa["p50_ms"], 2) if rasa["p50_ms"] else None
+    print(
+        f"gateway REST : p50 {gateway['p50_ms']} ms  p99 {gateway['p99_ms']} ms  "
+        f"{gateway['messages_per_s']} msg/s  ({gateway['messages']} messages, "
+        f"{gateway['errors']} errors, {gateway['db_turns_answered']} shop-reading turns "
+        "answered with the order)"
+    )
+    print(
+        f"bare Rasa    : p50 {rasa['p50_ms']} ms  p99 {rasa['p99_ms']} ms  "
+        f"{rasa['messages_per_s']} msg/s  ({rasa['messages']} messages, {rasa['errors']} errors)"
+    )
+    print(f"gateway/Rasa p50 ratio: {ratio}")
+    print(
+        json.dumps(
+            {"conversations": conversations, "gateway": gateway, "rasa": rasa, "p50_ratio": ratio}
+        )
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--conversations", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=5, help="script repeats per conversation")
+    parser.add_argument("--budget-s", type=float, default=120.0, help="time limit per phase")
+    parser.add_argument("--model", type=Path, default=None)
+    args = parser.parse_args()
+    model = args.model or latest_model()
+    if model is None or not model.exists():
+        raise SystemExit("no trained model: run `make model` or pass --model")
+    conversations = max(1, min(args.conversations, 50))
+    rounds = max(1, min(args.rounds, 50))
+    with stack(model) as urls:
+        asyncio.run(bench(urls, conversations, rounds, min(args.budget_s, 600.0)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""A real dialogue stack for the conversation tests: a seeded demo-shop database, our action
+server and the Rasa server (models/kefu.tar.gz, or RASA_TEST_MODEL) as processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from kefu.config import ROOT
+from kefu.db import create_schema, make_engine
+from kefu.rasa_proc import rasa_binary, rasa_env, rasa_run_args
+from kefu.redis_server import free_port
+from shop.demo import seed_shop
+from tests.conftest import _wait_http
+
+
+def model_path() -> Path:
+    return Path(os.environ.get("RASA_TEST_MODEL") or ROOT / "models" / "kefu.tar.gz")
+
+
+@dataclass
+class DialogueStack:
+    rasa_url: str
+    actions_url: str
+    database_url: str
+
+
+def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        args,
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def dialogue_stack(
+    redis_server: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DialogueStack]:
+    model = model_path()
+    if not model.exists() or not rasa_binary().exists():
+        pytest.fail(f"no trained model at {model} or no .venv-rasa: run `make model`")
+    tmp = tmp_path_factory.mktemp("dialogue")
+    db_url = f"sqlite:///{tmp / 'kefu.db'}"
+    engine = make_engine(db_url)
+    create_schema(engine)
+    engine.dispose()
+    seed_shop(db_url)
+    redis_url = f"{redis_server}/7"
+    import redis as sync_redis
+
+    client = sync_redis.Redis.from_url(redis_url)
+    client.flushdb()
+    client.close()
+    a_port, r_port = free_port(), free_port()
+    actions_url = f"http://127.0.0.1:{a_port}"
+    env = dict(os.environ)
+    env.update(
+        {
+            "KEFU_DATABASE_URL": db_url,
+            "KEFU_ACTIONS_PORT": str(a_port),
+            "KEFU_REDIS_URL": redis_url,
+            "KEFU_LOG_LEVEL": "WARNING",
+            "KEFU_STAFF_URL": f"http://127.0.0.1:{free_port()}",
+        }
+    )
+    actions = _start([sys.executable, "-m", "kefu", "actions"], env, tmp / "actions.log")
+    rasa = _start(
+        rasa_run_args("127.0.0.1", r_port, model),
+        rasa_env(redis_url, actions_url, env),
+        tmp / "rasa.log",
+    )
+    try:
+        _wait_http(f"{actions_url}/health", actions, tmp / "actions.log", 60)
+        _wait_http(f"http://127.0.0.1:{r_port}/", rasa, tmp / "rasa.log", 240)
+        yield DialogueStack(f"http://127.0.0.1:{r_port}", actions_url, db_url)
+    finally:
+        _stop([rasa, actions])
