@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,14 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    # Chinese shops export GBK most of all: GB18030 (its superset) first, if the result reads
+    # as Chinese text; otherwise whatever charset-normalizer is confident about.
+    try:
+        text = data.decode("gb18030")
+        if _plausible_chinese(text):
+            return text, "gb18030"
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -57,6 +66,17 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode(encoding), encoding
     except (UnicodeDecodeError, LookupError) as exc:
         raise StoreError("bad_encoding", f"cannot decode the file as {encoding}") from exc
+
+
+_READABLE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2010-\u2027\x20-\x7e\s]")
+
+
+def _plausible_chinese(text: str) -> bool:
+    if not text:
+        return False
+    readable = len(_READABLE.findall(text))
+    han = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    return han > 0 and readable / len(text) >= 0.97
 
 
 def _split_similar(value: Any) -> list[str]:

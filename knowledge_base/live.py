@@ -18,14 +18,16 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis as sync_redis
 
 from knowledge_base.api import Hit, Thresholds
-from knowledge_base.encoders import Encoder
-from knowledge_base.retriever import RetrievalConfig, Retriever
-from knowledge_base.store import FaqStore
+
+if TYPE_CHECKING:  # the numeric stack is imported when the first index is built
+    from knowledge_base.encoders import Encoder
+    from knowledge_base.retriever import RetrievalConfig, Retriever
+    from knowledge_base.store import FaqStore
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +83,11 @@ class LiveSearcher:
     ) -> None:
         self.store = store
         self.encoder = encoder
-        self.config = config or RetrievalConfig()
+        if config is None:
+            from knowledge_base.retriever import RetrievalConfig
+
+            config = RetrievalConfig()
+        self.config = config
         self.poll_seconds = poll_seconds
         self.sql_poll_seconds = sql_poll_seconds
         self.log_unanswered = log_unanswered
@@ -155,6 +161,8 @@ class LiveSearcher:
             return self._build(wanted)
 
     def _build(self, version: int) -> bool:
+        from knowledge_base.retriever import Retriever
+
         started = time.perf_counter()
         try:
             _, faqs = self.store.snapshot(version)

@@ -30,3 +30,38 @@ def small_faqs(demo_faqs: list[Faq]) -> list[Faq]:
     ids = {f.id for f in demo_faqs if f.lang == "zh"}
     keep = sorted(ids)[::7][:12]
     return [f for f in demo_faqs if f.id in keep or f.id.removesuffix("-en") in keep]
+
+
+# ---------------------------------------------------------------- the editor in a staff app
+
+
+class StaffMember:
+    def __init__(self, username: str, roles: list[str]) -> None:
+        self.username, self.roles = username, roles
+
+
+@pytest.fixture
+def editor_app(  # type: ignore[no-untyped-def]
+    database_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch
+):
+    """A staff-console app with only the KB editor mounted, plus bearer headers per role."""
+    from sanic import Sanic
+
+    from handoff.accounts import Tokens
+    from kefu.config import CommonSettings
+    from kefu.web import install_error_handlers
+    from knowledge_base.editor import mount
+    from tests.conftest import TEST_JWT_SECRET, unique_app_name
+
+    monkeypatch.setenv("KEFU_KB_METHOD", "fusion")  # quick index builds in tests
+    app = Sanic(unique_app_name("kb-editor"))
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+    tokens = Tokens(TEST_JWT_SECRET, 3600)
+    app.ctx.tokens = tokens
+    install_error_handlers(app)
+    mount(app, CommonSettings(database_url=database_url, redis_url=redis_url))
+
+    def headers(*roles: str, username: str = "ed") -> dict[str, str]:
+        return {"Authorization": "Bearer " + tokens.issue(StaffMember(username, list(roles)))}
+
+    return app, headers

@@ -1,0 +1,294 @@
+"""The knowledge-base editor in the staff console: ``/api/v1/kb/...`` (editor role) and the
+editor page ``/kb``. Mounted by ``handoff.app``; its services live on ``app.ctx.kb``
+(``KbEditor.open(settings)`` at start-up, ``close()`` at shutdown)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+from typing import Any
+
+import redis as sync_redis
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, html, json, raw
+from sanic_ext import openapi
+
+from kefu.config import CommonSettings
+from kefu.errors import ApiError
+from kefu.web import json_body
+from knowledge_base.live import BUILD_ERRORS_KEY, LiveSearcher, announce
+from knowledge_base.store import FaqStore, StoreError
+
+bp = Blueprint("kb_editor")
+STATIC = Path(__file__).parent / "static"
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+STATUS = {"not_found": 404, "duplicate_id": 409, "conflict": 409, "too_large": 413}
+
+
+class KbEditor:
+    """What the editor endpoints need: the store, a live searcher (for search and preview),
+    and a Redis client (announcing versions, reading unanswered questions)."""
+
+    def __init__(self, store: FaqStore, searcher: LiveSearcher, redis_url: str) -> None:
+        self.store = store
+        self.searcher = searcher
+        self.redis = sync_redis.Redis.from_url(redis_url, socket_timeout=5)
+
+    @classmethod
+    def open(cls, settings: CommonSettings) -> KbEditor:
+        from knowledge_base.service import open_searcher
+
+        searcher = open_searcher(settings)
+        return cls(searcher.store, searcher, settings.redis_url)
+
+    def close(self) -> None:
+        self.searcher.close()
+        self.redis.close()
+        self.store.engine.dispose()
+
+    def announce(self, version: int) -> None:
+        # if Redis is down, searchers still poll SQL: the version is live within a minute
+        with contextlib.suppress(sync_redis.RedisError):
+            announce(self.redis, version)
+
+
+def _kb(request: Request) -> KbEditor:
+    from handoff.api import principal
+
+    principal(request).require("editor")
+    return request.app.ctx.kb  # type: ignore[no-any-return]
+
+
+def _who(request: Request) -> str:
+    from handoff.api import principal
+
+    return principal(request).username
+
+
+async def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return await asyncio.to_thread(fn, *args, **kwargs)
+    except StoreError as exc:
+        raise ApiError(STATUS.get(exc.code, 400), exc.code, exc.message) from None
+
+
+def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
+    value = request.args.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ApiError(400, "bad_request", f"{name} must be a whole number") from None
+    if not low <= number <= high:
+        raise ApiError(400, "bad_request", f"{name} must be between {low} and {high}")
+    return number
+
+
+def _reply(data: Any, status: int = 200) -> HTTPResponse:
+    return json(data, status=status, ensure_ascii=False)
+
+
+@bp.get("/api/v1/kb/faqs")
+@openapi.summary("List FAQs of the working copy (editor)")
+async def list_faqs(request: Request) -> HTTPResponse:
+    kb = _kb(request)
+    status = request.args.get("status") or None
+    if status not in (None, "draft", "published", "archived"):
+        raise ApiError(400, "bad_request", "status must be draft, published or archived")
+    faqs = await _call(
+        kb.store.list,
+        status=status,
+        query=(request.args.get("q") or "")[:200] or None,
+        limit=_int(request, "limit", 200, 1, 1000),
+        offset=_int(request, "offset", 0, 0, 10**7),
+    )
+    return _reply({"faqs": faqs})
+
+
+@bp.post("/api/v1/kb/faqs")
+@openapi.summary("Create an FAQ (as a draft)")
+async def create_faq(request: Request) -> HTTPResponse:
+    kb = _kb(request)
+    return _reply(await _call(kb.store.create, json_body(request), author=_who(request)), 201)
+
+
+@bp.get("/api/v1/kb/faqs/<faq_id:str>")
+@openapi.summary("One FAQ")
+async def get_faq(request: Request, faq_id: str) -> HTTPResponse:
+    kb = _kb(request)
+    return _reply(await _call(kb.store.get, faq_id))
+
+
+@bp.put("/api/v1/kb/faqs/<faq_id:str>")
+@openapi.summary("Change an FAQ (it becomes a draft until the next publish)")
+async def update_faq(request: Request, faq_id: str) -> HTTPResponse:
+    kb = _kb(request)
+    body = json_body(request)
+    return _reply(await _call(kb.store.update, faq_id, body, author=_who(request)))
+
+
+@bp.delete("/api/v1/kb/faqs/<faq_id:str>")
+@openapi.summary("Archive an FAQ (gone from the next published version)")
+async def delete_faq(request: Request, faq_id: str) -> HTTPResponse:
+    kb = _kb(request)
+    await _call(kb.store.archive, faq_id, author=_who(request))
+    return _reply({"id": faq_id, "status": "archived"})
+
+
+@bp.post("/api/v1/kb/import")
+@openapi.summary("Import FAQs: multipart field 'file', or the raw file with ?format=")
+async def import_faqs(request: Request) -> HTTPResponse:
+    from knowledge_base.files import guess_format, parse_faqs
+
+    kb = _kb(request)
+    upload = request.files.get("file") if request.files else None
+    if upload is not None:
+        data, fmt_source = upload.body, upload.name or ""
+    else:
+        data, fmt_source = request.body, "x." + (request.args.get("format") or "")
+    if not data:
+        raise ApiError(400, "bad_request", "send the file as multipart 'file' or as the body")
+    try:
+        fmt = guess_format(fmt_source)
+    except StoreError as exc:
+        raise ApiError(400, exc.code, exc.message) from None
+    faqs, report = await _call(parse_faqs, data, fmt)
+    report.imported = await _call(kb.store.upsert_many, faqs, author=_who(request)) if faqs else 0
+    return _reply(report.to_json(), 200 if report.imported or not report.errors else 400)
+
+
+@bp.post("/api/v1/kb/publish")
+@openapi.summary("Publish the working copy as a new version; every searcher swaps to it")
+async def publish(request: Request) -> HTTPResponse:
+    kb = _kb(request)
+    body = json_body(request) if request.body else {}
+    info = await _call(kb.store.publish, author=_who(request), note=str(body.get("note", "")))
+    await asyncio.to_thread(kb.announce, info["version"])
+    return _reply(info, 201)
+
+
+@bp.get("/api/v1/kb/search")
+@openapi.summary("Search the live knowledge: what the bot would answer")
+async def search(request: Request) -> HTTPResponse:
+    kb = _kb(request)
+    query = request.args.get("q") or ""
+    if not query.strip():
+        raise ApiError(400, "bad_request", "q is required")
+    if len(query) > 10_000:
+        raise ApiError(400, "bad_request", "q is longer than 10,000 characters")
+    k = _int(request, "k", 5, 1, 50)
+    lang = request.args.get("lang") or None
+    hits = await asyncio.to_thread(kb.searcher.search, query, lang, k)
+    t = kb.searcher.thresholds
+    top = hits[0].score if hits else 0.0
+    decision = "answer" if top >= t.confident else "choose" if top >= t.choose else "not_found"
+    return _reply(
+        {
+            "version": kb.searcher.version,
+            "thresholds": {"confident": t.confident, "choose": t.choose},
+            "decision": decision,
+            "hits": [
+                {"faq_id": h.faq_id, "question": h.question, "answer": h.answer, "score": h.score}
+                for h in hits
+            ],
+        }
+    )
+
+
+@bp.get("/api/v1/kb/versions")
+@openapi.summary("Published versions, newest first, and the live searcher's state")
+async def versions(request: Request) -> HTTPResponse:
+    kb = _kb(request)
+    items = await _call(kb.store.versions)
+    errors = await asyncio.to_thread(_build_errors, kb)
+    return _reply(
+        {
+            "versions": items,
+            "serving": kb.searcher.version,
+            "last_error": kb.searcher.last_error,
+            "build_errors": errors,
+        }
+    )
+
+
+def _build_errors(kb: KbEditor) -> dict[str, str]:
+    try:
+        raw_errors = kb.redis.hgetall(BUILD_ERRORS_KEY)
+    except sync_redis.RedisError:
+        return {}
+    return {k.decode(): v.decode() for k, v in raw_errors.items()}
+
+
+@bp.post("/api/v1/kb/versions/<version:int>/rollback")
+@openapi.summary("Publish the content of an older version again, as a new version")
+async def rollback(request: Request, version: int) -> HTTPResponse:
+    kb = _kb(request)
+    info = await _call(kb.store.rollback, version, author=_who(request))
+    await asyncio.to_thread(kb.announce, info["version"])
+    return _reply(info, 201)
+
+
+@bp.get("/api/v1/kb/versions/<version:int>/diff")
+@openapi.summary("What changed from ?against= (default: the previous version) to this one")
+async def diff(request: Request, version: int) -> HTTPResponse:
+    kb = _kb(request)
+    against = _int(request, "against", max(version - 1, 0), 0, 10**9)
+    if against == 0:
+        raise ApiError(400, "bad_request", "version 1 has no previous version; give ?against=")
+    return _reply(await _call(kb.store.diff, against, version))
+
+
+@bp.get("/api/v1/kb/unanswered")
+@openapi.summary("Unanswered questions (low scores, bot fallbacks), grouped by similarity")
+async def unanswered(request: Request) -> HTTPResponse:
+    from knowledge_base.unanswered import group_unanswered
+
+    kb = _kb(request)
+    try:
+        groups = await asyncio.to_thread(group_unanswered, kb.redis, kb.searcher.encoder)
+    except sync_redis.RedisError as exc:
+        raise ApiError(
+            503, "redis_unavailable", f"cannot read unanswered questions: {exc}"
+        ) from None
+    return _reply({"groups": groups[: _int(request, "limit", 100, 1, 1000)]})
+
+
+@bp.get("/kb")
+@openapi.summary("The knowledge-base editor page")
+async def editor_page(_request: Request) -> HTTPResponse:
+    return html((STATIC / "editor.html").read_text(encoding="utf-8"), headers=PAGE_HEADERS)
+
+
+@bp.get("/kb/<name:str>")
+@openapi.exclude()
+async def editor_asset(_request: Request, name: str) -> HTTPResponse:
+    types = {
+        "editor.js": "application/javascript; charset=utf-8",
+        "editor.css": "text/css; charset=utf-8",
+    }
+    if name not in types:
+        raise ApiError(404, "not_found", "no such file")
+    return raw((STATIC / name).read_bytes(), content_type=types[name], headers=PAGE_HEADERS)
+
+
+def mount(app: Any, settings: CommonSettings) -> None:
+    """Add the editor to a Sanic app (the staff console): routes, page, and its services on
+    ``app.ctx.kb``, opened before the server starts and closed after it stops."""
+    app.blueprint(bp)
+
+    @app.before_server_start
+    async def open_kb(app: Any) -> None:
+        app.ctx.kb = await asyncio.to_thread(KbEditor.open, settings)
+
+    @app.after_server_stop
+    async def close_kb(app: Any) -> None:
+        kb = getattr(app.ctx, "kb", None)
+        if kb is not None:
+            await asyncio.to_thread(kb.close)
