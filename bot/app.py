@@ -13,6 +13,7 @@ from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 
 from bot.channels.rest import bp as rest_bp
+from bot.channels.web import WS_BLOCK_S
 from bot.channels.web import bp as web_bp
 from bot.channels.wechat import bp as wechat_bp
 from bot.rasa_client import RasaClient
@@ -23,7 +24,10 @@ from bot.wechat import MessageCrypto, WeChatApi, WeChatOutbox
 from handoff.conversation import Conversations
 from kefu.db import make_async_engine
 from kefu.health import health_report, standard_checks
+from kefu.logging import get_logger
 from kefu.web import install_error_handlers
+
+log = get_logger(__name__)
 
 
 def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
@@ -52,9 +56,17 @@ def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
         app.ctx.engine = make_async_engine(settings.database_url)
         app.ctx.http = httpx.AsyncClient(timeout=httpx.Timeout(settings.rasa_timeout_s))
         app.ctx.conversations = Conversations(app.ctx.redis)
+        # Blocking reads (long poll, WebSocket push) wait longer than a command may take, so
+        # they get their own client whose socket timeout is above the longest wait.
+        app.ctx.blocking_redis = Redis.from_url(
+            settings.redis_url,
+            decode_responses=False,
+            socket_timeout=max(settings.long_poll_max_s, WS_BLOCK_S) + 10,
+        )
+        app.ctx.event_reader = Conversations(app.ctx.blocking_redis)
         app.ctx.rasa = RasaClient(settings.rasa_url, app.ctx.http)
         app.ctx.rate_limiter = RateLimiter(app.ctx.redis)
-        app.ctx.queue = _queue_service(app.ctx.redis, settings)
+        app.ctx.queue = _queue_service(app.ctx.redis, settings, app.ctx.engine)
         app.ctx.router = Router(app.ctx.conversations, app.ctx.rasa, app.ctx.queue)
         app.ctx.background = set()
         _open_wechat(app, settings)
@@ -78,6 +90,7 @@ def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
     async def close_connections(app: Sanic) -> None:
         await app.ctx.http.aclose()
         await app.ctx.redis.aclose()
+        await app.ctx.blocking_redis.aclose()
         await app.ctx.engine.dispose()
 
     @app.get("/health")
@@ -92,15 +105,20 @@ def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
     return app
 
 
-def _queue_service(redis: Redis, settings: GatewaySettings) -> Any:
-    """handoff's QueueService when it is there (queue position and ETA), else None."""
+def _queue_service(redis: Redis, settings: GatewaySettings, engine: Any) -> Any:
+    """handoff's QueueService (queue position and ETA, leaving a message), or None when the
+    installed handoff package has none — the gateway then routes without queue figures."""
     try:
         from handoff import QueueService  # type: ignore[attr-defined]
     except ImportError:
-        return None
+        try:
+            from handoff.queue import QueueService
+        except ImportError:
+            return None
     try:
-        return QueueService(redis, settings)
-    except Exception:
+        return QueueService(redis, settings, engine)
+    except Exception as exc:
+        log.warning("queue service unavailable", error=repr(exc))
         return None
 
 

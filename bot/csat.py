@@ -1,4 +1,5 @@
-"""The customer's answer to the closing satisfaction question (1–5 stars and a comment)."""
+"""The end of a chat as the customer sees it: the answer to the closing satisfaction question
+(1–5 stars and a comment), and leaving a message when no agent came in time."""
 
 from __future__ import annotations
 
@@ -34,3 +35,17 @@ async def record_csat(
     return await conversations.append(
         conversation_id, "csat", {"score": score, "comment": comment, "channel": channel}
     )
+
+
+async def leave_message(
+    queue: Any, conversation_id: str, customer_id: str, text: str
+) -> tuple[bool, str]:
+    """Through handoff's QueueService: (True, ticket id) or (False, why not)."""
+    if queue is None:
+        return False, "leaving a message is not available right now"
+    try:
+        ticket = await queue.leave_message(conversation_id, customer_id, text)
+    except Exception as exc:
+        message = getattr(exc, "message", None) or "could not leave the message"
+        return False, str(message)
+    return True, str(ticket.get("id", "")) if isinstance(ticket, dict) else ""

@@ -10,7 +10,7 @@ from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 
-from bot.csat import BadCsat, record_csat
+from bot.csat import BadCsat, leave_message, record_csat
 from bot.events import customer_events
 from bot.ratelimit import RateLimiter
 from bot.routing import IncomingMessage, Router
@@ -124,7 +124,7 @@ async def get_events(request: Request, conversation_id: str) -> HTTPResponse:
     wait = _number(request.args.get("wait", "0"), "wait", float)
     if after < 0 or wait < 0:
         raise ApiError(400, "bad_request", "after and wait must not be negative")
-    conversations: Conversations = request.app.ctx.conversations
+    conversations: Conversations = request.app.ctx.event_reader
     events = await conversations.wait_events(conv_id, after, min(wait, settings.long_poll_max_s))
     # Agents' notes and other internal events never reach a customer; last_seq still moves
     # past them so that the client does not ask for them again.
@@ -157,6 +157,34 @@ async def post_csat(request: Request, conversation_id: str) -> HTTPResponse:
     except BadCsat as exc:
         raise ApiError(400, "invalid_csat", str(exc)) from None
     return json({"conversation_id": conv_id, "seq": seq}, status=201)
+
+
+@bp.post("/conversations/<conversation_id:str>/leave-message")
+@openapi.summary("Leave a message instead of waiting for an agent")
+@openapi.description(
+    'While queued (or when no agent is available): `{"text": "...", "customer_id"}` '
+    "becomes a ticket and the chat closes. Bearer KEFU_API_KEY."
+)
+@openapi.secured("bearer")
+@openapi.body({"application/json": {"text": str, "customer_id": str}})
+async def post_leave_message(request: Request, conversation_id: str) -> HTTPResponse:
+    integration = _authorise(request)
+    conv_id = _conversation_id(conversation_id)
+    await _limit(request, integration, conv_id)
+    body = json_body(request)
+    text = body.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise ApiError(400, "empty_text", "field 'text' must be a non-empty string")
+    settings: GatewaySettings = request.app.ctx.settings
+    if len(text) > settings.max_text_chars:
+        raise ApiError(413, "text_too_long", f"text is over {settings.max_text_chars} characters")
+    customer_id = body.get("customer_id") or f"rest:{conv_id}"
+    if not isinstance(customer_id, str) or len(customer_id) > 128:
+        raise ApiError(400, "invalid_customer_id", "customer_id must be a string of ≤128 chars")
+    ok, detail = await leave_message(request.app.ctx.queue, conv_id, customer_id, text)
+    if not ok:
+        raise ApiError(409, "leave_message_failed", detail)
+    return json({"conversation_id": conv_id, "ticket_id": detail}, status=201)
 
 
 def _number(raw: str, name: str, kind: type[int] | type[float]) -> Any:

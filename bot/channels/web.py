@@ -4,10 +4,12 @@ WebSocket ``/ws`` they talk over.
 Protocol (JSON text frames):
 
 - client → server: ``hello`` {conversation_id?, customer_id?, after, lang?} first, then
-  ``message`` {text, cid, title?}, ``csat`` {score, comment}, ``ping``.
+  ``message`` {text, cid, title?}, ``csat`` {score, comment}, ``leave_message`` {text},
+  ``ping``.
 - server → client: ``welcome`` {conversation_id, customer_id, owner}, ``event`` (one
   customer-visible conversation event, with its ``seq``), ``ack`` {cid}, ``typing`` {on, seq?},
-  ``queue`` {position, eta_seconds}, ``csat_ok``, ``pong``, ``error`` {code, message}.
+  ``queue`` {position, eta_seconds}, ``csat_ok``, ``left_message`` {ticket_id},
+  ``pong``, ``error`` {code, message}.
 
 The conversation's event log is the single source of what the customer sees: the customer's own
 messages, the bot's replies, agents' messages and status changes all arrive as ``event`` frames
@@ -31,7 +33,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, raw
 from sanic.server.websockets.impl import WebsocketImplProtocol
 
-from bot.csat import BadCsat, record_csat
+from bot.csat import BadCsat, leave_message, record_csat
 from bot.events import is_customer_visible
 from bot.routing import IncomingMessage, Router
 from bot.settings import GatewaySettings
@@ -48,6 +50,7 @@ ASSETS = {
     "chat.js": "application/javascript; charset=utf-8",
     "chat.css": "text/css; charset=utf-8",
 }
+WS_BLOCK_S = 20.0  # one blocking read of the event stream; then it is simply repeated
 WEB_ID = re.compile(r"^web-[A-Za-z0-9_-]{16,64}$")
 CID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 PAGE_CSP = (
@@ -129,6 +132,7 @@ class Session:
         self.ws = ws
         self.settings: GatewaySettings = request.app.ctx.settings
         self.conversations: Conversations = request.app.ctx.conversations
+        self.reader_conversations: Conversations = request.app.ctx.event_reader
         self.router: Router = request.app.ctx.router
         self.redis = request.app.ctx.redis
         self.send_lock = asyncio.Lock()
@@ -184,7 +188,7 @@ class Session:
         if not self.conv_id:
             await self.error("hello_first", "send a hello frame first")
             return True
-        if kind in {"message", "csat"} and not self.limit.allow():
+        if kind in {"message", "csat", "leave_message"} and not self.limit.allow():
             if self.limit.refused > 3 * self.settings.ws_messages_per_10s:
                 await self.error("rate_limited", "too many messages; closing")
                 await self.ws.close(1008, "rate limited")
@@ -195,6 +199,8 @@ class Session:
             await self.message(frame)
         elif kind == "csat":
             await self.csat(frame)
+        elif kind == "leave_message":
+            await self.leave_message(frame)
         elif kind == "typing":
             pass  # customer typing is not relayed yet
         else:
@@ -234,7 +240,7 @@ class Session:
         last = after
         while True:
             try:
-                events = await self.conversations.wait_events(self.conv_id, last, 20.0)
+                events = await self.reader_conversations.wait_events(self.conv_id, last, WS_BLOCK_S)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # Redis hiccup: wait and resume from the same seq
@@ -288,6 +294,20 @@ class Session:
         await self.send({"type": "typing", "on": False, "seq": outcome.seq})
         if outcome.queue:
             await self.send({"type": "queue", **outcome.queue})
+
+    async def leave_message(self, frame: dict[str, Any]) -> None:
+        """No agent in time: the customer leaves a message, which becomes a ticket."""
+        text = frame.get("text")
+        if not isinstance(text, str) or not text.strip():
+            await self.error("empty_text", "field 'text' must be a non-empty string")
+            return
+        ok, detail = await leave_message(
+            self.app.ctx.queue, self.conv_id, self.customer_id, text[: self.settings.max_text_chars]
+        )
+        if not ok:
+            await self.error("leave_message_failed", detail)
+            return
+        await self.send({"type": "left_message", "ticket_id": detail})
 
     async def csat(self, frame: dict[str, Any]) -> None:
         try:

@@ -12,7 +12,8 @@
     connecting: "连接中…", online: "在线", offline: "连接已断开，正在重连…",
     queue: "您前面还有 {n} 位，预计 {m} 分钟", waiting: "正在为您转接人工客服…",
     joined: "客服 {name} 为您服务", closed: "本次服务已结束", handed_back: "已转回智能客服",
-    failed: "发送失败，请稍后再试", star: "{n} 星"
+    failed: "发送失败，请稍后再试", star: "{n} 星", leave: "不等了，留言",
+    leave_hint: "请在输入框写下留言，再点“不等了，留言”", left: "留言已提交，我们会尽快回复您"
   } : {
     title: "Customer service", typing: "Typing…", placeholder: "Type your question…", send: "Send",
     csat_q: "How did we do?", csat_ph: "Anything to add? (optional)", csat_send: "Submit",
@@ -22,7 +23,9 @@
     queue: "{n} ahead of you, about {m} min", waiting: "Connecting you to an agent…",
     joined: "{name} is now helping you", closed: "This chat has ended",
     handed_back: "You are back with the assistant", failed: "Could not send; please retry",
-    star: "{n} stars"
+    star: "{n} stars", leave: "Leave a message",
+    leave_hint: "Type your message in the box, then tap \"Leave a message\"",
+    left: "Your message was received; we will get back to you soon"
   };
   if (HANT) {
     T.title = "線上客服"; T.typing = "對方正在輸入…"; T.placeholder = "請輸入您的問題…";
@@ -33,6 +36,7 @@
 
   var $ = function (id) { return document.getElementById(id); };
   var log = $("log"), input = $("input"), statusEl = $("status"), queueEl = $("queue");
+  var queueText = $("queue-text");
   var typingEl = $("typing"), csatForm = $("csat"), titleEl = $("title");
   document.documentElement.lang = ZH ? (HANT ? "zh-Hant" : "zh-CN") : "en";
   document.querySelectorAll("[data-i18n]").forEach(function (el) {
@@ -89,7 +93,7 @@
   }
   function showQueue(position, eta) {
     if (position === null || position === undefined) { queueEl.hidden = true; return; }
-    queueEl.textContent = fmt(T.queue, { n: position, m: Math.max(1, Math.round((eta || 0) / 60)) });
+    queueText.textContent = fmt(T.queue, { n: position, m: Math.max(1, Math.round((eta || 0) / 60)) });
     queueEl.hidden = false;
   }
 
@@ -170,6 +174,9 @@
         typingEl.hidden = !f.on;
       } else if (f.type === "queue") {
         showQueue(f.position, f.eta_seconds);
+      } else if (f.type === "left_message") {
+        showQueue(null);
+        addSystem(T.left);
       } else if (f.type === "error") {
         addSystem(f.message || T.failed);
       }
@@ -195,6 +202,14 @@
   $("composer").addEventListener("submit", function (ev) {
     ev.preventDefault();
     send(input.value);
+    input.value = "";
+  });
+
+  $("leave").addEventListener("click", function () {
+    var text = input.value.trim();
+    if (!text) { input.placeholder = T.leave_hint; input.focus(); return; }
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    ws.send(JSON.stringify({ type: "leave_message", text: text }));
     input.value = "";
   });
 

@@ -9,6 +9,7 @@ import hashlib
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from bot.settings import GatewaySettings
 from kefu.redis_server import free_port
 from tests.conftest import TEST_API_KEY, unique_app_name
 
+CHROMIUM = Path("/usr/bin/chromium")
 WX_TOKEN = "wxtoken123"
 WX_APPID = "wx1234567890abcdef"
 WX_SECRET = "wxsecret-0123456789"
@@ -131,3 +133,24 @@ async def hung_server() -> AsyncIterator[str]:
         writer.close()
     server.close()
     await server.wait_closed()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    """Debian's headless Chromium driven by Playwright (tests using it are marked browser)."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        b = await p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield b
+        await b.close()

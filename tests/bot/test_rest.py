@@ -162,3 +162,12 @@ async def test_greeting_through_real_rasa_and_action_server(
 
         health = (await client.get("/health")).json()
         assert health["status"] == "ok", health
+
+
+async def test_long_poll_waits_longer_than_the_redis_socket_timeout(
+    gateway: httpx.AsyncClient, redis_url: str
+):
+    """A long poll of 7 s outlives redis-py's default 5 s socket timeout and still returns."""
+    r = await gateway.get("/api/v1/conversations/c3/events?after=0&wait=7", headers=AUTH)
+    assert r.status_code == 200, r.text
+    assert r.json()["events"] == []

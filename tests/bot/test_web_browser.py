@@ -8,8 +8,6 @@ router's polite fallback is then the bot's turn, which is all those tests need f
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,10 +18,9 @@ from sanic.response import html
 from bot.app import create_app
 from handoff.conversation import Conversations
 from kefu.config import ROOT
-from tests.bot.conftest import gateway_settings
+from tests.bot.conftest import CHROMIUM, gateway_settings
 from tests.conftest import unique_app_name
 
-CHROMIUM = Path("/usr/bin/chromium")
 OUTPUT = ROOT / "test-output"
 PHONE = {"width": 390, "height": 844}
 
@@ -31,26 +28,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt install chromium)"),
 ]
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as p:
-        b = await p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield b
-        await b.close()
 
 
 async def phone_page(browser: Any, locale: str = "zh-CN") -> Any:
