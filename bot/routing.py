@@ -155,8 +155,8 @@ class Router:
             seq = await self._conversations.append(
                 conv_id, "message", {"from": "system", "text": text, "reason": "bot_unavailable"}
             )
-            reply = {"from": "system", "text": text, "buttons": []}
-            return Outcome(conv_id, Owner.BOT, [reply], lang, seq)
+            busy = {"from": "system", "text": text, "buttons": []}
+            return Outcome(conv_id, Owner.BOT, [busy], lang, seq)
 
         # The bot may have handed off during this turn; its words still reach the customer.
         for reply in bot_replies:

@@ -320,7 +320,7 @@ class Session:
         await self.send({"type": "csat_ok"})
 
 
-@bp.websocket("/ws")
+@bp.websocket("/ws")  # type: ignore[untyped-decorator]
 async def websocket(request: Request, ws: WebsocketImplProtocol) -> None:
     session = Session(request, ws)
     try:
