@@ -55,6 +55,10 @@ $(MODEL): $(RASA_VENV)/.installed $(RASA_SOURCES)
 validate: $(RASA_VENV)/.installed ## rasa data validate
 	$(RASA_VENV)/bin/rasa data validate --fail-on-warnings
 
+nlu-report: $(MODEL) ## NLU figures on the held-out split (rasa test nlu) into results/nlu
+	$(RASA_VENV)/bin/rasa test nlu --nlu tests/nlu/holdout.yml --model $(MODEL) --out results/nlu --successes
+	$(VENV)/bin/python bench/nlu_report.py results/nlu
+
 demo: install $(MODEL) ## Start everything (gateway, staff console, Rasa, actions, Redis)
 	@$(VENV)/bin/kefu init-env >/dev/null
 	exec $(VENV)/bin/kefu demo

@@ -70,7 +70,10 @@ def in_scope_confident(predictions: list[Prediction], threshold: float) -> tuple
 
 def summary(results: Path, threshold: float) -> dict[str, object]:
     intents = json.loads((results / "intent_report.json").read_text(encoding="utf-8"))
-    entities = json.loads((results / "DIETClassifier_report.json").read_text(encoding="utf-8"))
+    entity_report = results / "DIETClassifier_report.json"  # absent when DIET found no entity
+    entities = (
+        json.loads(entity_report.read_text(encoding="utf-8")) if entity_report.exists() else {}
+    )
     predictions = load_predictions(results)
     per_intent = {
         name: row
