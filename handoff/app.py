@@ -16,6 +16,7 @@ from kefu.db import create_schema_async, make_async_engine
 from kefu.health import health_report, standard_checks
 from kefu.logging import get_logger
 from kefu.web import install_error_handlers
+from knowledge_base.editor import mount as mount_kb_editor
 
 log = get_logger(__name__)
 
@@ -35,6 +36,7 @@ def create_app(settings: StaffSettings, name: str = "kefu-staff") -> Sanic:
     app.ctx.tokens = Tokens(settings.jwt_secret.get_secret_value(), settings.jwt_ttl_s)
     install_error_handlers(app)
     app.blueprint(api_bp)
+    mount_kb_editor(app, settings)  # KB editor: /api/v1/kb/..., /kb, app.ctx.kb
 
     @app.before_server_start
     async def open_connections(app: Sanic) -> None:
