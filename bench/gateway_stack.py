@@ -31,6 +31,21 @@ class Stack:
     api_key: str
     redis_url: str
     env: dict[str, str]
+    pids: dict[str, int]
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time used so far by each process (with its children): where the time goes."""
+        import psutil
+
+        out: dict[str, float] = {}
+        for name, pid in self.pids.items():
+            try:
+                proc = psutil.Process(pid)
+                procs = [proc, *proc.children(recursive=True)]
+                out[name] = sum(sum(p.cpu_times()[:2]) for p in procs)
+            except psutil.Error:
+                out[name] = float("nan")
+        return out
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -136,4 +151,10 @@ def gateway_stack(extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
         _wait(f"{actions_url}/health", actions, actions_log, 120)
         _wait(f"{rasa_url}/", rasa, rasa_log, 240)
         _wait(f"http://127.0.0.1:{gw_port}/health", gateway, gateway_log, 60)
-        yield Stack(f"http://127.0.0.1:{gw_port}", api_key, redis_url, gw_env)
+        yield Stack(
+            f"http://127.0.0.1:{gw_port}",
+            api_key,
+            redis_url,
+            gw_env,
+            {"gateway": gateway.pid, "rasa": rasa.pid, "actions": actions.pid},
+        )

@@ -21,6 +21,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -147,7 +148,14 @@ async def rest_customer(
         )
 
 
-async def run(args: argparse.Namespace, gateway_url: str, key: str) -> None:
+def cpu_line(before: dict[str, float], after: dict[str, float], seconds: float) -> str:
+    return "  CPU busy: " + ", ".join(
+        f"{name} {(after[name] - before[name]) / seconds * 100:.0f} %" for name in before
+    )
+
+
+async def run(args: argparse.Namespace, stack: Any) -> None:
+    gateway_url, key = stack.gateway_url, stack.api_key
     rng = random.Random(20261123)
     ws_url = gateway_url.replace("http://", "ws://") + "/ws"
     ws = Figures()
@@ -157,17 +165,20 @@ async def run(args: argparse.Namespace, gateway_url: str, key: str) -> None:
         f"~{args.interval:.0f} s …",
         flush=True,
     )
+    cpu, t0 = stack.cpu_seconds(), time.monotonic()
     await asyncio.gather(
         *(ws_customer(ws_url, until, args.interval, ws, rng) for _ in range(args.customers))
     )
+    ws_cpu = cpu_line(cpu, stack.cpu_seconds(), time.monotonic() - t0)
     print(f"  connected {ws.connected}/{args.customers}", flush=True)
-    rest = Figures()
+    rest, rest_cpu = Figures(), ""
     if args.rest_duration > 0:
         until = time.monotonic() + args.rest_duration
         print(f"REST: {args.customers} customers for {args.rest_duration:.0f} s …", flush=True)
         limits = httpx.Limits(
             max_connections=args.customers, max_keepalive_connections=args.customers
         )
+        cpu, t0 = stack.cpu_seconds(), time.monotonic()
         async with httpx.AsyncClient(base_url=gateway_url, limits=limits) as client:
             await asyncio.gather(
                 *(
@@ -175,14 +186,17 @@ async def run(args: argparse.Namespace, gateway_url: str, key: str) -> None:
                     for i in range(args.customers)
                 )
             )
+        rest_cpu = cpu_line(cpu, stack.cpu_seconds(), time.monotonic() - t0)
     print()
     print(
         f"one gateway process, {args.customers} concurrent customers, "
         f"message every ~{args.interval:.0f} s, real Rasa + actions"
     )
     print(ws.line("websocket"))
+    print(ws_cpu)
     if args.rest_duration > 0:
         print(rest.line("rest"))
+        print(rest_cpu)
 
 
 def main() -> None:
@@ -193,7 +207,7 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=5.0, help="seconds between messages")
     args = parser.parse_args()
     with gateway_stack() as stack:
-        asyncio.run(run(args, stack.gateway_url, stack.api_key))
+        asyncio.run(run(args, stack))
 
 
 if __name__ == "__main__":

@@ -52,7 +52,11 @@ def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
 
     @app.before_server_start
     async def open_connections(app: Sanic) -> None:
-        app.ctx.redis = Redis.from_url(settings.redis_url, decode_responses=False)
+        app.ctx.redis = Redis.from_url(
+            settings.redis_url,
+            decode_responses=False,
+            max_connections=settings.redis_max_connections,
+        )
         app.ctx.engine = make_async_engine(settings.database_url)
         app.ctx.http = httpx.AsyncClient(timeout=httpx.Timeout(settings.rasa_timeout_s))
         app.ctx.conversations = Conversations(app.ctx.redis)
@@ -62,7 +66,10 @@ def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
             settings.redis_url,
             decode_responses=False,
             socket_timeout=max(settings.long_poll_max_s, WS_BLOCK_S) + 10,
+            max_connections=settings.ws_max_connections + settings.long_polls_max,
         )
+        app.ctx.ws_open = 0
+        app.ctx.long_polls = 0
         app.ctx.event_reader = Conversations(app.ctx.blocking_redis)
         app.ctx.rasa = RasaClient(settings.rasa_url, app.ctx.http)
         app.ctx.rate_limiter = RateLimiter(app.ctx.redis)

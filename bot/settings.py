@@ -31,7 +31,13 @@ class GatewaySettings(CommonSettings):
     rate_per_key_per_min: int = 600
     rate_per_conversation_per_min: int = 30
 
+    # Redis connections per process: commands, and blocking reads (one per open WebSocket or
+    # long poll while it waits). redis-py's default of 100 is too few for a busy gateway.
+    redis_max_connections: int = 1000
+    long_polls_max: int = 1000
+
     # WebSocket /ws
+    ws_max_connections: int = 5000  # per gateway process; more are refused (close 1013)
     ws_max_frame_bytes: int = 16 * 1024
     ws_messages_per_10s: int = 10
 

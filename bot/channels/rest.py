@@ -125,7 +125,16 @@ async def get_events(request: Request, conversation_id: str) -> HTTPResponse:
     if after < 0 or wait < 0:
         raise ApiError(400, "bad_request", "after and wait must not be negative")
     conversations: Conversations = request.app.ctx.event_reader
-    events = await conversations.wait_events(conv_id, after, min(wait, settings.long_poll_max_s))
+    ctx = request.app.ctx
+    if ctx.long_polls >= settings.long_polls_max:
+        wait = 0  # every waiting slot is taken: answer at once rather than queue up
+    ctx.long_polls += 1
+    try:
+        events = await conversations.wait_events(
+            conv_id, after, min(wait, settings.long_poll_max_s)
+        )
+    finally:
+        ctx.long_polls -= 1
     # Agents' notes and other internal events never reach a customer; last_seq still moves
     # past them so that the client does not ask for them again.
     items: list[dict[str, Any]] = customer_events(events)

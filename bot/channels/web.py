@@ -322,6 +322,11 @@ class Session:
 
 @bp.websocket("/ws")  # type: ignore[untyped-decorator]
 async def websocket(request: Request, ws: WebsocketImplProtocol) -> None:
+    ctx = request.app.ctx
+    if ctx.ws_open >= ctx.settings.ws_max_connections:
+        await ws.close(1013, "gateway busy, try again later")
+        return
+    ctx.ws_open += 1
     session = Session(request, ws)
     try:
         await session.run()
@@ -334,3 +339,5 @@ async def websocket(request: Request, ws: WebsocketImplProtocol) -> None:
             "ConnectionClosedError",
         }:
             log.warning("ws session ended with an error", error=repr(exc))
+    finally:
+        ctx.ws_open -= 1

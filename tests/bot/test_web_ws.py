@@ -223,3 +223,39 @@ async def test_csat_frame_is_stored(gw: Any, redis: Redis):
         frames = await until_all(ws, is_event("csat"), lambda f: f["type"] == "csat_ok")
     csat = next(f for f in frames if f.get("event") == "csat")
     assert csat["score"] == 4 and csat["comment"] == "挺好的<script>"
+
+
+async def test_many_connections_each_get_their_pushes(
+    serve, redis_url: str, sqlite_url: str, redis: Redis
+):
+    """More open connections than redis-py's default pool of 100: every reader still waits
+    on its own stream and every customer gets the agent's message."""
+    settings = gateway_settings(redis_url, sqlite_url)
+    server = await serve(create_app(settings, unique_app_name("gw-many")))
+    conversations = Conversations(redis)
+    sockets = [await connect(ws_url(server)) for _ in range(150)]
+    try:
+        convs = [(await hello(ws))["conversation_id"] for ws in sockets]
+        await asyncio.sleep(0.5)  # every reader is now blocked on its stream
+        for conv in convs:
+            await conversations.append(conv, "message", {"from": "agent", "text": f"to {conv}"})
+        frames = await asyncio.gather(*(until(ws, is_event("message")) for ws in sockets))
+        assert [f[-1]["text"] for f in frames] == [f"to {conv}" for conv in convs]
+    finally:
+        for ws in sockets:
+            await ws.close()
+
+
+async def test_connections_over_the_limit_are_refused_politely(
+    serve, redis_url: str, sqlite_url: str
+):
+    settings = gateway_settings(redis_url, sqlite_url, ws_max_connections=1)
+    server = await serve(create_app(settings, unique_app_name("gw-full")))
+    async with connect(ws_url(server)) as first:
+        await hello(first)
+        async with connect(ws_url(server)) as second:
+            with pytest.raises(ConnectionClosed):
+                await recv(second)
+            assert second.close_code == 1013
+        await first.send(json.dumps({"type": "ping"}))
+        assert (await recv(first))["type"] == "pong"
