@@ -1,19 +1,27 @@
 """Handoff: conversation ownership, the queue service, staff accounts and the agent console."""
 
 from handoff.conversation import (
-    ConversationState,
     Conversations,
+    ConversationState,
     Event,
     InvalidConversationId,
+    Moved,
     Owner,
     TransitionRefused,
 )
+from handoff.events import CUSTOMER_HIDDEN_TYPES, customer_visible
+from handoff.queue import QueueConfig, QueueService
 
 __all__ = [
+    "CUSTOMER_HIDDEN_TYPES",
     "ConversationState",
     "Conversations",
     "Event",
     "InvalidConversationId",
+    "Moved",
     "Owner",
+    "QueueConfig",
+    "QueueService",
     "TransitionRefused",
+    "customer_visible",
 ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import time
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jwt
 from argon2 import PasswordHasher
@@ -54,14 +54,19 @@ class Tokens:
 
     def issue(self, account: StaffAccount) -> str:
         now = int(time.time())
-        claims = {"sub": account.username, "roles": list(account.roles), "iat": now,
-                  "exp": now + self._ttl}
+        claims = {
+            "sub": account.username,
+            "roles": list(account.roles),
+            "iat": now,
+            "exp": now + self._ttl,
+        }
         return jwt.encode(claims, self._secret, algorithm="HS256")
 
     def verify(self, token: str) -> Principal:
         try:
-            claims = jwt.decode(token, self._secret, algorithms=["HS256"],
-                                options={"require": ["exp", "sub"]})
+            claims = jwt.decode(
+                token, self._secret, algorithms=["HS256"], options={"require": ["exp", "sub"]}
+            )
         except jwt.ExpiredSignatureError:
             raise ApiError(401, "token_expired", "your session has expired; log in again") from None
         except jwt.InvalidTokenError:

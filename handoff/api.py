@@ -39,8 +39,16 @@ async def login(request: Request) -> HTTPResponse:
 @openapi.summary("Create a staff account (admin)")
 @openapi.secured("bearer")
 @openapi.body(
-    {"application/json": {"username": str, "password": str, "roles": [str],
-                          "skill_groups": [str], "capacity": int, "display_name": str}}
+    {
+        "application/json": {
+            "username": str,
+            "password": str,
+            "roles": [str],
+            "skill_groups": [str],
+            "capacity": int,
+            "display_name": str,
+        }
+    }
 )
 async def add_agent(request: Request) -> HTTPResponse:
     principal(request).require("admin")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 import httpx
 from redis.asyncio import Redis
 from sanic import Request, Sanic
@@ -9,9 +12,17 @@ from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 
 from handoff.accounts import Tokens, ensure_admin
+from handoff.agents import Agents
 from handoff.api import bp as api_bp
+from handoff.archive import Archiver
+from handoff.chats import Chats
+from handoff.console import bp as console_bp
 from handoff.conversation import Conversations
+from handoff.queue import QueueService
 from handoff.settings import StaffSettings
+from handoff.sla import SlaMonitor
+from handoff.staff_api import bp as handoff_bp
+from handoff.worker import Worker
 from kefu.db import create_schema_async, make_async_engine
 from kefu.health import health_report, standard_checks
 from kefu.logging import get_logger
@@ -22,13 +33,14 @@ log = get_logger(__name__)
 
 
 def create_app(settings: StaffSettings, name: str = "kefu-staff") -> Sanic:
-    app = Sanic(name)
+    app = Sanic(name, configure_logging=False)  # kefu.logging renders every record
     app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.OAS_UI_DEFAULT = "swagger"
     app.config.OAS_URL_PREFIX = "/docs"
     app.ext.openapi.describe(
-        "kefu staff console", version="1",
+        "kefu staff console",
+        version="1",
         description="Agents, queue and handoff, knowledge-base editing, health.",
     )
     app.ext.openapi.add_security_scheme("bearer", "http", scheme="bearer")
@@ -37,6 +49,8 @@ def create_app(settings: StaffSettings, name: str = "kefu-staff") -> Sanic:
     install_error_handlers(app)
     app.blueprint(api_bp)
     mount_kb_editor(app, settings)  # KB editor: /api/v1/kb/..., /kb, app.ctx.kb
+    app.blueprint(handoff_bp)
+    app.blueprint(console_bp)
 
     @app.before_server_start
     async def open_connections(app: Sanic) -> None:
@@ -47,6 +61,30 @@ def create_app(settings: StaffSettings, name: str = "kefu-staff") -> Sanic:
         await create_schema_async(app.ctx.engine)
         if await ensure_admin(app.ctx.engine, settings.admin_password.get_secret_value()):
             log.info("created the first admin account", username="admin")
+        app.ctx.queue = QueueService(app.ctx.redis, settings, app.ctx.engine)
+        app.ctx.agents = Agents(app.ctx.redis, app.ctx.queue.conversations)
+        app.ctx.archiver = Archiver(app.ctx.queue.conversations, app.ctx.engine)
+        app.ctx.sla = SlaMonitor(app.ctx.queue.conversations, app.ctx.engine)
+        app.ctx.chats = Chats(
+            app.ctx.queue, app.ctx.agents, app.ctx.archiver, settings.max_message_chars
+        )
+        app.ctx.worker = Worker(
+            app.ctx.queue, app.ctx.agents, app.ctx.sla, app.ctx.archiver, settings
+        )
+
+    @app.after_server_start
+    async def start_background(app: Sanic) -> None:
+        app.ctx.background = None
+        if settings.background_tasks:
+            app.ctx.background = asyncio.get_running_loop().create_task(app.ctx.worker.run())
+
+    @app.before_server_stop
+    async def stop_background(app: Sanic) -> None:
+        task = getattr(app.ctx, "background", None)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     @app.after_server_stop
     async def close_connections(app: Sanic) -> None:
@@ -75,5 +113,10 @@ def main() -> None:
     configure_logging("staff", settings.log_level, settings.log_format)
     check_port_free(settings.staff_host, settings.staff_port, "KEFU_STAFF_PORT")
     app = create_app(settings)
-    app.run(host=settings.staff_host, port=settings.staff_port, single_process=True,
-            access_log=False, motd=False)
+    app.run(
+        host=settings.staff_host,
+        port=settings.staff_port,
+        single_process=True,
+        access_log=False,
+        motd=False,
+    )

@@ -21,8 +21,10 @@ async def test_new_conversation_is_owned_by_the_bot(redis):
 
 async def test_events_get_increasing_sequence_numbers_and_resume(redis):
     conversations = Conversations(redis)
-    seqs = [await conversations.append("c1", "message", {"from": "customer", "text": str(i)})
-            for i in range(5)]
+    seqs = [
+        await conversations.append("c1", "message", {"from": "customer", "text": str(i)})
+        for i in range(5)
+    ]
     assert seqs == [1, 2, 3, 4, 5]
     after_two = await conversations.events("c1", after=2)
     assert [e.seq for e in after_two] == [3, 4, 5]
@@ -31,8 +33,14 @@ async def test_events_get_increasing_sequence_numbers_and_resume(redis):
 
 async def test_transition_is_atomic_and_recorded(redis):
     conversations = Conversations(redis)
-    seq = await conversations.transition("c1", {Owner.BOT}, Owner.QUEUED, "queued",
-                                         {"reason": "explicit_request"}, group="aftersales")
+    seq = await conversations.transition(
+        "c1",
+        {Owner.BOT},
+        Owner.QUEUED,
+        "queued",
+        {"reason": "explicit_request"},
+        group="aftersales",
+    )
     state = await conversations.state("c1")
     assert (state.owner, state.group, state.seq) == (Owner.QUEUED, "aftersales", seq)
     events = await conversations.events("c1")
@@ -50,8 +58,9 @@ async def test_illegal_or_stale_transitions_are_refused(redis):
         await conversations.transition("c1", {Owner.QUEUED}, Owner.AGENT, "accepted", agent="a2")
     assert refused.value.agent == "a1"
     with pytest.raises(TransitionRefused):
-        await conversations.transition("c1", {Owner.AGENT}, Owner.CLOSED, "closed",
-                                       expect_agent="a2")
+        await conversations.transition(
+            "c1", {Owner.AGENT}, Owner.CLOSED, "closed", expect_agent="a2"
+        )
     assert (await conversations.state("c1")).agent == "a1"
 
 
@@ -61,8 +70,9 @@ async def test_concurrent_accepts_give_exactly_one_owner(redis):
 
     async def accept(agent: str) -> str | None:
         try:
-            await conversations.transition("c1", {Owner.QUEUED}, Owner.AGENT, "accepted",
-                                           agent=agent)
+            await conversations.transition(
+                "c1", {Owner.QUEUED}, Owner.AGENT, "accepted", agent=agent
+            )
             return agent
         except TransitionRefused:
             return None

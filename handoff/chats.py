@@ -1,0 +1,297 @@
+"""What staff do with a conversation: accept, reply, note, transfer, close, hand back.
+
+Each step is one state-machine move or one conditional append, so a reply never lands in a
+conversation the agent no longer owns and two agents never own one chat."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from handoff.accounts import Principal
+from handoff.agents import TRANSFER_TEXT, TRANSFER_TEXT_EN, Agents, chats_key
+from handoff.archive import Archiver
+from handoff.conversation import ConversationState, Owner, TransitionRefused
+from handoff.queue import QueueService
+from kefu.errors import ApiError
+
+LEADS = ("team_lead", "supervisor", "admin")
+
+
+class Chats:
+    def __init__(
+        self, queue: QueueService, agents: Agents, archiver: Archiver, max_chars: int
+    ) -> None:
+        self.queue = queue
+        self.conversations = queue.conversations
+        self.agents = agents
+        self.archiver = archiver
+        self.max_chars = max_chars
+
+    async def known_state(self, conversation_id: str) -> ConversationState:
+        state = await self.conversations.state(conversation_id)
+        if state.seq == 0:
+            raise ApiError(404, "unknown_conversation", f"no conversation {conversation_id!r}")
+        return state
+
+    def _acting_as(self, who: Principal, state: ConversationState) -> str:
+        """The agent whose chat this is, if ``who`` may act on it (its agent or a lead)."""
+        if state.owner is not Owner.AGENT:
+            raise ApiError(
+                409,
+                "not_with_an_agent",
+                f"the conversation is {state.owner}",
+                owner=str(state.owner),
+            )
+        if state.agent == who.username or who.roles.intersection(LEADS):
+            return state.agent
+        raise ApiError(
+            403, "not_your_chat", "this conversation belongs to another agent", agent=state.agent
+        )
+
+    def _text(self, text: Any) -> str:
+        if not isinstance(text, str) or not text.strip():
+            raise ApiError(400, "empty_text", "text (a non-empty string) is required")
+        if len(text) > self.max_chars:
+            raise ApiError(
+                413,
+                "text_too_long",
+                f"text is over {self.max_chars} characters",
+                limit=self.max_chars,
+            )
+        return text.strip()
+
+    async def accept(self, conversation_id: str, who: Principal) -> dict[str, Any]:
+        state = await self.known_state(conversation_id)
+        if state.owner is Owner.AGENT and state.agent == who.username:
+            return {"status": "accepted", "agent": who.username, "already": True}
+        try:
+            moved = await self.conversations.move(
+                conversation_id,
+                {Owner.QUEUED},
+                Owner.AGENT,
+                "accepted",
+                {"agent": who.username},
+                agent=who.username,
+                check_capacity=True,
+            )
+        except TransitionRefused as refused:
+            raise _accept_refused(refused, who.username) from None
+        return {"status": "accepted", "agent": who.username, "seq": moved.seq}
+
+    async def send(
+        self, conversation_id: str, who: Principal, text: Any, client_msg_id: Any = None
+    ) -> dict[str, Any]:
+        text = self._text(text)
+        if client_msg_id is not None and (
+            not isinstance(client_msg_id, str) or not 0 < len(client_msg_id) <= 64
+        ):
+            raise ApiError(400, "invalid_client_msg_id", "client_msg_id: a string ≤64 chars")
+        state = await self.known_state(conversation_id)
+        agent = self._acting_as(who, state)
+        info = await self.agents.info(who.username)
+        data = {"from": "agent", "text": text, "agent": who.username, "agent_name": info["name"]}
+        if client_msg_id:
+            data["client_msg_id"] = client_msg_id
+        try:
+            seq, created = await self.conversations.append_if(
+                conversation_id,
+                "message",
+                data,
+                owner=Owner.AGENT,
+                agent=agent,
+                dedupe=client_msg_id or "",
+                first_response=True,
+            )
+        except TransitionRefused as refused:
+            raise ApiError(
+                409,
+                "not_your_chat",
+                "the conversation changed hands",
+                owner=str(refused.current),
+                agent=refused.agent,
+            ) from None
+        return {"seq": seq, "duplicate": not created}
+
+    async def note(self, conversation_id: str, who: Principal, text: Any) -> dict[str, Any]:
+        text = self._text(text)
+        state = await self.known_state(conversation_id)
+        if state.agent != who.username and not who.roles.intersection(LEADS):
+            raise ApiError(403, "not_your_chat", "notes are for the chat's agent and leads")
+        seq = await self.conversations.append(
+            conversation_id, "note", {"internal": True, "text": text, "agent": who.username}
+        )
+        return {"seq": seq}
+
+    async def transfer(
+        self, conversation_id: str, who: Principal, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        to_agent, to_group = body.get("to_agent"), body.get("to_group")
+        reason = body.get("reason") or "needs_specialist"
+        if not isinstance(reason, str) or len(reason) > 200:
+            raise ApiError(400, "invalid_reason", "reason must be a string ≤200 chars")
+        if bool(to_agent) == bool(to_group):
+            raise ApiError(400, "bad_transfer", "give exactly one of to_agent or to_group")
+        state = await self.known_state(conversation_id)
+        agent = self._acting_as(who, state)
+        data: dict[str, Any] = {
+            "reason": reason,
+            "text_for_customer": TRANSFER_TEXT,
+            "text_for_customer_en": TRANSFER_TEXT_EN,
+            "by": who.username,
+        }
+        try:
+            if to_agent:
+                if not isinstance(to_agent, str) or to_agent == agent:
+                    raise ApiError(400, "bad_transfer", "to_agent must be another agent")
+                moved = await self.conversations.move(
+                    conversation_id,
+                    {Owner.AGENT},
+                    Owner.AGENT,
+                    "transferred",
+                    {**data, "to_agent": to_agent},
+                    agent=to_agent,
+                    expect_agent=agent,
+                    check_capacity=True,
+                )
+            else:
+                if to_group not in self.queue.config.skill_groups:
+                    raise ApiError(
+                        400,
+                        "invalid_skill_group",
+                        f"to_group must be one of {self.queue.config.skill_groups}",
+                    )
+                packet = await self.queue.packet(conversation_id) or {}
+                moved = await self.conversations.move(
+                    conversation_id,
+                    {Owner.AGENT},
+                    Owner.QUEUED,
+                    "transferred",
+                    {**data, "to_group": to_group, "position": 0, "eta_seconds": 0},
+                    expect_agent=agent,
+                    group=to_group,
+                    queue_score=self.queue.score(packet) - 600,  # they have waited already
+                    eta_per_position=await self.queue.eta_per_position(to_group),
+                )
+                await self.queue.dispatch(to_group)
+        except TransitionRefused as refused:
+            if refused.reason in ("agent_full", "agent_unavailable"):
+                raise ApiError(
+                    409, refused.reason, f"{to_agent} cannot take a chat now", agent=to_agent
+                ) from None
+            raise ApiError(
+                409,
+                "not_your_chat",
+                "the conversation changed hands",
+                owner=str(refused.current),
+                agent=refused.agent,
+            ) from None
+        await self._record_handling(state)
+        await self._after_release(agent)
+        return {"status": "transferred", "seq": moved.seq}
+
+    async def close(
+        self, conversation_id: str, who: Principal, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        resolution = body.get("resolution") or "resolved"
+        tags = body.get("tags") or []
+        if not isinstance(resolution, str) or len(resolution) > 64:
+            raise ApiError(400, "invalid_resolution", "resolution must be a string ≤64 chars")
+        if not isinstance(tags, list) or any(not isinstance(t, str) or len(t) > 32 for t in tags):
+            raise ApiError(400, "invalid_tags", "tags must be a list of short strings")
+        state = await self.known_state(conversation_id)
+        agent = self._acting_as(who, state)
+        try:
+            moved = await self.conversations.move(
+                conversation_id,
+                {Owner.AGENT},
+                Owner.CLOSED,
+                "closed",
+                {"resolution": resolution, "tags": tags[:20], "agent": agent},
+                expect_agent=agent,
+            )
+        except TransitionRefused as refused:
+            raise ApiError(
+                409,
+                "not_your_chat",
+                "the conversation changed hands",
+                owner=str(refused.current),
+                agent=refused.agent,
+            ) from None
+        await self.conversations.append(conversation_id, "csat_request", {})
+        await self._record_handling(state)
+        await self.archiver.archive(conversation_id)
+        await self._after_release(agent)
+        return {"status": "closed", "seq": moved.seq}
+
+    async def handback(self, conversation_id: str, who: Principal) -> dict[str, Any]:
+        state = await self.known_state(conversation_id)
+        agent = self._acting_as(who, state)
+        try:
+            moved = await self.conversations.move(
+                conversation_id,
+                {Owner.AGENT},
+                Owner.BOT,
+                "handed_back",
+                {"by": who.username},
+                expect_agent=agent,
+            )
+        except TransitionRefused as refused:
+            raise ApiError(
+                409,
+                "not_your_chat",
+                "the conversation changed hands",
+                owner=str(refused.current),
+                agent=refused.agent,
+            ) from None
+        await self._record_handling(state)
+        await self._after_release(agent)
+        return {"status": "handed_back", "seq": moved.seq}
+
+    async def _record_handling(self, state: ConversationState) -> None:
+        assigned = float(state.extra.get("assigned_at", 0) or 0)
+        if assigned and state.group:
+            await self.queue.record_handling_time(state.group, time.time() - assigned)
+
+    async def _after_release(self, agent: str) -> None:
+        """An agent has room again: auto-assign in their groups."""
+        info = await self.agents.info(agent)
+        for group in info["skill_groups"]:
+            await self.queue.dispatch(group)
+
+    async def my_chats(self, username: str) -> list[dict[str, Any]]:
+        out = []
+        for raw in sorted(await self.queue.redis.smembers(chats_key(username))):
+            conv_id = raw.decode() if isinstance(raw, bytes) else raw
+            state = await self.conversations.state(conv_id)
+            packet = await self.queue.packet(conv_id) or {}
+            out.append(
+                {
+                    "conversation_id": conv_id,
+                    "group": state.group,
+                    "customer": packet.get("customer", {}),
+                    "reason": packet.get("reason"),
+                    "assigned_at": float(state.extra.get("assigned_at", 0) or 0),
+                }
+            )
+        return out
+
+
+def _accept_refused(refused: TransitionRefused, username: str) -> ApiError:
+    if refused.current is Owner.AGENT:
+        return ApiError(
+            409,
+            "already_taken",
+            f"{refused.agent} has already taken this chat",
+            agent=refused.agent,
+        )
+    if refused.reason == "agent_full":
+        return ApiError(409, "agent_full", "you are at your capacity; close a chat first")
+    if refused.reason == "agent_unavailable":
+        return ApiError(409, "not_online", "set your status to online to accept chats")
+    return ApiError(
+        409,
+        "not_queued",
+        f"the conversation is {refused.current}, not queued",
+        owner=str(refused.current),
+    )

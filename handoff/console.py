@@ -1,0 +1,167 @@
+"""The agent console: one static page (plain HTML + JS) and its WebSocket.
+
+WebSocket ``/api/v1/ws``: the first frame must be ``{"type": "auth", "token": JWT}``. Then the
+server pushes ``{"type": "event", "conversation_id", "event"}`` for every event of the agent's
+chats and of the conversation being watched, and ``{"type": "chats_changed"}`` when the agent's
+set of chats changes. The client may send ``{"type": "watch", "conversation_id", "after"}``,
+``{"type": "send", "conversation_id", "text", "client_msg_id"}`` and ``{"type": "ping"}``
+(a presence heartbeat)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from pathlib import Path
+from typing import Any
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, html, raw, redirect
+from sanic_ext import openapi
+
+from handoff.accounts import Principal, Tokens
+from handoff.agents import chats_key
+from handoff.conversation import events_key
+from kefu.errors import ApiError
+
+bp = Blueprint("agent_console")
+STATIC = Path(__file__).parent / "static"
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; connect-src 'self' ws: wss:; "
+    "style-src 'self' 'unsafe-inline'; script-src 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+
+
+@bp.get("/")
+@openapi.exclude()
+async def root(_request: Request) -> HTTPResponse:
+    return redirect("/console")
+
+
+@bp.get("/console")
+@openapi.summary("The agent console page")
+async def console_page(_request: Request) -> HTTPResponse:
+    body = (STATIC / "console.html").read_text(encoding="utf-8")
+    return html(body, headers=PAGE_HEADERS)
+
+
+@bp.get("/console/<name:str>")
+@openapi.exclude()
+async def console_asset(_request: Request, name: str) -> HTTPResponse:
+    types = {
+        "console.js": "application/javascript; charset=utf-8",
+        "console.css": "text/css; charset=utf-8",
+    }
+    if name not in types:
+        raise ApiError(404, "not_found", "no such file")
+    return raw((STATIC / name).read_bytes(), content_type=types[name], headers=PAGE_HEADERS)
+
+
+@bp.websocket("/api/v1/ws")
+async def agent_socket(request: Request, ws: Any) -> None:
+    tokens: Tokens = request.app.ctx.tokens
+    try:
+        first = json.loads(await asyncio.wait_for(ws.recv(), timeout=10))
+        who: Principal = tokens.verify(str(first.get("token", "")))
+        who.require("agent", "team_lead", "supervisor")
+    except ApiError as exc:
+        await ws.send(json.dumps({"type": "error", "code": exc.code, "message": exc.message}))
+        await ws.close()
+        return
+    except (TimeoutError, ValueError, AttributeError):
+        await ws.send(
+            json.dumps(
+                {
+                    "type": "error",
+                    "code": "unauthorized",
+                    "message": "send {type: auth, token} first",
+                }
+            )
+        )
+        await ws.close()
+        return
+    session = _Session(request.app.ctx, who, ws)
+    await ws.send(json.dumps({"type": "ready", "username": who.username}))
+    pusher = asyncio.get_running_loop().create_task(session.push())
+    try:
+        async for frame in ws:
+            await session.handle(frame)
+    finally:
+        pusher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pusher
+
+
+class _Session:
+    def __init__(self, ctx: Any, who: Principal, ws: Any) -> None:
+        self.ctx = ctx
+        self.who = who
+        self.ws = ws
+        self.cursors: dict[str, int] = {}
+        self.watched: str | None = None
+        self.known_chats: set[str] = set()
+
+    async def send(self, message: dict[str, Any]) -> None:
+        await self.ws.send(json.dumps(message, ensure_ascii=False))
+
+    async def handle(self, frame: Any) -> None:
+        try:
+            message = json.loads(frame)
+            kind = message.get("type")
+            if kind == "ping":
+                await self.ctx.agents.heartbeat(self.who.username)
+                await self.send({"type": "pong"})
+            elif kind == "watch":
+                conv_id = str(message.get("conversation_id", ""))
+                await self.ctx.chats.known_state(conv_id)
+                self.watched = conv_id
+                self.cursors[conv_id] = int(message.get("after", 0))
+            elif kind == "send":
+                result = await self.ctx.chats.send(
+                    str(message.get("conversation_id", "")),
+                    self.who,
+                    message.get("text"),
+                    message.get("client_msg_id"),
+                )
+                await self.send({"type": "sent", **result})
+        except ApiError as exc:
+            await self.send({"type": "error", "code": exc.code, "message": exc.message})
+        except (ValueError, AttributeError, TypeError):
+            await self.send({"type": "error", "code": "bad_request", "message": "bad frame"})
+
+    async def push(self) -> None:
+        redis = self.ctx.redis
+        conversations = self.ctx.conversations
+        while True:
+            chats = {
+                c.decode() if isinstance(c, bytes) else c
+                for c in await redis.smembers(chats_key(self.who.username))
+            }
+            if chats != self.known_chats:
+                for conv_id in chats - self.known_chats:
+                    if conv_id not in self.cursors:
+                        self.cursors[conv_id] = max(
+                            0, (await conversations.state(conv_id)).seq - 50
+                        )
+                self.known_chats = chats
+                await self.send({"type": "chats_changed", "chats": sorted(chats)})
+            wanted = set(chats) | ({self.watched} if self.watched else set())
+            for conv_id in list(self.cursors):
+                if conv_id not in wanted:
+                    del self.cursors[conv_id]
+            if not self.cursors:
+                await asyncio.sleep(1.0)
+                continue
+            streams = {events_key(c): f"{n}-0" for c, n in self.cursors.items()}
+            found = await redis.xread(streams, count=100, block=1000)
+            for key, _entries in found or []:
+                key_s = key.decode() if isinstance(key, bytes) else key
+                conv_id = key_s.split("{", 1)[1].rsplit("}", 1)[0]
+                after = self.cursors.get(conv_id, 0)
+                for event in await conversations.events(conv_id, after, limit=100):
+                    self.cursors[conv_id] = max(self.cursors.get(conv_id, 0), event.seq)
+                    await self.send(
+                        {"type": "event", "conversation_id": conv_id, "event": event.as_dict()}
+                    )

@@ -1,0 +1,332 @@
+"""The queue service: handoffs in, places and ETAs out, auto-routing, messages left as tickets.
+
+Redis keys (besides the conversation keys of ``handoff.conversation``):
+
+- ``kefu:queue:<group>`` — sorted set of queued conversation ids. Score = queued time minus
+  ``priority × aging_step_s``: higher priority first, then longer waiting; because the score is
+  fixed at enqueue, every waiting customer gains one priority level per ``aging_step_s`` relative
+  to newcomers, so nobody starves.
+- ``kefu:packet:{<id>}`` — the masked handoff packet (JSON).
+- ``kefu:agents:<group>`` — online agents of a group scored by load / capacity (kept by the
+  state-machine scripts); ``kefu:agent:<name>`` — profile and presence hash.
+- ``kefu:stats:handle:<group>`` — recent handling times (seconds) for ETAs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from handoff.conversation import Conversations, Owner, TransitionRefused, check_conversation_id
+from handoff.packet import effective_priority
+from kefu.errors import ApiError
+
+HANDLE_SAMPLES = 50
+
+
+@dataclass(frozen=True)
+class QueueConfig:
+    """The queue-relevant part of the staff settings (defaults for other services)."""
+
+    skill_groups: list[str] = field(
+        default_factory=lambda: ["presale", "aftersales", "logistics", "complaints"]
+    )
+    claim_groups: list[str] = field(default_factory=list)
+    aging_step_s: float = 60.0
+    default_handle_s: float = 180.0
+    business_hours: str = "00:00-24:00"
+    timezone: str = "Asia/Shanghai"
+    ticket_due_hours: float = 24.0
+    sla_first_response_s: dict[str, float] = field(default_factory=dict)
+    sla_big_sale_presale_s: float = 60.0
+    big_sale: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> QueueConfig:
+        defaults = cls()
+        values = {
+            name: getattr(settings, name, getattr(defaults, name))
+            for name in cls.__dataclass_fields__
+        }
+        return cls(**values)
+
+
+def packet_key(conversation_id: str) -> str:
+    return f"kefu:packet:{{{conversation_id}}}"
+
+
+def queue_key(group: str) -> str:
+    return f"kefu:queue:{group}"
+
+
+def group_agents_key(group: str) -> str:
+    return f"kefu:agents:{group}"
+
+
+def handle_stats_key(group: str) -> str:
+    return f"kefu:stats:handle:{group}"
+
+
+def in_business_hours(spec: str, tz: str, now: datetime | None = None) -> bool:
+    start_s, _, end_s = spec.partition("-")
+    local = (now or datetime.now(UTC)).astimezone(ZoneInfo(tz))
+    minutes = local.hour * 60 + local.minute
+
+    def parse(value: str) -> int:
+        hours, _, mins = value.strip().partition(":")
+        return int(hours) * 60 + int(mins or 0)
+
+    start, end = parse(start_s), parse(end_s)
+    if start <= end:
+        return start <= minutes < end
+    return minutes >= start or minutes < end  # overnight, e.g. 20:00-02:00
+
+
+class QueueService:
+    """Queue state for the gateway (places, ETAs, leaving a message) and the staff console."""
+
+    def __init__(self, redis: Redis, settings: Any, engine: AsyncEngine | None = None) -> None:
+        self.redis = redis
+        self.config = QueueConfig.from_settings(settings)
+        self.conversations = Conversations(redis)
+        self._engine = engine
+        self._own_engine = False
+        self._database_url = str(getattr(settings, "database_url", ""))
+
+    @property
+    def engine(self) -> AsyncEngine:
+        if self._engine is None:
+            from kefu.db import make_async_engine
+
+            self._engine = make_async_engine(self._database_url)
+            self._own_engine = True
+        return self._engine
+
+    async def aclose(self) -> None:
+        if self._own_engine and self._engine is not None:
+            await self._engine.dispose()
+
+    # ------------------------------------------------------------ places and ETAs
+
+    async def eta_per_position(self, group: str) -> float:
+        samples = await self.redis.lrange(handle_stats_key(group), 0, HANDLE_SAMPLES - 1)
+        values = [float(s) for s in samples]
+        handle = sum(values) / len(values) if values else self.config.default_handle_s
+        agents = await self.redis.zcard(group_agents_key(group))
+        return handle / max(1, agents)
+
+    async def record_handling_time(self, group: str, seconds: float) -> None:
+        key = handle_stats_key(group)
+        await self.redis.lpush(key, f"{max(0.0, seconds):.1f}")
+        await self.redis.ltrim(key, 0, HANDLE_SAMPLES - 1)
+
+    async def queue_info(self, conversation_id: str) -> dict[str, int] | None:
+        """{"position", "eta_seconds"} while the conversation is queued, else None."""
+        state = await self.conversations.state(check_conversation_id(conversation_id))
+        if state.owner is not Owner.QUEUED or not state.group:
+            return None
+        rank = await self.redis.zrank(queue_key(state.group), conversation_id)
+        if rank is None:
+            return None
+        position = int(rank) + 1
+        per = await self.eta_per_position(state.group)
+        return {"position": position, "eta_seconds": math.ceil(position * per)}
+
+    def score(self, packet: dict[str, Any], now: float | None = None) -> float:
+        return (now or time.time()) - effective_priority(packet) * self.config.aging_step_s
+
+    def open_now(self) -> bool:
+        return in_business_hours(self.config.business_hours, self.config.timezone)
+
+    def claim_mode(self, group: str) -> bool:
+        return group in self.config.claim_groups
+
+    # ------------------------------------------------------------ handoff
+
+    async def handoff(self, packet: dict[str, Any]) -> dict[str, Any]:
+        """Queue a validated packet (idempotent per conversation)."""
+        conv_id = packet["conversation_id"]
+        group = packet["skill_group"]
+        state = await self.conversations.state(conv_id)
+        if state.owner is Owner.QUEUED:
+            info = await self.queue_info(conv_id) or {"position": 0, "eta_seconds": 0}
+            return {"status": "already_queued", "skill_group": state.group, **info}
+        if state.owner is Owner.AGENT:
+            return {"status": "already_assigned", "agent": state.agent, "skill_group": state.group}
+        await self.redis.set(packet_key(conv_id), json.dumps(packet, ensure_ascii=False))
+        online = await self.redis.zcard(group_agents_key(group))
+        if not self.open_now() or online == 0:
+            why = "outside_business_hours" if not self.open_now() else "no_agents_online"
+            return {
+                "status": "no_agents",
+                "ticket_offer": True,
+                "reason": why,
+                "skill_group": group,
+            }
+        if state.owner is Owner.CLOSED:
+            # A closed conversation starts over with the bot before it can be queued again.
+            with contextlib.suppress(TransitionRefused):
+                await self.conversations.transition(
+                    conv_id, {Owner.CLOSED}, Owner.BOT, "reopened", {"by": "handoff"}
+                )
+        try:
+            moved = await self.conversations.move(
+                conv_id,
+                {Owner.BOT},
+                Owner.QUEUED,
+                "queued",
+                {"reason": packet["reason"], "skill_group": group, "position": 0, "eta_seconds": 0},
+                group=group,
+                queue_score=self.score(packet),
+                eta_per_position=await self.eta_per_position(group),
+            )
+        except TransitionRefused as refused:
+            if refused.current is Owner.QUEUED:
+                info = await self.queue_info(conv_id) or {"position": 0, "eta_seconds": 0}
+                return {"status": "already_queued", "skill_group": group, **info}
+            if refused.current is Owner.AGENT:
+                return {"status": "already_assigned", "agent": refused.agent, "skill_group": group}
+            raise ApiError(409, "conflict", f"conversation is {refused.current}") from None
+        await self.start_sla(conv_id, group)
+        per = await self.eta_per_position(group)
+        result = {
+            "status": "queued",
+            "position": moved.position,
+            "eta_seconds": math.ceil(moved.position * per),
+            "skill_group": group,
+        }
+        if not self.claim_mode(group):
+            await self.dispatch(group)
+            after = await self.conversations.state(conv_id)
+            if after.owner is Owner.AGENT:
+                result["agent"] = after.agent
+        return result
+
+    async def packet(self, conversation_id: str) -> dict[str, Any] | None:
+        raw = await self.redis.get(packet_key(conversation_id))
+        return json.loads(raw) if raw else None
+
+    # ------------------------------------------------------------ routing
+
+    async def dispatch(self, group: str, limit: int = 1000) -> list[tuple[str, str]]:
+        """Auto-assign queued conversations of ``group`` while agents have room."""
+        if self.claim_mode(group):
+            return []
+        assigned = []
+        for _ in range(limit):
+            got = await self.conversations.assign_next(group)
+            if got is None:
+                break
+            assigned.append((got[0], got[1]))
+        return assigned
+
+    async def dispatch_all(self) -> int:
+        count = 0
+        for group in self.config.skill_groups:
+            count += len(await self.dispatch(group))
+        return count
+
+    async def announce_positions(self, group: str, limit: int = 500) -> int:
+        """Tell waiting customers their new place when it changed meaningfully."""
+        ids = [
+            i.decode() if isinstance(i, bytes) else i
+            for i in await self.redis.zrange(queue_key(group), 0, limit - 1)
+        ]
+        per = await self.eta_per_position(group)
+        sent = 0
+        for index, conv_id in enumerate(ids):
+            position = index + 1
+            eta = math.ceil(position * per)
+            state = await self.conversations.state(conv_id)
+            if state.owner is not Owner.QUEUED:
+                continue
+            old_pos = int(state.extra.get("q_pos", 0) or 0)
+            old_eta = int(float(state.extra.get("q_eta", 0) or 0))
+            if not _meaningful(old_pos, position, old_eta, eta):
+                continue
+            try:
+                await self.conversations.append_if(
+                    conv_id,
+                    "queue_update",
+                    {"position": position, "eta_seconds": eta},
+                    owner=Owner.QUEUED,
+                )
+            except TransitionRefused:
+                continue
+            await self.redis.hset(
+                f"kefu:conv:{{{conv_id}}}:state", mapping={"q_pos": position, "q_eta": eta}
+            )
+            sent += 1
+        return sent
+
+    # ------------------------------------------------------------ SLA timers
+
+    def first_response_target(self, group: str) -> float:
+        if group == "presale" and self.config.big_sale:
+            return self.config.sla_big_sale_presale_s
+        return float(self.config.sla_first_response_s.get(group, 3600.0))
+
+    async def big_sale(self) -> bool:
+        raw = await self.redis.get("kefu:settings:big_sale")
+        return self.config.big_sale if raw is None else raw in (b"1", "1")
+
+    async def start_sla(self, conversation_id: str, group: str) -> None:
+        target = self.first_response_target(group)
+        if group == "presale" and await self.big_sale():
+            target = self.config.sla_big_sale_presale_s
+        now = time.time()
+        await self.redis.hset(
+            f"kefu:sla:info:{{{conversation_id}}}",
+            mapping={"group": group, "queued_at": now, "target": target, "level": 0},
+        )
+        await self.redis.zadd("kefu:sla:due", {conversation_id: now + target})
+
+    # ------------------------------------------------------------ leaving a message
+
+    async def leave_message(
+        self, conversation_id: str, customer_id: str, text: str
+    ) -> dict[str, Any]:
+        """A message left when no agent can take the chat: a ticket in SQL; a queued
+        conversation is closed with it."""
+        from handoff.tickets import create_ticket
+
+        check_conversation_id(conversation_id)
+        text = text.strip()
+        if not text:
+            raise ApiError(400, "empty_text", "the message must not be empty")
+        state = await self.conversations.state(conversation_id)
+        packet = await self.packet(conversation_id) or {}
+        group = state.group or packet.get("skill_group", "")
+        due = datetime.now(UTC) + timedelta(hours=self.config.ticket_due_hours)
+        ticket = await create_ticket(
+            self.engine, conversation_id, customer_id, text[:4000], group, due
+        )
+        await self.conversations.append(
+            conversation_id, "ticket_created", {"ticket_id": ticket["id"]}
+        )
+        with contextlib.suppress(TransitionRefused):
+            await self.conversations.transition(
+                conversation_id,
+                {Owner.QUEUED},
+                Owner.CLOSED,
+                "closed",
+                {"resolution": "left_message", "tags": ["ticket"]},
+            )
+        return ticket
+
+
+def _meaningful(old_pos: int, new_pos: int, old_eta: int, new_eta: int) -> bool:
+    if old_pos == new_pos:
+        return False
+    if new_pos <= 3 or old_pos == 0:
+        return True
+    return (old_pos - new_pos) >= max(1, old_pos // 4) or abs(old_eta - new_eta) >= 120

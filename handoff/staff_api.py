@@ -1,0 +1,306 @@
+"""Staff console HTTP API for the queue and conversations, plus the internal handoff API."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, json
+from sanic_ext import openapi
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handoff.accounts import Principal
+from handoff.agents import STATUSES
+from handoff.api import principal
+from handoff.canned import canned_replies
+from handoff.chats import Chats
+from handoff.conversation import InvalidConversationId, Owner, check_conversation_id
+from handoff.models import SlaBreach, StaffAccount
+from handoff.packet import validate_packet
+from handoff.queue import QueueService, queue_key
+from handoff.tickets import close_ticket, list_tickets
+from kefu.errors import ApiError
+from kefu.web import json_body, require_token
+
+bp = Blueprint("handoff_api", url_prefix="/api/v1")
+STAFF = ("agent", "team_lead", "supervisor")
+LEADS = ("team_lead", "supervisor")
+
+
+def _json(body: Any, status: int = 200) -> HTTPResponse:
+    return json(body, status=status, ensure_ascii=False)
+
+
+def _conv_id(raw: str) -> str:
+    try:
+        return check_conversation_id(raw)
+    except InvalidConversationId as exc:
+        raise ApiError(400, "invalid_conversation_id", str(exc)) from None
+
+
+def staff(request: Request, *roles: str) -> Principal:
+    who = principal(request)
+    who.require(*(roles or STAFF))
+    return who
+
+
+async def account_of(request: Request, username: str) -> StaffAccount:
+    async with AsyncSession(request.app.ctx.engine) as session:
+        account = await session.scalar(
+            select(StaffAccount).where(StaffAccount.username == username)
+        )
+    if account is None or not account.active:
+        raise ApiError(401, "unauthorized", "this account no longer exists")
+    return account
+
+
+# ---------------------------------------------------------------- internal
+
+
+@bp.post("/handoffs")
+@openapi.summary("Hand a conversation to the human queue (internal)")
+@openapi.description(
+    "Bearer KEFU_INTERNAL_TOKEN. Body: the handoff packet. Idempotent per conversation."
+)
+@openapi.secured("bearer")
+async def post_handoff(request: Request) -> HTTPResponse:
+    require_token(request, request.app.ctx.settings.internal_token.get_secret_value())
+    queue: QueueService = request.app.ctx.queue
+    packet = validate_packet(json_body(request), queue.config.skill_groups)
+    result = await queue.handoff(packet)
+    return _json(result, 201 if result["status"] == "queued" else 200)
+
+
+# ---------------------------------------------------------------- agent presence
+
+
+@bp.post("/agent/status")
+@openapi.summary("Set my status: online, away or offline")
+@openapi.secured("bearer")
+async def set_status(request: Request) -> HTTPResponse:
+    who = staff(request)
+    status = json_body(request).get("status")
+    if status not in STATUSES:
+        raise ApiError(400, "invalid_status", "status must be online, away or offline")
+    account = await account_of(request, who.username)
+    result = await request.app.ctx.agents.set_status(account, status)
+    if status == "online":
+        for group in account.skill_groups:
+            await request.app.ctx.queue.dispatch(group)
+    return _json(result)
+
+
+@bp.post("/agent/heartbeat")
+@openapi.summary("I am still here")
+@openapi.secured("bearer")
+async def heartbeat(request: Request) -> HTTPResponse:
+    who = staff(request)
+    return _json({"ok": await request.app.ctx.agents.heartbeat(who.username)})
+
+
+@bp.get("/agent/me")
+@openapi.summary("My status, load and chats")
+@openapi.secured("bearer")
+async def me(request: Request) -> HTTPResponse:
+    who = staff(request)
+    info = await request.app.ctx.agents.info(who.username)
+    info["chats"] = await request.app.ctx.chats.my_chats(who.username)
+    info["roles"] = sorted(who.roles)
+    return _json(info)
+
+
+# ---------------------------------------------------------------- queue
+
+
+@bp.get("/queue")
+@openapi.summary("Waiting conversations per skill group")
+@openapi.secured("bearer")
+async def get_queue(request: Request) -> HTTPResponse:
+    staff(request)
+    queue: QueueService = request.app.ctx.queue
+    now = time.time()
+    groups = []
+    for group in queue.config.skill_groups:
+        items = []
+        for index, raw in enumerate(await queue.redis.zrange(queue_key(group), 0, 199)):
+            conv_id = raw.decode() if isinstance(raw, bytes) else raw
+            state = await queue.conversations.state(conv_id)
+            packet = await queue.packet(conv_id) or {}
+            queued_at = float(state.extra.get("queued_at", 0) or 0)
+            items.append(
+                {
+                    "conversation_id": conv_id,
+                    "position": index + 1,
+                    "waiting_s": round(now - queued_at, 1) if queued_at else 0,
+                    "reason": packet.get("reason"),
+                    "priority": packet.get("priority"),
+                    "customer": packet.get("customer", {}),
+                    "summary": packet.get("summary", ""),
+                }
+            )
+        groups.append(
+            {
+                "skill_group": group,
+                "mode": "claim" if queue.claim_mode(group) else "auto",
+                "online_agents": await queue.redis.zcard(f"kefu:agents:{group}"),
+                "waiting": items,
+            }
+        )
+    return _json({"groups": groups, "big_sale": await queue.big_sale()})
+
+
+@bp.post("/settings/big-sale")
+@openapi.summary("Switch big-sale mode (relaxed presale SLA) on or off (supervisor)")
+@openapi.secured("bearer")
+async def big_sale(request: Request) -> HTTPResponse:
+    staff(request, "supervisor")
+    on = json_body(request).get("on")
+    if not isinstance(on, bool):
+        raise ApiError(400, "bad_request", "on must be true or false")
+    await request.app.ctx.queue.redis.set("kefu:settings:big_sale", "1" if on else "0")
+    return _json({"big_sale": on})
+
+
+@bp.get("/sla/breaches")
+@openapi.summary("Recorded SLA breaches (team lead, supervisor)")
+@openapi.secured("bearer")
+async def breaches(request: Request) -> HTTPResponse:
+    staff(request, *LEADS)
+    async with AsyncSession(request.app.ctx.engine) as session:
+        rows = (
+            await session.scalars(select(SlaBreach).order_by(SlaBreach.id.desc()).limit(200))
+        ).all()
+    return _json({"breaches": [r.public() for r in rows]})
+
+
+@bp.get("/canned-replies")
+@openapi.summary("Canned replies (快捷回复) by scenario")
+@openapi.secured("bearer")
+async def get_canned(request: Request) -> HTTPResponse:
+    staff(request)
+    return _json({"scenarios": canned_replies()})
+
+
+# ---------------------------------------------------------------- conversations
+
+
+@bp.get("/conversations/<conversation_id:str>")
+@openapi.summary("A conversation: state, handoff packet, transcript and events")
+@openapi.secured("bearer")
+async def get_conversation(request: Request, conversation_id: str) -> HTTPResponse:
+    who = staff(request)
+    conv_id = _conv_id(conversation_id)
+    chats: Chats = request.app.ctx.chats
+    state = await chats.known_state(conv_id)
+    if (
+        state.owner is Owner.AGENT
+        and state.agent != who.username
+        and not who.roles.intersection((*LEADS, "admin"))
+    ):
+        raise ApiError(
+            403, "not_your_chat", "this conversation belongs to another agent", agent=state.agent
+        )
+    events = await chats.conversations.events(conv_id, 0, limit=500)
+    transcript = [e.as_dict() for e in events if e.type == "message"][-100:]
+    return _json(
+        {
+            "conversation_id": conv_id,
+            "owner": str(state.owner),
+            "agent": state.agent,
+            "skill_group": state.group,
+            "seq": state.seq,
+            "packet": await chats.queue.packet(conv_id),
+            "transcript": transcript,
+            "events": [e.as_dict() for e in events][-300:],
+        }
+    )
+
+
+@bp.post("/conversations/<conversation_id:str>/accept")
+@openapi.summary("Take a queued conversation (409 with who has it if taken)")
+@openapi.secured("bearer")
+async def accept(request: Request, conversation_id: str) -> HTTPResponse:
+    who = staff(request)
+    return _json(await request.app.ctx.chats.accept(_conv_id(conversation_id), who))
+
+
+@bp.post("/conversations/<conversation_id:str>/messages")
+@openapi.summary("Reply to the customer")
+@openapi.body({"application/json": {"text": str, "client_msg_id": str}})
+@openapi.secured("bearer")
+async def send(request: Request, conversation_id: str) -> HTTPResponse:
+    who = staff(request)
+    body = json_body(request)
+    result = await request.app.ctx.chats.send(
+        _conv_id(conversation_id), who, body.get("text"), body.get("client_msg_id")
+    )
+    return _json(result, 200 if result["duplicate"] else 201)
+
+
+@bp.post("/conversations/<conversation_id:str>/notes")
+@openapi.summary("An internal note (never shown to the customer)")
+@openapi.body({"application/json": {"text": str}})
+@openapi.secured("bearer")
+async def note(request: Request, conversation_id: str) -> HTTPResponse:
+    who = staff(request)
+    result = await request.app.ctx.chats.note(
+        _conv_id(conversation_id), who, json_body(request).get("text")
+    )
+    return _json(result, 201)
+
+
+@bp.post("/conversations/<conversation_id:str>/transfer")
+@openapi.summary("Transfer to a colleague or a group")
+@openapi.body({"application/json": {"to_agent": str, "to_group": str, "reason": str}})
+@openapi.secured("bearer")
+async def transfer(request: Request, conversation_id: str) -> HTTPResponse:
+    who = staff(request)
+    return _json(
+        await request.app.ctx.chats.transfer(_conv_id(conversation_id), who, json_body(request))
+    )
+
+
+@bp.post("/conversations/<conversation_id:str>/close")
+@openapi.summary("Close with a resolution code and tags")
+@openapi.body({"application/json": {"resolution": str, "tags": [str]}})
+@openapi.secured("bearer")
+async def close(request: Request, conversation_id: str) -> HTTPResponse:
+    who = staff(request)
+    body = json_body(request) if request.body else {}
+    return _json(await request.app.ctx.chats.close(_conv_id(conversation_id), who, body))
+
+
+@bp.post("/conversations/<conversation_id:str>/handback")
+@openapi.summary("Hand the conversation back to the bot")
+@openapi.secured("bearer")
+async def handback(request: Request, conversation_id: str) -> HTTPResponse:
+    who = staff(request)
+    return _json(await request.app.ctx.chats.handback(_conv_id(conversation_id), who))
+
+
+# ---------------------------------------------------------------- tickets
+
+
+@bp.get("/tickets")
+@openapi.summary("Messages customers left (tickets)")
+@openapi.parameter("status", str, "query")
+@openapi.secured("bearer")
+async def tickets(request: Request) -> HTTPResponse:
+    staff(request)
+    status = request.args.get("status")
+    return _json({"tickets": await list_tickets(request.app.ctx.engine, status)})
+
+
+@bp.post("/tickets/<ticket_id:int>/close")
+@openapi.summary("Close a ticket")
+@openapi.body({"application/json": {"resolution": str}})
+@openapi.secured("bearer")
+async def ticket_close(request: Request, ticket_id: int) -> HTTPResponse:
+    who = staff(request)
+    body = json_body(request) if request.body else {}
+    resolution = body.get("resolution") or "done"
+    if not isinstance(resolution, str):
+        raise ApiError(400, "invalid_resolution", "resolution must be a string")
+    return _json(await close_ticket(request.app.ctx.engine, ticket_id, who.username, resolution))
