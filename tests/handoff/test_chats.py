@@ -73,7 +73,7 @@ async def test_transfer_to_group_and_colleague_and_handback(console: Console):
     assert r.status_code == 200, r.text
     state = await c.ctx.conversations.state("t1")
     assert (state.owner, state.agent, state.group) == (Owner.AGENT, "tech", "aftersales")
-    moved = [e for e in await c.events("t1") if e.type == "transferred"][0]
+    moved = next(e for e in await c.events("t1") if e.type == "transferred")
     assert moved.data["text_for_customer"] == "您的问题需要技术协助，我帮您转接后会跟进～"
     assert moved.data["to_group"] == "aftersales"
     assert (await c.ctx.agents.info("pre"))["load"] == 0
