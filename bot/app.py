@@ -115,15 +115,16 @@ def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
 def _queue_service(redis: Redis, settings: GatewaySettings, engine: Any) -> Any:
     """handoff's QueueService (queue position and ETA, leaving a message), or None when the
     installed handoff package has none — the gateway then routes without queue figures."""
-    try:
-        from handoff import QueueService  # type: ignore[attr-defined]
-    except ImportError:
+    import handoff
+
+    factory: Any = getattr(handoff, "QueueService", None)
+    if factory is None:
         try:
-            from handoff.queue import QueueService
+            from handoff.queue import QueueService as factory
         except ImportError:
             return None
     try:
-        return QueueService(redis, settings, engine)
+        return factory(redis, settings, engine)
     except Exception as exc:
         log.warning("queue service unavailable", error=repr(exc))
         return None

@@ -13,22 +13,47 @@ from typing import Any
 from bot import texts
 from handoff.conversation import Event
 
-INTERNAL_TYPES = frozenset({"note", "delivery_failed", "packet", "assigned_internal"})
+# What a customer may see of each event type: an allow-list. A type not listed here (agents'
+# notes, delivery failures, anything handoff adds later) never leaves the gateway, and of a
+# listed type only these fields do — a transfer's internal reason or the agent's account stay in.
+PUBLIC_FIELDS: dict[str, frozenset[str]] = {
+    "message": frozenset({"from", "text", "buttons", "agent_name", "kind", "attachment"}),
+    "queued": frozenset({"position", "eta_seconds"}),
+    "queue_update": frozenset({"position", "eta_seconds"}),
+    "accepted": frozenset({"agent_name"}),
+    "transferred": frozenset(
+        {"text_for_customer", "text_for_customer_en", "position", "eta_seconds"}
+    ),
+    "handed_back": frozenset(),
+    "closed": frozenset(),
+    "csat_request": frozenset(),
+    "csat": frozenset({"score", "comment"}),
+    "ticket_created": frozenset({"ticket_id", "text_for_customer"}),
+    "reopened": frozenset(),
+}
+PUBLIC_ATTACHMENT = frozenset({"title", "label", "pic_url"})
 
 
 def is_customer_visible(event: Event) -> bool:
-    if event.type in INTERNAL_TYPES or event.data.get("internal") is True:
-        return False
-    return not event.type.startswith("internal")
+    return event.type in PUBLIC_FIELDS and event.data.get("internal") is not True
 
 
 def customer_events(events: Iterable[Event]) -> list[dict[str, Any]]:
-    return [_public(e) for e in events if is_customer_visible(e)]
+    return [public_event(e) for e in events if is_customer_visible(e)]
 
 
-def _public(event: Event) -> dict[str, Any]:
-    out = event.as_dict()
-    out.pop("internal", None)
+def public_event(event: Event) -> dict[str, Any]:
+    """``{"seq", "type", "ts", …}`` with only the fields a customer may see."""
+    allowed = PUBLIC_FIELDS[event.type]
+    out: dict[str, Any] = {"seq": event.seq, "type": event.type, "ts": event.ts}
+    for key, value in event.data.items():
+        if key in allowed:
+            out[key] = value
+    if isinstance(out.get("attachment"), dict):
+        out["attachment"] = {k: v for k, v in out["attachment"].items() if k in PUBLIC_ATTACHMENT}
+    if event.type == "accepted" and not out.get("agent_name"):
+        # Without a display name the customer sees the agent's account name, nothing more.
+        out["agent_name"] = str(event.data.get("agent") or "")
     return out
 
 
@@ -49,7 +74,8 @@ def event_text(event: Event, lang: str | None) -> str | None:
         name = d.get("agent_name") or d.get("agent") or ""
         return texts.say(lang, texts.AGENT_JOINED, name=name)
     if event.type == "transferred":
-        return str(d.get("text_for_customer") or "") or None
+        text = d.get("text_for_customer_en") if lang == "en" else None
+        return str(text or d.get("text_for_customer") or "") or None
     if event.type == "handed_back":
         return texts.say(lang, texts.HANDED_BACK)
     if event.type == "closed":

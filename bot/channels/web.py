@@ -34,7 +34,7 @@ from sanic.response import HTTPResponse, raw
 from sanic.server.websockets.impl import WebsocketImplProtocol
 
 from bot.csat import BadCsat, leave_message, record_csat
-from bot.events import is_customer_visible
+from bot.events import is_customer_visible, public_event
 from bot.routing import IncomingMessage, Router
 from bot.settings import GatewaySettings
 from handoff.conversation import Conversations, check_conversation_id
@@ -250,8 +250,7 @@ class Session:
             for event in events:
                 last = max(last, event.seq)
                 if is_customer_visible(event):
-                    frame = event.as_dict()
-                    frame.pop("internal", None)
+                    frame = public_event(event)
                     frame["event"] = frame.pop("type")
                     frame["type"] = "event"
                     await self.send(frame)

@@ -120,7 +120,10 @@
         titleEl.textContent = T.title + " · " + name;
         break;
       case "transferred":
-        if (e.text_for_customer) addSystem(e.text_for_customer);
+        var moved = (!ZH && e.text_for_customer_en) || e.text_for_customer;
+        if (moved) addSystem(moved);
+        if (e.position) showQueue(e.position, e.eta_seconds);
+        titleEl.textContent = T.title;
         break;
       case "handed_back":
         titleEl.textContent = T.title;

@@ -91,18 +91,35 @@ async def test_events_never_carry_internal_notes(
     await conversations.append(
         "c9", "message", {"from": "agent", "text": "hidden", "internal": True}
     )
-    await conversations.append("c9", "message", {"from": "agent", "text": "在的"})
+    await conversations.append(
+        "c9", "message", {"from": "agent", "text": "在的", "agent": "wang", "agent_name": "小王"}
+    )
+    await conversations.append(
+        "c9",
+        "transferred",
+        {
+            "reason": "客户骂人，转主管",
+            "by": "wang",
+            "to_agent": "li",
+            "text_for_customer": "正在为您转接其他客服",
+        },
+    )
+    await conversations.append("c9", "sla_breach", {"level": 2})
     async with await start(serve, redis_url, sqlite_url) as client:
         body = (
             await client.get("/api/v1/conversations/c9/events", headers=auth(TEST_API_KEY))
         ).json()
-        assert [e["text"] for e in body["events"]] == ["在吗", "在的"]
-        assert body["last_seq"] == 5
-        assert "internal" not in str(body)
+        assert [e["type"] for e in body["events"]] == ["message", "message", "transferred"]
+        assert [e.get("text") for e in body["events"][:2]] == ["在吗", "在的"]
+        assert body["events"][1]["agent_name"] == "小王"
+        assert body["events"][2]["text_for_customer"] == "正在为您转接其他客服"
+        assert body["last_seq"] == 7
+        for hidden in ("internal", "客户骂人", "wang", "to_agent", "sla_breach", "手机号"):
+            assert hidden not in str(body)
         body = (
             await client.get("/api/v1/conversations/c9/events?after=1", headers=auth(TEST_API_KEY))
         ).json()
-        assert [e["seq"] for e in body["events"]] == [5]
+        assert [e["seq"] for e in body["events"]] == [5, 6]
 
 
 @pytest.mark.parametrize(
