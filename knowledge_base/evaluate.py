@@ -10,7 +10,7 @@ import numpy as np
 
 from knowledge_base.encoders import Encoder
 from knowledge_base.faq import Faq, LabelledQuery
-from knowledge_base.retriever import RetrievalConfig, Retriever
+from knowledge_base.retriever import RetrievalConfig, Retriever, limit_blas_threads
 
 
 def evaluate(
@@ -21,6 +21,7 @@ def evaluate(
     lang: str | None = None,
 ) -> dict[str, Any]:
     config = config or RetrievalConfig()
+    limit_blas_threads(1)  # measure latency as the serving processes run it
     started = time.perf_counter()
     retriever = Retriever.build(faqs, encoder, config)
     build_s = time.perf_counter() - started

@@ -27,6 +27,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from knowledge_base.api import Hit, Thresholds
 from knowledge_base.encoders import Encoder
@@ -80,7 +81,9 @@ class RetrievalConfig:
     # measured no better than the embedding alone, and several times slower to train)
     classifier_folds: int = 3
     train_max_queries: int = 3000
+    ann: str = "hnsw"  # above exact_max_rows: "hnsw" or "ivf"
     hnsw_m: int = 32
+    ivf_probe: int = 16
     hnsw_ef_search: int = 128
     seed: int = 0
 
@@ -170,14 +173,28 @@ class LangIndex:
         if len(vectors) <= self.config.exact_max_rows:
             index = faiss.IndexFlatIP(dim)
             storage = index
+        elif self.config.ann == "ivf":
+            lists = int(max(16, min(65536, 4 * np.sqrt(len(vectors)))))
+            storage = faiss.IndexFlatIP(dim)
+            index = faiss.IndexIVFFlat(storage, dim, lists, faiss.METRIC_INNER_PRODUCT)
+            rng = np.random.default_rng(self.config.seed)
+            sample = vectors[rng.choice(len(vectors), min(len(vectors), 40 * lists), False)]
+            index.train(sample)
+            index.nprobe = self.config.ivf_probe
+            index.make_direct_map()
         else:
             index = faiss.IndexHNSWFlat(dim, self.config.hnsw_m, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efSearch = self.config.hnsw_ef_search
             storage = faiss.downcast_index(index.storage)
         index.add(vectors)
         self.index = index
-        n = storage.ntotal
-        self.vectors = faiss.rev_swig_ptr(storage.get_xb(), n * dim).reshape(n, dim)
+        if self.config.ann == "ivf" and not isinstance(index, faiss.IndexFlatIP):
+            # IVF keeps vectors in inverted lists; keep our own copy for exact re-scoring
+            self.vectors = vectors
+            self._keepalive = storage
+        else:
+            n = storage.ntotal
+            self.vectors = faiss.rev_swig_ptr(storage.get_xb(), n * dim).reshape(n, dim)
         self.dense_sum = np.add.reduceat(vectors, self.starts[:-1], axis=0)
 
     def _build_lexical(self, texts: list[str]) -> None:
@@ -230,10 +247,10 @@ class LangIndex:
 
     def _classifier_probs(self, clf: Any, vectors: np.ndarray, lex: Any) -> np.ndarray:
         probs = np.zeros((vectors.shape[0], len(self.faqs)), dtype=np.float32)
-        dim = vectors.shape[1]
-        logits = vectors @ clf.coef_[:, :dim].T + clf.intercept_
+        dense_w, lex_w, bias = _classifier_weights(clf, vectors.shape[1])
+        logits = vectors @ dense_w + bias
         if self.clf_tfidf:
-            logits += np.asarray(lex @ clf.coef_[:, dim:].T)
+            logits += np.asarray(lex @ lex_w)
         if logits.shape[1] == 1:  # two classes: scikit-learn keeps one column
             logits = np.hstack([-logits, logits]) / 2
         logits -= logits.max(axis=1, keepdims=True)
@@ -425,6 +442,28 @@ class LangIndex:
         return LogisticRegression(C=10.0, max_iter=300).fit(inputs, labels)
 
 
+def _classifier_weights(clf: Any, dim: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The classifier's weights as contiguous float32 (dense part, lexical part, bias), made
+    once per classifier: query-time scoring is then one small matrix-vector product."""
+    cached = getattr(clf, "_kefu_weights", None)
+    if cached is None:
+        coef = np.asarray(clf.coef_, dtype=np.float32)
+        cached = (
+            np.ascontiguousarray(coef[:, :dim].T),
+            np.ascontiguousarray(coef[:, dim:].T),
+            np.asarray(clf.intercept_, dtype=np.float32),
+        )
+        clf._kefu_weights = cached
+    return cached  # type: ignore[no-any-return]
+
+
+def limit_blas_threads(threads: int = 1) -> None:
+    """Process-wide BLAS thread count. A query is a handful of small matrix products: extra
+    BLAS threads only add wake-up latency (badly so on a busy machine), so serving processes
+    call this once at start-up (``open_searcher`` does; ``KEFU_KB_BLAS_THREADS``)."""
+    threadpool_limits(threads, user_api="blas")
+
+
 def _lang_key(lang: str | None) -> str:
     return "en" if lang == "en" else "zh"
 
@@ -476,8 +515,9 @@ class Retriever:
             return []
         wanted = _lang_key(normalise_lang(lang) or detect_lang(text))
         index = self.indexes.get(wanted) or max(self.indexes.values(), key=lambda ix: len(ix.faqs))
+        found = index.search(text, min(k, 50))
         out = []
-        for faq_i, score in index.search(text, min(k, 50)):
+        for faq_i, score in found:
             faq = index.faqs[faq_i]
             out.append(Hit(faq.id, faq.question, faq.answer, round(min(max(score, 0.0), 1.0), 4)))
         return out

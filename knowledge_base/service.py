@@ -29,8 +29,9 @@ def open_searcher(settings: CommonSettings, start: bool = True) -> LiveSearcher:
     """
     from knowledge_base.encoders import make_encoder
     from knowledge_base.live import LiveSearcher
-    from knowledge_base.retriever import RetrievalConfig
+    from knowledge_base.retriever import RetrievalConfig, limit_blas_threads
 
+    limit_blas_threads(int(os.environ.get("KEFU_KB_BLAS_THREADS", "1")))
     config = RetrievalConfig(method=os.environ.get("KEFU_KB_METHOD", "full"))
     searcher = LiveSearcher(
         open_store(settings.database_url), make_encoder(), settings.redis_url, config

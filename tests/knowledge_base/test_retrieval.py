@@ -86,13 +86,21 @@ def test_k_bounds(full: Retriever) -> None:
     assert len(full.search("退货", "zh", k=3)) == 3
 
 
-def test_exact_and_hnsw_indexes_agree(small_faqs: list[Faq], encoder: Encoder) -> None:
+def test_exact_hnsw_and_ivf_indexes_agree(small_faqs: list[Faq], encoder: Encoder) -> None:
     exact = Retriever.build(small_faqs, encoder, RetrievalConfig(method="fusion"))
     hnsw = Retriever.build(small_faqs, encoder, RetrievalConfig(method="fusion", exact_max_rows=1))
+    ivf = Retriever.build(
+        small_faqs,
+        encoder,
+        RetrievalConfig(method="fusion", exact_max_rows=1, ann="ivf", ivf_probe=64),
+    )
     assert type(exact.indexes["zh"].index).__name__ == "IndexFlatIP"
     assert type(hnsw.indexes["zh"].index).__name__ == "IndexHNSWFlat"
+    assert type(ivf.indexes["zh"].index).__name__ == "IndexIVFFlat"
     for q in ("退货运费谁出", "发票怎么开", "积分会过期吗"):
-        assert exact.search(q, "zh")[0].faq_id == hnsw.search(q, "zh")[0].faq_id
+        best = exact.search(q, "zh")[0].faq_id
+        assert hnsw.search(q, "zh")[0].faq_id == best
+        assert ivf.search(q, "zh")[0].faq_id == best
 
 
 def test_unknown_encoder_is_refused() -> None:

@@ -1,0 +1,155 @@
+"""Knowledge-base search benchmark: latency per query (query encoding included), index build
+rate and memory, at 10k / 100k / 1M index rows.
+
+    .venv/bin/python bench/kb_search.py --rows 10000 --rows 100000 --rows 1000000
+
+Rows are index rows (a question or a similar question); synthetic FAQs have 3 rows each, built
+by varying the demo FAQs' questions with product names and phrasing. Rows are encoded with the
+packaged USE encoder up to ``--encode-max`` rows; above that the dense part of the rows uses
+random unit vectors (encoding 1M rows with USE on 2 shared cores takes far too long) — queries
+are always encoded for real, so per-query latency includes encoding. Prints one JSON line per
+size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from knowledge_base.demo import demo_faqs
+from knowledge_base.encoders import make_encoder
+from knowledge_base.faq import Faq
+from knowledge_base.retriever import LangIndex, RetrievalConfig, Retriever, limit_blas_threads
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+PREFIXES = ["", "请问", "你好，", "麻烦问下", "我想问一下", "客服，", "亲，"]
+SUFFIXES = ["", "？", "呢", "啊", "谢谢", "急"]
+ADJ = _words(
+    "红 蓝 黑 白 大 小 新款 经典 轻薄 加厚 无线 智能 儿童 男士 女士 便携 迷你 旗舰 高端 基础"
+)
+NOUN = _words(
+    "手机 耳机 外套 裤子 鞋子 背包 水杯 台灯 键盘 鼠标 手表 音箱 枕头 被子 毛巾 牙刷 "
+    "吹风机 电饭煲 空调 冰箱 相机 平板 充电宝 数据线 口红 面膜 奶粉 尿不湿 猫粮 狗粮"
+)
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def synthetic_faqs(rows: int, seed: int = 0) -> list[Faq]:
+    rng = random.Random(seed)
+    base = [f for f in demo_faqs() if f.lang == "zh"]
+    out = []
+    for i in range(rows // 3):
+        src = base[i % len(base)]
+        product = rng.choice(ADJ) + rng.choice(NOUN) + str(i)
+        texts = rng.sample(src.texts, 3)
+        qs = [rng.choice(PREFIXES) + product + t + rng.choice(SUFFIXES) for t in texts]
+        out.append(Faq(f"s{i}", qs[0], src.answer, tuple(qs[1:]), src.category, "zh"))
+    return out
+
+
+class RandomRows:
+    """Encoder for index rows: real USE for queries (short lists), random unit vectors for the
+    big row batches of the build."""
+
+    def __init__(self, real, build_limit: int) -> None:  # type: ignore[no-untyped-def]
+        self.real, self.name, self.dim = real, real.name + "+random-rows", real.dim
+        self.build_limit = build_limit
+        self.rng = np.random.default_rng(0)
+
+    def encode(self, texts):  # type: ignore[no-untyped-def]
+        if len(texts) < self.build_limit:
+            return self.real.encode(texts)
+        v = self.rng.standard_normal((len(texts), self.dim)).astype(np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def run(rows: int, encode_max: int, queries: int, ann: str) -> dict[str, object]:
+    real = make_encoder()
+    real.encode(["预热"])
+    faqs = synthetic_faqs(rows)
+    encoder = real if rows <= encode_max else RandomRows(real, build_limit=200)
+    config = RetrievalConfig(method="full", ann=ann)
+    gc.collect()
+    before = rss_mb()
+    started = time.perf_counter()
+    retriever = Retriever.build(faqs, encoder, config)
+    build_s = time.perf_counter() - started
+    after = rss_mb()
+    index: LangIndex = retriever.indexes["zh"]
+    rng = random.Random(1)
+    probes = []
+    for _ in range(queries):
+        faq = faqs[rng.randrange(len(faqs))]
+        text = rng.choice(faq.texts)
+        # a customer-like variant: drop a character, add a colloquial ending
+        cut = rng.randrange(len(text))
+        probes.append(text[:cut] + text[cut + 1 :] + rng.choice(["吗", "呀", "", "？"]))
+    for q in probes[:20]:
+        retriever.search(q, "zh")
+    lat = []
+    for q in probes:
+        t0 = time.perf_counter()
+        retriever.search(q, "zh", k=5)
+        lat.append((time.perf_counter() - t0) * 1000)
+    enc = []
+    for q in probes[:200]:
+        t0 = time.perf_counter()
+        real.encode([q])
+        enc.append((time.perf_counter() - t0) * 1000)
+    arr = np.asarray(lat)
+    return {
+        "rows": len(index.row_faq),
+        "faqs": len(faqs),
+        "index": type(index.index).__name__,
+        "dense_rows": "use-m3" if encoder is real else "random unit vectors",
+        "classifier": index.classifier is not None,
+        "reranker": index.reranker is not None,
+        "build_s": round(build_s, 1),
+        "build_rows_per_s": round(len(index.row_faq) / build_s),
+        "memory_mb": round(after - before),
+        "queries": len(lat),
+        "latency_ms_p50": round(float(np.percentile(arr, 50)), 2),
+        "latency_ms_p99": round(float(np.percentile(arr, 99)), 2),
+        "query_encoding_ms_p50": round(float(np.percentile(enc, 50)), 2),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, action="append", help="index rows (repeatable)")
+    parser.add_argument(
+        "--encode-max",
+        type=int,
+        default=20_000,
+        help="encode rows with USE up to this many; random vectors above",
+    )
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--ann", choices=["hnsw", "ivf"], default="hnsw")
+    args = parser.parse_args()
+    limit_blas_threads(1)  # as open_searcher does in the serving processes
+    for rows in args.rows or [10_000]:
+        print(json.dumps(run(rows, args.encode_max, args.queries, args.ann)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
