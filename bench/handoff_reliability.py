@@ -280,8 +280,8 @@ async def run(
             "retries": stats.retries,
             "max_agent_load": max_load,
             "archive_pending": await redis.scard("kefu:archive:pending"),
-            "handoff_to_assigned_ms_p50": round(statistics.median(lat), 2),
-            "handoff_to_assigned_ms_p99": round(lat[int(len(lat) * 0.99) - 1], 2),
+            "wait_for_agent_ms_p50 (incl. queueing)": round(statistics.median(lat), 2),
+            "wait_for_agent_ms_p99 (incl. queueing)": round(lat[int(len(lat) * 0.99) - 1], 2),
             "problems": problems[:20],
             "problem_count": len(problems),
         }
