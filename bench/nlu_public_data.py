@@ -3,7 +3,7 @@
 Sources (see data/nlu/README.md for the licences), from ../shared/datasets:
 - Bitext customer support (CDLA-Sharing-1.0): a seeded sample of the intents that map onto our
   taxonomy; Bitext's order numbers are replaced by ids in our format and annotated as order_id.
-- CLINC150 (CC-BY-3.0): all of ``oos_train`` plus one ``train`` utterance of every intent of the
+- CLINC150 (CC-BY-3.0): all of ``oos_train`` plus two ``train`` utterances of every intent of the
   domains a shop does not handle, as out_of_scope negatives. ``oos_test`` and ``test`` are left
   for the held-out split (tests/nlu/holdout.yml), which this script never writes.
 
@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "data" / "nlu" / "en" / "public.yml"
 SEED = 20231120
 PER_INTENT = 12
+PER_CLINC_INTENT = 2
 
 # Bitext intent -> our intent. track_order and get_refund are left out on purpose: Bitext mixes
 # "status" and "where is it" (our check_order_status / track_shipment) and "I want a refund"
@@ -100,7 +101,7 @@ CLINC_DOMAINS = [
 # left out rather than taught as negatives.
 SHOP_WORDS = re.compile(
     r"customer service|address|deal|order|refund|return|ship|package|parcel|deliver|invoice"
-    r"|receipt|purchase|buy|coupon|discount|warranty|repair|complain",
+    r"|receipt|purchase|buy|coupon|discount|warranty|repair|fix|complain|charge|paid|payment",
     re.IGNORECASE,
 )
 
@@ -147,7 +148,7 @@ def clinc_negatives(data_dir: Path, rng: random.Random) -> list[str]:
         for intent in domains[domain]:
             if intent not in CLINC_EXCLUDE:
                 choices = [t for t in by_intent[intent] if not SHOP_WORDS.search(t)]
-                out.append(clean(rng.choice(choices)))
+                out += [clean(t) for t in rng.sample(choices, PER_CLINC_INTENT)]
     return out
 
 
