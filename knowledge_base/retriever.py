@@ -75,6 +75,9 @@ class RetrievalConfig:
     exact_max_rows: int = 50_000  # exact IndexFlatIP up to here, HNSW above
     dense_rows: int = 64  # nearest index rows fetched from FAISS per query
     lexical_rows: int = 64  # best lexical rows per query
+    lexical_exact_rows: int = 50_000  # exact lexical candidate scoring up to here; above:
+    lexical_max_terms: int = 12  # only the query's rarest n-grams propose candidates,
+    lexical_max_df: int = 5_000  # each in at most this many rows
     classifier_top: int = 10  # best classifier FAQs added to the candidates
     classifier_max_faqs: int = 3000  # above this many FAQs, no per-FAQ classifier
     classifier_tfidf_max_faqs: int = 0  # TF-IDF features in the classifier up to here (off:
@@ -273,15 +276,43 @@ class LangIndex:
         rows = dense_hits[(dense_hits >= 0) & (dense_hits != exclude)]
         cand = set(self.row_faq[rows].tolist())
         if lex.nnz and cfg.method != "dense":
-            row_scores = np.asarray(self.lex_cols[:, lex.indices] @ lex.data).ravel()
-            if exclude >= 0:
-                row_scores[exclude] = 0.0
-            best = _top(row_scores, cfg.lexical_rows)
-            cand.update(self.row_faq[best[row_scores[best] > 0]].tolist())
+            cand.update(self._lexical_candidates(lex, exclude).tolist())
         if clf_probs is not None:
             cand.update(_top(clf_probs, cfg.classifier_top).tolist())
         faqs = np.fromiter(cand, dtype=np.int64, count=len(cand))
         return _Candidates(faqs, self._features(faqs, vector, lex, clf_probs, exclude))
+
+    def _lexical_candidates(self, lex: sparse.csr_matrix, exclude: int) -> np.ndarray:
+        """FAQs of the best lexical rows. Exact up to ``lexical_exact_rows`` index rows; above,
+        only the query's rarest n-grams (short posting lists) propose candidates, so the work
+        per query stays bounded at a million rows — the exact lexical features are computed
+        for every candidate afterwards anyway."""
+        cfg = self.config
+        n_rows = self.lex_rows.shape[0]
+        if n_rows <= cfg.lexical_exact_rows:
+            row_scores = np.asarray(self.lex_cols[:, lex.indices] @ lex.data).ravel()
+            if exclude >= 0:
+                row_scores[exclude] = 0.0
+            best = _top(row_scores, cfg.lexical_rows)
+            return self.row_faq[best[row_scores[best] > 0]]  # type: ignore[no-any-return]
+        indptr, indices, data = self.lex_cols.indptr, self.lex_cols.indices, self.lex_cols.data
+        df = indptr[lex.indices + 1] - indptr[lex.indices]
+        order = [i for i in np.argsort(df, kind="stable") if 0 < df[i] <= cfg.lexical_max_df]
+        order = order[: cfg.lexical_max_terms]
+        if not order:
+            return np.zeros(0, dtype=np.int64)
+        rows = np.concatenate(
+            [indices[indptr[lex.indices[i]] : indptr[lex.indices[i] + 1]] for i in order]
+        )
+        weights = np.concatenate(
+            [data[indptr[lex.indices[i]] : indptr[lex.indices[i] + 1]] * lex.data[i] for i in order]
+        )
+        unique, inverse = np.unique(rows, return_inverse=True)
+        scores = np.bincount(inverse, weights=weights)
+        if exclude >= 0:
+            scores[unique == exclude] = 0.0
+        best = _top(scores, cfg.lexical_rows)
+        return self.row_faq[unique[best[scores[best] > 0]]]  # type: ignore[no-any-return]
 
     def _features(
         self,

@@ -94,6 +94,9 @@ def test_exact_hnsw_and_ivf_indexes_agree(small_faqs: list[Faq], encoder: Encode
         encoder,
         RetrievalConfig(method="fusion", exact_max_rows=1, ann="ivf", ivf_probe=64),
     )
+    bounded = Retriever.build(  # the large-scale lexical path: rarest n-grams only
+        small_faqs, encoder, RetrievalConfig(method="fusion", lexical_exact_rows=0)
+    )
     assert type(exact.indexes["zh"].index).__name__ == "IndexFlatIP"
     assert type(hnsw.indexes["zh"].index).__name__ == "IndexHNSWFlat"
     assert type(ivf.indexes["zh"].index).__name__ == "IndexIVFFlat"
@@ -101,6 +104,7 @@ def test_exact_hnsw_and_ivf_indexes_agree(small_faqs: list[Faq], encoder: Encode
         best = exact.search(q, "zh")[0].faq_id
         assert hnsw.search(q, "zh")[0].faq_id == best
         assert ivf.search(q, "zh")[0].faq_id == best
+        assert bounded.search(q, "zh")[0].faq_id == best
 
 
 def test_unknown_encoder_is_refused() -> None:
