@@ -90,14 +90,16 @@ class Agents:
         expects the vanished agent, so only one process can make it."""
         now = time.time()
         requeued: list[str] = []
-        silent = await self.redis.zrangebyscore(PRESENCE, "-inf", now - timeout_s, withscores=True)
+        silent: list[Any] = await self.redis.zrangebyscore(
+            PRESENCE, "-inf", now - timeout_s, withscores=True
+        )
         for raw_name, last_seen in silent:
             username = _s(raw_name)
             status = await self.redis.hget(agent_key(username), "status")
             if status in (b"online", b"away"):
                 await self.redis.hset(agent_key(username), "status", "offline")
                 await self.conversations.refresh_agent(username)
-            if last_seen > now - grace_s:
+            if float(last_seen) > now - grace_s:
                 continue
             for raw_id in await self.redis.smembers(chats_key(username)):
                 conv_id = _s(raw_id)

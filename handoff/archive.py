@@ -68,9 +68,13 @@ class Archiver:
         redis = self.conversations.redis
         done = 0
         for raw in await redis.srandmember(PENDING, limit) or []:
-            conv_id = raw.decode() if isinstance(raw, bytes) else raw
+            conv_id = _text(raw)
             if (await self.conversations.state(conv_id)).owner is not Owner.CLOSED:
                 await redis.srem(PENDING, conv_id)  # reopened before we got to it
                 continue
             done += int(await self.archive(conv_id))
         return done
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

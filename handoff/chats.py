@@ -262,7 +262,7 @@ class Chats:
     async def my_chats(self, username: str) -> list[dict[str, Any]]:
         out = []
         for raw in sorted(await self.queue.redis.smembers(chats_key(username))):
-            conv_id = raw.decode() if isinstance(raw, bytes) else raw
+            conv_id = _text(raw)
             state = await self.conversations.state(conv_id)
             packet = await self.queue.packet(conv_id) or {}
             out.append(
@@ -295,3 +295,7 @@ def _accept_refused(refused: TransitionRefused, username: str) -> ApiError:
         f"the conversation is {refused.current}, not queued",
         owner=str(refused.current),
     )
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

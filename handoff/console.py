@@ -59,7 +59,7 @@ async def console_asset(_request: Request, name: str) -> HTTPResponse:
     return raw((STATIC / name).read_bytes(), content_type=types[name], headers=PAGE_HEADERS)
 
 
-@bp.websocket("/api/v1/ws")
+@bp.websocket("/api/v1/ws")  # type: ignore[untyped-decorator]
 async def agent_socket(request: Request, ws: Any) -> None:
     tokens: Tokens = request.app.ctx.tokens
     try:
@@ -165,3 +165,7 @@ class _Session:
                     await self.send(
                         {"type": "event", "conversation_id": conv_id, "event": event.as_dict()}
                     )
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

@@ -412,8 +412,7 @@ class Conversations:
         if to is Owner.AGENT and not agent:
             raise ValueError("a move to an agent needs the agent")
         if to is Owner.QUEUED and group is None:
-            current = await self.state(conversation_id)
-            group = current.group or "default"
+            group = (await self.state(conversation_id)).group or "default"
         payload = {"owner": str(to), **({"agent": agent} if agent else {}), **(data or {})}
         now = time.time()
         result = await self._transition(
@@ -500,7 +499,7 @@ class Conversations:
         return int(_s(await self._refresh_agent(args=[username]) or 0))
 
     async def events(self, conversation_id: str, after: int = 0, limit: int = 200) -> list[Event]:
-        raw = await self._redis.xrange(
+        raw: Any = await self._redis.xrange(
             events_key(check_conversation_id(conversation_id)),
             min=f"({after}-0" if after > 0 else "-",
             max="+",
@@ -515,7 +514,7 @@ class Conversations:
         found = await self.events(conversation_id, after, limit)
         if found or timeout_s <= 0:
             return found
-        raw = await self._redis.xread(
+        raw: Any = await self._redis.xread(
             {events_key(conversation_id): f"{after}-0"},
             count=limit,
             block=max(1, int(timeout_s * 1000)),

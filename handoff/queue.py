@@ -137,7 +137,7 @@ class QueueService:
         rank = await self.redis.zrank(queue_key(state.group), conversation_id)
         if rank is None:
             return None
-        position = int(rank) + 1
+        position = int(str(rank)) + 1
         per = await self.eta_per_position(state.group)
         return {"position": position, "eta_seconds": math.ceil(position * per)}
 
@@ -237,10 +237,7 @@ class QueueService:
 
     async def announce_positions(self, group: str, limit: int = 500) -> int:
         """Tell waiting customers their new place when it changed meaningfully."""
-        ids = [
-            i.decode() if isinstance(i, bytes) else i
-            for i in await self.redis.zrange(queue_key(group), 0, limit - 1)
-        ]
+        ids = [_text(i) for i in await self.redis.zrange(queue_key(group), 0, limit - 1)]
         per = await self.eta_per_position(group)
         sent = 0
         for index, conv_id in enumerate(ids):
@@ -330,3 +327,7 @@ def _meaningful(old_pos: int, new_pos: int, old_eta: int, new_eta: int) -> bool:
     if new_pos <= 3 or old_pos == 0:
         return True
     return (old_pos - new_pos) >= max(1, old_pos // 4) or abs(old_eta - new_eta) >= 120
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

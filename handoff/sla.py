@@ -44,14 +44,15 @@ class SlaMonitor:
         now = now or time.time()
         breaches = []
         for raw in await redis.zrangebyscore("kefu:sla:due", "-inf", now, start=0, num=100):
-            conv_id = raw.decode() if isinstance(raw, bytes) else raw
+            conv_id = _text(raw)
             info_key = f"kefu:sla:info:{{{conv_id}}}"
             level = int(
                 await self._claim(keys=["kefu:sla:due", info_key], args=[conv_id, repr(now)])
             )
             if level == 0:
                 continue  # another process took it
-            info = {k.decode(): v.decode() for k, v in (await redis.hgetall(info_key)).items()}
+            raw_info: dict[Any, Any] = await redis.hgetall(info_key)
+            info = {_text(k): _text(v) for k, v in raw_info.items()}
             state = await self.conversations.state(conv_id)
             breach = {
                 "conversation_id": conv_id,
@@ -80,3 +81,7 @@ class SlaMonitor:
             )
             breaches.append(breach)
         return breaches
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

@@ -125,7 +125,7 @@ async def get_queue(request: Request) -> HTTPResponse:
     for group in queue.config.skill_groups:
         items = []
         for index, raw in enumerate(await queue.redis.zrange(queue_key(group), 0, 199)):
-            conv_id = raw.decode() if isinstance(raw, bytes) else raw
+            conv_id = _text(raw)
             state = await queue.conversations.state(conv_id)
             packet = await queue.packet(conv_id) or {}
             queued_at = float(state.extra.get("queued_at", 0) or 0)
@@ -304,3 +304,7 @@ async def ticket_close(request: Request, ticket_id: int) -> HTTPResponse:
     if not isinstance(resolution, str):
         raise ApiError(400, "invalid_resolution", "resolution must be a string")
     return _json(await close_ticket(request.app.ctx.engine, ticket_id, who.username, resolution))
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
