@@ -199,3 +199,40 @@ async def test_widget_embeds_the_chat_on_a_shop_page(
     await frame.locator(".msg.system .bubble").wait_for()
     assert await frame.locator(".msg.customer .bubble").all_text_contents() == ["你好"]
     assert page.js_errors == []
+
+
+async def test_quick_reply_buttons_send_their_payload_and_show_their_title(
+    gateway_without_rasa: Any, browser: Any, redis: Redis
+):
+    page = await phone_page(browser)
+    await page.goto(gateway_without_rasa.url + "/")
+    await page.wait_for_selector("#status:has-text('在线')")
+    conv = await page.evaluate("window.kefuChat.state().conversationId")
+    conversations = Conversations(redis)
+    await conversations.append(
+        conv,
+        "message",
+        {
+            "from": "bot",
+            "text": "请问您想查询哪类问题？",
+            "buttons": [
+                {"title": "查物流", "payload": "/track_shipment"},
+                {"title": "<b>退款</b>", "payload": "/check_refund"},
+            ],
+        },
+    )
+    await page.wait_for_selector(".msg.bot .buttons button >> nth=1")
+    assert await page.locator(".msg.bot .buttons button").all_text_contents() == [
+        "查物流",
+        "<b>退款</b>",
+    ]
+    await page.click(".msg.bot .buttons button >> nth=0")
+    await page.wait_for_selector(".msg.customer .bubble")
+    assert await bubbles(page, "customer") == ["查物流"]
+    customer = [
+        e
+        for e in await conversations.events(conv)
+        if e.type == "message" and e.data["from"] == "customer"
+    ]
+    assert customer[0].data["text"] == "/track_shipment"
+    assert customer[0].data["attachment"] == {"title": "查物流"}
