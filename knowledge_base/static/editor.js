@@ -129,17 +129,19 @@ async function saveFaq() {
   const saved = editing
     ? await api("PUT", "/api/v1/kb/faqs/" + encodeURIComponent(editing), body)
     : await api("POST", "/api/v1/kb/faqs", body);
-  say(t("saved") + ": " + saved.id);
   await loadFaqs();
   await openFaq(saved.id);
+  say(t("saved") + ": " + saved.id);  // last: the status line means "done"
+
 }
 
 async function archiveFaq() {
   if (!editing) return;
   await api("DELETE", "/api/v1/kb/faqs/" + encodeURIComponent(editing));
-  say(t("archived") + ": " + editing);
+  const gone = editing;
   newFaq();
   await loadFaqs();
+  say(t("archived") + ": " + gone);
 }
 
 async function preview() {
@@ -158,9 +160,9 @@ async function preview() {
 
 async function publish() {
   const info = await api("POST", "/api/v1/kb/publish", {note: $("publish-note").value});
-  say(t("published") + " " + info.version);
   $("publish-note").value = "";
   await Promise.all([loadFaqs(), loadVersions()]);
+  say(t("published") + " " + info.version);
 }
 
 async function loadVersions() {
@@ -178,8 +180,8 @@ async function loadVersions() {
     rb.onclick = guard(async () => {
       if (!window.confirm(t("confirm_rollback") + " " + v.version + "?")) return;
       const info = await api("POST", "/api/v1/kb/versions/" + v.version + "/rollback");
-      say(t("rolled") + " " + info.version);
       await Promise.all([loadFaqs(), loadVersions()]);
+      say(t("rolled") + " " + info.version);
     });
     li.append(rb);
     if (v.version > 1) {

@@ -54,6 +54,7 @@ async def test_editor_workflow_in_a_browser(editor_app: Any, serve: Any) -> None
         await page.fill("#f-similar", "能开发票吗")
         await page.fill("#f-answer", "<script>window.__xss=2</script>在订单详情申请")
         await page.click("#save")
+        await expect(page.locator("#status")).to_contain_text("xss")
         item = page.locator("#faq-list li[data-id=xss]")
         await expect(item).to_contain_text("<img src=x onerror=window.__xss=1>")
         assert await page.locator("#faq-list img").count() == 0
@@ -72,6 +73,8 @@ async def test_editor_workflow_in_a_browser(editor_app: Any, serve: Any) -> None
         await expect(hits.first).to_contain_text("<b>在订单里</b>")
 
         # edit the similar questions, publish version 2, look at the diff
+        published = page.locator("#faq-list li[data-id=ret-1] .badge.published")
+        await expect(published).to_be_visible()  # the list was re-drawn after publishing
         await page.click("#faq-list li[data-id=ret-1]")
         await expect(page.locator("#f-similar")).to_have_value("退货流程是什么\n我想退货")
         await page.fill("#f-similar", "退货流程是什么\n我想退货\n东西怎么寄回去")
@@ -84,6 +87,7 @@ async def test_editor_workflow_in_a_browser(editor_app: Any, serve: Any) -> None
         # roll back to version 1: a new version 3 with the old content
         await page.click("#versions li[data-version='1'] button.rollback")
         await expect(page.locator("#versions li[data-version='3']")).to_be_visible()
+        await expect(published).to_be_visible()
         await page.click("#faq-list li[data-id=ret-1]")
         await expect(page.locator("#f-similar")).to_have_value("退货流程是什么\n我想退货")
 
