@@ -4,14 +4,18 @@ with no arguments). Nothing is opened at import time."""
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from typing import Any
 
 from actions._handoff_client import HandoffClient
 from actions.settings import ActionSettings
 from kefu.db import make_async_engine
+from kefu.logging import get_logger
 from knowledge_base.api import Hit, Searcher, Thresholds
 from shop import ShopBackend, SqlShop
+
+log = get_logger(__name__)
 
 
 class StubSearcher:
@@ -79,12 +83,15 @@ class Services:
     shop: ShopBackend
     handoff: HandoffClient
     _searcher: Searcher | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def searcher(self) -> Searcher:
-        if self._searcher is None:
-            self._searcher = open_searcher(self.settings)
-        return self._searcher
+        """Opened on first use (it loads an encoder: call it off the event loop)."""
+        with self._lock:
+            if self._searcher is None:
+                self._searcher = open_searcher(self.settings)
+            return self._searcher
 
 
 _services: Services | None = None
@@ -109,6 +116,14 @@ def get_services() -> Services:
     if _services is None:
         _services = build_services(ActionSettings())
     return _services
+
+
+def warm_up() -> None:
+    """Build the services and open the knowledge base (for a background thread at start-up)."""
+    try:
+        get_services().searcher  # noqa: B018
+    except Exception as exc:  # a missing knowledge base must not stop the action server
+        log.warning("knowledge base not opened at start-up", error=f"{type(exc).__name__}: {exc}")
 
 
 def set_services(services: Services | None) -> None:

@@ -3,6 +3,7 @@ answered; a near miss offers the two closest questions; a second miss offers a p
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -32,8 +33,9 @@ class ActionAnswerFaq(Action):
         if query.startswith("/"):  # a button payload: nothing to search for
             query = ""
         try:
-            searcher = services.searcher
-            hits = searcher.search(query, lang=lang, k=3) if query else []
+            # The knowledge base is synchronous (an encoder on the CPU): keep it off the loop.
+            searcher = await asyncio.to_thread(lambda: services.searcher)
+            hits = await asyncio.to_thread(searcher.search, query, lang, 3) if query else []
             thresholds = searcher.thresholds
         except Exception as exc:  # the knowledge base must never take the chat down
             log.warning("kb search failed", error=f"{type(exc).__name__}: {exc}")

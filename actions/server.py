@@ -19,6 +19,13 @@ def main() -> None:
     # rasa-sdk reads its bind address from SANIC_HOST and defaults to 0.0.0.0.
     os.environ["SANIC_HOST"] = settings.actions_host
     os.environ.setdefault("ACTION_SERVER_SANIC_WORKERS", "1")
+    # Open the knowledge base in the background so the first FAQ question does not wait for
+    # the encoder to load.
+    import threading
+
+    from actions._services import warm_up
+
+    threading.Thread(target=warm_up, name="kb-warmup", daemon=True).start()
     executor = ActionExecutor()
     executor.register_package("actions")
     endpoint.run(executor, port=settings.actions_port, cors_origins=None)
