@@ -21,7 +21,7 @@ def seed(database_url: str) -> None:
 
     store = open_store(database_url)
     try:
-        if store.latest_version() > 0 or store.list(limit=1):
+        if store.latest_version() > 0 or store.list_faqs(limit=1):
             return
         store.upsert_many(demo_faqs(), author="demo")
         store.publish(author="demo", note="demo knowledge")

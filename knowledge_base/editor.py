@@ -103,7 +103,7 @@ async def list_faqs(request: Request) -> HTTPResponse:
     if status not in (None, "draft", "published", "archived"):
         raise ApiError(400, "bad_request", "status must be draft, published or archived")
     faqs = await _call(
-        kb.store.list,
+        kb.store.list_faqs,
         status=status,
         query=(request.args.get("q") or "")[:200] or None,
         limit=_int(request, "limit", 200, 1, 1000),
@@ -223,7 +223,11 @@ def _build_errors(kb: KbEditor) -> dict[str, str]:
         raw_errors = kb.redis.hgetall(BUILD_ERRORS_KEY)
     except sync_redis.RedisError:
         return {}
-    return {k.decode(): v.decode() for k, v in raw_errors.items()}
+    return {_text(k): _text(v) for k, v in raw_errors.items()}
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 @bp.post("/api/v1/kb/versions/<version:int>/rollback")
@@ -283,11 +287,11 @@ def mount(app: Any, settings: CommonSettings) -> None:
     ``app.ctx.kb``, opened before the server starts and closed after it stops."""
     app.blueprint(bp)
 
-    @app.before_server_start
+    @app.before_server_start  # type: ignore[untyped-decorator]
     async def open_kb(app: Any) -> None:
         app.ctx.kb = await asyncio.to_thread(KbEditor.open, settings)
 
-    @app.after_server_stop
+    @app.after_server_stop  # type: ignore[untyped-decorator]
     async def close_kb(app: Any) -> None:
         kb = getattr(app.ctx, "kb", None)
         if kb is not None:

@@ -34,7 +34,8 @@ def _unit(vectors: Any) -> np.ndarray:
         out = out[None, :]
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return out / norms
+    result: np.ndarray = out / norms
+    return result
 
 
 class UseEncoder:

@@ -206,7 +206,7 @@ class LiveSearcher:
                 self.refresh()
             try:
                 if pubsub is None:
-                    pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+                    pubsub = self._redis.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
                     pubsub.subscribe(EVENTS_CHANNEL)
                 pubsub.get_message(timeout=min(self.poll_seconds, 1.0))
                 self._flush_outbox()

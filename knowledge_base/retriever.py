@@ -173,6 +173,8 @@ class LangIndex:
 
     def _build_dense(self, vectors: np.ndarray) -> None:
         dim = vectors.shape[1]
+        index: Any
+        storage: Any
         if len(vectors) <= self.config.exact_max_rows:
             index = faiss.IndexFlatIP(dim)
             storage = index
@@ -383,13 +385,16 @@ class LangIndex:
     def score(self, cands: _Candidates) -> np.ndarray:
         f = cands.features
         if self.config.method == "dense" or len(f) == 0:
-            return np.clip(f[:, 0], 0, 1)
+            clipped: np.ndarray = np.clip(f[:, 0], 0, 1)
+            return clipped
         if self.config.method == "fusion" or self.reranker is None:
             # dense + 0.5 × lexical, squashed to [0, 1] with a fixed logistic curve
             raw = f[:, 0] + 0.5 * f[:, 3]
-            return 1.0 / (1.0 + np.exp(-12.0 * (raw - 0.85)))
+            squashed: np.ndarray = 1.0 / (1.0 + np.exp(-12.0 * (raw - 0.85)))
+            return squashed
         z = ((f - self.scaler.mean_) / self.scaler.scale_) @ self.reranker.coef_[0]
-        return 1.0 / (1.0 + np.exp(-(z + self.reranker.intercept_[0])))
+        probability: np.ndarray = 1.0 / (1.0 + np.exp(-(z + self.reranker.intercept_[0])))
+        return probability
 
     def search(self, text: str, k: int) -> list[tuple[int, float]]:
         vector, lex = self.embed_query(text)
@@ -485,7 +490,7 @@ def _classifier_weights(clf: Any, dim: int) -> tuple[np.ndarray, np.ndarray, np.
             np.asarray(clf.intercept_, dtype=np.float32),
         )
         clf._kefu_weights = cached
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def limit_blas_threads(threads: int = 1) -> None:

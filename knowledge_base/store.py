@@ -104,7 +104,7 @@ class FaqStore:
 
     # ------------------------------------------------------------------ working copy
 
-    def list(
+    def list_faqs(
         self,
         status: str | None = None,
         query: str | None = None,
@@ -240,13 +240,14 @@ class FaqStore:
                     row.status = "archived"
             for item in snapshot:
                 faq = Faq.from_json(item)
-                row = s.get(FaqRow, faq.id)
-                if row is None:
-                    row = self._new_row(faq, author)
-                    s.add(row)
+                existing = s.get(FaqRow, faq.id)
+                if existing is None:
+                    new_row = self._new_row(faq, author)
+                    new_row.status = "published"
+                    s.add(new_row)
                 else:
-                    self._apply(row, faq, author)
-                row.status = "published"
+                    self._apply(existing, faq, author)
+                    existing.status = "published"
             new_version = self._next_version(s)
             s.add(self._version_row(new_version, author, f"rollback to {version}", snapshot))
         return self.version_info(new_version)
@@ -293,7 +294,7 @@ class FaqStore:
     def version_info(self, version: int) -> dict[str, Any]:
         for item in self.versions():
             if item["version"] == version:
-                return item
+                return dict(item)
         raise StoreError("not_found", f"no version {version}")
 
     def latest_version(self) -> int:

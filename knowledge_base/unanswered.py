@@ -48,7 +48,7 @@ def group_unanswered(
                 continue
         centres.append(vector)
         members.append([text])
-    groups = []
+    groups: list[dict[str, Any]] = []
     for group in members:
         occurrences = [item for text in group for item in by_text[text]]
         reasons = Counter(str(item.get("reason", "")) for item in occurrences)
@@ -61,5 +61,5 @@ def group_unanswered(
                 "last_at": max(float(item.get("at", 0)) for item in occurrences),
             }
         )
-    groups.sort(key=lambda g: (-g["count"], -g["last_at"]))
+    groups.sort(key=lambda g: (-int(g["count"]), -float(g["last_at"])))
     return groups

@@ -105,7 +105,7 @@ def test_bad_faqs_are_refused_and_text_is_stored_verbatim(store: FaqStore) -> No
     nasty = "'); DROP TABLE kb_faqs; -- <script>alert('x')</script> 😀"
     store.create(faq("sql", nasty, answer=nasty))
     assert store.get("sql")["question"] == nasty and store.get("sql")["answer"] == nasty
-    assert len(store.list()) == 2
+    assert len(store.list_faqs()) == 2
 
 
 def test_import_reports_bad_rows_with_line_numbers_and_keeps_good_ones(store: FaqStore) -> None:
@@ -126,7 +126,7 @@ def test_import_reports_bad_rows_with_line_numbers_and_keeps_good_ones(store: Fa
     ]
     assert "line 1" in report.errors[2]["reason"]
     assert store.upsert_many(faqs) == 2
-    assert {f["id"] for f in store.list()} == {"a", "c"}
+    assert {f["id"] for f in store.list_faqs()} == {"a", "c"}
 
 
 def test_csv_and_xlsx_round_trip_and_gbk_is_detected(store: FaqStore) -> None:
@@ -165,4 +165,4 @@ def test_a_failing_import_writes_nothing(store: FaqStore) -> None:
 
     with pytest.raises(OSError):
         store.upsert_many(rows())
-    assert [(f["id"], f["question"]) for f in store.list()] == [("keep", "怎么退货")]
+    assert [(f["id"], f["question"]) for f in store.list_faqs()] == [("keep", "怎么退货")]
