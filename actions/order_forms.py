@@ -84,7 +84,8 @@ class _OrderForm(FormValidationAction):
             # Another flow (e.g. "订单…到哪了" while an invoice form waits): reject, so the
             # rules start that flow's form; answers typed into this form are forgotten.
             return [*(SlotSet(s, None) for s in FLOW_SLOTS), ActionExecutionRejected(self.form)]
-        return await super().run(dispatcher, tracker, domain)
+        events: list[dict[str, Any]] = await super().run(dispatcher, tracker, domain)
+        return events
 
     async def _order(self, tracker: Tracker) -> Order | None:
         services = get_services()

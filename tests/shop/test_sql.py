@@ -146,3 +146,9 @@ def test_order_ids_and_masking():
     assert mask_text("电话13812345678，身份证110101199003071234") == (
         "电话138****5678，身份证110101********1234"
     )
+
+
+def test_kefu_demo_runs_the_shop_seeder(database_url: str):
+    from kefu.seed import seed_demo
+
+    assert "shop" in seed_demo(database_url)
