@@ -330,3 +330,14 @@ async def test_switching_flow_mid_form_lets_the_form_go(services):
     )
     assert events[-1]["event"] == "action_execution_rejected"
     assert slot(events, "invoice_type") is None
+
+
+async def test_angry_tracking_question_gets_the_answer_and_a_person(services, handoffs):
+    _, texts, _ = await run(
+        ActionTrackShipment(),
+        tracker("快递到底到哪了！！！什么破服务", slots={"order_id": "20231120004"}),
+    )
+    assert "中通快递" in texts[0] and "非常抱歉" in texts[1]
+    assert handoffs[0]["reason"] == "negative_sentiment" and handoffs[0]["skill_group"] == (
+        "logistics"
+    )
