@@ -24,6 +24,10 @@ pytestmark = pytest.mark.rasa
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     if not MODEL.exists():
         pytest.skip(f"{MODEL} missing: `make test` (or `make model`) trains it")
+    sources = [ROOT / "config.yml", *(ROOT / "data").rglob("*")]
+    newest = max(path.stat().st_mtime for path in sources if path.is_file())
+    if MODEL.stat().st_mtime < newest:
+        pytest.skip(f"{MODEL} is older than data/ or config.yml: `make model` retrains it")
     if not rasa_binary().exists():
         pytest.skip(".venv-rasa missing: `make install` builds it")
     out = tmp_path_factory.mktemp("nlu-report")
