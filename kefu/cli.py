@@ -128,23 +128,25 @@ def agent_add(
 main.add_command(kb)
 
 
-@main.group()
-def bench() -> None:
-    """Benchmarks (they print figures; see bench/)."""
-
-
-@bench.command("startup")
-@click.option(
-    "--fresh/--installed",
-    default=False,
-    help="clone the repo into a temp dir first (measures installing too)",
+@main.command(
+    "bench",
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
 )
-def bench_startup(fresh: bool) -> None:
-    """Time `make demo` until every process is healthy, and the idle memory of all of them."""
-    import runpy
+@click.argument("name", required=False)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def bench(name: str | None, args: tuple[str, ...]) -> None:
+    """Run a benchmark of bench/ by name (e.g. `kefu bench startup --fresh`,
+    `kefu bench kb_search --rows 10000`); without a name, list them. They print figures."""
+    import subprocess
 
     from kefu.config import ROOT
 
-    # bench/ is not an installed package: load the script by path.
-    module = runpy.run_path(str(ROOT / "bench" / "startup.py"))
-    sys.exit(module["run"](fresh=fresh))
+    available = sorted(p.stem for p in (ROOT / "bench").glob("*.py") if p.stem != "__init__")
+    if not name:
+        click.echo("benchmarks: " + ", ".join(available))
+        return
+    if name not in available:
+        raise click.ClickException(f"no benchmark {name!r}; one of: {', '.join(available)}")
+    # bench/ is not an installed package: run it as a module from the repo root.
+    command = [sys.executable, "-m", f"bench.{name}", *args]
+    sys.exit(subprocess.call(command, cwd=ROOT))  # noqa: S603
