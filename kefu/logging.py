@@ -49,4 +49,4 @@ def configure_logging(service: str, level: str = "INFO", fmt: str = "console") -
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:
-    return structlog.stdlib.get_logger(name)  # type: ignore[no-any-return]
+    return structlog.stdlib.get_logger(name)

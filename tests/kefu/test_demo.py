@@ -12,10 +12,12 @@ from kefu.rasa_proc import rasa_env
 
 def test_a_second_demo_is_told_one_runs(tmp_path: Path):
     lock = tmp_path / "demo.lock"
-    with single_instance(lock):
-        with pytest.raises(SystemExit, match="already running"):
-            with single_instance(lock):
-                pass
+    with (
+        single_instance(lock),
+        pytest.raises(SystemExit, match="already running"),
+        single_instance(lock),
+    ):
+        pass
     with single_instance(lock):  # free again once the first one ended
         assert lock.read_text().strip().isdigit()
 
