@@ -16,10 +16,7 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
 import secrets
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,9 +29,9 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.gateway_stack import gateway_stack, percentile  # noqa: E402
 from kefu.db import create_schema, make_engine  # noqa: E402
-from kefu.rasa_proc import latest_model, rasa_env, rasa_run_args  # noqa: E402
-from kefu.redis_server import EmbeddedRedis, free_port, redis_reachable  # noqa: E402
+from kefu.rasa_proc import latest_model  # noqa: E402
 from shop.demo import seed_shop  # noqa: E402
 
 # One round: a greeting, two turns whose actions read the shop database, a thank-you.
@@ -46,114 +43,19 @@ SCRIPT = [
 ]
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
-
-
-def _wait(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"{url} exited early:\n{log.read_text(errors='replace')[-2000:]}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(url, timeout=1.0).status_code == 200:
-                return
-        time.sleep(0.5)
-    raise SystemExit(
-        f"{url} not ready after {timeout}s:\n{log.read_text(errors='replace')[-2000:]}"
-    )
-
-
 @contextlib.contextmanager
 def stack(model: Path) -> Iterator[dict[str, str]]:
-    with contextlib.ExitStack() as es:
-        tmp = Path(es.enter_context(tempfile.TemporaryDirectory(prefix="kefu-bot-bench-")))
-        configured = os.environ.get("KEFU_REDIS_URL", "")
-        if configured and redis_reachable(configured):
-            base = configured.rsplit("/", 1)[0]
-        else:
-            server = es.enter_context(EmbeddedRedis(tmp / "redis", persistent=False))
-            base = f"redis://127.0.0.1:{server.port}"
-        gw_redis, rasa_redis = f"{base}/5", f"{base}/4"
-        import redis as sync_redis
-
-        for url in (gw_redis, rasa_redis):
-            sync_redis.Redis.from_url(url).flushdb()
-        db_url = f"sqlite:///{tmp / 'kefu.db'}"
+    """The benchmark stack of bench/gateway_stack.py, on a seeded demo-shop database."""
+    with tempfile.TemporaryDirectory(prefix="kefu-bot-bench-") as tmp:
+        db_url = f"sqlite:///{Path(tmp) / 'kefu.db'}"
         create_schema(make_engine(db_url))
         seed_shop(db_url)
-        a_port, r_port, g_port = free_port(), free_port(), free_port()
-        actions_url, rasa_url = f"http://127.0.0.1:{a_port}", f"http://127.0.0.1:{r_port}"
-        api_key = secrets.token_hex(16)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("KEFU_", "WECHAT_"))}
-        env.update(
-            {
-                "KEFU_LOG_LEVEL": "WARNING",
-                "PYTHONWARNINGS": "ignore",
-                "KEFU_DATABASE_URL": db_url,
-                "KEFU_STAFF_URL": f"http://127.0.0.1:{free_port()}",
+        with gateway_stack(model=model, database_url=db_url) as running:
+            yield {
+                "gateway": running.gateway_url,
+                "rasa": running.rasa_url,
+                "api_key": running.api_key,
             }
-        )
-        procs: list[subprocess.Popen[bytes]] = []
-
-        def start(args: list[str], penv: dict[str, str], name: str) -> tuple[Any, Path]:
-            log = tmp / f"{name}.log"
-            proc = subprocess.Popen(
-                args,
-                cwd=ROOT,
-                env=penv,
-                stdout=log.open("wb"),
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            procs.append(proc)
-            return proc, log
-
-        def stop() -> None:
-            for proc in procs:
-                if proc.poll() is None:
-                    os.killpg(proc.pid, signal.SIGTERM)
-            for proc in procs:
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait()
-
-        es.callback(stop)
-        actions, a_log = start(
-            [sys.executable, "-m", "kefu", "actions"],
-            {**env, "KEFU_REDIS_URL": rasa_redis, "KEFU_ACTIONS_PORT": str(a_port)},
-            "actions",
-        )
-        rasa, r_log = start(
-            rasa_run_args("127.0.0.1", r_port, model),
-            rasa_env(rasa_redis, actions_url, env),
-            "rasa",
-        )
-        gateway, g_log = start(
-            [sys.executable, "-m", "kefu", "gateway"],
-            {
-                **env,
-                "KEFU_REDIS_URL": gw_redis,
-                "KEFU_GATEWAY_PORT": str(g_port),
-                "KEFU_RASA_URL": rasa_url,
-                "KEFU_ACTION_SERVER_URL": actions_url,
-                "KEFU_API_KEY": api_key,
-                "KEFU_RASA_TIMEOUT_S": "30",
-                "KEFU_RATE_PER_KEY_PER_MIN": "0",
-                "KEFU_RATE_PER_CONVERSATION_PER_MIN": "0",
-            },
-            "gateway",
-        )
-        print("starting actions, Rasa and one gateway …", flush=True)
-        _wait(f"{actions_url}/health", actions, a_log, 120)
-        _wait(f"{rasa_url}/", rasa, r_log, 300)
-        _wait(f"http://127.0.0.1:{g_port}/health", gateway, g_log, 60)
-        yield {"gateway": f"http://127.0.0.1:{g_port}", "rasa": rasa_url, "api_key": api_key}
 
 
 async def _run(

@@ -32,6 +32,7 @@ class Stack:
     redis_url: str
     env: dict[str, str]
     pids: dict[str, int]
+    rasa_url: str = ""
 
     def cpu_seconds(self) -> dict[str, float]:
         """CPU time used so far by each process (with its children): where the time goes."""
@@ -70,8 +71,14 @@ def _wait(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) ->
 
 
 @contextlib.contextmanager
-def gateway_stack(extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
-    model = latest_model()
+def gateway_stack(
+    extra_env: dict[str, str] | None = None,
+    model: Path | None = None,
+    database_url: str | None = None,
+) -> Iterator[Stack]:
+    """``database_url``: one SQL database for the action server and the gateway (e.g. a seeded
+    demo shop); by default the gateway gets a throw-away SQLite file."""
+    model = model or latest_model()
     if model is None:
         raise SystemExit("no trained model in models/: run `make model` first")
     with contextlib.ExitStack() as stack:
@@ -94,6 +101,8 @@ def gateway_stack(extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
         api_key = secrets.token_hex(16)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("KEFU_", "WECHAT_"))}
         env.update({"KEFU_LOG_LEVEL": "WARNING", "PYTHONWARNINGS": "ignore"})
+        if database_url:
+            env["KEFU_DATABASE_URL"] = database_url
         procs: list[subprocess.Popen[bytes]] = []
 
         def start(
@@ -136,7 +145,7 @@ def gateway_stack(extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
         gw_env = {
             **env,
             "KEFU_REDIS_URL": redis_url,
-            "KEFU_DATABASE_URL": f"sqlite:///{tmp / 'gateway.db'}",
+            "KEFU_DATABASE_URL": database_url or f"sqlite:///{tmp / 'gateway.db'}",
             "KEFU_GATEWAY_PORT": str(gw_port),
             "KEFU_RASA_URL": rasa_url,
             "KEFU_ACTION_SERVER_URL": actions_url,
@@ -157,4 +166,5 @@ def gateway_stack(extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
             redis_url,
             gw_env,
             {"gateway": gateway.pid, "rasa": rasa.pid, "actions": actions.pid},
+            rasa_url,
         )
