@@ -104,13 +104,7 @@ class Chats:
                 first_response=True,
             )
         except TransitionRefused as refused:
-            raise ApiError(
-                409,
-                "not_your_chat",
-                "the conversation changed hands",
-                owner=str(refused.current),
-                agent=refused.agent,
-            ) from None
+            raise _changed_hands(refused) from None
         return {"seq": seq, "duplicate": not created}
 
     async def note(self, conversation_id: str, who: Principal, text: Any) -> dict[str, Any]:
@@ -179,13 +173,7 @@ class Chats:
                 raise ApiError(
                     409, refused.reason, f"{to_agent} cannot take a chat now", agent=to_agent
                 ) from None
-            raise ApiError(
-                409,
-                "not_your_chat",
-                "the conversation changed hands",
-                owner=str(refused.current),
-                agent=refused.agent,
-            ) from None
+            raise _changed_hands(refused) from None
         await self._record_handling(state)
         await self._after_release(agent)
         return {"status": "transferred", "seq": moved.seq}
@@ -211,13 +199,7 @@ class Chats:
                 expect_agent=agent,
             )
         except TransitionRefused as refused:
-            raise ApiError(
-                409,
-                "not_your_chat",
-                "the conversation changed hands",
-                owner=str(refused.current),
-                agent=refused.agent,
-            ) from None
+            raise _changed_hands(refused) from None
         await self.conversations.append(conversation_id, "csat_request", {})
         await self._record_handling(state)
         await self.archiver.archive(conversation_id)
@@ -237,13 +219,7 @@ class Chats:
                 expect_agent=agent,
             )
         except TransitionRefused as refused:
-            raise ApiError(
-                409,
-                "not_your_chat",
-                "the conversation changed hands",
-                owner=str(refused.current),
-                agent=refused.agent,
-            ) from None
+            raise _changed_hands(refused) from None
         await self._record_handling(state)
         await self._after_release(agent)
         return {"status": "handed_back", "seq": moved.seq}
@@ -299,3 +275,14 @@ def _accept_refused(refused: TransitionRefused, username: str) -> ApiError:
 
 def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _changed_hands(refused: TransitionRefused) -> ApiError:
+    """409 for a step on a chat that is no longer the caller's, naming who has it now."""
+    return ApiError(
+        409,
+        "not_your_chat",
+        "the conversation changed hands",
+        owner=str(refused.current),
+        agent=refused.agent,
+    )
