@@ -34,6 +34,13 @@ class Chats:
             raise ApiError(404, "unknown_conversation", f"no conversation {conversation_id!r}")
         return state
 
+    async def check_acting(self, conversation_id: str, who: Principal) -> ConversationState:
+        """The conversation's state if ``who`` may act on it now (its agent or a lead); else
+        the same ApiError a reply would get."""
+        state = await self.known_state(conversation_id)
+        self._acting_as(who, state)
+        return state
+
     def _acting_as(self, who: Principal, state: ConversationState) -> str:
         """The agent whose chat this is, if ``who`` may act on it (its agent or a lead)."""
         if state.owner is not Owner.AGENT:

@@ -4,8 +4,13 @@ WebSocket ``/api/v1/ws``: the first frame must be ``{"type": "auth", "token": JW
 server pushes ``{"type": "event", "conversation_id", "event"}`` for every event of the agent's
 chats and of the conversation being watched, and ``{"type": "chats_changed"}`` when the agent's
 set of chats changes. The client may send ``{"type": "watch", "conversation_id", "after"}``,
-``{"type": "send", "conversation_id", "text", "client_msg_id"}`` and ``{"type": "ping"}``
-(a presence heartbeat)."""
+``{"type": "send", "conversation_id", "text", "client_msg_id"}``,
+``{"type": "typing", "conversation_id", "on"}`` (the agent is typing in a chat they own; the web
+customer sees "typing…", without a name) and ``{"type": "ping"}`` (a presence heartbeat).
+
+Typing goes both ways and is never stored: while a web customer types in one of the agent's
+chats the server pushes ``{"type": "typing", "conversation_id", "on"}`` (see
+``handoff.typing_relay``)."""
 
 from __future__ import annotations
 
@@ -15,13 +20,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sanic import Blueprint, Request
+from sanic import Blueprint, Request, Sanic
 from sanic.response import HTTPResponse, html, raw, redirect
 from sanic_ext import openapi
 
 from handoff.accounts import Principal, Tokens
 from handoff.agents import chats_key
 from handoff.conversation import events_key
+from handoff.typing_relay import QUEUE_SIZE, Typing, TypingHub, TypingThrottle
 from kefu.errors import ApiError
 
 bp = Blueprint("agent_console")
@@ -59,6 +65,19 @@ async def console_asset(_request: Request, name: str) -> HTTPResponse:
     return raw((STATIC / name).read_bytes(), content_type=types[name], headers=PAGE_HEADERS)
 
 
+@bp.before_server_start
+async def open_typing_hub(app: Sanic) -> None:
+    # Its own client: the hub's pub/sub connection lives as long as the server.
+    app.ctx.typing = TypingHub.from_url(app.ctx.settings.redis_url)
+
+
+@bp.after_server_stop
+async def close_typing_hub(app: Sanic) -> None:
+    hub = getattr(app.ctx, "typing", None)
+    if hub is not None:
+        await hub.close()
+
+
 @bp.websocket("/api/v1/ws")  # type: ignore[untyped-decorator]
 async def agent_socket(request: Request, ws: Any) -> None:
     tokens: Tokens = request.app.ctx.tokens
@@ -84,14 +103,18 @@ async def agent_socket(request: Request, ws: Any) -> None:
         return
     session = _Session(request.app.ctx, who, ws)
     await ws.send(json.dumps({"type": "ready", "username": who.username}))
-    pusher = asyncio.get_running_loop().create_task(session.push())
+    loop = asyncio.get_running_loop()
+    pusher = loop.create_task(session.push())
+    typing = loop.create_task(session.forward_typing())
     try:
         async for frame in ws:
             await session.handle(frame)
     finally:
-        pusher.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await pusher
+        for task in (pusher, typing):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await session.stop_typing()
 
 
 class _Session:
@@ -102,9 +125,15 @@ class _Session:
         self.cursors: dict[str, int] = {}
         self.watched: str | None = None
         self.known_chats: set[str] = set()
+        self.send_lock = asyncio.Lock()
+        self.typing_hub: TypingHub = ctx.typing
+        self.typing_in: asyncio.Queue[Typing] = asyncio.Queue(QUEUE_SIZE)
+        self.typing_convs: set[str] = set()  # conversations whose customer typing we receive
+        self.typing_throttle = TypingThrottle()
 
     async def send(self, message: dict[str, Any]) -> None:
-        await self.ws.send(json.dumps(message, ensure_ascii=False))
+        async with self.send_lock:
+            await self.ws.send(json.dumps(message, ensure_ascii=False))
 
     async def handle(self, frame: Any) -> None:
         try:
@@ -126,6 +155,9 @@ class _Session:
                     message.get("client_msg_id"),
                 )
                 await self.send({"type": "sent", **result})
+            elif kind == "typing":
+                conv_id = str(message.get("conversation_id", ""))
+                await self.typing(conv_id, message.get("on") is True)
         except ApiError as exc:
             await self.send({"type": "error", "code": exc.code, "message": exc.message})
         except (ValueError, AttributeError, TypeError):
@@ -146,6 +178,7 @@ class _Session:
                             0, (await conversations.state(conv_id)).seq - 50
                         )
                 self.known_chats = chats
+                await self.sync_typing(chats)
                 await self.send({"type": "chats_changed", "chats": sorted(chats)})
             wanted = set(chats) | ({self.watched} if self.watched else set())
             for conv_id in list(self.cursors):
@@ -165,6 +198,43 @@ class _Session:
                     await self.send(
                         {"type": "event", "conversation_id": conv_id, "event": event.as_dict()}
                     )
+
+    async def typing(self, conversation_id: str, on: bool) -> None:
+        """Relay the agent's typing to the web customer of a chat they may reply in."""
+        if on:
+            if not self.typing_throttle.start(conversation_id):
+                return
+            try:
+                state = await self.ctx.chats.check_acting(conversation_id, self.who)
+            except ApiError:
+                return  # not (or no longer) theirs: nobody hears about it
+            if state.channel not in ("", "web"):
+                return  # REST and WeChat customers get no typing frames
+            await self.typing_hub.publish(conversation_id, "agent", True)
+            self.typing_throttle.published(conversation_id)
+        elif self.typing_throttle.stop(conversation_id):
+            await self.typing_hub.publish(conversation_id, "agent", False)
+
+    async def sync_typing(self, chats: set[str]) -> None:
+        """Receive the customer's typing of exactly the agent's own chats."""
+        for conv_id in self.typing_convs - chats:
+            self.typing_convs.discard(conv_id)
+            await self.typing_hub.unlisten(conv_id, self.typing_in)
+        for conv_id in chats - self.typing_convs:
+            await self.typing_hub.listen(conv_id, self.typing_in)
+            self.typing_convs.add(conv_id)
+
+    async def stop_typing(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.sync_typing(set())
+
+    async def forward_typing(self) -> None:
+        while True:
+            signal = await self.typing_in.get()
+            if signal.side == "customer" and signal.conversation_id in self.known_chats:
+                await self.send(
+                    {"type": "typing", "conversation_id": signal.conversation_id, "on": signal.on}
+                )
 
 
 def _text(value: Any) -> str:
