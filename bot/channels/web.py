@@ -5,9 +5,10 @@ Protocol (JSON text frames):
 
 - client → server: ``hello`` {conversation_id?, customer_id?, after, lang?} first, then
   ``message`` {text, cid, title?}, ``csat`` {score, comment}, ``leave_message`` {text},
-  ``ping``.
+  ``typing`` {on}, ``ping``.
 - server → client: ``welcome`` {conversation_id, customer_id, owner}, ``event`` (one
-  customer-visible conversation event, with its ``seq``), ``ack`` {cid}, ``typing`` {on, seq?},
+  customer-visible conversation event, with its ``seq``), ``ack`` {cid}, ``typing`` {on, seq?}
+  (the bot's turn) or ``typing`` {on, from: "agent"} (the agent is typing; no name),
   ``queue`` {position, eta_seconds}, ``csat_ok``, ``left_message`` {ticket_id},
   ``pong``, ``error`` {code, message}.
 
@@ -16,6 +17,10 @@ messages, the bot's replies, agents' messages and status changes all arrive as `
 from one reader task per connection (``Conversations.wait_events``), so a client that
 reconnects with the last ``seq`` it saw misses nothing and sees nothing twice. Messages carry a
 client id (``cid``) that the server deduplicates, so re-sending after a reconnect is safe.
+
+Typing is the exception: it never enters the event log. The customer's ``typing`` frames reach
+the agent who owns the chat (only while an agent does) and the agent's reach this socket, both
+over ``handoff.typing_relay`` (Redis pub/sub), throttled per connection.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sanic import Blueprint, Request
+from sanic import Blueprint, Request, Sanic
 from sanic.response import HTTPResponse, raw
 from sanic.server.websockets.impl import WebsocketImplProtocol
 
@@ -37,7 +42,8 @@ from bot.csat import BadCsat, leave_message, record_csat
 from bot.events import is_customer_visible, public_event
 from bot.routing import IncomingMessage, Router
 from bot.settings import GatewaySettings
-from handoff.conversation import Conversations, check_conversation_id
+from handoff.conversation import Conversations, Owner, check_conversation_id
+from handoff.typing_relay import QUEUE_SIZE, Typing, TypingHub, TypingThrottle
 from kefu.i18n import normalise_lang
 from kefu.logging import get_logger
 
@@ -141,6 +147,11 @@ class Session:
         self.lang: Any = None
         self.limit = RateLimit(self.settings.ws_messages_per_10s, 10.0)
         self.reader: asyncio.Task[None] | None = None
+        self.typing_hub: TypingHub = request.app.ctx.typing
+        self.typing_in: asyncio.Queue[Typing] = asyncio.Queue(QUEUE_SIZE)
+        self.typing_conv = ""  # the conversation whose typing signals this socket receives
+        self.typing_task: asyncio.Task[None] | None = None
+        self.typing_throttle = TypingThrottle()
 
     async def send(self, frame: dict[str, Any]) -> None:
         async with self.send_lock:
@@ -158,10 +169,12 @@ class Session:
                 if not await self.frame(data):
                     return
         finally:
-            if self.reader is not None:
-                self.reader.cancel()
-                with contextlib.suppress(BaseException):
-                    await self.reader
+            for task in (self.reader, self.typing_task):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(BaseException):
+                        await task
+            await self.stop_typing_relay()
 
     async def frame(self, data: str | bytes) -> bool:
         """Handle one frame; False closes the connection."""
@@ -202,7 +215,7 @@ class Session:
         elif kind == "leave_message":
             await self.leave_message(frame)
         elif kind == "typing":
-            pass  # customer typing is not relayed yet
+            await self.customer_typing(frame.get("on") is True)
         else:
             await self.error("unknown_type", "unknown frame type")
         return True
@@ -234,6 +247,7 @@ class Session:
         if self.reader is not None:
             self.reader.cancel()
         self.reader = asyncio.create_task(self.read_events(after))
+        await self.start_typing_relay()
 
     async def read_events(self, after: int) -> None:
         """Push every customer-visible event after ``after`` as it arrives."""
@@ -254,6 +268,48 @@ class Session:
                     frame["event"] = frame.pop("type")
                     frame["type"] = "event"
                     await self.send(frame)
+
+    async def start_typing_relay(self) -> None:
+        """Receive the agent's typing signals of this socket's conversation."""
+        if self.typing_conv == self.conv_id:
+            return
+        await self.stop_typing_relay()
+        try:
+            await self.typing_hub.listen(self.conv_id, self.typing_in)
+        except Exception as exc:  # no typing indicator is no reason to refuse the chat
+            log.warning("typing relay unavailable", conversation_id=self.conv_id, error=repr(exc))
+            return
+        self.typing_conv = self.conv_id
+        if self.typing_task is None:
+            self.typing_task = asyncio.create_task(self.forward_typing())
+
+    async def stop_typing_relay(self) -> None:
+        if self.typing_conv:
+            conv, self.typing_conv = self.typing_conv, ""
+            with contextlib.suppress(Exception):
+                await self.typing_hub.unlisten(conv, self.typing_in)
+
+    async def forward_typing(self) -> None:
+        while True:
+            signal = await self.typing_in.get()
+            if signal.side == "agent" and signal.conversation_id == self.conv_id:
+                await self.send({"type": "typing", "on": signal.on, "from": "agent"})
+
+    async def customer_typing(self, on: bool) -> None:
+        """Relay the customer's typing to the agent who owns the chat; never to the bot."""
+        conv = self.conv_id
+        try:
+            if on:
+                if not self.typing_throttle.start(conv):
+                    return
+                if (await self.conversations.state(conv)).owner is not Owner.AGENT:
+                    return
+                await self.typing_hub.publish(conv, "customer", True)
+                self.typing_throttle.published(conv)
+            elif self.typing_throttle.stop(conv):
+                await self.typing_hub.publish(conv, "customer", False)
+        except Exception as exc:  # typing is best effort
+            log.warning("typing relay failed", conversation_id=conv, error=repr(exc))
 
     async def message(self, frame: dict[str, Any]) -> None:
         text = frame.get("text")
@@ -317,6 +373,19 @@ class Session:
             await self.error("invalid_csat", str(exc))
             return
         await self.send({"type": "csat_ok"})
+
+
+@bp.before_server_start
+async def open_typing_hub(app: Sanic) -> None:
+    # Its own client: the hub's pub/sub connection lives as long as the server.
+    app.ctx.typing = TypingHub.from_url(app.ctx.settings.redis_url)
+
+
+@bp.after_server_stop
+async def close_typing_hub(app: Sanic) -> None:
+    hub = getattr(app.ctx, "typing", None)
+    if hub is not None:
+        await hub.close()
 
 
 @bp.websocket("/ws")  # type: ignore[untyped-decorator]

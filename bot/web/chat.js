@@ -54,6 +54,9 @@
   var lastSeq = 0;          // highest event seq shown; resume point after a reconnect
   var pending = [];         // messages not yet acknowledged by the server: re-sent on reconnect
   var ws = null, retry = 0, csatDone = false, rating = 0;
+  var owner = "bot";        // who has the chat: the customer's typing is sent only to an agent
+  var TYPING_EVERY_MS = 2000, TYPING_IDLE_MS = 3000, TYPING_SHOWN_MS = 5000;
+  var typingSentAt = 0, typingOn = false, typingIdle = null, typingHide = null;
 
   function setStatus(text) { statusEl.textContent = text; }
   function scroll() { log.scrollTop = log.scrollHeight; }
@@ -97,14 +100,50 @@
     queueEl.hidden = false;
   }
 
+  // The other side's "typing…": the bot's turn (on … off) or an agent, who refreshes "on"
+  // every two seconds while typing; without a refresh it goes away by itself.
+  function showTyping(on, fromAgent) {
+    clearTimeout(typingHide);
+    typingEl.hidden = !on;
+    if (on && fromAgent) typingHide = setTimeout(function () { typingEl.hidden = true; }, TYPING_SHOWN_MS);
+  }
+  function sendTyping(on) {
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    ws.send(JSON.stringify({ type: "typing", on: on }));
+  }
+  function stopTyping() {
+    clearTimeout(typingIdle);
+    if (typingOn) { typingOn = false; typingSentAt = 0; sendTyping(false); }
+  }
+  function onInput() {
+    if (owner !== "agent") return;  // the bot does not read over the customer's shoulder
+    if (!input.value.trim()) { stopTyping(); return; }
+    var now = Date.now();
+    if (!typingOn || now - typingSentAt >= TYPING_EVERY_MS) {
+      typingOn = true; typingSentAt = now; sendTyping(true);
+    }
+    clearTimeout(typingIdle);
+    typingIdle = setTimeout(stopTyping, TYPING_IDLE_MS);
+  }
+
+  function trackOwner(e) {
+    if (e.event === "queued") owner = "queued";
+    else if (e.event === "accepted") owner = "agent";
+    else if (e.event === "transferred") owner = e.position ? "queued" : "agent";
+    else if (e.event === "handed_back" || e.event === "reopened") owner = "bot";
+    else if (e.event === "closed") owner = "closed";
+    if (owner !== "agent") stopTyping();
+  }
+
   function onEvent(e) {
     if (e.seq <= lastSeq) return;  // already shown: a resume never doubles a message
     lastSeq = e.seq;
+    trackOwner(e);
     switch (e.event) {
       case "message":
         var text = e.attachment && e.attachment.title && e.from === "customer" ? e.attachment.title : e.text;
         addMessage(e.from, text || "", e.from === "agent" ? e.agent_name : null, e.buttons);
-        if (e.from !== "customer") typingEl.hidden = true;
+        if (e.from !== "customer") showTyping(false);
         break;
       case "queued":
         addSystem(T.waiting);
@@ -165,7 +204,7 @@
       var f;
       try { f = JSON.parse(msg.data); } catch (e) { return; }
       if (f.type === "welcome") {
-        convId = f.conversation_id; customerId = f.customer_id;
+        convId = f.conversation_id; customerId = f.customer_id; owner = f.owner || "bot";
         store.set("conversation_id", convId); store.set("customer_id", customerId);
         setStatus(T.online);
         pending.forEach(function (p) { ws.send(JSON.stringify(p)); });
@@ -174,7 +213,7 @@
       } else if (f.type === "ack") {
         pending = pending.filter(function (p) { return p.cid !== f.cid; });
       } else if (f.type === "typing") {
-        typingEl.hidden = !f.on;
+        showTyping(f.on, f.from === "agent");
       } else if (f.type === "queue") {
         showQueue(f.position, f.eta_seconds);
       } else if (f.type === "left_message") {
@@ -186,7 +225,8 @@
     };
     ws.onclose = function () {
       setStatus(T.offline);
-      typingEl.hidden = true;
+      showTyping(false);
+      typingOn = false; clearTimeout(typingIdle);
       retry = Math.min(retry + 1, 6);
       setTimeout(connect, Math.min(500 * Math.pow(2, retry - 1), 10000));
     };
@@ -204,9 +244,11 @@
 
   $("composer").addEventListener("submit", function (ev) {
     ev.preventDefault();
+    stopTyping();
     send(input.value);
     input.value = "";
   });
+  input.addEventListener("input", onInput);
 
   $("leave").addEventListener("click", function () {
     var text = input.value.trim();
