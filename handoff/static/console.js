@@ -8,7 +8,8 @@ const I18N = {
     colleague: "同事账号", canned_hint: "快捷回复：Ctrl+/ 选择，Alt+1…9 插入",
     customer: "客户", vip: "VIP等级", reason: "转人工原因", intents: "意图", order: "订单号",
     faq: "机器人已试过的FAQ", summary: "摘要", transcript: "最近对话", waiting: "等待",
-    priority: "优先级", seconds: "秒", load: "接待中", internal: "内部备注", lang: "English"},
+    priority: "优先级", seconds: "秒", load: "接待中", internal: "内部备注", lang: "English",
+    customer_typing: "客户正在输入…"},
   en: {title: "Agent console", username: "Username", password: "Password", login: "Log in",
     status: "Status", online: "Online", away: "Away", offline: "Offline", my_chats: "My chats",
     queue: "Queue", pick: "Pick a conversation", accept: "Accept", send: "Send",
@@ -18,11 +19,15 @@ const I18N = {
     vip: "VIP level", reason: "Reason", intents: "Intents", order: "Order id",
     faq: "FAQs the bot tried", summary: "Summary", transcript: "Recent transcript",
     waiting: "waiting", priority: "priority", seconds: "s", load: "chats",
-    internal: "internal note", lang: "中文"},
+    internal: "internal note", lang: "中文", customer_typing: "Customer is typing…"},
 };
 let lang = localStorage.getItem("kefu.lang") || (navigator.language.startsWith("zh") ? "zh" : "en");
 let token = sessionStorage.getItem("kefu.token") || "";
 let me = null, current = null, currentPacket = null, lastSeq = 0, ws = null, canned = [];
+// Typing: "on" at most every 2 s while the agent types, "off" after 3 s without a key or on
+// send; the customer's "typing…" hides itself 5 s after its last refresh.
+const TYPING_EVERY_MS = 2000, TYPING_IDLE_MS = 3000, TYPING_SHOWN_MS = 5000;
+let typingConv = null, typingSentAt = 0, typingIdle = null, customerTypingHide = null;
 const $ = (id) => document.getElementById(id);
 const t = (key) => (I18N[lang] && I18N[lang][key]) || key;
 
@@ -132,10 +137,36 @@ function renderPacket(p) {
   dl.append(dd);
 }
 
+function wsSend(frame) { if (ws && ws.readyState === 1) ws.send(JSON.stringify(frame)); }
+
+function stopTyping() {
+  clearTimeout(typingIdle);
+  if (typingConv) { wsSend({type: "typing", conversation_id: typingConv, on: false}); typingConv = null; }
+}
+
+function onReplyInput() {
+  if (!current || !$("reply-text").value.trim()) { stopTyping(); return; }
+  if (typingConv !== current) stopTyping();
+  const now = Date.now();
+  if (typingConv !== current || now - typingSentAt >= TYPING_EVERY_MS) {
+    typingConv = current; typingSentAt = now;
+    wsSend({type: "typing", conversation_id: current, on: true});
+  }
+  clearTimeout(typingIdle);
+  typingIdle = setTimeout(stopTyping, TYPING_IDLE_MS);
+}
+
+function showCustomerTyping(on) {
+  clearTimeout(customerTypingHide);
+  $("customer-typing").classList.toggle("hidden", !on);
+  if (on) customerTypingHide = setTimeout(() => showCustomerTyping(false), TYPING_SHOWN_MS);
+}
+
 function addEvent(ev) {
   if (ev.seq <= lastSeq) return;
   lastSeq = ev.seq;
   const box = $("messages");
+  if (ev.type === "message" && ev.from === "customer") showCustomerTyping(false);
   if (ev.type === "message") {
     const node = el("div", ev.text, "msg " + (ev.from || "system"));
     node.dataset.seq = ev.seq;
@@ -150,6 +181,7 @@ function addEvent(ev) {
 
 async function openConversation(id) {
   const data = await api("GET", "/conversations/" + encodeURIComponent(id));
+  if (current !== id) { stopTyping(); showCustomerTyping(false); }
   current = id; lastSeq = 0; currentPacket = data.packet;
   $("conv-empty").classList.add("hidden"); $("conv").classList.remove("hidden");
   $("conv-title").textContent = id + " · " + data.owner + (data.agent ? " · " + data.agent : "");
@@ -168,10 +200,11 @@ function connect() {
     const data = JSON.parse(msg.data);
     if (data.type === "ready" && current) ws.send(JSON.stringify({type: "watch", conversation_id: current, after: lastSeq}));
     if (data.type === "event" && data.conversation_id === current) addEvent(data.event);
+    if (data.type === "typing" && data.conversation_id === current) showCustomerTyping(data.on);
     if (data.type === "chats_changed") refreshMe();
     if (data.type === "error") $("flash").textContent = data.message;
   };
-  ws.onclose = () => { if (token) setTimeout(connect, 2000); };
+  ws.onclose = () => { typingConv = null; showCustomerTyping(false); if (token) setTimeout(connect, 2000); };
 }
 setInterval(() => { if (ws && ws.readyState === 1) ws.send(JSON.stringify({type: "ping"})); }, 10000);
 
@@ -198,6 +231,7 @@ function insertCanned(text) { $("reply-text").value = personalise(text); $("repl
 async function send() {
   const text = $("reply-text").value.trim();
   if (!text || !current) return;
+  stopTyping();
   await api("POST", "/conversations/" + encodeURIComponent(current) + "/messages", {text, client_msg_id: crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()});
   $("reply-text").value = "";
 }
@@ -210,6 +244,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("status-select").onchange = async () => { await api("POST", "/agent/status", {status: $("status-select").value}); await refreshMe(); };
   $("accept-btn").onclick = async () => { await api("POST", "/conversations/" + encodeURIComponent(current) + "/accept"); await refreshMe(); await openConversation(current); };
   $("send-btn").onclick = send;
+  $("reply-text").addEventListener("input", onReplyInput);
   $("reply-text").addEventListener("keydown", (e) => {
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); send(); }
     if (e.altKey && /^[1-9]$/.test(e.key)) {
@@ -219,7 +254,7 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   document.addEventListener("keydown", (e) => { if (e.ctrlKey && e.key === "/") { e.preventDefault(); $("canned").focus(); } });
   $("canned").onchange = () => { if ($("canned").selectedIndex > 0) insertCanned($("canned").value); $("canned").selectedIndex = 0; };
-  $("note-btn").onclick = async () => { const text = $("reply-text").value.trim(); if (!text) return; await api("POST", "/conversations/" + encodeURIComponent(current) + "/notes", {text}); $("reply-text").value = ""; };
+  $("note-btn").onclick = async () => { const text = $("reply-text").value.trim(); if (!text) return; stopTyping(); await api("POST", "/conversations/" + encodeURIComponent(current) + "/notes", {text}); $("reply-text").value = ""; };
   $("transfer-btn").onclick = async () => {
     const to = $("transfer-agent").value.trim();
     await api("POST", "/conversations/" + encodeURIComponent(current) + "/transfer", to ? {to_agent: to, reason: "needs_specialist"} : {to_group: $("transfer-group").value, reason: "needs_specialist"});
