@@ -29,7 +29,9 @@ from handoff.agents import chats_key
 from handoff.conversation import events_key
 from handoff.typing_relay import QUEUE_SIZE, Typing, TypingHub, TypingThrottle
 from kefu.errors import ApiError
+from kefu.logging import get_logger
 
+log = get_logger(__name__)
 bp = Blueprint("agent_console")
 STATIC = Path(__file__).parent / "static"
 PAGE_HEADERS = {
@@ -201,19 +203,22 @@ class _Session:
 
     async def typing(self, conversation_id: str, on: bool) -> None:
         """Relay the agent's typing to the web customer of a chat they may reply in."""
-        if on:
-            if not self.typing_throttle.start(conversation_id):
-                return
-            try:
-                state = await self.ctx.chats.check_acting(conversation_id, self.who)
-            except ApiError:
-                return  # not (or no longer) theirs: nobody hears about it
-            if state.channel not in ("", "web"):
-                return  # REST and WeChat customers get no typing frames
-            await self.typing_hub.publish(conversation_id, "agent", True)
-            self.typing_throttle.published(conversation_id)
-        elif self.typing_throttle.stop(conversation_id):
-            await self.typing_hub.publish(conversation_id, "agent", False)
+        try:
+            if on:
+                if not self.typing_throttle.start(conversation_id):
+                    return
+                try:
+                    state = await self.ctx.chats.check_acting(conversation_id, self.who)
+                except ApiError:
+                    return  # not (or no longer) theirs: nobody hears about it
+                if state.channel not in ("", "web"):
+                    return  # REST and WeChat customers get no typing frames
+                await self.typing_hub.publish(conversation_id, "agent", True)
+                self.typing_throttle.published(conversation_id)
+            elif self.typing_throttle.stop(conversation_id):
+                await self.typing_hub.publish(conversation_id, "agent", False)
+        except Exception as exc:  # typing is best effort
+            log.warning("typing relay failed", conversation_id=conversation_id, error=repr(exc))
 
     async def sync_typing(self, chats: set[str]) -> None:
         """Receive the customer's typing of exactly the agent's own chats."""
@@ -221,7 +226,11 @@ class _Session:
             self.typing_convs.discard(conv_id)
             await self.typing_hub.unlisten(conv_id, self.typing_in)
         for conv_id in chats - self.typing_convs:
-            await self.typing_hub.listen(conv_id, self.typing_in)
+            try:
+                await self.typing_hub.listen(conv_id, self.typing_in)
+            except Exception as exc:  # no typing indicator is no reason to stop the console
+                log.warning("typing relay unavailable", conversation_id=conv_id, error=repr(exc))
+                continue
             self.typing_convs.add(conv_id)
 
     async def stop_typing(self) -> None:
