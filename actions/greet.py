@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._tracker import customer_lang
@@ -26,18 +25,3 @@ class ActionGreet(Action):
         lang = customer_lang(tracker)
         dispatcher.utter_message(text=pick(lang, GREETING_ZH, GREETING_EN, GREETING_HANT))
         return []
-
-
-class ActionSetLang(Action):
-    """Runs after every customer message (custom slot mapping of ``lang``)."""
-
-    def name(self) -> str:
-        return "action_set_lang"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        lang = customer_lang(tracker)
-        if tracker.get_slot("lang") == lang:
-            return []
-        return [SlotSet("lang", lang)]

@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import random
 import secrets
 import sys
 import tempfile
@@ -44,7 +45,7 @@ SCRIPT = [
 
 
 @contextlib.contextmanager
-def stack(model: Path) -> Iterator[dict[str, str]]:
+def stack(model: Path) -> Iterator[dict[str, Any]]:
     """The benchmark stack of bench/gateway_stack.py, on a seeded demo-shop database."""
     with tempfile.TemporaryDirectory(prefix="kefu-bot-bench-") as tmp:
         db_url = f"sqlite:///{Path(tmp) / 'kefu.db'}"
@@ -55,13 +56,23 @@ def stack(model: Path) -> Iterator[dict[str, str]]:
                 "gateway": running.gateway_url,
                 "rasa": running.rasa_url,
                 "api_key": running.api_key,
+                "stack": running,
             }
 
 
 async def _run(
-    send: Any, conversations: int, rounds: int, deadline: float, prefix: str
+    send: Any,
+    conversations: int,
+    rounds: int,
+    deadline: float,
+    prefix: str,
+    think_s: float = 0.0,
+    stack: Any = None,
 ) -> dict[str, Any]:
+    """``think_s``: mean pause (±50 %) between a reply and the customer's next message; 0 sends
+    back to back, which saturates the stack and measures sustained messages per second."""
     latencies: list[float] = []
+    rng = random.Random(7)
     db_turns_ok = 0
     errors = 0
 
@@ -71,6 +82,8 @@ async def _run(
             for text, order_id in SCRIPT:
                 if time.monotonic() > deadline:
                     return
+                if think_s:
+                    await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
                 t0 = time.perf_counter()
                 try:
                     texts = await send(f"{prefix}-{i}-{r}", text)
@@ -81,10 +94,14 @@ async def _run(
                 if order_id and any(order_id in t for t in texts):
                     db_turns_ok += 1
 
+    cpu0 = stack.cpu_seconds() if stack else {}
     t0 = time.perf_counter()
     await asyncio.gather(*(customer(i) for i in range(conversations)))
     wall = time.perf_counter() - t0
+    cpu1 = stack.cpu_seconds() if stack else {}
+    n = max(1, len(latencies))
     return {
+        "cpu_ms_per_message": {k: round((cpu1[k] - cpu0[k]) * 1000 / n, 1) for k in cpu1},
         "messages": len(latencies),
         "errors": errors,
         "db_turns_answered": db_turns_ok,
@@ -94,7 +111,9 @@ async def _run(
     }
 
 
-async def bench(urls: dict[str, str], conversations: int, rounds: int, budget_s: float) -> None:
+async def bench(
+    urls: dict[str, Any], conversations: int, rounds: int, budget_s: float, think_s: float
+) -> None:
     headers = {"Authorization": f"Bearer {urls['api_key']}"}
     limits = httpx.Limits(max_connections=conversations * 2)
     async with httpx.AsyncClient(timeout=30, limits=limits) as http:
@@ -125,10 +144,22 @@ async def bench(urls: dict[str, str], conversations: int, rounds: int, budget_s:
         await _run(via_rasa, 2, 1, time.monotonic() + 60, "warm-rasa")
         run_id = secrets.token_hex(3)
         gateway = await _run(
-            via_gateway, conversations, rounds, time.monotonic() + budget_s, f"gw{run_id}"
+            via_gateway,
+            conversations,
+            rounds,
+            time.monotonic() + budget_s,
+            f"gw{run_id}",
+            think_s,
+            urls["stack"],
         )
         rasa = await _run(
-            via_rasa, conversations, rounds, time.monotonic() + budget_s, f"rasa{run_id}"
+            via_rasa,
+            conversations,
+            rounds,
+            time.monotonic() + budget_s,
+            f"rasa{run_id}",
+            think_s,
+            urls["stack"],
         )
     ratio = round(gateway["p50_ms"] / rasa["p50_ms"], 2) if rasa["p50_ms"] else None
     print(
@@ -142,9 +173,18 @@ async def bench(urls: dict[str, str], conversations: int, rounds: int, budget_s:
         f"{rasa['messages_per_s']} msg/s  ({rasa['messages']} messages, {rasa['errors']} errors)"
     )
     print(f"gateway/Rasa p50 ratio: {ratio}")
+    for name, figures in (("gateway REST", gateway), ("bare Rasa", rasa)):
+        cpu = "  ".join(f"{k} {v}" for k, v in figures["cpu_ms_per_message"].items())
+        print(f"CPU ms per message, {name}: {cpu}")
     print(
         json.dumps(
-            {"conversations": conversations, "gateway": gateway, "rasa": rasa, "p50_ratio": ratio}
+            {
+                "conversations": conversations,
+                "think_s": think_s,
+                "gateway": gateway,
+                "rasa": rasa,
+                "p50_ratio": ratio,
+            }
         )
     )
 
@@ -155,6 +195,12 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="script repeats per conversation")
     parser.add_argument("--budget-s", type=float, default=120.0, help="time limit per phase")
     parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument(
+        "--think-s",
+        type=float,
+        default=0.0,
+        help="mean pause between a reply and the next message (0 = back to back, saturating)",
+    )
     args = parser.parse_args()
     model = args.model or latest_model()
     if model is None or not model.exists():
@@ -162,7 +208,9 @@ def main() -> int:
     conversations = max(1, min(args.conversations, 50))
     rounds = max(1, min(args.rounds, 50))
     with stack(model) as urls:
-        asyncio.run(bench(urls, conversations, rounds, min(args.budget_s, 600.0)))
+        asyncio.run(
+            bench(urls, conversations, rounds, min(args.budget_s, 600.0), max(0.0, args.think_s))
+        )
     return 0
 
 

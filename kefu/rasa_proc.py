@@ -16,6 +16,10 @@ def rasa_binary() -> Path:
     return RASA_VENV / "bin" / "rasa"
 
 
+def rasa_python() -> Path:
+    return RASA_VENV / "bin" / "python"
+
+
 def latest_model(models_dir: Path = MODELS) -> Path | None:
     models = sorted(models_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     return models[-1] if models else None
@@ -39,14 +43,20 @@ def rasa_env(
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "SANIC_WORKERS": "1",
             "PYTHONWARNINGS": "ignore",
+            # rasa_addons (patches, custom NLU component) must import from any working dir.
+            "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p),
         }
     )
     return env
 
 
 def rasa_run_args(host: str, port: int, model: Path) -> list[str]:
+    """``rasa run`` through ``rasa_addons`` (its runtime patches; see rasa_addons/patches.py).
+    Run from the project root, so ``rasa_addons`` and the custom NLU component import."""
     return [
-        str(rasa_binary()),
+        str(rasa_python()),
+        "-m",
+        "rasa_addons",
         "run",
         "--interface",
         host,
