@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import random
 import secrets
@@ -45,13 +46,18 @@ SCRIPT = [
 
 
 @contextlib.contextmanager
-def stack(model: Path) -> Iterator[dict[str, Any]]:
+def stack(model: Path, rasa_workers: int = 1, rasa_servers: int = 1) -> Iterator[dict[str, Any]]:
     """The benchmark stack of bench/gateway_stack.py, on a seeded demo-shop database."""
     with tempfile.TemporaryDirectory(prefix="kefu-bot-bench-") as tmp:
         db_url = f"sqlite:///{Path(tmp) / 'kefu.db'}"
         create_schema(make_engine(db_url))
         seed_shop(db_url)
-        with gateway_stack(model=model, database_url=db_url) as running:
+        with gateway_stack(
+            model=model,
+            database_url=db_url,
+            rasa_workers=rasa_workers,
+            rasa_servers=rasa_servers,
+        ) as running:
             yield {
                 "gateway": running.gateway_url,
                 "rasa": running.rasa_url,
@@ -127,9 +133,12 @@ async def bench(
             r.raise_for_status()
             return [str(x.get("text") or "") for x in r.json()["replies"]]
 
+        rasa_urls = itertools.cycle(urls["rasa"].split(","))
+
         async def via_rasa(conv: str, text: str) -> list[str]:
+            # Several Rasa servers: the bare path takes them in turn.
             r = await http.post(
-                f"{urls['rasa']}/webhooks/rest/webhook",
+                f"{next(rasa_urls)}/webhooks/rest/webhook",
                 json={
                     "sender": conv,
                     "message": text,
@@ -195,6 +204,10 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="script repeats per conversation")
     parser.add_argument("--budget-s", type=float, default=120.0, help="time limit per phase")
     parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument("--rasa-workers", type=int, default=1, help="KEFU_RASA_WORKERS")
+    parser.add_argument(
+        "--rasa-servers", type=int, default=1, help="separate Rasa processes behind the gateway"
+    )
     parser.add_argument(
         "--think-s",
         type=float,
@@ -207,7 +220,7 @@ def main() -> int:
         raise SystemExit("no trained model: run `make model` or pass --model")
     conversations = max(1, min(args.conversations, 50))
     rounds = max(1, min(args.rounds, 50))
-    with stack(model) as urls:
+    with stack(model, max(1, min(args.rasa_workers, 8)), max(1, min(args.rasa_servers, 8))) as urls:
         asyncio.run(
             bench(urls, conversations, rounds, min(args.budget_s, 600.0), max(0.0, args.think_s))
         )

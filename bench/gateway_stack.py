@@ -75,8 +75,12 @@ def gateway_stack(
     extra_env: dict[str, str] | None = None,
     model: Path | None = None,
     database_url: str | None = None,
+    rasa_workers: int = 1,
+    rasa_servers: int = 1,
 ) -> Iterator[Stack]:
-    """``database_url``: one SQL database for the action server and the gateway (e.g. a seeded
+    """``rasa_servers``: separate Rasa processes, all listed in the gateway's KEFU_RASA_URL;
+    ``rasa_workers``: Sanic workers inside each (KEFU_RASA_WORKERS).
+    ``database_url``: one SQL database for the action server and the gateway (e.g. a seeded
     demo shop); by default the gateway gets a throw-away SQLite file."""
     model = model or latest_model()
     if model is None:
@@ -95,9 +99,11 @@ def gateway_stack(
 
         for url in (redis_url, rasa_redis):
             sync_redis.Redis.from_url(url).flushdb()
-        actions_port, rasa_port, gw_port = free_port(), free_port(), free_port()
+        actions_port, gw_port = free_port(), free_port()
+        rasa_ports = [free_port() for _ in range(max(1, rasa_servers))]
         actions_url = f"http://127.0.0.1:{actions_port}"
-        rasa_url = f"http://127.0.0.1:{rasa_port}"
+        rasa_urls = [f"http://127.0.0.1:{port}" for port in rasa_ports]
+        rasa_url = ",".join(rasa_urls)
         api_key = secrets.token_hex(16)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("KEFU_", "WECHAT_"))}
         env.update({"KEFU_LOG_LEVEL": "WARNING", "PYTHONWARNINGS": "ignore"})
@@ -137,11 +143,14 @@ def gateway_stack(
             {**env, "KEFU_REDIS_URL": rasa_redis, "KEFU_ACTIONS_PORT": str(actions_port)},
             "actions",
         )
-        rasa, rasa_log = start(
-            rasa_run_args("127.0.0.1", rasa_port, model),
-            rasa_env(rasa_redis, actions_url, env),
-            "rasa",
-        )
+        rasas = [
+            start(
+                rasa_run_args("127.0.0.1", port, model),
+                rasa_env(rasa_redis, actions_url, {**env, "KEFU_RASA_WORKERS": str(rasa_workers)}),
+                f"rasa{n}",
+            )
+            for n, port in enumerate(rasa_ports)
+        ]
         gw_env = {
             **env,
             "KEFU_REDIS_URL": redis_url,
@@ -156,15 +165,24 @@ def gateway_stack(
             **(extra_env or {}),
         }
         gateway, gateway_log = start([sys.executable, "-m", "kefu", "gateway"], gw_env, "gateway")
-        print("starting actions, Rasa and one gateway process …", flush=True)
+        print(
+            f"starting actions, {len(rasas)} Rasa server(s) × {rasa_workers} worker(s) and one "
+            "gateway process …",
+            flush=True,
+        )
         _wait(f"{actions_url}/health", actions, actions_log, 120)
-        _wait(f"{rasa_url}/", rasa, rasa_log, 240)
+        for url, (rasa, rasa_log) in zip(rasa_urls, rasas, strict=True):
+            _wait(f"{url}/", rasa, rasa_log, 240)
         _wait(f"http://127.0.0.1:{gw_port}/health", gateway, gateway_log, 60)
         yield Stack(
             f"http://127.0.0.1:{gw_port}",
             api_key,
             redis_url,
             gw_env,
-            {"gateway": gateway.pid, "rasa": rasa.pid, "actions": actions.pid},
+            {
+                "gateway": gateway.pid,
+                **{f"rasa{n}": proc.pid for n, (proc, _) in enumerate(rasas)},
+                "actions": actions.pid,
+            },
             rasa_url,
         )

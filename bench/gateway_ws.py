@@ -18,6 +18,7 @@ import asyncio
 import json
 import random
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,8 +26,11 @@ from typing import Any
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gateway_stack import gateway_stack, percentile
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.gateway_stack import gateway_stack, percentile  # noqa: E402
+from kefu.db import create_schema, make_engine  # noqa: E402
+from kefu.seed import seed_demo  # noqa: E402
 
 MESSAGES = [
     "你好",
@@ -190,7 +194,8 @@ async def run(args: argparse.Namespace, stack: Any) -> None:
     print()
     print(
         f"one gateway process, {args.customers} concurrent customers, "
-        f"message every ~{args.interval:.0f} s, real Rasa + actions"
+        f"message every ~{args.interval:.0f} s, real Rasa ({args.rasa_servers} server(s) × "
+        f"{args.rasa_workers} worker(s)) + actions"
     )
     print(ws.line("websocket"))
     print(ws_cpu)
@@ -205,9 +210,22 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds, WebSocket phase")
     parser.add_argument("--rest-duration", type=float, default=60.0, help="seconds, 0 = skip")
     parser.add_argument("--interval", type=float, default=5.0, help="seconds between messages")
+    parser.add_argument("--rasa-workers", type=int, default=1, help="KEFU_RASA_WORKERS")
+    parser.add_argument(
+        "--rasa-servers", type=int, default=1, help="separate Rasa processes behind the gateway"
+    )
     args = parser.parse_args()
-    with gateway_stack() as stack:
-        asyncio.run(run(args, stack))
+    with tempfile.TemporaryDirectory(prefix="kefu-ws-bench-") as tmp:
+        # Seeded like the demo (shop + FAQ knowledge base), so FAQ turns really search.
+        db_url = f"sqlite:///{Path(tmp) / 'kefu.db'}"
+        create_schema(make_engine(db_url))
+        seed_demo(db_url)
+        workers = max(1, min(args.rasa_workers, 8))
+        servers = max(1, min(args.rasa_servers, 8))
+        with gateway_stack(
+            database_url=db_url, rasa_workers=workers, rasa_servers=servers
+        ) as stack:
+            asyncio.run(run(args, stack))
 
 
 if __name__ == "__main__":

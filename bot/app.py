@@ -16,7 +16,7 @@ from bot.channels.rest import bp as rest_bp
 from bot.channels.web import WS_BLOCK_S
 from bot.channels.web import bp as web_bp
 from bot.channels.wechat import bp as wechat_bp
-from bot.rasa_client import RasaClient
+from bot.rasa_client import RasaClient, rasa_http_client
 from bot.ratelimit import RateLimiter
 from bot.routing import Router
 from bot.settings import GatewaySettings
@@ -71,7 +71,15 @@ def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
         app.ctx.ws_open = 0
         app.ctx.long_polls = 0
         app.ctx.event_reader = Conversations(app.ctx.blocking_redis)
-        app.ctx.rasa = RasaClient(settings.rasa_url, app.ctx.http)
+        app.ctx.rasa_http = rasa_http_client(
+            settings.rasa_max_in_flight, settings.rasa_timeout_s, len(settings.rasa_urls)
+        )
+        app.ctx.rasa = RasaClient(
+            settings.rasa_urls,
+            app.ctx.rasa_http,
+            max_in_flight=settings.rasa_max_in_flight,
+            timeout_s=settings.rasa_timeout_s,
+        )
         app.ctx.rate_limiter = RateLimiter(app.ctx.redis)
         app.ctx.queue = _queue_service(app.ctx.redis, settings, app.ctx.engine)
         app.ctx.router = Router(app.ctx.conversations, app.ctx.rasa, app.ctx.queue)
@@ -96,6 +104,7 @@ def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
     @app.after_server_stop
     async def close_connections(app: Sanic) -> None:
         await app.ctx.http.aclose()
+        await app.ctx.rasa_http.aclose()
         await app.ctx.redis.aclose()
         await app.ctx.blocking_redis.aclose()
         await app.ctx.engine.dispose()

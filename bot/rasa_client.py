@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,17 +26,51 @@ class BotReply:
         return out
 
 
+def rasa_http_client(max_in_flight: int, timeout_s: float, servers: int = 1) -> httpx.AsyncClient:
+    """An HTTP client for Rasa whose pool keeps the connections RasaClient uses open (and two
+    more, so a health check never waits behind bot turns)."""
+    size = max_in_flight * servers + 2
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(timeout_s),
+        limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
+    )
+
+
 class RasaClient:
-    def __init__(self, base_url: str, client: httpx.AsyncClient) -> None:
-        self._base = base_url.rstrip("/")
+    """Sends a customer's message to Rasa's REST webhook and returns the bot's replies.
+
+    ``base_urls``: one Rasa server or several; each turn goes to the server with the fewest turns
+    in flight (first listed on a tie). At most ``max_in_flight`` turns per server at once; the
+    others wait here, first come first served — waiting inside httpx's pool instead costs CPU
+    per waiter on every request. The whole turn, waiting included, is bounded by ``timeout_s``.
+    """
+
+    def __init__(
+        self,
+        base_urls: str | list[str],
+        client: httpx.AsyncClient,
+        max_in_flight: int = 16,
+        timeout_s: float = 10.0,
+    ) -> None:
+        urls = [base_urls] if isinstance(base_urls, str) else list(base_urls)
+        if not urls:
+            raise ValueError("RasaClient needs at least one Rasa URL")
+        self._bases = [u.rstrip("/") for u in urls]
         self._client = client
+        self._in_flight = [0] * len(self._bases)
+        self._slots = asyncio.Semaphore(max_in_flight * len(self._bases))
+        self._timeout_s = timeout_s
+
+    def in_flight(self) -> list[int]:
+        return list(self._in_flight)
 
     async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[BotReply]:
+        body = {"sender": sender, "message": text, "metadata": metadata}
         try:
-            response = await self._client.post(
-                f"{self._base}/webhooks/rest/webhook",
-                json={"sender": sender, "message": text, "metadata": metadata},
-            )
+            async with asyncio.timeout(self._timeout_s), self._slots:
+                response = await self._post(body)
+        except TimeoutError as exc:
+            raise RasaUnavailable(f"no reply within {self._timeout_s:g} s") from exc
         except httpx.HTTPError as exc:
             raise RasaUnavailable(f"{type(exc).__name__}: {exc}") from exc
         if response.status_code != httpx.codes.OK:
@@ -46,10 +81,20 @@ class RasaClient:
             raise RasaUnavailable("Rasa answered with something that is not JSON") from exc
         return [reply for item in payload if (reply := _reply(item)) is not None]
 
-    async def ping(self) -> str:
-        response = await self._client.get(f"{self._base}/", timeout=2.0)
-        response.raise_for_status()
-        return response.text.strip()
+    async def _post(self, body: dict[str, Any]) -> httpx.Response:
+        """To the least busy server; a server that refuses the connection (down, restarting)
+        passes the turn to the next. Nothing is retried once a server may have read it."""
+        order = sorted(range(len(self._bases)), key=self._in_flight.__getitem__)
+        for n, i in enumerate(order):
+            self._in_flight[i] += 1
+            try:
+                return await self._client.post(f"{self._bases[i]}/webhooks/rest/webhook", json=body)
+            except httpx.ConnectError:
+                if n == len(order) - 1:
+                    raise
+            finally:
+                self._in_flight[i] -= 1
+        raise AssertionError("unreachable")  # the loop returns or raises
 
 
 def _reply(item: Any) -> BotReply | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field, SecretStr
+from urllib.parse import urlsplit
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 
 from kefu.config import CommonSettings
 
@@ -19,10 +21,34 @@ class GatewaySettings(CommonSettings):
     api_key: SecretStr = SecretStr("")
     # More integrations, each with its own key and rate limit: "shop-a:KEY1,app-b:KEY2".
     api_keys: SecretStr = SecretStr("")
+    # One Rasa server, or several separated by commas ("http://10.0.0.5:5005,http://10.0.0.6:5005"):
+    # each turn goes to the one with the fewest turns in flight (trackers and locks are in
+    # Redis, so any of them can answer any conversation).
     rasa_url: str = "http://127.0.0.1:5005"
     action_server_url: str = "http://127.0.0.1:5055"
     staff_url: str = "http://127.0.0.1:8100"
     rasa_timeout_s: float = 10.0
+    # Bot turns in flight to Rasa at once, per gateway process; the rest wait their turn in
+    # order (within rasa_timeout_s). A few per Rasa worker keep it busy; hundreds queued inside
+    # the HTTP client's pool cost the gateway most of its CPU (bench/README.md).
+    rasa_max_in_flight: int = Field(16, ge=1, le=1024)  # per Rasa server
+
+    @field_validator("rasa_url")
+    @classmethod
+    def _rasa_urls_valid(cls, value: str) -> str:
+        urls = [u.strip() for u in value.split(",") if u.strip()]
+        if not urls:
+            raise ValueError("KEFU_RASA_URL needs at least one http(s) URL")
+        for url in urls:
+            parts = urlsplit(url)
+            if parts.scheme not in {"http", "https"} or not parts.hostname:
+                raise ValueError(f"KEFU_RASA_URL: {url!r} is not an http(s) URL")
+        return ",".join(urls)
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        return self.rasa_url.split(",")
+
     max_text_chars: int = 4000
     max_body_bytes: int = 64 * 1024
     long_poll_max_s: float = 30.0

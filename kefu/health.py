@@ -43,9 +43,16 @@ def standard_checks(
         return engine.dialect.name
 
     async def rasa_check() -> str | None:
-        response = await http.get(rasa_url.rstrip("/") + "/", timeout=2.0)
-        response.raise_for_status()
-        return response.text.strip()[:80]
+        # KEFU_RASA_URL may list several servers (comma-separated): every one must answer.
+        urls = [u.strip().rstrip("/") for u in rasa_url.split(",") if u.strip()]
+        answers = []
+        for url in urls:
+            response = await http.get(url + "/", timeout=2.0)
+            response.raise_for_status()
+            answers.append(response.text.strip()[:80])
+        if len(urls) == 1:
+            return answers[0]
+        return f"{len(urls)} servers: {answers[0]}"
 
     async def actions_check() -> str | None:
         response = await http.get(actions_url.rstrip("/") + "/health", timeout=2.0)

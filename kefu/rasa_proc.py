@@ -25,6 +25,20 @@ def latest_model(models_dir: Path = MODELS) -> Path | None:
     return models[-1] if models else None
 
 
+def rasa_workers(env: dict[str, str] | os._Environ[str]) -> int:
+    """KEFU_RASA_WORKERS: Rasa server processes behind one port (Sanic workers; each loads the
+    model, about 1 GB). Default 1, which the demo's memory budget allows; 2 on a 2-core server
+    roughly doubles the bot's throughput (bench/README.md)."""
+    raw = env.get("KEFU_RASA_WORKERS", "1").strip() or "1"
+    try:
+        workers = int(raw)
+    except ValueError:
+        raise ValueError(f"KEFU_RASA_WORKERS must be a whole number, not {raw!r}") from None
+    if not 1 <= workers <= 16:
+        raise ValueError(f"KEFU_RASA_WORKERS must be between 1 and 16, not {workers}")
+    return workers
+
+
 def rasa_env(
     redis_url: str, actions_url: str, base: dict[str, str] | None = None
 ) -> dict[str, str]:
@@ -41,7 +55,8 @@ def rasa_env(
             "KEFU_RASA_ACTION_URL": actions_url.rstrip("/") + "/webhook",
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",
-            "SANIC_WORKERS": "1",
+            # Several workers are safe: the lock store is Redis, not in-memory.
+            "SANIC_WORKERS": str(rasa_workers(env)),
             "PYTHONWARNINGS": "ignore",
             # rasa_addons (patches, custom NLU component) must import from any working dir.
             "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p),
