@@ -100,3 +100,102 @@ def test_lang_slot_is_set_in_rasa_from_metadata_or_text(
     assert r.status_code == 200, r.text
     texts = [m.get("text", "") for m in r.json()]
     assert any(expected in t for t in texts), texts
+
+
+# Run in .venv-rasa against the test Redis: the same conversations saved by Rasa's own
+# RedisTrackerStore and by the patched one must leave byte-identical keys, including a
+# conversation with an earlier session (the slow path), and events must read back the same.
+STORE_CHECK = r"""
+import asyncio, json, sys
+from urllib.parse import urlsplit
+from rasa.core.tracker_store import RedisTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted, BotUttered, Event, SessionStarted, SlotSet, UserUttered,
+)
+from rasa.shared.utils.common import all_subclasses
+from rasa_addons import patches
+
+url = urlsplit(sys.argv[1])
+domain = Domain.load("domain.yml")
+
+def session(t, text):
+    return [
+        ActionExecuted("action_session_start", timestamp=t),
+        SessionStarted(timestamp=t + 0.1),
+        ActionExecuted("action_listen", timestamp=t + 0.2),
+        UserUttered(text, {"name": "greet", "confidence": 0.9},
+                    entities=[{"entity": "lang", "value": "zh", "start": 0, "end": 0}],
+                    timestamp=t + 0.3),
+        SlotSet("lang", "zh", timestamp=t + 0.4),
+        ActionExecuted("utter_greet", timestamp=t + 0.5),
+        BotUttered("您好呀", {"elements": None}, timestamp=t + 0.6),
+        ActionExecuted("action_listen", timestamp=t + 0.7),
+    ]
+
+async def scenario(prefix):
+    store = RedisTrackerStore(domain, host=url.hostname, port=url.port,
+                              db=int(url.path.strip("/") or 0), key_prefix=prefix)
+    out = {}
+    # 1. a new conversation, then two more turns, saved after each
+    t = store.init_tracker("one")
+    for e in session(1000.0, "你好"):
+        t.update(e)
+    await store.save(t)
+    for k, text in enumerate(["在吗", "谢谢"]):
+        t = await store.retrieve("one")
+        t.update(UserUttered(text, {"name": "greet", "confidence": 0.8}, timestamp=1100.0 + k))
+        t.update(ActionExecuted("action_listen", timestamp=1100.5 + k))
+        await store.save(t)
+    # 2. two sessions: retrieve returns only the last; saving must keep both
+    t = store.init_tracker("two")
+    for e in session(2000.0, "早") + session(9000.0, "晚上好"):
+        t.update(e)
+    await store.save(t)
+    t = await store.retrieve("two")
+    t.update(UserUttered("还在吗", {"name": "greet", "confidence": 0.7}, timestamp=9100.0))
+    await store.save(t)
+    for sender in ("one", "two"):
+        out[sender] = store.red.get(store.key_prefix + sender)
+        full = await store.retrieve_full_tracker(sender)
+        out[sender + "_events"] = len(full.events)
+    return out
+
+original = asyncio.run(scenario("kefutestorig"))
+patches.apply()
+patched = asyncio.run(scenario("kefutestpatched"))
+names = sorted({c.type_name for c in all_subclasses(Event)})
+resolved = all(Event.resolve_by_type(n).type_name == n for n in names)
+try:
+    Event.resolve_by_type("no_such_event")
+    unknown = "no error"
+except ValueError as e:
+    unknown = str(e)
+print(json.dumps({
+    "original": original, "patched": patched, "resolved": resolved, "n_types": len(names),
+    "unknown": unknown, "topic": Event.resolve_by_type("topic"),
+    "default": Event.resolve_by_type("nope", SlotSet).__name__,
+}))
+"""
+
+
+def test_patched_tracker_store_and_event_types_store_what_rasa_stores(redis_url: str):
+    proc = subprocess.run(
+        [str(rasa_python()), "-c", STORE_CHECK, redis_url],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    original, patched = result["original"], result["patched"]
+    assert patched["one"] == original["one"]
+    assert patched["two"] == original["two"]
+    assert original["one_events"] == 8 + 4  # nothing lost or doubled over three saves
+    assert original["two_events"] == patched["two_events"] == 8 + 8 + 1  # both sessions kept
+    assert result["resolved"] is True and result["n_types"] > 20
+    assert result["unknown"] == "Unknown event name 'no_such_event'."
+    assert result["topic"] is None
+    assert result["default"] == "SlotSet"
