@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._mood import FlowAction
 from actions._orders import load_order, reset_flow_slots, status_text, the_customer
 from actions._services import get_services
 from actions._text import say, yuan
@@ -16,11 +17,11 @@ from actions._tracker import lang_of
 from shop import OrderStatus
 
 
-class ActionCancelOrder(Action):
-    def name(self) -> str:
-        return "action_cancel_order"
+class ActionCancelOrder(FlowAction):
+    action_name = "action_cancel_order"
+    skill_group = "aftersales"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         services = get_services()

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._mood import FlowAction
 from actions._orders import load_order, reset_flow_slots, the_customer
 from actions._services import get_services
 from actions._text import say
@@ -23,11 +24,11 @@ _SPEC = re.compile(
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
-class ActionChangeOrder(Action):
-    def name(self) -> str:
-        return "action_change_order"
+class ActionChangeOrder(FlowAction):
+    action_name = "action_change_order"
+    skill_group = "aftersales"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         services = get_services()

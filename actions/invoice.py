@@ -5,21 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._mood import FlowAction
 from actions._orders import load_order, reset_flow_slots, the_customer
 from actions._services import get_services
 from actions._text import say
 from actions._tracker import lang_of
 
 
-class ActionRequestInvoice(Action):
-    def name(self) -> str:
-        return "action_request_invoice"
+class ActionRequestInvoice(FlowAction):
+    action_name = "action_request_invoice"
+    skill_group = "aftersales"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         services = get_services()

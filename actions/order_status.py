@@ -6,14 +6,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._handoff import start_handoff
+from actions._mood import FlowAction
 from actions._orders import load_order, order_line
 from actions._services import Services, get_services
-from actions._text import is_angry, say
+from actions._text import say
 from actions._tracker import lang_of, latest_text
 from shop import Order, OrderStatus
 
@@ -103,38 +104,16 @@ async def describe(
     return []
 
 
-class _StatusAction(Action):
-    action_name = ""
+class _StatusAction(FlowAction):
+    skill_group = "logistics"
 
-    def name(self) -> str:
-        return self.action_name
-
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         services = get_services()
         order, events = await load_order(services, dispatcher, tracker)
         if order is not None:
             events = await describe(services, dispatcher, tracker, order)
-        text = latest_text(tracker)
-        if is_angry(text) and not any(e.get("name") == "handoff_reason" for e in events):
-            # A clearly angry customer gets a person as well as the answer.
-            dispatcher.utter_message(
-                text=say(
-                    lang_of(tracker),
-                    "让您着急了，真的非常抱歉！我马上请人工客服来跟进～",
-                    "I'm really sorry for the frustration — let me bring in a person to follow up.",
-                )
-            )
-            events = events + await start_handoff(
-                services,
-                dispatcher,
-                tracker,
-                reason="negative_sentiment",
-                priority="high",
-                skill_group="logistics",
-                summary=f"客户情绪激动 / angry customer: {text[:200]}",
-            )
         return events
 
 

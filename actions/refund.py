@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._mood import FlowAction
 from actions._orders import no_customer, not_found, the_customer
 from actions._services import get_services
 from actions._text import say, yuan
@@ -44,11 +45,11 @@ def _line(lang: str, r: Refund) -> str:
     )
 
 
-class ActionCheckRefund(Action):
-    def name(self) -> str:
-        return "action_check_refund"
+class ActionCheckRefund(FlowAction):
+    action_name = "action_check_refund"
+    skill_group = "aftersales"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         services = get_services()

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._mood import FlowAction
 from actions._orders import load_order, reset_flow_slots, the_customer
 from actions._services import get_services
 from actions._text import say
@@ -16,11 +17,11 @@ from actions._tracker import lang_of
 from shop import OrderStatus, in_warranty, warranty_end
 
 
-class ActionRequestRepair(Action):
-    def name(self) -> str:
-        return "action_request_repair"
+class ActionRequestRepair(FlowAction):
+    action_name = "action_request_repair"
+    skill_group = "aftersales"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         services = get_services()

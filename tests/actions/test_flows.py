@@ -341,3 +341,34 @@ async def test_angry_tracking_question_gets_the_answer_and_a_person(services, ha
     assert handoffs[0]["reason"] == "negative_sentiment" and handoffs[0]["skill_group"] == (
         "logistics"
     )
+
+
+async def test_anger_earlier_in_a_flow_gets_the_answer_and_a_person(services, handoffs):
+    # The angry message started the flow; the form then asked for confirmation.
+    angry = {"event": "user", "text": "什么破店！！！赶紧给我取消订单", "timestamp": 1699999990.0}
+    t = tracker(
+        "确认",
+        intent="affirm",
+        slots={"order_id": "20231120002", "cancel_confirmed": True},
+        history=[angry],
+    )
+    events, texts, _ = await run(ActionCancelOrder(), t)
+    assert "已为您取消" in texts[0] and "非常抱歉" in texts[1]
+    assert handoffs[0]["reason"] == "negative_sentiment" and handoffs[0]["priority"] == "high"
+    assert handoffs[0]["skill_group"] == "aftersales"
+    assert slot(events, "handoff_reason") == "negative_sentiment"
+
+
+async def test_angry_refund_question_in_english_gets_a_person(services, handoffs):
+    _, texts, _ = await run(
+        ActionCheckRefund(), tracker("where is my refund, this is ridiculous", lang="en")
+    )
+    assert any("sorry for the frustration" in t for t in texts)
+    assert handoffs[0]["reason"] == "negative_sentiment"
+
+
+async def test_calm_flows_do_not_hand_off(services, handoffs):
+    t = tracker("好的", intent="affirm", slots={"order_id": "20231120002", "cancel_confirmed": True})
+    await run(ActionCancelOrder(), t)
+    await run(ActionCheckRefund(), tracker("我的退款到账了吗"))
+    assert handoffs == []

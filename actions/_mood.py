@@ -1,0 +1,84 @@
+"""A clearly angry customer gets a person as well as the answer, in every order flow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions._handoff import start_handoff
+from actions._services import Services, get_services
+from actions._text import is_angry, say
+from actions._tracker import lang_of
+
+# How many of the customer's latest messages count: a flow's form asks one or two questions
+# after the message that started it, and the anger is usually in that first message.
+RECENT_MESSAGES = 3
+
+
+def angry_message(tracker: Tracker) -> str | None:
+    """The most recent clearly angry message among the customer's latest ones, if any."""
+    texts = [str(e.get("text") or "") for e in tracker.events or [] if e.get("event") == "user"][
+        -RECENT_MESSAGES:
+    ]
+    return next((t for t in reversed(texts) if is_angry(t)), None)
+
+
+def _handed_off(events: list[dict[str, Any]]) -> bool:
+    return any(e.get("event") == "slot" and e.get("name") == "handoff_reason" for e in events)
+
+
+async def add_person_if_angry(
+    services: Services,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    events: list[dict[str, Any]],
+    *,
+    skill_group: str,
+) -> list[dict[str, Any]]:
+    """``events`` plus an apology and a handoff (``negative_sentiment``, high priority) when
+    the customer is clearly angry and the flow has not handed off already."""
+    text = angry_message(tracker)
+    if text is None or _handed_off(events):
+        return events
+    dispatcher.utter_message(
+        text=say(
+            lang_of(tracker),
+            "让您着急了，真的非常抱歉！我马上请人工客服来跟进～",
+            "I'm really sorry for the frustration — let me bring in a person to follow up.",
+        )
+    )
+    return events + await start_handoff(
+        services,
+        dispatcher,
+        tracker,
+        reason="negative_sentiment",
+        priority="high",
+        skill_group=skill_group,
+        summary=f"客户情绪激动 / angry customer: {text[:200]}",
+    )
+
+
+class FlowAction(Action):
+    """An order flow's final action: ``answer``, then a person too if the customer is angry."""
+
+    action_name = ""
+    skill_group = "aftersales"
+
+    def name(self) -> str:
+        return self.action_name
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        events = await self.answer(dispatcher, tracker, domain)
+        return await add_person_if_angry(
+            get_services(), dispatcher, tracker, events, skill_group=self.skill_group
+        )
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        raise NotImplementedError
