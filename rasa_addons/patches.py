@@ -12,9 +12,14 @@ Two more costs of every turn that grow with the conversation (py-spy under 500 W
 customers): ``Event.resolve_by_type`` walks every ``Event`` subclass anew for each stored event it
 reads back (the class map is now built once, and rebuilt if a name is not in it), and
 ``RedisTrackerStore.save`` reads the stored tracker back into Event objects and replays it to
-check the new tracker continues it. The check is now made on the stored JSON (the new events
-must start with the stored ones); only when they do not — e.g. a conversation with earlier
-sessions, which Rasa keeps in the same key — does Rasa's own merge run.
+check the new tracker continues it. The check is now made on the stored JSON: the new events
+must start with the stored ones, or with the stored ones from the last session start on (what
+``retrieve`` returns; the events before it are kept, as Rasa's merge keeps them). Only when
+neither holds does Rasa's own merge run.
+
+``EndpointConfig.request`` opens a new aiohttp session, and so a new TCP connection to the
+action server, for every action it runs (several a turn); one kept-open session per endpoint
+and event loop is used instead.
 
 Last, after the model is loaded every object that exists then (TensorFlow, the model, the
 domain: hundreds of thousands) is moved out of the garbage collector's generations with
@@ -91,12 +96,113 @@ async def _redis_save(self: Any, tracker: Any, timeout: float | None = None) -> 
     stored = self.red.get(key)
     if stored is not None:
         prior = json.loads(stored).get("events")
-        if not isinstance(prior, list) or dialogue["events"][: len(prior)] != prior:
-            # Not a plain continuation: Rasa's own merge, exactly as before.
+        continued = _continuation(prior, dialogue["events"])
+        if continued is None:
+            # Not a continuation: Rasa's own merge, exactly as before.
             prior_tracker = self.deserialise_tracker(tracker.sender_id, stored)
             tracker = self._merge_trackers(prior_tracker, tracker)
             dialogue = tracker.as_dialogue().as_dict()
+        else:
+            dialogue["events"] = continued
     self.red.set(key, json.dumps(dialogue), ex=timeout)
+
+
+def _continuation(prior: Any, new: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """The events Rasa's merge would store when ``new`` continues what is stored, else None.
+
+    ``retrieve`` hands Rasa only the last session: the events from the last
+    ``action_session_start`` on. Everything before it — earlier sessions, and the
+    ``session_started_metadata`` slot Rasa sets just before every session start — is kept from
+    the stored copy, as ``_merge_trackers`` keeps it."""
+    if not isinstance(prior, list):
+        return None
+    if new[: len(prior)] == prior:
+        return new
+    start = next(
+        (
+            i
+            for i in range(len(prior) - 1, -1, -1)
+            if isinstance(prior[i], dict)
+            and prior[i].get("event") == "action"
+            and prior[i].get("name") == "action_session_start"
+        ),
+        None,
+    )
+    if start is None or start == 0:
+        return None
+    tail = prior[start:]
+    if new[: len(tail)] != tail:
+        return None
+    return prior[:start] + new
+
+
+def _session_for(endpoint: Any) -> Any:
+    """One kept-open aiohttp session per endpoint and event loop (Sanic workers each have
+    their own loop), so connections to the action server are reused between calls."""
+    import asyncio
+
+    import aiohttp
+    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT
+
+    loop = asyncio.get_running_loop()
+    found = getattr(endpoint, "_kefu_session", None)
+    if found is not None and found[0] is loop and not found[1].closed:
+        return found[1]
+    session = aiohttp.ClientSession(
+        headers=endpoint.headers,
+        timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+        # Idle connections are dropped well before the action server's keep-alive (120 s).
+        connector=aiohttp.TCPConnector(keepalive_timeout=15),
+    )
+    endpoint._kefu_session = (loop, session)
+    return session
+
+
+def _endpoint_request(original: Any) -> Any:
+    """EndpointConfig.request without a new aiohttp session — and so a new TCP connection —
+    for every call; Rasa opens one per action-server call. Endpoints with basic auth or a CA
+    file keep Rasa's own path; everything else is Rasa's code with a kept-open session."""
+
+    @wraps(original)
+    async def request(
+        self: Any,
+        method: str = "post",
+        subpath: str | None = None,
+        content_type: str | None = "application/json",
+        compress: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        if self.basic_auth or self.cafile:
+            return await original(self, method, subpath, content_type, compress, **kwargs)
+        from aiohttp import ContentTypeError
+        from rasa.utils.endpoints import ClientResponseError, concat_url
+
+        headers = {}
+        if content_type:
+            headers["Content-Type"] = content_type
+        if "headers" in kwargs:
+            headers.update(kwargs.pop("headers"))
+        if self.headers:
+            headers.update(self.headers)
+        url = concat_url(self.url, subpath)
+        async with _session_for(self).request(
+            method,
+            url,
+            headers=headers,
+            params=self.combine_parameters(kwargs),
+            compress=compress,
+            **kwargs,
+        ) as response:
+            if response.status >= 400:
+                raise ClientResponseError(
+                    response.status, response.reason, await response.content.read()
+                )
+            try:
+                return await response.json()
+            except ContentTypeError:
+                return None
+
+    return request
 
 
 def _freeze_after_load(load: Any) -> Any:
@@ -119,9 +225,11 @@ def apply() -> None:
     from rasa.core.actions.action import RemoteAction
     from rasa.core.tracker_store import RedisTrackerStore
     from rasa.shared.core.events import Event
+    from rasa.utils.endpoints import EndpointConfig
 
     RemoteAction._validate_action_result = _validate_action_result
     Event.resolve_by_type = staticmethod(_resolve_by_type)
     RedisTrackerStore.save = _redis_save
+    EndpointConfig.request = _endpoint_request(EndpointConfig.request)
     rasa.core.run.load_agent_on_start = _freeze_after_load(rasa.core.run.load_agent_on_start)
     _applied = True
