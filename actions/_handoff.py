@@ -12,7 +12,29 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions._services import Services
 from actions._text import say
 from actions._tracker import channel, customer_id, lang_of, recent_intents, recent_turns
+from kefu.logging import get_logger
 from shop import mask_text
+
+log = get_logger(__name__)
+
+
+async def is_vip(services: Services, tracker: Tracker) -> bool:
+    """A customer whose shop ``vip_level`` reaches ``KEFU_VIP_HANDOFF_LEVEL`` (0: nobody).
+
+    Such a customer gets a person at the bot's first miss (reason ``vip``). Their queue
+    priority is not raised here: the handoff service already puts every ``vip_level`` > 0
+    ahead (``handoff.packet.effective_priority``), whatever the reason.
+    """
+    threshold = services.settings.vip_handoff_level
+    cid = customer_id(tracker, services.settings.shop_default_customer_id)
+    if threshold <= 0 or not cid:
+        return False
+    try:
+        customer = await services.shop.customer(cid)
+    except Exception as exc:  # an unreachable shop means the usual path, never a dead chat
+        log.warning("vip look-up failed", error=f"{type(exc).__name__}: {exc}")
+        return False
+    return customer is not None and customer.vip_level >= threshold
 
 
 async def build_packet(

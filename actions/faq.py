@@ -1,5 +1,6 @@
 """``ask_faq`` and ``product_inquiry``: answers from the knowledge base. A confident hit is
-answered; a near miss offers the two closest questions; a second miss offers a person."""
+answered; a near miss offers the two closest questions; a second miss offers a person, and so
+does a VIP's first miss."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._handoff import start_handoff
+from actions._handoff import is_vip, start_handoff
 from actions._services import get_services
 from actions._text import is_angry, say
 from actions._tracker import lang_of, latest_text
@@ -63,6 +64,27 @@ class ActionAnswerFaq(Action):
                 priority="normal",
                 skill_group="presale",
                 summary=f"FAQ 未命中 / no FAQ answer: {query[:200]}",
+                faq_tried=tried,
+            )
+            return [*events, SlotSet("faq_misses", 0)]
+        if await is_vip(services, tracker):
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    "抱歉，这个问题小蜜没能找到准确的答案～"
+                    "为了不耽误您的时间，马上为您转接人工客服来解答～",
+                    "Sorry, I couldn't find a good answer to that — so you don't have to wait, "
+                    "I'll get a human agent to help right away.",
+                )
+            )
+            events = await start_handoff(
+                services,
+                dispatcher,
+                tracker,
+                reason="vip",
+                priority="normal",  # the handoff service raises it by the VIP level
+                skill_group="presale",
+                summary=f"VIP 客户 FAQ 未命中 / VIP customer, no FAQ answer: {query[:200]}",
                 faq_tried=tried,
             )
             return [*events, SlotSet("faq_misses", 0)]

@@ -1,5 +1,5 @@
 """``request_human`` and the fallbacks: a customer who asks for a person gets one; two misses
-in a row, or a clearly angry message, start a handoff too."""
+in a row, or a clearly angry message, start a handoff too, and so does a VIP's first miss."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._handoff import start_handoff
+from actions._handoff import is_vip, start_handoff
 from actions._services import get_services
 from actions._text import is_angry, say
 from actions._tracker import lang_of, latest_text, previous_user_intent
@@ -34,7 +34,7 @@ class ActionRequestHuman(Action):
 
 
 class ActionFallback(Action):
-    """Runs on ``nlu_fallback``: rephrase once; angry or second miss → a person."""
+    """Runs on ``nlu_fallback``: rephrase once; angry, second miss or a VIP → a person."""
 
     def name(self) -> str:
         return "action_fallback"
@@ -77,6 +77,24 @@ class ActionFallback(Action):
                 priority="normal",
                 skill_group="aftersales",
                 summary=f"连续两次未理解 / two fallbacks in a row: {text[:200]}",
+            )
+        if await is_vip(get_services(), tracker):
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    "抱歉，小蜜没太理解您的意思～为了不耽误您的时间，马上为您转接人工客服～",
+                    "Sorry, I didn't quite get that — so you don't have to wait, I'll bring in "
+                    "a human agent right away.",
+                )
+            )
+            return await start_handoff(
+                get_services(),
+                dispatcher,
+                tracker,
+                reason="vip",
+                priority="normal",  # the handoff service raises it by the VIP level
+                skill_group="aftersales",
+                summary=f"VIP 客户未被理解 / VIP customer not understood: {text[:200]}",
             )
         dispatcher.utter_message(
             text=say(

@@ -280,7 +280,10 @@ async def test_staff_console_down_still_replies_politely(services_staff_down):
 
 
 async def test_two_fallbacks_in_a_row_hand_off(services, handoffs):
-    _, texts, _ = await run(ActionFallback(), tracker("asdfgh", intent="nlu_fallback"))
+    # demo-003 is VIP 1, below KEFU_VIP_HANDOFF_LEVEL: the usual two misses.
+    _, texts, _ = await run(
+        ActionFallback(), tracker("asdfgh", intent="nlu_fallback", customer="demo-003")
+    )
     assert "换个说法" in texts[0] and handoffs == []
     history = [
         {
@@ -289,7 +292,10 @@ async def test_two_fallbacks_in_a_row_hand_off(services, handoffs):
             "parse_data": {"intent": {"name": "nlu_fallback", "confidence": 0.3}},
         }
     ]
-    await run(ActionFallback(), tracker("qwerty", intent="nlu_fallback", history=history))
+    await run(
+        ActionFallback(),
+        tracker("qwerty", intent="nlu_fallback", history=history, customer="demo-003"),
+    )
     assert handoffs[0]["reason"] == "repeated_fallback"
 
 
@@ -299,12 +305,16 @@ async def test_angry_message_hands_off(services, handoffs):
 
 
 async def test_faq_confident_choices_and_second_miss(services, handoffs):
-    events, texts, _ = await run(ActionAnswerFaq(), tracker("运费险怎么理赔", intent="ask_faq"))
+    me = "demo-003"  # VIP 1, below KEFU_VIP_HANDOFF_LEVEL
+    events, texts, _ = await run(
+        ActionAnswerFaq(), tracker("运费险怎么理赔", intent="ask_faq", customer=me)
+    )
     assert "运费险" in texts[0] and slot(events, "faq_misses") == 0
-    events, _, d = await run(ActionAnswerFaq(), tracker("退款", intent="ask_faq"))
+    events, _, d = await run(ActionAnswerFaq(), tracker("退款", intent="ask_faq", customer=me))
     assert d.messages[0]["buttons"] and slot(events, "faq_misses") == 1
     events, texts, _ = await run(
-        ActionAnswerFaq(), tracker("量子纠缠", intent="ask_faq", slots={"faq_misses": 1})
+        ActionAnswerFaq(),
+        tracker("量子纠缠", intent="ask_faq", slots={"faq_misses": 1}, customer=me),
     )
     assert handoffs[0]["reason"] == "low_confidence" and "转接人工客服" in texts[-1]
 
@@ -368,7 +378,9 @@ async def test_angry_refund_question_in_english_gets_a_person(services, handoffs
 
 
 async def test_calm_flows_do_not_hand_off(services, handoffs):
-    t = tracker("好的", intent="affirm", slots={"order_id": "20231120002", "cancel_confirmed": True})
+    t = tracker(
+        "好的", intent="affirm", slots={"order_id": "20231120002", "cancel_confirmed": True}
+    )
     await run(ActionCancelOrder(), t)
     await run(ActionCheckRefund(), tracker("我的退款到账了吗"))
     assert handoffs == []
