@@ -4,10 +4,20 @@ the same run (the ratio is the gateway's overhead).
 Real parts on 127.0.0.1: Redis (embedded unless KEFU_REDIS_URL answers), a seeded demo-shop
 SQLite database, our action server, the Rasa server with a trained model, one gateway process.
 N concurrent conversations (default 10) each send a fixed script of bot-owned turns, two of
-which run an action that reads the shop database (order status, tracking). Prints p50/p99 and
-messages per second for both paths, as JSON on the last line. Bounded in turns and time.
+which run an action that reads the shop database (order status, tracking).
 
-    .venv/bin/python -m bench.bot_rest [--conversations 10] [--rounds 5] [--model PATH]
+Two phases, each through the gateway and then straight to Rasa:
+- paced: every customer waits ``--think-s`` (mean, ±50 %) between a reply and their next
+  message — 2 s by default, faster than anyone types. This is the latency of N customers
+  chatting at once.
+- back to back (``--saturate``, on by default): every customer sends the next message the
+  moment the reply arrives. N requests are always in flight, the machine is saturated, and
+  the figure that matters is sustained messages per second (latency ≈ N / throughput).
+
+Prints p50/p99, messages per second and CPU ms per message per process for each phase, and
+everything as JSON on the last line. Bounded in turns and time.
+
+    .venv/bin/python -m bench.bot_rest [--conversations 10] [--rounds 5] [--think-s 2]
 """
 
 from __future__ import annotations
@@ -118,7 +128,12 @@ async def _run(
 
 
 async def bench(
-    urls: dict[str, Any], conversations: int, rounds: int, budget_s: float, think_s: float
+    urls: dict[str, Any],
+    conversations: int,
+    rounds: int,
+    budget_s: float,
+    think_s: float,
+    saturate: bool,
 ) -> None:
     headers = {"Authorization": f"Bearer {urls['api_key']}"}
     limits = httpx.Limits(max_connections=conversations * 2)
@@ -151,51 +166,41 @@ async def bench(
         # Warm-up: models, connection pools, SQLite pages.
         await _run(via_gateway, 2, 1, time.monotonic() + 60, "warm-gw")
         await _run(via_rasa, 2, 1, time.monotonic() + 60, "warm-rasa")
-        run_id = secrets.token_hex(3)
-        gateway = await _run(
-            via_gateway,
-            conversations,
-            rounds,
-            time.monotonic() + budget_s,
-            f"gw{run_id}",
-            think_s,
-            urls["stack"],
-        )
-        rasa = await _run(
-            via_rasa,
-            conversations,
-            rounds,
-            time.monotonic() + budget_s,
-            f"rasa{run_id}",
-            think_s,
-            urls["stack"],
-        )
-    ratio = round(gateway["p50_ms"] / rasa["p50_ms"], 2) if rasa["p50_ms"] else None
-    print(
-        f"gateway REST : p50 {gateway['p50_ms']} ms  p99 {gateway['p99_ms']} ms  "
-        f"{gateway['messages_per_s']} msg/s  ({gateway['messages']} messages, "
-        f"{gateway['errors']} errors, {gateway['db_turns_answered']} shop-reading turns "
-        "answered with the order)"
-    )
-    print(
-        f"bare Rasa    : p50 {rasa['p50_ms']} ms  p99 {rasa['p99_ms']} ms  "
-        f"{rasa['messages_per_s']} msg/s  ({rasa['messages']} messages, {rasa['errors']} errors)"
-    )
-    print(f"gateway/Rasa p50 ratio: {ratio}")
-    for name, figures in (("gateway REST", gateway), ("bare Rasa", rasa)):
-        cpu = "  ".join(f"{k} {v}" for k, v in figures["cpu_ms_per_message"].items())
-        print(f"CPU ms per message, {name}: {cpu}")
-    print(
-        json.dumps(
-            {
-                "conversations": conversations,
-                "think_s": think_s,
-                "gateway": gateway,
-                "rasa": rasa,
-                "p50_ratio": ratio,
-            }
-        )
-    )
+        phases = [("paced", think_s)] + ([("back to back", 0.0)] if saturate else [])
+        results: dict[str, dict[str, Any]] = {}
+        for phase, pause in phases:
+            run_id = secrets.token_hex(3)
+            figures: dict[str, Any] = {}
+            for path, send in (("gateway", via_gateway), ("rasa", via_rasa)):
+                figures[path] = await _run(
+                    send,
+                    conversations,
+                    rounds,
+                    time.monotonic() + budget_s,
+                    f"{path}{run_id}",
+                    pause,
+                    urls["stack"],
+                )
+            gw, rasa = figures["gateway"], figures["rasa"]
+            figures["p50_ratio"] = (
+                round(gw["p50_ms"] / rasa["p50_ms"], 2) if rasa["p50_ms"] else None
+            )
+            figures["think_s"] = pause
+            results[phase] = figures
+    print(f"\n{conversations} concurrent conversations, {len(SCRIPT) * rounds} turns each")
+    for phase, figures in results.items():
+        pace = f"think {figures['think_s']:g} s" if figures["think_s"] else "no pause"
+        print(f"-- {phase} ({pace}) --")
+        for name, key in (("gateway REST", "gateway"), ("bare Rasa", "rasa")):
+            f = figures[key]
+            cpu = "  ".join(f"{k} {v}" for k, v in f["cpu_ms_per_message"].items())
+            print(
+                f"{name:<13}: p50 {f['p50_ms']:6.1f} ms  p99 {f['p99_ms']:6.1f} ms  "
+                f"{f['messages_per_s']:5.1f} msg/s  ({f['messages']} messages, {f['errors']} "
+                f"errors, {f['db_turns_answered']} shop-reading turns answered)  CPU ms/msg: {cpu}"
+            )
+        print(f"gateway/Rasa p50 ratio: {figures['p50_ratio']}")
+    print(json.dumps({"conversations": conversations, **results}, ensure_ascii=False))
 
 
 def main() -> int:
@@ -211,8 +216,14 @@ def main() -> int:
     parser.add_argument(
         "--think-s",
         type=float,
-        default=0.0,
-        help="mean pause between a reply and the next message (0 = back to back, saturating)",
+        default=2.0,
+        help="paced phase: mean pause (±50 %%) between a reply and the next message",
+    )
+    parser.add_argument(
+        "--saturate",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also run the back-to-back phase (sustained messages per second)",
     )
     args = parser.parse_args()
     model = args.model or latest_model()
@@ -222,7 +233,14 @@ def main() -> int:
     rounds = max(1, min(args.rounds, 50))
     with stack(model, max(1, min(args.rasa_workers, 8)), max(1, min(args.rasa_servers, 8))) as urls:
         asyncio.run(
-            bench(urls, conversations, rounds, min(args.budget_s, 600.0), max(0.0, args.think_s))
+            bench(
+                urls,
+                conversations,
+                rounds,
+                min(args.budget_s, 600.0),
+                max(0.0, args.think_s),
+                args.saturate,
+            )
         )
     return 0
 

@@ -104,7 +104,7 @@ def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
     @app.after_server_stop
     async def close_connections(app: Sanic) -> None:
         await app.ctx.http.aclose()
-        await app.ctx.rasa_http.aclose()
+        await app.ctx.rasa_http.close()
         await app.ctx.redis.aclose()
         await app.ctx.blocking_redis.aclose()
         await app.ctx.engine.dispose()
