@@ -164,6 +164,17 @@ async def run(args: argparse.Namespace, stack: Any) -> None:
     gateway_url, key = stack.gateway_url, stack.api_key
     rng = random.Random(20261123)
     ws_url = gateway_url.replace("http://", "ws://") + "/ws"
+    # Warm-up, so the first phase does not pay for what the second finds ready: every message
+    # once per Rasa server (its first inferences, the knowledge base's first searches).
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as warm:
+        for n in range(2 * args.rasa_servers):
+            for text in MESSAGES:
+                async with warm.post(
+                    f"{gateway_url}/api/v1/conversations/bench-warm-{n}/messages",
+                    json={"text": text},
+                    headers={"Authorization": f"Bearer {key}"},
+                ) as r:
+                    await r.read()
     ws = Figures()
     until = time.monotonic() + args.duration
     print(
