@@ -20,14 +20,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sanic import Blueprint, Request, Sanic
+from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, html, raw, redirect
 from sanic_ext import openapi
 
 from handoff.accounts import Principal, Tokens
 from handoff.agents import chats_key
 from handoff.conversation import events_key
-from handoff.typing_relay import QUEUE_SIZE, Typing, TypingHub, TypingThrottle
+from handoff.typing_relay import QUEUE_SIZE, Typing, TypingHub, TypingThrottle, serve_typing_hub
 from kefu.errors import ApiError
 from kefu.logging import get_logger
 
@@ -67,17 +67,7 @@ async def console_asset(_request: Request, name: str) -> HTTPResponse:
     return raw((STATIC / name).read_bytes(), content_type=types[name], headers=PAGE_HEADERS)
 
 
-@bp.before_server_start
-async def open_typing_hub(app: Sanic) -> None:
-    # Its own client: the hub's pub/sub connection lives as long as the server.
-    app.ctx.typing = TypingHub.from_url(app.ctx.settings.redis_url)
-
-
-@bp.after_server_stop
-async def close_typing_hub(app: Sanic) -> None:
-    hub = getattr(app.ctx, "typing", None)
-    if hub is not None:
-        await hub.close()
+serve_typing_hub(bp)
 
 
 @bp.websocket("/api/v1/ws")  # type: ignore[untyped-decorator]

@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
+from sanic import Blueprint, Sanic
 
 from kefu.logging import get_logger
 
@@ -191,3 +192,19 @@ class TypingHub:
         for queue in list(self._listeners.get(conversation_id, ())):
             with contextlib.suppress(asyncio.QueueFull):
                 queue.put_nowait(signal)
+
+
+def serve_typing_hub(bp: Blueprint) -> None:
+    """Give the server that mounts ``bp`` its ``TypingHub`` as ``app.ctx.typing`` (from
+    ``app.ctx.settings.redis_url``), opened when it starts and closed when it stops. The hub has
+    its own Redis client: its pub/sub connection lives as long as the server."""
+
+    @bp.before_server_start
+    async def open_typing_hub(app: Sanic) -> None:
+        app.ctx.typing = TypingHub.from_url(app.ctx.settings.redis_url)
+
+    @bp.after_server_stop
+    async def close_typing_hub(app: Sanic) -> None:
+        hub = getattr(app.ctx, "typing", None)
+        if hub is not None:
+            await hub.close()

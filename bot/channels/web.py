@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sanic import Blueprint, Request, Sanic
+from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, raw
 from sanic.server.websockets.impl import WebsocketImplProtocol
 
@@ -43,7 +43,7 @@ from bot.events import is_customer_visible, public_event
 from bot.routing import IncomingMessage, Router
 from bot.settings import GatewaySettings
 from handoff.conversation import Conversations, Owner, check_conversation_id
-from handoff.typing_relay import QUEUE_SIZE, Typing, TypingHub, TypingThrottle
+from handoff.typing_relay import QUEUE_SIZE, Typing, TypingHub, TypingThrottle, serve_typing_hub
 from kefu.i18n import normalise_lang
 from kefu.logging import get_logger
 
@@ -375,17 +375,7 @@ class Session:
         await self.send({"type": "csat_ok"})
 
 
-@bp.before_server_start
-async def open_typing_hub(app: Sanic) -> None:
-    # Its own client: the hub's pub/sub connection lives as long as the server.
-    app.ctx.typing = TypingHub.from_url(app.ctx.settings.redis_url)
-
-
-@bp.after_server_stop
-async def close_typing_hub(app: Sanic) -> None:
-    hub = getattr(app.ctx, "typing", None)
-    if hub is not None:
-        await hub.close()
+serve_typing_hub(bp)
 
 
 @bp.websocket("/ws")  # type: ignore[untyped-decorator]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import uuid
+from typing import Any
 
 import httpx
 import pytest
@@ -56,9 +57,11 @@ SAMPLES = [
 ]
 
 
-def test_patched_validation_judges_action_responses_like_rasa():
+def _in_rasa_env(script: str, arg: str) -> dict[str, Any]:
+    """Run ``script`` with .venv-rasa's Python from the project root; its last line of output,
+    as JSON."""
     proc = subprocess.run(
-        [str(rasa_python()), "-c", PATCH_CHECK, json.dumps(SAMPLES)],
+        [str(rasa_python()), "-c", script, arg],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -66,7 +69,12 @@ def test_patched_validation_judges_action_responses_like_rasa():
         check=False,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_patched_validation_judges_action_responses_like_rasa():
+    result = _in_rasa_env(PATCH_CHECK, json.dumps(SAMPLES))
     assert result["patched"] is True
     verdicts = result["verdicts"]
     valid = [True] * 4 + [False] * 4  # SAMPLES: four valid responses, then four broken ones
@@ -199,16 +207,7 @@ print(json.dumps({
 
 
 def test_patched_tracker_store_and_event_types_store_what_rasa_stores(redis_url: str):
-    proc = subprocess.run(
-        [str(rasa_python()), "-c", STORE_CHECK, redis_url],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result = _in_rasa_env(STORE_CHECK, redis_url)
     original, patched = result["original"], result["patched"]
     assert patched["one"] == original["one"]
     assert patched["two"] == original["two"]
