@@ -81,9 +81,14 @@ async def start_handoff(
     skill_group: str = "aftersales",
     summary: str = "",
     faq_tried: list[dict[str, Any]] | None = None,
+    lead: tuple[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Post the packet; on success the bot goes silent, on failure it says so kindly."""
+    """Post the packet; on success the bot goes silent, on failure it says so kindly.
+
+    ``lead``: what the bot says first (Chinese, English), e.g. why it is bringing in a person."""
     lang = lang_of(tracker)
+    if lead is not None:
+        dispatcher.utter_message(text=say(lang, *lead))
     packet = await build_packet(
         services,
         tracker,

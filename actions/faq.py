@@ -49,13 +49,6 @@ class ActionAnswerFaq(Action):
             {"faq_id": h.faq_id, "question": h.question, "score": round(h.score, 3)} for h in hits
         ]
         if misses >= 1 or is_angry(query):
-            dispatcher.utter_message(
-                text=say(
-                    lang,
-                    "抱歉，这个问题小蜜没能找到准确的答案，为您转接人工客服来解答～",
-                    "Sorry, I couldn't find a good answer to that — let me get a human agent.",
-                )
-            )
             events = await start_handoff(
                 services,
                 dispatcher,
@@ -65,18 +58,13 @@ class ActionAnswerFaq(Action):
                 skill_group="presale",
                 summary=f"FAQ 未命中 / no FAQ answer: {query[:200]}",
                 faq_tried=tried,
+                lead=(
+                    "抱歉，这个问题小蜜没能找到准确的答案，为您转接人工客服来解答～",
+                    "Sorry, I couldn't find a good answer to that — let me get a human agent.",
+                ),
             )
             return [*events, SlotSet("faq_misses", 0)]
         if await is_vip(services, tracker):
-            dispatcher.utter_message(
-                text=say(
-                    lang,
-                    "抱歉，这个问题小蜜没能找到准确的答案～"
-                    "为了不耽误您的时间，马上为您转接人工客服来解答～",
-                    "Sorry, I couldn't find a good answer to that — so you don't have to wait, "
-                    "I'll get a human agent to help right away.",
-                )
-            )
             events = await start_handoff(
                 services,
                 dispatcher,
@@ -86,6 +74,12 @@ class ActionAnswerFaq(Action):
                 skill_group="presale",
                 summary=f"VIP 客户 FAQ 未命中 / VIP customer, no FAQ answer: {query[:200]}",
                 faq_tried=tried,
+                lead=(
+                    "抱歉，这个问题小蜜没能找到准确的答案～"
+                    "为了不耽误您的时间，马上为您转接人工客服来解答～",
+                    "Sorry, I couldn't find a good answer to that — so you don't have to wait, "
+                    "I'll get a human agent to help right away.",
+                ),
             )
             return [*events, SlotSet("faq_misses", 0)]
         close = [h for h in hits if thresholds and h.score >= thresholds.choose][:2]

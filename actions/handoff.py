@@ -45,13 +45,6 @@ class ActionFallback(Action):
         lang = lang_of(tracker)
         text = latest_text(tracker)
         if is_angry(text):
-            dispatcher.utter_message(
-                text=say(
-                    lang,
-                    "非常抱歉让您不愉快了！我马上为您转接人工客服，请稍等～",
-                    "I'm really sorry about this! Let me get a human agent for you right away.",
-                )
-            )
             return await start_handoff(
                 get_services(),
                 dispatcher,
@@ -60,15 +53,12 @@ class ActionFallback(Action):
                 priority="high",
                 skill_group="aftersales",
                 summary=f"客户情绪激动 / angry customer: {text[:200]}",
+                lead=(
+                    "非常抱歉让您不愉快了！我马上为您转接人工客服，请稍等～",
+                    "I'm really sorry about this! Let me get a human agent for you right away.",
+                ),
             )
         if previous_user_intent(tracker) == "nlu_fallback":
-            dispatcher.utter_message(
-                text=say(
-                    lang,
-                    "抱歉呀，小蜜还是没能理解您的问题，为您转接人工客服来帮您～",
-                    "Sorry, I still didn't understand — I'll bring in a human agent to help.",
-                )
-            )
             return await start_handoff(
                 get_services(),
                 dispatcher,
@@ -77,16 +67,12 @@ class ActionFallback(Action):
                 priority="normal",
                 skill_group="aftersales",
                 summary=f"连续两次未理解 / two fallbacks in a row: {text[:200]}",
+                lead=(
+                    "抱歉呀，小蜜还是没能理解您的问题，为您转接人工客服来帮您～",
+                    "Sorry, I still didn't understand — I'll bring in a human agent to help.",
+                ),
             )
         if await is_vip(get_services(), tracker):
-            dispatcher.utter_message(
-                text=say(
-                    lang,
-                    "抱歉，小蜜没太理解您的意思～为了不耽误您的时间，马上为您转接人工客服～",
-                    "Sorry, I didn't quite get that — so you don't have to wait, I'll bring in "
-                    "a human agent right away.",
-                )
-            )
             return await start_handoff(
                 get_services(),
                 dispatcher,
@@ -95,6 +81,11 @@ class ActionFallback(Action):
                 priority="normal",  # the handoff service raises it by the VIP level
                 skill_group="aftersales",
                 summary=f"VIP 客户未被理解 / VIP customer not understood: {text[:200]}",
+                lead=(
+                    "抱歉，小蜜没太理解您的意思～为了不耽误您的时间，马上为您转接人工客服～",
+                    "Sorry, I didn't quite get that — so you don't have to wait, I'll bring in "
+                    "a human agent right away.",
+                ),
             )
         dispatcher.utter_message(
             text=say(

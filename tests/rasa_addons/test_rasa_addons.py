@@ -142,6 +142,14 @@ def session(t, text):
         ActionExecuted("action_listen", timestamp=t + 0.7),
     ]
 
+async def more_turns(store, sender, texts, t):
+    # each text a turn of its own: retrieve, add the message and action_listen, save
+    for k, text in enumerate(texts):
+        tracker = await store.retrieve(sender)
+        tracker.update(UserUttered(text, {"name": "greet", "confidence": 0.8}, timestamp=t + k))
+        tracker.update(ActionExecuted("action_listen", timestamp=t + k + 0.5))
+        await store.save(tracker)
+
 async def scenario(prefix):
     store = RedisTrackerStore(domain, host=url.hostname, port=url.port,
                               db=int(url.path.strip("/") or 0), key_prefix=prefix)
@@ -151,11 +159,7 @@ async def scenario(prefix):
     for e in session(1000.0, "你好"):
         t.update(e)
     await store.save(t)
-    for k, text in enumerate(["在吗", "谢谢"]):
-        t = await store.retrieve("one")
-        t.update(UserUttered(text, {"name": "greet", "confidence": 0.8}, timestamp=1100.0 + k))
-        t.update(ActionExecuted("action_listen", timestamp=1100.5 + k))
-        await store.save(t)
+    await more_turns(store, "one", ["在吗", "谢谢"], 1100.0)
     # 2. two sessions: retrieve returns only the last; saving must keep both
     t = store.init_tracker("two")
     for e in session(2000.0, "早") + session(9000.0, "晚上好"):
@@ -171,11 +175,7 @@ async def scenario(prefix):
     for e in session(3000.1, "你好"):
         t.update(e)
     await store.save(t)
-    for k, text in enumerate(["查订单", "谢谢"]):
-        t = await store.retrieve("three")
-        t.update(UserUttered(text, {"name": "greet", "confidence": 0.8}, timestamp=3100.0 + k))
-        t.update(ActionExecuted("action_listen", timestamp=3100.5 + k))
-        await store.save(t)
+    await more_turns(store, "three", ["查订单", "谢谢"], 3100.0)
     for sender in ("one", "two", "three"):
         out[sender] = store.red.get(store.key_prefix + sender)
         full = await store.retrieve_full_tracker(sender)
