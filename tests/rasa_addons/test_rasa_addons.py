@@ -222,3 +222,61 @@ def test_patched_tracker_store_and_event_types_store_what_rasa_stores(redis_url:
     assert result["unknown"] == "Unknown event name 'no_such_event'."
     assert result["topic"] is None
     assert result["default"] == "SlotSet"
+
+
+# Run in .venv-rasa: EndpointConfig.request — how Rasa calls the action server — answers as
+# before (JSON back, ClientResponseError on a 4xx), but the patched one reuses its connection
+# where Rasa's opens a new one for every call.
+ENDPOINT_CHECK = r"""
+import asyncio, json, sys
+from aiohttp import web
+from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+from rasa_addons import patches
+
+async def main():
+    peers = []
+
+    async def ok(request):
+        peers.append(request.transport.get_extra_info("peername")[1])
+        return web.json_response({"echo": await request.json()})
+
+    async def missing(request):
+        return web.json_response({"error": "nope"}, status=404)
+
+    app = web.Application()
+    app.router.add_post("/webhook", ok)
+    app.router.add_post("/missing", missing)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+
+    async def calls():
+        del peers[:]
+        answers = [await endpoint.request(json={"n": n}) for n in range(5)]
+        try:
+            await endpoint.request(subpath="../missing", json={})
+            status = None
+        except ClientResponseError as e:
+            status = e.status
+        return {"answers": answers, "connections": len(set(peers)), "status_4xx": status}
+
+    out = {"rasa": await calls()}
+    patches.apply()
+    out["patched"] = await calls()
+    await runner.cleanup()
+    print(json.dumps(out))
+
+asyncio.run(main())
+"""
+
+
+def test_patched_endpoint_request_answers_like_rasa_on_one_connection():
+    result = _in_rasa_env(ENDPOINT_CHECK, "")
+    rasa, patched = result["rasa"], result["patched"]
+    assert patched["answers"] == rasa["answers"] == [{"echo": {"n": n}} for n in range(5)]
+    assert patched["status_4xx"] == rasa["status_4xx"] == 404
+    assert rasa["connections"] == 5  # Rasa: a new session, a new connection, every call
+    assert patched["connections"] == 1
