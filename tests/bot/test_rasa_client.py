@@ -105,6 +105,28 @@ async def test_the_time_limit_counts_the_wait_for_a_free_slot(serve):
     assert all("no reply within 1 s" in str(r) for r in refused)
 
 
+@pytest.mark.parametrize(
+    ("status", "body", "why"),
+    [
+        (200, b"<html>proxy error</html>", "not JSON"),
+        (200, b'{"text": "a dict, not a list"}', "not a list"),
+        (500, b"[]", "HTTP 500"),
+    ],
+)
+async def test_a_broken_rasa_answer_is_rasa_unavailable(serve, status: int, body: bytes, why: str):
+    app = Sanic(unique_app_name("broken-rasa"))
+
+    async def webhook(request: Request) -> HTTPResponse:
+        return HTTPResponse(body, status=status, content_type="application/json")
+
+    app.add_route(webhook, "/webhooks/rest/webhook", methods=["POST"])
+    url = (await serve(app)).url
+    async with rasa_http_client(1, 5.0) as http:
+        client = RasaClient(url, http, max_in_flight=1, timeout_s=5.0)
+        with pytest.raises(RasaUnavailable, match=why):
+            await client.send("c1", "你好", {})
+
+
 def test_rasa_url_settings_accept_a_list_and_refuse_nonsense(monkeypatch):
     monkeypatch.setenv("KEFU_RASA_URL", " http://10.0.0.5:5005/ , http://10.0.0.6:5005")
     assert GatewaySettings().rasa_urls == ["http://10.0.0.5:5005/", "http://10.0.0.6:5005"]
