@@ -99,27 +99,51 @@ async def start_handoff(
         faq_tried=faq_tried,
     )
     result = await services.handoff.send(packet)
+    ticket = result.ticket
     if result.outcome in ("queued", "already_queued", "already_assigned"):
         position = result.queue_position
         extra_zh = f"您目前排在第 {position} 位，" if position else ""
         extra_en = f" You are number {position} in the queue." if position else ""
+        note_zh = f"（已登记为工单 {ticket['id']}）" if ticket else ""
+        note_en = f" (Registered as ticket {ticket['id']}.)" if ticket else ""
         dispatcher.utter_message(
             text=say(
                 lang,
-                f"已为您转接人工客服，{extra_zh}请稍候～客服接入后会第一时间回复您。",
-                f"I'm connecting you with a human agent now.{extra_en} They'll reply as soon as "
-                "they join.",
+                f"已为您转接人工客服{note_zh}，{extra_zh}请稍候～客服接入后会第一时间回复您。",
+                f"I'm connecting you with a human agent now.{note_en}{extra_en} They'll reply as "
+                "soon as they join.",
+            )
+        )
+    elif ticket is not None:
+        due_zh, due_en = _due_text(ticket["due_at"])
+        dispatcher.utter_message(
+            text=say(
+                lang,
+                f"非常抱歉，现在没有人工客服可以接入。已为您创建工单 {ticket['id']}，"
+                f"客服会在{due_zh}前处理并联系您。您可以继续在这里补充情况或留下联系电话～",
+                f"Sorry, no agent can take the chat right now. I've opened ticket "
+                f"{ticket['id']} for you; an agent will handle it and contact you by {due_en}. "
+                "You can add details or a phone number here.",
             )
         )
     else:
+        # Nothing was recorded (the staff console could not be reached): say only what is true.
         dispatcher.utter_message(
             text=say(
                 lang,
-                "非常抱歉，人工客服暂时无法接入，已为您记录问题，客服上线后会优先联系您～"
-                "您也可以稍后再回复“转人工”试试。",
-                "Sorry, our human agents can't be reached right now. I've recorded your"
-                " request and "
-                'an agent will contact you first thing — you can also type "human" again later.',
+                "非常抱歉，人工客服暂时无法接入，请您稍后再回复“转人工”试试～",
+                'Sorry, our human agents can\'t be reached right now. Please type "human" again'
+                " in a little while.",
             )
         )
     return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("handoff_reason", reason)]
+
+
+def _due_text(due_at: str) -> tuple[str, str]:
+    """A ticket's due time as the customer reads it (the staff console sends it in the shop's
+    time zone): "12月5日 18:00" / "Dec 5, 18:00"."""
+    try:
+        due = datetime.fromisoformat(due_at)
+    except (TypeError, ValueError):
+        return "规定时间", "the promised time"
+    return f"{due.month}月{due.day}日 {due:%H:%M}", f"{due:%b} {due.day}, {due:%H:%M}"

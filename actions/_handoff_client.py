@@ -34,6 +34,15 @@ class HandoffResult:
             position = body["queue"].get("position")
         return position if isinstance(position, int) and not isinstance(position, bool) else None
 
+    @property
+    def ticket(self) -> dict[str, Any] | None:
+        """The ticket the staff console made for this handoff (nobody online, or a complaint):
+        ``{"id", "due_at"}``, ``due_at`` an ISO time in the shop's time zone."""
+        ticket = (self.body or {}).get("ticket")
+        if isinstance(ticket, dict) and isinstance(ticket.get("id"), int):
+            return ticket
+        return None
+
 
 class HandoffClient:
     """Posts the handoff packet (ARCHITECTURE.md) with the internal bearer token.

@@ -1,6 +1,7 @@
-"""``file_complaint``: apologise first, record the complaint, hand off at once (reason
-``complaint``, high priority; escalation agent → team lead → supervisor is the handoff
-service's job)."""
+"""``file_complaint``: apologise first, hand off at once (reason ``complaint``, high priority).
+The staff console makes every complaint a ticket, whoever is online, and the bot's next line
+names it (``start_handoff``); escalation agent → team lead → supervisor is the handoff service's
+job."""
 
 from __future__ import annotations
 
@@ -28,10 +29,10 @@ class ActionFileComplaint(Action):
         dispatcher.utter_message(
             text=say(
                 lang,
-                "非常抱歉给您带来了不好的体验，真的很抱歉！您的投诉我已经完整记录，"
-                "现在就为您转接专门处理投诉的客服，一定认真给您一个满意的答复。",
-                "I'm truly sorry for the trouble you've had. I've recorded your complaint in full "
-                "and I'm connecting you right now with the team that handles complaints.",
+                "非常抱歉给您带来了不好的体验，真的很抱歉！我们一定认真处理，"
+                "现在就为您登记投诉并转给专门处理投诉的客服。",
+                "I'm truly sorry for the trouble you've had. We will take this seriously: I'm "
+                "registering your complaint now and passing it to the complaints team.",
             )
         )
         return await start_handoff(

@@ -294,7 +294,7 @@ class QueueService:
     ) -> dict[str, Any]:
         """A message left when no agent can take the chat: a ticket in SQL; a queued
         conversation is closed with it."""
-        from handoff.tickets import create_ticket
+        from handoff.tickets import add_to_ticket, create_ticket, open_ticket_for
 
         check_conversation_id(conversation_id)
         text = text.strip()
@@ -304,12 +304,16 @@ class QueueService:
         packet = await self.packet(conversation_id) or {}
         group = state.group or packet.get("skill_group", "")
         due = datetime.now(UTC) + timedelta(hours=self.config.ticket_due_hours)
-        ticket = await create_ticket(
-            self.engine, conversation_id, customer_id, text[:4000], group, due
-        )
-        await self.conversations.append(
-            conversation_id, "ticket_created", {"ticket_id": ticket["id"]}
-        )
+        existing = await open_ticket_for(self.engine, conversation_id)
+        if existing is not None:  # the handoff already made one: the message joins it
+            ticket = await add_to_ticket(self.engine, existing["id"], text[:4000])
+        else:
+            ticket = await create_ticket(
+                self.engine, conversation_id, customer_id, text[:4000], group, due
+            )
+            await self.conversations.append(
+                conversation_id, "ticket_created", {"ticket_id": ticket["id"]}
+            )
         with contextlib.suppress(TransitionRefused):
             await self.conversations.transition(
                 conversation_id,

@@ -20,7 +20,7 @@ from handoff.conversation import InvalidConversationId, Owner, check_conversatio
 from handoff.models import SlaBreach, StaffAccount
 from handoff.packet import validate_packet
 from handoff.queue import QueueService, queue_key
-from handoff.tickets import close_ticket, list_tickets
+from handoff.tickets import close_ticket, list_tickets, ticket_for_handoff
 from kefu.errors import ApiError
 from kefu.web import json_body, require_token
 
@@ -62,7 +62,9 @@ async def account_of(request: Request, username: str) -> StaffAccount:
 @bp.post("/handoffs")
 @openapi.summary("Hand a conversation to the human queue (internal)")
 @openapi.description(
-    "Bearer KEFU_INTERNAL_TOKEN. Body: the handoff packet. Idempotent per conversation."
+    "Bearer KEFU_INTERNAL_TOKEN. Body: the handoff packet. Idempotent per conversation. "
+    "When nobody can take the chat now, and always for a complaint, the answer carries the "
+    "conversation's open ticket: `ticket` {id, due_at}."
 )
 @openapi.secured("bearer")
 async def post_handoff(request: Request) -> HTTPResponse:
@@ -70,6 +72,16 @@ async def post_handoff(request: Request) -> HTTPResponse:
     queue: QueueService = request.app.ctx.queue
     packet = validate_packet(json_body(request), queue.config.skill_groups)
     result = await queue.handoff(packet)
+    if result["status"] == "no_agents" or packet["reason"] == "complaint":
+        # Nobody can take the chat now, or a complaint (collected 100 %): a ticket, made
+        # before the bot replies, so the reply can carry its number and due time.
+        result["ticket"] = await ticket_for_handoff(
+            request.app.ctx.engine,
+            queue.conversations,
+            packet,
+            due_hours=queue.config.ticket_due_hours,
+            timezone=queue.config.timezone,
+        )
     return _json(result, 201 if result["status"] == "queued" else 200)
 
 

@@ -76,23 +76,31 @@ async def test_bad_packets_and_tokens_are_refused(console: Console):
 async def test_nobody_online_offers_a_ticket_staff_can_close(console: Console):
     c = console
     r = await c.handoff("lonely")
-    assert r.json() == {
+    body = r.json()
+    made = body.pop("ticket")
+    assert body == {
         "status": "no_agents",
         "ticket_offer": True,
         "reason": "no_agents_online",
         "skill_group": "aftersales",
     }
+    assert made["due_at"].endswith("+08:00")  # the shop's time zone, as the bot tells it
     assert (await c.ctx.conversations.state("lonely")).owner is Owner.BOT
+    types = [e.type for e in await c.events("lonely")]
+    assert types.count("ticket_created") == 1
+    # Handing off again finds the same open ticket.
+    assert (await c.handoff("lonely")).json()["ticket"]["id"] == made["id"]
     queue = QueueService(c.ctx.redis, c.ctx.settings, c.ctx.engine)
     ticket = await queue.leave_message("lonely", "cust-lonely", "请明天给我回电话")
+    assert ticket["id"] == made["id"]  # the left message joins the handoff's ticket
     assert ticket["status"] == "open" and ticket["skill_group"] == "aftersales"
     assert ticket["due_at"]
-    types = [e.type for e in await c.events("lonely")]
-    assert "ticket_created" in types
+    assert [e.type for e in await c.events("lonely")].count("ticket_created") == 1
     lead = await c.agent("lead", ["aftersales"], roles=["team_lead"], online=False)
     listed = (await c.http.get("/api/v1/tickets?status=open", headers=lead)).json()["tickets"]
     assert [t["id"] for t in listed] == [ticket["id"]]
-    assert listed[0]["text"] == "请明天给我回电话"
+    assert listed[0]["text"].startswith("鞋子小了想换大一码")  # the packet's summary
+    assert listed[0]["text"].endswith("请明天给我回电话")
     r = await c.http.post(
         f"/api/v1/tickets/{ticket['id']}/close", headers=lead, json={"resolution": "called_back"}
     )
