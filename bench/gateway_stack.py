@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from kefu.rasa_proc import latest_model, rasa_env, rasa_run_args  # noqa: E402
 from kefu.redis_server import EmbeddedRedis, free_port, redis_reachable  # noqa: E402
+from kefu.schema import upgrade  # noqa: E402
 
 
 @dataclass
@@ -107,8 +108,10 @@ def gateway_stack(
         api_key = secrets.token_hex(16)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("KEFU_", "WECHAT_"))}
         env.update({"KEFU_LOG_LEVEL": "WARNING", "PYTHONWARNINGS": "ignore"})
-        if database_url:
-            env["KEFU_DATABASE_URL"] = database_url
+        if not database_url:
+            database_url = f"sqlite:///{tmp / 'kefu.db'}"
+            upgrade(database_url)  # the processes refuse an unmigrated database
+        env["KEFU_DATABASE_URL"] = database_url
         procs: list[subprocess.Popen[bytes]] = []
 
         def start(
@@ -154,7 +157,7 @@ def gateway_stack(
         gw_env = {
             **env,
             "KEFU_REDIS_URL": redis_url,
-            "KEFU_DATABASE_URL": database_url or f"sqlite:///{tmp / 'gateway.db'}",
+            "KEFU_DATABASE_URL": database_url,
             "KEFU_GATEWAY_PORT": str(gw_port),
             "KEFU_RASA_URL": rasa_url,
             "KEFU_ACTION_SERVER_URL": actions_url,

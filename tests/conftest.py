@@ -233,10 +233,13 @@ def rasa_stack(redis_server: str, tmp_path_factory: pytest.TempPathFactory) -> I
     redis_url = f"{redis_server}/8"
     actions_port, rasa_port = free_port(), free_port()
     actions_url = f"http://127.0.0.1:{actions_port}"
+    database_url = f"sqlite:///{logs / 'kefu.db'}"
+    upgrade(database_url)  # `kefu actions` refuses an unmigrated database
     env = dict(os.environ)
     env.update(
         {
             "KEFU_REDIS_URL": redis_url,
+            "KEFU_DATABASE_URL": database_url,
             "KEFU_ACTIONS_PORT": str(actions_port),
             "KEFU_LOG_LEVEL": "WARNING",
         }
