@@ -107,18 +107,16 @@ def actions() -> None:
 @click.option("--port", default=5005, show_default=True, envvar="KEFU_RASA_PORT")
 def rasa(host: str, port: int) -> None:
     """Run the Rasa server from .venv-rasa with the newest model in models/."""
-    from kefu.config import CommonSettings
-    from kefu.rasa_proc import latest_model, rasa_env, rasa_run_args
+    from kefu.rasa_proc import RasaSettings, latest_model, rasa_env, rasa_run_args
     from kefu.web import check_port_free
 
     model = latest_model()
     if model is None:
         raise click.ClickException("no trained model in models/; run `make model`")
     check_port_free(host, port, "KEFU_RASA_PORT")
-    settings = CommonSettings()
-    actions_url = os.environ.get("KEFU_ACTION_SERVER_URL", "http://127.0.0.1:5055")
+    settings = RasaSettings()
     args = rasa_run_args(host, port, model)
-    os.execve(args[0], args, rasa_env(settings.redis_url, actions_url))  # noqa: S606
+    os.execve(args[0], args, rasa_env(settings.redis_url, settings.action_server_url))  # noqa: S606
 
 
 @main.command("init-env")

@@ -81,7 +81,7 @@ def _wait_ready(urls: dict[str, str], timeout: float, done: threading.Event) -> 
 def run_demo() -> int:
     env_path, added = ensure_env_file()
     if added:
-        _say(f"wrote fresh secrets to {env_path.relative_to(ROOT)}: {', '.join(added)}")
+        _say(f"wrote fresh secrets to {env_path}: {', '.join(added)}")
     secrets = read_env(env_path)
     settings = DemoSettings()
 
