@@ -14,6 +14,9 @@ import pytest
 from kefu.config import ROOT
 from kefu.rasa_proc import rasa_python
 
+# Every test here runs code in .venv-rasa (or the Rasa server with the trained model).
+pytestmark = pytest.mark.rasa
+
 # Run in .venv-rasa: the patched validator must judge action-server responses exactly as Rasa's
 # own jsonschema.validate does, and be what RemoteAction uses once applied.
 PATCH_CHECK = r"""
@@ -85,7 +88,6 @@ def test_patched_validation_judges_action_responses_like_rasa():
             assert v["hint"] is True  # Rasa's pointer to the docs is kept
 
 
-@pytest.mark.rasa
 @pytest.mark.parametrize(
     ("text", "metadata", "expected"),
     [
