@@ -56,7 +56,12 @@ SCRIPT = [
 
 
 @contextlib.contextmanager
-def stack(model: Path, rasa_workers: int = 1, rasa_servers: int = 1) -> Iterator[dict[str, Any]]:
+def stack(
+    model: Path,
+    rasa_workers: int = 1,
+    rasa_servers: int = 1,
+    rasa_extra_env: dict[str, str] | None = None,
+) -> Iterator[dict[str, Any]]:
     """The benchmark stack of bench/gateway_stack.py, on a seeded demo-shop database."""
     with tempfile.TemporaryDirectory(prefix="kefu-bot-bench-") as tmp:
         db_url = f"sqlite:///{Path(tmp) / 'kefu.db'}"
@@ -67,6 +72,7 @@ def stack(model: Path, rasa_workers: int = 1, rasa_servers: int = 1) -> Iterator
             database_url=db_url,
             rasa_workers=rasa_workers,
             rasa_servers=rasa_servers,
+            rasa_extra_env=rasa_extra_env,
         ) as running:
             yield {
                 "gateway": running.gateway_url,

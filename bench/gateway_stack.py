@@ -78,11 +78,13 @@ def gateway_stack(
     database_url: str | None = None,
     rasa_workers: int = 1,
     rasa_servers: int = 1,
+    rasa_extra_env: dict[str, str] | None = None,
 ) -> Iterator[Stack]:
     """``rasa_servers``: separate Rasa processes, all listed in the gateway's KEFU_RASA_URL;
     ``rasa_workers``: Sanic workers inside each (KEFU_RASA_WORKERS).
     ``database_url``: one SQL database for the action server and the gateway (e.g. a seeded
-    demo shop); by default the gateway gets a throw-away SQLite file."""
+    demo shop); by default the gateway gets a throw-away SQLite file.
+    ``rasa_extra_env``: more environment for the Rasa servers (e.g. KEFU_RASA_PATCHES)."""
     model = model or latest_model()
     if model is None:
         raise SystemExit("no trained model in models/: run `make model` first")
@@ -149,7 +151,11 @@ def gateway_stack(
         rasas = [
             start(
                 rasa_run_args("127.0.0.1", port, model),
-                rasa_env(rasa_redis, actions_url, {**env, "KEFU_RASA_WORKERS": str(rasa_workers)}),
+                rasa_env(
+                    rasa_redis,
+                    actions_url,
+                    {**env, "KEFU_RASA_WORKERS": str(rasa_workers), **(rasa_extra_env or {})},
+                ),
                 f"rasa{n}",
             )
             for n, port in enumerate(rasa_ports)
