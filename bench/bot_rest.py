@@ -42,8 +42,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.gateway_stack import gateway_stack, percentile  # noqa: E402
-from kefu.db import create_schema, make_engine  # noqa: E402
 from kefu.rasa_proc import latest_model  # noqa: E402
+from kefu.schema import upgrade  # noqa: E402
 from shop.demo import seed_shop  # noqa: E402
 
 # One round: a greeting, two turns whose actions read the shop database, a thank-you.
@@ -56,17 +56,23 @@ SCRIPT = [
 
 
 @contextlib.contextmanager
-def stack(model: Path, rasa_workers: int = 1, rasa_servers: int = 1) -> Iterator[dict[str, Any]]:
+def stack(
+    model: Path,
+    rasa_workers: int = 1,
+    rasa_servers: int = 1,
+    rasa_extra_env: dict[str, str] | None = None,
+) -> Iterator[dict[str, Any]]:
     """The benchmark stack of bench/gateway_stack.py, on a seeded demo-shop database."""
     with tempfile.TemporaryDirectory(prefix="kefu-bot-bench-") as tmp:
         db_url = f"sqlite:///{Path(tmp) / 'kefu.db'}"
-        create_schema(make_engine(db_url))
+        upgrade(db_url)
         seed_shop(db_url)
         with gateway_stack(
             model=model,
             database_url=db_url,
             rasa_workers=rasa_workers,
             rasa_servers=rasa_servers,
+            rasa_extra_env=rasa_extra_env,
         ) as running:
             yield {
                 "gateway": running.gateway_url,

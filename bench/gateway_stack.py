@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from kefu.rasa_proc import latest_model, rasa_env, rasa_run_args  # noqa: E402
 from kefu.redis_server import EmbeddedRedis, free_port, redis_reachable  # noqa: E402
+from kefu.schema import upgrade  # noqa: E402
 
 
 @dataclass
@@ -77,11 +78,13 @@ def gateway_stack(
     database_url: str | None = None,
     rasa_workers: int = 1,
     rasa_servers: int = 1,
+    rasa_extra_env: dict[str, str] | None = None,
 ) -> Iterator[Stack]:
     """``rasa_servers``: separate Rasa processes, all listed in the gateway's KEFU_RASA_URL;
     ``rasa_workers``: Sanic workers inside each (KEFU_RASA_WORKERS).
     ``database_url``: one SQL database for the action server and the gateway (e.g. a seeded
-    demo shop); by default the gateway gets a throw-away SQLite file."""
+    demo shop); by default the gateway gets a throw-away SQLite file.
+    ``rasa_extra_env``: more environment for the Rasa servers (e.g. KEFU_RASA_PATCHES)."""
     model = model or latest_model()
     if model is None:
         raise SystemExit("no trained model in models/: run `make model` first")
@@ -107,8 +110,10 @@ def gateway_stack(
         api_key = secrets.token_hex(16)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("KEFU_", "WECHAT_"))}
         env.update({"KEFU_LOG_LEVEL": "WARNING", "PYTHONWARNINGS": "ignore"})
-        if database_url:
-            env["KEFU_DATABASE_URL"] = database_url
+        if not database_url:
+            database_url = f"sqlite:///{tmp / 'kefu.db'}"
+            upgrade(database_url)  # the processes refuse an unmigrated database
+        env["KEFU_DATABASE_URL"] = database_url
         procs: list[subprocess.Popen[bytes]] = []
 
         def start(
@@ -146,7 +151,11 @@ def gateway_stack(
         rasas = [
             start(
                 rasa_run_args("127.0.0.1", port, model),
-                rasa_env(rasa_redis, actions_url, {**env, "KEFU_RASA_WORKERS": str(rasa_workers)}),
+                rasa_env(
+                    rasa_redis,
+                    actions_url,
+                    {**env, "KEFU_RASA_WORKERS": str(rasa_workers), **(rasa_extra_env or {})},
+                ),
                 f"rasa{n}",
             )
             for n, port in enumerate(rasa_ports)
@@ -154,7 +163,7 @@ def gateway_stack(
         gw_env = {
             **env,
             "KEFU_REDIS_URL": redis_url,
-            "KEFU_DATABASE_URL": database_url or f"sqlite:///{tmp / 'gateway.db'}",
+            "KEFU_DATABASE_URL": database_url,
             "KEFU_GATEWAY_PORT": str(gw_port),
             "KEFU_RASA_URL": rasa_url,
             "KEFU_ACTION_SERVER_URL": actions_url,

@@ -29,7 +29,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.gateway_stack import gateway_stack, percentile  # noqa: E402
-from kefu.db import create_schema, make_engine  # noqa: E402
+from kefu.schema import upgrade  # noqa: E402
 from kefu.seed import seed_demo  # noqa: E402
 
 MESSAGES = [
@@ -232,7 +232,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="kefu-ws-bench-") as tmp:
         # Seeded like the demo (shop + FAQ knowledge base), so FAQ turns really search.
         db_url = f"sqlite:///{Path(tmp) / 'kefu.db'}"
-        create_schema(make_engine(db_url))
+        upgrade(db_url)
         seed_demo(db_url)
         workers = max(1, min(args.rasa_workers, 8))
         servers = max(1, min(args.rasa_servers, 8))

@@ -33,6 +33,7 @@ from redis.asyncio import Redis
 from handoff.conversation import Conversations, Owner
 from kefu.config import ROOT
 from kefu.redis_server import EmbeddedRedis, free_port, redis_reachable
+from kefu.schema import upgrade
 
 JWT_SECRET = "bench-jwt-secret-0123456789abcdef"
 INTERNAL_TOKEN = "bench-internal-token-0123456789"
@@ -63,6 +64,7 @@ class StaffProcess:
             }
         )
         self.proc: subprocess.Popen[bytes] | None = None
+        upgrade(database_url)  # `kefu staff` refuses an unmigrated database
 
     async def start(self, wait_s: float = 60.0) -> None:
         self.proc = subprocess.Popen(  # noqa: ASYNC220 - spawning is quick

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 
-from kefu.config import CommonSettings
+from kefu.config import CommonSettings, QueueSettings
 
 
 def _wechat(name: str) -> AliasChoices:
@@ -14,7 +14,10 @@ def _wechat(name: str) -> AliasChoices:
     return AliasChoices(f"WECHAT_{name.upper()}", f"wechat_{name}")
 
 
-class GatewaySettings(CommonSettings):
+class GatewaySettings(QueueSettings, CommonSettings):
+    """The gateway's settings; the queue's (``QueueSettings``) are the staff console's too, so
+    handoffs made through the gateway get the same ticket due times, ETAs and groups."""
+
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8000
     gateway_workers: int = 1

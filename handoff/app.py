@@ -27,9 +27,10 @@ from handoff.sla import SlaMonitor
 from handoff.staff_api import bp as handoff_bp
 from handoff.staff_auth import StaffAuth
 from handoff.worker import Worker
-from kefu.db import create_schema_async, make_async_engine
+from kefu.db import make_async_engine
 from kefu.health import health_report, standard_checks
 from kefu.logging import get_logger
+from kefu.schema import check_schema_async
 from kefu.web import install_error_handlers
 from knowledge_base.editor import mount as mount_kb_editor
 
@@ -63,7 +64,7 @@ def create_app(settings: StaffSettings, name: str = "kefu-staff") -> Sanic:
         app.ctx.engine = make_async_engine(settings.database_url)
         app.ctx.http = httpx.AsyncClient(timeout=5.0)
         app.ctx.conversations = Conversations(app.ctx.redis)
-        await create_schema_async(app.ctx.engine)
+        await check_schema_async(app.ctx.engine)  # migrated by `kefu db upgrade`, never here
         app.ctx.staff_auth = StaffAuth(app.ctx.tokens, app.ctx.engine)
         app.ctx.login_throttle = LoginThrottle(app.ctx.redis)
         app.ctx.audit = AuditLog(app.ctx.engine)

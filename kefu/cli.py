@@ -24,11 +24,63 @@ def demo() -> None:
     sys.exit(run_demo())
 
 
+def _require_schema() -> None:
+    """Refuse to serve on a database whose schema is not this code's (never migrate here)."""
+    from kefu.config import CommonSettings
+    from kefu.schema import SchemaMismatch, require_current
+
+    try:
+        require_current(CommonSettings().database_url)
+    except SchemaMismatch as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.group()
+def db() -> None:
+    """The SQL schema (Alembic migrations)."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Migrate KEFU_DATABASE_URL to the newest schema (stamps a database made by create_all)."""
+    from kefu.config import CommonSettings
+    from kefu.schema import upgrade
+
+    settings = CommonSettings()
+    before, after = upgrade(settings.database_url, revision)
+    where = settings.redacted_database_url
+    if before == after:
+        click.echo(f"{where}: schema at revision {after}, nothing to do")
+    else:
+        click.echo(f"{where}: schema {before or 'empty'} -> {after}")
+
+
+@db.command("new")
+@click.argument("message")
+def db_new(message: str) -> None:
+    """Autogenerate the next migration from the models (kefu/migrations/README.md)."""
+    from kefu.schema import new_revision
+
+    click.echo(f"wrote {new_revision(message)}; read it before committing it")
+
+
+@db.command("current")
+def db_current() -> None:
+    """Print the database's schema revision and the one this code expects."""
+    from kefu.config import CommonSettings
+    from kefu.schema import current_revision, head_revision
+
+    current = current_revision(CommonSettings().database_url)
+    click.echo(f"database: {current or 'none'}; code: {head_revision()}")
+
+
 @main.command()
 def gateway() -> None:
     """Serve the customer-facing gateway (KEFU_GATEWAY_HOST/PORT)."""
     from bot.app import main as run
 
+    _require_schema()
     run()
 
 
@@ -37,6 +89,7 @@ def staff() -> None:
     """Serve the staff console (KEFU_STAFF_HOST/PORT)."""
     from handoff.app import main as run
 
+    _require_schema()
     run()
 
 
@@ -45,6 +98,7 @@ def actions() -> None:
     """Serve the Rasa action server (KEFU_ACTIONS_HOST/PORT)."""
     from actions.server import main as run
 
+    _require_schema()
     run()
 
 
@@ -53,18 +107,16 @@ def actions() -> None:
 @click.option("--port", default=5005, show_default=True, envvar="KEFU_RASA_PORT")
 def rasa(host: str, port: int) -> None:
     """Run the Rasa server from .venv-rasa with the newest model in models/."""
-    from kefu.config import CommonSettings
-    from kefu.rasa_proc import latest_model, rasa_env, rasa_run_args
+    from kefu.rasa_proc import RasaSettings, latest_model, rasa_env, rasa_run_args
     from kefu.web import check_port_free
 
     model = latest_model()
     if model is None:
         raise click.ClickException("no trained model in models/; run `make model`")
     check_port_free(host, port, "KEFU_RASA_PORT")
-    settings = CommonSettings()
-    actions_url = os.environ.get("KEFU_ACTION_SERVER_URL", "http://127.0.0.1:5055")
+    settings = RasaSettings()
     args = rasa_run_args(host, port, model)
-    os.execve(args[0], args, rasa_env(settings.redis_url, actions_url))  # noqa: S606
+    os.execve(args[0], args, rasa_env(settings.redis_url, settings.action_server_url))  # noqa: S606
 
 
 @main.command("init-env")
@@ -106,13 +158,14 @@ def agent_add(
     """Create a staff account."""
     from handoff.accounts import create_account
     from kefu.config import CommonSettings
-    from kefu.db import create_schema_async, make_async_engine
+    from kefu.db import make_async_engine
     from kefu.errors import ApiError
+
+    _require_schema()
 
     async def run() -> None:
         engine = make_async_engine(CommonSettings().database_url)
         try:
-            await create_schema_async(engine)
             account = await create_account(
                 engine, username, password, list(roles), list(groups), capacity, display_name
             )

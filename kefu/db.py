@@ -1,8 +1,10 @@
 """SQL connections: one URL (``KEFU_DATABASE_URL``), SQLite by default, PostgreSQL by URL.
 
-Tables of every package hang off one ``Base`` so that ``create_schema`` makes them all. The
-services use the async engine; the CLI and tests may use the sync one. The driver is chosen
-here so that a plain ``postgresql://`` or ``sqlite:///`` URL works everywhere.
+Tables of every package hang off one ``Base``; this module imports none of them (the
+composition root ``kefu.tables`` registers them) and never creates tables: the schema changes
+only through the migrations (``kefu db upgrade``, ``kefu.schema``). The services use the async
+engine; the CLI and tests may use the sync one. The driver is chosen here so that a plain
+``postgresql://`` or ``sqlite:///`` URL works everywhere.
 """
 
 from __future__ import annotations
@@ -55,24 +57,6 @@ def make_async_engine(url: str) -> AsyncEngine:
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
-
-
-def import_models() -> None:
-    """Import every package's table definitions so that ``Base.metadata`` knows them all."""
-    import handoff.models  # noqa: F401
-    import knowledge_base.models  # noqa: F401
-    import shop.models  # noqa: F401
-
-
-def create_schema(engine: Engine) -> None:
-    import_models()
-    Base.metadata.create_all(engine)
-
-
-async def create_schema_async(engine: AsyncEngine) -> None:
-    import_models()
-    async with engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
 
 
 async def ping(engine: AsyncEngine) -> None:

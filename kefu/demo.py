@@ -21,10 +21,10 @@ import httpx
 from honcho.manager import Manager
 
 from kefu.config import ROOT, VAR_DIR, CommonSettings
-from kefu.db import create_schema, make_engine
 from kefu.envfile import ensure_env_file, read_env
 from kefu.rasa_proc import latest_model, rasa_binary, rasa_env, rasa_run_args
 from kefu.redis_server import EmbeddedRedis, redis_reachable
+from kefu.schema import upgrade
 from kefu.seed import seed_demo
 from kefu.web import check_port_free
 
@@ -81,7 +81,7 @@ def _wait_ready(urls: dict[str, str], timeout: float, done: threading.Event) -> 
 def run_demo() -> int:
     env_path, added = ensure_env_file()
     if added:
-        _say(f"wrote fresh secrets to {env_path.relative_to(ROOT)}: {', '.join(added)}")
+        _say(f"wrote fresh secrets to {env_path}: {', '.join(added)}")
     secrets = read_env(env_path)
     settings = DemoSettings()
 
@@ -116,7 +116,9 @@ def run_demo() -> int:
 
 
 def _supervise(settings: DemoSettings, redis_url: str, model: Path, secrets: dict[str, str]) -> int:
-    create_schema(make_engine(settings.database_url))
+    before, after = upgrade(settings.database_url)
+    if before != after:
+        _say(f"SQL schema migrated: {before or 'empty'} -> {after}")
     seeded = seed_demo(settings.database_url)
     _say(
         f"SQL database ready: {settings.redacted_database_url}"

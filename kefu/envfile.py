@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from kefu.config import ROOT
+from kefu.config import ENV_FILE
 
 SECRET_KEYS = (
     "KEFU_API_KEY",
@@ -44,7 +44,7 @@ def read_env(path: Path) -> dict[str, str]:
 
 def ensure_env_file(path: Path | None = None) -> tuple[Path, list[str]]:
     """Create ``.env`` or add the secrets it lacks; returns the path and the keys written."""
-    path = path or ROOT / ".env"
+    path = path or ENV_FILE
     existing = read_env(path)
     added: list[str] = []
     lines: list[str] = []

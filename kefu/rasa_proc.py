@@ -6,10 +6,16 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from kefu.config import ROOT
+from kefu.config import MODELS_DIR, ROOT, CommonSettings
 
 RASA_VENV = ROOT / ".venv-rasa"
-MODELS = ROOT / "models"
+MODELS = MODELS_DIR
+
+
+class RasaSettings(CommonSettings):
+    """`kefu rasa`: where its action server is (the port comes from KEFU_RASA_PORT)."""
+
+    action_server_url: str = "http://127.0.0.1:5055"
 
 
 def rasa_binary() -> Path:

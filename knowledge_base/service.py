@@ -12,11 +12,13 @@ if TYPE_CHECKING:
 
 
 def open_store(database_url: str) -> FaqStore:
-    from kefu.db import create_schema, make_engine
+    from kefu.db import make_engine
+    from kefu.schema import check_schema
     from knowledge_base.store import FaqStore
 
     engine = make_engine(database_url)
-    create_schema(engine)
+    with engine.connect() as conn:
+        check_schema(conn)  # the schema is migrated by `kefu db upgrade`, never here
     return FaqStore(engine)
 
 

@@ -21,6 +21,10 @@ neither holds does Rasa's own merge run.
 action server, for every action it runs (several a turn); one kept-open session per endpoint
 and event loop is used instead.
 
+Each patch has a name (``PATCHES``); ``KEFU_RASA_PATCHES`` picks them: unset or ``on`` all,
+``off`` none (Rasa as released), or a comma-separated list of names. They are applied only on
+Rasa ``RASA_VERSION``; on another release Rasa runs unpatched and says so in its log.
+
 Last, after the model is loaded every object that exists then (TensorFlow, the model, the
 domain: hundreds of thousands) is moved out of the garbage collector's generations with
 ``gc.freeze()``, so the collections that run while serving only walk what turns allocate.
@@ -30,10 +34,12 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 from functools import lru_cache, wraps
 from typing import Any
 
 _applied = False
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -216,20 +222,92 @@ def _freeze_after_load(load: Any) -> Any:
     return load_then_freeze
 
 
-def apply() -> None:
-    """Install the patches (idempotent)."""
-    global _applied
-    if _applied:
-        return
-    import rasa.core.run
+# The Rasa release these patches were written against and checked on (tests/rasa_addons).
+# Another version runs unpatched: the patched methods may have changed there.
+RASA_VERSION = "3.6.21"
+
+
+def _patch_action_schema() -> None:
     from rasa.core.actions.action import RemoteAction
-    from rasa.core.tracker_store import RedisTrackerStore
-    from rasa.shared.core.events import Event
-    from rasa.utils.endpoints import EndpointConfig
 
     RemoteAction._validate_action_result = _validate_action_result
+
+
+def _patch_event_types() -> None:
+    from rasa.shared.core.events import Event
+
     Event.resolve_by_type = staticmethod(_resolve_by_type)
+
+
+def _patch_tracker_save() -> None:
+    from rasa.core.tracker_store import RedisTrackerStore
+
     RedisTrackerStore.save = _redis_save
+
+
+def _patch_action_session() -> None:
+    from rasa.utils.endpoints import EndpointConfig
+
     EndpointConfig.request = _endpoint_request(EndpointConfig.request)
+
+
+def _patch_gc_freeze() -> None:
+    import rasa.core.run
+
     rasa.core.run.load_agent_on_start = _freeze_after_load(rasa.core.run.load_agent_on_start)
+
+
+# Each patch on its own, by the name KEFU_RASA_PATCHES uses (bench/rasa_patches.py measures
+# each alone).
+PATCHES = {
+    "action_schema": _patch_action_schema,
+    "event_types": _patch_event_types,
+    "tracker_save": _patch_tracker_save,
+    "action_session": _patch_action_session,
+    "gc_freeze": _patch_gc_freeze,
+}
+_applied_names: list[str] = []
+
+
+def selected(setting: str | None) -> list[str]:
+    """The patches a ``KEFU_RASA_PATCHES`` value selects: unset, empty or ``on`` → all;
+    ``off`` → none; else a comma-separated list of names from ``PATCHES``."""
+    value = (setting or "").strip().lower()
+    if value in {"", "on", "all"}:
+        return list(PATCHES)
+    if value in {"off", "none"}:
+        return []
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in PATCHES]
+    if unknown:
+        raise ValueError(
+            f"KEFU_RASA_PATCHES: unknown patch {', '.join(unknown)}; "
+            f"use on, off or some of {', '.join(PATCHES)}"
+        )
+    return names
+
+
+def apply(setting: str | None = None) -> list[str]:
+    """Install the patches ``setting`` selects (``KEFU_RASA_PATCHES``; default all), once.
+
+    Returns the names applied. On a Rasa other than ``RASA_VERSION`` nothing is patched and a
+    warning says so: Rasa then runs as released (slower, never wrong)."""
+    global _applied
+    if _applied:
+        return list(_applied_names)
+    names = selected(setting)
+    import rasa.version
+
+    if names and rasa.version.__version__ != RASA_VERSION:
+        log.warning(
+            "kefu's Rasa patches are for Rasa %s, this is %s: running unpatched",
+            RASA_VERSION,
+            rasa.version.__version__,
+        )
+        names = []
+    for name in names:
+        PATCHES[name]()
+    _applied_names[:] = names
     _applied = True
+    log.info("kefu's Rasa patches: %s", ", ".join(names) or "none")
+    return list(names)

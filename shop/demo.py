@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from kefu.db import create_schema, make_engine
+from kefu.db import make_engine
 from shop.models import (
     CustomerRow,
     InvoiceRow,
@@ -317,9 +317,10 @@ def _tracking(
 
 
 def seed_shop(database_url: str) -> None:
-    """Create (or refresh) the demo shop. Only rows with the demo ids are touched."""
+    """Create (or refresh) the demo shop. Only rows with the demo ids are touched.
+
+    The database's schema must be migrated already (``kefu db upgrade``)."""
     engine = make_engine(database_url)
-    create_schema(engine)
     anchor = datetime.combine(datetime.now(UTC).date(), time(0, 0), tzinfo=UTC)
 
     def ago(days: int | None, hours: int = 0) -> datetime | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -20,9 +21,11 @@ from sanic import Sanic
 from sqlalchemy import text
 
 from kefu.config import ROOT
-from kefu.db import Base, create_schema, make_async_engine, make_engine
+from kefu.db import make_async_engine, make_engine
 from kefu.rasa_proc import latest_model, rasa_binary, rasa_env, rasa_run_args
 from kefu.redis_server import EmbeddedRedis, free_port, redis_reachable
+from kefu.schema import upgrade
+from kefu.tables import metadata
 
 Sanic.test_mode = True
 _app_names = itertools.count()
@@ -88,33 +91,54 @@ def _sql_params() -> list[Any]:
 
 
 @pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file built by the migrations (``kefu db upgrade``); each test gets a copy."""
+    path = tmp_path_factory.mktemp("schema") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def migrated_sqlite(_sqlite_template: Path, tmp_path: Path) -> Callable[[str], str]:
+    """Copy the migrated template to ``tmp_path / name``; returns its URL."""
+
+    def make(name: str = "kefu.db") -> str:
+        target = tmp_path / name
+        shutil.copyfile(_sqlite_template, target)
+        return f"sqlite:///{target}"
+
+    return make
+
+
+@pytest.fixture(scope="session")
 def _postgres_ready() -> str | None:
     url = os.environ.get("KEFU_TEST_POSTGRES_URL")
     if not url:
         return None
     engine = make_engine(url)
-    Base.metadata.drop_all(engine)
-    create_schema(engine)
+    metadata().drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
     engine.dispose()
+    upgrade(url)
     return url
 
 
 @pytest.fixture(params=_sql_params())
 def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, _postgres_ready: str | None
+    request: pytest.FixtureRequest,
+    migrated_sqlite: Callable[[str], str],
+    _postgres_ready: str | None,
 ) -> Iterator[str]:
-    """A real, empty SQL database with kefu's schema: SQLite, and PostgreSQL when configured."""
+    """A real, empty SQL database with kefu's migrated schema: SQLite, and PostgreSQL when
+    configured."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'kefu.db'}"
-        engine = make_engine(url)
-        create_schema(engine)
-        engine.dispose()
-        yield url
+        yield migrated_sqlite("kefu.db")
         return
     assert _postgres_ready is not None
     engine = make_engine(_postgres_ready)
     with engine.begin() as conn:
-        names = ", ".join(t.name for t in reversed(Base.metadata.sorted_tables))
+        names = ", ".join(t.name for t in reversed(metadata().sorted_tables))
         if names:
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     engine.dispose()
@@ -122,12 +146,8 @@ def database_url(
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'kefu.db'}"
-    engine = make_engine(url)
-    create_schema(engine)
-    engine.dispose()
-    return url
+def sqlite_url(migrated_sqlite: Callable[[str], str]) -> str:
+    return migrated_sqlite("kefu.db")
 
 
 @pytest.fixture
@@ -213,10 +233,13 @@ def rasa_stack(redis_server: str, tmp_path_factory: pytest.TempPathFactory) -> I
     redis_url = f"{redis_server}/8"
     actions_port, rasa_port = free_port(), free_port()
     actions_url = f"http://127.0.0.1:{actions_port}"
+    database_url = f"sqlite:///{logs / 'kefu.db'}"
+    upgrade(database_url)  # `kefu actions` refuses an unmigrated database
     env = dict(os.environ)
     env.update(
         {
             "KEFU_REDIS_URL": redis_url,
+            "KEFU_DATABASE_URL": database_url,
             "KEFU_ACTIONS_PORT": str(actions_port),
             "KEFU_LOG_LEVEL": "WARNING",
         }

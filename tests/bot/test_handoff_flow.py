@@ -20,6 +20,7 @@ from pydantic import SecretStr
 from redis.asyncio import Redis
 
 from bot.app import create_app
+from handoff import app as staff_app
 from handoff.conversation import Conversations
 from tests.bot.conftest import CHROMIUM, gateway_settings
 from tests.bot.test_web_browser import bubbles, phone_page, send
@@ -36,7 +37,6 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt install chromium)"),
 ]
 
-staff_app = pytest.importorskip("handoff.app", reason="handoff's staff console is not there yet")
 
 
 async def login(staff: httpx.AsyncClient, username: str, password: str) -> dict[str, str]:

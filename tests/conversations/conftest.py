@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from kefu.config import ROOT
-from kefu.db import create_schema, make_engine
 from kefu.rasa_proc import rasa_binary, rasa_env, rasa_run_args
 from kefu.redis_server import free_port
+from kefu.schema import upgrade
 from shop.demo import seed_shop
 from tests.conftest import _wait_http
 
@@ -64,9 +64,7 @@ def dialogue_stack(
         pytest.fail(f"no trained model at {model} or no .venv-rasa: run `make model`")
     tmp = tmp_path_factory.mktemp("dialogue")
     db_url = f"sqlite:///{tmp / 'kefu.db'}"
-    engine = make_engine(db_url)
-    create_schema(engine)
-    engine.dispose()
+    upgrade(db_url)
     seed_shop(db_url)
     redis_url = f"{redis_server}/7"
     import redis as sync_redis

@@ -14,6 +14,7 @@ import yaml
 from kefu.config import ROOT
 from kefu.rasa_proc import rasa_binary
 from kefu.redis_server import free_port
+from kefu.schema import upgrade
 from shop.demo import seed_shop
 from tests.conftest import _wait_http
 from tests.conversations.conftest import model_path
@@ -24,6 +25,7 @@ HERE = Path(__file__).parent
 @pytest.fixture
 def action_server(tmp_path: Path):  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path / 'shop.db'}"
+    upgrade(url)
     seed_shop(url)
     port = free_port()
     env = dict(os.environ)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import redis as sync_redis
 
-from kefu.db import create_schema, make_engine
+from kefu.db import make_engine
 from knowledge_base.encoders import Encoder
 from knowledge_base.faq import Faq
 from knowledge_base.live import (
@@ -50,7 +50,6 @@ def wait_for(check: Callable[[], bool], timeout: float = 60.0) -> bool:
 @pytest.fixture
 def store(sqlite_url: str) -> Iterator[FaqStore]:
     engine = make_engine(sqlite_url)
-    create_schema(engine)
     yield FaqStore(engine)
     engine.dispose()
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from kefu.db import create_schema, make_engine
+from kefu.db import make_engine
 from knowledge_base.files import dump_faqs, parse_faqs
 from knowledge_base.store import FaqStore, StoreError
 
@@ -15,7 +15,6 @@ from knowledge_base.store import FaqStore, StoreError
 @pytest.fixture
 def store(database_url: str) -> FaqStore:
     engine = make_engine(database_url)
-    create_schema(engine)
     yield FaqStore(engine)
     engine.dispose()
 

@@ -14,6 +14,9 @@ import pytest
 from kefu.config import ROOT
 from kefu.rasa_proc import rasa_python
 
+# Every test here runs code in .venv-rasa (or the Rasa server with the trained model).
+pytestmark = pytest.mark.rasa
+
 # Run in .venv-rasa: the patched validator must judge action-server responses exactly as Rasa's
 # own jsonschema.validate does, and be what RemoteAction uses once applied.
 PATCH_CHECK = r"""
@@ -85,7 +88,6 @@ def test_patched_validation_judges_action_responses_like_rasa():
             assert v["hint"] is True  # Rasa's pointer to the docs is kept
 
 
-@pytest.mark.rasa
 @pytest.mark.parametrize(
     ("text", "metadata", "expected"),
     [
@@ -280,3 +282,68 @@ def test_patched_endpoint_request_answers_like_rasa_on_one_connection():
     assert patched["status_4xx"] == rasa["status_4xx"] == 404
     assert rasa["connections"] == 5  # Rasa: a new session, a new connection, every call
     assert patched["connections"] == 1
+
+
+# Run in .venv-rasa: which Rasa methods each KEFU_RASA_PATCHES value replaces.
+SWITCH_CHECK = r"""
+import json, sys
+setting, version = json.loads(sys.argv[1])
+import rasa.version
+if version:
+    rasa.version.__version__ = version
+import rasa.core.run
+from rasa.core.actions.action import RemoteAction
+from rasa.core.tracker_store import RedisTrackerStore
+from rasa.shared.core.events import Event
+from rasa.utils.endpoints import EndpointConfig
+from rasa_addons import patches
+
+def methods():
+    return {
+        "action_schema": RemoteAction._validate_action_result,
+        "event_types": Event.resolve_by_type,
+        "tracker_save": RedisTrackerStore.save,
+        "action_session": EndpointConfig.request,
+        "gc_freeze": rasa.core.run.load_agent_on_start,
+    }
+
+before = methods()
+try:
+    applied = patches.apply(setting)
+except ValueError as e:
+    print(json.dumps({"error": str(e)}))
+    raise SystemExit(0)
+after = methods()
+print(json.dumps({
+    "applied": applied,
+    "changed": sorted(name for name in before if before[name] is not after[name]),
+}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("setting", "version", "changed"),
+    [
+        (
+            None,
+            None,
+            ["action_schema", "action_session", "event_types", "gc_freeze", "tracker_save"],
+        ),
+        ("off", None, []),
+        ("event_types,tracker_save", None, ["event_types", "tracker_save"]),
+        ("action_schema", None, ["action_schema"]),
+        (None, "3.7.0", []),  # another Rasa release runs unpatched
+    ],
+)
+def test_rasa_patches_switch_and_version_guard(
+    setting: str | None, version: str | None, changed: list[str]
+):
+    result = _in_rasa_env(SWITCH_CHECK, json.dumps([setting, version]))
+    assert result["changed"] == changed
+    assert sorted(result["applied"]) == changed
+
+
+def test_an_unknown_patch_name_is_refused_with_the_names():
+    result = _in_rasa_env(SWITCH_CHECK, json.dumps(["no_such_patch", None]))
+    assert "unknown patch no_such_patch" in result["error"]
+    assert "action_schema" in result["error"]
