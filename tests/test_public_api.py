@@ -3,8 +3,8 @@ own the same way). A public name in a package's namespace that ``__all__`` lacks
 exported or made private."""
 
 from __future__ import annotations
-
 import __future__
+
 import importlib
 import inspect
 
