@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from handoff.masking import mask_text, mask_value
 from handoff.queue import QueueConfig, QueueService, in_business_hours
+from kefu.masking import mask_text, mask_value
 
 
 def test_phone_id_and_address_are_masked():
