@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import re
 import time
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import jwt
@@ -31,12 +34,30 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+async def hash_password_async(password: str) -> str:
+    """argon2 is deliberately slow: hash in a worker thread, never on the event loop."""
+    return await asyncio.to_thread(hash_password, password)
+
+
+async def verify_password_async(password_hash: str, password: str) -> bool:
+    return await asyncio.to_thread(verify_password, password_hash, password)
+
+
+def password_fingerprint(password_hash: str) -> str:
+    """A short digest of the stored hash, carried in tokens: a password change ends them."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class Principal:
     """Who is calling a staff endpoint, from their token."""
 
     username: str
     roles: frozenset[str]
+    skill_groups: frozenset[str] = frozenset()
+    token_id: str = ""
+    expires_at: float = 0.0
+    password_fp: str = field(default="", repr=False)
 
     def require(self, *roles: str) -> None:
         """403 unless the caller has one of ``roles`` (admin may do everything)."""
@@ -57,6 +78,8 @@ class Tokens:
         claims = {
             "sub": account.username,
             "roles": list(account.roles),
+            "jti": uuid.uuid4().hex,
+            "pwf": password_fingerprint(account.password_hash),
             "iat": now,
             "exp": now + self._ttl,
         }
@@ -71,7 +94,13 @@ class Tokens:
             raise ApiError(401, "token_expired", "your session has expired; log in again") from None
         except jwt.InvalidTokenError:
             raise ApiError(401, "unauthorized", "invalid token") from None
-        return Principal(str(claims["sub"]), frozenset(claims.get("roles", [])))
+        return Principal(
+            str(claims["sub"]),
+            frozenset(claims.get("roles", [])),
+            token_id=str(claims.get("jti", "")),
+            expires_at=float(claims["exp"]),
+            password_fp=str(claims.get("pwf", "")),
+        )
 
 
 def validate_account_fields(
@@ -108,7 +137,7 @@ async def create_account(
         account = StaffAccount(
             username=username,
             display_name=display_name or username,
-            password_hash=hash_password(password),
+            password_hash=await hash_password_async(password),
             roles=roles,
             skill_groups=skill_groups or [],
             capacity=capacity,
@@ -125,7 +154,7 @@ async def authenticate(engine: AsyncEngine, username: str, password: str) -> Sta
         )
     # Verify against a dummy hash when the user is unknown, so timing does not tell.
     stored = account.password_hash if account else _dummy_hash()
-    if not verify_password(stored, password) or account is None or not account.active:
+    if not await verify_password_async(stored, password) or account is None or not account.active:
         raise ApiError(401, "invalid_login", "wrong username or password")
     return account
 

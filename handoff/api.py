@@ -1,5 +1,8 @@
-"""Staff console HTTP API: login and accounts (queue, conversations and the internal handoff
-API join here as they land)."""
+"""Staff console HTTP API: login, logout, passwords, accounts and the audit log.
+
+Every request with a bearer token is resolved once, before its handler, by
+``handoff.staff_auth.StaffAuth`` (signature, expiry, account active, password unchanged, not
+logged out); ``principal(request)`` hands the result to the handler."""
 
 from __future__ import annotations
 
@@ -8,31 +11,107 @@ from typing import Any
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from handoff.accounts import Principal, Tokens, authenticate, create_account
+from handoff.accounts import (
+    Principal,
+    authenticate,
+    create_account,
+    hash_password_async,
+    validate_account_fields,
+    verify_password_async,
+)
+from handoff.models import StaffAccount
 from kefu.errors import ApiError
-from kefu.web import bearer_token, json_body
+from kefu.web import json_body
 
 bp = Blueprint("staff_api", url_prefix="/api/v1")
 
 
+async def resolve_principal(request: Request) -> None:
+    """Request middleware: resolve a bearer token to ``request.ctx.principal`` (or the 401)."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    request.ctx.principal = None
+    request.ctx.auth_error = ApiError(401, "unauthorized", "missing bearer token")
+    if scheme.lower() != "bearer" or not token.strip() or token.count(".") != 2:
+        return  # no token, or not a JWT (the internal token, an API key): handlers decide
+    try:
+        request.ctx.principal = await request.app.ctx.staff_auth.principal(token.strip())
+    except ApiError as exc:
+        request.ctx.auth_error = exc
+
+
 def principal(request: Request) -> Principal:
     """The authenticated staff member of this request (401 without a valid token)."""
-    tokens: Tokens = request.app.ctx.tokens
-    return tokens.verify(bearer_token(request))
+    who: Principal | None = getattr(request.ctx, "principal", None)
+    if who is None:
+        raise getattr(request.ctx, "auth_error", None) or ApiError(
+            401, "unauthorized", "missing bearer token"
+        )
+    return who
+
+
+def client_address(request: Request) -> str:
+    return str(request.remote_addr or request.ip or "unknown")
 
 
 @bp.post("/auth/login")
-@openapi.summary("Log in; returns a bearer token")
+@openapi.summary("Log in; returns a bearer token (429 with Retry-After after failures)")
 @openapi.body({"application/json": {"username": str, "password": str}})
 async def login(request: Request) -> HTTPResponse:
     body = json_body(request)
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         raise ApiError(400, "bad_request", "username and password are required")
-    account = await authenticate(request.app.ctx.engine, username, password)
+    if len(username) > 64 or len(password) > 1024:
+        raise ApiError(401, "invalid_login", "wrong username or password")
+    throttle = request.app.ctx.login_throttle
+    address = client_address(request)
+    await throttle.check(username, address)
+    try:
+        account = await authenticate(request.app.ctx.engine, username, password)
+    except ApiError:
+        await throttle.failed(username, address)
+        raise
+    await throttle.succeeded(username)
     token = request.app.ctx.tokens.issue(account)
     return json({"token": token, "account": account.public()}, ensure_ascii=False)
+
+
+@bp.post("/auth/logout")
+@openapi.summary("End this token's session now")
+@openapi.secured("bearer")
+async def logout(request: Request) -> HTTPResponse:
+    await request.app.ctx.staff_auth.revoke(principal(request))
+    return json({"ok": True})
+
+
+@bp.post("/auth/password")
+@openapi.summary("Change my password (ends every other session of mine)")
+@openapi.body({"application/json": {"old_password": str, "new_password": str}})
+@openapi.secured("bearer")
+async def change_password(request: Request) -> HTTPResponse:
+    who = principal(request)
+    body = json_body(request)
+    old, new = body.get("old_password"), body.get("new_password")
+    if not isinstance(old, str) or not isinstance(new, str):
+        raise ApiError(400, "bad_request", "old_password and new_password are required")
+    if len(new) < 8 or len(new) > 1024:
+        raise ApiError(400, "weak_password", "password must be 8 to 1024 characters")
+    async with AsyncSession(request.app.ctx.engine, expire_on_commit=False) as session:
+        account = await session.scalar(
+            select(StaffAccount).where(StaffAccount.username == who.username)
+        )
+        if account is None or not await verify_password_async(account.password_hash, old):
+            raise ApiError(403, "wrong_password", "the current password is wrong")
+        account.password_hash = await hash_password_async(new)
+        await session.commit()
+    request.app.ctx.staff_auth.forget(who.username)
+    await request.app.ctx.audit.record(who.username, "password_changed", who.username)
+    token = request.app.ctx.tokens.issue(account)
+    return json({"token": token})
 
 
 @bp.post("/agents")
@@ -51,7 +130,8 @@ async def login(request: Request) -> HTTPResponse:
     }
 )
 async def add_agent(request: Request) -> HTTPResponse:
-    principal(request).require("admin")
+    who = principal(request)
+    who.require("admin")
     body: dict[str, Any] = json_body(request)
     account = await create_account(
         request.app.ctx.engine,
@@ -62,4 +142,77 @@ async def add_agent(request: Request) -> HTTPResponse:
         capacity=body.get("capacity", 3),
         display_name=str(body.get("display_name") or ""),
     )
+    await request.app.ctx.audit.record(
+        who.username,
+        "account_created",
+        account.username,
+        roles=list(account.roles),
+        skill_groups=list(account.skill_groups),
+    )
     return json(account.public(), status=201, ensure_ascii=False)
+
+
+@bp.patch("/agents/<username:str>")
+@openapi.summary("Change a staff account: active, roles, skill groups, capacity (admin)")
+@openapi.body(
+    {"application/json": {"active": bool, "roles": [str], "skill_groups": [str], "capacity": int}}
+)
+@openapi.secured("bearer")
+async def change_agent(request: Request, username: str) -> HTTPResponse:
+    who = principal(request)
+    who.require("admin")
+    body = json_body(request)
+    allowed = {"active", "roles", "skill_groups", "capacity"}
+    if not body or set(body) - allowed:
+        raise ApiError(400, "bad_request", f"give some of: {', '.join(sorted(allowed))}")
+    if "active" in body and not isinstance(body["active"], bool):
+        raise ApiError(400, "bad_request", "active must be true or false")
+    if username == who.username and body.get("active") is False:
+        raise ApiError(409, "cannot_disable_self", "you cannot disable your own account")
+    async with AsyncSession(request.app.ctx.engine, expire_on_commit=False) as session:
+        account = await session.scalar(
+            select(StaffAccount).where(StaffAccount.username == username)
+        )
+        if account is None:
+            raise ApiError(404, "unknown_account", f"no account {username!r}")
+        validate_account_fields(
+            account.username,
+            "x" * 8,  # the password is not changed here
+            body.get("roles", account.roles),
+            body.get("skill_groups", account.skill_groups),
+            body.get("capacity", account.capacity),
+        )
+        before = account.public()
+        for name in allowed & set(body):
+            setattr(account, name, body[name])
+        await session.commit()
+    request.app.ctx.staff_auth.forget(username)
+    changes = {k: {"from": before[k], "to": body[k]} for k in body if before[k] != body[k]}
+    await request.app.ctx.audit.record(who.username, "account_changed", username, **changes)
+    return json(account.public(), ensure_ascii=False)
+
+
+@bp.get("/audit")
+@openapi.summary("The audit log, newest first (admin, supervisor)")
+@openapi.parameter("actor", str, "query")
+@openapi.parameter("action", str, "query")
+@openapi.parameter("before_id", int, "query")
+@openapi.parameter("limit", int, "query")
+@openapi.secured("bearer")
+async def audit_log(request: Request) -> HTTPResponse:
+    principal(request).require("supervisor")
+    try:
+        limit = int(request.args.get("limit", "100"))
+        before = request.args.get("before_id")
+        before_id = int(before) if before is not None else None
+    except ValueError:
+        raise ApiError(400, "bad_request", "limit and before_id must be integers") from None
+    if before_id is not None and not 0 <= before_id < 2**62:
+        raise ApiError(400, "bad_request", "before_id is out of range")
+    entries = await request.app.ctx.audit.entries(
+        actor=request.args.get("actor"),
+        action=request.args.get("action"),
+        before_id=before_id,
+        limit=limit,
+    )
+    return json({"entries": entries}, ensure_ascii=False)

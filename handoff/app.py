@@ -14,14 +14,18 @@ from sanic_ext import openapi
 from handoff.accounts import Tokens, ensure_admin
 from handoff.agents import Agents
 from handoff.api import bp as api_bp
+from handoff.api import resolve_principal
 from handoff.archive import Archiver
+from handoff.audit import AuditLog
 from handoff.chats import Chats
 from handoff.console import bp as console_bp
 from handoff.conversation import Conversations
+from handoff.login_throttle import LoginThrottle
 from handoff.queue import QueueService
 from handoff.settings import StaffSettings
 from handoff.sla import SlaMonitor
 from handoff.staff_api import bp as handoff_bp
+from handoff.staff_auth import StaffAuth
 from handoff.worker import Worker
 from kefu.db import make_async_engine
 from kefu.health import health_report, standard_checks
@@ -48,6 +52,7 @@ def create_app(settings: StaffSettings, name: str = "kefu-staff") -> Sanic:
     app.ctx.settings = settings
     app.ctx.tokens = Tokens(settings.jwt_secret.get_secret_value(), settings.jwt_ttl_s)
     install_error_handlers(app)
+    app.register_middleware(resolve_principal, "request")
     app.blueprint(api_bp)
     mount_kb_editor(app, settings)  # KB editor: /api/v1/kb/..., /kb, app.ctx.kb
     app.blueprint(handoff_bp)
@@ -60,6 +65,9 @@ def create_app(settings: StaffSettings, name: str = "kefu-staff") -> Sanic:
         app.ctx.http = httpx.AsyncClient(timeout=5.0)
         app.ctx.conversations = Conversations(app.ctx.redis)
         await check_schema_async(app.ctx.engine)  # migrated by `kefu db upgrade`, never here
+        app.ctx.staff_auth = StaffAuth(app.ctx.tokens, app.ctx.engine)
+        app.ctx.login_throttle = LoginThrottle(app.ctx.redis)
+        app.ctx.audit = AuditLog(app.ctx.engine)
         if await ensure_admin(app.ctx.engine, settings.admin_password.get_secret_value()):
             log.info("created the first admin account", username="admin")
         app.ctx.queue = QueueService(app.ctx.redis, settings, app.ctx.engine)

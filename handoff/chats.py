@@ -8,14 +8,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from handoff import access
 from handoff.accounts import Principal
 from handoff.agents import TRANSFER_TEXT, TRANSFER_TEXT_EN, Agents, chats_key
 from handoff.archive import Archiver
 from handoff.conversation import ConversationState, Owner, TransitionRefused
 from handoff.queue import QueueService
 from kefu.errors import ApiError
-
-LEADS = ("team_lead", "supervisor", "admin")
 
 
 class Chats:
@@ -50,7 +49,7 @@ class Chats:
                 f"the conversation is {state.owner}",
                 owner=str(state.owner),
             )
-        if state.agent == who.username or who.roles.intersection(LEADS):
+        if state.agent == who.username or access.may_act_for_others(who, state):
             return state.agent
         raise ApiError(
             403, "not_your_chat", "this conversation belongs to another agent", agent=state.agent
@@ -72,6 +71,7 @@ class Chats:
         state = await self.known_state(conversation_id)
         if state.owner is Owner.AGENT and state.agent == who.username:
             return {"status": "accepted", "agent": who.username, "already": True}
+        access.require_accept(who, state)
         try:
             moved = await self.conversations.move(
                 conversation_id,
@@ -117,7 +117,7 @@ class Chats:
     async def note(self, conversation_id: str, who: Principal, text: Any) -> dict[str, Any]:
         text = self._text(text)
         state = await self.known_state(conversation_id)
-        if state.agent != who.username and not who.roles.intersection(LEADS):
+        if state.agent != who.username and not access.may_act_for_others(who, state):
             raise ApiError(403, "not_your_chat", "notes are for the chat's agent and leads")
         seq = await self.conversations.append(
             conversation_id, "note", {"internal": True, "text": text, "agent": who.username}

@@ -24,7 +24,8 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, html, raw, redirect
 from sanic_ext import openapi
 
-from handoff.accounts import Principal, Tokens
+from handoff import access
+from handoff.accounts import Principal
 from handoff.agents import chats_key
 from handoff.conversation import events_key
 from handoff.typing_relay import QUEUE_SIZE, Typing, TypingHub, TypingThrottle, serve_typing_hub
@@ -69,13 +70,22 @@ async def console_asset(_request: Request, name: str) -> HTTPResponse:
 
 serve_typing_hub(bp)
 
+# Every message type the console socket accepts, and the access rule it obeys (the route
+# registry test fails when a new type is handled without an entry here).
+MESSAGE_RULES = {
+    "ping": "staff",
+    "watch": "conversation:view",  # handoff.access.require_view, as GET /conversations/{id}
+    "send": "conversation:act",  # handoff.chats (its agent, a lead of its group, supervisors)
+    "typing": "conversation:act",
+}
+
 
 @bp.websocket("/api/v1/ws")  # type: ignore[untyped-decorator]
 async def agent_socket(request: Request, ws: Any) -> None:
-    tokens: Tokens = request.app.ctx.tokens
     try:
         first = json.loads(await asyncio.wait_for(ws.recv(), timeout=10))
-        who: Principal = tokens.verify(str(first.get("token", "")))
+        token = str(first.get("token", ""))
+        who: Principal = await request.app.ctx.staff_auth.principal(token)
         who.require("agent", "team_lead", "supervisor")
     except ApiError as exc:
         await ws.send(json.dumps({"type": "error", "code": exc.code, "message": exc.message}))
@@ -93,7 +103,7 @@ async def agent_socket(request: Request, ws: Any) -> None:
         )
         await ws.close()
         return
-    session = _Session(request.app.ctx, who, ws)
+    session = _Session(request.app.ctx, who, ws, token)
     await ws.send(json.dumps({"type": "ready", "username": who.username}))
     loop = asyncio.get_running_loop()
     pusher = loop.create_task(session.push())
@@ -110,10 +120,11 @@ async def agent_socket(request: Request, ws: Any) -> None:
 
 
 class _Session:
-    def __init__(self, ctx: Any, who: Principal, ws: Any) -> None:
+    def __init__(self, ctx: Any, who: Principal, ws: Any, token: str) -> None:
         self.ctx = ctx
         self.who = who
         self.ws = ws
+        self.token = token
         self.cursors: dict[str, int] = {}
         self.watched: str | None = None
         self.known_chats: set[str] = set()
@@ -129,14 +140,23 @@ class _Session:
 
     async def handle(self, frame: Any) -> None:
         try:
+            # the account may have been disabled or logged out since the socket opened
+            self.who = await self.ctx.staff_auth.principal(self.token)
+        except ApiError as exc:
+            await self.send({"type": "error", "code": exc.code, "message": exc.message})
+            await self.ws.close()
+            return
+        try:
             message = json.loads(frame)
             kind = message.get("type")
+            if kind not in MESSAGE_RULES:
+                raise ApiError(400, "unknown_type", f"unknown message type {kind!r}")
             if kind == "ping":
                 await self.ctx.agents.heartbeat(self.who.username)
                 await self.send({"type": "pong"})
             elif kind == "watch":
                 conv_id = str(message.get("conversation_id", ""))
-                await self.ctx.chats.known_state(conv_id)
+                access.require_view(self.who, await self.ctx.chats.known_state(conv_id))
                 self.watched = conv_id
                 self.cursors[conv_id] = int(message.get("after", 0))
             elif kind == "send":

@@ -1,4 +1,5 @@
-"""SQL tables of the staff side: staff accounts, tickets, archived conversations, SLA breaches."""
+"""SQL tables of the staff side: staff accounts, tickets, archived conversations, SLA breaches,
+revoked login tokens and the audit log."""
 
 from __future__ import annotations
 
@@ -121,6 +122,39 @@ class SlaBreach(Base):
             "escalated_to": self.escalated_to,
             "target_s": self.target_s,
             "breached_at": _iso(self.breached_at),
+        }
+
+
+class RevokedToken(Base):
+    """A login token ended before its expiry (logout); kept until it would have expired."""
+
+    __tablename__ = "revoked_tokens"
+
+    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class AuditEntry(Base):
+    """A staff action that changed something: who, what, on which target, when."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
+    actor: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[str] = mapped_column(String(200), default="")
+    details: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+    def public(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "at": _iso(self.at),
+            "actor": self.actor,
+            "action": self.action,
+            "target": self.target,
+            "details": dict(self.details or {}),
         }
 
 

@@ -11,12 +11,13 @@ from sanic_ext import openapi
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handoff import access
 from handoff.accounts import Principal
 from handoff.agents import STATUSES
 from handoff.api import principal
 from handoff.canned import canned_replies
 from handoff.chats import Chats
-from handoff.conversation import InvalidConversationId, Owner, check_conversation_id
+from handoff.conversation import InvalidConversationId, check_conversation_id
 from handoff.models import SlaBreach, StaffAccount
 from handoff.packet import validate_packet
 from handoff.queue import QueueService, queue_key
@@ -172,6 +173,7 @@ async def big_sale(request: Request) -> HTTPResponse:
     if not isinstance(on, bool):
         raise ApiError(400, "bad_request", "on must be true or false")
     await request.app.ctx.queue.redis.set("kefu:settings:big_sale", "1" if on else "0")
+    await request.app.ctx.audit.record(principal(request).username, "big_sale_switched", on=on)
     return _json({"big_sale": on})
 
 
@@ -206,14 +208,7 @@ async def get_conversation(request: Request, conversation_id: str) -> HTTPRespon
     conv_id = _conv_id(conversation_id)
     chats: Chats = request.app.ctx.chats
     state = await chats.known_state(conv_id)
-    if (
-        state.owner is Owner.AGENT
-        and state.agent != who.username
-        and not who.roles.intersection((*LEADS, "admin"))
-    ):
-        raise ApiError(
-            403, "not_your_chat", "this conversation belongs to another agent", agent=state.agent
-        )
+    access.require_view(who, state)
     events = await chats.conversations.events(conv_id, 0, limit=500)
     transcript = [e.as_dict() for e in events if e.type == "message"][-100:]
     return _json(
@@ -269,9 +264,18 @@ async def note(request: Request, conversation_id: str) -> HTTPResponse:
 @openapi.secured("bearer")
 async def transfer(request: Request, conversation_id: str) -> HTTPResponse:
     who = staff(request)
-    return _json(
-        await request.app.ctx.chats.transfer(_conv_id(conversation_id), who, json_body(request))
+    body = json_body(request)
+    conv_id = _conv_id(conversation_id)
+    result = await request.app.ctx.chats.transfer(conv_id, who, body)
+    await request.app.ctx.audit.record(
+        who.username,
+        "conversation_transferred",
+        conv_id,
+        to_agent=body.get("to_agent"),
+        to_group=body.get("to_group"),
+        reason=body.get("reason"),
     )
+    return _json(result)
 
 
 @bp.post("/conversations/<conversation_id:str>/close")
@@ -300,9 +304,9 @@ async def handback(request: Request, conversation_id: str) -> HTTPResponse:
 @openapi.parameter("status", str, "query")
 @openapi.secured("bearer")
 async def tickets(request: Request) -> HTTPResponse:
-    staff(request)
+    who = staff(request)
     status = request.args.get("status")
-    return _json({"tickets": await list_tickets(request.app.ctx.engine, status)})
+    return _json({"tickets": await list_tickets(request.app.ctx.engine, status, who=who)})
 
 
 @bp.post("/tickets/<ticket_id:int>/close")
@@ -315,7 +319,7 @@ async def ticket_close(request: Request, ticket_id: int) -> HTTPResponse:
     resolution = body.get("resolution") or "done"
     if not isinstance(resolution, str):
         raise ApiError(400, "invalid_resolution", "resolution must be a string")
-    return _json(await close_ticket(request.app.ctx.engine, ticket_id, who.username, resolution))
+    return _json(await close_ticket(request.app.ctx.engine, ticket_id, who, resolution))
 
 
 def _text(value: Any) -> str:

@@ -21,7 +21,11 @@ log = get_logger(__name__)
 def install_error_handlers(app: Sanic) -> None:
     @app.exception(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> HTTPResponse:
-        return json(error_body(exc.code, exc.message, **exc.extra), status=exc.status)
+        retry_after = exc.extra.get("retry_after")
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+        return json(
+            error_body(exc.code, exc.message, **exc.extra), status=exc.status, headers=headers
+        )
 
     @app.exception(SanicException)
     async def sanic_error(_request: Request, exc: SanicException) -> HTTPResponse:

@@ -71,6 +71,13 @@ def _who(request: Request) -> str:
     return principal(request).username
 
 
+async def _audit(request: Request, action: str, target: str, **details: Any) -> None:
+    """Record in the audit log the host app injects as ``app.ctx.audit`` (if it has one)."""
+    audit = getattr(request.app.ctx, "audit", None)
+    if audit is not None:
+        await audit.record(_who(request), action, target, **details)
+
+
 async def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return await asyncio.to_thread(fn, *args, **kwargs)
@@ -171,6 +178,7 @@ async def publish(request: Request) -> HTTPResponse:
     body = json_body(request) if request.body else {}
     info = await _call(kb.store.publish, author=_who(request), note=str(body.get("note", "")))
     await asyncio.to_thread(kb.announce, info["version"])
+    await _audit(request, "kb_published", f"version:{info['version']}")
     return _reply(info, 201)
 
 
@@ -236,6 +244,7 @@ async def rollback(request: Request, version: int) -> HTTPResponse:
     kb = _kb(request)
     info = await _call(kb.store.rollback, version, author=_who(request))
     await asyncio.to_thread(kb.announce, info["version"])
+    await _audit(request, "kb_rolled_back", f"version:{info['version']}", from_version=version)
     return _reply(info, 201)
 
 

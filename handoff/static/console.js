@@ -62,7 +62,10 @@ async function api(method, path, body) {
   return data;
 }
 
-function logout() { sessionStorage.removeItem("kefu.token"); token = ""; $("app").classList.add("hidden"); $("login").classList.remove("hidden"); }
+function logout() {
+  // end the session on the server too (best effort; a 401 here just means it already ended)
+  if (token) fetch("/api/v1/auth/logout", {method: "POST", headers: {Authorization: "Bearer " + token}}).catch(() => {});
+  sessionStorage.removeItem("kefu.token"); token = ""; $("app").classList.add("hidden"); $("login").classList.remove("hidden"); }
 
 async function login() {
   const res = await fetch("/api/v1/auth/login", {method: "POST", headers: {"Content-Type": "application/json"},
