@@ -3,78 +3,27 @@ with no arguments). Nothing is opened at import time."""
 
 from __future__ import annotations
 
-import importlib
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import cast
 
 from actions._handoff_client import HandoffClient
 from actions.settings import ActionSettings
 from kefu.db import make_async_engine
 from kefu.logging import get_logger
-from knowledge_base.api import Hit, Searcher, Thresholds
+from knowledge_base.api import Searcher
 from shop import ShopBackend, SqlShop
 
 log = get_logger(__name__)
 
 
-class StubSearcher:
-    """Stands in for the knowledge base until ``knowledge_base.open_searcher`` exists.
-
-    TODO(issue: knowledge base): remove once the knowledge base's public ``open_searcher``
-    lands; it answers a handful of shop rules by keyword overlap so the FAQ flow can be tried.
-    """
-
-    FAQS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-        (
-            "stub-shipping-fee",
-            "运费险怎么理赔？",
-            "运费险在您申请退货并寄回后自动理赔，赔付金额会在退款完成后1-3天内原路退回哦～",
-            ("运费险", "理赔", "return shipping insurance"),
-        ),
-        (
-            "stub-refund-time",
-            "退款一般几天到账？",
-            "退款审核通过后，原路退回一般1-3个工作日到账，银行卡可能需要3-7个工作日～",
-            ("退款", "几天", "到账", "refund", "how long"),
-        ),
-        (
-            "stub-seven-days",
-            "支持七天无理由退货吗？",
-            "支持的～签收后7天内、商品完好不影响二次销售，都可以申请七天无理由退货。",
-            ("七天无理由", "无理由", "退货", "return policy"),
-        ),
-        (
-            "stub-size",
-            "尺码怎么选？",
-            "身高165-170cm、体重55-65kg建议选M码，170-175cm建议L码；详情可参考商品页尺码表哦～",
-            ("尺码", "码", "多高", "size", "fit"),
-        ),
-    )
-
-    def __init__(self) -> None:
-        self.thresholds = Thresholds()
-
-    def search(self, query: str, lang: str | None = None, k: int = 5) -> list[Hit]:
-        q = (query or "").lower()
-        hits = []
-        for faq_id, question, answer, words in self.FAQS:
-            matched = sum(1 for w in words if w.lower() in q)
-            if matched:
-                score = min(0.95, 0.35 + 0.25 * matched)
-                hits.append(Hit(faq_id, question, answer, score))
-        hits.sort(key=lambda h: h.score, reverse=True)
-        return hits[:k]
-
-
 def open_searcher(settings: ActionSettings) -> Searcher:
-    """The knowledge base's searcher if it offers ``open_searcher(settings)``, else the stub."""
-    kb: Any = importlib.import_module("knowledge_base")
-    opener = getattr(kb, "open_searcher", None)
-    if opener is None:
-        return StubSearcher()
-    searcher: Searcher = opener(settings)
-    return searcher
+    """The live knowledge base (``knowledge_base.open_searcher``)."""
+    from knowledge_base import open_searcher as open_live
+
+    # LiveSearcher's ``thresholds`` is a read-only property; the Searcher protocol declares an
+    # attribute (knowledge_base/api.py), which mypy counts as settable.
+    return cast(Searcher, open_live(settings))
 
 
 @dataclass

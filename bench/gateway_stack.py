@@ -120,14 +120,15 @@ def gateway_stack(
             args: list[str], proc_env: dict[str, str], name: str
         ) -> tuple[subprocess.Popen[bytes], Path]:
             log = tmp / f"{name}.log"
-            proc = subprocess.Popen(
-                args,
-                cwd=ROOT,
-                env=proc_env,
-                stdout=log.open("wb"),
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+            with log.open("wb") as out:  # the child keeps its own descriptor
+                proc = subprocess.Popen(
+                    args,
+                    cwd=ROOT,
+                    env=proc_env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
             procs.append(proc)
             return proc, log
 

@@ -67,14 +67,15 @@ class StaffProcess:
         upgrade(database_url)  # `kefu staff` refuses an unmigrated database
 
     async def start(self, wait_s: float = 60.0) -> None:
-        self.proc = subprocess.Popen(  # noqa: ASYNC220 - spawning is quick
-            [sys.executable, "-m", "kefu", "staff"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log.open("ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with self.log.open("ab") as out:  # the child keeps its own descriptor
+            self.proc = subprocess.Popen(  # noqa: ASYNC220 - spawning is quick
+                [sys.executable, "-m", "kefu", "staff"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + wait_s
         async with httpx.AsyncClient(timeout=2) as client:
             while time.monotonic() < deadline:

@@ -6,8 +6,8 @@ import time
 from typing import Any
 
 from handoff.conversation import InvalidConversationId, check_conversation_id
-from handoff.masking import mask_text, mask_value
 from kefu.errors import ApiError
+from kefu.masking import mask_text, mask_value
 
 REASONS = (
     "explicit_request",

@@ -51,6 +51,7 @@ def single_instance(lock_path: Path):  # type: ignore[no-untyped-def]
     except BlockingIOError:
         handle.seek(0)
         pid = handle.read().strip() or "?"
+        handle.close()
         raise SystemExit(
             f"kefu demo is already running (pid {pid}); use it, or stop it with Ctrl-C first"
         ) from None

@@ -4,6 +4,7 @@ Order ids are 11 digits (``20231120001``) or 1–3 letters and 5–16 digits (``
 Every look-up is by (customer id, order id); another customer's order looks like a missing one.
 """
 
+from kefu.masking import mask_address, mask_phone, mask_text
 from shop.api import (
     ORDER_ID_RE,
     RETURN_DAYS_NO_REASON,
@@ -22,7 +23,6 @@ from shop.api import (
     TrackingEvent,
     normalise_order_id,
 )
-from shop.masking import mask_address, mask_phone, mask_text
 from shop.policy import (
     ReturnCheck,
     check_return,

@@ -246,22 +246,24 @@ def rasa_stack(redis_server: str, tmp_path_factory: pytest.TempPathFactory) -> I
     )
     actions_log = logs / "actions.log"
     rasa_log = logs / "rasa.log"
-    actions = subprocess.Popen(
-        [sys.executable, "-m", "kefu", "actions"],
-        cwd=ROOT,
-        env=env,
-        stdout=actions_log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    rasa = subprocess.Popen(
-        rasa_run_args("127.0.0.1", rasa_port, model),
-        cwd=ROOT,
-        env=rasa_env(redis_url, actions_url, env),
-        stdout=rasa_log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    with actions_log.open("wb") as out:  # the child keeps its own descriptor
+        actions = subprocess.Popen(
+            [sys.executable, "-m", "kefu", "actions"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    with rasa_log.open("wb") as out:  # the child keeps its own descriptor
+        rasa = subprocess.Popen(
+            rasa_run_args("127.0.0.1", rasa_port, model),
+            cwd=ROOT,
+            env=rasa_env(redis_url, actions_url, env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         _wait_http(f"{actions_url}/health", actions, actions_log, 60)
         _wait_http(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log, 180)

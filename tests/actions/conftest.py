@@ -1,5 +1,7 @@
-"""Actions against the real SQL shop (seeded demo data) and a real local staff console stub
-that records handoff packets (the `serve` fixture: a Sanic app on a 127.0.0.1 port)."""
+"""Actions against the real SQL shop (seeded demo data), the real knowledge base (the packaged
+demo FAQs, indexed with the production encoder and retrieval, built once per session) and a
+local staff console that checks every handoff packet with the staff console's own validator
+and records the packets it accepts (the `serve` fixture: a Sanic app on a 127.0.0.1 port)."""
 
 from __future__ import annotations
 
@@ -13,10 +15,17 @@ from sanic.request import Request
 from sanic.response import json
 
 from actions._handoff_client import HandoffClient
-from actions._services import Services, StubSearcher, set_services
+from actions._services import Services, set_services
 from actions.settings import ActionSettings
+from handoff.packet import validate_packet
+from handoff.queue import QueueConfig
 from kefu.db import make_async_engine
+from kefu.errors import ApiError
 from kefu.redis_server import free_port
+from knowledge_base.demo import DEMO_FAQS
+from knowledge_base.encoders import make_encoder
+from knowledge_base.faq import load_faqs
+from knowledge_base.retriever import Retriever
 from shop import SqlShop
 from shop.demo import seed_shop
 from tests.conftest import TEST_INTERNAL_TOKEN, unique_app_name
@@ -29,10 +38,20 @@ def staff_stub(received: list[dict[str, Any]]) -> Sanic:
     async def handoffs(request: Request):  # type: ignore[no-untyped-def]
         if request.headers.get("authorization") != f"Bearer {TEST_INTERNAL_TOKEN}":
             return json({"error": {"code": "unauthorized", "message": "bad token"}}, 401)
+        try:  # what the staff console checks (handoff/staff_api.py)
+            validate_packet(request.json, QueueConfig().skill_groups)
+        except ApiError as exc:
+            return json({"error": {"code": exc.code, "message": exc.message}}, exc.status)
         received.append(request.json)
         return json({"status": "queued", "position": len(received), "eta_seconds": 60}, 201)
 
     return app
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> Retriever:
+    """The demo knowledge base as the bot searches it (encoder and retrieval of production)."""
+    return Retriever.build(load_faqs(DEMO_FAQS), make_encoder())
 
 
 @pytest.fixture
@@ -40,7 +59,7 @@ def handoffs() -> list[dict[str, Any]]:
     return []
 
 
-def _services(database_url: str, staff_url: str, engine: Any) -> Services:
+def _services(database_url: str, staff_url: str, engine: Any, knowledge: Retriever) -> Services:
     settings = ActionSettings(
         database_url=database_url,
         staff_url=staff_url,
@@ -50,16 +69,16 @@ def _services(database_url: str, staff_url: str, engine: Any) -> Services:
         settings=settings,
         shop=SqlShop(engine),
         handoff=HandoffClient(staff_url, TEST_INTERNAL_TOKEN, timeout_s=3.0),
-        _searcher=StubSearcher(),
+        _searcher=knowledge,
     )
 
 
 @pytest.fixture
-async def services(database_url: str, serve, handoffs):  # type: ignore[no-untyped-def]
+async def services(database_url: str, serve, handoffs, knowledge):  # type: ignore[no-untyped-def]
     seed_shop(database_url)
     server = await serve(staff_stub(handoffs))
     engine = make_async_engine(database_url)
-    built = _services(database_url, server.url, engine)
+    built = _services(database_url, server.url, engine, knowledge)
     set_services(built)
     yield built
     set_services(None)
@@ -67,10 +86,10 @@ async def services(database_url: str, serve, handoffs):  # type: ignore[no-untyp
 
 
 @pytest.fixture
-async def services_staff_down(database_url: str):  # type: ignore[no-untyped-def]
+async def services_staff_down(database_url: str, knowledge):  # type: ignore[no-untyped-def]
     seed_shop(database_url)
     engine = make_async_engine(database_url)
-    built = _services(database_url, f"http://127.0.0.1:{free_port()}", engine)
+    built = _services(database_url, f"http://127.0.0.1:{free_port()}", engine, knowledge)
     set_services(built)
     yield built
     set_services(None)

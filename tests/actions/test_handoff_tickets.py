@@ -63,13 +63,13 @@ class Staff:
 
 
 @pytest.fixture
-async def staff(serve, redis_url: str, database_url: str) -> AsyncIterator[Staff]:  # type: ignore[no-untyped-def]
+async def staff(serve, redis_url: str, database_url: str, knowledge) -> AsyncIterator[Staff]:  # type: ignore[no-untyped-def]
     seed_shop(database_url)
     server = await serve(
         create_app(staff_settings(redis_url, database_url), unique_app_name("staff"))
     )
     engine = make_async_engine(database_url)
-    set_services(_services(database_url, server.url, engine))
+    set_services(_services(database_url, server.url, engine, knowledge))
     async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
         yield Staff(server, http)
     set_services(None)

@@ -38,7 +38,6 @@ pytestmark = [
 ]
 
 
-
 async def login(staff: httpx.AsyncClient, username: str, password: str) -> dict[str, str]:
     r = await staff.post("/api/v1/auth/login", json={"username": username, "password": password})
     assert r.status_code == 200, r.text

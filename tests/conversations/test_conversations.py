@@ -39,14 +39,15 @@ def action_server(tmp_path: Path):  # type: ignore[no-untyped-def]
         }
     )
     log = tmp_path / "actions.log"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kefu", "actions"],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    with log.open("wb") as out:  # the child keeps its own descriptor
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kefu", "actions"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         _wait_http(f"http://127.0.0.1:{port}/health", proc, log, 60)
         yield f"http://127.0.0.1:{port}"

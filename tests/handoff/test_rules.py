@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from handoff.masking import mask_text, mask_value
 from handoff.queue import QueueConfig, QueueService, in_business_hours
+from kefu.masking import mask_text, mask_value
 
 
 def test_phone_id_and_address_are_masked():
@@ -19,7 +19,7 @@ def test_phone_id_and_address_are_masked():
         "address": "北京市朝阳区****",
         "order_id": "123",
     }
-    assert mask_value("x", {"phone": "+86 139-1234-5678"})["phone"] == "861****5678"
+    assert mask_value("x", {"phone": "+86 139-1234-5678"})["phone"] == "139****5678"
 
 
 def test_business_hours_including_overnight():

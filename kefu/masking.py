@@ -1,4 +1,11 @@
-"""Masking personal data (phone numbers, ID numbers, addresses) in what is stored or shown."""
+"""Masking personal data (phone numbers, ID numbers, addresses) in what is stored or shown.
+
+The one set of rules: the handoff packet, the transcripts and what the bot repeats back to a
+customer all mask the same way. A phone keeps its first 3 and last 4 digits (138****5678); a
+resident ID number its first 4 and last 4 (1101**********1234: the region code's province and
+city digits are enough to tell two apart, the district and the birth date are not shown); an
+address the part a customer recognises (region, street or estate), never the door number.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +30,31 @@ ADDRESS_KEYS = {"address", "shipping_address", "addr", "地址"}
 PHONE_KEYS = {"phone", "mobile", "phone_number", "tel", "手机", "电话"}
 
 
+__all__ = ["mask_address", "mask_phone", "mask_text", "mask_value"]
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678; a +86 country code is dropped first; a short number is all stars."""
+    digits = re.sub(r"\D", "", phone or "")
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}****{digits[-4:]}"
+
+
+def mask_address(address: str) -> str:
+    """Keep the region (what a customer recognises), hide the street number and the door."""
+    text = (address or "").strip()
+    if not text:
+        return ""
+    keep = max(6, len(text) // 3)
+    return text[:keep] + "****" if len(text) > keep else "****"
+
+
 def mask_text(text: str) -> str:
+    """Mask phone numbers, ID numbers and addresses inside free text (transcripts, summaries)."""
+    text = text or ""
     text = _ID_NUMBER.sub(lambda m: f"{m.group(1)}{'*' * 10}{m.group(2)}", text)
     text = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
     text = _LANDLINE.sub(lambda m: f"{m.group(1)}-****{m.group(2)[-2:]}", text)
@@ -36,10 +67,9 @@ def mask_value(key: str, value: Any) -> Any:
     if isinstance(value, str):
         lowered = key.lower()
         if lowered in ADDRESS_KEYS:
-            return value[:6] + "****" if len(value) > 6 else "****"
+            return mask_address(value)
         if lowered in PHONE_KEYS:
-            digits = re.sub(r"\D", "", value)
-            return f"{digits[:3]}****{digits[-4:]}" if len(digits) >= 7 else "****"
+            return mask_phone(value)
         return mask_text(value)
     if isinstance(value, dict):
         return {k: mask_value(str(k), v) for k, v in value.items()}
