@@ -116,14 +116,14 @@ async def me(request: Request) -> HTTPResponse:
 
 
 @bp.get("/queue")
-@openapi.summary("Waiting conversations per skill group")
+@openapi.summary("Waiting conversations of my skill groups (supervisors: every group)")
 @openapi.secured("bearer")
 async def get_queue(request: Request) -> HTTPResponse:
-    staff(request)
+    who = staff(request)
     queue: QueueService = request.app.ctx.queue
     now = time.time()
     groups = []
-    for group in queue.config.skill_groups:
+    for group in access.queue_groups(who, queue.config.skill_groups):
         items = []
         for index, raw in enumerate(await queue.redis.zrange(queue_key(group), 0, 199)):
             conv_id = _text(raw)

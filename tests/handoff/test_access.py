@@ -75,6 +75,11 @@ async def test_conversation_reads_follow_skill_groups(console: Console):
     assert (await c.http.get("/api/v1/conversations/bot-only", headers=agent)).status_code == 403
     r = await c.http.get("/api/v1/conversations/bot-only", headers=supervisor)
     assert r.status_code == 200, r.text
+    # the queue shows an agent only their groups' waiting customers; a supervisor every group
+    r = await c.http.get("/api/v1/queue", headers=agent)
+    assert [g["skill_group"] for g in r.json()["groups"]] == ["aftersales"], r.text
+    r = await c.http.get("/api/v1/queue", headers=supervisor)
+    assert len(r.json()["groups"]) == len(c.ctx.settings.skill_groups) > 1
 
 
 async def test_accept_needs_the_conversations_skill_group(claim_console: Console):
