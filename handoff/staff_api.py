@@ -303,6 +303,8 @@ async def tickets(request: Request) -> HTTPResponse:
 @openapi.secured("bearer")
 async def ticket_close(request: Request, ticket_id: int) -> HTTPResponse:
     who = staff(request)
+    if not 0 < ticket_id < 2**31:  # beyond any SQL integer column: no such ticket
+        raise ApiError(404, "unknown_ticket", f"no ticket {ticket_id}")
     body = json_body(request) if request.body else {}
     resolution = body.get("resolution") or "done"
     if not isinstance(resolution, str):

@@ -61,6 +61,8 @@ def json_body(request: Request) -> dict[str, Any]:
         body = _json.loads(request.body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, "malformed_json", f"request body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ApiError(400, "malformed_json", "request body is nested too deeply") from None
     if not isinstance(body, dict):
         raise ApiError(400, "bad_request", "request body must be a JSON object")
     return body
