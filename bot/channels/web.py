@@ -46,6 +46,7 @@ from handoff.conversation import Conversations, Owner, check_conversation_id
 from handoff.typing_relay import QUEUE_SIZE, Typing, TypingHub, TypingThrottle, serve_typing_hub
 from kefu.i18n import normalise_lang
 from kefu.logging import get_logger
+from kefu.web import has_lone_surrogate
 
 log = get_logger(__name__)
 
@@ -186,11 +187,14 @@ class Session:
             return True
         try:
             frame = json.loads(data)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             await self.error("malformed_json", "frames must be JSON objects")
             return True
         if not isinstance(frame, dict):
             await self.error("bad_frame", "frames must be JSON objects")
+            return True
+        if has_lone_surrogate(data, frame):
+            await self.error("invalid_text", "text contains a lone surrogate")
             return True
         kind = frame.get("type")
         if kind == "ping":

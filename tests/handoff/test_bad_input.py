@@ -8,9 +8,17 @@ HUGE = "9" * 20  # over SQL's 64-bit integers
 RAW = {"Content-Type": "application/json"}
 
 
-async def test_a_lone_surrogate_in_the_login_name_is_401(console: Console):
+async def test_a_lone_surrogate_in_a_login_name_or_faq_is_400(console: Console):
     body = b'{"username": "\\ud800", "password": "whatever-1"}'
     r = await console.http.post("/api/v1/auth/login", content=body, headers=RAW)
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_text", r.text
+    editor = await console.agent("ed", [], roles=["editor"], online=False)
+    faq = b'{"question": "\\ud800\\u8fd0\\u8d39", "answer": "x", "lang": "zh"}'
+    r = await console.http.post("/api/v1/kb/faqs", content=faq, headers={**RAW, **editor})
+    assert r.status_code == 400, r.text
+    # a surrogate pair (an emoji written as escapes) is fine
+    ok = b'{"username": "\\ud83d\\ude00", "password": "whatever-1"}'
+    r = await console.http.post("/api/v1/auth/login", content=ok, headers=RAW)
     assert r.status_code == 401, r.text
 
 
