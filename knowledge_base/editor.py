@@ -24,7 +24,8 @@ bp = Blueprint("kb_editor")
 STATIC = Path(__file__).parent / "static"
 PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "script-src 'self'",
+    "script-src 'self'; frame-ancestors 'none'",  # no other page may frame the editor
+    "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-store",
 }
