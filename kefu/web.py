@@ -14,6 +14,7 @@ from sanic.response import HTTPResponse, json
 
 from kefu.errors import ApiError, error_body
 from kefu.logging import get_logger
+from kefu.text_checks import has_lone_surrogate
 
 log = get_logger(__name__)
 
@@ -68,21 +69,6 @@ def json_body(request: Request) -> dict[str, Any]:
     if has_lone_surrogate(request.body, body):
         raise ApiError(400, "invalid_text", "text contains a lone surrogate (\\ud800-\\udfff)")
     return body
-
-
-def has_lone_surrogate(raw: str | bytes, parsed: Any) -> bool:
-    """True when parsed JSON holds a lone UTF-16 surrogate (only a ``\\udXXX`` escape can put
-    one there), which no UTF-8 store (Redis, SQL, logs) accepts."""
-    marker = b"\\u" if isinstance(raw, bytes) else "\\u"
-    if marker not in raw:  # type: ignore[operator]
-        return False
-    import json as _json
-
-    try:
-        _json.dumps(parsed, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def bearer_token(request: Request) -> str:

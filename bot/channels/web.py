@@ -46,7 +46,7 @@ from handoff.conversation import Conversations, Owner, check_conversation_id
 from handoff.typing_relay import QUEUE_SIZE, Typing, TypingHub, TypingThrottle, serve_typing_hub
 from kefu.i18n import normalise_lang
 from kefu.logging import get_logger
-from kefu.web import has_lone_surrogate
+from kefu.text_checks import has_lone_surrogate
 
 log = get_logger(__name__)
 
