@@ -78,6 +78,7 @@ def stack(
                 "gateway": running.gateway_url,
                 "rasa": running.rasa_url,
                 "api_key": running.api_key,
+                "internal_token": running.env["KEFU_INTERNAL_TOKEN"],
                 "stack": running,
             }
 
@@ -159,7 +160,8 @@ async def bench(
         async def via_rasa(conv: str, text: str) -> list[str]:
             # Several Rasa servers: the bare path takes them in turn.
             r = await http.post(
-                f"{next(rasa_urls)}/webhooks/rest/webhook",
+                f"{next(rasa_urls)}/webhooks/kefu/webhook",
+                headers={"Authorization": f"Bearer {urls['internal_token']}"},
                 json={
                     "sender": conv,
                     "message": text,

@@ -109,7 +109,14 @@ def gateway_stack(
         rasa_url = ",".join(rasa_urls)
         api_key = secrets.token_hex(16)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("KEFU_", "WECHAT_"))}
-        env.update({"KEFU_LOG_LEVEL": "WARNING", "PYTHONWARNINGS": "ignore"})
+        env.update(
+            {
+                "KEFU_LOG_LEVEL": "WARNING",
+                "PYTHONWARNINGS": "ignore",
+                # Rasa's kefu channel and the action server answer only with it
+                "KEFU_INTERNAL_TOKEN": secrets.token_hex(16),
+            }
+        )
         if not database_url:
             database_url = f"sqlite:///{tmp / 'kefu.db'}"
             upgrade(database_url)  # the processes refuse an unmigrated database

@@ -79,6 +79,7 @@ def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
             app.ctx.rasa_http,
             max_in_flight=settings.rasa_max_in_flight,
             timeout_s=settings.rasa_timeout_s,
+            token=settings.internal_token.get_secret_value(),
         )
         app.ctx.rate_limiter = RateLimiter(app.ctx.redis)
         app.ctx.queue = _queue_service(app.ctx.redis, settings, app.ctx.engine)

@@ -1,4 +1,4 @@
-"""Talks to the Rasa server's REST webhook (sender = conversation id)."""
+"""Talks to the Rasa server's kefu webhook (sender = conversation id, the internal token)."""
 
 from __future__ import annotations
 
@@ -42,6 +42,9 @@ def rasa_http_client(
     )
 
 
+WEBHOOK = "/webhooks/kefu/webhook"  # rasa_addons.channel.KefuInput
+
+
 class RasaClient:
     """Sends a customer's message to Rasa's REST webhook and returns the bot's replies.
 
@@ -57,6 +60,7 @@ class RasaClient:
         client: aiohttp.ClientSession,
         max_in_flight: int = 16,
         timeout_s: float = 10.0,
+        token: str = "",
     ) -> None:
         urls = [base_urls] if isinstance(base_urls, str) else list(base_urls)
         if not urls:
@@ -66,6 +70,8 @@ class RasaClient:
         self._in_flight = [0] * len(self._bases)
         self._slots = asyncio.Semaphore(max_in_flight * len(self._bases))
         self._timeout_s = timeout_s
+        # rasa_addons.channel.KefuInput answers only with the internal token
+        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     def in_flight(self) -> list[int]:
         return list(self._in_flight)
@@ -97,7 +103,7 @@ class RasaClient:
             self._in_flight[i] += 1
             try:
                 async with self._client.post(
-                    f"{self._bases[i]}/webhooks/rest/webhook", json=body
+                    f"{self._bases[i]}{WEBHOOK}", json=body, headers=self._headers
                 ) as response:
                     return response.status, await response.read()
             except aiohttp.ClientConnectorError:

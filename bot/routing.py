@@ -8,6 +8,7 @@ translate their protocol to and from these types.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -89,7 +90,13 @@ class Router:
             return None
         return {"position": int(info["position"]), "eta_seconds": info.get("eta_seconds")}
 
-    async def handle(self, message: IncomingMessage) -> Outcome:
+    async def handle(
+        self,
+        message: IncomingMessage,
+        on_stored: Callable[[int], Awaitable[None]] | None = None,
+    ) -> Outcome:
+        """Store the customer's message, then route it by owner. ``on_stored(seq)`` runs the
+        moment the message is stored (a channel acknowledges it then, never before)."""
         lang: Lang = message.lang or detect_lang(message.text)
         conv_id = message.conversation_id
         state = await self._conversations.state(conv_id)
@@ -113,6 +120,8 @@ class Router:
             customer_id=message.customer_id,
             lang=lang,
         )
+        if on_stored is not None:
+            await on_stored(seq)
         owner = (await self._conversations.state(conv_id)).owner
         if owner is not Owner.BOT:
             replies: list[dict[str, Any]] = []

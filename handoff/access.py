@@ -63,6 +63,11 @@ def ticket_visible(who: Principal, skill_group: str, owner: str) -> bool:
     return sees_all(who) or owner == who.username or in_groups(who, skill_group)
 
 
+def queue_groups(who: Principal, groups: list[str]) -> list[str]:
+    """The skill groups whose queues ``who`` may see: all for supervisors, else their own."""
+    return list(groups) if sees_all(who) else [g for g in groups if g in who.skill_groups]
+
+
 def ticket_groups(who: Principal) -> frozenset[str] | None:
     """The skill groups whose tickets ``who`` may list (None: all)."""
     return None if sees_all(who) else who.skill_groups

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handoff.accounts import (
+    USERNAME,
     Principal,
     authenticate,
     create_account,
@@ -65,10 +66,13 @@ async def login(request: Request) -> HTTPResponse:
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         raise ApiError(400, "bad_request", "username and password are required")
-    if len(username) > 64 or len(password) > 1024:
-        raise ApiError(401, "invalid_login", "wrong username or password")
     throttle = request.app.ctx.login_throttle
     address = client_address(request)
+    if not USERNAME.match(username) or len(password) > 1024:
+        # no such account can exist; still counted against the client address
+        await throttle.check("", address)
+        await throttle.failed("", address)
+        raise ApiError(401, "invalid_login", "wrong username or password")
     await throttle.check(username, address)
     try:
         account = await authenticate(request.app.ctx.engine, username, password)

@@ -37,7 +37,8 @@ bp = Blueprint("agent_console")
 STATIC = Path(__file__).parent / "static"
 PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; connect-src 'self' ws: wss:; "
-    "style-src 'self' 'unsafe-inline'; script-src 'self'",
+    "style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",  # no other page may frame the console (clickjacking)
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-store",
 }

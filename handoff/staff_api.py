@@ -128,14 +128,14 @@ async def me(request: Request) -> HTTPResponse:
 
 
 @bp.get("/queue")
-@openapi.summary("Waiting conversations per skill group")
+@openapi.summary("Waiting conversations of my skill groups (supervisors: every group)")
 @openapi.secured("bearer")
 async def get_queue(request: Request) -> HTTPResponse:
-    staff(request)
+    who = staff(request)
     queue: QueueService = request.app.ctx.queue
     now = time.time()
     groups = []
-    for group in queue.config.skill_groups:
+    for group in access.queue_groups(who, queue.config.skill_groups):
         items = []
         for index, raw in enumerate(await queue.redis.zrange(queue_key(group), 0, 199)):
             conv_id = _text(raw)
@@ -315,6 +315,8 @@ async def tickets(request: Request) -> HTTPResponse:
 @openapi.secured("bearer")
 async def ticket_close(request: Request, ticket_id: int) -> HTTPResponse:
     who = staff(request)
+    if not 0 < ticket_id < 2**31:  # beyond any SQL integer column: no such ticket
+        raise ApiError(404, "unknown_ticket", f"no ticket {ticket_id}")
     body = json_body(request) if request.body else {}
     resolution = body.get("resolution") or "done"
     if not isinstance(resolution, str):

@@ -52,6 +52,11 @@ def rasa_env(
     parts = urlsplit(redis_url)
     db = (parts.path or "/0").lstrip("/") or "0"
     env = dict(base if base is not None else os.environ)
+    if not env.get("KEFU_INTERNAL_TOKEN"):
+        # endpoints.yml sends it to the action server; rasa_addons.channel checks it
+        from kefu.envfile import read_env
+
+        env["KEFU_INTERNAL_TOKEN"] = read_env(ROOT / ".env").get("KEFU_INTERNAL_TOKEN", "")
     env.update(
         {
             "KEFU_RASA_REDIS_HOST": parts.hostname or "127.0.0.1",

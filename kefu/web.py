@@ -14,6 +14,7 @@ from sanic.response import HTTPResponse, json
 
 from kefu.errors import ApiError, error_body
 from kefu.logging import get_logger
+from kefu.text_checks import has_lone_surrogate
 
 log = get_logger(__name__)
 
@@ -61,8 +62,12 @@ def json_body(request: Request) -> dict[str, Any]:
         body = _json.loads(request.body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, "malformed_json", f"request body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ApiError(400, "malformed_json", "request body is nested too deeply") from None
     if not isinstance(body, dict):
         raise ApiError(400, "bad_request", "request body must be a JSON object")
+    if has_lone_surrogate(request.body, body):
+        raise ApiError(400, "invalid_text", "text contains a lone surrogate (\\ud800-\\udfff)")
     return body
 
 

@@ -24,7 +24,8 @@ bp = Blueprint("kb_editor")
 STATIC = Path(__file__).parent / "static"
 PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "script-src 'self'",
+    "script-src 'self'; frame-ancestors 'none'",  # no other page may frame the editor
+    "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-store",
 }
@@ -69,6 +70,12 @@ def _who(request: Request) -> str:
     from handoff.api import principal
 
     return principal(request).username
+
+
+def _known_version(version: int) -> None:
+    """404 for a version number no database can hold (SQL integers are 64-bit at most)."""
+    if not 0 < version < 2**31:
+        raise ApiError(404, "unknown_version", f"no version {version}")
 
 
 async def _audit(request: Request, action: str, target: str, **details: Any) -> None:
@@ -242,6 +249,7 @@ def _text(value: bytes | str) -> str:
 @openapi.summary("Publish the content of an older version again, as a new version")
 async def rollback(request: Request, version: int) -> HTTPResponse:
     kb = _kb(request)
+    _known_version(version)
     info = await _call(kb.store.rollback, version, author=_who(request))
     await asyncio.to_thread(kb.announce, info["version"])
     await _audit(request, "kb_rolled_back", f"version:{info['version']}", from_version=version)
@@ -252,6 +260,7 @@ async def rollback(request: Request, version: int) -> HTTPResponse:
 @openapi.summary("What changed from ?against= (default: the previous version) to this one")
 async def diff(request: Request, version: int) -> HTTPResponse:
     kb = _kb(request)
+    _known_version(version)
     against = _int(request, "against", max(version - 1, 0), 0, 10**9)
     if against == 0:
         raise ApiError(400, "bad_request", "version 1 has no previous version; give ?against=")

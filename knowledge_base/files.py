@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from kefu.text_checks import has_lone_surrogate
 from knowledge_base.faq import Faq
 from knowledge_base.store import ImportReport, StoreError, validate_faq
 
@@ -115,20 +116,36 @@ def _records(data: bytes, fmt: str, report: ImportReport) -> Iterator[tuple[int,
         book.close()
         return
     text, report.encoding = decode(data)
+    if "\x00" in text:
+        raise StoreError("bad_file", "the file contains a NUL byte: not a text file")
     if fmt == "csv":
         reader = csv.DictReader(io.StringIO(text, newline=""))
-        if reader.fieldnames:
-            reader.fieldnames = [f.strip().lower() for f in reader.fieldnames]
-        for record in reader:
-            yield reader.line_num, record
+        try:
+            if reader.fieldnames:
+                reader.fieldnames = [f.strip().lower() for f in reader.fieldnames]
+            for record in reader:
+                yield reader.line_num, record
+        except csv.Error as exc:  # e.g. a field over csv.field_size_limit() (131,072 chars)
+            raise StoreError("bad_file", f"line {reader.line_num}: {exc}") from None
         return
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line)
+            record = json.loads(line)
         except json.JSONDecodeError as exc:
             yield number, StoreError("bad_json", f"not JSON: {exc.msg}")
+            continue
+        except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+            yield number, StoreError("bad_json", f"not usable JSON: {exc}")
+            continue
+        except RecursionError:
+            yield number, StoreError("bad_json", "nested too deeply")
+            continue
+        if has_lone_surrogate(line, record):
+            yield number, StoreError("invalid_text", "text contains a lone surrogate")
+            continue
+        yield number, record
 
 
 def parse_faqs(data: bytes, fmt: str, progress: bool = False) -> tuple[list[Faq], ImportReport]:

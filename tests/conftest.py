@@ -242,6 +242,7 @@ def rasa_stack(redis_server: str, tmp_path_factory: pytest.TempPathFactory) -> I
             "KEFU_DATABASE_URL": database_url,
             "KEFU_ACTIONS_PORT": str(actions_port),
             "KEFU_LOG_LEVEL": "WARNING",
+            "KEFU_INTERNAL_TOKEN": TEST_INTERNAL_TOKEN,  # Rasa's channel, the action server
         }
     )
     actions_log = logs / "actions.log"

@@ -122,8 +122,9 @@ async def get_events(request: Request, conversation_id: str) -> HTTPResponse:
     settings: GatewaySettings = request.app.ctx.settings
     after = _number(request.args.get("after", "0"), "after", int)
     wait = _number(request.args.get("wait", "0"), "wait", float)
-    if after < 0 or wait < 0:
-        raise ApiError(400, "bad_request", "after and wait must not be negative")
+    if not 0 <= after < 2**63 or not 0 <= wait < float("inf"):
+        # (NaN fails every comparison; seqs are 64-bit stream ids)
+        raise ApiError(400, "bad_request", "after and wait must be finite, not negative")
     conversations: Conversations = request.app.ctx.event_reader
     ctx = request.app.ctx
     if ctx.long_polls >= settings.long_polls_max:

@@ -46,6 +46,7 @@ from handoff.conversation import Conversations, Owner, check_conversation_id
 from handoff.typing_relay import QUEUE_SIZE, Typing, TypingHub, TypingThrottle, serve_typing_hub
 from kefu.i18n import normalise_lang
 from kefu.logging import get_logger
+from kefu.text_checks import has_lone_surrogate
 
 log = get_logger(__name__)
 
@@ -59,6 +60,7 @@ ASSETS = {
 WS_BLOCK_S = 20.0  # one blocking read of the event stream; then it is simply repeated
 WEB_ID = re.compile(r"^web-[A-Za-z0-9_-]{16,64}$")
 CID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+CID_PENDING_S = 30  # how long a message may take to be stored before a retry stores it again
 PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self' ws: wss:; frame-ancestors *; base-uri 'none'; form-action 'none'"
@@ -185,11 +187,14 @@ class Session:
             return True
         try:
             frame = json.loads(data)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             await self.error("malformed_json", "frames must be JSON objects")
             return True
         if not isinstance(frame, dict):
             await self.error("bad_frame", "frames must be JSON objects")
+            return True
+        if has_lone_surrogate(data, frame):
+            await self.error("invalid_text", "text contains a lone surrogate")
             return True
         kind = frame.get("type")
         if kind == "ping":
@@ -325,8 +330,15 @@ class Session:
         if not (isinstance(cid, str) and CID.match(cid)):
             cid = secrets.token_hex(8)
         title = frame.get("title")
+        # The cid key says "pending" while the message is being stored and holds its seq
+        # once stored; only then is the message acknowledged. A failure in between deletes the
+        # key (the client's retry is stored, not called a duplicate); a crash in between leaves
+        # "pending", which expires after CID_PENDING_S so the retry is stored then.
         key = f"kefu:ws:cid:{{{self.conv_id}}}:{cid}"
-        if not await self.redis.set(key, "1", nx=True, ex=3600):
+        if not await self.redis.set(key, "pending", nx=True, ex=CID_PENDING_S):
+            if _text(await self.redis.get(key)) == "pending":
+                await self.error("in_progress", "this message is still being stored; retry")
+                return
             await self.send({"type": "ack", "cid": cid, "duplicate": True})
             return
         attachment = {"title": title[:200]} if isinstance(title, str) and title else {}
@@ -338,11 +350,22 @@ class Session:
             lang=self.lang,
             attachment=attachment,
         )
-        await self.send({"type": "ack", "cid": cid})
-        await self.send({"type": "typing", "on": True})
+        stored = False
+
+        async def acknowledge(seq: int) -> None:
+            nonlocal stored
+            stored = True
+            await self.redis.set(key, str(seq), ex=3600)
+            await self.send({"type": "ack", "cid": cid})
+            await self.send({"type": "typing", "on": True})
+
         try:
-            outcome = await self.router.handle(incoming)
+            outcome = await self.router.handle(incoming, on_stored=acknowledge)
         except BaseException:
+            if not stored:
+                with contextlib.suppress(Exception):
+                    await self.redis.delete(key)
+                raise
             await self.send({"type": "typing", "on": False})
             raise
         # ``seq``: the turn's last event; its replies arrive as events up to this seq.
@@ -399,3 +422,7 @@ async def websocket(request: Request, ws: WebsocketImplProtocol) -> None:
             log.warning("ws session ended with an error", error=repr(exc))
     finally:
         ctx.ws_open -= 1
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value or "")

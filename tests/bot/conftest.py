@@ -19,7 +19,7 @@ from sanic.response import HTTPResponse, json
 
 from bot.settings import GatewaySettings
 from kefu.redis_server import free_port
-from tests.conftest import TEST_API_KEY, unique_app_name
+from tests.conftest import TEST_API_KEY, TEST_INTERNAL_TOKEN, unique_app_name
 
 CHROMIUM = Path("/usr/bin/chromium")
 WX_TOKEN = "wxtoken123"
@@ -34,6 +34,7 @@ def gateway_settings(redis_url: str, database_url: str, **overrides: Any) -> Gat
         "redis_url": redis_url,
         "database_url": database_url,
         "api_key": SecretStr(TEST_API_KEY),
+        "internal_token": SecretStr(TEST_INTERNAL_TOKEN),  # what rasa_stack's Rasa expects
         "rasa_url": dead,
         "action_server_url": dead,
         "rasa_timeout_s": 3.0,

@@ -20,7 +20,7 @@ from tests.conftest import unique_app_name
 
 
 class FakeRasa:
-    """Answers ``POST /webhooks/rest/webhook`` like Rasa ({"recipient_id", "text"}), after
+    """Answers ``POST /webhooks/kefu/webhook`` like Rasa ({"recipient_id", "text"}), after
     ``delay_s``; records who asked and the most turns it held at once."""
 
     def __init__(self, name: str, delay_s: float = 0.05) -> None:
@@ -30,7 +30,7 @@ class FakeRasa:
         self.now = 0
         self.peak = 0
         self.app = Sanic(unique_app_name(f"fake-rasa-{name}"))
-        self.app.add_route(self.webhook, "/webhooks/rest/webhook", methods=["POST"])
+        self.app.add_route(self.webhook, "/webhooks/kefu/webhook", methods=["POST"])
 
     async def webhook(self, request: Request) -> HTTPResponse:
         body = request.json
@@ -119,7 +119,7 @@ async def test_a_broken_rasa_answer_is_rasa_unavailable(serve, status: int, body
     async def webhook(request: Request) -> HTTPResponse:
         return HTTPResponse(body, status=status, content_type="application/json")
 
-    app.add_route(webhook, "/webhooks/rest/webhook", methods=["POST"])
+    app.add_route(webhook, "/webhooks/kefu/webhook", methods=["POST"])
     url = (await serve(app)).url
     async with rasa_http_client(1, 5.0) as http:
         client = RasaClient(url, http, max_in_flight=1, timeout_s=5.0)

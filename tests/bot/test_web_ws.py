@@ -259,3 +259,46 @@ async def test_connections_over_the_limit_are_refused_politely(
             assert second.close_code == 1013
         await first.send(json.dumps({"type": "ping"}))
         assert (await recv(first))["type"] == "pong"
+
+
+async def test_a_message_is_acknowledged_only_once_stored_and_a_failed_store_is_retried(
+    gw: Any, redis: Redis
+):
+    """Redis fails right when the message is to be stored: no ack, the socket closes, and the
+    client's retry (same cid) on a new socket is stored — not acknowledged as a duplicate."""
+    conversations = Conversations(redis)
+    router = gw.app.ctx.router
+    real_append = router._conversations.append
+    failures = []
+
+    async def append_failing_once(conversation_id: str, type_: str, data: Any, **state: Any) -> int:
+        if data.get("from") == "customer" and not failures:
+            failures.append(conversation_id)
+            raise ConnectionError("Redis went away while storing")
+        return await real_append(conversation_id, type_, data, **state)
+
+    router._conversations.append = append_failing_once  # fault injection: a Redis outage
+    try:
+        async with connect(ws_url(gw)) as ws:
+            welcome = await hello(ws)
+            conv, customer = welcome["conversation_id"], welcome["customer_id"]
+            await ws.send(json.dumps({"type": "message", "text": "退款到哪了", "cid": "lost1"}))
+            frames: list[dict[str, Any]] = []
+            with pytest.raises(ConnectionClosed):
+                while True:
+                    frames.append(await recv(ws))
+        assert failures == [conv]
+        assert not [f for f in frames if f["type"] == "ack"], frames
+        async with connect(ws_url(gw)) as ws:
+            await hello(ws, conversation_id=conv, customer_id=customer, after=0)
+            await ws.send(json.dumps({"type": "message", "text": "退款到哪了", "cid": "lost1"}))
+            acks = [f for f in await until(ws, lambda f: f["type"] == "ack")]
+            assert acks[-1] == {"type": "ack", "cid": "lost1"}
+    finally:
+        router._conversations.append = real_append
+    stored = [
+        e.data["text"]
+        for e in await conversations.events(conv)
+        if e.type == "message" and e.data["from"] == "customer"
+    ]
+    assert stored == ["退款到哪了"]

@@ -13,6 +13,9 @@ import pytest
 
 from kefu.config import ROOT
 from kefu.rasa_proc import rasa_python
+from tests.conftest import TEST_INTERNAL_TOKEN
+
+INTERNAL = {"Authorization": f"Bearer {TEST_INTERNAL_TOKEN}"}
 
 # Every test here runs code in .venv-rasa (or the Rasa server with the trained model).
 pytestmark = pytest.mark.rasa
@@ -106,7 +109,9 @@ def test_lang_slot_is_set_in_rasa_from_metadata_or_text(
     body: dict[str, object] = {"sender": f"lang-{uuid.uuid4().hex[:10]}", "message": text}
     if metadata is not None:
         body["metadata"] = metadata
-    r = httpx.post(f"{rasa_stack.rasa_url}/webhooks/rest/webhook", json=body, timeout=30)
+    r = httpx.post(
+        f"{rasa_stack.rasa_url}/webhooks/kefu/webhook", json=body, headers=INTERNAL, timeout=30
+    )
     assert r.status_code == 200, r.text
     texts = [m.get("text", "") for m in r.json()]
     assert any(expected in t for t in texts), texts
@@ -347,3 +352,28 @@ def test_an_unknown_patch_name_is_refused_with_the_names():
     result = _in_rasa_env(SWITCH_CHECK, json.dumps(["no_such_patch", None]))
     assert "unknown patch no_such_patch" in result["error"]
     assert "action_schema" in result["error"]
+
+
+def test_rasa_and_the_action_server_answer_only_with_the_internal_token(rasa_stack):
+    """No local process can talk to the bot or run actions (a customer's orders) without
+    KEFU_INTERNAL_TOKEN: the open REST webhook is gone, the kefu channel and the action server
+    check the token."""
+    body = {"sender": f"tok-{uuid.uuid4().hex[:10]}", "message": "你好"}
+    rasa = rasa_stack.rasa_url
+    assert httpx.post(f"{rasa}/webhooks/rest/webhook", json=body, timeout=30).status_code == 404
+    for headers in ({}, {"Authorization": "Bearer wrong-token"}):
+        r = httpx.post(f"{rasa}/webhooks/kefu/webhook", json=body, headers=headers, timeout=30)
+        assert r.status_code == 401, r.text
+    call = {
+        "next_action": "action_order_status",
+        "sender_id": body["sender"],
+        "tracker": {"sender_id": body["sender"], "slots": {"customer_id": "demo-001"}},
+        "domain": {},
+    }
+    actions = rasa_stack.actions_url
+    for headers in ({}, {"Authorization": "Bearer wrong-token"}):
+        r = httpx.post(f"{actions}/webhook", json=call, headers=headers, timeout=30)
+        assert r.status_code == 401, r.text
+    assert httpx.get(f"{actions}/health", timeout=10).status_code == 200
+    r = httpx.post(f"{rasa}/webhooks/kefu/webhook", json=body, headers=INTERNAL, timeout=30)
+    assert r.status_code == 200 and r.json(), r.text  # the bot answers, actions included
