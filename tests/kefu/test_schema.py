@@ -74,6 +74,16 @@ def test_an_unmigrated_or_newer_database_is_refused(tmp_path: Path):
         require_current(url)
 
 
+def test_an_older_database_is_refused_until_upgraded(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'kefu.db'}"
+    assert upgrade(url, BASELINE) == (None, BASELINE)
+    assert BASELINE != head_revision()  # there is a later revision to miss
+    with pytest.raises(SchemaMismatch, match="older than this code"):
+        require_current(url)
+    assert upgrade(url) == (BASELINE, head_revision())
+    require_current(url)
+
+
 def test_processes_refuse_to_start_and_db_upgrade_migrates(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
