@@ -59,3 +59,22 @@ def pick(lang: str | None, zh: str, en: str, zh_hant: str | None = None) -> str:
     if lang == "zh-Hant":
         return zh_hant if zh_hant is not None else zh
     return zh
+
+
+@lru_cache(maxsize=1)
+def _s2t():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+@lru_cache(maxsize=512)
+def to_traditional(text: str) -> str:
+    return str(_s2t().convert(text))
+
+
+def say(lang: str | None, zh: str, en: str) -> str:
+    """``zh`` for simplified, its traditional form for zh-Hant, ``en`` for English."""
+    if lang == "zh-Hant":
+        return to_traditional(zh)
+    return pick(lang, zh, en)
