@@ -1,7 +1,10 @@
-"""Language of a customer's text: ``zh`` (simplified), ``zh-Hant`` (traditional) or ``en``.
+"""Languages: telling a customer's (``zh`` simplified, ``zh-Hant`` traditional, ``en``) and
+saying a text in it.
 
-Cheap enough for every message: counts CJK characters and checks whether converting
-traditional → simplified (OpenCC tables) changes the text.
+``detect_lang`` is cheap enough for every message: it counts CJK characters and checks whether
+converting traditional → simplified (OpenCC tables) changes the text. ``say`` is how every
+customer text is chosen: written once in simplified Chinese and in English, traditional derived
+from the simplified with OpenCC (never typed by hand, so the two cannot drift apart).
 """
 
 from __future__ import annotations
@@ -65,7 +68,7 @@ def pick(lang: str | None, zh: str, en: str, zh_hant: str | None = None) -> str:
 def _s2t():  # type: ignore[no-untyped-def]
     import opencc
 
-    return opencc.OpenCC("s2t")
+    return opencc.OpenCC("s2tw")  # Taiwan standard characters (為, 裡), as customers write
 
 
 @lru_cache(maxsize=512)
