@@ -77,7 +77,7 @@ def test_an_unmigrated_or_newer_database_is_refused(tmp_path: Path):
 def test_an_older_database_is_refused_until_upgraded(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'kefu.db'}"
     assert upgrade(url, BASELINE) == (None, BASELINE)
-    assert BASELINE != head_revision()  # there is a later revision to miss
+    assert head_revision() != BASELINE  # there is a later revision to miss
     with pytest.raises(SchemaMismatch, match="older than this code"):
         require_current(url)
     assert upgrade(url) == (BASELINE, head_revision())
