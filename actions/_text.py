@@ -1,30 +1,13 @@
-"""Replies in the customer's language: simplified Chinese written once, traditional derived."""
+"""Small helpers of the actions' replies; ``say`` (simplified Chinese written once, traditional
+derived) lives in ``kefu.i18n``."""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from kefu.i18n import pick
+from kefu.i18n import say
 
-
-@lru_cache(maxsize=1)
-def _s2t():  # type: ignore[no-untyped-def]
-    import opencc
-
-    return opencc.OpenCC("s2t")
-
-
-@lru_cache(maxsize=512)
-def to_traditional(text: str) -> str:
-    return str(_s2t().convert(text))
-
-
-def say(lang: str | None, zh: str, en: str) -> str:
-    """``zh`` for simplified, its traditional form for zh-Hant, ``en`` for English."""
-    if lang == "zh-Hant":
-        return to_traditional(zh)
-    return pick(lang, zh, en)
+__all__ = ["is_angry", "say", "yuan"]
 
 
 _ANGRY = re.compile(

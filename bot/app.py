@@ -17,7 +17,6 @@ from bot.channels.web import WS_BLOCK_S
 from bot.channels.web import bp as web_bp
 from bot.channels.wechat import bp as wechat_bp
 from bot.rasa_client import RasaClient, rasa_http_client
-from bot.ratelimit import RateLimiter
 from bot.routing import Router
 from bot.settings import GatewaySettings
 from bot.wechat import MessageCrypto, WeChatApi, WeChatOutbox
@@ -25,6 +24,7 @@ from handoff.conversation import Conversations
 from kefu.db import make_async_engine
 from kefu.health import health_report, standard_checks
 from kefu.logging import get_logger
+from kefu.ratelimit import RateLimiter
 from kefu.web import install_error_handlers
 
 log = get_logger(__name__)

@@ -15,20 +15,10 @@ from typing import Any, Protocol
 from bot import texts
 from bot.rasa_client import BotReply, RasaClient, RasaUnavailable
 from handoff.conversation import Conversations, Owner, TransitionRefused
-from kefu.i18n import Lang, detect_lang, pick
+from kefu.i18n import Lang, detect_lang
 from kefu.logging import get_logger
 
 log = get_logger(__name__)
-
-BUSY_ZH = "系统繁忙，请您稍后再试～您的消息我们已经收到并记录了，给您带来不便非常抱歉！"
-BUSY_EN = (
-    "Sorry, our system is busy right now. We have received your message — "
-    "please try again in a moment."
-)
-BUSY_HANT = "系統繁忙，請您稍後再試～您的消息我們已經收到並記錄了，給您帶來不便非常抱歉！"
-WAITING_ZH = "已为您转接人工客服，请稍候～客服接入后会第一时间回复您。"
-WAITING_EN = "You are in the queue for a human agent; they will reply as soon as they join."
-WAITING_HANT = "已為您轉接人工客服，請稍候～客服接入後會第一時間回覆您。"
 
 
 @dataclass(frozen=True)
@@ -128,7 +118,7 @@ class Router:
             queue = None
             if owner is Owner.QUEUED:
                 queue = await self.queue_info(conv_id)
-                text = pick(lang, WAITING_ZH, WAITING_EN, WAITING_HANT)
+                text = texts.say(lang, texts.WAITING)
                 if queue:
                     text += " " + texts.queue_text(lang, queue["position"], queue["eta_seconds"])
                 replies.append({"from": "system", "text": text, "buttons": []})
@@ -160,7 +150,7 @@ class Router:
             bot_replies = await self._rasa.send(conv_id, message.text, metadata)
         except RasaUnavailable as exc:
             log.warning("rasa unavailable", conversation_id=conv_id, error=str(exc))
-            text = pick(lang, BUSY_ZH, BUSY_EN, BUSY_HANT)
+            text = texts.say(lang, texts.BUSY)
             seq = await self._conversations.append(
                 conv_id, "message", {"from": "system", "text": text, "reason": "bot_unavailable"}
             )

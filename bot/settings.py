@@ -56,7 +56,7 @@ class GatewaySettings(QueueSettings, CommonSettings):
     max_body_bytes: int = 64 * 1024
     long_poll_max_s: float = 30.0
 
-    # REST rate limits (fixed one-minute windows in Redis)
+    # REST rate limits (per minute, a moving window in Redis: kefu.ratelimit)
     rate_per_key_per_min: int = 600
     rate_per_conversation_per_min: int = 30
 

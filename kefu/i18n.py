@@ -1,7 +1,10 @@
-"""Language of a customer's text: ``zh`` (simplified), ``zh-Hant`` (traditional) or ``en``.
+"""Languages: telling a customer's (``zh`` simplified, ``zh-Hant`` traditional, ``en``) and
+saying a text in it.
 
-Cheap enough for every message: counts CJK characters and checks whether converting
-traditional → simplified (OpenCC tables) changes the text.
+``detect_lang`` is cheap enough for every message: it counts CJK characters and checks whether
+converting traditional → simplified (OpenCC tables) changes the text. ``say`` is how every
+customer text is chosen: written once in simplified Chinese and in English, traditional derived
+from the simplified with OpenCC (never typed by hand, so the two cannot drift apart).
 """
 
 from __future__ import annotations
@@ -59,3 +62,22 @@ def pick(lang: str | None, zh: str, en: str, zh_hant: str | None = None) -> str:
     if lang == "zh-Hant":
         return zh_hant if zh_hant is not None else zh
     return zh
+
+
+@lru_cache(maxsize=1)
+def _s2t():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("s2tw")  # Taiwan standard characters (為, 裡), as customers write
+
+
+@lru_cache(maxsize=512)
+def to_traditional(text: str) -> str:
+    return str(_s2t().convert(text))
+
+
+def say(lang: str | None, zh: str, en: str) -> str:
+    """``zh`` for simplified, its traditional form for zh-Hant, ``en`` for English."""
+    if lang == "zh-Hant":
+        return to_traditional(zh)
+    return pick(lang, zh, en)

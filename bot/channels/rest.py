@@ -12,12 +12,12 @@ from sanic_ext import openapi
 
 from bot.csat import BadCsat, leave_message, record_csat
 from bot.events import customer_events
-from bot.ratelimit import RateLimiter
 from bot.routing import IncomingMessage, Router
 from bot.settings import GatewaySettings
 from handoff.conversation import Conversations, InvalidConversationId, check_conversation_id
 from kefu.errors import ApiError
 from kefu.i18n import normalise_lang
+from kefu.ratelimit import RateLimiter
 from kefu.web import bearer_token, json_body
 
 bp = Blueprint("rest", url_prefix="/api/v1")

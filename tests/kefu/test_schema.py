@@ -62,6 +62,16 @@ def test_a_create_all_database_is_stamped_and_keeps_its_rows(tmp_path: Path):
     assert upgrade(url) == (head_revision(), head_revision())  # a second run changes nothing
 
 
+def test_a_create_all_database_with_every_current_table_upgrades(tmp_path: Path):
+    # The access work made revoked_tokens and audit_log with create_all before migration 0002.
+    url = f"sqlite:///{tmp_path / 'newer.db'}"
+    engine = make_engine(url)
+    metadata().create_all(engine)
+    engine.dispose()
+    assert upgrade(url) == (BASELINE, head_revision())
+    require_current(url)
+
+
 def test_an_unmigrated_or_newer_database_is_refused(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'kefu.db'}"
     with pytest.raises(SchemaMismatch, match="run `kefu db upgrade`"):
@@ -74,6 +84,16 @@ def test_an_unmigrated_or_newer_database_is_refused(tmp_path: Path):
     assert current_revision(url) == "f00d"
     with pytest.raises(SchemaMismatch, match="newer than this code"):
         require_current(url)
+
+
+def test_an_older_database_is_refused_until_upgraded(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'kefu.db'}"
+    assert upgrade(url, BASELINE) == (None, BASELINE)
+    assert head_revision() != BASELINE  # there is a later revision to miss
+    with pytest.raises(SchemaMismatch, match="older than this code"):
+        require_current(url)
+    assert upgrade(url) == (BASELINE, head_revision())
+    require_current(url)
 
 
 def test_processes_refuse_to_start_and_db_upgrade_migrates(
