@@ -1,13 +1,59 @@
-"""``kefu actions``: the rasa-sdk action server, bound to 127.0.0.1 unless configured."""
+"""``kefu actions``: the rasa-sdk action server, bound to 127.0.0.1 unless configured.
+
+rasa-sdk's ``endpoint.run`` serves through Sanic worker processes, so the knowledge base must
+be opened in the worker (after it starts), not in the process that launches it. ``/health``
+answers 503 until the knowledge base's index is built, naming what is missing; rasa-sdk defines
+that route itself, so a request middleware answers it first.
+"""
 
 from __future__ import annotations
 
 import os
+import threading
+from functools import partial
+from typing import Any
+
+from sanic import HTTPResponse, Request, Sanic, json
+
+from actions._services import get_services, warm_up
+
+
+def readiness() -> tuple[dict[str, Any], int]:
+    missing = [m for m in (get_services().knowledge_base_missing(),) if m]
+    report = {
+        "service": "action_server",
+        "status": "starting" if missing else "ok",
+        "ready": not missing,
+        "missing": missing,
+    }
+    return report, 503 if missing else 200
+
+
+def create_app(executor: Any) -> Sanic:
+    """rasa-sdk's app plus readiness; a module-level factory, as Sanic's AppLoader needs."""
+    from rasa_sdk import endpoint
+
+    app: Sanic = endpoint.create_app_for_serve(executor, cors_origins=None)
+
+    @app.on_request
+    async def health(request: Request) -> HTTPResponse | None:
+        if request.path != "/health":
+            return None
+        report, status = readiness()
+        return json(report, status=status)
+
+    @app.after_server_start
+    async def open_knowledge_base(_app: Sanic) -> None:
+        # In the background: the first FAQ question does not wait for the encoder to load.
+        threading.Thread(target=warm_up, name="kb-warmup", daemon=True).start()
+
+    return app
 
 
 def main() -> None:
-    from rasa_sdk import endpoint
+    from rasa_sdk import utils
     from rasa_sdk.executor import ActionExecutor
+    from sanic.worker.loader import AppLoader
 
     from actions.settings import ActionSettings
     from kefu.logging import configure_logging
@@ -16,16 +62,15 @@ def main() -> None:
     settings = ActionSettings()
     configure_logging("actions", settings.log_level, settings.log_format)
     check_port_free(settings.actions_host, settings.actions_port, "KEFU_ACTIONS_PORT")
-    # rasa-sdk reads its bind address from SANIC_HOST and defaults to 0.0.0.0.
-    os.environ["SANIC_HOST"] = settings.actions_host
     os.environ.setdefault("ACTION_SERVER_SANIC_WORKERS", "1")
-    # Open the knowledge base in the background so the first FAQ question does not wait for
-    # the encoder to load.
-    import threading
-
-    from actions._services import warm_up
-
-    threading.Thread(target=warm_up, name="kb-warmup", daemon=True).start()
     executor = ActionExecutor()
     executor.register_package("actions")
-    endpoint.run(executor, port=settings.actions_port, cors_origins=None)
+    # As rasa_sdk.endpoint.run does, with our factory.
+    loader = AppLoader(factory=partial(create_app, executor))
+    app = loader.load()
+    app.prepare(
+        host=settings.actions_host,
+        port=settings.actions_port,
+        workers=utils.number_of_sanic_workers(),
+    )
+    Sanic.serve(primary=app, app_loader=loader)
