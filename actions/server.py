@@ -1,7 +1,7 @@
 """``kefu actions``: the rasa-sdk action server, bound to 127.0.0.1 unless configured.
 
-rasa-sdk's ``endpoint.run`` serves through Sanic worker processes, so the knowledge base must
-be opened in the worker (after it starts), not in the process that launches it. ``/health``
+The knowledge base is opened once the server has started, in the process that serves (with
+several Sanic workers, in each worker — not in the process that launches them). ``/health``
 answers 503 until the knowledge base's index is built, naming what is missing; rasa-sdk defines
 that route itself, so a request middleware answers it first.
 """
@@ -65,12 +65,17 @@ def main() -> None:
     os.environ.setdefault("ACTION_SERVER_SANIC_WORKERS", "1")
     executor = ActionExecutor()
     executor.register_package("actions")
+    workers = utils.number_of_sanic_workers()
+    if workers == 1:
+        # One process, as the gateway and the staff console run: a crash or a kill takes the
+        # whole server down, so a supervisor restarts it cleanly (no orphaned worker left on
+        # the port).
+        app = create_app(executor)
+        app.prepare(host=settings.actions_host, port=settings.actions_port, single_process=True)
+        Sanic.serve_single(app)
+        return
     # As rasa_sdk.endpoint.run does, with our factory.
     loader = AppLoader(factory=partial(create_app, executor))
     app = loader.load()
-    app.prepare(
-        host=settings.actions_host,
-        port=settings.actions_port,
-        workers=utils.number_of_sanic_workers(),
-    )
+    app.prepare(host=settings.actions_host, port=settings.actions_port, workers=workers)
     Sanic.serve(primary=app, app_loader=loader)

@@ -133,6 +133,9 @@ class Supervisor:
         if child.process is None or child.process.poll() is None:
             return
         code = child.process.returncode
+        # Whatever it left behind in its process group (e.g. server workers) goes with it, so
+        # the new one finds its port free.
+        self._signal(child, signal.SIGKILL)
         ran = now - child.started_at
         child.failures = 1 if ran >= self.backoff.healthy_after_s else child.failures + 1
         delay = self.backoff.delay(child.failures)
