@@ -41,6 +41,7 @@ CONVERSATIONS = [f"survive-{n}" for n in range(4)]
 class Demo:
     process: subprocess.Popen[str]
     gateway: str
+    staff: str
     api_key: str
     lines: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -71,8 +72,12 @@ def wait_for(demo: Demo, what: str, predicate: Callable[[], bool], limit_s: floa
 
 
 def ready(demo: Demo) -> bool:
+    """Both public servers say every part can serve."""
     try:
-        return httpx.get(demo.gateway + "/health", timeout=5).status_code == 200
+        return all(
+            httpx.get(url + "/health", timeout=5).status_code == 200
+            for url in (demo.gateway, demo.staff)
+        )
     except httpx.HTTPError:
         return False
 
@@ -102,7 +107,12 @@ def demo(tmp_path: Path) -> Iterator[Demo]:
         start_new_session=True,
     )
     api_key = env.get("KEFU_API_KEY") or read_env(ROOT / ".env").get("KEFU_API_KEY", "")
-    running = Demo(process, f"http://127.0.0.1:{ports['GATEWAY']}", api_key)
+    running = Demo(
+        process,
+        f"http://127.0.0.1:{ports['GATEWAY']}",
+        f"http://127.0.0.1:{ports['STAFF']}",
+        api_key,
+    )
 
     def collect() -> None:
         assert process.stdout is not None
