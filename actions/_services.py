@@ -34,6 +34,16 @@ class Services:
     _searcher: Searcher | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    def knowledge_base_missing(self) -> str | None:
+        """None when the knowledge base can answer; else what it is still doing (never waits)."""
+        searcher = self._searcher
+        if searcher is None:
+            return "knowledge base: opening"
+        wait_ready = getattr(searcher, "wait_ready", None)  # the stub has none: always ready
+        if wait_ready is not None and not wait_ready(0):
+            return "knowledge base: building its index"
+        return None
+
     @property
     def searcher(self) -> Searcher:
         """Opened on first use (it loads an encoder: call it off the event loop)."""

@@ -33,14 +33,27 @@ class ActionAnswerFaq(Action):
         query = latest_text(tracker).strip()
         if query.startswith("/"):  # a button payload: nothing to search for
             query = ""
+        warming = False
         try:
             # The knowledge base is synchronous (an encoder on the CPU): keep it off the loop.
             searcher = await asyncio.to_thread(lambda: services.searcher)
+            warming = bool(query) and services.knowledge_base_missing() is not None
             hits = await asyncio.to_thread(searcher.search, query, lang, 3) if query else []
             thresholds = searcher.thresholds
         except Exception as exc:  # the knowledge base must never take the chat down
             log.warning("kb search failed", error=f"{type(exc).__name__}: {exc}")
             hits, thresholds = [], None
+        if warming and not hits:
+            # Our own warm-up (index not built yet) is not the customer's miss: no count, no
+            # handoff, and nothing logged as an unanswered question.
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    "小蜜正在准备知识库，请过几秒钟再问一次哦～",
+                    "I'm still getting my answers ready — please ask again in a few seconds.",
+                )
+            )
+            return []
         misses = int(tracker.get_slot("faq_misses") or 0)
         if hits and thresholds and hits[0].score >= thresholds.confident:
             dispatcher.utter_message(text=hits[0].answer)

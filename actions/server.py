@@ -1,12 +1,24 @@
 """``kefu actions``: the rasa-sdk action server, bound to 127.0.0.1 unless configured, and
 answering only callers with ``Authorization: Bearer $KEFU_INTERNAL_TOKEN`` (Rasa sends it, set
-in ``endpoints.yml``'s ``action_endpoint`` headers); ``/health`` stays open for probes."""
+in ``endpoints.yml``'s ``action_endpoint`` headers); ``/health`` stays open for probes.
+
+The knowledge base is opened once the server has started, in the process that serves (with
+several Sanic workers, in each worker — not in the process that launches them). ``/health``
+answers 503 until the knowledge base's index is built, naming what is missing; rasa-sdk defines
+that route itself, so a request middleware answers it first.
+"""
 
 from __future__ import annotations
 
 import hmac
 import os
+import threading
+from functools import partial
 from typing import Any
+
+from sanic import HTTPResponse, Request, Sanic, json
+
+from actions._services import get_services, warm_up
 
 OPEN_PATHS = frozenset({"/health"})
 
@@ -20,33 +32,47 @@ def token_allowed(header: str, token: str) -> bool:
     )
 
 
-def guarded_app(executor: Any, token: str, **kwargs: Any) -> Any:
-    """rasa-sdk's app with the internal-token check in front of every route but /health."""
+def readiness() -> tuple[dict[str, Any], int]:
+    missing = [m for m in (get_services().knowledge_base_missing(),) if m]
+    report = {
+        "service": "action_server",
+        "status": "starting" if missing else "ok",
+        "ready": not missing,
+        "missing": missing,
+    }
+    return report, 503 if missing else 200
+
+
+def create_app(executor: Any, token: str) -> Sanic:
+    """rasa-sdk's app with readiness and the internal-token check in front of every route but
+    /health; a module-level factory, as Sanic's AppLoader needs."""
     from rasa_sdk import endpoint
-    from sanic import response
 
-    app = endpoint.create_app_for_serve(executor, **kwargs)
+    app: Sanic = endpoint.create_app_for_serve(executor, cors_origins=None)
 
-    @app.on_request  # type: ignore[untyped-decorator]
-    async def check_token(request: Any) -> Any:
+    @app.on_request
+    async def health_and_token(request: Request) -> HTTPResponse | None:
         if request.path in OPEN_PATHS:
-            return None
+            report, status = readiness()
+            return json(report, status=status)
         if not token_allowed(request.headers.get("authorization", ""), token):
-            return response.json(
+            return json(
                 {"error": {"code": "unauthorized", "message": "invalid internal token"}},
                 status=401,
             )
         return None
 
+    @app.after_server_start
+    async def open_knowledge_base(_app: Sanic) -> None:
+        # In the background: the first FAQ question does not wait for the encoder to load.
+        threading.Thread(target=warm_up, name="kb-warmup", daemon=True).start()
+
     return app
 
 
 def main() -> None:
-    from functools import partial
-
     from rasa_sdk import utils
     from rasa_sdk.executor import ActionExecutor
-    from sanic import Sanic
     from sanic.worker.loader import AppLoader
 
     from actions.settings import ActionSettings
@@ -60,22 +86,20 @@ def main() -> None:
         raise SystemExit("kefu actions: KEFU_INTERNAL_TOKEN is not set (see .env)")
     check_port_free(settings.actions_host, settings.actions_port, "KEFU_ACTIONS_PORT")
     os.environ.setdefault("ACTION_SERVER_SANIC_WORKERS", "1")
-    # Open the knowledge base in the background so the first FAQ question does not wait for
-    # the encoder to load.
-    import threading
-
-    from actions._services import warm_up
-
-    threading.Thread(target=warm_up, name="kb-warmup", daemon=True).start()
     executor = ActionExecutor()
     executor.register_package("actions")
-    # As rasa_sdk.endpoint.run, with the token check and our bind address (rasa-sdk's own
-    # default is 0.0.0.0).
-    loader = AppLoader(factory=partial(guarded_app, executor, token, cors_origins=None))
+    workers = utils.number_of_sanic_workers()
+    if workers == 1:
+        # One process, as the gateway and the staff console run: a crash or a kill takes the
+        # whole server down, so a supervisor restarts it cleanly (no orphaned worker left on
+        # the port).
+        app = create_app(executor, token)
+        app.prepare(host=settings.actions_host, port=settings.actions_port, single_process=True)
+        Sanic.serve_single(app)
+        return
+    # As rasa_sdk.endpoint.run does, with our factory and bind address (rasa-sdk's own default
+    # is 0.0.0.0).
+    loader = AppLoader(factory=partial(create_app, executor, token))
     app = loader.load()
-    app.prepare(
-        host=settings.actions_host,
-        port=settings.actions_port,
-        workers=utils.number_of_sanic_workers(),
-    )
+    app.prepare(host=settings.actions_host, port=settings.actions_port, workers=workers)
     Sanic.serve(primary=app, app_loader=loader)

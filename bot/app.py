@@ -22,7 +22,7 @@ from bot.settings import GatewaySettings
 from bot.wechat import MessageCrypto, WeChatApi, WeChatOutbox
 from handoff.conversation import Conversations
 from kefu.db import make_async_engine
-from kefu.health import health_report, standard_checks
+from kefu.health import health_report, health_status, standard_checks
 from kefu.logging import get_logger
 from kefu.ratelimit import RateLimiter
 from kefu.web import install_error_handlers
@@ -111,13 +111,14 @@ def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
         await app.ctx.engine.dispose()
 
     @app.get("/health")
-    @openapi.summary("State of the gateway and each dependency")
+    @openapi.summary("Readiness: 200 when every part can serve, else 503 naming what is missing")
     async def health(request: Request) -> HTTPResponse:
         ctx = request.app.ctx
         checks = standard_checks(
             ctx.redis, ctx.engine, ctx.http, settings.rasa_url, settings.action_server_url
         )
-        return json(await health_report("gateway", checks), ensure_ascii=False)
+        report = await health_report("gateway", checks)
+        return json(report, status=health_status(report), ensure_ascii=False)
 
     return app
 

@@ -28,7 +28,7 @@ from handoff.staff_api import bp as handoff_bp
 from handoff.staff_auth import StaffAuth
 from handoff.worker import Worker
 from kefu.db import make_async_engine
-from kefu.health import health_report, standard_checks
+from kefu.health import health_report, health_status, standard_checks
 from kefu.logging import get_logger
 from kefu.schema import check_schema_async
 from kefu.web import install_error_handlers
@@ -102,13 +102,14 @@ def create_app(settings: StaffSettings, name: str = "kefu-staff") -> Sanic:
         await app.ctx.engine.dispose()
 
     @app.get("/health")
-    @openapi.summary("State of the staff console and each dependency")
+    @openapi.summary("Readiness: 200 when every part can serve, else 503 naming what is missing")
     async def health(request: Request) -> HTTPResponse:
         ctx = request.app.ctx
         checks = standard_checks(
             ctx.redis, ctx.engine, ctx.http, settings.rasa_url, settings.action_server_url
         )
-        return json(await health_report("staff_console", checks), ensure_ascii=False)
+        report = await health_report("staff_console", checks)
+        return json(report, status=health_status(report), ensure_ascii=False)
 
     return app
 

@@ -119,6 +119,28 @@ def rasa(host: str, port: int) -> None:
     os.execve(args[0], args, rasa_env(settings.redis_url, settings.action_server_url))  # noqa: S606
 
 
+@main.command("systemd")
+@click.option(
+    "--out",
+    "out_dir",
+    default="var/systemd",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="directory to write the unit files to (e.g. /etc/systemd/system)",
+)
+@click.option("--user", default=None, help="account the services run as [default: you]")
+def systemd(out_dir: str, user: str | None) -> None:
+    """Write systemd template units (one per process, instance = port) for this checkout."""
+    from pathlib import Path
+
+    from kefu.systemd import PROCESSES, write_units
+
+    for path in write_units(Path(out_dir), user=user):
+        click.echo(f"wrote {path}")
+    ports = " ".join(f"kefu-{p.name}@{p.default_port}" for p in PROCESSES)
+    click.echo(f"then: systemctl daemon-reload && systemctl enable --now {ports}")
+
+
 @main.command("init-env")
 def init_env() -> None:
     """Write .env with fresh random secrets (only the missing ones)."""

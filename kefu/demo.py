@@ -1,9 +1,10 @@
-"""``kefu demo``: every process of kefu under one supervisor (honcho), for a newcomer.
+"""``kefu demo``: every process of kefu under one supervisor, for a newcomer.
 
-Order: one instance only (a lock file) → ``.env`` → Redis (the configured one if it answers,
-else an embedded one we own) → SQL schema → free ports → gateway, staff console, Rasa and the
-action server under honcho, with prefixed logs → URLs and the admin login once all are
-healthy → Ctrl-C stops every child (honcho signals each process group) and the embedded Redis.
+Order: one instance only (a lock file) → ``.env`` → SQL schema → free ports → Redis (the
+configured one if it answers, else an embedded one, supervised like the rest) → gateway, staff
+console, Rasa and the action server under ``kefu.supervisor``, with prefixed logs → URLs and
+the admin login once every part is ready (``/health`` 200) → a process that crashes is
+restarted with backoff while the others keep serving → only Ctrl-C (or SIGTERM) stops them all.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from pathlib import Path
 from typing import IO
 
 import httpx
-from honcho.manager import Manager
 
 from kefu.config import ROOT, VAR_DIR, CommonSettings
 from kefu.envfile import ensure_env_file, read_env
@@ -26,6 +26,7 @@ from kefu.rasa_proc import latest_model, rasa_binary, rasa_env, rasa_run_args
 from kefu.redis_server import EmbeddedRedis, redis_reachable
 from kefu.schema import upgrade
 from kefu.seed import seed_demo
+from kefu.supervisor import Supervisor
 from kefu.web import check_port_free
 
 
@@ -36,6 +37,8 @@ class DemoSettings(CommonSettings):
     rasa_port: int = 5005
     actions_port: int = 5055
     ready_timeout_s: float = 240.0
+    # Where the demo keeps its lock and the embedded Redis's data (tests use their own).
+    var_dir: Path = VAR_DIR
 
 
 def _say(message: str) -> None:
@@ -86,37 +89,40 @@ def run_demo() -> int:
     secrets = read_env(env_path)
     settings = DemoSettings()
 
-    with single_instance(VAR_DIR / "demo.lock"):
+    with single_instance(settings.var_dir / "demo.lock"):
         model = latest_model()
         if model is None or not rasa_binary().exists():
             raise SystemExit("kefu demo: no trained model or no .venv-rasa; run `make demo`")
 
-        embedded: EmbeddedRedis | None = None
+        supervisor = Supervisor()
         redis_url = settings.redis_url
+        embed = True
         if "KEFU_REDIS_URL" in os.environ or "KEFU_REDIS_URL" in secrets:
-            if redis_reachable(redis_url):
-                _say(f"using Redis at {settings.redacted_redis_url}")
-            else:
+            embed = not redis_reachable(redis_url)
+            if embed:
                 _say(
                     f"KEFU_REDIS_URL ({settings.redacted_redis_url}) does not answer; "
                     "starting an embedded Redis instead"
                 )
-                embedded = EmbeddedRedis(VAR_DIR / "redis", persistent=True).start()
-        else:
-            embedded = EmbeddedRedis(VAR_DIR / "redis", persistent=True).start()
-        if embedded is not None:
+            else:
+                _say(f"using Redis at {settings.redacted_redis_url}")
+        if embed:
+            embedded = EmbeddedRedis(settings.var_dir / "redis", persistent=True)
+            embedded.data_dir.mkdir(parents=True, exist_ok=True)
+            argv = embedded.argv()
             redis_url = embedded.url
-            _say(f"embedded Redis on {redis_url} (AOF on, data in var/redis)")
-
-        try:
-            return _supervise(settings, redis_url, model, secrets)
-        finally:
-            if embedded is not None:
-                embedded.stop()
-                _say("embedded Redis stopped")
+            supervisor.add("redis", argv, ready=lambda: redis_reachable(redis_url, 0.2))
+            _say(f"embedded Redis on {redis_url} (AOF on, data in {embedded.data_dir})")
+        return _supervise(settings, supervisor, redis_url, model, secrets)
 
 
-def _supervise(settings: DemoSettings, redis_url: str, model: Path, secrets: dict[str, str]) -> int:
+def _supervise(
+    settings: DemoSettings,
+    supervisor: Supervisor,
+    redis_url: str,
+    model: Path,
+    secrets: dict[str, str],
+) -> int:
     before, after = upgrade(settings.database_url)
     if before != after:
         _say(f"SQL schema migrated: {before or 'empty'} -> {after}")
@@ -155,13 +161,15 @@ def _supervise(settings: DemoSettings, redis_url: str, model: Path, secrets: dic
         }
     )
     python = sys.executable
-    manager = Manager()
-    manager.add_process("gateway", f"{python} -m kefu gateway", env=env, cwd=str(ROOT))
-    manager.add_process("staff", f"{python} -m kefu staff", env=env, cwd=str(ROOT))
-    manager.add_process("actions", f"{python} -m kefu actions", env=env, cwd=str(ROOT))
-    rasa_cmd = " ".join(rasa_run_args(host, settings.rasa_port, model))
-    manager.add_process(
-        "rasa", rasa_cmd, env=rasa_env(redis_url, urls["actions"], env), cwd=str(ROOT)
+    cwd = str(ROOT)
+    supervisor.add("gateway", [python, "-m", "kefu", "gateway"], env=env, cwd=cwd)
+    supervisor.add("staff", [python, "-m", "kefu", "staff"], env=env, cwd=cwd)
+    supervisor.add("actions", [python, "-m", "kefu", "actions"], env=env, cwd=cwd)
+    supervisor.add(
+        "rasa",
+        rasa_run_args(host, settings.rasa_port, model),
+        env=rasa_env(redis_url, urls["actions"], env),
+        cwd=cwd,
     )
 
     stop = threading.Event()
@@ -180,7 +188,7 @@ def _supervise(settings: DemoSettings, redis_url: str, model: Path, secrets: dic
                 "KEFU_ADMIN_PASSWORD", ""
             )
             lines = [
-                f"all processes healthy after {elapsed:.1f} s",
+                f"ready after {elapsed:.1f} s (every part answers /health 200)",
                 f"  customer chat / REST API : {urls['gateway']}"
                 f"   (API docs {urls['gateway']}/docs)",
                 f"  staff console            : {urls['staff']}   (API docs {urls['staff']}/docs)",
@@ -188,20 +196,19 @@ def _supervise(settings: DemoSettings, redis_url: str, model: Path, secrets: dic
                 f"  action server            : {urls['actions']}",
                 f"  admin login              : admin / {password}   (from .env)",
                 "  REST key                 : KEFU_API_KEY in .env",
-                "  press Ctrl-C to stop everything",
+                "  a process that crashes is restarted; press Ctrl-C to stop everything",
             ]
             for line in lines:
                 _say(line)
         elif not stop.is_set():
             _say(
-                f"not every process was healthy after {settings.ready_timeout_s:.0f} s; "
-                "see the logs above"
+                f"not every part was ready after {settings.ready_timeout_s:.0f} s; "
+                f"see the logs above and {urls['gateway']}/health"
             )
 
     watcher = threading.Thread(target=announce, name="kefu-demo-ready", daemon=True)
     watcher.start()
     try:
-        manager.loop()
+        return supervisor.run()
     finally:
         stop.set()
-    return int(manager.returncode or 0)

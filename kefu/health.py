@@ -1,4 +1,10 @@
-"""``GET /health``: the state of each dependency, checked concurrently with short timeouts."""
+"""``GET /health``: the state of each dependency, checked concurrently with short timeouts.
+
+The report says ``ready`` only when every part can serve: Redis and SQL answer, Rasa answers
+(it listens only once its model is loaded) and the action server says it is ready (its
+knowledge-base index is built). Until then ``missing`` names what is not, and the servers
+answer 503 — which is what ``kefu demo`` and a load balancer wait for.
+"""
 
 from __future__ import annotations
 
@@ -16,10 +22,18 @@ from kefu.db import ping as db_ping
 Check = Callable[[], Awaitable[str | None]]
 
 
+class NotReady(Exception):
+    """The dependency answers but cannot serve yet (e.g. still building an index)."""
+
+
 async def _run(check: Check, limit_s: float) -> dict[str, Any]:
     started = time.perf_counter()
     try:
         detail = await asyncio.wait_for(check(), limit_s)
+    except NotReady as exc:
+        return {"status": "starting", "error": str(exc)[:300]}
+    except httpx.ConnectError:
+        return {"status": "down", "error": "not answering (starting, or down)"}
     except Exception as exc:
         return {"status": "down", "error": f"{type(exc).__name__}: {exc}"[:300]}
     out: dict[str, Any] = {
@@ -56,6 +70,8 @@ def standard_checks(
 
     async def actions_check() -> str | None:
         response = await http.get(actions_url.rstrip("/") + "/health", timeout=2.0)
+        if response.status_code == httpx.codes.SERVICE_UNAVAILABLE:
+            raise NotReady(_missing_of(response))
         response.raise_for_status()
         return None
 
@@ -67,11 +83,33 @@ def standard_checks(
     }
 
 
+def _missing_of(response: httpx.Response) -> str:
+    try:
+        missing = response.json().get("missing")
+    except ValueError:
+        missing = None
+    return "; ".join(missing) if isinstance(missing, list) and missing else "not ready"
+
+
 async def health_report(
     service: str, checks: dict[str, Check], limit_s: float = 3.0
 ) -> dict[str, Any]:
+    """``{"service", "status": "ok"|"degraded", "ready", "missing": [...], "dependencies"}``."""
     names = list(checks)
     results = await asyncio.gather(*(_run(checks[n], limit_s) for n in names))
     deps = dict(zip(names, results, strict=True))
-    overall = "ok" if all(d["status"] == "ok" for d in deps.values()) else "degraded"
-    return {"service": service, "status": overall, "dependencies": deps}
+    missing = [
+        f"{n}: {d.get('error', d['status'])}" for n, d in deps.items() if d["status"] != "ok"
+    ]
+    return {
+        "service": service,
+        "status": "degraded" if missing else "ok",
+        "ready": not missing,
+        "missing": missing,
+        "dependencies": deps,
+    }
+
+
+def health_status(report: dict[str, Any]) -> int:
+    """The HTTP status of a health report: 200 when ready, else 503."""
+    return 200 if report.get("ready") else 503

@@ -63,8 +63,8 @@ class EmbeddedRedis:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    def start(self, timeout: float = 10.0) -> EmbeddedRedis:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+    def argv(self) -> list[str]:
+        """The redis-server command line (it stays in the foreground); picks a free port once."""
         if not self.port:
             self.port = free_port()
         args = [
@@ -86,6 +86,11 @@ class EmbeddedRedis:
             args += ["--appendonly", "yes", "--save", "60 1000"]
         else:
             args += ["--appendonly", "no", "--save", ""]
+        return args
+
+    def start(self, timeout: float = 10.0) -> EmbeddedRedis:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        args = self.argv()
         self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL)  # noqa: S603
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

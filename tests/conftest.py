@@ -266,7 +266,8 @@ def rasa_stack(redis_server: str, tmp_path_factory: pytest.TempPathFactory) -> I
             start_new_session=True,
         )
     try:
-        _wait_http(f"{actions_url}/health", actions, actions_log, 60)
+        # 503 until its knowledge base is open and its index built
+        _wait_http(f"{actions_url}/health", actions, actions_log, 240)
         _wait_http(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log, 180)
         yield RasaStack(f"http://127.0.0.1:{rasa_port}", actions_url, redis_url)
     finally:

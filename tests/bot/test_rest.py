@@ -102,8 +102,11 @@ async def test_rasa_down_gives_polite_fallback_and_keeps_the_message(gateway: ht
     assert kinds == [("message", "customer"), ("message", "system")]
     assert events["events"][0]["text"] == "我的订单怎么还没发货"
 
-    health = (await gateway.get("/health")).json()
-    assert health["status"] == "degraded"
+    r = await gateway.get("/health")
+    assert r.status_code == 503  # not ready: it names what is missing
+    health = r.json()
+    assert health["status"] == "degraded" and health["ready"] is False
+    assert [m.split(":")[0] for m in health["missing"]] == ["rasa", "action_server"]
     deps = health["dependencies"]
     assert deps["redis"]["status"] == "ok"
     assert deps["sql"]["status"] == "ok"
@@ -160,8 +163,10 @@ async def test_greeting_through_real_rasa_and_action_server(
         assert any(expected in reply["text"] for reply in body["replies"]), body
         assert all(reply["from"] == "bot" for reply in body["replies"])
 
-        health = (await client.get("/health")).json()
-        assert health["status"] == "ok", health
+        r = await client.get("/health")
+        health = r.json()
+        assert r.status_code == 200 and health["status"] == "ok", health
+        assert health["ready"] is True and health["missing"] == []
 
 
 async def test_long_poll_waits_longer_than_the_redis_socket_timeout(

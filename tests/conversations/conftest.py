@@ -92,7 +92,8 @@ def dialogue_stack(
         tmp / "rasa.log",
     )
     try:
-        _wait_http(f"{actions_url}/health", actions, tmp / "actions.log", 60)
+        # 503 until its knowledge base is open and its index built
+        _wait_http(f"{actions_url}/health", actions, tmp / "actions.log", 240)
         _wait_http(f"http://127.0.0.1:{r_port}/", rasa, tmp / "rasa.log", 240)
         yield DialogueStack(f"http://127.0.0.1:{r_port}", actions_url, db_url)
     finally:

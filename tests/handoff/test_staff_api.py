@@ -128,7 +128,10 @@ async def test_invalid_account_fields_are_400(staff: httpx.AsyncClient):
 
 
 async def test_health_reports_each_dependency(staff: httpx.AsyncClient):
-    report = (await staff.get("/health")).json()
+    r = await staff.get("/health")
+    assert r.status_code == 503
+    report = r.json()
+    assert report["ready"] is False and len(report["missing"]) == 2
     assert report["service"] == "staff_console"
     deps = report["dependencies"]
     assert deps["redis"]["status"] == "ok"
