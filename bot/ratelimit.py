@@ -6,6 +6,8 @@ import time
 
 from redis.asyncio import Redis
 
+from kefu import redis_keys as keys
+
 # KEYS[1] counter; ARGV[1] window seconds → the count after this hit
 _HIT = """
 local n = redis.call('INCR', KEYS[1])
@@ -26,7 +28,9 @@ class RateLimiter:
             return 0
         now = time.time()
         window = int(now // self._window)
-        count = int(await self._hit(keys=[f"kefu:rl:{scope}:{window}"], args=[self._window + 1]))
+        count = int(
+            await self._hit(keys=[keys.rate_counter(scope, window)], args=[self._window + 1])
+        )
         if count <= limit:
             return 0
         return max(1, int((window + 1) * self._window - now + 0.999))

@@ -25,7 +25,6 @@ from sanic.response import HTTPResponse, html, raw, redirect
 from sanic_ext import openapi
 
 from handoff.accounts import Principal, Tokens
-from handoff.agents import chats_key
 from handoff.conversation import events_key
 from handoff.typing_relay import QUEUE_SIZE, Typing, TypingHub, TypingThrottle, serve_typing_hub
 from kefu.errors import ApiError
@@ -159,10 +158,7 @@ class _Session:
         redis = self.ctx.redis
         conversations = self.ctx.conversations
         while True:
-            chats = {
-                c.decode() if isinstance(c, bytes) else c
-                for c in await redis.smembers(chats_key(self.who.username))
-            }
+            chats = set(await conversations.routing.chats(self.who.username))
             if chats != self.known_chats:
                 for conv_id in chats - self.known_chats:
                     if conv_id not in self.cursors:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import redis as sync_redis
 
+from kefu import redis_keys as keys
 from knowledge_base.api import Hit, Thresholds
 
 if TYPE_CHECKING:  # the numeric stack is imported when the first index is built
@@ -31,10 +32,10 @@ if TYPE_CHECKING:  # the numeric stack is imported when the first index is built
 
 log = logging.getLogger(__name__)
 
-VERSION_KEY = "kefu:kb:version"
-EVENTS_CHANNEL = "kefu:kb:events"
-BUILD_ERRORS_KEY = "kefu:kb:build_errors"
-UNANSWERED_KEY = "kefu:kb:unanswered"
+VERSION_KEY = keys.KB_VERSION
+EVENTS_CHANNEL = keys.KB_EVENTS
+BUILD_ERRORS_KEY = keys.KB_BUILD_ERRORS
+UNANSWERED_KEY = keys.KB_UNANSWERED
 UNANSWERED_MAX = 5000
 
 

@@ -44,6 +44,7 @@ from bot.routing import IncomingMessage, Router
 from bot.settings import GatewaySettings
 from handoff.conversation import Conversations, Owner, check_conversation_id
 from handoff.typing_relay import QUEUE_SIZE, Typing, TypingHub, TypingThrottle, serve_typing_hub
+from kefu import redis_keys as keys
 from kefu.i18n import normalise_lang
 from kefu.logging import get_logger
 
@@ -325,7 +326,7 @@ class Session:
         if not (isinstance(cid, str) and CID.match(cid)):
             cid = secrets.token_hex(8)
         title = frame.get("title")
-        key = f"kefu:ws:cid:{{{self.conv_id}}}:{cid}"
+        key = keys.ws_client_message(self.conv_id, cid)
         if not await self.redis.set(key, "1", nx=True, ex=3600):
             await self.send({"type": "ack", "cid": cid, "duplicate": True})
             return

@@ -25,11 +25,12 @@ from redis.asyncio import Redis
 from bot.events import event_text
 from bot.wechat.api import WeChatApi, WeChatApiError
 from handoff.conversation import Conversations
+from kefu import redis_keys as keys
 from kefu.logging import get_logger
 
 log = get_logger(__name__)
 
-ACTIVE = "kefu:wechat:active"
+ACTIVE = keys.wechat_active()
 
 # KEYS[1] window hash; ARGV now, window seconds, max messages → 1 reserved, 0 window closed
 _RESERVE = """
@@ -55,24 +56,24 @@ return 0
 
 
 def _window_key(openid: str) -> str:
-    return f"kefu:wechat:window:{openid}"
+    return keys.wechat_window(openid)
 
 
 def _cursor_key(conv_id: str) -> str:
-    return f"kefu:wechat:cursor:{{{conv_id}}}"
+    return keys.wechat_cursor(conv_id)
 
 
 def _lock_key(conv_id: str) -> str:
-    return f"kefu:wechat:deliver-lock:{{{conv_id}}}"
+    return keys.wechat_deliver_lock(conv_id)
 
 
 def csat_key(conv_id: str) -> str:
     """Set while the customer's next message may be the answer to the CSAT question."""
-    return f"kefu:wechat:csat:{{{conv_id}}}"
+    return keys.wechat_csat(conv_id)
 
 
 def _turn_key(conv_id: str) -> str:
-    return f"kefu:wechat:turn:{{{conv_id}}}"
+    return keys.wechat_turn(conv_id)
 
 
 class WindowClosed(Exception):
