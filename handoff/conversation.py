@@ -18,6 +18,7 @@ crash between those steps loses nothing.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import re
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from redis.asyncio import Redis
+from redis.asyncio import Redis, RedisCluster
 
 from handoff.lua import load
 from handoff.routing import RECOVER_AFTER_S, Routing, Step
@@ -453,6 +454,34 @@ class Conversations:
         for _key, entries in raw or []:
             out.extend(_event(entry_id, fields) for entry_id, fields in entries)
         return out
+
+    async def wait_any(self, cursors: dict[str, int], timeout_s: float) -> set[str]:
+        """Block up to ``timeout_s`` until one of the conversations has an event after its
+        cursor; → the ids of those that have. One XREAD on one Redis; on a cluster, where
+        the streams live in different slots, one XREAD per stream and the first answer wins."""
+        if not cursors:
+            return set()
+        block = max(1, int(timeout_s * 1000))
+        streams = {events_key(c): f"{n}-0" for c, n in cursors.items()}
+        if not isinstance(self._redis, RedisCluster):
+            found: Any = await self._redis.xread(streams, count=1, block=block)
+            return {_conversation_of(key) for key, _entries in found or []}
+        reads = [
+            asyncio.ensure_future(self._redis.xread({key: after}, count=1, block=block))
+            for key, after in streams.items()
+        ]
+        done, waiting = await asyncio.wait(reads, return_when=asyncio.FIRST_COMPLETED)
+        for task in waiting:
+            task.cancel()
+        await asyncio.gather(*waiting, return_exceptions=True)
+        woke: set[str] = set()
+        for task in done:
+            woke |= {_conversation_of(key) for key, _entries in task.result() or []}
+        return woke
+
+
+def _conversation_of(stream_key: Any) -> str:
+    return keys.conversation_of(_s(stream_key))
 
 
 def _dumps(data: dict[str, Any]) -> str:

@@ -39,6 +39,14 @@ def conv_events(conversation_id: str) -> str:
     return f"{PREFIX}:{conv_tag(conversation_id)}:events"
 
 
+def conversation_of(key: str) -> str:
+    """The conversation id in the name of one of its keys (``kefu:{conv:<id>}:…``)."""
+    head = f"{PREFIX}:{{conv:"
+    if not key.startswith(head) or "}:" not in key:
+        raise ValueError(f"not a conversation key: {key}")
+    return key[len(head) : key.rindex("}:")]
+
+
 def conv_dedupe(conversation_id: str, client_id: str) -> str:
     """Seq of an event recorded for a client message id (retries are recorded once)."""
     return f"{PREFIX}:{conv_tag(conversation_id)}:dedupe:{client_id}"
@@ -56,9 +64,8 @@ def typing_channel(conversation_id: str) -> str:
 
 def typing_conversation(channel_name: str) -> str | None:
     """The conversation id of a typing channel name, or None if it is not one."""
-    head, tail = f"{PREFIX}:{{conv:", "}:typing"
-    if channel_name.startswith(head) and channel_name.endswith(tail):
-        return channel_name[len(head) : -len(tail)]
+    if channel_name.startswith(f"{PREFIX}:{{conv:") and channel_name.endswith("}:typing"):
+        return conversation_of(channel_name)
     return None
 
 
