@@ -28,6 +28,7 @@ from sanic import Blueprint, Sanic
 
 from kefu import redis_keys as keys
 from kefu.logging import get_logger
+from kefu.redis_client import async_client
 
 log = get_logger(__name__)
 
@@ -113,7 +114,7 @@ class TypingHub:
 
     @classmethod
     def from_url(cls, url: str) -> TypingHub:
-        return cls(Redis.from_url(url, decode_responses=False), owns_client=True)
+        return cls(async_client(url, decode_responses=False), owns_client=True)
 
     async def publish(self, conversation_id: str, side: Side, on: bool) -> None:
         payload = json.dumps({"from": side, "on": bool(on)}, separators=(",", ":"))
