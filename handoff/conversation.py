@@ -462,7 +462,7 @@ class Conversations:
         if not cursors:
             return set()
         block = max(1, int(timeout_s * 1000))
-        streams = {events_key(c): f"{n}-0" for c, n in cursors.items()}
+        streams: dict[Any, Any] = {events_key(c): f"{n}-0" for c, n in cursors.items()}
         if not isinstance(self._redis, RedisCluster):
             found: Any = await self._redis.xread(streams, count=1, block=block)
             return {_conversation_of(key) for key, _entries in found or []}
