@@ -36,6 +36,7 @@ from kefu import redis_keys as keys
 CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
 GROUP = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 STREAM_MAXLEN = 5000  # events kept per conversation in Redis; everything is archived on close
+OUTBOX_MAXLEN = 100_000  # entries kept on a channel's outbox stream (acknowledged or not)
 
 
 class Owner(StrEnum):
@@ -169,10 +170,12 @@ class Conversations:
             if key in {"owner", "agent", "seq"}:
                 raise ValueError(f"{key} changes only through transition()")
             args += [key, value]
-        seq = await self._append(
+        result = await self._append(
             keys=[state_key(conversation_id), events_key(conversation_id)], args=args
         )
-        return int(seq)
+        seq = int(result[0])
+        await self._notify(conversation_id, _s(result[1]), seq)
+        return seq
 
     async def transition(
         self,
@@ -313,6 +316,7 @@ class Conversations:
             )
             raise TransitionRefused(conv_id, Owner(current), to, current_agent, _s(result[3]))
         await self.routing.reconcile(step, conv_id, seq, str(to), agent, _s(result[4]))
+        await self._notify(conv_id, _s(result[5]), seq)
         return Moved(seq, Owner(current), current_agent, position)
 
     async def repair(self, conversation_id: str) -> None:
@@ -386,11 +390,34 @@ class Conversations:
             )
         if seq == -1:
             return int(_s(result[3])), False
+        await self._notify(conversation_id, _s(result[3]), seq)
         if first_response:
             # The SLA timer is in the routing slot; if this step is lost, the SLA monitor sees
             # first_response_at on the state and drops the timer itself.
             await self._redis.zrem(keys.sla_due(), conversation_id)
         return seq, True
+
+    async def watch(self, conversation_id: str, channel: str, address: str) -> None:
+        """Announce the conversation's events on ``channel``'s outbox stream (with ``address``,
+        e.g. a WeChat openid), or stop announcing when ``channel`` is empty."""
+        key = state_key(check_conversation_id(conversation_id))
+        if channel:
+            await self._redis.hset(key, mapping={"outbox": channel, "outbox_to": address})
+        else:
+            await self._redis.hdel(key, "outbox", "outbox_to")
+
+    async def _notify(self, conversation_id: str, channel: str, seq: int) -> None:
+        """A new event of a watched conversation: one entry on its channel's outbox stream.
+        The stream is in another slot, so this is a second step: if it is lost, the event
+        goes out with the conversation's next one (delivery sends everything after its
+        cursor)."""
+        if channel:
+            await self._redis.xadd(
+                keys.outbox(channel),
+                {"conversation_id": conversation_id, "seq": str(seq)},
+                maxlen=OUTBOX_MAXLEN,
+                approximate=True,
+            )
 
     async def assign_next(
         self, group: str, data: dict[str, Any] | None = None

@@ -94,11 +94,6 @@ def wechat_deliver_lock(conversation_id: str) -> str:
     return f"{PREFIX}:{conv_tag(conversation_id)}:wechat:deliver-lock"
 
 
-def wechat_pending(conversation_id: str) -> str:
-    """Hash of what waits to be sent to a WeChat customer (merged between deliveries)."""
-    return f"{PREFIX}:{conv_tag(conversation_id)}:wechat:pending"
-
-
 # ---------------------------------------------------------------- routing ({handoff})
 
 
@@ -211,14 +206,10 @@ def wechat_window(openid: str) -> str:
     return f"{PREFIX}:wechat:window:{openid}"
 
 
-def wechat_active() -> str:
-    """Sorted set of ``<conversation>|<openid>`` with a WeChat customer (last message time)."""
-    return f"{PREFIX}:wechat:active"
-
-
-def wechat_outbox() -> str:
-    """Stream of WeChat deliveries to make (consumer group ``senders``)."""
-    return f"{PREFIX}:wechat:outbox"
+def outbox(channel: str) -> str:
+    """Stream of ``{conversation_id, seq}``: a watched conversation has a new event for
+    ``channel`` (e.g. ``wechat``) to deliver; read by a consumer group of the gateways."""
+    return f"{PREFIX}:outbox:{channel}"
 
 
 KB_VERSION = f"{PREFIX}:kb:version"

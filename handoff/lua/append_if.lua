@@ -3,7 +3,8 @@
 -- ARGV: type, data-json, ts, maxlen, owner wanted ('' any), agent wanted ('' any),
 --       use dedupe ('1'/'0'), dedupe ttl seconds, first response ('1' records first_response_at),
 --       then field/value pairs to HSET on the state
--- → {seq, owner, agent}; {0, owner, agent} refused; {-1, owner, agent, first seq} a retry
+-- → {seq, owner, agent, outbox channel ('' none)}; {0, owner, agent} refused;
+--   {-1, owner, agent, first seq} a retry
 local st = redis.call('HMGET', KEYS[1], 'owner', 'agent')
 local owner = st[1] or 'bot'
 local agent = st[2] or ''
@@ -24,4 +25,4 @@ if ARGV[7] == '1' then redis.call('SET', KEYS[3], seq, 'EX', tonumber(ARGV[8])) 
 if ARGV[9] == '1' and redis.call('HEXISTS', KEYS[1], 'first_response_at') == 0 then
   redis.call('HSET', KEYS[1], 'first_response_at', ARGV[3])
 end
-return {seq, owner, agent}
+return {seq, owner, agent, redis.call('HGET', KEYS[1], 'outbox') or ''}

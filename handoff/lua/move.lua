@@ -3,7 +3,7 @@
 -- ARGV: allowed owners (comma list), new owner, new agent, expected agent ('' any),
 --       expected group ('' any), event type, data-json, ts, maxlen, new group ('-' keep),
 --       queue position, ETA seconds (both stored while queued)
--- → {seq, previous owner, previous agent, 'ok', group};
+-- → {seq, previous owner, previous agent, 'ok', group, outbox channel ('' none)};
 --   {0, owner, agent, 'refused', group, current seq}
 local st = redis.call('HMGET', KEYS[1], 'owner', 'agent', 'group')
 local cur = st[1] or 'bot'
@@ -27,4 +27,4 @@ end
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[9], seq .. '-0',
            'type', ARGV[6], 'data', ARGV[7], 'ts', ARGV[8])
-return {seq, cur, cur_agent, 'ok', group}
+return {seq, cur, cur_agent, 'ok', group, redis.call('HGET', KEYS[1], 'outbox') or ''}
