@@ -162,6 +162,7 @@ def _open_wechat(app: Sanic, settings: GatewaySettings) -> None:
             app.ctx.conversations,
             settings.wechat_window_hours,
             settings.wechat_window_messages,
+            blocking_redis=app.ctx.blocking_redis,
         )
 
 

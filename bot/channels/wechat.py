@@ -152,7 +152,7 @@ async def _handle(
                 await outbox.customer_wrote(openid, conv_id)
             base.content = texts.say(lang, texts.WELCOME)
         elif event == "unsubscribe" and outbox is not None:
-            await ctx.redis.zrem(keys.wechat_active(), f"{conv_id}|{openid}")
+            await outbox.stop_watching(conv_id)
         return base
 
     message: IncomingMessage | None = None
