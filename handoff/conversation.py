@@ -18,120 +18,51 @@ crash between those steps loses nothing.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import math
-import re
 import time
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
-from redis.asyncio import Redis, RedisCluster
+from redis.asyncio import Redis
 
+from handoff.event_log import EventLog, events_key, state_key
 from handoff.lua import load
 from handoff.routing import RECOVER_AFTER_S, Routing, Step
+from handoff.states import (
+    CONVERSATION_ID,
+    GROUP,
+    OUTBOX_MAXLEN,
+    STREAM_MAXLEN,
+    TRANSITIONS,
+    ConversationState,
+    Event,
+    InvalidConversationId,
+    Moved,
+    Owner,
+    TransitionRefused,
+    check_conversation_id,
+)
 from kefu import redis_keys as keys
 
-CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
-GROUP = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
-STREAM_MAXLEN = 5000  # events kept per conversation in Redis; everything is archived on close
-OUTBOX_MAXLEN = 100_000  # entries kept on a channel's outbox stream (acknowledged or not)
+__all__ = [
+    "CONVERSATION_ID",
+    "OUTBOX_MAXLEN",
+    "STREAM_MAXLEN",
+    "TRANSITIONS",
+    "ConversationState",
+    "Conversations",
+    "Event",
+    "InvalidConversationId",
+    "Moved",
+    "Owner",
+    "TransitionRefused",
+    "check_conversation_id",
+    "events_key",
+    "state_key",
+]
 
 
-class Owner(StrEnum):
-    BOT = "bot"
-    QUEUED = "queued"
-    AGENT = "agent"
-    CLOSED = "closed"
-
-
-# The allowed transitions of the design: bot → queued → agent → closed, plus agent → queued
-# (transfer to a group), agent → agent (transfer to a colleague), agent → bot (hand back),
-# queued → bot (customer gives up), queued → closed (left a message), closed → bot (the customer
-# writes again) and bot → closed (an idle bot conversation ends).
-TRANSITIONS: dict[Owner, frozenset[Owner]] = {
-    Owner.BOT: frozenset({Owner.QUEUED, Owner.CLOSED}),
-    Owner.QUEUED: frozenset({Owner.AGENT, Owner.BOT, Owner.CLOSED}),
-    Owner.AGENT: frozenset({Owner.CLOSED, Owner.QUEUED, Owner.AGENT, Owner.BOT}),
-    Owner.CLOSED: frozenset({Owner.BOT}),
-}
-
-
-class InvalidConversationId(ValueError):
-    pass
-
-
-class TransitionRefused(Exception):
-    """The conversation was not in a state that allows the requested change."""
-
-    def __init__(
-        self,
-        conversation_id: str,
-        current: Owner,
-        wanted: Owner,
-        agent: str,
-        reason: str = "refused",
-    ) -> None:
-        super().__init__(f"{conversation_id}: {current} → {wanted} not allowed ({reason})")
-        self.conversation_id = conversation_id
-        self.current = current
-        self.wanted = wanted
-        self.agent = agent
-        # "refused" (owner/agent not as expected), "agent_full" or "agent_unavailable"
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class Moved:
-    """The result of a transition: the new event's seq, who had it before, queue position."""
-
-    seq: int
-    previous: Owner
-    previous_agent: str
-    position: int = 0
-
-
-@dataclass(frozen=True)
-class Event:
-    seq: int
-    type: str
-    data: dict[str, Any]
-    ts: float
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"seq": self.seq, "type": self.type, "ts": self.ts, **self.data}
-
-
-@dataclass(frozen=True)
-class ConversationState:
-    conversation_id: str
-    owner: Owner
-    agent: str = ""
-    group: str = ""
-    seq: int = 0
-    channel: str = ""
-    customer_id: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
-
-
-def check_conversation_id(conversation_id: str) -> str:
-    if not CONVERSATION_ID.match(conversation_id):
-        raise InvalidConversationId(
-            "conversation id must be 1-128 characters of letters, digits and _.:@-"
-        )
-    return conversation_id
-
-
-def state_key(conversation_id: str) -> str:
-    return keys.conv_state(conversation_id)
-
-
-def events_key(conversation_id: str) -> str:
-    return keys.conv_events(conversation_id)
-
-
-class Conversations:
+class Conversations(EventLog):
     """The public API over conversation state and events. Built once per process."""
 
     def __init__(self, redis: Redis) -> None:
@@ -397,28 +328,6 @@ class Conversations:
             await self._redis.zrem(keys.sla_due(), conversation_id)
         return seq, True
 
-    async def watch(self, conversation_id: str, channel: str, address: str) -> None:
-        """Announce the conversation's events on ``channel``'s outbox stream (with ``address``,
-        e.g. a WeChat openid), or stop announcing when ``channel`` is empty."""
-        key = state_key(check_conversation_id(conversation_id))
-        if channel:
-            await self._redis.hset(key, mapping={"outbox": channel, "outbox_to": address})
-        else:
-            await self._redis.hdel(key, "outbox", "outbox_to")
-
-    async def _notify(self, conversation_id: str, channel: str, seq: int) -> None:
-        """A new event of a watched conversation: one entry on its channel's outbox stream.
-        The stream is in another slot, so this is a second step: if it is lost, the event
-        goes out with the conversation's next one (delivery sends everything after its
-        cursor)."""
-        if channel:
-            await self._redis.xadd(
-                keys.outbox(channel),
-                {"conversation_id": conversation_id, "seq": str(seq)},
-                maxlen=OUTBOX_MAXLEN,
-                approximate=True,
-            )
-
     async def assign_next(
         self, group: str, data: dict[str, Any] | None = None
     ) -> tuple[str, str, int] | None:
@@ -456,60 +365,6 @@ class Conversations:
             return step.conversation_id, step.agent, moved.seq
         return None
 
-    async def events(self, conversation_id: str, after: int = 0, limit: int = 200) -> list[Event]:
-        raw: Any = await self._redis.xrange(
-            events_key(check_conversation_id(conversation_id)),
-            min=f"({after}-0" if after > 0 else "-",
-            max="+",
-            count=limit,
-        )
-        return [_event(entry_id, fields) for entry_id, fields in raw]
-
-    async def wait_events(
-        self, conversation_id: str, after: int, timeout_s: float, limit: int = 200
-    ) -> list[Event]:
-        """Events after ``after``; if none yet, block up to ``timeout_s`` for the next ones."""
-        found = await self.events(conversation_id, after, limit)
-        if found or timeout_s <= 0:
-            return found
-        raw: Any = await self._redis.xread(
-            {events_key(conversation_id): f"{after}-0"},
-            count=limit,
-            block=max(1, int(timeout_s * 1000)),
-        )
-        out: list[Event] = []
-        for _key, entries in raw or []:
-            out.extend(_event(entry_id, fields) for entry_id, fields in entries)
-        return out
-
-    async def wait_any(self, cursors: dict[str, int], timeout_s: float) -> set[str]:
-        """Block up to ``timeout_s`` until one of the conversations has an event after its
-        cursor; → the ids of those that have. One XREAD on one Redis; on a cluster, where
-        the streams live in different slots, one XREAD per stream and the first answer wins."""
-        if not cursors:
-            return set()
-        block = max(1, int(timeout_s * 1000))
-        streams: dict[Any, Any] = {events_key(c): f"{n}-0" for c, n in cursors.items()}
-        if not isinstance(self._redis, RedisCluster):
-            found: Any = await self._redis.xread(streams, count=1, block=block)
-            return {_conversation_of(key) for key, _entries in found or []}
-        reads = [
-            asyncio.ensure_future(self._redis.xread({key: after}, count=1, block=block))
-            for key, after in streams.items()
-        ]
-        done, waiting = await asyncio.wait(reads, return_when=asyncio.FIRST_COMPLETED)
-        for task in waiting:
-            task.cancel()
-        await asyncio.gather(*waiting, return_exceptions=True)
-        woke: set[str] = set()
-        for task in done:
-            woke |= {_conversation_of(key) for key, _entries in task.result() or []}
-        return woke
-
-
-def _conversation_of(stream_key: Any) -> str:
-    return keys.conversation_of(_s(stream_key))
-
 
 def _dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -517,13 +372,3 @@ def _dumps(data: dict[str, Any]) -> str:
 
 def _s(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
-
-
-def _event(entry_id: Any, fields: dict[Any, Any]) -> Event:
-    values = {_s(k): _s(v) for k, v in fields.items()}
-    return Event(
-        seq=int(_s(entry_id).split("-", 1)[0]),
-        type=values.get("type", ""),
-        data=json.loads(values.get("data", "{}")),
-        ts=float(values.get("ts", 0)),
-    )
