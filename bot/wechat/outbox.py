@@ -32,7 +32,7 @@ from redis.exceptions import ResponseError
 
 from bot.events import event_text
 from bot.wechat.api import WeChatApi, WeChatApiError
-from handoff.conversation import Conversations
+from handoff.conversation import OUTBOX_MAXLEN, Conversations
 from kefu import redis_keys as keys
 from kefu.logging import get_logger
 
@@ -128,9 +128,8 @@ class WeChatOutbox:
         what else arrived meanwhile (held back during the turn) is delivered now."""
         await self.advance(conv_id, seq)
         await self._redis.delete(_turn_key(conv_id))
-        await self._redis.xadd(
-            self._stream, {"conversation_id": conv_id, "seq": str(seq)}, maxlen=100_000
-        )
+        entry: dict[Any, Any] = {"conversation_id": conv_id, "seq": str(seq)}
+        await self._redis.xadd(self._stream, entry, maxlen=OUTBOX_MAXLEN, approximate=True)
 
     async def stop_watching(self, conv_id: str) -> None:
         """The customer unsubscribed: their events are no longer announced for delivery."""
