@@ -3,16 +3,12 @@ exactly as Rasa's own RedisTrackerStore stores them on one Redis, and locks work
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from kefu.redis_client import sync_client
 from kefu.redis_server import EmbeddedCluster, EmbeddedRedis
-from tests.conftest import RasaStack
 from tests.rasa_addons.test_rasa_addons import _in_rasa_env
 
 STORES_CHECK = r"""
@@ -91,23 +87,3 @@ def test_cluster_stores_keep_trackers_exactly_as_rasa_does(two_redis: tuple[int,
         "locked": True,
         "unlocked": True,
     }
-
-
-@pytest.mark.rasa
-def test_the_rasa_server_keeps_its_trackers_and_locks_in_the_configured_redis(
-    rasa_stack: RasaStack,
-):
-    """On one Redis through Rasa's own stores, on a cluster (make test-cluster) through ours:
-    either way the tracker is in Redis, not in a fallback in-memory store."""
-    sender = f"store-check-{uuid.uuid4().hex[:8]}"
-    r = httpx.post(
-        f"{rasa_stack.rasa_url}/webhooks/rest/webhook",
-        json={"sender": sender, "message": "你好"},
-        timeout=60,
-    )
-    assert r.status_code == 200 and r.json()
-    client = sync_client(rasa_stack.redis_url)
-    try:
-        assert client.exists(f"kefurasa:tracker:{sender}") == 1
-    finally:
-        client.close()
