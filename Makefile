@@ -15,7 +15,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 RASA_SOURCES := config.yml domain.yml $(shell find data -type f 2>/dev/null | sort)
 MODEL := models/kefu.tar.gz
 
-.PHONY: help install demo test test-fast test-all lint format model browser lock lock-rasa validate nlu-report clean
+.PHONY: help install demo test test-fast test-cluster test-all lint format model browser lock lock-rasa validate nlu-report clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -77,6 +77,12 @@ test: install $(MODEL) browser ## Run the whole test suite (real Redis, SQL, Ras
 
 test-fast: $(VENV)/.project ## The tests that need neither Rasa nor a browser (quick, no model needed)
 	$(VENV)/bin/python -m pytest -m "not rasa and not browser and not slow"
+
+# Everything that touches Redis, on an embedded Redis Cluster of three masters (tests/conftest.py).
+REDIS_TESTS := tests/handoff tests/bot tests/actions tests/knowledge_base tests/conversations tests/rasa_addons tests/kefu
+
+test-cluster: install $(MODEL) browser ## Run the Redis-touching tests on a Redis Cluster (3 masters)
+	KEFU_TEST_REDIS=cluster $(VENV)/bin/python -m pytest $(REDIS_TESTS)
 
 lint: $(VENV)/.project ## ruff (lint + format check) and mypy
 	$(VENV)/bin/ruff check .

@@ -43,11 +43,9 @@ async def routing(redis_url: str, agents: int, decisions: int) -> dict[str, Any]
     await redis.flushdb()
     conv = Conversations(redis)
     for i in range(agents):
-        await redis.hset(
-            f"kefu:agent:ag{i}",
-            mapping={"status": "online", "capacity": 50, "groups": "aftersales", "name": f"ag{i}"},
+        await conv.routing.set_presence(
+            f"ag{i}", "online", {"capacity": 50, "groups": ["aftersales"], "name": f"ag{i}"}
         )
-        await conv.refresh_agent(f"ag{i}")
     for i in range(decisions):
         await conv.move(
             f"r{i}",
@@ -64,7 +62,7 @@ async def routing(redis_url: str, agents: int, decisions: int) -> dict[str, Any]
         got = await conv.assign_next("aftersales")
         times.append((time.perf_counter() - t0) * 1000)
         assert got is not None
-    loads = [int(await redis.scard(f"kefu:agent:ag{i}:chats")) for i in range(agents)]
+    loads = [await conv.routing.load(f"ag{i}") for i in range(agents)]
     await redis.flushdb()
     await redis.aclose()
     return {

@@ -31,6 +31,8 @@ import httpx
 from redis.asyncio import Redis
 
 from handoff.conversation import Conversations, Owner
+from handoff.routing import Routing
+from kefu import redis_keys as keys
 from kefu.config import ROOT
 from kefu.redis_server import EmbeddedRedis, free_port, redis_reachable
 from kefu.schema import upgrade
@@ -235,7 +237,7 @@ async def run(
                             headers=tokens[agent],
                         )
                         assert r.status_code in (200, 201), r.text
-                    loads = [await redis.scard(f"kefu:agent:{a}:chats") for a in tokens]
+                    loads = [await Routing(redis).load(a) for a in tokens]
                     max_load = max(max_load, *loads)
                     agent = (await conv.state(cid)).agent
                     r = await call(
@@ -267,7 +269,7 @@ async def run(
             elapsed = time.perf_counter() - t_start
             # let the restarted process archive what the dead one left pending
             for _ in range(100):
-                if await redis.scard("kefu:archive:pending") == 0:
+                if await redis.scard(keys.archive_pending()) == 0:
                     break
                 await asyncio.sleep(0.1)
         problems = await verify(conv, conversations_n, rounds)
@@ -282,7 +284,7 @@ async def run(
             "messages": conversations_n * (2 * rounds + 1),
             "retries": stats.retries,
             "max_agent_load": max_load,
-            "archive_pending": await redis.scard("kefu:archive:pending"),
+            "archive_pending": await redis.scard(keys.archive_pending()),
             "wait_for_agent_ms_p50 (incl. queueing)": round(statistics.median(lat), 2),
             "wait_for_agent_ms_p99 (incl. queueing)": round(lat[int(len(lat) * 0.99) - 1], 2),
             "problems": problems[:20],

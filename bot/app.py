@@ -25,6 +25,7 @@ from kefu.db import make_async_engine
 from kefu.health import health_report, health_status, standard_checks
 from kefu.logging import get_logger
 from kefu.ratelimit import RateLimiter
+from kefu.redis_client import async_client
 from kefu.web import install_error_handlers
 
 log = get_logger(__name__)
@@ -52,7 +53,7 @@ def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
 
     @app.before_server_start
     async def open_connections(app: Sanic) -> None:
-        app.ctx.redis = Redis.from_url(
+        app.ctx.redis = async_client(
             settings.redis_url,
             decode_responses=False,
             max_connections=settings.redis_max_connections,
@@ -62,7 +63,7 @@ def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
         app.ctx.conversations = Conversations(app.ctx.redis)
         # Blocking reads (long poll, WebSocket push) wait longer than a command may take, so
         # they get their own client whose socket timeout is above the longest wait.
-        app.ctx.blocking_redis = Redis.from_url(
+        app.ctx.blocking_redis = async_client(
             settings.redis_url,
             decode_responses=False,
             socket_timeout=max(settings.long_poll_max_s, WS_BLOCK_S) + 10,
@@ -163,6 +164,7 @@ def _open_wechat(app: Sanic, settings: GatewaySettings) -> None:
             app.ctx.conversations,
             settings.wechat_window_hours,
             settings.wechat_window_messages,
+            blocking_redis=app.ctx.blocking_redis,
         )
 
 

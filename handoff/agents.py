@@ -10,17 +10,9 @@ from redis.asyncio import Redis
 
 from handoff.conversation import Conversations, Owner, TransitionRefused
 from handoff.models import StaffAccount
+from kefu import redis_keys as keys
 
 STATUSES = ("online", "away", "offline")
-PRESENCE = "kefu:presence"  # sorted set: username → last heartbeat
-
-
-def agent_key(username: str) -> str:
-    return f"kefu:agent:{username}"
-
-
-def chats_key(username: str) -> str:
-    return f"kefu:agent:{username}:chats"
 
 
 TRANSFER_TEXT = "您的问题需要技术协助，我帮您转接后会跟进～"
@@ -33,25 +25,21 @@ class Agents:
     def __init__(self, redis: Redis, conversations: Conversations) -> None:
         self.redis = redis
         self.conversations = conversations
+        self.routing = conversations.routing
 
     async def set_status(self, account: StaffAccount, status: str) -> dict[str, Any]:
         now = time.time()
-        await self.redis.hset(
-            agent_key(account.username),
-            mapping={
-                "status": status,
-                "capacity": account.capacity,
-                "groups": ",".join(account.skill_groups),
-                "name": account.display_name or account.username,
-                "roles": ",".join(account.roles),
-                "last_seen": now,
-            },
-        )
+        profile = {
+            "capacity": account.capacity,
+            "groups": list(account.skill_groups),
+            "name": account.display_name or account.username,
+            "roles": list(account.roles),
+        }
+        load = await self.routing.set_presence(account.username, status, profile)
         if status == "offline":
-            await self.redis.zrem(PRESENCE, account.username)
+            await self.redis.zrem(keys.presence(), account.username)
         else:
-            await self.redis.zadd(PRESENCE, {account.username: now})
-        load = await self.conversations.refresh_agent(account.username)
+            await self.redis.zadd(keys.presence(), {account.username: now})
         return {
             "status": status,
             "load": load,
@@ -61,27 +49,27 @@ class Agents:
 
     async def heartbeat(self, username: str) -> bool:
         """Record a sign of life; False if the agent has no status set (offline)."""
-        status = await self.redis.hget(agent_key(username), "status")
-        if status is None or status == b"offline":
+        if await self.routing.status(username) == "offline":
             return False
-        now = time.time()
-        await self.redis.hset(agent_key(username), "last_seen", now)
-        await self.redis.zadd(PRESENCE, {username: now})
+        await self.redis.zadd(keys.presence(), {username: time.time()})
         return True
 
     async def info(self, username: str) -> dict[str, Any]:
-        raw = await self.redis.hgetall(agent_key(username))
-        values = {_s(k): _s(v) for k, v in raw.items()}
-        chats = sorted(_s(c) for c in await self.redis.smembers(chats_key(username)))
+        profile = await self.routing.profile(username)
+        chats = await self.routing.chats(username)
         return {
             "username": username,
-            "status": values.get("status", "offline"),
-            "name": values.get("name", username),
-            "capacity": int(values.get("capacity", 0) or 0),
+            "status": await self.routing.status(username),
+            "name": profile.get("name", username),
+            "capacity": int(profile.get("capacity", 0) or 0),
             "load": len(chats),
-            "skill_groups": [g for g in values.get("groups", "").split(",") if g],
+            "skill_groups": list(profile.get("groups", [])),
             "chats": chats,
         }
+
+    async def chats(self, username: str) -> list[str]:
+        """The conversations an agent holds (or is being given)."""
+        return await self.routing.chats(username)
 
     async def sweep(self, timeout_s: float, grace_s: float) -> list[str]:
         """Mark silent agents offline; requeue the chats of agents silent past the grace.
@@ -91,27 +79,23 @@ class Agents:
         now = time.time()
         requeued: list[str] = []
         silent: list[Any] = await self.redis.zrangebyscore(
-            PRESENCE, "-inf", now - timeout_s, withscores=True
+            keys.presence(), "-inf", now - timeout_s, withscores=True
         )
         for raw_name, last_seen in silent:
             username = _s(raw_name)
-            status = await self.redis.hget(agent_key(username), "status")
-            if status in (b"online", b"away"):
-                await self.redis.hset(agent_key(username), "status", "offline")
-                await self.conversations.refresh_agent(username)
+            if await self.routing.status(username) in ("online", "away"):
+                await self.routing.set_presence(username, "offline")
             if float(last_seen) > now - grace_s:
                 continue
-            for raw_id in await self.redis.smembers(chats_key(username)):
-                conv_id = _s(raw_id)
+            for conv_id in await self.routing.chats(username):
                 requeued += await self.requeue(conv_id, username)
-            await self.redis.zrem(PRESENCE, username)
+            await self.redis.zrem(keys.presence(), username)
         return requeued
 
     async def requeue(self, conv_id: str, username: str) -> list[str]:
         state = await self.conversations.state(conv_id)
         if state.owner is not Owner.AGENT or state.agent != username:
-            await self.redis.srem(chats_key(username), conv_id)
-            await self.conversations.refresh_agent(username)
+            await self.conversations.repair(conv_id)
             return []
         try:
             await self.conversations.transition(

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 
 import httpx
-from redis.asyncio import Redis
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
@@ -30,6 +29,7 @@ from handoff.worker import Worker
 from kefu.db import make_async_engine
 from kefu.health import health_report, health_status, standard_checks
 from kefu.logging import get_logger
+from kefu.redis_client import async_client
 from kefu.schema import check_schema_async
 from kefu.web import install_error_handlers
 from knowledge_base.editor import mount as mount_kb_editor
@@ -60,7 +60,7 @@ def create_app(settings: StaffSettings, name: str = "kefu-staff") -> Sanic:
 
     @app.before_server_start
     async def open_connections(app: Sanic) -> None:
-        app.ctx.redis = Redis.from_url(settings.redis_url, decode_responses=False)
+        app.ctx.redis = async_client(settings.redis_url, decode_responses=False)
         app.ctx.engine = make_async_engine(settings.database_url)
         app.ctx.http = httpx.AsyncClient(timeout=5.0)
         app.ctx.conversations = Conversations(app.ctx.redis)

@@ -1,7 +1,8 @@
 """Archiving closed conversations to SQL (packet, transcript, every event).
 
-The close move marks the conversation in ``kefu:archive:pending`` in the same atomic step, so
-a crash between closing and archiving only delays the archive: the background worker retries.
+The close move marks the conversation in the archive list (``kefu.redis_keys.archive_pending``)
+in its routing step (``handoff.routing``), which survives a crash, so a crash between closing
+and archiving only delays the archive: the background worker retries.
 Archiving is idempotent (one row per conversation and closing event)."""
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from handoff.conversation import STREAM_MAXLEN, Conversations, Owner
 from handoff.models import ConversationArchive
+from kefu import redis_keys as keys
 
-PENDING = "kefu:archive:pending"
+PENDING = keys.archive_pending()
 
 
 class Archiver:
@@ -31,7 +33,7 @@ class Archiver:
             await redis.srem(PENDING, conversation_id)
             return False
         last = closing[-1]
-        raw_packet = await redis.get(f"kefu:packet:{{{conversation_id}}}")
+        raw_packet = await redis.get(keys.conv_packet(conversation_id))
         packet: dict[str, Any] = json.loads(raw_packet) if raw_packet else {}
         transcript = [
             {

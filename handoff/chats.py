@@ -10,7 +10,7 @@ from typing import Any
 
 from handoff import access
 from handoff.accounts import Principal
-from handoff.agents import TRANSFER_TEXT, TRANSFER_TEXT_EN, Agents, chats_key
+from handoff.agents import TRANSFER_TEXT, TRANSFER_TEXT_EN, Agents
 from handoff.archive import Archiver
 from handoff.conversation import ConversationState, Owner, TransitionRefused
 from handoff.queue import QueueService
@@ -244,8 +244,7 @@ class Chats:
 
     async def my_chats(self, username: str) -> list[dict[str, Any]]:
         out = []
-        for raw in sorted(await self.queue.redis.smembers(chats_key(username))):
-            conv_id = _text(raw)
+        for conv_id in await self.agents.chats(username):
             state = await self.conversations.state(conv_id)
             packet = await self.queue.packet(conv_id) or {}
             out.append(

@@ -26,8 +26,6 @@ from sanic_ext import openapi
 
 from handoff import access
 from handoff.accounts import Principal
-from handoff.agents import chats_key
-from handoff.conversation import events_key
 from handoff.typing_relay import QUEUE_SIZE, Typing, TypingHub, TypingThrottle, serve_typing_hub
 from kefu.errors import ApiError
 from kefu.logging import get_logger
@@ -177,13 +175,9 @@ class _Session:
             await self.send({"type": "error", "code": "bad_request", "message": "bad frame"})
 
     async def push(self) -> None:
-        redis = self.ctx.redis
         conversations = self.ctx.conversations
         while True:
-            chats = {
-                c.decode() if isinstance(c, bytes) else c
-                for c in await redis.smembers(chats_key(self.who.username))
-            }
+            chats = set(await conversations.routing.chats(self.who.username))
             if chats != self.known_chats:
                 for conv_id in chats - self.known_chats:
                     if conv_id not in self.cursors:
@@ -200,11 +194,7 @@ class _Session:
             if not self.cursors:
                 await asyncio.sleep(1.0)
                 continue
-            streams = {events_key(c): f"{n}-0" for c, n in self.cursors.items()}
-            found = await redis.xread(streams, count=100, block=1000)
-            for key, _entries in found or []:
-                key_s = key.decode() if isinstance(key, bytes) else key
-                conv_id = key_s.split("{", 1)[1].rsplit("}", 1)[0]
+            for conv_id in await conversations.wait_any(self.cursors, 1.0):
                 after = self.cursors.get(conv_id, 0)
                 for event in await conversations.events(conv_id, after, limit=100):
                     self.cursors[conv_id] = max(self.cursors.get(conv_id, 0), event.seq)

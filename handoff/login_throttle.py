@@ -14,6 +14,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from kefu import redis_keys as keys
 from kefu.errors import ApiError
 
 WINDOW_S = 15 * 60
@@ -22,12 +23,8 @@ BASE_DELAY_S = 30
 ADDRESS_LIMIT = 50
 
 
-def account_key(username: str) -> str:
-    return f"kefu:login:fail:account:{{{username.lower()}}}"
-
-
-def address_key(address: str) -> str:
-    return f"kefu:login:fail:addr:{{{address}}}"
+account_key = keys.login_failures_account
+address_key = keys.login_failures_address
 
 
 def delay_after(failures: int) -> float:

@@ -1,15 +1,13 @@
 """The queue service: handoffs in, places and ETAs out, auto-routing, messages left as tickets.
 
-Redis keys (besides the conversation keys of ``handoff.conversation``):
+Redis keys (``kefu.redis_keys``; besides the conversation's own keys):
 
-- ``kefu:queue:<group>`` — sorted set of queued conversation ids. Score = queued time minus
+- the queue of a group — sorted set of queued conversation ids. Score = queued time minus
   ``priority × aging_step_s``: higher priority first, then longer waiting; because the score is
   fixed at enqueue, every waiting customer gains one priority level per ``aging_step_s`` relative
-  to newcomers, so nobody starves.
-- ``kefu:packet:{<id>}`` — the masked handoff packet (JSON).
-- ``kefu:agents:<group>`` — online agents of a group scored by load / capacity (kept by the
-  state-machine scripts); ``kefu:agent:<name>`` — profile and presence hash.
-- ``kefu:stats:handle:<group>`` — recent handling times (seconds) for ETAs.
+  to newcomers, so nobody starves. Kept by ``handoff.routing`` around each ownership move.
+- ``kefu:{conv:<id>}:packet`` — the masked handoff packet (JSON).
+- the online agents of a group, the handling-time samples of a group (for ETAs).
 """
 
 from __future__ import annotations
@@ -28,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from handoff.conversation import Conversations, Owner, TransitionRefused, check_conversation_id
 from handoff.packet import effective_priority
+from kefu import redis_keys as keys
 from kefu.errors import ApiError
 
 HANDLE_SAMPLES = 50
@@ -58,22 +57,6 @@ class QueueConfig:
             for name in cls.__dataclass_fields__
         }
         return cls(**values)
-
-
-def packet_key(conversation_id: str) -> str:
-    return f"kefu:packet:{{{conversation_id}}}"
-
-
-def queue_key(group: str) -> str:
-    return f"kefu:queue:{group}"
-
-
-def group_agents_key(group: str) -> str:
-    return f"kefu:agents:{group}"
-
-
-def handle_stats_key(group: str) -> str:
-    return f"kefu:stats:handle:{group}"
 
 
 def in_business_hours(spec: str, tz: str, now: datetime | None = None) -> bool:
@@ -118,14 +101,14 @@ class QueueService:
     # ------------------------------------------------------------ places and ETAs
 
     async def eta_per_position(self, group: str) -> float:
-        samples = await self.redis.lrange(handle_stats_key(group), 0, HANDLE_SAMPLES - 1)
+        samples = await self.redis.lrange(keys.handle_samples(group), 0, HANDLE_SAMPLES - 1)
         values = [float(s) for s in samples]
         handle = sum(values) / len(values) if values else self.config.default_handle_s
-        agents = await self.redis.zcard(group_agents_key(group))
+        agents = await self.conversations.routing.online_count(group)
         return handle / max(1, agents)
 
     async def record_handling_time(self, group: str, seconds: float) -> None:
-        key = handle_stats_key(group)
+        key = keys.handle_samples(group)
         await self.redis.lpush(key, f"{max(0.0, seconds):.1f}")
         await self.redis.ltrim(key, 0, HANDLE_SAMPLES - 1)
 
@@ -134,7 +117,7 @@ class QueueService:
         state = await self.conversations.state(check_conversation_id(conversation_id))
         if state.owner is not Owner.QUEUED or not state.group:
             return None
-        rank = await self.redis.zrank(queue_key(state.group), conversation_id)
+        rank = await self.redis.zrank(keys.queue(state.group), conversation_id)
         if rank is None:
             return None
         position = int(str(rank)) + 1
@@ -162,8 +145,8 @@ class QueueService:
             return {"status": "already_queued", "skill_group": state.group, **info}
         if state.owner is Owner.AGENT:
             return {"status": "already_assigned", "agent": state.agent, "skill_group": state.group}
-        await self.redis.set(packet_key(conv_id), json.dumps(packet, ensure_ascii=False))
-        online = await self.redis.zcard(group_agents_key(group))
+        await self.redis.set(keys.conv_packet(conv_id), json.dumps(packet, ensure_ascii=False))
+        online = await self.conversations.routing.online_count(group)
         if not self.open_now() or online == 0:
             why = "outside_business_hours" if not self.open_now() else "no_agents_online"
             return {
@@ -212,7 +195,7 @@ class QueueService:
         return result
 
     async def packet(self, conversation_id: str) -> dict[str, Any] | None:
-        raw = await self.redis.get(packet_key(conversation_id))
+        raw = await self.redis.get(keys.conv_packet(conversation_id))
         return json.loads(raw) if raw else None
 
     # ------------------------------------------------------------ routing
@@ -235,9 +218,13 @@ class QueueService:
             count += len(await self.dispatch(group))
         return count
 
+    async def waiting(self, group: str, limit: int = 200) -> list[str]:
+        """The conversations waiting in ``group``, first in line first."""
+        return [_text(i) for i in await self.redis.zrange(keys.queue(group), 0, limit - 1)]
+
     async def announce_positions(self, group: str, limit: int = 500) -> int:
         """Tell waiting customers their new place when it changed meaningfully."""
-        ids = [_text(i) for i in await self.redis.zrange(queue_key(group), 0, limit - 1)]
+        ids = await self.waiting(group, limit)
         per = await self.eta_per_position(group)
         sent = 0
         for index, conv_id in enumerate(ids):
@@ -256,12 +243,11 @@ class QueueService:
                     "queue_update",
                     {"position": position, "eta_seconds": eta},
                     owner=Owner.QUEUED,
+                    q_pos=str(position),
+                    q_eta=str(eta),
                 )
             except TransitionRefused:
                 continue
-            await self.redis.hset(
-                f"kefu:conv:{{{conv_id}}}:state", mapping={"q_pos": position, "q_eta": eta}
-            )
             sent += 1
         return sent
 
@@ -273,8 +259,11 @@ class QueueService:
         return float(self.config.sla_first_response_s.get(group, 3600.0))
 
     async def big_sale(self) -> bool:
-        raw = await self.redis.get("kefu:settings:big_sale")
+        raw = await self.redis.get(keys.big_sale())
         return self.config.big_sale if raw is None else raw in (b"1", "1")
+
+    async def set_big_sale(self, on: bool) -> None:
+        await self.redis.set(keys.big_sale(), "1" if on else "0")
 
     async def start_sla(self, conversation_id: str, group: str) -> None:
         target = self.first_response_target(group)
@@ -282,10 +271,10 @@ class QueueService:
             target = self.config.sla_big_sale_presale_s
         now = time.time()
         await self.redis.hset(
-            f"kefu:sla:info:{{{conversation_id}}}",
+            keys.sla_info(conversation_id),
             mapping={"group": group, "queued_at": now, "target": target, "level": 0},
         )
-        await self.redis.zadd("kefu:sla:due", {conversation_id: now + target})
+        await self.redis.zadd(keys.sla_due(), {conversation_id: now + target})
 
     # ------------------------------------------------------------ leaving a message
 

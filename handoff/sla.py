@@ -1,9 +1,11 @@
 """SLA timers for the first agent response, and escalation on a breach (专员 → 组长 → 主管).
 
-Timers live in ``kefu:sla:due`` (conversation → due time). The first agent message removes the
-timer in the same step that records it. A breach is claimed by one Lua step that raises the
-level and re-arms (or drops) the timer, so several staff-console processes never escalate the
-same breach twice; the SQL table has a unique key on it as a second guard."""
+Timers live in the ``{handoff}`` slot (``kefu.redis_keys.sla_due``: conversation → due time).
+The first agent message removes the timer right after recording it; should that second step be
+lost, the check below sees ``first_response_at`` on the conversation and drops the timer. A
+breach is claimed by one Lua step that raises the level and re-arms (or drops) the timer, so
+several staff-console processes never escalate the same breach twice; the SQL table has a
+unique key on it as a second guard."""
 
 from __future__ import annotations
 
@@ -13,47 +15,41 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from handoff.conversation import Conversations
+from handoff.conversation import Conversations, Owner
+from handoff.lua import load
 from handoff.models import SlaBreach
+from kefu import redis_keys as keys
 
 LEVELS = {1: "team_lead", 2: "supervisor"}
-
-# KEYS[1] due set, KEYS[2] info hash; ARGV: id, now
-_CLAIM = """
-local due = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if not due or tonumber(due) > tonumber(ARGV[2]) then return 0 end
-local level = redis.call('HINCRBY', KEYS[2], 'level', 1)
-local target = tonumber(redis.call('HGET', KEYS[2], 'target') or '60')
-if level >= 2 then
-  redis.call('ZREM', KEYS[1], ARGV[1])
-else
-  redis.call('ZADD', KEYS[1], tonumber(due) + target, ARGV[1])
-end
-return level
-"""
 
 
 class SlaMonitor:
     def __init__(self, conversations: Conversations, engine: AsyncEngine) -> None:
         self.conversations = conversations
         self.engine = engine
-        self._claim = conversations.redis.register_script(_CLAIM)
+        self._claim = conversations.redis.register_script(load("sla_claim"))
 
     async def check(self, now: float | None = None) -> list[dict[str, Any]]:
         redis = self.conversations.redis
         now = now or time.time()
         breaches = []
-        for raw in await redis.zrangebyscore("kefu:sla:due", "-inf", now, start=0, num=100):
+        for raw in await redis.zrangebyscore(keys.sla_due(), "-inf", now, start=0, num=100):
             conv_id = _text(raw)
-            info_key = f"kefu:sla:info:{{{conv_id}}}"
+            state = await self.conversations.state(conv_id)
+            answered = float(state.extra.get("first_response_at", 0) or 0)
+            queued = float(state.extra.get("queued_at", 0) or 0)
+            if (answered and answered >= queued) or state.owner in (Owner.BOT, Owner.CLOSED):
+                # answered (or ended) in a step whose timer removal did not happen
+                await redis.zrem(keys.sla_due(), conv_id)
+                continue
+            info_key = keys.sla_info(conv_id)
             level = int(
-                await self._claim(keys=["kefu:sla:due", info_key], args=[conv_id, repr(now)])
+                await self._claim(keys=[keys.sla_due(), info_key], args=[conv_id, repr(now)])
             )
             if level == 0:
                 continue  # another process took it
             raw_info: dict[Any, Any] = await redis.hgetall(info_key)
             info = {_text(k): _text(v) for k, v in raw_info.items()}
-            state = await self.conversations.state(conv_id)
             breach = {
                 "conversation_id": conv_id,
                 "level": level,

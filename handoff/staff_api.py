@@ -20,7 +20,7 @@ from handoff.chats import Chats
 from handoff.conversation import InvalidConversationId, check_conversation_id
 from handoff.models import SlaBreach, StaffAccount
 from handoff.packet import validate_packet
-from handoff.queue import QueueService, queue_key
+from handoff.queue import QueueService
 from handoff.tickets import close_ticket, list_tickets, ticket_for_handoff
 from kefu.errors import ApiError
 from kefu.web import json_body, require_token
@@ -137,8 +137,7 @@ async def get_queue(request: Request) -> HTTPResponse:
     groups = []
     for group in access.queue_groups(who, queue.config.skill_groups):
         items = []
-        for index, raw in enumerate(await queue.redis.zrange(queue_key(group), 0, 199)):
-            conv_id = _text(raw)
+        for index, conv_id in enumerate(await queue.waiting(group, 200)):
             state = await queue.conversations.state(conv_id)
             packet = await queue.packet(conv_id) or {}
             queued_at = float(state.extra.get("queued_at", 0) or 0)
@@ -157,7 +156,7 @@ async def get_queue(request: Request) -> HTTPResponse:
             {
                 "skill_group": group,
                 "mode": "claim" if queue.claim_mode(group) else "auto",
-                "online_agents": await queue.redis.zcard(f"kefu:agents:{group}"),
+                "online_agents": await queue.conversations.routing.online_count(group),
                 "waiting": items,
             }
         )
@@ -172,7 +171,7 @@ async def big_sale(request: Request) -> HTTPResponse:
     on = json_body(request).get("on")
     if not isinstance(on, bool):
         raise ApiError(400, "bad_request", "on must be true or false")
-    await request.app.ctx.queue.redis.set("kefu:settings:big_sale", "1" if on else "0")
+    await request.app.ctx.queue.set_big_sale(on)
     await request.app.ctx.audit.record(principal(request).username, "big_sale_switched", on=on)
     return _json({"big_sale": on})
 

@@ -26,7 +26,9 @@ from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from sanic import Blueprint, Sanic
 
+from kefu import redis_keys as keys
 from kefu.logging import get_logger
+from kefu.redis_client import async_client
 
 log = get_logger(__name__)
 
@@ -39,7 +41,7 @@ QUEUE_SIZE = 32
 
 
 def channel(conversation_id: str) -> str:
-    return f"kefu:typing:{{{conversation_id}}}"
+    return keys.typing_channel(conversation_id)
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ class TypingHub:
 
     @classmethod
     def from_url(cls, url: str) -> TypingHub:
-        return cls(Redis.from_url(url, decode_responses=False), owns_client=True)
+        return cls(async_client(url, decode_responses=False), owns_client=True)
 
     async def publish(self, conversation_id: str, side: Side, on: bool) -> None:
         payload = json.dumps({"from": side, "on": bool(on)}, separators=(",", ":"))
@@ -179,9 +181,9 @@ class TypingHub:
 
     def _dispatch(self, raw_channel: Any, raw_data: Any) -> None:
         name = raw_channel.decode() if isinstance(raw_channel, bytes) else str(raw_channel)
-        if not name.startswith("kefu:typing:{") or not name.endswith("}"):
+        conversation_id = keys.typing_conversation(name)
+        if conversation_id is None:
             return
-        conversation_id = name[len("kefu:typing:{") : -1]
         try:
             data = json.loads(raw_data)
         except (TypeError, ValueError):

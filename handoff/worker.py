@@ -1,7 +1,8 @@
 """The staff console's background duties, run in every staff process.
 
 Each duty is safe to run concurrently in several processes (atomic Redis steps, idempotent SQL
-writes): presence sweeping, auto-assignment, queue position updates, SLA checks, archiving."""
+writes): finishing routing steps a crashed process left half done, presence sweeping,
+auto-assignment, queue position updates, SLA checks, archiving."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ class Worker:
 
     async def tick(self) -> dict[str, int]:
         s = self.settings
+        recovered = await self.queue.conversations.recover()
         requeued = await self.agents.sweep(s.heartbeat_timeout_s, s.reassign_grace_s)
         assigned = await self.queue.dispatch_all()
         updates = 0
@@ -42,6 +44,7 @@ class Worker:
         breaches = await self.sla.check()
         archived = await self.archiver.archive_pending()
         return {
+            "recovered": recovered,
             "requeued": len(requeued),
             "assigned": assigned,
             "queue_updates": updates,

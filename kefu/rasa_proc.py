@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from kefu.config import MODELS_DIR, ROOT, CommonSettings
+from kefu.redis_client import parse_redis_url
 
 RASA_VENV = ROOT / ".venv-rasa"
 MODELS = MODELS_DIR
@@ -48,21 +49,34 @@ def rasa_workers(env: dict[str, str] | os._Environ[str]) -> int:
 def rasa_env(
     redis_url: str, actions_url: str, base: dict[str, str] | None = None
 ) -> dict[str, str]:
-    """The environment ``endpoints.yml`` expects, derived from KEFU_REDIS_URL."""
-    parts = urlsplit(redis_url)
-    db = (parts.path or "/0").lstrip("/") or "0"
+    """The environment ``endpoints.yml`` expects, derived from KEFU_REDIS_URL.
+
+    One Redis: Rasa's own Redis stores. A cluster or Sentinel: the stores of
+    ``rasa_addons.stores``, which read the whole URL from ``KEFU_RASA_REDIS_URL``."""
+    address = parse_redis_url(redis_url)
     env = dict(base if base is not None else os.environ)
     if not env.get("KEFU_INTERNAL_TOKEN"):
         # endpoints.yml sends it to the action server; rasa_addons.channel checks it
         from kefu.envfile import read_env
 
         env["KEFU_INTERNAL_TOKEN"] = read_env(ROOT / ".env").get("KEFU_INTERNAL_TOKEN", "")
+    if address.kind == "single":
+        parts = urlsplit(redis_url)
+        host, port = parts.hostname or "127.0.0.1", parts.port or 6379
+        db, password = (parts.path or "/0").lstrip("/") or "0", parts.password or ""
+        stores = ("redis", "redis")
+    else:
+        (host, port), db, password = address.nodes[0], str(address.db), address.password or ""
+        stores = ("rasa_addons.stores.ClusterTrackerStore", "rasa_addons.stores.ClusterLockStore")
     env.update(
         {
-            "KEFU_RASA_REDIS_HOST": parts.hostname or "127.0.0.1",
-            "KEFU_RASA_REDIS_PORT": str(parts.port or 6379),
+            "KEFU_RASA_TRACKER_STORE": stores[0],
+            "KEFU_RASA_LOCK_STORE": stores[1],
+            "KEFU_RASA_REDIS_URL": redis_url,
+            "KEFU_RASA_REDIS_HOST": host,
+            "KEFU_RASA_REDIS_PORT": str(port),
             "KEFU_RASA_REDIS_DB": db,
-            "KEFU_RASA_REDIS_PASSWORD": parts.password or "",
+            "KEFU_RASA_REDIS_PASSWORD": password,
             "KEFU_RASA_ACTION_URL": actions_url.rstrip("/") + "/webhook",
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",

@@ -15,6 +15,8 @@ from collections.abc import Callable
 
 from redis.asyncio import Redis
 
+from kefu import redis_keys as keys
+
 __all__ = ["RateLimiter"]
 
 # KEYS[1] the scope's sorted set; ARGV: now (ms), window (ms), limit, member.
@@ -51,7 +53,7 @@ class RateLimiter:
         now_ms = int(self._clock() * 1000)
         wait_ms = int(
             await self._hit(
-                keys=[f"kefu:rl:{scope}"],
+                keys=[keys.rate_limit(scope)],
                 args=[now_ms, self._window_ms, limit, f"{now_ms}-{secrets.token_hex(4)}"],
             )
         )

@@ -3,19 +3,25 @@
 
 Used by `kefu demo` (AOF on, data under ``var/redis``) and by the test suite (no persistence,
 a temporary directory). A configured ``KEFU_REDIS_URL`` that answers always wins.
+``EmbeddedCluster`` starts three such servers as the masters of a Redis Cluster (the test
+suite's ``make test-cluster``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import random
 import shutil
 import socket
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import redis
+
+from kefu.redis_client import CLUSTER_SCHEME, sync_client
 
 
 def redis_executable() -> str:
@@ -41,7 +47,10 @@ def free_port() -> int:
 
 
 def redis_reachable(url: str, timeout: float = 1.0) -> bool:
-    client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+    try:
+        client = sync_client(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+    except (redis.RedisError, OSError, ValueError):
+        return False
     try:
         return bool(client.ping())
     except (redis.RedisError, OSError, ValueError):
@@ -58,6 +67,7 @@ class EmbeddedRedis:
     persistent: bool = True
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
+    extra_args: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -86,6 +96,7 @@ class EmbeddedRedis:
             args += ["--appendonly", "yes", "--save", "60 1000"]
         else:
             args += ["--appendonly", "no", "--save", ""]
+        args += list(self.extra_args)
         return args
 
     def start(self, timeout: float = 10.0) -> EmbeddedRedis:
@@ -120,3 +131,97 @@ class EmbeddedRedis:
     def __exit__(self, *exc: object) -> None:
         with contextlib.suppress(Exception):
             self.stop()
+
+
+SLOTS = 16384
+BUS_OFFSET = 10000  # a cluster node also listens on port + 10000 (the cluster bus)
+
+
+def free_cluster_port() -> int:
+    """A free port whose cluster-bus port (+10000) is free too, both below 65536."""
+    rng = random.SystemRandom()
+    for _ in range(200):
+        port = rng.randrange(20000, 30000)
+        try:
+            for candidate in (port, port + BUS_OFFSET):
+                with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+                    sock.bind(("127.0.0.1", candidate))
+        except OSError:
+            continue
+        return port
+    raise RuntimeError("no free port pair for a Redis Cluster node")
+
+
+@dataclass
+class EmbeddedCluster:
+    """A Redis Cluster of ``masters`` embedded servers (no replicas), slots split evenly."""
+
+    data_dir: Path
+    masters: int = 3
+    servers: list[EmbeddedRedis] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        nodes = ",".join(f"127.0.0.1:{s.port}" for s in self.servers)
+        return f"{CLUSTER_SCHEME}://{nodes}"
+
+    def start(self, timeout: float = 30.0) -> EmbeddedCluster:
+        try:
+            for index in range(self.masters):
+                directory = self.data_dir / f"node{index}"
+                server = EmbeddedRedis(
+                    directory,
+                    persistent=False,
+                    port=free_cluster_port(),
+                    extra_args=(
+                        "--cluster-enabled",
+                        "yes",
+                        "--cluster-config-file",
+                        str(directory / "nodes.conf"),
+                        "--cluster-node-timeout",
+                        "5000",
+                    ),
+                )
+                self.servers.append(server.start())
+            self._form(timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _form(self, timeout: float) -> None:
+        clients = [redis.Redis(port=s.port) for s in self.servers]
+        try:
+            first = clients[0]
+            for server in self.servers[1:]:
+                first.cluster("meet", "127.0.0.1", server.port)
+            share = SLOTS // self.masters
+            for index, client in enumerate(clients):
+                end = SLOTS if index == self.masters - 1 else (index + 1) * share
+                client.cluster("addslots", *range(index * share, end))
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                infos: list[dict[str, Any]] = [c.cluster("info") for c in clients]
+                if all(
+                    str(i.get("cluster_state")) == "ok"
+                    and int(i.get("cluster_known_nodes", 0)) == self.masters
+                    for i in infos
+                ):
+                    return
+                time.sleep(0.1)
+            raise RuntimeError("the embedded Redis Cluster did not come up")
+        finally:
+            for client in clients:
+                client.close()
+
+    def stop(self) -> None:
+        for server in self.servers:
+            with contextlib.suppress(Exception):
+                server.stop()
+        self.servers = []
+
+    def __enter__(self) -> EmbeddedCluster:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

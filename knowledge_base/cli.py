@@ -25,11 +25,12 @@ def _announce(version: int) -> None:
     import redis
 
     from kefu.config import CommonSettings
+    from kefu.redis_client import sync_client
     from knowledge_base.live import announce
 
     settings = CommonSettings()
     try:
-        client = redis.Redis.from_url(settings.redis_url, socket_timeout=3)
+        client = sync_client(settings.redis_url, socket_timeout=3)
         announce(client, version)
         client.close()
     except redis.RedisError as exc:

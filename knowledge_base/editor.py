@@ -16,6 +16,7 @@ from sanic_ext import openapi
 
 from kefu.config import CommonSettings
 from kefu.errors import ApiError
+from kefu.redis_client import sync_client
 from kefu.web import json_body
 from knowledge_base.live import BUILD_ERRORS_KEY, LiveSearcher, announce
 from knowledge_base.store import FaqStore, StoreError
@@ -39,7 +40,7 @@ class KbEditor:
     def __init__(self, store: FaqStore, searcher: LiveSearcher, redis_url: str) -> None:
         self.store = store
         self.searcher = searcher
-        self.redis = sync_redis.Redis.from_url(redis_url, socket_timeout=5)
+        self.redis = sync_client(redis_url, socket_timeout=5)
 
     @classmethod
     def open(cls, settings: CommonSettings) -> KbEditor:

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import redis as sync_redis
 
+from kefu import redis_keys as keys
+from kefu.redis_client import sync_client
 from knowledge_base.api import Hit, Thresholds
 
 if TYPE_CHECKING:  # the numeric stack is imported when the first index is built
@@ -31,10 +33,10 @@ if TYPE_CHECKING:  # the numeric stack is imported when the first index is built
 
 log = logging.getLogger(__name__)
 
-VERSION_KEY = "kefu:kb:version"
-EVENTS_CHANNEL = "kefu:kb:events"
-BUILD_ERRORS_KEY = "kefu:kb:build_errors"
-UNANSWERED_KEY = "kefu:kb:unanswered"
+VERSION_KEY = keys.KB_VERSION
+EVENTS_CHANNEL = keys.KB_EVENTS
+BUILD_ERRORS_KEY = keys.KB_BUILD_ERRORS
+UNANSWERED_KEY = keys.KB_UNANSWERED
 UNANSWERED_MAX = 5000
 
 
@@ -92,7 +94,7 @@ class LiveSearcher:
         self.sql_poll_seconds = sql_poll_seconds
         self.log_unanswered = log_unanswered
         self.on_swap = on_swap
-        self._redis = sync_redis.Redis.from_url(redis_url, socket_timeout=10)
+        self._redis = sync_client(redis_url, socket_timeout=10)
         self._current: Retriever | None = None
         self._stop = threading.Event()
         self._ready = threading.Event()
@@ -206,7 +208,7 @@ class LiveSearcher:
                 self.refresh()
             try:
                 if pubsub is None:
-                    pubsub = self._redis.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+                    pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
                     pubsub.subscribe(EVENTS_CHANNEL)
                 pubsub.get_message(timeout=min(self.poll_seconds, 1.0))
                 self._flush_outbox()

@@ -23,7 +23,8 @@ from sqlalchemy import text
 from kefu.config import ROOT
 from kefu.db import make_async_engine, make_engine
 from kefu.rasa_proc import latest_model, rasa_binary, rasa_env, rasa_run_args
-from kefu.redis_server import EmbeddedRedis, free_port, redis_reachable
+from kefu.redis_client import async_client, is_cluster, sync_client
+from kefu.redis_server import EmbeddedCluster, EmbeddedRedis, free_port, redis_reachable
 from kefu.schema import upgrade
 from kefu.tables import metadata
 
@@ -48,34 +49,54 @@ def unique_app_name(prefix: str) -> str:
 # ---------------------------------------------------------------- Redis
 
 
+CLUSTER = os.environ.get("KEFU_TEST_REDIS") == "cluster"
+
+
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL (without db) of the Redis the suite uses."""
+    """Base URL (without db) of the Redis the suite uses: KEFU_REDIS_URL when it answers, else
+    an embedded Redis — or, with KEFU_TEST_REDIS=cluster (``make test-cluster``), an embedded
+    Redis Cluster of three masters."""
     configured = os.environ.get("KEFU_REDIS_URL")
     if configured and redis_reachable(configured):
-        base = configured.rsplit("/", 1)[0] if configured.count("/") > 2 else configured
+        base = configured
+        if not is_cluster(configured) and configured.count("/") > 2:
+            base = configured.rsplit("/", 1)[0]
         yield base
+        return
+    if CLUSTER:
+        with EmbeddedCluster(tmp_path_factory.mktemp("redis-cluster")) as cluster:
+            yield cluster.url
         return
     with EmbeddedRedis(tmp_path_factory.mktemp("redis"), persistent=False) as server:
         yield f"redis://127.0.0.1:{server.port}"
 
 
+def redis_db_url(base: str, db: int) -> str:
+    """``base`` with database ``db``; a cluster has only database 0, shared by everything."""
+    return base if is_cluster(base) else f"{base}/{db}"
+
+
+def flush(url: str) -> None:
+    client = sync_client(url)
+    try:
+        client.flushdb()  # on a cluster: every master
+    finally:
+        client.close()
+
+
 @pytest.fixture
 def redis_url(redis_server: str) -> Iterator[str]:
     """A clean Redis database for one test (db 9), flushed before and after."""
-    import redis as sync_redis
-
-    url = f"{redis_server}/9"
-    client = sync_redis.Redis.from_url(url)
-    client.flushdb()
+    url = redis_db_url(redis_server, 9)
+    flush(url)
     yield url
-    client.flushdb()
-    client.close()
+    flush(url)
 
 
 @pytest.fixture
 async def redis(redis_url: str) -> AsyncIterator[Redis]:
-    client = Redis.from_url(redis_url)
+    client = async_client(redis_url)
     yield client
     await client.aclose()
 
@@ -230,7 +251,7 @@ def rasa_stack(redis_server: str, tmp_path_factory: pytest.TempPathFactory) -> I
     if model is None or not rasa_binary().exists():
         pytest.fail("no trained model or .venv-rasa: run `make test`, which builds both")
     logs = tmp_path_factory.mktemp("rasa-logs")
-    redis_url = f"{redis_server}/8"
+    redis_url = redis_db_url(redis_server, 8)
     actions_port, rasa_port = free_port(), free_port()
     actions_url = f"http://127.0.0.1:{actions_port}"
     database_url = f"sqlite:///{logs / 'kefu.db'}"

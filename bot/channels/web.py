@@ -44,6 +44,7 @@ from bot.routing import IncomingMessage, Router
 from bot.settings import GatewaySettings
 from handoff.conversation import Conversations, Owner, check_conversation_id
 from handoff.typing_relay import QUEUE_SIZE, Typing, TypingHub, TypingThrottle, serve_typing_hub
+from kefu import redis_keys as keys
 from kefu.i18n import normalise_lang
 from kefu.logging import get_logger
 from kefu.text_checks import has_lone_surrogate
@@ -334,7 +335,7 @@ class Session:
         # once stored; only then is the message acknowledged. A failure in between deletes the
         # key (the client's retry is stored, not called a duplicate); a crash in between leaves
         # "pending", which expires after CID_PENDING_S so the retry is stored then.
-        key = f"kefu:ws:cid:{{{self.conv_id}}}:{cid}"
+        key = keys.ws_client_message(self.conv_id, cid)
         if not await self.redis.set(key, "pending", nx=True, ex=CID_PENDING_S):
             if _text(await self.redis.get(key)) == "pending":
                 await self.error("in_progress", "this message is still being stored; retry")

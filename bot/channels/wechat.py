@@ -28,6 +28,7 @@ from bot.settings import GatewaySettings
 from bot.wechat.crypto import MessageCrypto, WeChatCryptoError, check_signature
 from bot.wechat.outbox import WeChatOutbox, csat_key
 from bot.wechat.xmlmsg import BadXml, encrypted_envelope, parse, text_reply
+from kefu import redis_keys as keys
 from kefu.errors import ApiError
 from kefu.i18n import Lang, detect_lang
 from kefu.logging import get_logger
@@ -104,14 +105,14 @@ async def receive(request: Request) -> HTTPResponse:
         raise ApiError(400, "bad_message", "FromUserName is missing or malformed")
     msg_key = fields.get("MsgId") or f"{openid}:{fields.get('CreateTime', '')}"
     redis = request.app.ctx.redis
-    nonce_key = "kefu:wechat:nonce:" + hashlib.sha1(f"{ts}:{nonce}".encode()).hexdigest()  # noqa: S324
+    nonce_key = keys.wechat_nonce(hashlib.sha1(f"{ts}:{nonce}".encode()).hexdigest())  # noqa: S324
     if not await redis.set(nonce_key, msg_key, nx=True, ex=2 * settings.wechat_timestamp_window_s):
         seen = await redis.get(nonce_key)
         if (seen.decode() if isinstance(seen, bytes) else seen) != msg_key:
             # A signed query reused with another body: a replay, not WeChat retrying.
             raise ApiError(403, "replayed", "this nonce was already used")
         return text(SUCCESS)
-    if not await redis.set(f"kefu:wechat:msg:{msg_key}", "1", nx=True, ex=DEDUPE_TTL_S):
+    if not await redis.set(keys.wechat_message(msg_key), "1", nx=True, ex=DEDUPE_TTL_S):
         return text(SUCCESS)  # WeChat retrying a message we already have
 
     reply = await _handle(request, settings, fields, openid)
@@ -151,7 +152,7 @@ async def _handle(
                 await outbox.customer_wrote(openid, conv_id)
             base.content = texts.say(lang, texts.WELCOME)
         elif event == "unsubscribe" and outbox is not None:
-            await ctx.redis.zrem("kefu:wechat:active", f"{conv_id}|{openid}")
+            await outbox.stop_watching(conv_id)
         return base
 
     message: IncomingMessage | None = None

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 from redis.asyncio import Redis
 
+from kefu import redis_keys as keys
 from kefu.logging import get_logger
 
 log = get_logger(__name__)
@@ -49,8 +50,8 @@ class WeChatApi:
         self._base = base_url.rstrip("/")
         self._appid = appid
         self._secret = secret
-        self._token_key = f"kefu:wechat:token:{appid}"
-        self._lock_key = f"kefu:wechat:token-lock:{appid}"
+        self._token_key = keys.wechat_token(appid)
+        self._lock_key = keys.wechat_token_lock(appid)
         self._release = redis.register_script(_RELEASE)
 
     async def access_token(self, *, stale: str | None = None) -> str:

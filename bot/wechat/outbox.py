@@ -8,28 +8,38 @@ two deliveries (only the latest queue position, all texts in one message), and w
 is closed records an internal ``delivery_failed`` event so the agent knows the customer did not
 get it.
 
-Delivery of events is shared by every gateway process: the conversations with a WeChat customer
-are in a Redis sorted set; each process polls it and takes a short per-conversation lock before
-reading events after the conversation's delivery cursor, so an event is sent once.
+Delivery is event-driven and shared by every gateway process: a WeChat conversation is
+watched (``Conversations.watch``), so each new event of it puts one entry on the ``wechat``
+outbox stream; the gateways read that stream as one consumer group (``senders``), so each entry
+reaches one process, which takes the conversation's lock (redis-py's), sends everything after
+the conversation's delivery cursor as one message and acknowledges. Entries that arrive within
+``merge_s`` of each other are delivered together (the merging of what piles up). An entry whose
+reader died stays pending and is claimed by another process after ``claim_idle_s``. Nothing
+polls: an idle gateway blocks on the stream.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
+import socket
 import time
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.exceptions import ResponseError
 
 from bot.events import event_text
 from bot.wechat.api import WeChatApi, WeChatApiError
-from handoff.conversation import Conversations
+from handoff.conversation import OUTBOX_MAXLEN, Conversations
+from kefu import redis_keys as keys
 from kefu.logging import get_logger
 
 log = get_logger(__name__)
 
-ACTIVE = "kefu:wechat:active"
+GROUP = "senders"
+CHANNEL = "wechat"
 
 # KEYS[1] window hash; ARGV now, window seconds, max messages → 1 reserved, 0 window closed
 _RESERVE = """
@@ -48,31 +58,22 @@ if tonumber(ARGV[1]) > cur then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2
 return 1
 """
 
-_RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
-
 
 def _window_key(openid: str) -> str:
-    return f"kefu:wechat:window:{openid}"
+    return keys.wechat_window(openid)
 
 
 def _cursor_key(conv_id: str) -> str:
-    return f"kefu:wechat:cursor:{{{conv_id}}}"
-
-
-def _lock_key(conv_id: str) -> str:
-    return f"kefu:wechat:deliver-lock:{{{conv_id}}}"
+    return keys.wechat_cursor(conv_id)
 
 
 def csat_key(conv_id: str) -> str:
     """Set while the customer's next message may be the answer to the CSAT question."""
-    return f"kefu:wechat:csat:{{{conv_id}}}"
+    return keys.wechat_csat(conv_id)
 
 
 def _turn_key(conv_id: str) -> str:
-    return f"kefu:wechat:turn:{{{conv_id}}}"
+    return keys.wechat_turn(conv_id)
 
 
 class WindowClosed(Exception):
@@ -87,26 +88,35 @@ class WeChatOutbox:
         conversations: Conversations,
         window_hours: float = 48.0,
         window_messages: int = 5,
+        *,
+        blocking_redis: Redis | None = None,
+        merge_s: float = 0.3,
+        claim_idle_s: float = 30.0,
     ) -> None:
         self._redis = redis
+        self._blocking = blocking_redis or redis
+        self._merge_s = merge_s
+        self._claim_idle_ms = int(claim_idle_s * 1000)
+        self._stream = keys.outbox(CHANNEL)
+        self.consumer = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
         self._api = api
         self._conversations = conversations
         self._window_s = int(window_hours * 3600)
         self._max = window_messages
         self._reserve = redis.register_script(_RESERVE)
         self._advance = redis.register_script(_ADVANCE)
-        self._release = redis.register_script(_RELEASE)
 
     # ------------------------------------------------------------ the customer wrote
 
     async def customer_wrote(self, openid: str, conv_id: str, seq: int | None = None) -> None:
         """Open a new window (reset the count) and start watching the conversation."""
-        now = time.time()
-        pipe = self._redis.pipeline(transaction=True)
-        pipe.hset(_window_key(openid), mapping={"last": repr(now), "sent": 0, "conv": conv_id})
+        pipe = self._redis.pipeline(transaction=True)  # one key: one slot
+        pipe.hset(
+            _window_key(openid), mapping={"last": repr(time.time()), "sent": 0, "conv": conv_id}
+        )
         pipe.expire(_window_key(openid), self._window_s + 3600)
-        pipe.zadd(ACTIVE, {f"{conv_id}|{openid}": now})
         await pipe.execute()
+        await self._conversations.watch(conv_id, CHANNEL, openid)
         if seq is not None:
             await self.advance(conv_id, seq)
 
@@ -114,9 +124,16 @@ class WeChatOutbox:
         await self._redis.set(_turn_key(conv_id), "1", ex=60)
 
     async def end_turn(self, conv_id: str, seq: int) -> None:
-        """The turn's own replies (up to ``seq``) went out with the turn, not through events."""
+        """The turn's own replies (up to ``seq``) went out with the turn, not through events;
+        what else arrived meanwhile (held back during the turn) is delivered now."""
         await self.advance(conv_id, seq)
         await self._redis.delete(_turn_key(conv_id))
+        entry: dict[Any, Any] = {"conversation_id": conv_id, "seq": str(seq)}
+        await self._redis.xadd(self._stream, entry, maxlen=OUTBOX_MAXLEN, approximate=True)
+
+    async def stop_watching(self, conv_id: str) -> None:
+        """The customer unsubscribed: their events are no longer announced for delivery."""
+        await self._conversations.watch(conv_id, "", "")
 
     async def advance(self, conv_id: str, seq: int) -> None:
         await self._advance(keys=[_cursor_key(conv_id)], args=[seq, self._window_s + 3600])
@@ -154,25 +171,61 @@ class WeChatOutbox:
 
     # ------------------------------------------------------------ the delivery loop
 
-    async def deliver_once(self, lang_of: dict[str, str] | None = None) -> int:
-        """One pass over watched conversations; returns how many messages went out."""
-        horizon = time.time() - self._window_s - 3600
-        await self._redis.zremrangebyscore(ACTIVE, 0, horizon)
-        members = await self._redis.zrange(ACTIVE, 0, -1)
+    async def ensure_group(self) -> None:
+        try:
+            await self._redis.xgroup_create(self._stream, GROUP, id="0", mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    async def read(self, block_ms: int = 5000) -> list[tuple[str, str]]:
+        """The next entries for this process: new ones (waiting up to ``block_ms``, then up to
+        ``merge_s`` more for what follows them), and ones whose reader died. → [(id, conv)]"""
+        got: Any = await self._blocking.xreadgroup(
+            GROUP, self.consumer, {self._stream: ">"}, count=100, block=block_ms
+        )
+        entries = [e for _stream, batch in got or [] for e in batch]
+        if entries and self._merge_s > 0:
+            await asyncio.sleep(self._merge_s)
+            more: Any = await self._redis.xreadgroup(
+                GROUP, self.consumer, {self._stream: ">"}, count=100
+            )
+            entries += [e for _stream, batch in more or [] for e in batch]
+        claimed: Any = await self._redis.xautoclaim(
+            self._stream, GROUP, self.consumer, self._claim_idle_ms, "0-0", count=100
+        )
+        entries += claimed[1] if claimed else []
+        return [(_text(i), _text(f.get(b"conversation_id") or b"")) for i, f in entries if f]
+
+    async def deliver_entries(self, entries: list[tuple[str, str]]) -> int:
+        """Deliver each conversation once for all its entries; acknowledge what was handled
+        (a failure leaves its entries pending, to be claimed again)."""
+        by_conv: dict[str, list[str]] = {}
+        for entry_id, conv_id in entries:
+            by_conv.setdefault(conv_id, []).append(entry_id)
         sent = 0
-        for raw in members:
-            member = raw.decode() if isinstance(raw, bytes) else str(raw)
-            conv_id, _, openid = member.partition("|")
-            if await self._redis.exists(_turn_key(conv_id)):
-                continue  # a bot turn is in flight; its replies go out with it
-            token = secrets.token_hex(8)
-            if not await self._redis.set(_lock_key(conv_id), token, nx=True, px=15_000):
-                continue
+        for conv_id, ids in by_conv.items():
             try:
-                sent += await self._deliver(conv_id, openid)
-            finally:
-                await self._release(keys=[_lock_key(conv_id)], args=[token])
+                sent += await self.deliver(conv_id)
+            except Exception as exc:
+                log.warning("wechat delivery failed", conversation_id=conv_id, error=repr(exc))
+                continue
+            await self._redis.xack(self._stream, GROUP, *ids)
         return sent
+
+    async def deliver(self, conv_id: str) -> int:
+        """Send what the conversation has after its cursor, under its lock."""
+        if not conv_id:
+            return 0
+        state = await self._conversations.state(conv_id)
+        openid = state.extra.get("outbox_to", "")
+        if state.extra.get("outbox") != CHANNEL or not openid:
+            return 0  # no longer watched (unsubscribed)
+        if await self._redis.exists(_turn_key(conv_id)):
+            return 0  # a bot turn is in flight; its end announces what is left
+        lock = self._redis.lock(keys.wechat_deliver_lock(conv_id), timeout=15, blocking_timeout=15)
+        async with lock:
+            return await self._deliver(conv_id, openid)
 
     async def _deliver(self, conv_id: str, openid: str) -> int:
         cursor = int(await self._redis.get(_cursor_key(conv_id)) or 0)
@@ -203,12 +256,17 @@ class WeChatOutbox:
         ok = await self.send(openid, conv_id, "\n".join(lines))
         return 1 if ok else 0
 
-    async def run(self, interval_s: float = 0.5) -> None:
+    async def run(self) -> None:
+        await self.ensure_group()
         while True:
             try:
-                await self.deliver_once()
+                await self.deliver_entries(await self.read())
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.warning("wechat delivery pass failed", error=repr(exc))
-            await asyncio.sleep(interval_s)
+                log.warning("wechat delivery failed", error=repr(exc))
+                await asyncio.sleep(1.0)
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

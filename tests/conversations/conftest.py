@@ -18,7 +18,7 @@ from kefu.rasa_proc import rasa_binary, rasa_env, rasa_run_args
 from kefu.redis_server import free_port
 from kefu.schema import upgrade
 from shop.demo import seed_shop
-from tests.conftest import _wait_http
+from tests.conftest import _wait_http, redis_db_url
 
 
 def model_path() -> Path:
@@ -67,7 +67,7 @@ def dialogue_stack(
     db_url = f"sqlite:///{tmp / 'kefu.db'}"
     upgrade(db_url)
     seed_shop(db_url)
-    redis_url = f"{redis_server}/7"
+    redis_url = redis_db_url(redis_server, 7)
     import redis as sync_redis
 
     client = sync_redis.Redis.from_url(redis_url)

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handoff import customer_visible
-from handoff.agents import PRESENCE
 from handoff.conversation import Owner
 from handoff.models import ConversationArchive, SlaBreach
+from kefu import redis_keys as keys
 from tests.conftest import TEST_JWT_SECRET
 from tests.handoff.conftest import Console
 
@@ -55,7 +55,7 @@ async def test_reply_note_close_archives_and_csat(console: Console):
     assert row is not None and row.resolution == "exchanged" and row.tags == ["size"]
     assert [t["text"] for t in row.transcript] == ["在吗", "您好，我来处理"]
     assert any(e["type"] == "note" for e in row.events)
-    assert await c.ctx.redis.scard("kefu:archive:pending") == 0
+    assert await c.ctx.redis.scard(keys.archive_pending()) == 0
     # a closed chat takes no more agent messages
     r = await c.http.post(f"{BASE}/chat/messages", headers=a, json={"text": "还在吗"})
     assert r.status_code == 409
@@ -131,7 +131,7 @@ async def test_vanished_agent_chats_return_to_the_queue(console: Console):
     await c.handoff("v1")
     assert (await c.ctx.conversations.state("v1")).agent == "gone"
     # the agent's last heartbeat was long ago
-    await c.ctx.redis.zadd(PRESENCE, {"gone": time.time() - 1000})
+    await c.ctx.redis.zadd(keys.presence(), {"gone": time.time() - 1000})
     assert await c.ctx.agents.sweep(timeout_s=30, grace_s=120) == ["v1"]
     state = await c.ctx.conversations.state("v1")
     assert state.owner is Owner.QUEUED

@@ -8,6 +8,7 @@ import json
 
 from handoff import QueueService
 from handoff.conversation import Owner
+from kefu import redis_keys as keys
 from tests.handoff.conftest import INTERNAL, Console, packet
 
 
@@ -25,7 +26,7 @@ async def test_handoff_queues_masks_and_is_idempotent(claim_console: Console):
     queued = [e for e in await c.events("conv-1") if e.type == "queued"]
     assert len(queued) == 1
     assert queued[0].data["position"] == 1 and queued[0].data["reason"] == "explicit_request"
-    stored = json.loads(await c.ctx.redis.get("kefu:packet:{conv-1}"))
+    stored = json.loads(await c.ctx.redis.get(keys.conv_packet("conv-1")))
     assert "13812345678" not in json.dumps(stored, ensure_ascii=False)
     assert "138****5678" in stored["summary"]
     # the same handoff again changes nothing and says so
@@ -194,7 +195,7 @@ async def test_vip_and_complaints_go_first_and_waiting_ages(claim_console: Conso
         "vip", customer={"id": "v", "display_name": "V", "vip_level": 2, "language": "zh"}
     )
     await c.handoff("angry", reason="complaint")
-    order = [m.decode() for m in await c.ctx.redis.zrange("kefu:queue:aftersales", 0, -1)]
+    order = await c.ctx.queue.waiting("aftersales")
     assert order == ["vip", "angry", "plain"]
     # a plain customer who has waited long enough is ahead of a new VIP
     queue = c.ctx.queue

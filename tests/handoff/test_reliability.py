@@ -51,9 +51,7 @@ async def test_two_consoles_assign_each_conversation_to_exactly_one_agent(
                 assert state.owner is Owner.QUEUED and accepted == []
         assert len(assigned) == sum(caps.values())
         for name, cap in caps.items():
-            chats = {
-                c.decode() for c in await console.ctx.redis.smembers(f"kefu:agent:{name}:chats")
-            }
+            chats = set(await console.ctx.agents.chats(name))
             assert len(chats) == cap
             assert chats == {c for c, a in assigned.items() if a == name}
         # claims from both processes for the rest: still never over capacity
@@ -66,7 +64,7 @@ async def test_two_consoles_assign_each_conversation_to_exactly_one_agent(
             )
         )
         assert all(r.status_code == 409 for r in claims)
-        assert await console.ctx.redis.scard("kefu:agent:r1:chats") == 2
+        assert len(await console.ctx.agents.chats("r1")) == 2
     assert TEST_ADMIN_PASSWORD
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from handoff.queue import QueueConfig, QueueService, in_business_hours
+from kefu import redis_keys as keys
 from kefu.masking import mask_text, mask_value
 
 
@@ -43,7 +44,7 @@ def test_sla_targets_and_big_sale_switch(redis):
 async def test_big_sale_switch_at_runtime_sets_the_presale_timer(redis):
     queue = QueueService(redis, QueueConfig(sla_first_response_s={"presale": 30.0}))
     await queue.start_sla("n1", "presale")
-    assert float(await redis.hget("kefu:sla:info:{n1}", "target")) == 30.0
-    await redis.set("kefu:settings:big_sale", "1")
+    assert float(await redis.hget(keys.sla_info("n1"), "target")) == 30.0
+    await queue.set_big_sale(True)
     await queue.start_sla("n2", "presale")
-    assert float(await redis.hget("kefu:sla:info:{n2}", "target")) == 60.0
+    assert float(await redis.hget(keys.sla_info("n2"), "target")) == 60.0

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-import redis as sync_redis
 from click.testing import CliRunner
 
 from kefu.cli import main
+from kefu.redis_client import sync_client
 from knowledge_base.demo import demo_faqs, seed
 from knowledge_base.faq import Faq
 from knowledge_base.live import VERSION_KEY
@@ -36,7 +36,7 @@ def test_import_publish_export_rollback(
     assert result.exit_code == 0, result.output
     assert f"imported {len(small_faqs)} FAQs, 1 bad rows" in result.output
     assert "line 3: question is required" in result.output
-    assert int(sync_redis.Redis.from_url(env["redis"]).get(VERSION_KEY)) == 1
+    assert int(sync_client(env["redis"]).get(VERSION_KEY)) == 1
 
     out = tmp_path / "out.xlsx"
     assert runner.invoke(main, ["kb", "export", str(out)]).exit_code == 0

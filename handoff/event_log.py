@@ -1,0 +1,115 @@
+"""A conversation's event log: reading it, waiting for it, and announcing new events of watched
+conversations on their channel's outbox stream. Part of ``handoff.conversation.Conversations``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from redis.asyncio import Redis, RedisCluster
+
+from handoff.states import OUTBOX_MAXLEN, Event, check_conversation_id
+from kefu import redis_keys as keys
+
+
+def state_key(conversation_id: str) -> str:
+    return keys.conv_state(conversation_id)
+
+
+def events_key(conversation_id: str) -> str:
+    return keys.conv_events(conversation_id)
+
+
+class EventLog:
+    _redis: Redis
+
+    async def watch(self, conversation_id: str, channel: str, address: str) -> None:
+        """Announce the conversation's events on ``channel``'s outbox stream (with ``address``,
+        e.g. a WeChat openid), or stop announcing when ``channel`` is empty."""
+        key = state_key(check_conversation_id(conversation_id))
+        if channel:
+            await self._redis.hset(key, mapping={"outbox": channel, "outbox_to": address})
+        else:
+            await self._redis.hdel(key, "outbox", "outbox_to")
+
+    async def _notify(self, conversation_id: str, channel: str, seq: int) -> None:
+        """A new event of a watched conversation: one entry on its channel's outbox stream.
+        The stream is in another slot, so this is a second step: if it is lost, the event
+        goes out with the conversation's next one (delivery sends everything after its
+        cursor)."""
+        if channel:
+            await self._redis.xadd(
+                keys.outbox(channel),
+                {"conversation_id": conversation_id, "seq": str(seq)},
+                maxlen=OUTBOX_MAXLEN,
+                approximate=True,
+            )
+
+    async def events(self, conversation_id: str, after: int = 0, limit: int = 200) -> list[Event]:
+        raw: Any = await self._redis.xrange(
+            events_key(check_conversation_id(conversation_id)),
+            min=f"({after}-0" if after > 0 else "-",
+            max="+",
+            count=limit,
+        )
+        return [_event(entry_id, fields) for entry_id, fields in raw]
+
+    async def wait_events(
+        self, conversation_id: str, after: int, timeout_s: float, limit: int = 200
+    ) -> list[Event]:
+        """Events after ``after``; if none yet, block up to ``timeout_s`` for the next ones."""
+        found = await self.events(conversation_id, after, limit)
+        if found or timeout_s <= 0:
+            return found
+        raw: Any = await self._redis.xread(
+            {events_key(conversation_id): f"{after}-0"},
+            count=limit,
+            block=max(1, int(timeout_s * 1000)),
+        )
+        out: list[Event] = []
+        for _key, entries in raw or []:
+            out.extend(_event(entry_id, fields) for entry_id, fields in entries)
+        return out
+
+    async def wait_any(self, cursors: dict[str, int], timeout_s: float) -> set[str]:
+        """Block up to ``timeout_s`` until one of the conversations has an event after its
+        cursor; → the ids of those that have. One XREAD on one Redis; on a cluster, where
+        the streams live in different slots, one XREAD per stream and the first answer wins."""
+        if not cursors:
+            return set()
+        block = max(1, int(timeout_s * 1000))
+        streams: dict[Any, Any] = {events_key(c): f"{n}-0" for c, n in cursors.items()}
+        if not isinstance(self._redis, RedisCluster):
+            found: Any = await self._redis.xread(streams, count=1, block=block)
+            return {_conversation_of(key) for key, _entries in found or []}
+        reads = [
+            asyncio.ensure_future(self._redis.xread({key: after}, count=1, block=block))
+            for key, after in streams.items()
+        ]
+        done, waiting = await asyncio.wait(reads, return_when=asyncio.FIRST_COMPLETED)
+        for task in waiting:
+            task.cancel()
+        await asyncio.gather(*waiting, return_exceptions=True)
+        woke: set[str] = set()
+        for task in done:
+            woke |= {_conversation_of(key) for key, _entries in task.result() or []}
+        return woke
+
+
+def _conversation_of(stream_key: Any) -> str:
+    return keys.conversation_of(_s(stream_key))
+
+
+def _s(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _event(entry_id: Any, fields: dict[Any, Any]) -> Event:
+    values = {_s(k): _s(v) for k, v in fields.items()}
+    return Event(
+        seq=int(_s(entry_id).split("-", 1)[0]),
+        type=values.get("type", ""),
+        data=json.loads(values.get("data", "{}")),
+        ts=float(values.get("ts", 0)),
+    )

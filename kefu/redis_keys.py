@@ -1,0 +1,229 @@
+"""Every Redis key and pub/sub channel name kefu uses, in one place.
+
+Hash tags (the part in ``{…}``) decide the Redis Cluster slot; keys that one Lua script or
+transaction touches together carry the same tag:
+
+- ``{conv:<id>}`` — everything of one conversation: its state hash, event stream, dedupe keys,
+  handoff packet, WeChat delivery bits, typing channel. The hot path (messages, events, long
+  polls) touches only these, so conversations spread over every master of a cluster.
+- ``{handoff}`` — the routing tables of the human side: queues per skill group, agents and their
+  chats, presence, pending routing steps, SLA timers, the archive list, handling-time samples.
+  Assignment must see an agent's load across all of their groups at once, so these share one
+  slot; they change a few times per handoff, not per message.
+- keys without a tag stand alone (rate-limit counters, WeChat tokens and windows, the knowledge
+  base's version): no script or transaction touches two of them.
+
+Nothing else in kefu writes a key name by hand (Rasa's own keys use the prefix ``kefurasa``,
+set in ``endpoints.yml``).
+"""
+
+from __future__ import annotations
+
+PREFIX = "kefu"
+HUB = "{handoff}"
+
+# ---------------------------------------------------------------- one conversation ({conv:id})
+
+
+def conv_tag(conversation_id: str) -> str:
+    return f"{{conv:{conversation_id}}}"
+
+
+def conv_state(conversation_id: str) -> str:
+    """Hash: owner, agent, group, seq, channel, customer_id, … (handoff.conversation)."""
+    return f"{PREFIX}:{conv_tag(conversation_id)}:state"
+
+
+def conv_events(conversation_id: str) -> str:
+    """Stream of the conversation's events; entry ids are ``<seq>-0``."""
+    return f"{PREFIX}:{conv_tag(conversation_id)}:events"
+
+
+def conversation_of(key: str) -> str:
+    """The conversation id in the name of one of its keys (``kefu:{conv:<id>}:…``)."""
+    head = f"{PREFIX}:{{conv:"
+    if not key.startswith(head) or "}:" not in key:
+        raise ValueError(f"not a conversation key: {key}")
+    return key[len(head) : key.rindex("}:")]
+
+
+def conv_dedupe(conversation_id: str, client_id: str) -> str:
+    """Seq of an event recorded for a client message id (retries are recorded once)."""
+    return f"{PREFIX}:{conv_tag(conversation_id)}:dedupe:{client_id}"
+
+
+def conv_packet(conversation_id: str) -> str:
+    """The masked handoff packet (JSON)."""
+    return f"{PREFIX}:{conv_tag(conversation_id)}:packet"
+
+
+def typing_channel(conversation_id: str) -> str:
+    """Pub/sub channel of typing signals (sharded pub/sub on a cluster)."""
+    return f"{PREFIX}:{conv_tag(conversation_id)}:typing"
+
+
+def typing_conversation(channel_name: str) -> str | None:
+    """The conversation id of a typing channel name, or None if it is not one."""
+    if channel_name.startswith(f"{PREFIX}:{{conv:") and channel_name.endswith("}:typing"):
+        return conversation_of(channel_name)
+    return None
+
+
+def ws_client_message(conversation_id: str, client_id: str) -> str:
+    """A web-chat client message id already taken (dedupe of resent frames)."""
+    return f"{PREFIX}:{conv_tag(conversation_id)}:ws-cid:{client_id}"
+
+
+def wechat_cursor(conversation_id: str) -> str:
+    """Seq of the last event handed to WeChat delivery."""
+    return f"{PREFIX}:{conv_tag(conversation_id)}:wechat:cursor"
+
+
+def wechat_csat(conversation_id: str) -> str:
+    """Set while a WeChat customer's next message may be a CSAT score."""
+    return f"{PREFIX}:{conv_tag(conversation_id)}:wechat:csat"
+
+
+def wechat_turn(conversation_id: str) -> str:
+    """Set while a passive reply is being prepared (delivery waits for it)."""
+    return f"{PREFIX}:{conv_tag(conversation_id)}:wechat:turn"
+
+
+def wechat_deliver_lock(conversation_id: str) -> str:
+    """Held by the process delivering a conversation's events to WeChat."""
+    return f"{PREFIX}:{conv_tag(conversation_id)}:wechat:deliver-lock"
+
+
+# ---------------------------------------------------------------- routing ({handoff})
+
+
+def queue(group: str) -> str:
+    """Sorted set of the conversations waiting in a skill group (score: queued time − bonus)."""
+    return f"{PREFIX}:{HUB}:queue:{group}"
+
+
+def queued() -> str:
+    """Hash: conversation → the group whose queue holds it (routing's own record)."""
+    return f"{PREFIX}:{HUB}:queued"
+
+
+def online(group: str) -> str:
+    """Set of the agents of a group who are online with a capacity above 0."""
+    return f"{PREFIX}:{HUB}:online:{group}"
+
+
+def agent_profiles() -> str:
+    """Hash: agent → JSON {capacity, groups, name, roles}."""
+    return f"{PREFIX}:{HUB}:agents"
+
+
+def agent_status() -> str:
+    """Hash: agent → online | away | offline."""
+    return f"{PREFIX}:{HUB}:agent-status"
+
+
+def chats() -> str:
+    """Sorted set (all scores 0) of ``<agent>|<conversation>``: the chats each agent holds or
+    has reserved; an agent's load is the count of its prefix (ZLEXCOUNT)."""
+    return f"{PREFIX}:{HUB}:chats"
+
+
+def holder() -> str:
+    """Hash: conversation → the agent whose slot it takes (routing's own record)."""
+    return f"{PREFIX}:{HUB}:holder"
+
+
+def reserved() -> str:
+    """Hash: ``<agent>|<conversation>`` → routing steps under way that reserved that slot."""
+    return f"{PREFIX}:{HUB}:reserved"
+
+
+def pending() -> str:
+    """Sorted set of routing steps begun (member ``conv|token|agent|group|score``, score =
+    start time); each is finished by a reconcile, or by the recovery sweep after a crash."""
+    return f"{PREFIX}:{HUB}:pending"
+
+
+def applied() -> str:
+    """Hash: conversation → the last event seq whose owner routing has applied."""
+    return f"{PREFIX}:{HUB}:applied"
+
+
+def presence() -> str:
+    """Sorted set: agent → last heartbeat."""
+    return f"{PREFIX}:{HUB}:presence"
+
+
+def handle_samples(group: str) -> str:
+    """List of recent handling times (seconds) of a group, for ETAs."""
+    return f"{PREFIX}:{HUB}:handle:{group}"
+
+
+def archive_pending() -> str:
+    """Set of closed conversations not yet archived to SQL."""
+    return f"{PREFIX}:{HUB}:archive"
+
+
+def sla_due() -> str:
+    """Sorted set: conversation → when its first-response timer breaches."""
+    return f"{PREFIX}:{HUB}:sla:due"
+
+
+def sla_info(conversation_id: str) -> str:
+    """Hash: group, queued_at, target, level of a conversation's SLA timer."""
+    return f"{PREFIX}:{HUB}:sla:info:{conversation_id}"
+
+
+# ---------------------------------------------------------------- standalone keys
+
+
+def big_sale() -> str:
+    return f"{PREFIX}:settings:big_sale"
+
+
+def rate_limit(scope: str) -> str:
+    """One rate-limit scope's moving window (a sorted set of accepted hits)."""
+    return f"{PREFIX}:rl:{scope}"
+
+
+def wechat_nonce(digest: str) -> str:
+    return f"{PREFIX}:wechat:nonce:{digest}"
+
+
+def wechat_message(msg_key: str) -> str:
+    return f"{PREFIX}:wechat:msg:{msg_key}"
+
+
+def wechat_token(appid: str) -> str:
+    return f"{PREFIX}:wechat:token:{appid}"
+
+
+def wechat_token_lock(appid: str) -> str:
+    return f"{PREFIX}:wechat:token-lock:{appid}"
+
+
+def login_failures_account(username: str) -> str:
+    """Sorted set: an account's failed logins in the throttle window (one key per account)."""
+    return f"{PREFIX}:login:fail:account:{{{username.lower()}}}"
+
+
+def login_failures_address(address: str) -> str:
+    """Sorted set: failed logins from one client address in the throttle window."""
+    return f"{PREFIX}:login:fail:addr:{{{address}}}"
+
+
+def wechat_window(openid: str) -> str:
+    """Hash: the customer's last message time and the messages sent since (48 h / 5 window)."""
+    return f"{PREFIX}:wechat:window:{openid}"
+
+
+def outbox(channel: str) -> str:
+    """Stream of ``{conversation_id, seq}``: a watched conversation has a new event for
+    ``channel`` (e.g. ``wechat``) to deliver; read by a consumer group of the gateways."""
+    return f"{PREFIX}:outbox:{channel}"
+
+
+KB_VERSION = f"{PREFIX}:kb:version"
+KB_EVENTS = f"{PREFIX}:kb:events"
+KB_BUILD_ERRORS = f"{PREFIX}:kb:build_errors"
+KB_UNANSWERED = f"{PREFIX}:kb:unanswered"

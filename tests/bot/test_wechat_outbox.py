@@ -1,0 +1,103 @@
+"""WeChat delivery from the outbox stream on real Redis, against the fake WeChat server: two
+gateway processes share the work, each message goes out once and in order, and an entry whose
+reader died is delivered by the other."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from redis.asyncio import Redis
+
+from bot.wechat.api import WeChatApi
+from bot.wechat.outbox import WeChatOutbox
+from handoff.conversation import Conversations, Owner
+from kefu import redis_keys as keys
+from tests.bot.conftest import WX_APPID, WX_SECRET
+
+OPENID = "oLVPpjqs9BhvzwPj5A-outbox0000"
+CONV = f"wx-{OPENID}"
+
+
+@pytest.fixture
+async def outboxes(redis: Redis, fake_wechat) -> AsyncIterator[list[WeChatOutbox]]:  # type: ignore[no-untyped-def]
+    api_base, _state = fake_wechat
+    async with httpx.AsyncClient(timeout=10) as http:
+        conversations = Conversations(redis)
+        boxes = [
+            WeChatOutbox(
+                redis,
+                WeChatApi(redis, http, api_base, WX_APPID, WX_SECRET),
+                conversations,
+                window_messages=20,
+                merge_s=0,
+                claim_idle_s=0.2,
+            )
+            for _ in range(2)
+        ]
+        yield boxes
+
+
+async def test_two_processes_send_each_agent_message_once_and_in_order(
+    redis: Redis, fake_wechat, outboxes: list[WeChatOutbox]
+):
+    _api_base, state = fake_wechat
+    conversations = Conversations(redis)
+    await outboxes[0].customer_wrote(OPENID, CONV)
+    await conversations.transition(CONV, {Owner.BOT}, Owner.QUEUED, "queued", group="presale")
+    await conversations.transition(
+        CONV, {Owner.QUEUED}, Owner.AGENT, "accepted", {"agent_name": "小王"}, agent="wang"
+    )
+    runners = [asyncio.create_task(box.run()) for box in outboxes]
+    try:
+        for i in range(8):
+            await conversations.append(CONV, "message", {"from": "agent", "text": f"第{i}条"})
+        sent = await state.wait_sent(1)
+        for _ in range(200):
+            text = "\n".join(m["text"]["content"] for m in state.sent)
+            pending = await redis.xpending(keys.outbox("wechat"), "senders")
+            if "第7条" in text and pending["pending"] == 0:
+                break  # every entry acknowledged
+            await asyncio.sleep(0.05)
+    finally:
+        for task in runners:
+            task.cancel()
+        await asyncio.gather(*runners, return_exceptions=True)
+    lines = [line for m in state.sent for line in m["text"]["content"].split("\n")]
+    agent_lines = [line for line in lines if line.startswith("第")]
+    assert agent_lines == [f"第{i}条" for i in range(8)]  # each once, in order
+    assert sent[0]["touser"] == OPENID
+    assert pending["pending"] == 0
+
+
+async def test_an_entry_whose_reader_died_is_delivered_by_another_process(
+    redis: Redis, fake_wechat, outboxes: list[WeChatOutbox]
+):
+    _api_base, state = fake_wechat
+    conversations = Conversations(redis)
+    first, second = outboxes
+    await first.ensure_group()
+    await first.customer_wrote(OPENID, CONV)
+    await conversations.append(CONV, "message", {"from": "agent", "text": "您好"})
+    taken = await first.read(block_ms=100)  # the first process reads it, then dies
+    assert [conv for _id, conv in taken] == [CONV]
+    assert state.sent == []
+    await asyncio.sleep(0.3)  # past claim_idle_s
+    claimed = await second.read(block_ms=100)
+    assert [conv for _id, conv in claimed] == [CONV]
+    assert await second.deliver_entries(claimed) == 1
+    assert [m["text"]["content"] for m in state.sent] == ["您好"]
+    assert await second.read(block_ms=100) == []  # acknowledged: nobody sends it again
+
+
+async def test_an_unwatched_conversation_is_not_announced(
+    redis: Redis, outboxes: list[WeChatOutbox]
+):
+    conversations = Conversations(redis)
+    await outboxes[0].customer_wrote(OPENID, CONV)
+    await conversations.append(CONV, "message", {"from": "agent", "text": "一"})
+    await outboxes[0].stop_watching(CONV)
+    await conversations.append(CONV, "message", {"from": "agent", "text": "二"})
+    assert await redis.xlen(keys.outbox("wechat")) == 1
