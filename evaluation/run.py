@@ -25,6 +25,7 @@ from evaluation.player import Player
 from evaluation.scenarios import ConversationFile
 from kefu.db import create_schema, make_async_engine, make_engine
 from kefu.seed import seed_demo
+from shop.demo import seed_shop
 
 GROUPS = ["presale", "aftersales", "logistics", "complaints"]
 AGENT_PASSWORD = secrets.token_hex(12)
@@ -102,9 +103,11 @@ async def play_all(
     stack: Stack, data: ConversationFile, concurrency: int = 3, progress: bool = True
 ) -> list[Verdict]:
     run_id = secrets.token_hex(3)
+    db_url = stack.env["KEFU_DATABASE_URL"]
     redis = Redis.from_url(stack.redis_url)
-    engine = make_async_engine(stack.env["KEFU_DATABASE_URL"])
+    engine = make_async_engine(db_url)
     gate = asyncio.Semaphore(max(1, concurrency))
+    shop_lock = asyncio.Lock()
     bar = tqdm(total=len(data.conversations), unit="conv", disable=not progress)
     verdicts: dict[str, Verdict] = {}
     try:
@@ -114,7 +117,14 @@ async def play_all(
             async def one(index: int) -> None:
                 conv = data.conversations[index]
                 async with gate:
-                    played = await player.play(conv)
+                    if conv.customer:
+                        # A customer's conversation may cancel or change their orders: each
+                        # starts from the demo shop as seeded, one at a time.
+                        async with shop_lock:
+                            await asyncio.to_thread(seed_shop, db_url)
+                            played = await player.play(conv)
+                    else:
+                        played = await player.play(conv)
                 verdict = judge(played, data.private)
                 verdicts[conv.id] = verdict
                 bar.set_postfix(ok=sum(v.success for v in verdicts.values()), refresh=False)

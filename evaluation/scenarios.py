@@ -59,7 +59,7 @@ class ConversationFile(BaseModel):
 
     # customer id -> strings only that customer may see (names, phones, order ids, …)
     private: dict[str, list[str]] = Field(default_factory=dict)
-    conversations: list[Conversation] = Field(min_length=1)
+    conversations: list[Conversation] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> ConversationFile:
@@ -83,4 +83,6 @@ def load(paths: list[Path]) -> ConversationFile:
         for customer, values in parsed.private.items():
             private.setdefault(customer, []).extend(values)
         conversations.extend(parsed.conversations)
+    if not conversations:
+        raise ValueError(f"no conversations in {', '.join(map(str, paths))}")
     return ConversationFile(private=private, conversations=conversations)
