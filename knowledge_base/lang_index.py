@@ -38,9 +38,8 @@ class LangIndex:
     lex_cols: sparse.csc_matrix = field(init=False)
     lex_sum: sparse.csr_matrix = field(init=False)
     lex_sum_norm2: np.ndarray = field(init=False)
-    analyse: Callable[[str], list[str]] = field(init=False)  # text -> n-grams
-    vocabulary: dict[str, int] = field(init=False)
-    idf: np.ndarray = field(init=False)
+    lex_parts: list[Any] = field(init=False)  # the analysers of the lexical space
+    lex_width: int = field(init=False)
     classifier: Any = None
     clf_tfidf: bool = False
     scaler: Any = None

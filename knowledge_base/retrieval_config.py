@@ -16,6 +16,7 @@ class RetrievalConfig:
     lexical_exact_rows: int = 50_000  # exact lexical candidate scoring up to here; above:
     lexical_max_terms: int = 12  # only the query's rarest n-grams propose candidates,
     lexical_max_df: int = 5_000  # each in at most this many rows
+    lexical_word_weight: float = 0.0  # jieba words beside the char n-grams (0: off)
     classifier_top: int = 10  # best classifier FAQs added to the candidates
     classifier_max_faqs: int = 3000  # above this many FAQs, no per-FAQ classifier
     classifier_tfidf_max_faqs: int = 0  # TF-IDF features in the classifier up to here (off:
