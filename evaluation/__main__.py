@@ -11,6 +11,8 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -29,7 +31,13 @@ def main(argv: list[str] | None = None) -> int:
     conv.add_argument("--model", type=Path, default=None)
     conv.add_argument("--quiet", action="store_true", help="only the figures, no failures")
     args = parser.parse_args(argv)
-    data = load(args.files)
+    missing = [str(f) for f in args.files if not f.exists()]
+    if missing:
+        parser.error(f"no such file or directory: {', '.join(missing)}")
+    try:
+        data = load(args.files)
+    except (ValueError, yaml.YAMLError) as exc:  # pydantic's ValidationError is a ValueError
+        parser.error(f"bad conversation file: {exc}")
     print(f"{len(data.conversations)} conversations", flush=True)
     with eval_stack(args.model) as stack:
         verdicts = asyncio.run(play_all(stack, data, min(max(args.concurrency, 1), 16)))
