@@ -15,7 +15,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 RASA_SOURCES := config.yml domain.yml $(shell find data -type f 2>/dev/null | sort)
 MODEL := models/kefu.tar.gz
 
-.PHONY: help install demo test test-fast test-cluster test-all lint format model browser lock lock-rasa validate nlu-report clean
+.PHONY: help install demo test test-fast test-cluster test-all lint format model browser lock lock-rasa validate nlu-report eval clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ validate: $(RASA_VENV)/.installed ## rasa data validate
 nlu-report: $(MODEL) ## NLU figures on the held-out split (rasa test nlu) into results/nlu
 	$(RASA_VENV)/bin/rasa test nlu --nlu tests/nlu/holdout.yml --model $(MODEL) --out results/nlu --successes
 	$(VENV)/bin/python bench/nlu_report.py results/nlu
+
+eval: install $(MODEL) ## Play tests/evaluation/conversations/ through the whole stack (results/eval.json)
+	$(VENV)/bin/kefu eval conversations tests/evaluation/conversations --json results/eval.json --quiet
 
 demo: install $(MODEL) ## Start everything (gateway, staff console, Rasa, actions, Redis)
 	@$(VENV)/bin/kefu init-env >/dev/null

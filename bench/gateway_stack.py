@@ -34,6 +34,8 @@ class Stack:
     env: dict[str, str]
     pids: dict[str, int]
     rasa_url: str = ""
+    staff_url: str = ""
+    admin_password: str = ""
 
     def cpu_seconds(self) -> dict[str, float]:
         """CPU time used so far by each process (with its children): where the time goes."""
@@ -79,12 +81,17 @@ def gateway_stack(
     rasa_workers: int = 1,
     rasa_servers: int = 1,
     rasa_extra_env: dict[str, str] | None = None,
+    staff: bool = False,
+    staff_env: dict[str, str] | None = None,
 ) -> Iterator[Stack]:
     """``rasa_servers``: separate Rasa processes, all listed in the gateway's KEFU_RASA_URL;
     ``rasa_workers``: Sanic workers inside each (KEFU_RASA_WORKERS).
     ``database_url``: one SQL database for the action server and the gateway (e.g. a seeded
     demo shop); by default the gateway gets a throw-away SQLite file.
-    ``rasa_extra_env``: more environment for the Rasa servers (e.g. KEFU_RASA_PATCHES)."""
+    ``rasa_extra_env``: more environment for the Rasa servers (e.g. KEFU_RASA_PATCHES).
+    ``staff``: also start the staff console (the gateway's Redis and database), so the bot's
+    handoffs really queue; ``staff_env`` adds to its environment. Without it, the action
+    server's handoffs go to a port where nothing listens and fail politely."""
     model = model or latest_model()
     if model is None:
         raise SystemExit("no trained model in models/: run `make model` first")
@@ -102,7 +109,10 @@ def gateway_stack(
 
         for url in (redis_url, rasa_redis):
             sync_redis.Redis.from_url(url).flushdb()
-        actions_port, gw_port = free_port(), free_port()
+        actions_port, gw_port, staff_port = free_port(), free_port(), free_port()
+        staff_url = f"http://127.0.0.1:{staff_port}"
+        internal_token = secrets.token_hex(16)
+        admin_password = secrets.token_hex(12)
         rasa_ports = [free_port() for _ in range(max(1, rasa_servers))]
         actions_url = f"http://127.0.0.1:{actions_port}"
         rasa_urls = [f"http://127.0.0.1:{port}" for port in rasa_ports]
@@ -113,8 +123,9 @@ def gateway_stack(
             {
                 "KEFU_LOG_LEVEL": "WARNING",
                 "PYTHONWARNINGS": "ignore",
-                # Rasa's kefu channel and the action server answer only with it
-                "KEFU_INTERNAL_TOKEN": secrets.token_hex(16),
+                # Rasa's kefu channel, the action server and the staff console answer only
+                # with it: one token for every process of the stack
+                "KEFU_INTERNAL_TOKEN": internal_token,
             }
         )
         if not database_url:
@@ -153,7 +164,13 @@ def gateway_stack(
         stack.callback(stop)
         actions, actions_log = start(
             [sys.executable, "-m", "kefu", "actions"],
-            {**env, "KEFU_REDIS_URL": rasa_redis, "KEFU_ACTIONS_PORT": str(actions_port)},
+            {
+                **env,
+                "KEFU_REDIS_URL": rasa_redis,
+                "KEFU_ACTIONS_PORT": str(actions_port),
+                "KEFU_STAFF_URL": staff_url,
+                "KEFU_INTERNAL_TOKEN": internal_token,
+            },
             "actions",
         )
         rasas = [
@@ -182,6 +199,23 @@ def gateway_stack(
             **(extra_env or {}),
         }
         gateway, gateway_log = start([sys.executable, "-m", "kefu", "gateway"], gw_env, "gateway")
+        staff_proc: tuple[subprocess.Popen[bytes], Path] | None = None
+        if staff:
+            staff_proc = start(
+                [sys.executable, "-m", "kefu", "staff"],
+                {
+                    **env,
+                    "KEFU_REDIS_URL": redis_url,
+                    "KEFU_DATABASE_URL": gw_env["KEFU_DATABASE_URL"],
+                    "KEFU_STAFF_PORT": str(staff_port),
+                    "KEFU_INTERNAL_TOKEN": internal_token,
+                    "KEFU_ADMIN_PASSWORD": admin_password,
+                    "KEFU_JWT_SECRET": secrets.token_hex(32),
+                    "KEFU_GATEWAY_URL": f"http://127.0.0.1:{gw_port}",
+                    **(staff_env or {}),
+                },
+                "staff",
+            )
         print(
             f"starting actions, {len(rasas)} Rasa server(s) × {rasa_workers} worker(s) and one "
             "gateway process …",
@@ -191,6 +225,8 @@ def gateway_stack(
         for url, (rasa, rasa_log) in zip(rasa_urls, rasas, strict=True):
             _wait(f"{url}/", rasa, rasa_log, 240)
         _wait(f"http://127.0.0.1:{gw_port}/health", gateway, gateway_log, 60)
+        if staff_proc:
+            _wait(f"{staff_url}/health", *staff_proc, 60)
         yield Stack(
             f"http://127.0.0.1:{gw_port}",
             api_key,
@@ -200,6 +236,9 @@ def gateway_stack(
                 "gateway": gateway.pid,
                 **{f"rasa{n}": proc.pid for n, (proc, _) in enumerate(rasas)},
                 "actions": actions.pid,
+                **({"staff": staff_proc[0].pid} if staff_proc else {}),
             },
             rasa_url,
+            staff_url if staff_proc else "",
+            admin_password if staff_proc else "",
         )

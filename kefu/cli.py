@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from kefu.eval_cli import eval_group
 from knowledge_base.cli import kb
 
 
@@ -201,6 +202,7 @@ def agent_add(
 
 
 main.add_command(kb)
+main.add_command(eval_group)
 
 
 @main.command(

@@ -133,3 +133,25 @@ def test_sentence_transformers_model_loads_from_a_path(tmp_path, small_faqs) -> 
     retriever = Retriever.build(small_faqs, encoder, RetrievalConfig(method="fusion"))
     faq = next(f for f in small_faqs if f.lang == "zh")
     assert retriever.search(faq.question, "zh")[0].faq_id == faq.id
+
+
+def test_word_channel_adds_jieba_words_to_the_lexical_space(
+    small_faqs: list[Faq], encoder: Encoder
+) -> None:
+    """``lexical_word_weight`` > 0 puts jieba words (with the shop dictionary) beside the
+    character n-grams; the query vector lives in the same space as the index rows."""
+    from knowledge_base.lexical import words
+    from knowledge_base.text import normalise
+
+    assert "运费险" in words("退货运费险怎么赔")  # a shop word stays one word
+    plain = Retriever.build(small_faqs, encoder, RetrievalConfig(method="fusion"))
+    both = Retriever.build(
+        small_faqs, encoder, RetrievalConfig(method="fusion", lexical_word_weight=0.5)
+    )
+    p_ix, b_ix = plain.indexes["zh"], both.indexes["zh"]
+    assert len(b_ix.lex_parts) == 2 and b_ix.lex_width > p_ix.lex_width
+    row = b_ix.lexical_vector(normalise(b_ix.faqs[0].question))
+    assert row.shape == (1, b_ix.lex_width) and row.indices.max() >= p_ix.lex_width
+    # a text's own row is its best lexical match in the combined space too
+    own = (b_ix.lex_rows @ row.T).toarray().ravel()
+    assert b_ix.row_faq[int(own.argmax())] == 0

@@ -14,6 +14,7 @@ from kefu.config import ROOT
 
 NLU = ROOT / "data" / "nlu"
 HOLDOUT = ROOT / "tests" / "nlu" / "holdout.yml"
+UNSEEN = ROOT / "tests" / "nlu" / "unseen.yml"
 ANNOTATION = re.compile(r"\[([^\]]+)\]\(([a-z_]+)\)")
 MIN_EXAMPLES = {"zh": 40, "zh_hant": 8, "en": 15}
 
@@ -70,6 +71,13 @@ def test_no_holdout_utterance_is_in_the_training_data():
     held = examples(HOLDOUT)
     leaked = [text for _, text in held if plain(text) in train]
     assert not leaked, f"held-out utterances found in data/nlu: {leaked}"
+
+
+def test_no_unseen_utterance_is_in_the_training_data():
+    """tests/nlu/unseen.yml measures the model on phrasings nobody trained or tuned on."""
+    train = {plain(text) for path in training_files() for _, text in examples(path)}
+    leaked = [text for _, text in examples(UNSEEN) if plain(text) in train]
+    assert not leaked, f"unseen utterances found in data/nlu: {leaked}"
 
 
 def test_holdout_covers_every_intent_and_out_of_scope():

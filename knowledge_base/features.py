@@ -1,0 +1,107 @@
+"""The features of each candidate FAQ for one query (dense and lexical similarities, within
+and across the FAQ's texts, the classifier's probability, and gaps to the best candidate):
+what the learned re-ranker scores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy import sparse
+
+if TYPE_CHECKING:
+    from knowledge_base.lang_index import LangIndex
+
+
+@dataclass
+class Candidates:
+    faqs: np.ndarray  # candidate FAQ indexes
+    features: np.ndarray  # (len(faqs), len(FEATURES))
+
+
+FEATURES = (
+    "dense_max",
+    "dense_mean",
+    "dense_centroid",
+    "lexical_max",
+    "lexical_doc",
+    "classifier",
+    "dense_gap",
+    "lexical_gap",
+    "classifier_gap",
+    "dense_second",
+)
+
+
+def top(scores: np.ndarray, n: int) -> np.ndarray:
+    if scores.shape[0] <= n:
+        return np.arange(scores.shape[0])
+    return np.argpartition(-scores, n)[:n]
+
+
+def candidate_features(
+    ix: LangIndex,
+    faqs: np.ndarray,
+    vector: np.ndarray,
+    lex: sparse.csr_matrix,
+    clf_probs: np.ndarray | None,
+    exclude: int,
+) -> np.ndarray:
+    n = len(faqs)
+    feats = np.zeros((n, len(FEATURES)), dtype=np.float32)
+    if n == 0:
+        return feats
+    starts, ends = ix.starts[faqs], ix.starts[faqs + 1]
+    lengths = ends - starts
+    rows = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])
+    seg = np.repeat(np.arange(n), lengths)
+    dense = ix.vectors[rows] @ vector
+    qdense = np.zeros(ix.lex_rows.shape[1], dtype=np.float32)
+    qdense[lex.indices] = lex.data
+    lexical = np.asarray(ix.lex_rows[rows] @ qdense).ravel()
+    if exclude >= 0:
+        mask = rows == exclude
+        dense[mask] = -1.0
+        lexical[mask] = -1.0
+    d_max = np.full(n, -1.0, dtype=np.float32)
+    np.maximum.at(d_max, seg, dense)
+    l_max = np.full(n, -1.0, dtype=np.float32)
+    np.maximum.at(l_max, seg, lexical)
+    valid = np.ones(len(rows), dtype=bool) if exclude < 0 else rows != exclude
+    counts = np.bincount(seg[valid], minlength=n).astype(np.float32)
+    d_mean = np.bincount(seg[valid], weights=dense[valid], minlength=n) / np.maximum(counts, 1)
+    # second best dense similarity within the FAQ
+    d_second = np.full(n, -1.0, dtype=np.float32)
+    masked = dense.copy()
+    order = np.lexsort((-masked, seg))
+    first = np.r_[True, seg[order][1:] != seg[order][:-1]]
+    rest = order[~first]
+    np.maximum.at(d_second, seg[rest], masked[rest])
+    # centroids, with the held-out row taken out of its FAQ's sum
+    dsum = ix.dense_sum[faqs].copy()
+    lsum_dot = np.asarray(ix.lex_sum[faqs] @ qdense).ravel()
+    lsum_n2 = ix.lex_sum_norm2[faqs].copy()
+    if exclude >= 0:
+        hit = np.nonzero(faqs == ix.row_faq[exclude])[0]
+        if len(hit):
+            i = hit[0]
+            dsum[i] -= ix.vectors[exclude]
+            x = ix.lex_rows[exclude]
+            lsum_dot[i] -= float((x @ qdense)[0])
+            cross = float((ix.lex_sum[faqs[i]] @ x.T).toarray().ravel()[0])
+            lsum_n2[i] = lsum_n2[i] - 2 * cross + float(x.multiply(x).sum())
+    d_cent = (dsum @ vector) / np.maximum(np.linalg.norm(dsum, axis=1), 1e-6)
+    l_doc = lsum_dot / np.sqrt(np.maximum(lsum_n2, 1e-12))
+    clf = clf_probs[faqs] if clf_probs is not None else np.zeros(n, dtype=np.float32)
+    feats[:, 0] = d_max
+    feats[:, 1] = d_mean
+    feats[:, 2] = d_cent
+    feats[:, 3] = np.maximum(l_max, 0)
+    feats[:, 4] = np.maximum(l_doc, 0)
+    feats[:, 5] = clf
+    feats[:, 6] = d_max - d_max.max()
+    feats[:, 7] = feats[:, 3] - feats[:, 3].max()
+    feats[:, 8] = clf - clf.max()
+    feats[:, 9] = np.where(d_second > -1, d_second, d_max)
+    return feats
