@@ -18,7 +18,7 @@ from kefu.rasa_proc import rasa_binary, rasa_env, rasa_run_args
 from kefu.redis_server import free_port
 from kefu.schema import upgrade
 from shop.demo import seed_shop
-from tests.conftest import _wait_http, redis_db_url
+from tests.conftest import TEST_INTERNAL_TOKEN, _wait_http, redis_db_url
 
 
 def model_path() -> Path:
@@ -83,6 +83,7 @@ def dialogue_stack(
             "KEFU_REDIS_URL": redis_url,
             "KEFU_LOG_LEVEL": "WARNING",
             "KEFU_STAFF_URL": f"http://127.0.0.1:{free_port()}",
+            "KEFU_INTERNAL_TOKEN": TEST_INTERNAL_TOKEN,  # Rasa's channel, the action server
         }
     )
     actions = _start([sys.executable, "-m", "kefu", "actions"], env, tmp / "actions.log")

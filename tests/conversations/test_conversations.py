@@ -16,7 +16,7 @@ from kefu.rasa_proc import rasa_binary
 from kefu.redis_server import free_port
 from kefu.schema import upgrade
 from shop.demo import seed_shop
-from tests.conftest import _wait_http
+from tests.conftest import TEST_INTERNAL_TOKEN, _wait_http
 from tests.conversations.conftest import model_path
 
 HERE = Path(__file__).parent
@@ -36,6 +36,7 @@ def action_server(tmp_path: Path):  # type: ignore[no-untyped-def]
             "KEFU_SHOP_DEFAULT_CUSTOMER_ID": "demo-001",
             "KEFU_STAFF_URL": f"http://127.0.0.1:{free_port()}",  # down: handoffs answer politely
             "KEFU_LOG_LEVEL": "WARNING",
+            "KEFU_INTERNAL_TOKEN": TEST_INTERNAL_TOKEN,  # the action server answers only with it
         }
     )
     log = tmp_path / "actions.log"
@@ -62,7 +63,11 @@ def test_every_conversation_story_passes(action_server: str, tmp_path: Path):
     if not model.exists() or not rasa_binary().exists():
         pytest.fail(f"no trained model at {model} or no .venv-rasa: run `make model`")
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(yaml.safe_dump({"action_endpoint": {"url": action_server + "/webhook"}}))
+    endpoint = {
+        "url": action_server + "/webhook",
+        "headers": {"Authorization": f"Bearer {TEST_INTERNAL_TOKEN}"},
+    }
+    endpoints.write_text(yaml.safe_dump({"action_endpoint": endpoint}))
     out = tmp_path / "results"
     env = dict(
         os.environ,

@@ -35,20 +35,23 @@ def small_faqs(demo_faqs: list[Faq]) -> list[Faq]:
 # ---------------------------------------------------------------- the editor in a staff app
 
 
-class StaffMember:
-    def __init__(self, username: str, roles: list[str]) -> None:
-        self.username, self.roles = username, roles
-
-
 @pytest.fixture
 def editor_app(  # type: ignore[no-untyped-def]
     database_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch
 ):
-    """A staff-console app with only the KB editor mounted, plus bearer headers per role."""
+    """A staff-console app with only the KB editor mounted, plus bearer headers per role: real
+    staff accounts in SQL, checked per request as the staff console does."""
     from sanic import Sanic
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
 
     from handoff.accounts import Tokens
+    from handoff.api import resolve_principal
+    from handoff.audit import AuditLog
+    from handoff.models import StaffAccount
+    from handoff.staff_auth import StaffAuth
     from kefu.config import CommonSettings
+    from kefu.db import make_async_engine, make_engine
     from kefu.web import install_error_handlers
     from knowledge_base.editor import mount
     from tests.conftest import TEST_JWT_SECRET, unique_app_name
@@ -59,9 +62,30 @@ def editor_app(  # type: ignore[no-untyped-def]
     tokens = Tokens(TEST_JWT_SECRET, 3600)
     app.ctx.tokens = tokens
     install_error_handlers(app)
+    app.register_middleware(resolve_principal, "request")
     mount(app, CommonSettings(database_url=database_url, redis_url=redis_url))
 
-    def headers(*roles: str, username: str = "ed") -> dict[str, str]:
-        return {"Authorization": "Bearer " + tokens.issue(StaffMember(username, list(roles)))}
+    @app.before_server_start
+    async def open_auth(app: Sanic) -> None:
+        app.ctx.staff_auth = StaffAuth(tokens, make_async_engine(database_url))
+        app.ctx.audit = AuditLog(app.ctx.staff_auth.engine)  # the host app's audit log
 
-    return app, headers
+    @app.after_server_stop
+    async def close_auth(app: Sanic) -> None:
+        await app.ctx.staff_auth.engine.dispose()
+
+    engine = make_engine(database_url)
+
+    def headers(*roles: str, username: str = "ed") -> dict[str, str]:
+        with Session(engine, expire_on_commit=False) as session:
+            account = session.scalar(select(StaffAccount).where(StaffAccount.username == username))
+            if account is None:
+                account = StaffAccount(username=username, password_hash="not-used-here")
+                session.add(account)
+            account.roles = list(roles)
+            account.skill_groups = []
+            session.commit()
+        return {"Authorization": "Bearer " + tokens.issue(account)}
+
+    yield app, headers
+    engine.dispose()

@@ -110,6 +110,14 @@ async def test_edit_publish_search_rollback_diff(editor_app: Any, serve: Any) ->
         versions = (await client.get("/api/v1/kb/versions", headers=h)).json()["versions"]
         assert [v["version"] for v in versions] == [3, 2, 1]
         assert (await client.post("/api/v1/kb/versions/9/rollback", headers=h)).status_code == 404
+    # publish and rollback are in the host app's audit log
+    entries = await app.ctx.audit.entries()
+    assert [(e["actor"], e["action"], e["target"]) for e in reversed(entries)] == [
+        ("ed", "kb_published", "version:1"),
+        ("ed", "kb_published", "version:2"),
+        ("ed", "kb_rolled_back", "version:3"),
+    ]
+    assert entries[0]["details"] == {"from_version": 1}
 
 
 async def test_import_file_and_bad_input(editor_app: Any, serve: Any) -> None:
