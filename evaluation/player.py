@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from evaluation.scenarios import Conversation
 from handoff.conversation import Conversations
 from handoff.models import Ticket
-from handoff.queue import packet_key
+from kefu import redis_keys as keys
 
 HANDOFF_EVENTS = frozenset({"queued", "assigned", "accepted"})
 
@@ -141,7 +141,7 @@ class Player:
         played.owner = str(state.owner)
         events = await self._conversations.events(conv_id, limit=1000)
         played.handoff_events = [e.type for e in events if e.type in HANDOFF_EVENTS]
-        played.packet_stored = bool(await self._redis.exists(packet_key(conv_id)))
+        played.packet_stored = bool(await self._redis.exists(keys.conv_packet(conv_id)))
         async with self._engine.connect() as conn:
             count = await conn.scalar(
                 select(func.count()).select_from(Ticket).where(Ticket.conversation_id == conv_id)

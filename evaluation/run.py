@@ -23,7 +23,8 @@ from bench.gateway_stack import Stack, gateway_stack
 from evaluation.judge import Verdict, judge
 from evaluation.player import Player
 from evaluation.scenarios import ConversationFile
-from kefu.db import create_schema, make_async_engine, make_engine
+from kefu.db import make_async_engine
+from kefu.schema import upgrade
 from kefu.seed import seed_demo
 from shop.demo import seed_shop
 
@@ -35,9 +36,7 @@ AGENT_PASSWORD = secrets.token_hex(12)
 def eval_stack(model: Path | None = None) -> Iterator[Stack]:
     with tempfile.TemporaryDirectory(prefix="kefu-eval-") as tmp:
         db_url = f"sqlite:///{Path(tmp) / 'kefu.db'}"
-        engine = make_engine(db_url)
-        create_schema(engine)
-        engine.dispose()
+        upgrade(db_url)
         seed_demo(db_url)
         staff_env = {
             "KEFU_CLAIM_GROUPS": json_list(GROUPS),
