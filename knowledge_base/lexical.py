@@ -43,7 +43,9 @@ def _jieba() -> Any:
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     if SHOP_WORDS.exists():
-        tokenizer.load_userdict(str(SHOP_WORDS))
+        # An open file, closed here: given a path, jieba opens the file and never closes it.
+        with SHOP_WORDS.open("rb") as words_file:
+            tokenizer.load_userdict(words_file)
     return tokenizer
 
 
