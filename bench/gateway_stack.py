@@ -212,6 +212,9 @@ def gateway_stack(
                     "KEFU_ADMIN_PASSWORD": admin_password,
                     "KEFU_JWT_SECRET": secrets.token_hex(32),
                     "KEFU_GATEWAY_URL": f"http://127.0.0.1:{gw_port}",
+                    # its /health is ready only when these answer: the stack's own
+                    "KEFU_RASA_URL": rasa_url,
+                    "KEFU_ACTION_SERVER_URL": actions_url,
                     **(staff_env or {}),
                 },
                 "staff",
@@ -224,9 +227,9 @@ def gateway_stack(
         _wait(f"{actions_url}/health", actions, actions_log, 120)
         for url, (rasa, rasa_log) in zip(rasa_urls, rasas, strict=True):
             _wait(f"{url}/", rasa, rasa_log, 240)
-        _wait(f"http://127.0.0.1:{gw_port}/health", gateway, gateway_log, 60)
+        _wait(f"http://127.0.0.1:{gw_port}/health", gateway, gateway_log, 120)
         if staff_proc:
-            _wait(f"{staff_url}/health", *staff_proc, 60)
+            _wait(f"{staff_url}/health", *staff_proc, 120)
         yield Stack(
             f"http://127.0.0.1:{gw_port}",
             api_key,
