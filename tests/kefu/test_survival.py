@@ -136,6 +136,8 @@ def demo(tmp_path: Path) -> Iterator[Demo]:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGKILL)
         reader.join(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()  # else a ResourceWarning fails whichever test GC runs in
 
 
 class Traffic:
@@ -215,6 +217,9 @@ def bot_answers(demo: Demo) -> bool:
 
 def test_each_process_killed_in_turn_comes_back_and_nothing_acknowledged_is_lost(demo: Demo):
     took = wait_for(demo, "ready demo", lambda: demo.saw("kefu demo | ready after"), 600)
+    # On a fresh checkout the demo writes .env (and its API key) only once it has started.
+    demo.api_key = demo.api_key or read_env(ROOT / ".env").get("KEFU_API_KEY", "")
+    assert demo.api_key, "no KEFU_API_KEY in .env after the demo started"
     assert ready(demo), "the demo printed its URLs before /health was ready"
     print(f"\ndemo ready after {took:.0f} s")
 
