@@ -229,6 +229,23 @@ class RasaStack:
         self.redis_url = redis_url
 
 
+def start_logged(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """A child process of the suite (its own session, output to ``log``)."""
+    with log.open("wb") as out:  # the child keeps its own descriptor
+        return subprocess.Popen(
+            args,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+# The action server's /health is 503 until its knowledge base is built (the encoder loads first).
+ACTIONS_READY_S = 240
+
+
 def _wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -268,27 +285,12 @@ def rasa_stack(redis_server: str, tmp_path_factory: pytest.TempPathFactory) -> I
     )
     actions_log = logs / "actions.log"
     rasa_log = logs / "rasa.log"
-    with actions_log.open("wb") as out:  # the child keeps its own descriptor
-        actions = subprocess.Popen(
-            [sys.executable, "-m", "kefu", "actions"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    with rasa_log.open("wb") as out:  # the child keeps its own descriptor
-        rasa = subprocess.Popen(
-            rasa_run_args("127.0.0.1", rasa_port, model),
-            cwd=ROOT,
-            env=rasa_env(redis_url, actions_url, env),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    actions = start_logged([sys.executable, "-m", "kefu", "actions"], env, actions_log)
+    rasa_args = rasa_run_args("127.0.0.1", rasa_port, model)
+    rasa = start_logged(rasa_args, rasa_env(redis_url, actions_url, env), rasa_log)
     try:
         # 503 until its knowledge base is open and its index built
-        _wait_http(f"{actions_url}/health", actions, actions_log, 240)
+        _wait_http(f"{actions_url}/health", actions, actions_log, ACTIONS_READY_S)
         _wait_http(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log, 180)
         yield RasaStack(f"http://127.0.0.1:{rasa_port}", actions_url, redis_url)
     finally:

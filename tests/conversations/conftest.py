@@ -18,7 +18,13 @@ from kefu.rasa_proc import rasa_binary, rasa_env, rasa_run_args
 from kefu.redis_server import free_port
 from kefu.schema import upgrade
 from shop.demo import seed_shop
-from tests.conftest import TEST_INTERNAL_TOKEN, _wait_http, redis_db_url
+from tests.conftest import (
+    ACTIONS_READY_S,
+    TEST_INTERNAL_TOKEN,
+    _wait_http,
+    redis_db_url,
+    start_logged,
+)
 
 
 def model_path() -> Path:
@@ -30,18 +36,6 @@ class DialogueStack:
     rasa_url: str
     actions_url: str
     database_url: str
-
-
-def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:  # the child keeps its own descriptor
-        return subprocess.Popen(
-            args,
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
 
 
 def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
@@ -86,15 +80,15 @@ def dialogue_stack(
             "KEFU_INTERNAL_TOKEN": TEST_INTERNAL_TOKEN,  # Rasa's channel, the action server
         }
     )
-    actions = _start([sys.executable, "-m", "kefu", "actions"], env, tmp / "actions.log")
-    rasa = _start(
+    actions = start_logged([sys.executable, "-m", "kefu", "actions"], env, tmp / "actions.log")
+    rasa = start_logged(
         rasa_run_args("127.0.0.1", r_port, model),
         rasa_env(redis_url, actions_url, env),
         tmp / "rasa.log",
     )
     try:
         # 503 until its knowledge base is open and its index built
-        _wait_http(f"{actions_url}/health", actions, tmp / "actions.log", 240)
+        _wait_http(f"{actions_url}/health", actions, tmp / "actions.log", ACTIONS_READY_S)
         _wait_http(f"http://127.0.0.1:{r_port}/", rasa, tmp / "rasa.log", 240)
         yield DialogueStack(f"http://127.0.0.1:{r_port}", actions_url, db_url)
     finally:

@@ -16,7 +16,7 @@ from kefu.rasa_proc import rasa_binary
 from kefu.redis_server import free_port
 from kefu.schema import upgrade
 from shop.demo import seed_shop
-from tests.conftest import TEST_INTERNAL_TOKEN, _wait_http
+from tests.conftest import ACTIONS_READY_S, TEST_INTERNAL_TOKEN, _wait_http, start_logged
 from tests.conversations.conftest import model_path
 
 HERE = Path(__file__).parent
@@ -40,17 +40,9 @@ def action_server(tmp_path: Path):  # type: ignore[no-untyped-def]
         }
     )
     log = tmp_path / "actions.log"
-    with log.open("wb") as out:  # the child keeps its own descriptor
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "kefu", "actions"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    proc = start_logged([sys.executable, "-m", "kefu", "actions"], env, log)
     try:
-        _wait_http(f"http://127.0.0.1:{port}/health", proc, log, 60)
+        _wait_http(f"http://127.0.0.1:{port}/health", proc, log, ACTIONS_READY_S)
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
