@@ -82,15 +82,16 @@ test-fast: $(VENV)/.project ## The tests that need neither Rasa nor a browser (q
 	$(VENV)/bin/python -m pytest -m "not rasa and not browser and not slow"
 
 # Everything that touches Redis, on an embedded Redis Cluster of three masters (tests/conftest.py).
-REDIS_TESTS := tests/handoff tests/bot tests/actions tests/knowledge_base tests/conversations tests/rasa_addons tests/kefu
+REDIS_TESTS := tests/handoff tests/console tests/bot tests/actions tests/knowledge_base tests/conversations tests/rasa_addons tests/kefu tests/kefu_cli
 
 test-cluster: install $(MODEL) browser ## Run the Redis-touching tests on a Redis Cluster (3 masters)
 	KEFU_TEST_REDIS=cluster $(VENV)/bin/python -m pytest $(REDIS_TESTS)
 
-lint: $(VENV)/.project ## ruff (lint + format check) and mypy
+lint: $(VENV)/.project ## ruff (lint + format check), mypy and the layer contracts (import-linter)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.project ## Format the code with ruff
 	$(VENV)/bin/ruff check --fix .

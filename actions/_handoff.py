@@ -9,9 +9,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions._known import faqs_answered, typed_order_id, wanted
 from actions._services import Services
 from actions._text import say
 from actions._tracker import channel, customer_id, lang_of, recent_intents, recent_turns
+from handoff.ticket_notify import opened_texts
 from kefu.logging import get_logger
 from shop import mask_text
 
@@ -21,9 +23,10 @@ log = get_logger(__name__)
 async def is_vip(services: Services, tracker: Tracker) -> bool:
     """A customer whose shop ``vip_level`` reaches ``KEFU_VIP_HANDOFF_LEVEL`` (0: nobody).
 
-    Such a customer gets a person at the bot's first miss (reason ``vip``). Their queue
-    priority is not raised here: the handoff service already puts every ``vip_level`` > 0
-    ahead (``handoff.packet.effective_priority``), whatever the reason.
+    Such a customer is offered a person at the bot's first miss (a sentence and a button),
+    never handed off on a misread. Their queue priority is not raised here: the handoff
+    service already puts every ``vip_level`` > 0 ahead (``handoff.packet.effective_priority``),
+    whatever the reason.
     """
     threshold = services.settings.vip_handoff_level
     cid = customer_id(tracker, services.settings.shop_default_customer_id)
@@ -49,7 +52,12 @@ async def build_packet(
 ) -> dict[str, Any]:
     cid = customer_id(tracker, services.settings.shop_default_customer_id)
     customer = await services.shop.customer(cid) if cid else None
-    order_id = tracker.get_slot("order_id")
+    order_id = typed_order_id(tracker)
+    answered = await faqs_answered(services, tracker, lang_of(tracker))
+    tried_ids = {f.get("faq_id") for f in faq_tried or []}
+    faqs = [*(faq_tried or []), *(f for f in answered if f["faq_id"] not in tried_ids)]
+    what = wanted(tracker, order_id)
+    summary = f"{summary}；{what}" if summary and what else summary or what
     return {
         "conversation_id": tracker.sender_id,
         "channel": channel(tracker),
@@ -64,7 +72,7 @@ async def build_packet(
         "skill_group": skill_group,
         "intents": recent_intents(tracker),
         "entities": {"order_id": order_id} if order_id else {},
-        "faq_tried": faq_tried or [],
+        "faq_tried": faqs,
         "summary": mask_text(summary),
         "transcript": [{**t, "text": mask_text(t["text"])} for t in recent_turns(tracker)],
         "created_at": datetime.now(UTC).isoformat(),
@@ -78,12 +86,15 @@ async def start_handoff(
     *,
     reason: str,
     priority: str = "normal",
-    skill_group: str = "aftersales",
+    skill_group: str = "",
     summary: str = "",
     faq_tried: list[dict[str, Any]] | None = None,
     lead: tuple[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """Post the packet; on success the bot goes silent, on failure it says so kindly.
+
+    ``skill_group``: empty lets the staff console route by what the customer wanted and
+    their language (``handoff.skills``); a flow with its own reason names its group.
 
     ``lead``: what the bot says first (Chinese, English), e.g. why it is bringing in a person."""
     lang = lang_of(tracker)
@@ -115,15 +126,12 @@ async def start_handoff(
             )
         )
     elif ticket is not None:
-        due_zh, due_en = _due_text(ticket["due_at"])
+        opened_zh, opened_en = opened_texts(ticket["id"], ticket["due_at"])
         dispatcher.utter_message(
             text=say(
                 lang,
-                f"非常抱歉，现在没有人工客服可以接入。已为您创建工单 {ticket['id']}，"
-                f"客服会在{due_zh}前处理并联系您。您可以继续在这里补充情况或留下联系电话～",
-                f"Sorry, no agent can take the chat right now. I've opened ticket "
-                f"{ticket['id']} for you; an agent will handle it and contact you by {due_en}. "
-                "You can add details or a phone number here.",
+                f"非常抱歉，现在没有人工客服可以接入。{opened_zh}",
+                f"Sorry, no agent can take the chat right now. {opened_en}",
             )
         )
     else:
@@ -137,13 +145,3 @@ async def start_handoff(
             )
         )
     return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("handoff_reason", reason)]
-
-
-def _due_text(due_at: str) -> tuple[str, str]:
-    """A ticket's due time as the customer reads it (the staff console sends it in the shop's
-    time zone): "12月5日 18:00" / "Dec 5, 18:00"."""
-    try:
-        due = datetime.fromisoformat(due_at)
-    except (TypeError, ValueError):
-        return "规定时间", "the promised time"
-    return f"{due.month}月{due.day}日 {due:%H:%M}", f"{due:%b} {due.day}, {due:%H:%M}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -58,7 +59,8 @@ class HandoffClient:
         timeout_s: float = 3.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._url = staff_url.rstrip("/") + "/api/v1/handoffs"
+        self._base = staff_url.rstrip("/")
+        self._url = self._base + "/api/v1/handoffs"
         self._token = internal_token
         self._timeout = timeout_s
         self._transport = transport
@@ -92,3 +94,20 @@ class HandoffClient:
             body if isinstance(body, dict) else None,
             "" if ok else f"HTTP {response.status_code}",
         )
+
+    async def open_ticket(self, conversation_id: str) -> tuple[bool, dict[str, Any] | None]:
+        """The conversation's open ticket as the customer may hear it: (reached, ticket or
+        None). Never raises; (False, None) when the staff console cannot be reached."""
+        url = f"{self._base}/api/v1/internal/conversations/{quote(conversation_id, safe='')}/ticket"
+        headers = {"Authorization": f"Bearer {self._token}"}
+        try:
+            async with httpx.AsyncClient(timeout=self._timeout, transport=self._transport) as c:
+                response = await c.get(url, headers=headers)
+            body = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            log.warning("ticket lookup failed", error=type(exc).__name__)
+            return False, None
+        if response.status_code != 200 or not isinstance(body, dict):
+            return False, None
+        ticket = body.get("ticket")
+        return True, ticket if isinstance(ticket, dict) else None

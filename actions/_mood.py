@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._flow_turns import take_handled
 from actions._handoff import start_handoff
 from actions._services import Services, get_services
 from actions._text import is_angry, say
@@ -73,6 +74,9 @@ class FlowAction(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        handled = take_handled(tracker)
+        if handled is not None:  # the form answered this turn itself (actions._flow_turns)
+            return handled
         events = await self.answer(dispatcher, tracker, domain)
         return await add_person_if_angry(
             get_services(), dispatcher, tracker, events, skill_group=self.skill_group

@@ -29,6 +29,7 @@ FLOW_SLOTS = (
     "invoice_title",
     "payment_detail",
     "fault_description",
+    "flow_paused",  # actions._flow_turns: the flow reminded the customer once
 )
 
 

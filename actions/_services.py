@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from actions._handoff_client import HandoffClient
+from actions._turn_reads import TurnReads
 from actions.settings import ActionSettings
 from kefu.db import make_async_engine
 from kefu.logging import get_logger
@@ -60,7 +61,7 @@ def build_services(settings: ActionSettings) -> Services:
     engine = make_async_engine(settings.database_url)
     return Services(
         settings=settings,
-        shop=SqlShop(engine),
+        shop=TurnReads(SqlShop(engine)),  # reads remembered for one call
         handoff=HandoffClient(
             settings.staff_url,
             settings.internal_token.get_secret_value(),

@@ -7,12 +7,14 @@ import re
 
 from kefu.i18n import say
 
-__all__ = ["is_angry", "say", "yuan"]
+__all__ = ["is_angry", "person_button", "say", "vip_offer", "yuan"]
 
 
 _ANGRY = re.compile(
-    r"垃圾|气死|氣死|骗子|騙子|坑人|什么破|什麼破|太差|差劲|差勁|无语|無語|滚|滾|投诉你们|"
-    r"投訴你們|fuck|shit|scam|terrible|worst|ridiculous|useless|!!!|！！！",
+    r"垃圾|气死|氣死|骗子|騙子|坑人|什么破|什麼破|破服务|破服務|太差|差劲|差勁|无语|無語|滚|滾|"
+    r"投诉你们|投訴你們|受不了|忍不了|搞什么|搞什麼|什么玩意|什麼玩意|太过分|太過分|恶心|噁心|"
+    r"忽悠|欺骗|欺騙|烂透|爛透|fuck|shit|scam|terrible|worst|ridiculous|useless|unacceptable|"
+    r"fed up|pissed|furious|disgusting|!!!|！！！",
     re.IGNORECASE,
 )
 
@@ -24,3 +26,15 @@ def is_angry(text: str) -> bool:
 
 def yuan(cents: int) -> str:
     return f"¥{cents / 100:.2f}"
+
+
+def person_button(lang: str) -> dict[str, str]:
+    return {"title": say(lang, "转人工客服", "Talk to an agent"), "payload": "/request_human"}
+
+
+def vip_offer(lang: str) -> str:
+    return say(
+        lang,
+        "您是我们的尊贵会员，如需人工客服，点下面的“转人工客服”马上为您优先接入～",
+        'As a valued member you can reach a person first in line — tap "Talk to an agent".',
+    )

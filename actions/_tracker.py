@@ -31,15 +31,19 @@ def lang_of(tracker: Tracker) -> Lang:
 
 def customer_id(tracker: Tracker, default: str = "") -> str:
     """Who the customer is: the gateway's metadata of this or an earlier message."""
-    found = metadata(tracker).get("customer_id")
-    if not found:
+    meta = metadata(tracker)
+    if not meta.get("customer_id"):
         for event in reversed(tracker.events or []):
             if event.get("event") == "user":
-                meta = event.get("metadata") or {}
-                if isinstance(meta, dict) and meta.get("customer_id"):
-                    found = meta["customer_id"]
+                earlier = event.get("metadata") or {}
+                if isinstance(earlier, dict) and earlier.get("customer_id"):
+                    meta = earlier
                     break
-    return str(found or default)
+    if meta.get("identity") == "anonymous":
+        # A web visitor without a valid signed identity: no shop customer (README, "Known
+        # customers"), so order questions ask them to log in.
+        return ""
+    return str(meta.get("customer_id") or default)
 
 
 def channel(tracker: Tracker) -> str:

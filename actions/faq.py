@@ -1,21 +1,29 @@
 """``ask_faq`` and ``product_inquiry``: answers from the knowledge base. A confident hit is
-answered; a near miss offers the two closest questions; a second miss offers a person, and so
-does a VIP's first miss."""
+answered (in traditional characters for a zh-Hant customer); a near miss offers the two closest
+questions; a second miss offers a person. A VIP is offered a person (a button and a sentence) at
+the first miss, never handed off on a misread; an angry message gets a person at once.
+
+A suggestion's button names its FAQ (``actions._picks``): a tap is answered by id, never read by
+the NLU again. A message naming an order id that the NLU read as a question goes to that order's
+flow (``actions._decide.own_order_intent``)."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._decide import faq_text, own_order_intent, search_kb
 from actions._handoff import is_vip, start_handoff
+from actions._picks import pick_payload
 from actions._services import get_services
-from actions._text import is_angry, say
+from actions._text import is_angry, person_button, say, vip_offer
 from actions._tracker import lang_of, latest_text
+from actions._two_questions import answer_parts
+from actions.order_forms import FLOW_FORMS
 from kefu.logging import get_logger
 
 log = get_logger(__name__)
@@ -33,17 +41,12 @@ class ActionAnswerFaq(Action):
         query = latest_text(tracker).strip()
         if query.startswith("/"):  # a button payload: nothing to search for
             query = ""
-        warming = False
-        try:
-            # The knowledge base is synchronous (an encoder on the CPU): keep it off the loop.
-            searcher = await asyncio.to_thread(lambda: services.searcher)
-            warming = bool(query) and services.knowledge_base_missing() is not None
-            hits = await asyncio.to_thread(searcher.search, query, lang, 3) if query else []
-            thresholds = searcher.thresholds
-        except Exception as exc:  # the knowledge base must never take the chat down
-            log.warning("kb search failed", error=f"{type(exc).__name__}: {exc}")
-            hits, thresholds = [], None
-        if warming and not hits:
+        ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+        if flow := own_order_intent(query, ranking, FLOW_FORMS):
+            # "the shirt doesn't fit, can I send it back? order 2023…" is that order's return
+            return [FollowupAction(FLOW_FORMS[flow])]
+        hits, thresholds = await search_kb(services, query, lang)
+        if query and not hits and services.knowledge_base_missing() is not None:
             # Our own warm-up (index not built yet) is not the customer's miss: no count, no
             # handoff, and nothing logged as an unanswered question.
             dispatcher.utter_message(
@@ -55,8 +58,11 @@ class ActionAnswerFaq(Action):
             )
             return []
         misses = int(tracker.get_slot("faq_misses") or 0)
+        if query and await answer_parts(services, dispatcher, query, lang) is not None:
+            return [SlotSet("faq_misses", 0)]  # two questions in one message: both heard
         if hits and thresholds and hits[0].score >= thresholds.confident:
-            dispatcher.utter_message(text=hits[0].answer)
+            # faq_id rides in the bot event's metadata: the conversation's facts list it
+            dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
             return [SlotSet("faq_misses", 0)]
         tried = [
             {"faq_id": h.faq_id, "question": h.question, "score": round(h.score, 3)} for h in hits
@@ -68,7 +74,6 @@ class ActionAnswerFaq(Action):
                 tracker,
                 reason="low_confidence",
                 priority="normal",
-                skill_group="presale",
                 summary=f"FAQ 未命中 / no FAQ answer: {query[:200]}",
                 faq_tried=tried,
                 lead=(
@@ -77,41 +82,27 @@ class ActionAnswerFaq(Action):
                 ),
             )
             return [*events, SlotSet("faq_misses", 0)]
-        if await is_vip(services, tracker):
-            events = await start_handoff(
-                services,
-                dispatcher,
-                tracker,
-                reason="vip",
-                priority="normal",  # the handoff service raises it by the VIP level
-                skill_group="presale",
-                summary=f"VIP 客户 FAQ 未命中 / VIP customer, no FAQ answer: {query[:200]}",
-                faq_tried=tried,
-                lead=(
-                    "抱歉，这个问题小蜜没能找到准确的答案～"
-                    "为了不耽误您的时间，马上为您转接人工客服来解答～",
-                    "Sorry, I couldn't find a good answer to that — so you don't have to wait, "
-                    "I'll get a human agent to help right away.",
-                ),
-            )
-            return [*events, SlotSet("faq_misses", 0)]
+        vip = await is_vip(services, tracker)
         close = [h for h in hits if thresholds and h.score >= thresholds.choose][:2]
         if close:
-            dispatcher.utter_message(
-                text=say(
-                    lang,
-                    "您想问的是下面哪个问题呢？点一下就能看到答案哦～",
-                    "Did you mean one of these? Tap one to see the answer.",
-                ),
-                buttons=[{"title": h.question, "payload": h.question} for h in close],
+            text = say(
+                lang,
+                "您想问的是下面哪个问题呢？点一下就能看到答案哦～",
+                "Did you mean one of these? Tap one to see the answer.",
             )
+            # a tap names the FAQ (actions._picks): answered as it is, never re-classified
+            buttons = [
+                {"title": faq_text(lang, h.question), "payload": pick_payload(h.faq_id)}
+                for h in close
+            ]
         else:
-            dispatcher.utter_message(
-                text=say(
-                    lang,
-                    "抱歉，小蜜没找到这个问题的答案呢～可以换个说法，或者说得具体一点吗？",
-                    "Sorry, I couldn't find an answer to that. Could you rephrase it or add a "
-                    "detail?",
-                )
+            text = say(
+                lang,
+                "抱歉，小蜜没找到这个问题的答案呢～可以换个说法，或者说得具体一点吗？",
+                "Sorry, I couldn't find an answer to that. Could you rephrase it or add a detail?",
             )
+            buttons = []
+        if vip:
+            text = f"{text}\n{vip_offer(lang)}"
+        dispatcher.utter_message(text=text, buttons=[*buttons, person_button(lang)])
         return [SlotSet("faq_misses", misses + 1)]

@@ -1,18 +1,139 @@
-"""``request_human`` and the fallbacks: a customer who asks for a person gets one; two misses
-in a row, or a clearly angry message, start a handoff too, and so does a VIP's first miss."""
+"""``request_human``, the fallback and out-of-scope: a customer who asks for a person gets one;
+two misses in a row, or a clearly angry message, start a handoff too. Before a miss is a miss,
+the knowledge base is asked (``actions._decide``): a shop question the NLU did not place is
+answered from it. A VIP is offered a person at the first miss (a button and a sentence)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._decide import decide, faq_text, own_order_intent, search_kb
 from actions._handoff import is_vip, start_handoff
 from actions._services import get_services
-from actions._text import is_angry, say
-from actions._tracker import lang_of, latest_text, previous_user_intent
+from actions._text import is_angry, person_button, say, vip_offer
+from actions._tracker import lang_of, latest_text, previous_user_intent, recent_intents
+from actions._two_questions import answer_parts
+from actions.order_forms import FLOW_FORMS
+
+_ORDER_ID = re.compile(r"\d{8,}")
+
+
+_TRACKING = re.compile(r"到哪|物流|快递|签收|簽收|收到|到了|where|track|deliver|arriv", re.I)
+
+
+_CORRECTION = re.compile(
+    r"不对|不是这|不是那|搞错|弄错|我要查的是|我说的是|我问的是|wrong order|not that one|i meant",
+    re.I,
+)
+CLOSING = frozenset({"goodbye", "thank"})
+FALLBACK_GUESS = 0.3  # the NLU's best flow below its fallback threshold, still worth following
+
+
+def _guessed_flow(tracker: Tracker) -> str | None:
+    """The flow the NLU ranks most likely for a message naming an order id when it fell back
+    or read it as something else ("跑步鞋还没到 能先申请退货吗 20231120003": a return at 0.49;
+    "那单2023…发票抬头开错了": an invoice at 0.3 behind "inform"), if it is not a wild guess
+    (``actions._decide.own_order_intent``; without one the order's own case is looked up)."""
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    flow = own_order_intent(latest_text(tracker), ranking, FLOW_FORMS, FALLBACK_GUESS)
+    return FLOW_FORMS[flow] if flow else None
+
+
+def _closing(tracker: Tracker) -> bool:
+    """The NLU fell back torn between thanks and goodbye ("謝謝你 掰掰": 0.50 / 0.43): together
+    they are the customer saying goodbye, not a message the bot failed to understand."""
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    best = [r for r in ranking if r.get("name") != "nlu_fallback"][:2]
+    return (
+        len(best) == 2
+        and all(r.get("name") in CLOSING for r in best)
+        and sum(float(r.get("confidence") or 0.0) for r in best) >= 0.6
+    )
+
+
+def order_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
+    """A message naming an order id that no rule placed runs the flow the NLU ranked first for
+    it, if that is a flow; else ("不对，是20231120004那单" after a flow) the customer's last
+    flow again on the order now named; without one, the order's own case is looked up (its
+    delivery when the message asks where it is, else its status)."""
+    text = latest_text(tracker)
+    if not _ORDER_ID.search(text):
+        return None
+    guessed = _guessed_flow(tracker)
+    if guessed is not None and not _CORRECTION.search(text):
+        return [FollowupAction(guessed)]
+    # "不对不对 我要查的是跑步鞋那单 2023…": a correction names the order for the last flow
+    for seen in reversed(recent_intents(tracker)[:-1]):
+        name = seen["name"]
+        if name == "check_refund":
+            return [FollowupAction("action_check_refund")]
+        if name in FLOW_FORMS:
+            return [FollowupAction(FLOW_FORMS[name])]
+    if guessed is not None:
+        return [FollowupAction(guessed)]
+    return [FollowupAction("shipment_form" if _TRACKING.search(text) else "order_status_form")]
+
+
+async def answered_from_kb(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> bool:
+    """Answer from the knowledge base when the decision step gives it the message."""
+    lang = lang_of(tracker)
+    text = latest_text(tracker)
+    if await answer_parts(get_services(), dispatcher, text, lang) is not None:
+        return True  # two questions in one message: both heard (actions._two_questions)
+    hits, thresholds = await search_kb(get_services(), text, lang)
+    decision = decide(text, intent, hits, thresholds)
+    if decision.source == "kb" and decision.hit is not None:
+        dispatcher.utter_message(
+            text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id
+        )
+        return True
+    return False
+
+
+async def angry_handoff(
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: str
+) -> list[dict[str, Any]]:
+    """A clearly angry message: an apology and a person at once (high priority)."""
+    return await start_handoff(
+        get_services(),
+        dispatcher,
+        tracker,
+        reason="negative_sentiment",
+        priority="high",
+        summary=f"客户情绪激动 / angry customer: {text[:200]}",
+        lead=(
+            "非常抱歉让您不愉快了！我马上为您转接人工客服，请稍等～",
+            "I'm really sorry about this! Let me get a human agent for you right away.",
+        ),
+    )
+
+
+class ActionOutOfScope(Action):
+    """``out_of_scope``: a clearly angry message gets a person at once ("this is ridiculous,
+    nobody tells me anything" is not small talk); a shop question the NLU misplaced is
+    answered; otherwise say what the bot can do, and offer a person."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        text = latest_text(tracker)
+        if is_angry(text):
+            return await angry_handoff(dispatcher, tracker, text)
+        if await answered_from_kb(dispatcher, tracker, "out_of_scope"):
+            return []
+        dispatcher.utter_message(
+            response="utter_out_of_scope", buttons=[person_button(lang_of(tracker))]
+        )
+        return []
 
 
 class ActionRequestHuman(Action):
@@ -28,7 +149,6 @@ class ActionRequestHuman(Action):
             tracker,
             reason="explicit_request",
             priority="normal",
-            skill_group="aftersales",
             summary="客户要求转人工 / customer asked for a human",
         )
 
@@ -44,20 +164,16 @@ class ActionFallback(Action):
     ) -> list[dict[str, Any]]:
         lang = lang_of(tracker)
         text = latest_text(tracker)
+        followup = None if is_angry(text) else order_followup(tracker)
+        if followup is not None:
+            return followup
+        if not is_angry(text) and await answered_from_kb(dispatcher, tracker, "nlu_fallback"):
+            return []
         if is_angry(text):
-            return await start_handoff(
-                get_services(),
-                dispatcher,
-                tracker,
-                reason="negative_sentiment",
-                priority="high",
-                skill_group="aftersales",
-                summary=f"客户情绪激动 / angry customer: {text[:200]}",
-                lead=(
-                    "非常抱歉让您不愉快了！我马上为您转接人工客服，请稍等～",
-                    "I'm really sorry about this! Let me get a human agent for you right away.",
-                ),
-            )
+            return await angry_handoff(dispatcher, tracker, text)
+        if _closing(tracker):
+            dispatcher.utter_message(response="utter_goodbye")
+            return []
         if previous_user_intent(tracker) == "nlu_fallback":
             return await start_handoff(
                 get_services(),
@@ -65,26 +181,10 @@ class ActionFallback(Action):
                 tracker,
                 reason="repeated_fallback",
                 priority="normal",
-                skill_group="aftersales",
                 summary=f"连续两次未理解 / two fallbacks in a row: {text[:200]}",
                 lead=(
                     "抱歉呀，小蜜还是没能理解您的问题，为您转接人工客服来帮您～",
                     "Sorry, I still didn't understand — I'll bring in a human agent to help.",
-                ),
-            )
-        if await is_vip(get_services(), tracker):
-            return await start_handoff(
-                get_services(),
-                dispatcher,
-                tracker,
-                reason="vip",
-                priority="normal",  # the handoff service raises it by the VIP level
-                skill_group="aftersales",
-                summary=f"VIP 客户未被理解 / VIP customer not understood: {text[:200]}",
-                lead=(
-                    "抱歉，小蜜没太理解您的意思～为了不耽误您的时间，马上为您转接人工客服～",
-                    "Sorry, I didn't quite get that — so you don't have to wait, I'll bring in "
-                    "a human agent right away.",
                 ),
             )
         dispatcher.utter_message(
@@ -94,9 +194,25 @@ class ActionFallback(Action):
                 "比如“查订单”“退货”“开发票”～",
                 "Sorry, I didn't quite get that. Could you say it another way? "
                 'For example "track my order", "return an item" or "invoice".',
-            ),
-            buttons=[
-                {"title": say(lang, "转人工客服", "Talk to an agent"), "payload": "/request_human"}
-            ],
+            )
+            + (f"\n{vip_offer(lang)}" if await is_vip(get_services(), tracker) else ""),
+            buttons=[person_button(lang)],
         )
         return []
+
+
+class ActionDefaultFallback(ActionFallback):
+    """Rasa's core fallback (no rule or story for the message, e.g. an order id after a flow
+    ended): the same decision as ``action_fallback``. Like Rasa's own, a reply ends with
+    ``UserUtteranceReverted`` so the policies listen again instead of predicting it anew."""
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        events = await super().run(dispatcher, tracker, domain)
+        if any(e.get("event") == "followup" for e in events):
+            return events
+        return [UserUtteranceReverted(), *events]  # then our slots (misses, handoff) stay

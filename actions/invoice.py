@@ -30,6 +30,9 @@ class ActionRequestInvoice(FlowAction):
             return events + reset_flow_slots()
         kind = str(tracker.get_slot("invoice_type") or "").strip()
         title = str(tracker.get_slot("invoice_title") or "").strip()
+        if not kind and title:  # a correction keeps the type of the invoice it corrects
+            issued = await services.shop.invoices(the_customer(services, tracker), order.id)
+            kind = issued[0].invoice_type if issued else ""
         if not kind or not title:
             dispatcher.utter_message(
                 text=say(

@@ -3,6 +3,7 @@ buttons), check it belongs to the customer, and skip questions a flow cannot use
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -10,10 +11,11 @@ from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._flow_turns import PAUSED, is_fresh, on_flow_start, on_flow_turn, was_active
 from actions._orders import FLOW_SLOTS, no_customer, not_found, order_buttons, the_customer
 from actions._services import get_services
 from actions._text import say
-from actions._tracker import lang_of
+from actions._tracker import lang_of, latest_text
 from shop import Order, OrderStatus, could_return, in_warranty, normalise_order_id
 
 
@@ -28,6 +30,19 @@ class ActionAskOrderId(Action):
         lang = lang_of(tracker)
         cid = the_customer(services, tracker)
         orders = await services.shop.recent_orders(cid, limit=5) if cid else []
+        if tracker.get_slot(PAUSED):
+            # Asked once already and the customer spoke of something else: remind, never
+            # repeat the same question word for word.
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    "如果还要继续刚才的办理，点选订单或发我订单号就好；不需要的话直接问我别的吧～",
+                    "If you'd like to carry on, tap an order or send its number — or just ask me"
+                    " something else.",
+                ),
+                buttons=order_buttons(lang, orders) if orders else [],
+            )
+            return []
         if orders:
             dispatcher.utter_message(
                 text=say(
@@ -62,10 +77,20 @@ FLOW_FORMS = {
 SWITCH_CONFIDENCE = 0.7
 
 
+def _tapped_choice(tracker: Tracker, domain: DomainDict) -> bool:
+    """The message is one of the choices the form's question offered as buttons ("Wrong size"
+    for the return's reason): the answer asked for, whatever flow its words sound like."""
+    requested = tracker.get_slot("requested_slot")
+    responses = (domain.get("responses") or {}).get(f"utter_ask_{requested}") or []
+    offered = {b.get("payload") for r in responses for b in r.get("buttons") or []}
+    return latest_text(tracker).strip() in offered
+
+
 class _OrderForm(FormValidationAction):
     """Validates ``order_id`` against the customer's own orders."""
 
     form = ""
+    skill_group = "aftersales"
 
     def name(self) -> str:
         return f"validate_{self.form}"
@@ -73,6 +98,11 @@ class _OrderForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        fresh = is_fresh(tracker, self.form)
+        if fresh and not was_active(tracker, self.form):  # the flow starts with this message
+            replaced = await on_flow_start(self.form, dispatcher, tracker, self.skill_group)
+            if replaced is not None:
+                return replaced
         intent = (tracker.latest_message or {}).get("intent") or {}
         target = FLOW_FORMS.get(str(intent.get("name")))
         if (
@@ -80,12 +110,28 @@ class _OrderForm(FormValidationAction):
             and target != self.form
             and tracker.active_loop_name == self.form
             and float(intent.get("confidence") or 0.0) >= SWITCH_CONFIDENCE
+            and not _tapped_choice(tracker, domain)
         ):
             # Another flow (e.g. "订单…到哪了" while an invoice form waits): reject, so the
             # rules start that flow's form; answers typed into this form are forgotten.
             return [*(SlotSet(s, None) for s in FLOW_SLOTS), ActionExecutionRejected(self.form)]
+        if fresh and was_active(tracker, self.form):
+            handled = await on_flow_turn(
+                self.form,
+                dispatcher,
+                tracker,
+                lambda oid: self.validate_order_id(oid, dispatcher, tracker, domain),
+            )
+            if handled is not None:
+                return handled
+        prefilled = self.prefill(tracker)
+        tracker.slots.update(prefilled)
         events: list[dict[str, Any]] = await super().run(dispatcher, tracker, domain)
-        return events
+        return [*(SlotSet(k, v) for k, v in prefilled.items()), *events]
+
+    def prefill(self, tracker: Tracker) -> dict[str, Any]:
+        """Later answers the customer already gave in this message."""
+        return {}
 
     async def _order(self, tracker: Tracker) -> Order | None:
         services = get_services()
@@ -156,6 +202,12 @@ class ValidateReturnForm(_OrderForm):
         return ["return_reason"] if order and could_return(order) else []
 
 
+# "抬头开错了 要改成上海某某科技有限公司": the new title, given with the request.
+_NEW_TITLE = re.compile(
+    r"(?:改成|改为|改為|换成|換成|写成|寫成|开成|開成|抬头是|抬頭是)[：:\s]*(\S{2,60})"
+)
+
+
 class ValidateInvoiceForm(_OrderForm):
     form = "invoice_form"
 
@@ -163,6 +215,27 @@ class ValidateInvoiceForm(_OrderForm):
         if order and order.status not in (OrderStatus.UNPAID, OrderStatus.CANCELLED):
             return ["invoice_type", "invoice_title"]
         return []
+
+    def prefill(self, tracker: Tracker) -> dict[str, Any]:
+        found = _NEW_TITLE.search(latest_text(tracker))
+        if found and not tracker.get_slot("invoice_title"):
+            return {"invoice_title": found.group(1).strip("。.，,！!～~ ")}
+        return {}
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)
+        order = await self._order(tracker) if "invoice_type" in slots else None
+        services = get_services()
+        if order and await services.shop.invoices(the_customer(services, tracker), order.id):
+            # A correction keeps the invoice's type: only the new title is asked.
+            return [s for s in slots if s != "invoice_type"]
+        return slots
 
 
 class ValidatePaymentForm(_OrderForm):

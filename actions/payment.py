@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._flow_turns import take_handled
 from actions._handoff import start_handoff
 from actions._orders import load_order, reset_flow_slots, status_text
 from actions._services import get_services
@@ -23,6 +24,9 @@ class ActionPaymentProblem(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        handled = take_handled(tracker)
+        if handled is not None:  # the form answered this turn itself (actions._flow_turns)
+            return handled
         services = get_services()
         lang = lang_of(tracker)
         order, events = await load_order(services, dispatcher, tracker)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._decide import decide, faq_text, search_kb
 from actions._mood import FlowAction
 from actions._orders import no_customer, not_found, the_customer
 from actions._services import get_services
-from actions._text import say, yuan
-from actions._tracker import lang_of
+from actions._text import person_button, say, yuan
+from actions._tracker import lang_of, latest_text
 from shop import Refund, RefundStatus, normalise_order_id
 
 
@@ -45,6 +47,30 @@ def _line(lang: str, r: Refund) -> str:
     )
 
 
+_NOT_ARRIVED = re.compile(
+    r"没到|没收到|没有到|不到账|没看到|没见到|没进|没退回|haven'?t (?:got|received|seen)|"
+    r"not (?:arrived|received|showed? up)|hasn'?t (?:arrived|come|shown)|"
+    r"never (?:arrived|came|got)|"
+    r"didn'?t (?:get|receive)",
+    re.IGNORECASE,
+)
+
+
+def _not_arrived_line(lang: str, r: Refund) -> str:
+    """A refund paid out that the customer has not seen: when it arrives, and who checks."""
+    d = r.completed_at
+    day = say(lang, f"{d.month}月{d.day}日", d.date().isoformat()) if d else ""
+    return say(
+        lang,
+        f"订单 {r.order_id} 的退款 {yuan(r.amount_cents)} 已于 {day} 原路退回。到账时间取决于"
+        "支付渠道：微信/支付宝1–3个工作日，银行卡3–7个工作日（以银行入账为准）。如果已经超过"
+        "这个时间还没到账，点下面的“转人工客服”，我们帮您向支付渠道核实～",
+        f"The refund of {yuan(r.amount_cents)} for order {r.order_id} was paid out on {day}. "
+        "It reaches WeChat/Alipay in 1–3 working days and bank cards in 3–7. If it is later "
+        'than that, tap "Talk to an agent" and we will check with the payment provider.',
+    )
+
+
 class ActionCheckRefund(FlowAction):
     action_name = "action_check_refund"
     skill_group = "aftersales"
@@ -54,6 +80,15 @@ class ActionCheckRefund(FlowAction):
     ) -> list[dict[str, Any]]:
         services = get_services()
         lang = lang_of(tracker)
+        text = latest_text(tracker)
+        hits, thresholds = await search_kb(services, text, lang)
+        decision = decide(text, "check_refund", hits, thresholds)
+        if decision.source == "kb" and decision.hit is not None:
+            # "退款多久到账" asks the rule, not about the customer's own refund.
+            dispatcher.utter_message(
+                text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id
+            )
+            return []
         cid = the_customer(services, tracker)
         if not cid:
             no_customer(dispatcher, lang)
@@ -73,6 +108,12 @@ class ActionCheckRefund(FlowAction):
                     ("Order " + oid if oid else "Your account") + " has no refund yet. If you "
                     "just applied, it will appear once the request is approved.",
                 )
+            )
+            return []
+        paid = [r for r in refunds if r.status is RefundStatus.REFUNDED]
+        if paid and _NOT_ARRIVED.search(text):
+            dispatcher.utter_message(
+                text=_not_arrived_line(lang, paid[0]), buttons=[person_button(lang)]
             )
             return []
         dispatcher.utter_message(text="\n".join(_line(lang, r) for r in refunds[:3]))

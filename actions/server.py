@@ -10,6 +10,7 @@ that route itself, so a request middleware answers it first.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import os
 import threading
@@ -19,6 +20,7 @@ from typing import Any
 from sanic import HTTPResponse, Request, Sanic, json
 
 from actions._services import get_services, warm_up
+from actions._turn_reads import begin_call
 
 OPEN_PATHS = frozenset({"/health"})
 
@@ -43,6 +45,45 @@ def readiness() -> tuple[dict[str, Any], int]:
     return report, 503 if missing else 200
 
 
+async def search_answer(request: Request) -> HTTPResponse:
+    query = (request.args.get("q") or "").strip()[:2000]
+    raw_k = request.args.get("k") or "3"
+    if not query or not raw_k.isdigit() or not 1 <= int(raw_k) <= 10:
+        return json({"error": {"code": "bad_request", "message": "q and k (1-10) needed"}}, 400)
+    services = get_services()
+    missing = services.knowledge_base_missing()
+    if missing:
+        return json({"error": {"code": "not_ready", "message": missing}}, status=503)
+    lang = request.args.get("lang") or None
+    hits = await asyncio.to_thread(services.searcher.search, query, lang, int(raw_k))
+    return json(
+        {
+            "hits": [
+                {"faq_id": h.faq_id, "question": h.question, "answer": h.answer, "score": h.score}
+                for h in hits
+            ]
+        }
+    )
+
+
+async def decide_answer(request: Request) -> HTTPResponse:
+    """``GET /kb/decide?q=&lang=``: what the bot would answer (``actions._preview``)."""
+    from actions._preview import preview
+    from kefu.i18n import detect_lang, normalise_lang
+
+    query = (request.args.get("q") or "").strip()
+    if not query or len(query) > 2000:
+        return json({"error": {"code": "bad_request", "message": "q (1-2000 chars) needed"}}, 400)
+    services = get_services()
+    missing = services.knowledge_base_missing()
+    if missing:
+        return json({"error": {"code": "not_ready", "message": missing}}, status=503)
+    lang = normalise_lang(request.args.get("lang")) or detect_lang(query)
+    body = await preview(services, query, lang)
+    body["version"] = getattr(services.searcher, "version", None)
+    return json(body, ensure_ascii=False)
+
+
 def create_app(executor: Any, token: str) -> Sanic:
     """rasa-sdk's app with readiness and the internal-token check in front of every route but
     /health; a module-level factory, as Sanic's AppLoader needs."""
@@ -60,7 +101,20 @@ def create_app(executor: Any, token: str) -> Sanic:
                 {"error": {"code": "unauthorized", "message": "invalid internal token"}},
                 status=401,
             )
+        begin_call()  # the shop's reads are remembered for this call (actions._turn_reads)
         return None
+
+    @app.get("/kb/search")
+    async def kb_search(request: Request) -> HTTPResponse:
+        """The live knowledge base's top hits for ``q`` (the staff console's suggested answers
+        and search: it asks here rather than loading the sentence encoder itself)."""
+        return await search_answer(request)
+
+    @app.get("/kb/decide")
+    async def kb_decide(request: Request) -> HTTPResponse:
+        """What the bot would answer to ``q``, through its own decision step (the knowledge-base
+        editor's preview asks here, so it shows what a customer would really get)."""
+        return await decide_answer(request)
 
     @app.after_server_start
     async def open_knowledge_base(_app: Sanic) -> None:

@@ -163,7 +163,7 @@ def gateway_stack(
 
         stack.callback(stop)
         actions, actions_log = start(
-            [sys.executable, "-m", "kefu", "actions"],
+            [sys.executable, "-m", "kefu_cli", "actions"],
             {
                 **env,
                 "KEFU_REDIS_URL": rasa_redis,
@@ -198,11 +198,13 @@ def gateway_stack(
             "KEFU_RATE_PER_CONVERSATION_PER_MIN": "0",
             **(extra_env or {}),
         }
-        gateway, gateway_log = start([sys.executable, "-m", "kefu", "gateway"], gw_env, "gateway")
+        gateway, gateway_log = start(
+            [sys.executable, "-m", "kefu_cli", "gateway"], gw_env, "gateway"
+        )
         staff_proc: tuple[subprocess.Popen[bytes], Path] | None = None
         if staff:
             staff_proc = start(
-                [sys.executable, "-m", "kefu", "staff"],
+                [sys.executable, "-m", "kefu_cli", "staff"],
                 {
                     **env,
                     "KEFU_REDIS_URL": redis_url,

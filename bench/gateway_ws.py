@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.gateway_stack import gateway_stack, percentile  # noqa: E402
 from kefu.schema import upgrade  # noqa: E402
-from kefu.seed import seed_demo  # noqa: E402
+from kefu_cli.seed import seed_demo  # noqa: E402
 
 MESSAGES = [
     "你好",

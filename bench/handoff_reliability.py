@@ -71,7 +71,7 @@ class StaffProcess:
     async def start(self, wait_s: float = 60.0) -> None:
         with self.log.open("ab") as out:  # the child keeps its own descriptor
             self.proc = subprocess.Popen(  # noqa: ASYNC220 - spawning is quick
-                [sys.executable, "-m", "kefu", "staff"],
+                [sys.executable, "-m", "kefu_cli", "staff"],
                 cwd=ROOT,
                 env=self.env,
                 stdout=out,

@@ -4,29 +4,36 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from functools import partial
 from typing import Any
 
 import httpx
 from redis.asyncio import Redis
-from sanic import Request, Sanic
-from sanic.response import HTTPResponse, json
-from sanic_ext import openapi
+from sanic import Sanic
 
 from bot.channels.rest import bp as rest_bp
-from bot.channels.web import WS_BLOCK_S
 from bot.channels.web import bp as web_bp
+from bot.channels.web_pages import bp as web_pages_bp
 from bot.channels.wechat import bp as wechat_bp
 from bot.rasa_client import RasaClient, rasa_http_client
 from bot.routing import Router
 from bot.settings import GatewaySettings
 from bot.wechat import MessageCrypto, WeChatApi, WeChatOutbox
+from bot.ws_limits import WsLimits
+from handoff.archive import Archiver
 from handoff.conversation import Conversations
+from handoff.endings import Endings
+from handoff.outage import Outage
+from handoff.qa_checks import QaChecks
+from handoff.ticket_flow import mark_unreachable
+from handoff.wakeups import WakeHub, blocking_client
+from kefu.api_docs import install_api_docs
 from kefu.db import make_async_engine
-from kefu.health import health_report, health_status, standard_checks
+from kefu.health import install_health_route
 from kefu.logging import get_logger
 from kefu.ratelimit import RateLimiter
 from kefu.redis_client import async_client
-from kefu.web import install_error_handlers
+from kefu.web import install_error_handlers, install_path_decoding
 
 log = get_logger(__name__)
 
@@ -37,41 +44,35 @@ def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
     # Frames up to 4x the limit get an error frame; bigger ones close the connection (1009).
     app.config.WEBSOCKET_MAX_SIZE = settings.ws_max_frame_bytes * 4
     app.config.FALLBACK_ERROR_FORMAT = "json"
-    app.config.OAS_UI_DEFAULT = "swagger"
-    app.config.OAS_URL_PREFIX = "/docs"
-    app.ext.openapi.describe(
-        "kefu gateway",
-        version="1",
-        description="Customer-facing API of kefu: REST channel, events, health.",
+    install_api_docs(
+        app, "kefu gateway", "Customer-facing API of kefu: REST channel, events, health."
     )
-    app.ext.openapi.add_security_scheme("bearer", "http", scheme="bearer")
     app.ctx.settings = settings
     install_error_handlers(app)
+    install_path_decoding(app)
     app.blueprint(rest_bp)
     app.blueprint(wechat_bp)
     app.blueprint(web_bp)
+    app.blueprint(web_pages_bp)
 
     @app.before_server_start
     async def open_connections(app: Sanic) -> None:
+        # Commands share one bounded pool; waiting for events takes at most PARTITIONS + 1
+        # more (handoff.wakeups' readers and the WeChat outbox), whatever the number of
+        # sockets and long polls.
         app.ctx.redis = async_client(
             settings.redis_url,
             decode_responses=False,
-            max_connections=settings.redis_max_connections,
+            bounded=settings.redis_max_connections,
+            client_name=app.name,  # CLIENT LIST tells whose connections these are
         )
         app.ctx.engine = make_async_engine(settings.database_url)
         app.ctx.http = httpx.AsyncClient(timeout=httpx.Timeout(settings.rasa_timeout_s))
         app.ctx.conversations = Conversations(app.ctx.redis)
-        # Blocking reads (long poll, WebSocket push) wait longer than a command may take, so
-        # they get their own client whose socket timeout is above the longest wait.
-        app.ctx.blocking_redis = async_client(
-            settings.redis_url,
-            decode_responses=False,
-            socket_timeout=max(settings.long_poll_max_s, WS_BLOCK_S) + 10,
-            max_connections=settings.ws_max_connections + settings.long_polls_max,
-        )
+        app.ctx.blocking_redis = blocking_client(settings.redis_url, app.name)
+        app.ctx.wakeups = WakeHub(app.ctx.blocking_redis)
         app.ctx.ws_open = 0
         app.ctx.long_polls = 0
-        app.ctx.event_reader = Conversations(app.ctx.blocking_redis)
         app.ctx.rasa_http = rasa_http_client(
             settings.rasa_max_in_flight, settings.rasa_timeout_s, len(settings.rasa_urls)
         )
@@ -83,14 +84,29 @@ def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
             token=settings.internal_token.get_secret_value(),
         )
         app.ctx.rate_limiter = RateLimiter(app.ctx.redis)
+        app.ctx.ws_limits = WsLimits(app.ctx.redis, settings)
         app.ctx.queue = _queue_service(app.ctx.redis, settings, app.ctx.engine)
-        app.ctx.router = Router(app.ctx.conversations, app.ctx.rasa, app.ctx.queue)
+        app.ctx.archiver = Archiver(
+            app.ctx.conversations,
+            app.ctx.engine,
+            retention_s=settings.retention_s,
+            after_archive=QaChecks(app.ctx.engine, app.ctx.queue.first_response_target),
+        )
+        app.ctx.endings = Endings(app.ctx.conversations, app.ctx.archiver)
+        app.ctx.router = Router(
+            app.ctx.conversations,
+            app.ctx.rasa,
+            app.ctx.queue,
+            outage=Outage(app.ctx.redis, app.ctx.conversations),
+            endings=app.ctx.endings,
+        )
         app.ctx.background = set()
         _open_wechat(app, settings)
 
     @app.after_server_start
     async def start_workers(app: Sanic) -> None:
         app.ctx.workers = []
+        app.ctx.workers.append(asyncio.create_task(app.ctx.ws_limits.sockets.run()))
         if app.ctx.wechat_outbox is not None:
             app.ctx.workers.append(asyncio.create_task(app.ctx.wechat_outbox.run()))
 
@@ -107,19 +123,12 @@ def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
     async def close_connections(app: Sanic) -> None:
         await app.ctx.http.aclose()
         await app.ctx.rasa_http.close()
+        await app.ctx.wakeups.close()
         await app.ctx.redis.aclose()
         await app.ctx.blocking_redis.aclose()
         await app.ctx.engine.dispose()
 
-    @app.get("/health")
-    @openapi.summary("Readiness: 200 when every part can serve, else 503 naming what is missing")
-    async def health(request: Request) -> HTTPResponse:
-        ctx = request.app.ctx
-        checks = standard_checks(
-            ctx.redis, ctx.engine, ctx.http, settings.rasa_url, settings.action_server_url
-        )
-        report = await health_report("gateway", checks)
-        return json(report, status=health_status(report), ensure_ascii=False)
+    install_health_route(app, "gateway", settings.rasa_url, settings.action_server_url)
 
     return app
 
@@ -165,6 +174,8 @@ def _open_wechat(app: Sanic, settings: GatewaySettings) -> None:
             settings.wechat_window_hours,
             settings.wechat_window_messages,
             blocking_redis=app.ctx.blocking_redis,
+            ticket_template_id=settings.wechat_ticket_template_id,
+            mark_unreachable=partial(mark_unreachable, app.ctx.engine),
         )
 
 

@@ -1,51 +1,120 @@
 """The end of a chat as the customer sees it: the answer to the closing satisfaction question
-(1–5 stars and a comment), and leaving a message when no agent came in time."""
+(1–5 stars and a comment), leaving a message when no agent came in time, and ending the wait
+on purpose (a ticket, ``handoff.give_up``).
+
+A rating is accepted once per conversation and only after it ended (its owner is ``closed``):
+stored as a ``csat`` event and on the conversation's facts row in SQL (``handoff.facts``),
+which also holds the agent and the group."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-from handoff.conversation import Conversations
+from pydantic import ConfigDict, Field
+
+from handoff.archive import Archiver
+from handoff.conversation import Conversations, Owner, TransitionRefused
+from handoff.facts import rate, rated
+from kefu.bodies import BodyModel
 
 MAX_COMMENT_CHARS = 1000
 
 
-class BadCsat(ValueError):
-    pass
+class CsatRefused(Exception):
+    """A well-formed rating that cannot be taken: ``not_ended`` or ``already_rated``."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
-def check_csat(score: Any, comment: Any) -> tuple[int, str]:
-    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-        raise BadCsat("score must be an integer from 1 to 5")
-    if comment is None:
-        comment = ""
-    if not isinstance(comment, str):
-        raise BadCsat("comment must be a string")
-    comment = comment.strip()
-    if len(comment) > MAX_COMMENT_CHARS:
-        raise BadCsat(f"comment is over {MAX_COMMENT_CHARS} characters")
-    return score, comment
+class CsatAnswer(BodyModel):
+    """A rating as the REST channel's body and the web socket's ``csat`` frame send it (a wrong
+    one is 400 / an error frame ``invalid_csat``). Fields an integration adds are ignored."""
+
+    model_config = ConfigDict(extra="ignore", strict=True, hide_input_in_errors=True)
+    error_codes: ClassVar[dict[str, str]] = {"score": "invalid_csat", "comment": "invalid_csat"}
+
+    score: int = Field(ge=1, le=5, description="1 (very unhappy) to 5 (very happy)")
+    comment: str | None = Field(
+        default=None,
+        max_length=MAX_COMMENT_CHARS,
+        description=f"optional, at most {MAX_COMMENT_CHARS} characters",
+    )
 
 
 async def record_csat(
-    conversations: Conversations, conversation_id: str, score: Any, comment: Any, channel: str
+    conversations: Conversations,
+    archiver: Archiver,
+    conversation_id: str,
+    answer: CsatAnswer,
+    channel: str,
 ) -> int:
-    """Store the answer as a ``csat`` event; returns its sequence number."""
-    score, comment = check_csat(score, comment)
-    return await conversations.append(
-        conversation_id, "csat", {"score": score, "comment": comment, "channel": channel}
-    )
+    """Store the rating (a ``csat`` event, then the facts row); returns the event's seq.
+    Raises CsatRefused before the end or for a second one."""
+    score, comment = answer.score, (answer.comment or "").strip()
+    if await rated(archiver.engine, conversation_id):
+        raise CsatRefused("already_rated", "this conversation has been rated already")
+    try:
+        seq, created = await conversations.append_if(
+            conversation_id,
+            "csat",
+            {"score": score, "comment": comment, "channel": channel},
+            owner=Owner.CLOSED,
+            dedupe="csat",
+        )
+    except TransitionRefused as refused:
+        raise CsatRefused(
+            "not_ended", f"the conversation has not ended (it is {refused.current})"
+        ) from None
+    if not created:
+        raise CsatRefused("already_rated", "this conversation has been rated already")
+    if not await rate(archiver.engine, conversation_id, score, comment):
+        # No facts row yet: archiving writes it, rating included (it is in the log now).
+        await archiver.archive(conversation_id)
+        await rate(archiver.engine, conversation_id, score, comment)
+    return seq
 
 
 async def leave_message(
     queue: Any, conversation_id: str, customer_id: str, text: str
-) -> tuple[bool, str]:
-    """Through handoff's QueueService: (True, ticket id) or (False, why not)."""
+) -> tuple[bool, str, str]:
+    """Through handoff's QueueService: (True, ticket id, "") or (False, why not, error code)."""
     if queue is None:
-        return False, "leaving a message is not available right now"
+        return False, "leaving a message is not available right now", "leave_message_failed"
     try:
         ticket = await queue.leave_message(conversation_id, customer_id, text)
     except Exception as exc:
         message = getattr(exc, "message", None) or "could not leave the message"
-        return False, str(message)
-    return True, str(ticket.get("id", "")) if isinstance(ticket, dict) else ""
+        code = getattr(exc, "code", None) or "leave_message_failed"
+        return False, str(message), str(code)
+    return True, str(ticket.get("id", "")) if isinstance(ticket, dict) else "", ""
+
+
+class WaitRefused(Exception):
+    """Ending the wait was refused: ``not_waiting`` (the conversation is not queued, any more)
+    or ``stop_waiting_failed``."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+async def stop_waiting(queue: Any, conversation_id: str) -> dict[str, Any]:
+    """The customer ended the wait on purpose (the web chat's 结束排队 button, the REST
+    channel's ``stop-waiting``): through handoff's QueueService, a ticket and back to the bot.
+    → ``handoff.give_up``'s result ``{"ticket", "text", "seq", "lang"}``; raises WaitRefused
+    (``not_waiting`` when the conversation is not queued, any more)."""
+    if queue is None:
+        raise WaitRefused("stop_waiting_failed", "ending the wait is not available right now")
+    try:
+        result = await queue.give_up(conversation_id, "closed")
+    except Exception as exc:
+        message = getattr(exc, "message", None) or "could not end the wait"
+        code = getattr(exc, "code", None) or "stop_waiting_failed"
+        raise WaitRefused(str(code), str(message)) from None
+    if result is None:
+        raise WaitRefused("not_waiting", "the conversation is not waiting for an agent")
+    return dict(result)

@@ -20,6 +20,7 @@ ROUTES: dict[str, str] = {
     "GET /api/v1/conversations/<conversation_id:str>/events": "api_key",
     "POST /api/v1/conversations/<conversation_id:str>/csat": "api_key",
     "POST /api/v1/conversations/<conversation_id:str>/leave-message": "api_key",
+    "POST /api/v1/conversations/<conversation_id:str>/stop-waiting": "api_key",
     "WS /ws": "web_session",
 }
 
@@ -30,5 +31,6 @@ WEB_FRAMES: dict[str, str] = {
     "message": "web_session",
     "csat": "web_session",
     "leave_message": "web_session",
+    "stop_waiting": "web_session",
     "typing": "web_session",
 }

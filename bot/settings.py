@@ -24,6 +24,8 @@ class GatewaySettings(QueueSettings, CommonSettings):
     api_key: SecretStr = SecretStr("")
     # More integrations, each with its own key and rate limit: "shop-a:KEY1,app-b:KEY2".
     api_keys: SecretStr = SecretStr("")
+    # Signs the shop's logged-in customer on the web page and widget (kefu.identity).
+    identity_secret: SecretStr = SecretStr("")
     # One Rasa server, or several separated by commas ("http://10.0.0.5:5005,http://10.0.0.6:5005"):
     # each turn goes to the one with the fewest turns in flight (trackers and locks are in
     # Redis, so any of them can answer any conversation).
@@ -60,15 +62,16 @@ class GatewaySettings(QueueSettings, CommonSettings):
     rate_per_key_per_min: int = 600
     rate_per_conversation_per_min: int = 30
 
-    # Redis connections per process: commands, and blocking reads (one per open WebSocket or
-    # long poll while it waits). redis-py's default of 100 is too few for a busy gateway.
-    redis_max_connections: int = 1000
+    # long polls waiting at once (more answer at once); Redis connections: redis_max_connections
     long_polls_max: int = 1000
 
     # WebSocket /ws
     ws_max_connections: int = 5000  # per gateway process; more are refused (close 1013)
+    # open sockets per client address over every gateway process (1013; kefu.socket_cap)
+    ws_max_per_address: int = 200
     ws_max_frame_bytes: int = 16 * 1024
-    ws_messages_per_10s: int = 10
+    ws_messages_per_10s: int = 10  # per conversation, over all its sockets (bot.ws_limits)
+    ws_messages_per_address_per_min: int = 600  # per client address (NAT: keep it generous)
 
     # WeChat Official Account
     wechat_token: SecretStr = Field(SecretStr(""), validation_alias=_wechat("token"))
@@ -81,6 +84,9 @@ class GatewaySettings(QueueSettings, CommonSettings):
     wechat_max_body_bytes: int = 16 * 1024
     wechat_window_hours: float = 48.0
     wechat_window_messages: int = 5
+    # a template message for ticket updates once the 48-hour window has closed ("" none: the
+    # ticket is marked not reachable on WeChat instead)
+    wechat_ticket_template_id: str = ""
 
     def integration_keys(self) -> dict[str, str]:
         """API key → integration name; ``KEFU_API_KEY`` is the integration ``default``."""

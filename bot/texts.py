@@ -59,9 +59,25 @@ CSAT_QUESTION = (
     "请为本次服务打分：回复 1-5（5 分最满意），也可以在分数后写下您的意见。",
     "Please rate this chat: reply 1-5 (5 = very satisfied), optionally followed by a comment.",
 )
+WECHAT_UNBOUND = (
+    "已为您解除微信与店铺账号的绑定。之后查询订单需要重新绑定账号哦～",
+    "Your WeChat is no longer linked to your shop account. Link it again to look up orders.",
+)
+WECHAT_NOT_BOUND = (
+    "您的微信还没有绑定店铺账号，无需解除～",
+    "Your WeChat isn't linked to a shop account, so there is nothing to unlink.",
+)
+WECHAT_UNBIND_FAILED = (
+    "抱歉，暂时无法解除绑定，请稍后再试～",
+    "Sorry, I can't unlink your account right now. Please try again later.",
+)
 CSAT_THANKS = (
     "感谢您的评价！",
     "Thank you for your feedback!",
+)
+CSAT_REFUSED = (
+    "这次对话已经评价过了，感谢您！",
+    "This chat has been rated already. Thank you!",
 )
 TICKET = (
     "您的留言已收到，我们会尽快处理并回复您。",

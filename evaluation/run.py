@@ -25,7 +25,7 @@ from evaluation.player import Player
 from evaluation.scenarios import ConversationFile
 from kefu.db import make_async_engine
 from kefu.schema import upgrade
-from kefu.seed import seed_demo
+from kefu_cli.seed import seed_demo
 from shop.demo import seed_shop
 
 GROUPS = ["presale", "aftersales", "logistics", "complaints"]

@@ -1,4 +1,5 @@
-"""Handoff: conversation ownership, the queue service, staff accounts and the agent console."""
+"""Handoff: conversation ownership and its state machine, the queue service, routing, SLA timers,
+tickets and staff accounts: the library the gateway and the staff console share."""
 
 from handoff.conversation import (
     Conversations,

@@ -14,9 +14,12 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from handoff.models import ROLES, StaffAccount
+from handoff.account_fields import NewAccount
+from handoff.models import StaffAccount
+from kefu.bodies import validate_fields
 from kefu.errors import ApiError
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
@@ -106,16 +109,17 @@ class Tokens:
 def validate_account_fields(
     username: object, password: object, roles: object, skill_groups: object, capacity: object
 ) -> None:
-    if not isinstance(username, str) or not USERNAME.match(username):
-        raise ApiError(400, "invalid_username", "username: 2-64 letters, digits or _.-")
-    if not isinstance(password, str) or len(password) < 8:
-        raise ApiError(400, "weak_password", "password must be at least 8 characters")
-    if not isinstance(roles, list) or not roles or any(r not in ROLES for r in roles):
-        raise ApiError(400, "invalid_roles", f"roles: a non-empty list of {', '.join(ROLES)}")
-    if not isinstance(skill_groups, list) or any(not isinstance(g, str) for g in skill_groups):
-        raise ApiError(400, "invalid_skill_groups", "skill_groups must be a list of names")
-    if not isinstance(capacity, int) or isinstance(capacity, bool) or not 0 <= capacity <= 50:
-        raise ApiError(400, "invalid_capacity", "capacity must be an integer from 0 to 50")
+    """400 with the field's code unless these make a valid account (``NewAccount``'s rules)."""
+    validate_fields(
+        NewAccount,
+        {
+            "username": username,
+            "password": password,
+            "roles": roles,
+            "skill_groups": skill_groups,
+            "capacity": capacity,
+        },
+    )
 
 
 async def create_account(
@@ -143,7 +147,12 @@ async def create_account(
             capacity=capacity,
         )
         session.add(account)
-        await session.commit()
+        try:
+            await session.commit()
+        except IntegrityError:
+            # the same name created by another request or process between the check and here
+            # (two staff consoles starting at once both create the first admin)
+            raise ApiError(409, "username_taken", f"an account named {username!r} exists") from None
         return account
 
 

@@ -8,26 +8,33 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from handoff.audit import AuditLog
 from handoff.conversation import Conversations, Owner, TransitionRefused
 from handoff.models import StaffAccount
 from kefu import redis_keys as keys
+from kefu.redis_client import as_text
 
 STATUSES = ("online", "away", "offline")
+AWAY_REASONS = ("break", "meal", "training")  # 小休 / 就餐 / 培训
 
 
-TRANSFER_TEXT = "您的问题需要技术协助，我帮您转接后会跟进～"
-TRANSFER_TEXT_EN = "Your question needs specialist help; I'm transferring you and we'll follow up."
 REQUEUE_TEXT = "客服暂时离开，已为您重新排队，请稍候～"
 REQUEUE_TEXT_EN = "Your agent is unavailable; you are back in the queue, please wait a moment."
 
 
 class Agents:
-    def __init__(self, redis: Redis, conversations: Conversations) -> None:
+    def __init__(
+        self, redis: Redis, conversations: Conversations, audit: AuditLog | None = None
+    ) -> None:
         self.redis = redis
         self.conversations = conversations
+        self.audit = audit  # records each chat taken back from a vanished agent
         self.routing = conversations.routing
 
-    async def set_status(self, account: StaffAccount, status: str) -> dict[str, Any]:
+    async def set_status(
+        self, account: StaffAccount, status: str, reason: str | None = None
+    ) -> dict[str, Any]:
+        """Set presence; ``reason`` (one of AWAY_REASONS) says why an agent is away."""
         now = time.time()
         profile = {
             "capacity": account.capacity,
@@ -40,12 +47,23 @@ class Agents:
             await self.redis.zrem(keys.presence(), account.username)
         else:
             await self.redis.zadd(keys.presence(), {account.username: now})
+        await self._status_changed(account.username, status, reason, now)
         return {
             "status": status,
+            "away_reason": reason if status == "away" else None,
             "load": load,
             "capacity": account.capacity,
             "skill_groups": list(account.skill_groups),
         }
+
+    async def _status_changed(
+        self, username: str, status: str, reason: str | None, now: float
+    ) -> None:
+        await self.redis.hset(keys.agent_status_since(), username, repr(now))
+        if status == "away" and reason:
+            await self.redis.hset(keys.agent_away_reason(), username, reason)
+        else:
+            await self.redis.hdel(keys.agent_away_reason(), username)
 
     async def heartbeat(self, username: str) -> bool:
         """Record a sign of life; False if the agent has no status set (offline)."""
@@ -82,9 +100,10 @@ class Agents:
             keys.presence(), "-inf", now - timeout_s, withscores=True
         )
         for raw_name, last_seen in silent:
-            username = _s(raw_name)
+            username = as_text(raw_name)
             if await self.routing.status(username) in ("online", "away"):
                 await self.routing.set_presence(username, "offline")
+                await self._status_changed(username, "offline", None, now)
             if float(last_seen) > now - grace_s:
                 continue
             for conv_id in await self.routing.chats(username):
@@ -117,8 +136,13 @@ class Agents:
             )
         except TransitionRefused:
             return []
+        if self.audit is not None:
+            await self.audit.record(
+                "system",
+                "chat_reassigned",
+                conv_id,
+                from_agent=username,
+                to_group=state.group,
+                reason="agent_unavailable",
+            )
         return [conv_id]
-
-
-def _s(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)

@@ -4,7 +4,7 @@ Keys (``kefu.redis_keys``; the ``{conv:<id>}`` hash tag keeps one conversation's
 Redis Cluster slot):
 
 - ``kefu:{conv:<id>}:state`` — hash: ``owner``, ``agent``, ``group``, ``seq``, ``channel``,
-  ``customer_id``, ``updated_at``, …
+  ``customer_id``, ``updated_at``, ``participant:<username>`` (``handoff.participation``), …
 - ``kefu:{conv:<id>}:events`` — stream; entry ids are ``<seq>-0`` so that clients resume with
   "everything after seq N" and long-poll with XREAD.
 
@@ -27,6 +27,12 @@ from redis.asyncio import Redis
 
 from handoff.event_log import EventLog, events_key, state_key
 from handoff.lua import load
+from handoff.participation import (
+    PARTICIPANT,
+    NotParticipating,
+    Participation,
+    participants_of,
+)
 from handoff.routing import RECOVER_AFTER_S, Routing, Step
 from handoff.states import (
     CONVERSATION_ID,
@@ -43,6 +49,7 @@ from handoff.states import (
     check_conversation_id,
 )
 from kefu import redis_keys as keys
+from kefu.redis_client import as_text
 
 __all__ = [
     "CONVERSATION_ID",
@@ -54,6 +61,7 @@ __all__ = [
     "Event",
     "InvalidConversationId",
     "Moved",
+    "NotParticipating",
     "Owner",
     "TransitionRefused",
     "check_conversation_id",
@@ -62,7 +70,7 @@ __all__ = [
 ]
 
 
-class Conversations(EventLog):
+class Conversations(EventLog, Participation):
     """The public API over conversation state and events. Built once per process."""
 
     def __init__(self, redis: Redis) -> None:
@@ -70,6 +78,7 @@ class Conversations(EventLog):
         self._append = redis.register_script(load("append"))
         self._append_if = redis.register_script(load("append_if"))
         self._move = redis.register_script(load("move"))
+        self._participate = redis.register_script(load("participate"))
         self.routing = Routing(redis)
 
     @property
@@ -78,7 +87,7 @@ class Conversations(EventLog):
 
     async def state(self, conversation_id: str) -> ConversationState:
         raw = await self._redis.hgetall(state_key(check_conversation_id(conversation_id)))
-        values = {_s(k): _s(v) for k, v in raw.items()}
+        values = {as_text(k): as_text(v) for k, v in raw.items()}
         known = {"owner", "agent", "group", "seq", "channel", "customer_id"}
         return ConversationState(
             conversation_id=conversation_id,
@@ -88,7 +97,10 @@ class Conversations(EventLog):
             seq=int(values.get("seq", 0)),
             channel=values.get("channel", ""),
             customer_id=values.get("customer_id", ""),
-            extra={k: v for k, v in values.items() if k not in known},
+            participants=participants_of(values),
+            extra={
+                k: v for k, v in values.items() if k not in known and not k.startswith(PARTICIPANT)
+            },
         )
 
     async def append(
@@ -105,7 +117,7 @@ class Conversations(EventLog):
             keys=[state_key(conversation_id), events_key(conversation_id)], args=args
         )
         seq = int(result[0])
-        await self._notify(conversation_id, _s(result[1]), seq)
+        await self._notify(conversation_id, as_text(result[1]), seq)
         return seq
 
     async def transition(
@@ -155,6 +167,7 @@ class Conversations(EventLog):
         queue_score: float | None = None,
         check_capacity: bool = False,
         eta_per_position: float = 0.0,
+        expect_group: str = "",
     ) -> Moved:
         """Like ``transition`` but returns the whole result (previous owner, queue position).
 
@@ -162,7 +175,8 @@ class Conversations(EventLog):
         ``queue_score``, default now); if ``data`` has a ``position`` key it is filled with the
         real place in the queue, and ``eta_seconds`` with place × ``eta_per_position``.
         Leaving ``queued`` removes it from its queue; leaving ``agent`` frees a slot of that
-        agent; moving into ``closed`` marks the conversation for archiving."""
+        agent; moving into ``closed`` marks the conversation for archiving. ``expect_group``
+        (when given) must be the conversation's group, else the move is refused."""
         check_conversation_id(conversation_id)
         legal = {src for src in allowed_from if to in TRANSITIONS[src]}
         if not legal:
@@ -197,7 +211,7 @@ class Conversations(EventLog):
             to,
             agent,
             expect_agent,
-            "",
+            expect_group,
             event_type,
             payload,
             now,
@@ -240,14 +254,14 @@ class Conversations(EventLog):
                 str(eta),
             ],
         )
-        seq, current, current_agent = int(result[0]), _s(result[1]), _s(result[2])
+        seq, current, current_agent = int(result[0]), as_text(result[1]), as_text(result[2])
         if seq == 0:
             await self.routing.reconcile(
-                step, conv_id, int(_s(result[5])), current, current_agent, _s(result[4])
+                step, conv_id, int(as_text(result[5])), current, current_agent, as_text(result[4])
             )
-            raise TransitionRefused(conv_id, Owner(current), to, current_agent, _s(result[3]))
-        await self.routing.reconcile(step, conv_id, seq, str(to), agent, _s(result[4]))
-        await self._notify(conv_id, _s(result[5]), seq)
+            raise TransitionRefused(conv_id, Owner(current), to, current_agent, as_text(result[3]))
+        await self.routing.reconcile(step, conv_id, seq, str(to), agent, as_text(result[4]))
+        await self._notify(conv_id, as_text(result[5]), seq)
         return Moved(seq, Owner(current), current_agent, position)
 
     async def repair(self, conversation_id: str) -> None:
@@ -317,11 +331,11 @@ class Conversations(EventLog):
         seq = int(result[0])
         if seq == 0:
             raise TransitionRefused(
-                conversation_id, Owner(_s(result[1])), owner or Owner.BOT, _s(result[2])
+                conversation_id, Owner(as_text(result[1])), owner or Owner.BOT, as_text(result[2])
             )
         if seq == -1:
-            return int(_s(result[3])), False
-        await self._notify(conversation_id, _s(result[3]), seq)
+            return int(as_text(result[3])), False
+        await self._notify(conversation_id, as_text(result[3]), seq)
         if first_response:
             # The SLA timer is in the routing slot; if this step is lost, the SLA monitor sees
             # first_response_at on the state and drops the timer itself.
@@ -368,7 +382,3 @@ class Conversations(EventLog):
 
 def _dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def _s(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)

@@ -10,7 +10,9 @@ from typing import Any
 from redis.asyncio import Redis, RedisCluster
 
 from handoff.states import OUTBOX_MAXLEN, Event, check_conversation_id
+from handoff.wakeups import announce
 from kefu import redis_keys as keys
+from kefu.redis_client import as_text
 
 
 def state_key(conversation_id: str) -> str:
@@ -34,10 +36,12 @@ class EventLog:
             await self._redis.hdel(key, "outbox", "outbox_to")
 
     async def _notify(self, conversation_id: str, channel: str, seq: int) -> None:
-        """A new event of a watched conversation: one entry on its channel's outbox stream.
-        The stream is in another slot, so this is a second step: if it is lost, the event
-        goes out with the conversation's next one (delivery sends everything after its
-        cursor)."""
+        """A new event: announced on its wake stream (``handoff.wakeups``) and, for a watched
+        conversation, one entry on its channel's outbox stream. Both streams are in other
+        slots, so these are further steps: a lost wake-up is caught by the waiters' periodic
+        re-check; a lost outbox entry goes out with the conversation's next event (delivery
+        sends everything after its cursor)."""
+        await announce(self._redis, conversation_id, seq)
         if channel:
             await self._redis.xadd(
                 keys.outbox(channel),
@@ -55,10 +59,19 @@ class EventLog:
         )
         return [_event(entry_id, fields) for entry_id, fields in raw]
 
+    async def recent(self, conversation_id: str, limit: int = 20) -> list[Event]:
+        """The conversation's latest ``limit`` events, newest first."""
+        raw: Any = await self._redis.xrevrange(
+            events_key(check_conversation_id(conversation_id)), count=limit
+        )
+        return [_event(entry_id, fields) for entry_id, fields in raw]
+
     async def wait_events(
         self, conversation_id: str, after: int, timeout_s: float, limit: int = 200
     ) -> list[Event]:
-        """Events after ``after``; if none yet, block up to ``timeout_s`` for the next ones."""
+        """Events after ``after``; if none yet, block up to ``timeout_s`` for the next ones.
+        One blocking connection per caller while it waits: servers wait through
+        ``handoff.wakeups.wait_events`` instead (a bounded number of connections)."""
         found = await self.events(conversation_id, after, limit)
         if found or timeout_s <= 0:
             return found
@@ -98,17 +111,13 @@ class EventLog:
 
 
 def _conversation_of(stream_key: Any) -> str:
-    return keys.conversation_of(_s(stream_key))
-
-
-def _s(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
+    return keys.conversation_of(as_text(stream_key))
 
 
 def _event(entry_id: Any, fields: dict[Any, Any]) -> Event:
-    values = {_s(k): _s(v) for k, v in fields.items()}
+    values = {as_text(k): as_text(v) for k, v in fields.items()}
     return Event(
-        seq=int(_s(entry_id).split("-", 1)[0]),
+        seq=int(as_text(entry_id).split("-", 1)[0]),
         type=values.get("type", ""),
         data=json.loads(values.get("data", "{}")),
         ts=float(values.get("ts", 0)),

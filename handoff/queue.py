@@ -17,7 +17,7 @@ import json
 import math
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,8 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from handoff.conversation import Conversations, Owner, TransitionRefused, check_conversation_id
 from handoff.packet import effective_priority
+from handoff.skills import route_group
 from kefu import redis_keys as keys
+from kefu.config import DEFAULT_MAX_WAIT_S
 from kefu.errors import ApiError
+from kefu.redis_client import as_text
 
 HANDLE_SAMPLES = 50
 
@@ -44,10 +47,17 @@ class QueueConfig:
     default_handle_s: float = 180.0
     business_hours: str = "00:00-24:00"
     timezone: str = "Asia/Shanghai"
+    group_hours: dict[str, str] = field(default_factory=dict)
+    group_timezones: dict[str, str] = field(default_factory=dict)
+    language_groups: dict[str, dict[str, str]] = field(default_factory=dict)
+    default_skill_group: str = "aftersales"
     ticket_due_hours: float = 24.0
     sla_first_response_s: dict[str, float] = field(default_factory=dict)
     sla_big_sale_presale_s: float = 60.0
     big_sale: bool = False
+    max_wait_s: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_MAX_WAIT_S))
+    idle_close_s: float = 600.0
+    retention_s: float = 7 * 86400.0
 
     @classmethod
     def from_settings(cls, settings: Any) -> QueueConfig:
@@ -127,8 +137,17 @@ class QueueService:
     def score(self, packet: dict[str, Any], now: float | None = None) -> float:
         return (now or time.time()) - effective_priority(packet) * self.config.aging_step_s
 
-    def open_now(self) -> bool:
-        return in_business_hours(self.config.business_hours, self.config.timezone)
+    def open_now(self, group: str = "") -> bool:
+        """Within ``group``'s business hours in its time zone (the shop's when it has none)."""
+        c = self.config
+        hours = c.group_hours.get(group, c.business_hours)
+        return in_business_hours(hours, c.group_timezones.get(group, c.timezone))
+
+    def route(self, packet: dict[str, Any]) -> dict[str, Any]:
+        """The packet with the skill group the seeds' rules choose (``handoff.skills``)."""
+        c = self.config
+        group = route_group(packet, c.skill_groups, c.language_groups, c.default_skill_group)
+        return {**packet, "skill_group": group}
 
     def claim_mode(self, group: str) -> bool:
         return group in self.config.claim_groups
@@ -137,6 +156,8 @@ class QueueService:
 
     async def handoff(self, packet: dict[str, Any]) -> dict[str, Any]:
         """Queue a validated packet (idempotent per conversation)."""
+        if not packet.get("skill_group"):
+            packet = self.route(packet)
         conv_id = packet["conversation_id"]
         group = packet["skill_group"]
         state = await self.conversations.state(conv_id)
@@ -147,8 +168,9 @@ class QueueService:
             return {"status": "already_assigned", "agent": state.agent, "skill_group": state.group}
         await self.redis.set(keys.conv_packet(conv_id), json.dumps(packet, ensure_ascii=False))
         online = await self.conversations.routing.online_count(group)
-        if not self.open_now() or online == 0:
-            why = "outside_business_hours" if not self.open_now() else "no_agents_online"
+        is_open = self.open_now(group)
+        if not is_open or online == 0:
+            why = "outside_business_hours" if not is_open else "no_agents_online"
             return {
                 "status": "no_agents",
                 "ticket_offer": True,
@@ -204,12 +226,15 @@ class QueueService:
         """Auto-assign queued conversations of ``group`` while agents have room."""
         if self.claim_mode(group):
             return []
+        from handoff.ticket_flow import assign_on_take
+
         assigned = []
         for _ in range(limit):
             got = await self.conversations.assign_next(group)
             if got is None:
                 break
             assigned.append((got[0], got[1]))
+            await assign_on_take(self.engine, got[0], got[1], timezone=self.config.timezone)
         return assigned
 
     async def dispatch_all(self) -> int:
@@ -220,7 +245,7 @@ class QueueService:
 
     async def waiting(self, group: str, limit: int = 200) -> list[str]:
         """The conversations waiting in ``group``, first in line first."""
-        return [_text(i) for i in await self.redis.zrange(keys.queue(group), 0, limit - 1)]
+        return [as_text(i) for i in await self.redis.zrange(keys.queue(group), 0, limit - 1)]
 
     async def announce_positions(self, group: str, limit: int = 500) -> int:
         """Tell waiting customers their new place when it changed meaningfully."""
@@ -276,29 +301,71 @@ class QueueService:
         )
         await self.redis.zadd(keys.sla_due(), {conversation_id: now + target})
 
+    async def give_up(self, conversation_id: str, cause: str, text: str = "") -> Any:
+        """The customer gave up on the queue (``handoff.give_up``): a ticket, back to the bot."""
+        from handoff.give_up import give_up
+
+        return await give_up(self, conversation_id, cause, text=text)
+
+    async def add_to_open_ticket(self, conversation_id: str, text: str) -> int | None:
+        """What the customer writes while the conversation has an open ticket joins its log;
+        the ticket's id, or None without one."""
+        from handoff.ticket_flow import add_to_ticket
+        from handoff.tickets import open_ticket_for
+
+        ticket = await open_ticket_for(self.engine, conversation_id)
+        if ticket is None or not text.strip():
+            return None
+        await add_to_ticket(
+            self.engine, int(ticket["id"]), text.strip()[:4000], timezone=self.config.timezone
+        )
+        return int(ticket["id"])
+
     # ------------------------------------------------------------ leaving a message
 
     async def leave_message(
         self, conversation_id: str, customer_id: str, text: str
     ) -> dict[str, Any]:
-        """A message left when no agent can take the chat: a ticket in SQL; a queued
-        conversation is closed with it."""
-        from handoff.tickets import add_to_ticket, create_ticket, open_ticket_for
+        """A message left while waiting for a person (queued): a ticket in SQL, and the
+        conversation closes with it. Refused (409 ``not_waiting``) from any other state: a
+        conversation with the bot or an agent has someone to talk to."""
+        from handoff.ticket_flow import add_to_ticket
+        from handoff.tickets import create_ticket, open_ticket_for
 
         check_conversation_id(conversation_id)
         text = text.strip()
         if not text:
             raise ApiError(400, "empty_text", "the message must not be empty")
         state = await self.conversations.state(conversation_id)
+        if state.owner is not Owner.QUEUED:
+            raise ApiError(
+                409,
+                "not_waiting",
+                f"a message can be left only while waiting for an agent (it is {state.owner})",
+                owner=str(state.owner),
+            )
         packet = await self.packet(conversation_id) or {}
         group = state.group or packet.get("skill_group", "")
-        due = datetime.now(UTC) + timedelta(hours=self.config.ticket_due_hours)
         existing = await open_ticket_for(self.engine, conversation_id)
         if existing is not None:  # the handoff already made one: the message joins it
-            ticket = await add_to_ticket(self.engine, existing["id"], text[:4000])
+            ticket = await add_to_ticket(
+                self.engine,
+                existing["id"],
+                text[:4000],
+                conversation_id=conversation_id,
+                timezone=self.config.timezone,
+            )
         else:
             ticket = await create_ticket(
-                self.engine, conversation_id, customer_id, text[:4000], group, due
+                self.engine,
+                conversation_id,
+                customer_id,
+                text[:4000],
+                group,
+                kind="left_message",
+                channel=str(packet.get("channel") or ""),
+                packet=packet or None,
+                timezone=self.config.timezone,
             )
             await self.conversations.append(
                 conversation_id, "ticket_created", {"ticket_id": ticket["id"]}
@@ -320,7 +387,3 @@ def _meaningful(old_pos: int, new_pos: int, old_eta: int, new_eta: int) -> bool:
     if new_pos <= 3 or old_pos == 0:
         return True
     return (old_pos - new_pos) >= max(1, old_pos // 4) or abs(old_eta - new_eta) >= 120
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)

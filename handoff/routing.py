@@ -42,6 +42,7 @@ from redis.asyncio import Redis
 
 from handoff.lua import load
 from kefu import redis_keys as keys
+from kefu.redis_client import as_text
 
 RECOVER_AFTER_S = 30.0  # a routing step unfinished this long is taken to have crashed
 
@@ -100,8 +101,8 @@ class Routing:
             ],
         )
         if int(result[0]) == 0:
-            return False, _s(result[1]), 0
-        return True, _s(result[1]), int(result[2])
+            return False, as_text(result[1]), 0
+        return True, as_text(result[1]), int(result[2])
 
     async def assign(self, group: str, now: float) -> tuple[Step, str] | None:
         """Step 1 of auto-assignment → (the step, the agent's display name) or None."""
@@ -119,14 +120,14 @@ class Routing:
         )
         if not result:
             return None
-        return Step.parse(_s(result[3])), _s(result[2])
+        return Step.parse(as_text(result[3])), as_text(result[2])
 
     async def reconcile(
         self, step: Step | None, conv_id: str, seq: int, owner: str, agent: str, group: str
     ) -> None:
         """Step 3: routing agrees with the conversation's state as of ``seq``; ``step`` ends."""
         for _ in range(20):
-            on_record = _s(await self.redis.hget(keys.queued(), conv_id) or b"")
+            on_record = as_text(await self.redis.hget(keys.queued(), conv_id) or b"")
             result = await self._reconcile(
                 keys=[
                     keys.pending(),
@@ -154,7 +155,7 @@ class Routing:
                     step.score if step else "",
                 ],
             )
-            if _s(result) == "ok":
+            if as_text(result) == "ok":
                 return
             await asyncio.sleep(0)
         raise RuntimeError(f"routing of {conv_id} kept changing under reconcile")
@@ -163,7 +164,7 @@ class Routing:
         raw = await self.redis.zrangebyscore(
             keys.pending(), "-inf", time.time() - older_than_s, start=0, num=200
         )
-        return [Step.parse(_s(m)) for m in raw]
+        return [Step.parse(as_text(m)) for m in raw]
 
     # ------------------------------------------------------------ agents
 
@@ -172,14 +173,14 @@ class Routing:
 
     async def chats(self, agent: str) -> list[str]:
         raw = await self.redis.zrangebylex(keys.chats(), f"[{agent}|", f"[{agent}|\xff")
-        return sorted(_s(m).split("|", 1)[1] for m in raw)
+        return sorted(as_text(m).split("|", 1)[1] for m in raw)
 
     async def profile(self, agent: str) -> dict[str, Any]:
         raw = await self.redis.hget(keys.agent_profiles(), agent)
         return json.loads(raw) if raw else {}
 
     async def status(self, agent: str) -> str:
-        return _s(await self.redis.hget(keys.agent_status(), agent) or b"offline")
+        return as_text(await self.redis.hget(keys.agent_status(), agent) or b"offline")
 
     async def set_presence(
         self, agent: str, status: str, profile: dict[str, Any] | None = None
@@ -187,7 +188,7 @@ class Routing:
         """Set status (and profile); the agent is in the online set of each of their groups
         while online with a capacity above 0. → the agent's load."""
         for _ in range(20):
-            raw_old = _s(await self.redis.hget(keys.agent_profiles(), agent) or b"")
+            raw_old = as_text(await self.redis.hget(keys.agent_profiles(), agent) or b"")
             old = json.loads(raw_old) if raw_old else {}
             new = profile if profile is not None else old
             groups = sorted(set(old.get("groups", [])) | set(new.get("groups", [])))
@@ -212,7 +213,3 @@ class Routing:
 
     async def online_count(self, group: str) -> int:
         return int(await self.redis.scard(keys.online(group)))
-
-
-def _s(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)

@@ -19,6 +19,7 @@ from handoff.conversation import Conversations, Owner
 from handoff.lua import load
 from handoff.models import SlaBreach
 from kefu import redis_keys as keys
+from kefu.redis_client import as_text
 
 LEVELS = {1: "team_lead", 2: "supervisor"}
 
@@ -34,7 +35,7 @@ class SlaMonitor:
         now = now or time.time()
         breaches = []
         for raw in await redis.zrangebyscore(keys.sla_due(), "-inf", now, start=0, num=100):
-            conv_id = _text(raw)
+            conv_id = as_text(raw)
             state = await self.conversations.state(conv_id)
             answered = float(state.extra.get("first_response_at", 0) or 0)
             queued = float(state.extra.get("queued_at", 0) or 0)
@@ -49,7 +50,7 @@ class SlaMonitor:
             if level == 0:
                 continue  # another process took it
             raw_info: dict[Any, Any] = await redis.hgetall(info_key)
-            info = {_text(k): _text(v) for k, v in raw_info.items()}
+            info = {as_text(k): as_text(v) for k, v in raw_info.items()}
             breach = {
                 "conversation_id": conv_id,
                 "level": level,
@@ -77,7 +78,3 @@ class SlaMonitor:
             )
             breaches.append(breach)
         return breaches
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)

@@ -87,6 +87,8 @@ class ConversationState:
     seq: int = 0
     channel: str = ""
     customer_id: str = ""
+    # staff who joined the agent's live chat (强插, ``handoff.participation``): not owners
+    participants: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
 

@@ -28,7 +28,7 @@ from sanic import Blueprint, Sanic
 
 from kefu import redis_keys as keys
 from kefu.logging import get_logger
-from kefu.redis_client import async_client
+from kefu.redis_client import as_text, async_client, raise_if_cancelled
 
 log = get_logger(__name__)
 
@@ -38,6 +38,7 @@ REFRESH_S = 1.0  # an "on" is published at most once a second per conversation a
 BURST = 8  # … and at most this many signals per connection in any BURST_WINDOW_S
 BURST_WINDOW_S = 10.0
 QUEUE_SIZE = 32
+PUBSUB_POOL = 4  # Redis connections of a process's hub
 
 
 def channel(conversation_id: str) -> str:
@@ -113,8 +114,12 @@ class TypingHub:
         self._reader: asyncio.Task[None] | None = None
 
     @classmethod
-    def from_url(cls, url: str) -> TypingHub:
-        return cls(async_client(url, decode_responses=False), owns_client=True)
+    def from_url(cls, url: str, client_name: str | None = None) -> TypingHub:
+        # one connection for the subscriptions, the rest for publishing
+        client = async_client(
+            url, decode_responses=False, bounded=PUBSUB_POOL, client_name=client_name
+        )
+        return cls(client, owns_client=True)
 
     async def publish(self, conversation_id: str, side: Side, on: bool) -> None:
         payload = json.dumps({"from": side, "on": bool(on)}, separators=(",", ":"))
@@ -166,6 +171,7 @@ class TypingHub:
     async def _read(self) -> None:
         assert self._pubsub is not None
         while True:
+            raise_if_cancelled()
             try:
                 message = await self._pubsub.get_message(
                     ignore_subscribe_messages=True, timeout=5.0
@@ -180,7 +186,7 @@ class TypingHub:
                 self._dispatch(message.get("channel"), message.get("data"))
 
     def _dispatch(self, raw_channel: Any, raw_data: Any) -> None:
-        name = raw_channel.decode() if isinstance(raw_channel, bytes) else str(raw_channel)
+        name = as_text(raw_channel)
         conversation_id = keys.typing_conversation(name)
         if conversation_id is None:
             return
@@ -203,7 +209,7 @@ def serve_typing_hub(bp: Blueprint) -> None:
 
     @bp.before_server_start
     async def open_typing_hub(app: Sanic) -> None:
-        app.ctx.typing = TypingHub.from_url(app.ctx.settings.redis_url)
+        app.ctx.typing = TypingHub.from_url(app.ctx.settings.redis_url, app.name)
 
     @bp.after_server_stop
     async def close_typing_hub(app: Sanic) -> None:

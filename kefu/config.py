@@ -1,7 +1,7 @@
 """Settings shared by every service.
 
 Each service has one settings object (``bot.settings.GatewaySettings``,
-``handoff.settings.StaffSettings``, ``actions.settings.ActionSettings``) built from this base.
+``console.settings.StaffSettings``, ``actions.settings.ActionSettings``) built from this base.
 Values come from the environment first, then from ``.env`` in ``KEFU_HOME``. Every address
 defaults to 127.0.0.1. Settings two services need alike are one shared model that both service
 settings inherit (``QueueSettings``: the staff console and the gateway both build the queue
@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The source checkout: code and configuration that ship with it (bench/, endpoints.yml,
@@ -60,10 +60,26 @@ class CommonSettings(BaseSettings):
     )
 
     redis_url: str = DEFAULT_REDIS_URL
+    # Redis connections a gateway or staff console process holds for commands (a command waits
+    # for a free one). Waiting for conversation events adds at most handoff.wakeups.PARTITIONS
+    # + 1 (8 + 1), typing handoff.typing_relay.PUBSUB_POOL (4), whatever the number of sockets
+    # and long polls (on a Redis Cluster: per master).
+    redis_max_connections: int = Field(default=64, ge=1)
     database_url: str = Field(default_factory=default_database_url)
     internal_token: SecretStr = SecretStr("")
     log_level: str = "INFO"
     log_format: str = "console"  # "console" or "json"
+    # Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated);
+    # empty: the socket's peer is the client (kefu.client_ip)
+    trusted_proxies: str = ""
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_trusted_proxies(cls, value: str) -> str:
+        from kefu.client_ip import parse_trusted_proxies
+
+        parse_trusted_proxies(value)  # a ValueError names the bad entry
+        return value
 
     @property
     def redacted_redis_url(self) -> str:
@@ -72,6 +88,16 @@ class CommonSettings(BaseSettings):
     @property
     def redacted_database_url(self) -> str:
         return redact_url(self.database_url)
+
+
+# The queue's maximum wait per group (QueueSettings.max_wait_s); other groups: DEFAULT_WAIT_S.
+DEFAULT_MAX_WAIT_S: dict[str, float] = {
+    "presale": 600.0,
+    "aftersales": 1800.0,
+    "logistics": 1800.0,
+    "complaints": 1800.0,
+}
+DEFAULT_WAIT_S = 1800.0
 
 
 class QueueSettings(BaseSettings):
@@ -91,6 +117,16 @@ class QueueSettings(BaseSettings):
     default_handle_s: float = 180.0  # ETA basis until real handling times are known
     business_hours: str = "00:00-24:00"  # local time, e.g. "09:00-23:00"
     timezone: str = "Asia/Shanghai"
+    # Per group (JSON in the environment): its own hours and time zone, e.g. a Hong Kong /
+    # Taiwan or overseas team: KEFU_GROUP_HOURS='{"presale_hk": "09:00-21:00"}',
+    # KEFU_GROUP_TIMEZONES='{"presale_hk": "Asia/Hong_Kong"}'.
+    group_hours: dict[str, str] = Field(default_factory=dict)
+    group_timezones: dict[str, str] = Field(default_factory=dict)
+    # Per group, the group that serves customers of a language instead (handoff.skills):
+    # KEFU_LANGUAGE_GROUPS='{"presale": {"zh-Hant": "presale_hk", "en": "presale_intl"}}'.
+    language_groups: dict[str, dict[str, str]] = Field(default_factory=dict)
+    # A handoff that names no group and whose intents point to none (handoff.skills).
+    default_skill_group: str = "aftersales"
     ticket_due_hours: float = 24.0
     # SLA: first agent response targets per group (seconds); big-sale mode relaxes presale.
     sla_first_response_s: dict[str, float] = Field(
@@ -103,6 +139,15 @@ class QueueSettings(BaseSettings):
     )
     sla_big_sale_presale_s: float = 60.0
     big_sale: bool = False
+    # The longest a customer waits in a group's queue: after it the chat leaves the queue and
+    # becomes a ticket (handoff.give_up). Seconds per group; a group not listed waits 30 min;
+    # 0 switches it off for a group. KEFU_MAX_WAIT_S='{"presale": 600}'.
+    max_wait_s: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_MAX_WAIT_S))
+    # Every conversation ends: a bot-owned conversation whose customer is silent this long is
+    # closed (asked whether it was solved, and for a rating); an archived conversation's Redis
+    # keys (and Rasa's trackers, through kefu rasa) expire this long after its end.
+    idle_close_s: float = Field(default=600.0, gt=0)
+    retention_s: float = Field(default=7 * 86400.0, gt=0)
 
 
 def redact_url(url: str) -> str:

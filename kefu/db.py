@@ -1,7 +1,7 @@
 """SQL connections: one URL (``KEFU_DATABASE_URL``), SQLite by default, PostgreSQL by URL.
 
 Tables of every package hang off one ``Base``; this module imports none of them (the
-composition root ``kefu.tables`` registers them) and never creates tables: the schema changes
+composition root ``kefu_cli.tables`` registers them) and never creates tables: the schema changes
 only through the migrations (``kefu db upgrade``, ``kefu.schema``). The services use the async
 engine; the CLI and tests may use the sync one. The driver is chosen here so that a plain
 ``postgresql://`` or ``sqlite:///`` URL works everywhere.
@@ -17,6 +17,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
+from kefu.file_modes import create_private_file
+
 
 class Base(DeclarativeBase):
     """Declarative base of every kefu table."""
@@ -28,7 +30,8 @@ def _url(url: str, *, is_async: bool) -> str:
     if backend == "sqlite":
         driver = "aiosqlite" if is_async else "pysqlite"
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            # the file holds transcripts and accounts: mode 600 (SQLite gives -wal/-shm the same)
+            create_private_file(Path(parsed.database))
     elif backend == "postgresql":
         driver = "psycopg"
     else:

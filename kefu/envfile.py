@@ -13,6 +13,8 @@ SECRET_KEYS = (
     "KEFU_INTERNAL_TOKEN",
     "KEFU_ADMIN_PASSWORD",
     "KEFU_JWT_SECRET",
+    "KEFU_REDIS_PASSWORD",  # the embedded Redis's requirepass (kefu demo)
+    "KEFU_IDENTITY_SECRET",
     "WECHAT_TOKEN",
     "WECHAT_AES_KEY",
 )
@@ -24,7 +26,7 @@ def _value(key: str) -> str:
         return secrets.token_urlsafe(12)
     if key == "WECHAT_AES_KEY":  # WeChat's EncodingAESKey: 43 characters of base64
         return secrets.token_urlsafe(48)[:43].replace("-", "A").replace("_", "B")
-    if key == "WECHAT_TOKEN":
+    if key in ("WECHAT_TOKEN", "KEFU_REDIS_PASSWORD"):  # hex: safe inside a URL
         return secrets.token_hex(16)
     return secrets.token_urlsafe(32)
 

@@ -15,6 +15,9 @@ from typing import Any
 
 import httpx
 from redis.asyncio import Redis
+from sanic import Request
+from sanic.response import HTTPResponse, json
+from sanic_ext import openapi
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kefu.db import ping as db_ping
@@ -113,3 +116,17 @@ async def health_report(
 def health_status(report: dict[str, Any]) -> int:
     """The HTTP status of a health report: 200 when ready, else 503."""
     return 200 if report.get("ready") else 503
+
+
+def install_health_route(app: Any, service: str, rasa_url: str, action_server_url: str) -> None:
+    """``GET /health`` on a kefu app whose ``ctx`` has ``redis``, ``engine`` and ``http``: the
+    standard checks (Redis, SQL, Rasa, the action server), 200 when every part can serve, else
+    503 naming what is missing. The gateway and the staff console answer it alike."""
+
+    @app.get("/health")  # type: ignore[untyped-decorator]
+    @openapi.summary("Readiness: 200 when every part can serve, else 503 naming what is missing")
+    async def health(request: Request) -> HTTPResponse:
+        ctx = request.app.ctx
+        checks = standard_checks(ctx.redis, ctx.engine, ctx.http, rasa_url, action_server_url)
+        report = await health_report(service, checks)
+        return json(report, status=health_status(report), ensure_ascii=False)

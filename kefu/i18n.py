@@ -9,6 +9,7 @@ from the simplified with OpenCC (never typed by hand, so the two cannot drift ap
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from typing import Literal
@@ -71,9 +72,29 @@ def _s2t():  # type: ignore[no-untyped-def]
     return opencc.OpenCC("s2tw")  # Taiwan standard characters (為, 裡), as customers write
 
 
+# Phrases s2tw gets wrong in a shop's language, with their Taiwan-standard form. OpenCC reads
+# "尺码表" as 尺 + 码表 (a stopwatch, 碼錶); a size chart is 尺碼表. Taiwan writes 帳 for accounts
+# and bills, where s2tw gives 賬. Each phrase is converted whole, the text around it by s2tw.
+PHRASES: dict[str, str] = {
+    "尺码表": "尺碼表",
+    "鞋码表": "鞋碼表",
+    "码数表": "碼數表",
+    "账户": "帳戶",
+    "账单": "帳單",
+}
+_PHRASE = re.compile("|".join(sorted(map(re.escape, PHRASES), key=len, reverse=True)))
+
+
 @lru_cache(maxsize=512)
 def to_traditional(text: str) -> str:
-    return str(_s2t().convert(text))
+    out: list[str] = []
+    start = 0
+    for found in _PHRASE.finditer(text):
+        out.append(str(_s2t().convert(text[start : found.start()])))
+        out.append(PHRASES[found.group()])
+        start = found.end()
+    out.append(str(_s2t().convert(text[start:])))
+    return "".join(out)
 
 
 def say(lang: str | None, zh: str, en: str) -> str:
@@ -81,3 +102,20 @@ def say(lang: str | None, zh: str, en: str) -> str:
     if lang == "zh-Hant":
         return to_traditional(zh)
     return pick(lang, zh, en)
+
+
+def three_languages(texts: dict[str, tuple[str, str]]) -> dict[str, dict[str, str]]:
+    """A page's text table ``{key: (simplified, English)}`` in all three languages, the
+    traditional text derived from the simplified one."""
+    zh = {key: pair[0] for key, pair in texts.items()}
+    return {
+        "zh": zh,
+        "zh-Hant": {key: to_traditional(text) for key, text in zh.items()},
+        "en": {key: pair[1] for key, pair in texts.items()},
+    }
+
+
+def json_block(value: object) -> str:
+    """JSON for a ``<script type="application/json">`` block (``<`` escaped, so no text in it
+    can close the block)."""
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")

@@ -2,7 +2,8 @@
 
 ``console`` renders key=value lines for people (and for `kefu demo`'s prefixed stream);
 ``json`` renders one JSON object a line for log shippers. Records from libraries that use the
-standard ``logging`` module (Sanic, httpx, redis) go through the same renderer.
+standard ``logging`` module (Sanic, httpx, redis) go through the same renderer. Every record
+is masked on the way out (``mask_personal_data``): no phone, ID number or address in a log.
 """
 
 from __future__ import annotations
@@ -11,6 +12,21 @@ import logging
 import sys
 
 import structlog
+
+from kefu.masking import mask_text
+
+MAX_VALUE_CHARS = 2000  # a log line is no place for a whole transcript
+
+
+def mask_personal_data(
+    _logger: object, _method: str, event: structlog.types.EventDict
+) -> structlog.types.EventDict:
+    """Logs are stored too: phones, ID numbers and addresses are masked in every text value of
+    every record (exception text and tracebacks included), and long values are cut."""
+    for key, value in event.items():
+        if isinstance(value, str):
+            event[key] = mask_text(value[:MAX_VALUE_CHARS])
+    return event
 
 
 def configure_logging(service: str, level: str = "INFO", fmt: str = "console") -> None:
@@ -21,6 +37,7 @@ def configure_logging(service: str, level: str = "INFO", fmt: str = "console") -
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.StackInfoRenderer(),
         structlog.processors.format_exc_info,
+        mask_personal_data,
     ]
     renderer: structlog.types.Processor
     if fmt == "json":

@@ -51,8 +51,9 @@ def rasa_env(
 ) -> dict[str, str]:
     """The environment ``endpoints.yml`` expects, derived from KEFU_REDIS_URL.
 
-    One Redis: Rasa's own Redis stores. A cluster or Sentinel: the stores of
-    ``rasa_addons.stores``, which read the whole URL from ``KEFU_RASA_REDIS_URL``."""
+    One plain Redis: Rasa's own Redis stores. A cluster, Sentinel, TLS (``rediss://``) or an
+    ACL user: the stores of ``rasa_addons.stores``, which read the whole URL from
+    ``KEFU_RASA_REDIS_URL``."""
     address = parse_redis_url(redis_url)
     env = dict(base if base is not None else os.environ)
     if not env.get("KEFU_INTERNAL_TOKEN"):
@@ -60,11 +61,14 @@ def rasa_env(
         from kefu.envfile import read_env
 
         env["KEFU_INTERNAL_TOKEN"] = read_env(ROOT / ".env").get("KEFU_INTERNAL_TOKEN", "")
-    if address.kind == "single":
-        parts = urlsplit(redis_url)
+    parts = urlsplit(redis_url)
+    if address.kind == "single" and parts.scheme == "redis" and not parts.username:
         host, port = parts.hostname or "127.0.0.1", parts.port or 6379
         db, password = (parts.path or "/0").lstrip("/") or "0", parts.password or ""
         stores = ("redis", "redis")
+    elif address.kind == "single":  # TLS or an ACL user: the stores read the whole URL
+        host, port, db, password = parts.hostname or "127.0.0.1", parts.port or 6379, "0", ""
+        stores = ("rasa_addons.stores.ClusterTrackerStore", "rasa_addons.stores.ClusterLockStore")
     else:
         (host, port), db, password = address.nodes[0], str(address.db), address.password or ""
         stores = ("rasa_addons.stores.ClusterTrackerStore", "rasa_addons.stores.ClusterLockStore")
@@ -78,6 +82,8 @@ def rasa_env(
             "KEFU_RASA_REDIS_DB": db,
             "KEFU_RASA_REDIS_PASSWORD": password,
             "KEFU_RASA_ACTION_URL": actions_url.rstrip("/") + "/webhook",
+            # Trackers expire on the conversations' retention (KEFU_RETENTION_S, 7 days).
+            "KEFU_RASA_RECORD_EXP": str(max(1, int(float(env.get("KEFU_RETENTION_S") or 604800)))),
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",
             # Several workers are safe: the lock store is Redis, not in-memory.

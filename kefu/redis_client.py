@@ -15,6 +15,7 @@ slot (``kefu.redis_keys``).
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -25,6 +26,7 @@ from redis.asyncio.cluster import ClusterNode as AsyncClusterNode
 from redis.cluster import ClusterNode
 
 CLUSTER_SCHEME = "redis+cluster"
+POOL_WAIT_S = 20.0  # a command of a bounded client waits this long for a free connection
 SENTINEL_SCHEME = "redis+sentinel"
 
 
@@ -71,17 +73,80 @@ def is_cluster(url: str) -> bool:
     return parse_redis_url(url).kind == "cluster"
 
 
-def async_client(url: str, **options: Any) -> Any:
-    """An asyncio client (``redis.asyncio.Redis`` or ``RedisCluster``) for ``url``."""
+class _AsyncSentinelMaster(async_redis.Redis):
+    """A Sentinel service's master client that also closes its connections to the Sentinels
+    (redis-py's ``master_for`` client leaves them open)."""
+
+    sentinels: list[Any] = []  # noqa: RUF012 - set per instance by async_client
+    slots_free: asyncio.Semaphore | None = None  # bounded: commands at once (async_client)
+
+    async def execute_command(self, *args: Any, **options: Any) -> Any:
+        if self.slots_free is None:
+            return await super().execute_command(*args, **options)  # type: ignore[no-untyped-call]
+        async with self.slots_free:
+            return await super().execute_command(*args, **options)  # type: ignore[no-untyped-call]
+
+    async def aclose(self, close_connection_pool: bool | None = None) -> None:
+        await super().aclose(close_connection_pool)
+        for node in self.sentinels:
+            await node.aclose()
+
+
+class _SentinelMaster(sync_redis.Redis):
+    """The blocking twin of ``_AsyncSentinelMaster``."""
+
+    sentinels: list[Any] = []  # noqa: RUF012 - set per instance by sync_client
+
+    def close(self) -> None:
+        super().close()
+        for node in self.sentinels:
+            node.close()
+
+
+class _BoundedCluster(async_redis.RedisCluster):
+    """A cluster client whose commands wait for a free connection instead of failing:
+    redis-py's cluster pool raises MaxConnectionsError when a node's pool is full, so at most
+    ``max_connections`` commands run at once (and each node's pool holds at most that many)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._slots_free = asyncio.Semaphore(int(kwargs["max_connections"]))
+
+    async def execute_command(self, *args: Any, **kwargs: Any) -> Any:
+        async with self._slots_free:
+            return await super().execute_command(*args, **kwargs)
+
+
+def async_client(url: str, *, bounded: int = 0, **options: Any) -> Any:
+    """An asyncio client (``redis.asyncio.Redis`` or ``RedisCluster``) for ``url``.
+
+    ``bounded`` > 0: the client holds at most that many connections (on a cluster, per
+    master) and a command waits for a free one (up to ``POOL_WAIT_S`` on one Redis) rather
+    than opening another."""
     address = parse_redis_url(url)
     if address.kind == "single":
+        if bounded > 0:
+            pool = async_redis.BlockingConnectionPool.from_url(
+                url, max_connections=bounded, timeout=POOL_WAIT_S, **options
+            )
+            return async_redis.Redis.from_pool(pool)
         return async_redis.Redis.from_url(url, **options)
     options |= {"password": address.password, "username": address.username}
     if address.kind == "cluster":
         nodes = [AsyncClusterNode(host, port) for host, port in address.nodes]
+        if bounded > 0:
+            return _BoundedCluster(startup_nodes=nodes, max_connections=bounded, **options)
         return async_redis.RedisCluster(startup_nodes=nodes, **options)
+    if bounded > 0:  # redis-py's Sentinel pool raises when full: commands wait here instead
+        options["max_connections"] = bounded
     sentinel: Any = async_redis.Sentinel(address.nodes, sentinel_kwargs={})  # type: ignore[no-untyped-call]
-    return sentinel.master_for(address.service, db=address.db, **options)
+    client = sentinel.master_for(
+        address.service, db=address.db, redis_class=_AsyncSentinelMaster, **options
+    )
+    client.sentinels = list(sentinel.sentinels)
+    if bounded > 0:
+        client.slots_free = asyncio.Semaphore(bounded)
+    return client
 
 
 def sync_client(url: str, **options: Any) -> Any:
@@ -94,4 +159,32 @@ def sync_client(url: str, **options: Any) -> Any:
         nodes = [ClusterNode(host, port) for host, port in address.nodes]  # type: ignore[no-untyped-call]
         return sync_redis.RedisCluster(startup_nodes=nodes, **options)
     sentinel: Any = sync_redis.Sentinel(address.nodes, sentinel_kwargs={})  # type: ignore[no-untyped-call]
-    return sentinel.master_for(address.service, db=address.db, **options)
+    client = sentinel.master_for(
+        address.service, db=address.db, redis_class=_SentinelMaster, **options
+    )
+    client.sentinels = list(sentinel.sentinels)
+    return client
+
+
+def as_text(value: Any) -> str:
+    """A Redis reply as text: clients made with ``decode_responses=False`` answer bytes."""
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def text_or_empty(value: Any) -> str:
+    """As ``as_text``, but a missing reply (None: no such key or field) is ``""``, not
+    ``"None"``."""
+    return "" if value is None else as_text(value)
+
+
+def raise_if_cancelled() -> None:
+    """Raise the cancellation a redis-py command swallowed, if one is owed.
+
+    redis-py writes a command through ``asyncio.wait_for``; on Python 3.11 a cancellation that
+    lands just as the write completes is swallowed there (CPython gh-86296, fixed in 3.12): the
+    command returns normally and the task, still marked as cancelling, runs on. A loop that runs
+    until cancelled (a delivery loop, a background worker) calls this once a round, or it would
+    never stop — and whoever awaits it after the cancel would wait for ever."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError

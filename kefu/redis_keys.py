@@ -19,6 +19,8 @@ set in ``endpoints.yml``).
 
 from __future__ import annotations
 
+from binascii import crc32
+
 PREFIX = "kefu"
 HUB = "{handoff}"
 
@@ -55,6 +57,16 @@ def conv_dedupe(conversation_id: str, client_id: str) -> str:
 def conv_packet(conversation_id: str) -> str:
     """The masked handoff packet (JSON)."""
     return f"{PREFIX}:{conv_tag(conversation_id)}:packet"
+
+
+def conv_ticket_lock(conversation_id: str) -> str:
+    """Held while the conversation's ticket is found or made (one ticket, however many ask)."""
+    return f"{PREFIX}:{conv_tag(conversation_id)}:ticket-lock"
+
+
+def conv_integration(conversation_id: str) -> str:
+    """The REST integration (API key name) that created the conversation; others get 404."""
+    return f"{PREFIX}:{conv_tag(conversation_id)}:integration"
 
 
 def typing_channel(conversation_id: str) -> str:
@@ -122,6 +134,17 @@ def agent_status() -> str:
     return f"{PREFIX}:{HUB}:agent-status"
 
 
+def agent_status_since() -> str:
+    """Hash: agent → time (epoch seconds) their status last changed (the live board's "time in
+    status")."""
+    return f"{PREFIX}:{HUB}:agent-status-since"
+
+
+def agent_away_reason() -> str:
+    """Hash: agent → why they are away (break | meal | training); absent when not away."""
+    return f"{PREFIX}:{HUB}:agent-away-reason"
+
+
 def chats() -> str:
     """Sorted set (all scores 0) of ``<agent>|<conversation>``: the chats each agent holds or
     has reserved; an agent's load is the count of its prefix (ZLEXCOUNT)."""
@@ -164,9 +187,21 @@ def archive_pending() -> str:
     return f"{PREFIX}:{HUB}:archive"
 
 
+def retain() -> str:
+    """Sorted set: archived conversations whose Redis keys wait for their open ticket to end
+    before they may expire (score: when archived)."""
+    return f"{PREFIX}:{HUB}:retain"
+
+
 def sla_due() -> str:
     """Sorted set: conversation → when its first-response timer breaches."""
     return f"{PREFIX}:{HUB}:sla:due"
+
+
+def gave_up_pending() -> str:
+    """Sorted set ``<conversation id>|<seq of its left_queue event>`` → time: give-ups whose
+    ticket and message are not done yet (handoff.give_up finishes a dead process's)."""
+    return f"{PREFIX}:{HUB}:gave-up-pending"
 
 
 def sla_info(conversation_id: str) -> str:
@@ -174,7 +209,38 @@ def sla_info(conversation_id: str) -> str:
     return f"{PREFIX}:{HUB}:sla:info:{conversation_id}"
 
 
+def outage() -> str:
+    """Hash of outage mode while it is on: started_at, by, script_zh, script_en."""
+    return f"{PREFIX}:{HUB}:outage"
+
+
+def outage_told() -> str:
+    """Set: the conversations that got the outage script during the current outage (each hears
+    that service is back when it ends)."""
+    return f"{PREFIX}:{HUB}:outage:told"
+
+
 # ---------------------------------------------------------------- standalone keys
+
+
+IDLE_BUCKETS = 16
+
+
+def idle_bucket(conversation_id: str) -> str:
+    """Sorted set: bot-owned conversations → their customer's last message time, for closing
+    idle ones. Written on every customer message, so spread over ``IDLE_BUCKETS`` standalone
+    keys (a CRC of the id picks one) rather than the ``{handoff}`` slot."""
+    return idle_bucket_n(crc32(conversation_id.encode()) % IDLE_BUCKETS)
+
+
+def idle_bucket_n(n: int) -> str:
+    return f"{PREFIX}:idle:{n}"
+
+
+def rasa_tracker(conversation_id: str) -> str:
+    """Rasa's own tracker of a conversation (``RedisTrackerStore``, key prefix ``kefurasa`` in
+    ``endpoints.yml``): read once when the conversation is archived, for its intents."""
+    return f"kefurasa:tracker:{conversation_id}"
 
 
 def big_sale() -> str:
@@ -217,10 +283,28 @@ def wechat_window(openid: str) -> str:
     return f"{PREFIX}:wechat:window:{openid}"
 
 
+def customer_web_conversation(customer_id: str) -> str:
+    """The signed-in customer's current web conversation id (resumed on a new device)."""
+    return f"{PREFIX}:customer:{{{customer_id}}}:web"
+
+
 def outbox(channel: str) -> str:
     """Stream of ``{conversation_id, seq}``: a watched conversation has a new event for
     ``channel`` (e.g. ``wechat``) to deliver; read by a consumer group of the gateways."""
     return f"{PREFIX}:outbox:{channel}"
+
+
+def wake_stream(partition: int) -> str:
+    """Stream of ``{c: conversation id, s: seq}``: one entry per new conversation event, for
+    the conversations whose id hashes to ``partition`` (``handoff.wakeups``). Each partition
+    has its own hash tag, so one blocking read per partition stays in one slot."""
+    return f"{PREFIX}:{{wake:{partition}}}:stream"
+
+
+def ws_sockets(address: str) -> str:
+    """Sorted set: the open web chat sockets of one client address, scored by when each one
+    lapses unless its gateway renews it (``kefu.socket_cap``)."""
+    return f"{PREFIX}:ws:sockets:{{{address}}}"
 
 
 KB_VERSION = f"{PREFIX}:kb:version"

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import redis
 
@@ -68,10 +69,12 @@ class EmbeddedRedis:
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
     extra_args: tuple[str, ...] = ()
+    password: str = ""  # requirepass; the URL carries it
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        auth = f":{quote(self.password, safe='')}@" if self.password else ""
+        return f"redis://{auth}127.0.0.1:{self.port}/0"
 
     def argv(self) -> list[str]:
         """The redis-server command line (it stays in the foreground); picks a free port once."""
@@ -92,6 +95,8 @@ class EmbeddedRedis:
             "--logfile",
             str(self.data_dir / "redis.log"),
         ]
+        if self.password:
+            args += ["--requirepass", self.password]
         if self.persistent:
             args += ["--appendonly", "yes", "--save", "60 1000"]
         else:
@@ -100,9 +105,10 @@ class EmbeddedRedis:
         return args
 
     def start(self, timeout: float = 10.0) -> EmbeddedRedis:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         args = self.argv()
-        self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL)  # noqa: S603
+        # umask 077: the append-only file, the dump and the log are the owner's alone (600)
+        self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, umask=0o077)  # noqa: S603
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

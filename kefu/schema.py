@@ -18,7 +18,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, MetaData, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kefu.config import redact_url
@@ -49,10 +49,13 @@ class SchemaMismatch(RuntimeError):
     """The database's schema is not the revision this code expects."""
 
 
-def _config(connection: Connection | None = None) -> Config:
+def _config(connection: Connection | None = None, metadata: MetaData | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
+    # Only autogenerate compares with the models; the composition root hands their metadata in,
+    # so the ground never imports the packages whose tables it migrates.
+    config.attributes["target_metadata"] = metadata
     return config
 
 
@@ -151,7 +154,7 @@ def require_current(database_url: str) -> None:
         engine.dispose()
 
 
-def new_revision(message: str) -> Path:
+def new_revision(message: str, metadata: MetaData) -> Path:
     """Autogenerate the next revision (``NNNN_message.py``) from the models' difference with a
     throw-away SQLite database at the current head. Read it before committing it."""
     import tempfile
@@ -165,7 +168,7 @@ def new_revision(message: str) -> Path:
         engine = make_engine(url)
         try:
             with engine.begin() as conn:
-                config = _config(conn)
+                config = _config(conn, metadata)
                 config.set_main_option("file_template", f"%%(rev)s_{slug}")
                 script = command.revision(config, message=message, autogenerate=True, rev_id=rev_id)
         finally:

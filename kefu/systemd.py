@@ -49,6 +49,7 @@ WorkingDirectory={root}
 EnvironmentFile={root}/.env
 Environment={port_variable}=%i
 Environment=PYTHONUNBUFFERED=1
+UMask=0077
 ExecStart={root}/.venv/bin/kefu {command}
 Restart=on-failure
 RestartSec=2

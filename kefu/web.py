@@ -7,6 +7,7 @@ import errno
 import hmac
 import socket
 from typing import Any
+from urllib.parse import unquote
 
 from sanic import Request, Sanic
 from sanic.exceptions import SanicException
@@ -50,6 +51,28 @@ def install_error_handlers(app: Sanic) -> None:
     async def unexpected(request: Request, exc: Exception) -> HTTPResponse:
         log.exception("unhandled error", path=request.path, error=type(exc).__name__)
         return json(error_body("internal", "internal error"), status=500)
+
+
+def install_path_decoding(app: Sanic) -> None:
+    """Path parameters arrive percent-decoded in every handler: a page that encodes an id
+    (``encodeURIComponent("退货-01")``, ``"wx:abc@shop"``) reaches the same id the API stored.
+    Sanic hands them over raw; one rule here, for every route of the app."""
+
+    async def decode_path_params(request: Request) -> None:
+        params = request.match_info
+        if any(isinstance(v, str) and "%" in v for v in params.values()):
+            try:
+                request.match_info = {
+                    k: unquote(v, errors="strict") if isinstance(v, str) else v
+                    for k, v in params.items()
+                }
+            except UnicodeDecodeError:
+                raise ApiError(
+                    400, "bad_path", "the path is not valid percent-encoded UTF-8"
+                ) from None
+
+    # before any other middleware reads an id
+    app.register_middleware(decode_path_params, "request", priority=100)
 
 
 def json_body(request: Request) -> dict[str, Any]:

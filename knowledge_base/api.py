@@ -25,8 +25,13 @@ class Thresholds:
 
 
 class Searcher(Protocol):
-    """What ``search(query, lang, k)`` offers; the live knowledge base implements it."""
+    """What ``search(query, lang, k)`` and ``get(faq_id)`` offer; the live knowledge base
+    implements it."""
 
     thresholds: Thresholds
 
     def search(self, query: str, lang: str | None = None, k: int = 5) -> list[Hit]: ...
+
+    def get(self, faq_id: str) -> Hit | None:
+        """The published FAQ ``faq_id`` (score 1.0), or None when no published FAQ has it."""
+        ...

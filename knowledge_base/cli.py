@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+
+from knowledge_base.settings import KbSettings
 
 if TYPE_CHECKING:
     from knowledge_base.store import FaqStore
@@ -139,7 +140,7 @@ def search_command(query: str, lang: str | None, k: int) -> None:
     version, faqs = _store().snapshot()
     if not faqs:
         raise click.ClickException("nothing published yet: kefu kb import FILE --publish")
-    method = os.environ.get("KEFU_KB_METHOD", "full")
+    method = KbSettings().method
     retriever = Retriever.build(faqs, make_encoder(), RetrievalConfig(method=method), version)
     for hit in retriever.search(query, lang=lang, k=k):
         _echo_json({"faq_id": hit.faq_id, "score": hit.score, "question": hit.question})
@@ -152,7 +153,7 @@ def search_command(query: str, lang: str | None, k: int) -> None:
 @click.option(
     "--method",
     type=click.Choice(["dense", "fusion", "full"]),
-    default=lambda: os.environ.get("KEFU_KB_METHOD", "full"),
+    default=lambda: KbSettings().method,
     show_default="full (or KEFU_KB_METHOD)",
     help="dense = encoder alone; fusion = dense + lexical; full = with the learned layer",
 )

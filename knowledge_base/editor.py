@@ -1,11 +1,13 @@
 """The knowledge-base editor in the staff console: ``/api/v1/kb/...`` (editor role) and the
-editor page ``/kb``. Mounted by ``handoff.app``; its services live on ``app.ctx.kb``
+editor page ``/kb``. Mounted by ``console.app``; its services live on ``app.ctx.kb``
 (``KbEditor.open(settings)`` at start-up, ``close()`` at shutdown)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +16,12 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, html, json, raw
 from sanic_ext import openapi
 
+from kefu.bodies import body_doc, parse_body, response_doc
 from kefu.config import CommonSettings
 from kefu.errors import ApiError
 from kefu.redis_client import sync_client
-from kefu.web import json_body
+from knowledge_base.editor_bodies import FaqChange, FaqOut, NewFaq, Publish, VersionOut
+from knowledge_base.editor_preview import Preview
 from knowledge_base.live import BUILD_ERRORS_KEY, LiveSearcher, announce
 from knowledge_base.store import FaqStore, StoreError
 
@@ -35,22 +39,52 @@ STATUS = {"not_found": 404, "duplicate_id": 409, "conflict": 409, "too_large": 4
 
 class KbEditor:
     """What the editor endpoints need: the store, a live searcher (for search and preview),
-    and a Redis client (announcing versions, reading unanswered questions)."""
+    and a Redis client (announcing versions, reading unanswered questions).
 
-    def __init__(self, store: FaqStore, searcher: LiveSearcher, redis_url: str) -> None:
+    The searcher loads the sentence encoder (hundreds of MB): it is opened on the first request
+    that needs it (search, the serving version, grouping unanswered questions), not when the
+    staff console starts, so a console nobody edits the knowledge base on never holds one."""
+
+    def __init__(
+        self,
+        store: FaqStore,
+        searcher: LiveSearcher | None,
+        redis_url: str,
+        open_searcher: Callable[[], LiveSearcher] | None = None,
+    ) -> None:
         self.store = store
-        self.searcher = searcher
+        self._searcher = searcher
+        self._open_searcher = open_searcher
+        self._searcher_lock = threading.Lock()
         self.redis = sync_client(redis_url, socket_timeout=5)
 
     @classmethod
     def open(cls, settings: CommonSettings) -> KbEditor:
-        from knowledge_base.service import open_searcher
+        from knowledge_base.service import open_searcher, open_store
 
-        searcher = open_searcher(settings)
-        return cls(searcher.store, searcher, settings.redis_url)
+        return cls(
+            open_store(settings.database_url),
+            None,
+            settings.redis_url,
+            lambda: open_searcher(settings),
+        )
+
+    @property
+    def searcher(self) -> LiveSearcher:
+        """The live searcher, opened on first use (blocking: call it off the event loop)."""
+        with self._searcher_lock:
+            if self._searcher is None:
+                if self._open_searcher is None:
+                    raise RuntimeError("KbEditor has no searcher and no way to open one")
+                self._searcher = self._open_searcher()
+            return self._searcher
 
     def close(self) -> None:
-        self.searcher.close()
+        with self._searcher_lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                if self._searcher.store is not self.store:
+                    self._searcher.store.engine.dispose()
         self.redis.close()
         self.store.engine.dispose()
 
@@ -60,17 +94,18 @@ class KbEditor:
             announce(self.redis, version)
 
 
-def _kb(request: Request) -> KbEditor:
-    from handoff.api import principal
+# Who may edit is the host application's business: it hands ``mount`` a function that checks
+# the request's caller for a role (raising its 401/403) and returns the caller's name.
+Authorise = Callable[[Request, str], str]
 
-    principal(request).require("editor")
+
+def _kb(request: Request) -> KbEditor:
+    request.app.ctx.kb_authorise(request, "editor")
     return request.app.ctx.kb  # type: ignore[no-any-return]
 
 
 def _who(request: Request) -> str:
-    from handoff.api import principal
-
-    return principal(request).username
+    return str(request.app.ctx.kb_authorise(request, "editor"))
 
 
 def _known_version(version: int) -> None:
@@ -129,13 +164,17 @@ async def list_faqs(request: Request) -> HTTPResponse:
 
 @bp.post("/api/v1/kb/faqs")
 @openapi.summary("Create an FAQ (as a draft)")
+@body_doc(NewFaq)
+@response_doc(FaqOut, 201, "Created")
 async def create_faq(request: Request) -> HTTPResponse:
     kb = _kb(request)
-    return _reply(await _call(kb.store.create, json_body(request), author=_who(request)), 201)
+    faq = parse_body(request, NewFaq).model_dump()
+    return _reply(await _call(kb.store.create, faq, author=_who(request)), 201)
 
 
 @bp.get("/api/v1/kb/faqs/<faq_id:str>")
 @openapi.summary("One FAQ")
+@response_doc(FaqOut)
 async def get_faq(request: Request, faq_id: str) -> HTTPResponse:
     kb = _kb(request)
     return _reply(await _call(kb.store.get, faq_id))
@@ -143,10 +182,12 @@ async def get_faq(request: Request, faq_id: str) -> HTTPResponse:
 
 @bp.put("/api/v1/kb/faqs/<faq_id:str>")
 @openapi.summary("Change an FAQ (it becomes a draft until the next publish)")
+@body_doc(FaqChange)
+@response_doc(FaqOut)
 async def update_faq(request: Request, faq_id: str) -> HTTPResponse:
     kb = _kb(request)
-    body = json_body(request)
-    return _reply(await _call(kb.store.update, faq_id, body, author=_who(request)))
+    changes = parse_body(request, FaqChange).changes()
+    return _reply(await _call(kb.store.update, faq_id, changes, author=_who(request)))
 
 
 @bp.delete("/api/v1/kb/faqs/<faq_id:str>")
@@ -181,13 +222,24 @@ async def import_faqs(request: Request) -> HTTPResponse:
 
 @bp.post("/api/v1/kb/publish")
 @openapi.summary("Publish the working copy as a new version; every searcher swaps to it")
+@body_doc(Publish)
+@response_doc(VersionOut, 201, "Published")
 async def publish(request: Request) -> HTTPResponse:
     kb = _kb(request)
-    body = json_body(request) if request.body else {}
-    info = await _call(kb.store.publish, author=_who(request), note=str(body.get("note", "")))
+    body = parse_body(request, Publish, optional=True)
+    info = await _call(kb.store.publish, author=_who(request), note=body.note)
     await asyncio.to_thread(kb.announce, info["version"])
     await _audit(request, "kb_published", f"version:{info['version']}")
     return _reply(info, 201)
+
+
+def _ready_searcher(kb: KbEditor, timeout_s: float = 30.0) -> LiveSearcher:
+    """The editor's searcher with its index built (the first search opens it): an answer from
+    an index still being built would say "not found" for questions the bot can answer."""
+    searcher = kb.searcher
+    if not searcher.wait_ready(timeout_s):
+        raise ApiError(503, "not_ready", "the knowledge base's index is still being built")
+    return searcher
 
 
 @bp.get("/api/v1/kb/search")
@@ -201,13 +253,14 @@ async def search(request: Request) -> HTTPResponse:
         raise ApiError(400, "bad_request", "q is longer than 10,000 characters")
     k = _int(request, "k", 5, 1, 50)
     lang = request.args.get("lang") or None
-    hits = await asyncio.to_thread(kb.searcher.search, query, lang, k)
-    t = kb.searcher.thresholds
+    searcher = await asyncio.to_thread(_ready_searcher, kb)
+    hits = await asyncio.to_thread(searcher.search, query, lang, k)
+    t = searcher.thresholds
     top = hits[0].score if hits else 0.0
     decision = "answer" if top >= t.confident else "choose" if top >= t.choose else "not_found"
     return _reply(
         {
-            "version": kb.searcher.version,
+            "version": searcher.version,
             "thresholds": {"confident": t.confident, "choose": t.choose},
             "decision": decision,
             "hits": [
@@ -223,12 +276,13 @@ async def search(request: Request) -> HTTPResponse:
 async def versions(request: Request) -> HTTPResponse:
     kb = _kb(request)
     items = await _call(kb.store.versions)
+    searcher = await asyncio.to_thread(lambda: kb.searcher)
     errors = await asyncio.to_thread(_build_errors, kb)
     return _reply(
         {
             "versions": items,
-            "serving": kb.searcher.version,
-            "last_error": kb.searcher.last_error,
+            "serving": searcher.version,
+            "last_error": searcher.last_error,
             "build_errors": errors,
         }
     )
@@ -248,6 +302,7 @@ def _text(value: bytes | str) -> str:
 
 @bp.post("/api/v1/kb/versions/<version:int>/rollback")
 @openapi.summary("Publish the content of an older version again, as a new version")
+@response_doc(VersionOut, 201, "Published")
 async def rollback(request: Request, version: int) -> HTTPResponse:
     kb = _kb(request)
     _known_version(version)
@@ -275,7 +330,7 @@ async def unanswered(request: Request) -> HTTPResponse:
 
     kb = _kb(request)
     try:
-        groups = await asyncio.to_thread(group_unanswered, kb.redis, kb.searcher.encoder)
+        groups = await asyncio.to_thread(lambda: group_unanswered(kb.redis, kb.searcher.encoder))
     except sync_redis.RedisError as exc:
         raise ApiError(
             503, "redis_unavailable", f"cannot read unanswered questions: {exc}"
@@ -301,10 +356,19 @@ async def editor_asset(_request: Request, name: str) -> HTTPResponse:
     return raw((STATIC / name).read_bytes(), content_type=types[name], headers=PAGE_HEADERS)
 
 
-def mount(app: Any, settings: CommonSettings) -> None:
+def mount(
+    app: Any, settings: CommonSettings, authorise: Authorise, preview: Preview | None = None
+) -> None:
     """Add the editor to a Sanic app (the staff console): routes, page, and its services on
-    ``app.ctx.kb``, opened before the server starts and closed after it stops."""
+    ``app.ctx.kb``, opened before the server starts and closed after it stops. ``authorise``
+    guards every editor route (see ``Authorise``); ``preview`` asks the bot's decision step
+    (``knowledge_base.editor_preview``; without it the preview answers 503)."""
+    from knowledge_base.editor_preview import bp as preview_bp
+
+    app.ctx.kb_authorise = authorise
+    app.ctx.kb_preview = preview
     app.blueprint(bp)
+    app.blueprint(preview_bp)
 
     @app.before_server_start  # type: ignore[untyped-decorator]
     async def open_kb(app: Any) -> None:

@@ -83,8 +83,13 @@ class SentenceTransformerEncoder:
 
 
 def make_encoder(spec: str | None = None) -> Encoder:
-    """Build the encoder named by ``spec`` or ``KEFU_KB_ENCODER`` (default ``use-m3``)."""
-    spec = (spec or os.environ.get("KEFU_KB_ENCODER") or DEFAULT_ENCODER).strip()
+    """Build the encoder named by ``spec``, else by ``KbSettings.encoder`` (``KEFU_KB_ENCODER``,
+    default ``use-m3``)."""
+    if not spec:
+        from knowledge_base.settings import KbSettings
+
+        spec = KbSettings().encoder
+    spec = (spec or DEFAULT_ENCODER).strip()
     if spec in {"use-m3", "use", "usem3"}:
         return UseEncoder()
     if spec.startswith("st:"):

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import redis as sync_redis
 
 from kefu import redis_keys as keys
+from kefu.masking import mask_text
 from kefu.redis_client import sync_client
 from knowledge_base.api import Hit, Thresholds
 
@@ -57,7 +58,7 @@ def record_unanswered(
     client: sync_redis.Redis, query: str, lang: str | None, reason: str, score: float
 ) -> None:
     item = {
-        "q": query[:500],
+        "q": mask_text(query[:500]),  # editors read this list: no phone or ID number in it
         "lang": lang,
         "reason": reason,
         "score": round(score, 4),
@@ -70,7 +71,8 @@ def record_unanswered(
 
 
 class LiveSearcher:
-    """Implements ``knowledge_base.Searcher``: ``search(query, lang, k)`` and ``thresholds``."""
+    """Implements ``knowledge_base.Searcher``: ``search(query, lang, k)``, ``get(faq_id)`` and
+    ``thresholds``."""
 
     def __init__(
         self,
@@ -125,6 +127,12 @@ class LiveSearcher:
         if self.log_unanswered and query.strip() and top < current.thresholds.choose:
             self._outbox.put((query, lang, "low_score", top))
         return hits
+
+    def get(self, faq_id: str) -> Hit | None:
+        """The FAQ ``faq_id`` as published in the version being served, or None (never a
+        draft, never one deleted since)."""
+        current = self._current
+        return current.get(faq_id) if current is not None else None
 
     def report_fallback(self, query: str, lang: str | None = None) -> None:
         """The bot could not help with ``query``: keep it for editors as an FAQ candidate."""

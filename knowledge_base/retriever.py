@@ -46,6 +46,7 @@ class Retriever:
         self.encoder_name = encoder_name
         self.thresholds = thresholds or Thresholds()
         self.version = version
+        self._by_id = {faq.id: faq for ix in indexes.values() for faq in ix.faqs}
 
     @classmethod
     def build(
@@ -69,6 +70,11 @@ class Retriever:
     @property
     def size(self) -> int:
         return sum(len(ix.faqs) for ix in self.indexes.values())
+
+    def get(self, faq_id: str) -> Hit | None:
+        """The FAQ ``faq_id`` of this version (a tapped suggestion names it), or None."""
+        faq = self._by_id.get(faq_id) if isinstance(faq_id, str) else None
+        return Hit(faq.id, faq.question, faq.answer, 1.0) if faq is not None else None
 
     def search(self, query: str, lang: str | None = None, k: int = 5) -> list[Hit]:
         from kefu.i18n import detect_lang, normalise_lang

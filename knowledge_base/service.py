@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -25,17 +24,18 @@ def open_store(database_url: str) -> FaqStore:
 def open_searcher(settings: CommonSettings, start: bool = True) -> LiveSearcher:
     """The live, hot-reloading searcher (``search(query, lang, k)``, ``thresholds``).
 
-    Encoder from ``KEFU_KB_ENCODER`` (default ``use-m3``), method from ``KEFU_KB_METHOD``
-    (default ``full``). The first index is built in a background thread; until it is ready
-    ``search`` returns no hits.
+    Encoder, method and BLAS threads from ``KbSettings`` (``KEFU_KB_*``). The first index is
+    built in a background thread; until it is ready ``search`` returns no hits.
     """
     from knowledge_base.encoders import make_encoder
     from knowledge_base.live import LiveSearcher
     from knowledge_base.retriever import RetrievalConfig, limit_blas_threads
+    from knowledge_base.settings import KbSettings
 
-    limit_blas_threads(int(os.environ.get("KEFU_KB_BLAS_THREADS", "1")))
-    config = RetrievalConfig(method=os.environ.get("KEFU_KB_METHOD", "full"))
+    kb = KbSettings()
+    limit_blas_threads(kb.blas_threads)
+    config = RetrievalConfig(method=kb.method)
     searcher = LiveSearcher(
-        open_store(settings.database_url), make_encoder(), settings.redis_url, config
+        open_store(settings.database_url), make_encoder(kb.encoder), settings.redis_url, config
     )
     return searcher.start() if start else searcher

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import redis as sync_redis
 
+from kefu.masking import mask_text
 from knowledge_base.encoders import Encoder
 from knowledge_base.live import UNANSWERED_KEY
 from knowledge_base.text import normalise
@@ -30,7 +31,7 @@ def group_unanswered(
             continue
     by_text: dict[str, list[dict[str, Any]]] = {}
     for item in items:
-        text = normalise(str(item.get("q", "")))
+        text = normalise(mask_text(str(item.get("q", ""))))  # entries stored before masking
         if text:
             by_text.setdefault(text, []).append(item)
     if not by_text:

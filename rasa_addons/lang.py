@@ -2,7 +2,9 @@
 
 The gateway sends the language it settled on in the message's metadata (``lang``: the
 customer's choice, else what the text looks like); without metadata (``rasa shell``,
-``rasa test``) the text decides, with the same rules as the gateway (``kefu.i18n``). The ``lang``
+``rasa test``) the text decides, with the same rules as the gateway's ``kefu.i18n`` — restated
+here because this package runs in Rasa's environment and imports nothing of kefu;
+``tests/rasa_addons/test_lang.py`` holds the two to the same answers. The ``lang``
 slot maps from this entity, so it is set inside Rasa on every message: the custom slot mapping it
 replaces cost an action-server round trip per turn.
 
@@ -12,6 +14,8 @@ never overlaps a token that DIET or the regex extractor label.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -31,9 +35,37 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from kefu.i18n import detect_lang, normalise_lang
-
 ENTITY = "lang"
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Any:
+    import opencc  # opencc-python-reimplemented, installed in Rasa's environment too
+
+    return opencc.OpenCC("t2s")
+
+
+def detect_lang(text: str) -> str:
+    """CJK text that OpenCC's t2s changes is traditional; Latin letters only, English."""
+    han = "".join(_CJK.findall(text))
+    if han:
+        return "zh-Hant" if str(_t2s().convert(han)) != han else "zh"
+    return "en" if _LATIN.search(text) else "zh"
+
+
+def normalise_lang(value: str) -> str | None:
+    """What clients send (zh, zh-CN, zh-TW, zh-Hant, en-US, …) as zh / zh-Hant / en."""
+    v = value.strip().lower().replace("_", "-")
+    if not v:
+        return None
+    if v.startswith("en"):
+        return "en"
+    if v in {"zh-hant", "zh-tw", "zh-hk", "zh-mo"} or v.startswith("zh-hant"):
+        return "zh-Hant"
+    return "zh" if v.startswith("zh") else None
 
 
 def message_lang(text: str, metadata: Any) -> str:

@@ -21,9 +21,19 @@ neither holds does Rasa's own merge run.
 action server, for every action it runs (several a turn); one kept-open session per endpoint
 and event loop is used instead.
 
-Each patch has a name (``PATCHES``); ``KEFU_RASA_PATCHES`` picks them: unset or ``on`` all,
-``off`` none (Rasa as released), or a comma-separated list of names. They are applied only on
+Each patch has a name (``PATCHES``); ``KEFU_RASA_PATCHES`` picks them: unset or ``on`` the
+measured ones (``DEFAULT``), ``all`` every one, ``off`` none (Rasa as released), or a
+comma-separated list of names. They are applied only on
 Rasa ``RASA_VERSION``; on another release Rasa runs unpatched and says so in its log.
+
+``action_json`` and ``domain_digest`` (rasa_addons/action_call.py) make the body of each
+action-server call cheaper: serialised with ujson, and the domain sent once per endpoint
+rather than with every call. They are opt-in (not in ``DEFAULT``): measured alone on a loaded
+machine neither showed a gain yet (bench/README.md, issue 17); ``all`` or their names turn them
+on for measuring.
+
+``model_load`` (rasa_addons/model_load.py) loads DIET's saved weights without first training
+the model one step to create them: the Rasa server starts in a third of the CPU.
 
 Last, after the model is loaded every object that exists then (TensorFlow, the model, the
 domain: hundreds of thousands) is moved out of the garbage collector's generations with
@@ -257,6 +267,24 @@ def _patch_gc_freeze() -> None:
     rasa.core.run.load_agent_on_start = _freeze_after_load(rasa.core.run.load_agent_on_start)
 
 
+def _patch_action_json() -> None:
+    from rasa_addons.action_call import patch_action_json
+
+    patch_action_json()
+
+
+def _patch_domain_digest() -> None:
+    from rasa_addons.action_call import patch_domain_digest
+
+    patch_domain_digest()
+
+
+def _patch_model_load() -> None:
+    from rasa_addons.model_load import patch_model_load
+
+    patch_model_load()
+
+
 # Each patch on its own, by the name KEFU_RASA_PATCHES uses (bench/rasa_patches.py measures
 # each alone).
 PATCHES = {
@@ -265,15 +293,31 @@ PATCHES = {
     "tracker_save": _patch_tracker_save,
     "action_session": _patch_action_session,
     "gc_freeze": _patch_gc_freeze,
+    # rasa_addons/action_call.py: the action-call body (issue 17's profile)
+    "action_json": _patch_action_json,
+    "domain_digest": _patch_domain_digest,
+    # rasa_addons/model_load.py: DIET's weights loaded without a training step (start-up)
+    "model_load": _patch_model_load,
 }
+# What unset / "on" applies: the patches measured to pay (bench/rasa_patches.py).
+DEFAULT = (
+    "action_schema",
+    "event_types",
+    "tracker_save",
+    "action_session",
+    "gc_freeze",
+    "model_load",
+)
 _applied_names: list[str] = []
 
 
 def selected(setting: str | None) -> list[str]:
-    """The patches a ``KEFU_RASA_PATCHES`` value selects: unset, empty or ``on`` → all;
-    ``off`` → none; else a comma-separated list of names from ``PATCHES``."""
+    """The patches a ``KEFU_RASA_PATCHES`` value selects: unset, empty or ``on`` → ``DEFAULT``;
+    ``all`` → every one; ``off`` → none; else a comma-separated list of names from ``PATCHES``."""
     value = (setting or "").strip().lower()
-    if value in {"", "on", "all"}:
+    if value in {"", "on"}:
+        return list(DEFAULT)
+    if value == "all":
         return list(PATCHES)
     if value in {"off", "none"}:
         return []
@@ -288,7 +332,7 @@ def selected(setting: str | None) -> list[str]:
 
 
 def apply(setting: str | None = None) -> list[str]:
-    """Install the patches ``setting`` selects (``KEFU_RASA_PATCHES``; default all), once.
+    """Install the patches ``setting`` selects (``KEFU_RASA_PATCHES``; default ``DEFAULT``), once.
 
     Returns the names applied. On a Rasa other than ``RASA_VERSION`` nothing is patched and a
     warning says so: Rasa then runs as released (slower, never wrong)."""

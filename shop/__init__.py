@@ -22,6 +22,7 @@ from shop.api import (
     ShopBackend,
     TrackingEvent,
     normalise_order_id,
+    normalise_phone,
 )
 from shop.policy import (
     ReturnCheck,
@@ -59,5 +60,6 @@ __all__ = [
     "mask_phone",
     "mask_text",
     "normalise_order_id",
+    "normalise_phone",
     "warranty_end",
 ]

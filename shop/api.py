@@ -31,6 +31,16 @@ def normalise_order_id(value: object) -> str | None:
     return text if ORDER_ID_RE.match(text) else None
 
 
+def normalise_phone(value: str) -> str:
+    """A mainland mobile number as 11 digits ("+86 138-1234-5678" -> "13812345678"), or ""."""
+    digits = re.sub(r"[\s\-()]", "", value or "")
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    return digits if re.fullmatch(r"1[3-9][0-9]{9}", digits) else ""
+
+
 class OrderStatus(StrEnum):
     UNPAID = "unpaid"
     PAID = "paid"  # paid, not shipped yet
@@ -141,7 +151,21 @@ class RepairRequest:
 class ShopBackend(Protocol):
     """What the bot may ask a shop. Every look-up is scoped to one customer."""
 
-    async def customer(self, customer_id: str) -> Customer | None: ...
+    async def customer(self, customer_id: str) -> Customer | None:
+        """The customer with the shop's own (external) id."""
+        ...
+
+    async def customer_by_openid(self, openid: str) -> Customer | None:
+        """The customer a WeChat openid is bound to (or the shop resolves it to)."""
+        ...
+
+    async def customer_by_phone(self, phone: str) -> Customer | None:
+        """The customer with this phone number (digits only; +86 and separators ignored)."""
+        ...
+
+    async def bind_openid(self, customer_id: str, openid: str | None) -> bool:
+        """Bind a WeChat openid to the customer (None unbinds); False if it is someone else's."""
+        ...
 
     async def order(self, customer_id: str, order_id: str) -> Order | None: ...
 

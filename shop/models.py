@@ -22,6 +22,10 @@ class CustomerRow(Base):
     vip_level: Mapped[int] = mapped_column(Integer, default=0)
     phone: Mapped[str] = mapped_column(String(32), default="")
     lang: Mapped[str] = mapped_column(String(8), default="zh")
+    # The customer's WeChat openid once bound (a real shop may resolve openid/unionid itself).
+    wechat_openid: Mapped[str | None] = mapped_column(
+        String(64), nullable=True, unique=True, index=True
+    )
 
 
 class OrderRow(Base):

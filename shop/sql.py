@@ -20,6 +20,7 @@ from shop.api import (
     Shipment,
     TrackingEvent,
     normalise_order_id,
+    normalise_phone,
 )
 from shop.models import (
     CustomerRow,
@@ -60,6 +61,36 @@ class SqlShop:
             if row is None:
                 return None
             return Customer(row.id, row.display_name, row.vip_level, row.phone, row.lang)
+
+    async def customer_by_openid(self, openid: str) -> Customer | None:
+        if not openid:
+            return None
+        async with self._sessions() as s:
+            row = await s.scalar(select(CustomerRow).where(CustomerRow.wechat_openid == openid))
+            return None if row is None else await self.customer(row.id)
+
+    async def customer_by_phone(self, phone: str) -> Customer | None:
+        digits = normalise_phone(phone)
+        if not digits:
+            return None
+        async with self._sessions() as s:
+            rows = (await s.scalars(select(CustomerRow).where(CustomerRow.phone == digits))).all()
+            # A number shared by two accounts names nobody.
+            return None if len(rows) != 1 else await self.customer(rows[0].id)
+
+    async def bind_openid(self, customer_id: str, openid: str | None) -> bool:
+        async with self._sessions() as s, s.begin():
+            row = await s.get(CustomerRow, customer_id)
+            if row is None:
+                return False
+            if openid:
+                taken = await s.scalar(
+                    select(CustomerRow).where(CustomerRow.wechat_openid == openid)
+                )
+                if taken is not None and taken.id != customer_id:
+                    return False
+            row.wechat_openid = openid or None
+            return True
 
     async def _own_order(self, s: AsyncSession, customer_id: str, order_id: str) -> OrderRow | None:
         oid = normalise_order_id(order_id)

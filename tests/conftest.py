@@ -26,9 +26,12 @@ from kefu.rasa_proc import latest_model, rasa_binary, rasa_env, rasa_run_args
 from kefu.redis_client import async_client, is_cluster, sync_client
 from kefu.redis_server import EmbeddedCluster, EmbeddedRedis, free_port, redis_reachable
 from kefu.schema import upgrade
-from kefu.tables import metadata
+from kefu_cli.tables import metadata
 
 Sanic.test_mode = True
+
+# The served staff console (``console``, ``claim_console``) for every test directory.
+pytest_plugins = ["tests.staff_console"]
 _app_names = itertools.count()
 
 TEST_API_KEY = "test-api-key-0123456789"
@@ -223,10 +226,13 @@ async def serve() -> AsyncIterator[Callable[[Sanic], Any]]:
 
 
 class RasaStack:
-    def __init__(self, rasa_url: str, actions_url: str, redis_url: str) -> None:
+    def __init__(
+        self, rasa_url: str, actions_url: str, redis_url: str, database_url: str = ""
+    ) -> None:
         self.rasa_url = rasa_url
         self.actions_url = actions_url
         self.redis_url = redis_url
+        self.database_url = database_url  # the action server's (its shop's) database
 
 
 def start_logged(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -244,6 +250,8 @@ def start_logged(args: list[str], env: dict[str, str], log: Path) -> subprocess.
 
 # The action server's /health is 503 until its knowledge base is built (the encoder loads first).
 ACTIONS_READY_S = 240
+# Rasa loads TensorFlow and the model: over 180 s once on a machine at load 14 (2 cores).
+RASA_READY_S = 360
 
 
 def _wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
@@ -285,14 +293,14 @@ def rasa_stack(redis_server: str, tmp_path_factory: pytest.TempPathFactory) -> I
     )
     actions_log = logs / "actions.log"
     rasa_log = logs / "rasa.log"
-    actions = start_logged([sys.executable, "-m", "kefu", "actions"], env, actions_log)
+    actions = start_logged([sys.executable, "-m", "kefu_cli", "actions"], env, actions_log)
     rasa_args = rasa_run_args("127.0.0.1", rasa_port, model)
     rasa = start_logged(rasa_args, rasa_env(redis_url, actions_url, env), rasa_log)
     try:
         # 503 until its knowledge base is open and its index built
         _wait_http(f"{actions_url}/health", actions, actions_log, ACTIONS_READY_S)
-        _wait_http(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log, 180)
-        yield RasaStack(f"http://127.0.0.1:{rasa_port}", actions_url, redis_url)
+        _wait_http(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log, RASA_READY_S)
+        yield RasaStack(f"http://127.0.0.1:{rasa_port}", actions_url, redis_url, database_url)
     finally:
         for proc in (rasa, actions):
             if proc.poll() is None:

@@ -10,7 +10,7 @@ import inspect
 
 import pytest
 
-PACKAGES = ["bot", "handoff", "kefu", "knowledge_base", "shop"]
+PACKAGES = ["bot", "console", "handoff", "kefu", "kefu_cli", "knowledge_base", "shop"]
 
 
 @pytest.mark.parametrize("name", PACKAGES)

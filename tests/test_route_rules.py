@@ -1,8 +1,8 @@
 """Every route of both servers and every message type of both WebSockets has a declared
-access rule (``handoff.route_rules``, ``bot.route_rules``, ``handoff.console.MESSAGE_RULES``),
+access rule (``console.route_rules``, ``bot.route_rules``, ``console.page.MESSAGE_RULES``),
 and the rules hold: no token → 401, a role outside the rule → 403 ``forbidden``, a role inside
 it is never refused by role. Conversation and ticket ownership (wrong agent, wrong group) is
-checked in ``tests/handoff/test_access.py``."""
+checked in ``tests/console/test_access.py``."""
 
 from __future__ import annotations
 
@@ -17,26 +17,32 @@ import pytest
 from sanic import Sanic
 
 import bot.channels.web
-import handoff.console
+import console.page
 from bot.app import create_app as create_gateway
 from bot.route_rules import ROUTES as GATEWAY_ROUTES
 from bot.route_rules import WEB_FRAMES
-from handoff.app import create_app as create_staff
-from handoff.console import MESSAGE_RULES
+from console.app import create_app as create_staff
+from console.page import MESSAGE_RULES
+from console.route_rules import ROUTES as STAFF_ROUTES
 from handoff.models import ROLES
-from handoff.route_rules import ROUTES as STAFF_ROUTES
 from tests.bot.conftest import gateway_settings, wechat_overrides
 from tests.conftest import TEST_ADMIN_PASSWORD, unique_app_name
-from tests.handoff.test_staff_api import staff_settings
+from tests.console.test_staff_api import staff_settings
 
 DOCS = "/docs"  # sanic-ext's OpenAPI pages: public on both servers
 PARAMS = {
     "conversation_id": "matrix-nobody",
     "ticket_id": "999999",
+    "script_id": "999999",
     "version": "999999",
     "faq_id": "no-such-faq",
+    "past_id": "no-such-past",
     "username": "nobody",
+    "customer_id": "matrix-customer",
     "name": "console.js",
+    "day": "2030-01-01",
+    "item_id": "999999",
+    "rect_id": "999999",
 }
 
 
@@ -81,7 +87,7 @@ def test_every_route_of_both_servers_has_a_rule(redis_url: str, database_url: st
 
 
 def test_every_websocket_message_type_has_a_rule() -> None:
-    console_types = _types_handled(handoff.console._Session.handle)
+    console_types = _types_handled(console.page._Session.handle)
     assert console_types == set(MESSAGE_RULES), "console socket types vs MESSAGE_RULES"
     web_types = _types_handled(bot.channels.web.Session.frame)
     assert web_types == set(WEB_FRAMES), "web chat frame types vs bot.route_rules.WEB_FRAMES"

@@ -1,20 +1,25 @@
-"""The web channel: the chat page at ``/``, the embeddable widget ``/widget.js`` and the
-WebSocket ``/ws`` they talk over.
+"""The web channel: the WebSocket ``/ws`` that the chat page and the widget talk over (the
+pages themselves are in ``bot.channels.web_pages``).
 
 Protocol (JSON text frames):
 
-- client → server: ``hello`` {conversation_id?, customer_id?, after, lang?} first, then
+- client → server: ``hello`` {conversation_id?, customer_id?, after, lang?, product?} first, then
   ``message`` {text, cid, title?}, ``csat`` {score, comment}, ``leave_message`` {text},
-  ``typing`` {on}, ``ping``.
-- server → client: ``welcome`` {conversation_id, customer_id, owner}, ``event`` (one
+  ``stop_waiting`` (the customer ends the wait for an agent: a ticket), ``typing`` {on},
+  ``ping``.
+- server → client: ``welcome`` {conversation_id, customer_id, owner}, ``archived`` (a signed
+  customer's last ended conversation, read-only: ``bot.channels.web_identity``), ``event`` (one
   customer-visible conversation event, with its ``seq``), ``ack`` {cid}, ``typing`` {on, seq?}
   (the bot's turn) or ``typing`` {on, from: "agent"} (the agent is typing; no name),
   ``queue`` {position, eta_seconds}, ``csat_ok``, ``left_message`` {ticket_id},
+  ``stopped_waiting`` {ticket_id},
   ``pong``, ``error`` {code, message}.
 
 The conversation's event log is the single source of what the customer sees: the customer's own
 messages, the bot's replies, agents' messages and status changes all arrive as ``event`` frames
-from one reader task per connection (``Conversations.wait_events``), so a client that
+from one reader task per connection (``handoff.wakeups.follow``: woken by the process's
+few wake-up readers, then reading from its own cursor; no Redis connection of its own while it
+waits), so a client that
 reconnects with the last ``seq`` it saw misses nothing and sees nothing twice. Messages carry a
 client id (``cid``) that the server deduplicates, so re-sending after a reconnect is safe.
 
@@ -30,107 +35,45 @@ import contextlib
 import json
 import re
 import secrets
-import time
-from pathlib import Path
 from typing import Any
 
+from redis.exceptions import RedisError
 from sanic import Blueprint, Request
-from sanic.response import HTTPResponse, raw
 from sanic.server.websockets.impl import WebsocketImplProtocol
 
-from bot.csat import BadCsat, leave_message, record_csat
+from bot.channels.web_identity import resolve_visitor
+from bot.channels.web_typing import CustomerTyping
+from bot.csat import (
+    CsatAnswer,
+    CsatRefused,
+    WaitRefused,
+    leave_message,
+    record_csat,
+    stop_waiting,
+)
 from bot.events import is_customer_visible, public_event
 from bot.routing import IncomingMessage, Router
 from bot.settings import GatewaySettings
-from handoff.conversation import Conversations, Owner, check_conversation_id
-from handoff.typing_relay import QUEUE_SIZE, Typing, TypingHub, TypingThrottle, serve_typing_hub
+from bot.ws_limits import WsLimits
+from handoff.conversation import Conversations, check_conversation_id
+from handoff.product import product_or_why_not
+from handoff.typing_relay import serve_typing_hub
+from handoff.wakeups import WakeHub, follow
 from kefu import redis_keys as keys
+from kefu.bodies import validate_fields
+from kefu.errors import ApiError
 from kefu.i18n import normalise_lang
 from kefu.logging import get_logger
+from kefu.redis_client import raise_if_cancelled, text_or_empty
 from kefu.text_checks import has_lone_surrogate
 
 log = get_logger(__name__)
 
 bp = Blueprint("web")
 
-STATIC = Path(__file__).resolve().parent.parent / "web"
-ASSETS = {
-    "chat.js": "application/javascript; charset=utf-8",
-    "chat.css": "text/css; charset=utf-8",
-}
-WS_BLOCK_S = 20.0  # one blocking read of the event stream; then it is simply repeated
-WEB_ID = re.compile(r"^web-[A-Za-z0-9_-]{16,64}$")
 CID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 CID_PENDING_S = 30  # how long a message may take to be stored before a retry stores it again
-PAGE_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self' ws: wss:; frame-ancestors *; base-uri 'none'; form-action 'none'"
-)
-
-
-def _file(name: str) -> bytes:
-    return (STATIC / name).read_bytes()
-
-
-@bp.get("/")
-async def chat_page(_request: Request) -> HTTPResponse:
-    return raw(
-        _file("chat.html"),
-        content_type="text/html; charset=utf-8",
-        headers={
-            "Content-Security-Policy": PAGE_CSP,
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "no-cache",
-        },
-    )
-
-
-@bp.get("/widget.js")
-async def widget(_request: Request) -> HTTPResponse:
-    return raw(
-        _file("widget.js"),
-        content_type="application/javascript; charset=utf-8",
-        headers={"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"},
-    )
-
-
-@bp.get("/static/<name:str>")
-async def asset(_request: Request, name: str) -> HTTPResponse:
-    kind = ASSETS.get(name)
-    if kind is None:
-        from kefu.errors import ApiError
-
-        raise ApiError(404, "not_found", "no such file")
-    return raw(
-        _file(name),
-        content_type=kind,
-        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
-    )
-
-
-def new_web_id() -> str:
-    return "web-" + secrets.token_urlsafe(18)
-
-
-class RateLimit:
-    """A token bucket per connection: ``rate`` messages per ``per_s`` seconds."""
-
-    def __init__(self, rate: int, per_s: float) -> None:
-        self.capacity = float(rate)
-        self.tokens = float(rate)
-        self.fill = rate / per_s
-        self.at = time.monotonic()
-        self.refused = 0
-
-    def allow(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.fill)
-        self.at = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        self.refused += 1
-        return False
+LIMITED = frozenset({"message", "csat", "leave_message", "stop_waiting"})  # rate-limited frames
 
 
 class Session:
@@ -141,20 +84,21 @@ class Session:
         self.ws = ws
         self.settings: GatewaySettings = request.app.ctx.settings
         self.conversations: Conversations = request.app.ctx.conversations
-        self.reader_conversations: Conversations = request.app.ctx.event_reader
+        self.wakeups: WakeHub = request.app.ctx.wakeups
         self.router: Router = request.app.ctx.router
         self.redis = request.app.ctx.redis
         self.send_lock = asyncio.Lock()
         self.conv_id = ""
         self.customer_id = ""
+        self.customer_name = ""
+        self.verified = False
+        self.product: dict[str, str] | None = None  # the product page the customer came from
         self.lang: Any = None
-        self.limit = RateLimit(self.settings.ws_messages_per_10s, 10.0)
+        self.limits: WsLimits = request.app.ctx.ws_limits
+        self.address = self.limits.address(request)
+        self.refused = 0  # messages refused by the limits; many more close the socket
         self.reader: asyncio.Task[None] | None = None
-        self.typing_hub: TypingHub = request.app.ctx.typing
-        self.typing_in: asyncio.Queue[Typing] = asyncio.Queue(QUEUE_SIZE)
-        self.typing_conv = ""  # the conversation whose typing signals this socket receives
-        self.typing_task: asyncio.Task[None] | None = None
-        self.typing_throttle = TypingThrottle()
+        self.typing = CustomerTyping(request.app.ctx.typing, self.conversations, self.send)
 
     async def send(self, frame: dict[str, Any]) -> None:
         async with self.send_lock:
@@ -172,12 +116,11 @@ class Session:
                 if not await self.frame(data):
                     return
         finally:
-            for task in (self.reader, self.typing_task):
-                if task is not None:
-                    task.cancel()
-                    with contextlib.suppress(BaseException):
-                        await task
-            await self.stop_typing_relay()
+            if self.reader is not None:
+                self.reader.cancel()
+                with contextlib.suppress(BaseException):
+                    await self.reader
+            await self.typing.close()
 
     async def frame(self, data: str | bytes) -> bool:
         """Handle one frame; False closes the connection."""
@@ -207,8 +150,9 @@ class Session:
         if not self.conv_id:
             await self.error("hello_first", "send a hello frame first")
             return True
-        if kind in {"message", "csat", "leave_message"} and not self.limit.allow():
-            if self.limit.refused > 3 * self.settings.ws_messages_per_10s:
+        if kind in LIMITED and await self.limits.message(self.conv_id, self.address):
+            self.refused += 1
+            if self.refused > 3 * self.settings.ws_messages_per_10s:
                 await self.error("rate_limited", "too many messages; closing")
                 await self.ws.close(1008, "rate limited")
                 return False
@@ -220,27 +164,43 @@ class Session:
             await self.csat(frame)
         elif kind == "leave_message":
             await self.leave_message(frame)
+        elif kind == "stop_waiting":  # an explicit end, never a dropped socket
+            try:
+                ended = await stop_waiting(self.app.ctx.queue, self.conv_id)
+            except WaitRefused as refused:
+                await self.error(refused.code, refused.message)
+            else:
+                await self.send(
+                    {"type": "stopped_waiting", "ticket_id": str(ended["ticket"]["id"])}
+                )
         elif kind == "typing":
-            await self.customer_typing(frame.get("on") is True)
+            await self.typing.customer(self.conv_id, frame.get("on") is True)
         else:
             await self.error("unknown_type", "unknown frame type")
         return True
 
     async def hello(self, frame: dict[str, Any]) -> None:
-        conv_id = frame.get("conversation_id")
-        customer_id = frame.get("customer_id")
         after = frame.get("after", 0)
-        if not (isinstance(conv_id, str) and WEB_ID.match(conv_id)):
-            conv_id = new_web_id()
-        if not (isinstance(customer_id, str) and WEB_ID.match(customer_id)):
-            customer_id = new_web_id()
         if isinstance(after, bool) or not isinstance(after, int) or after < 0:
             after = 0
         self.lang = normalise_lang(
             frame.get("lang") if isinstance(frame.get("lang"), str) else None
         )
+        visitor = await resolve_visitor(
+            self.conversations,
+            self.redis,
+            self.settings.identity_secret.get_secret_value(),
+            frame,
+            self.app.ctx.engine,
+        )
+        # the shop's product page (咨询此商品); a bad one is left out, never the chat
+        self.product, product_refused = product_or_why_not(frame.get("product"))
+        conv_id, customer_id = visitor.conversation_id, visitor.customer_id
+        if frame.get("conversation_id") != conv_id:
+            after = 0  # a conversation other than the one asked for: all of it
         check_conversation_id(conv_id)
         self.conv_id, self.customer_id = conv_id, customer_id
+        self.customer_name, self.verified = visitor.name, visitor.verified
         state = await self.conversations.state(conv_id)
         await self.send(
             {
@@ -248,74 +208,35 @@ class Session:
                 "conversation_id": conv_id,
                 "customer_id": customer_id,
                 "owner": str(state.owner),
+                "identity": "verified" if visitor.verified else "anonymous",
+                **({"identity_refused": visitor.refused} if visitor.refused else {}),
+                **({"product_refused": product_refused} if product_refused else {}),
             }
         )
+        if visitor.archived is not None:
+            await self.send({"type": "archived", **visitor.archived})
         if self.reader is not None:
             self.reader.cancel()
         self.reader = asyncio.create_task(self.read_events(after))
-        await self.start_typing_relay()
+        await self.typing.follow(self.conv_id)
 
     async def read_events(self, after: int) -> None:
         """Push every customer-visible event after ``after`` as it arrives."""
         last = after
         while True:
+            raise_if_cancelled()
             try:
-                events = await self.reader_conversations.wait_events(self.conv_id, last, WS_BLOCK_S)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # Redis hiccup: wait and resume from the same seq
+                async for events in follow(self.conversations, self.wakeups, self.conv_id, last):
+                    for event in events:
+                        last = max(last, event.seq)
+                        if is_customer_visible(event):
+                            frame = public_event(event)
+                            frame["event"] = frame.pop("type")
+                            frame["type"] = "event"
+                            await self.send(frame)
+            except RedisError as exc:  # Redis hiccup: wait and resume from the same seq
                 log.warning("ws event read failed", conversation_id=self.conv_id, error=repr(exc))
                 await asyncio.sleep(1.0)
-                continue
-            for event in events:
-                last = max(last, event.seq)
-                if is_customer_visible(event):
-                    frame = public_event(event)
-                    frame["event"] = frame.pop("type")
-                    frame["type"] = "event"
-                    await self.send(frame)
-
-    async def start_typing_relay(self) -> None:
-        """Receive the agent's typing signals of this socket's conversation."""
-        if self.typing_conv == self.conv_id:
-            return
-        await self.stop_typing_relay()
-        try:
-            await self.typing_hub.listen(self.conv_id, self.typing_in)
-        except Exception as exc:  # no typing indicator is no reason to refuse the chat
-            log.warning("typing relay unavailable", conversation_id=self.conv_id, error=repr(exc))
-            return
-        self.typing_conv = self.conv_id
-        if self.typing_task is None:
-            self.typing_task = asyncio.create_task(self.forward_typing())
-
-    async def stop_typing_relay(self) -> None:
-        if self.typing_conv:
-            conv, self.typing_conv = self.typing_conv, ""
-            with contextlib.suppress(Exception):
-                await self.typing_hub.unlisten(conv, self.typing_in)
-
-    async def forward_typing(self) -> None:
-        while True:
-            signal = await self.typing_in.get()
-            if signal.side == "agent" and signal.conversation_id == self.conv_id:
-                await self.send({"type": "typing", "on": signal.on, "from": "agent"})
-
-    async def customer_typing(self, on: bool) -> None:
-        """Relay the customer's typing to the agent who owns the chat; never to the bot."""
-        conv = self.conv_id
-        try:
-            if on:
-                if not self.typing_throttle.start(conv):
-                    return
-                if (await self.conversations.state(conv)).owner is not Owner.AGENT:
-                    return
-                await self.typing_hub.publish(conv, "customer", True)
-                self.typing_throttle.published(conv)
-            elif self.typing_throttle.stop(conv):
-                await self.typing_hub.publish(conv, "customer", False)
-        except Exception as exc:  # typing is best effort
-            log.warning("typing relay failed", conversation_id=conv, error=repr(exc))
 
     async def message(self, frame: dict[str, Any]) -> None:
         text = frame.get("text")
@@ -337,7 +258,7 @@ class Session:
         # "pending", which expires after CID_PENDING_S so the retry is stored then.
         key = keys.ws_client_message(self.conv_id, cid)
         if not await self.redis.set(key, "pending", nx=True, ex=CID_PENDING_S):
-            if _text(await self.redis.get(key)) == "pending":
+            if text_or_empty(await self.redis.get(key)) == "pending":
                 await self.error("in_progress", "this message is still being stored; retry")
                 return
             await self.send({"type": "ack", "cid": cid, "duplicate": True})
@@ -350,6 +271,12 @@ class Session:
             self.customer_id,
             lang=self.lang,
             attachment=attachment,
+            extra_metadata={
+                "identity": "verified" if self.verified else "anonymous",
+                **({"customer_name": self.customer_name} if self.customer_name else {}),
+                **({"product": self.product} if self.product else {}),
+            },
+            product=self.product,
         )
         stored = False
 
@@ -380,21 +307,25 @@ class Session:
         if not isinstance(text, str) or not text.strip():
             await self.error("empty_text", "field 'text' must be a non-empty string")
             return
-        ok, detail = await leave_message(
+        ok, detail, code = await leave_message(
             self.app.ctx.queue, self.conv_id, self.customer_id, text[: self.settings.max_text_chars]
         )
         if not ok:
-            await self.error("leave_message_failed", detail)
+            await self.error(code, detail)
             return
         await self.send({"type": "left_message", "ticket_id": detail})
 
     async def csat(self, frame: dict[str, Any]) -> None:
         try:
+            answer = validate_fields(CsatAnswer, frame)  # its "type" is ignored
             await record_csat(
-                self.conversations, self.conv_id, frame.get("score"), frame.get("comment"), "web"
+                self.conversations, self.app.ctx.archiver, self.conv_id, answer, "web"
             )
-        except BadCsat as exc:
-            await self.error("invalid_csat", str(exc))
+        except ApiError as exc:
+            await self.error(exc.code, exc.message)
+            return
+        except CsatRefused as refused:
+            await self.error(refused.code, refused.message)
             return
         await self.send({"type": "csat_ok"})
 
@@ -407,6 +338,16 @@ async def websocket(request: Request, ws: WebsocketImplProtocol) -> None:
     ctx = request.app.ctx
     if ctx.ws_open >= ctx.settings.ws_max_connections:
         await ws.close(1013, "gateway busy, try again later")
+        return
+    address = ctx.ws_limits.address(request)
+    try:
+        ticket = await ctx.ws_limits.admit(address)
+    except Exception as exc:  # Redis away: the chat could not work anyway
+        log.warning("ws admission failed", error=repr(exc))
+        await ws.close(1013, "gateway busy, try again later")
+        return
+    if ticket is None:
+        await ws.close(1013, "too many connections from your address")
         return
     ctx.ws_open += 1
     session = Session(request, ws)
@@ -423,7 +364,5 @@ async def websocket(request: Request, ws: WebsocketImplProtocol) -> None:
             log.warning("ws session ended with an error", error=repr(exc))
     finally:
         ctx.ws_open -= 1
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value or "")
+        with contextlib.suppress(Exception):  # else its lease lapses within a minute
+            await ctx.ws_limits.release(address, ticket)

@@ -15,14 +15,16 @@ import hashlib
 import re
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, text
 
 from bot import texts
-from bot.csat import record_csat
+from bot.channels.wechat_choices import chosen, numbered_lines
+from bot.channels.wechat_identity import UNBIND_WORDS, unbind_reply, wechat_customer
+from bot.csat import MAX_COMMENT_CHARS, CsatAnswer, CsatRefused, record_csat
 from bot.routing import IncomingMessage, Outcome, Router
 from bot.settings import GatewaySettings
 from bot.wechat.crypto import MessageCrypto, WeChatCryptoError, check_signature
@@ -32,6 +34,7 @@ from kefu import redis_keys as keys
 from kefu.errors import ApiError
 from kefu.i18n import Lang, detect_lang
 from kefu.logging import get_logger
+from kefu.redis_client import text_or_empty
 
 log = get_logger(__name__)
 
@@ -108,7 +111,7 @@ async def receive(request: Request) -> HTTPResponse:
     nonce_key = keys.wechat_nonce(hashlib.sha1(f"{ts}:{nonce}".encode()).hexdigest())  # noqa: S324
     if not await redis.set(nonce_key, msg_key, nx=True, ex=2 * settings.wechat_timestamp_window_s):
         seen = await redis.get(nonce_key)
-        if (seen.decode() if isinstance(seen, bytes) else seen) != msg_key:
+        if text_or_empty(seen) != msg_key:
             # A signed query reused with another body: a replay, not WeChat retrying.
             raise ApiError(403, "replayed", "this nonce was already used")
         return text(SUCCESS)
@@ -161,11 +164,28 @@ async def _handle(
         lang = detect_lang(content)
         if not content.strip():
             return base
-        if await ctx.redis.getdel(csat_key(conv_id)) and (m := CSAT_ANSWER.match(content)):
-            await record_csat(ctx.conversations, conv_id, int(m.group(1)), m.group(2), "wechat")
-            base.content = texts.say(lang, texts.CSAT_THANKS)
+        if (m := CSAT_ANSWER.match(content)) and await ctx.redis.getdel(csat_key(conv_id)):
+            try:
+                comment = m.group(2).strip()[:MAX_COMMENT_CHARS]  # a chat message: keep the start
+                answer = CsatAnswer(score=int(m.group(1)), comment=comment)
+                await record_csat(ctx.conversations, ctx.archiver, conv_id, answer, "wechat")
+            except CsatRefused as refused:
+                if refused.code == "already_rated":
+                    base.content = texts.say(lang, texts.CSAT_REFUSED)
+                    return base
+            else:
+                base.content = texts.say(lang, texts.CSAT_THANKS)
+                return base
+        if content.strip().lower() in UNBIND_WORDS:
+            base.content = await unbind_reply(ctx, openid, lang)
             return base
-        message = IncomingMessage(conv_id, content[: settings.max_text_chars], "wechat", openid)
+        choice = await chosen(ctx.conversations, conv_id, content)
+        if choice is not None:  # "1" answers the bot's numbered buttons: that button's payload
+            message = IncomingMessage(
+                conv_id, choice.payload, "wechat", openid, attachment={"title": choice.title[:200]}
+            )
+        else:
+            message = IncomingMessage(conv_id, content[: settings.max_text_chars], "wechat", openid)
     elif kind == "voice":
         recognised = f.get("Recognition", "").strip()
         if not recognised:
@@ -203,6 +223,12 @@ async def _handle(
         base.content = texts.say(lang, texts.UNSUPPORTED)
         return base
 
+    customer_id, identity = await wechat_customer(ctx, openid)
+    message = replace(
+        message,
+        customer_id=customer_id,
+        extra_metadata={**message.extra_metadata, "identity": identity},
+    )
     router: Router = ctx.router
     if outbox is not None:
         await outbox.customer_wrote(openid, conv_id)
@@ -250,13 +276,16 @@ def _late(ctx: Any, task: asyncio.Task[Outcome], outbox: WeChatOutbox | None, op
 
 def reply_text(outcome: Outcome) -> str:
     """All of a turn's replies as one text (WeChat's passive reply carries one message);
-    quick-reply buttons become lines the customer can type."""
+    quick-reply buttons become numbered lines, numbered across the turn; the customer answers
+    with a number (``bot.channels.wechat_choices``)."""
     parts: list[str] = []
+    shown = 0
     for reply in outcome.replies:
         body = str(reply.get("text") or "")
-        titles = [b.get("title", "") for b in reply.get("buttons") or [] if b.get("title")]
-        if titles:
-            body += ("\n" if body else "") + "\n".join(f"· {t}" for t in titles)
+        lines = numbered_lines(list(reply.get("buttons") or []), shown + 1)
+        shown += len(lines)
+        if lines:
+            body += ("\n" if body else "") + "\n".join(lines)
         if body:
             parts.append(body)
     if outcome.queue and not any("前面" in p or "ahead" in p for p in parts):

@@ -13,7 +13,9 @@
     queue: "您前面还有 {n} 位，预计 {m} 分钟", waiting: "正在为您转接人工客服…",
     joined: "客服 {name} 为您服务", closed: "本次服务已结束", handed_back: "已转回智能客服",
     failed: "发送失败，请稍后再试", star: "{n} 星", leave: "不等了，留言",
-    leave_hint: "请在输入框写下留言，再点“不等了，留言”", left: "留言已提交，我们会尽快回复您"
+    leave_hint: "请在输入框写下留言，再点“不等了，留言”", left: "留言已提交，我们会尽快回复您",
+    stop: "结束排队",
+    archived: "以上是您上次的会话（只读），本次会话已结束 —— 发送消息即可开始新的会话"
   } : {
     title: "Customer service", typing: "Typing…", placeholder: "Type your question…", send: "Send",
     csat_q: "How did we do?", csat_ph: "Anything to add? (optional)", csat_send: "Submit",
@@ -25,12 +27,24 @@
     handed_back: "You are back with the assistant", failed: "Could not send; please retry",
     star: "{n} stars", leave: "Leave a message",
     leave_hint: "Type your message in the box, then tap \"Leave a message\"",
-    left: "Your message was received; we will get back to you soon"
+    left: "Your message was received; we will get back to you soon", stop: "Stop waiting",
+    archived: "Above is your last conversation (read-only). It has ended — write to start a new one"
   };
   if (HANT) {
     T.title = "線上客服"; T.typing = "對方正在輸入…"; T.placeholder = "請輸入您的問題…";
     T.send = "發送"; T.queue = "您前面還有 {n} 位，預計 {m} 分鐘"; T.joined = "客服 {name} 為您服務";
     T.csat_q = "請為本次服務打分"; T.csat_send = "提交評價"; T.closed = "本次服務已結束";
+    T.stop = "結束排隊";
+    T.archived = "以上是您上次的會話（唯讀），本次會話已結束 —— 發送訊息即可開始新的會話";
+  }
+  // an event's line for the customer in their language (transfers, a lead joining or leaving)
+  function localText(e) {
+    return (!ZH && e.text_for_customer_en) || (HANT && e.text_for_customer_hant) ||
+      e.text_for_customer;
+  }
+  // who wrote: a lead who joined carries their title in each language ("组长 王芳")
+  function localName(e) {
+    return (!ZH && e.agent_name_en) || (HANT && e.agent_name_hant) || e.agent_name;
   }
   function fmt(s, v) { return s.replace(/\{(\w+)\}/g, function (_, k) { return String(v[k]); }); }
 
@@ -48,7 +62,8 @@
 
   var store = {
     get: function (k) { try { return localStorage.getItem("kefu." + k); } catch (e) { return null; } },
-    set: function (k, v) { try { localStorage.setItem("kefu." + k, v); } catch (e) { /* private mode */ } }
+    set: function (k, v) { try { localStorage.setItem("kefu." + k, v); } catch (e) { /* private mode */ } },
+    remove: function (k) { try { localStorage.removeItem("kefu." + k); } catch (e) { /* private mode */ } }
   };
   var convId = store.get("conversation_id"), customerId = store.get("customer_id");
   var lastSeq = 0;          // highest event seq shown; resume point after a reconnect
@@ -94,6 +109,34 @@
     log.appendChild(li);
     scroll();
   }
+  // A signed customer's last ended conversation, read from the archive: shown above the new
+  // one, greyed, with no buttons; writing goes to the new conversation.
+  function showArchived(f) {
+    var old = document.createElement("li");
+    old.className = "archived";
+    var list = document.createElement("ol");
+    list.className = "log-archived";
+    (f.transcript || []).forEach(function (turn) {
+      var li = document.createElement("li");
+      li.className = "msg " + (turn.from === "customer" ? "customer" : turn.from || "system");
+      var label = document.createElement("div");
+      label.className = "who";
+      label.textContent = turn.from === "customer" ? T.you : (T[turn.from] || T.system);
+      var bubble = document.createElement("div");
+      bubble.className = "bubble";
+      bubble.textContent = turn.text;
+      li.appendChild(label);
+      li.appendChild(bubble);
+      list.appendChild(li);
+    });
+    var note = document.createElement("div");
+    note.className = "sys archived-note";
+    note.textContent = T.archived;
+    old.appendChild(list);
+    old.appendChild(note);
+    log.insertBefore(old, log.firstChild);
+    scroll();
+  }
   function showQueue(position, eta) {
     if (position === null || position === undefined) { queueEl.hidden = true; return; }
     queueText.textContent = fmt(T.queue, { n: position, m: Math.max(1, Math.round((eta || 0) / 60)) });
@@ -130,7 +173,7 @@
     if (e.event === "queued") owner = "queued";
     else if (e.event === "accepted") owner = "agent";
     else if (e.event === "transferred") owner = e.position ? "queued" : "agent";
-    else if (e.event === "handed_back" || e.event === "reopened") owner = "bot";
+    else if (e.event === "handed_back" || e.event === "reopened" || e.event === "left_queue") owner = "bot";
     else if (e.event === "closed") owner = "closed";
     if (owner !== "agent") stopTyping();
   }
@@ -142,7 +185,7 @@
     switch (e.event) {
       case "message":
         var text = e.attachment && e.attachment.title && e.from === "customer" ? e.attachment.title : e.text;
-        addMessage(e.from, text || "", e.from === "agent" ? e.agent_name : null, e.buttons);
+        addMessage(e.from, text || "", e.from === "agent" ? localName(e) : null, e.buttons);
         if (e.from !== "customer") showTyping(false);
         break;
       case "queued":
@@ -159,10 +202,18 @@
         titleEl.textContent = T.title + " · " + name;
         break;
       case "transferred":
-        var moved = (!ZH && e.text_for_customer_en) || e.text_for_customer;
+        var moved = localText(e);
         if (moved) addSystem(moved);
         if (e.position) showQueue(e.position, e.eta_seconds);
-        titleEl.textContent = T.title;
+        titleEl.textContent = e.position || !e.agent_name ? T.title : T.title + " · " + e.agent_name;
+        break;
+      case "left_queue":  // gave up on the queue: the ticket's number follows as a message
+        showQueue(null);
+        break;
+      case "participant_joined":
+      case "participant_left":
+        var line = localText(e);
+        if (line) addSystem(line);
         break;
       case "handed_back":
         titleEl.textContent = T.title;
@@ -182,6 +233,10 @@
         csatForm.hidden = true;
         addSystem(T.csat_thanks);
         break;
+      case "ticket_update":
+        addSystem((HANT && e.text_for_customer_hant) || (!ZH && e.text_for_customer_en) ||
+                  e.text_for_customer || "");
+        break;
       case "reopened":
         csatForm.hidden = true;
         csatDone = false;
@@ -191,23 +246,63 @@
     }
   }
 
+  // Who the shop says the customer is ({customer_id, name, hash, expires}), signed by the
+  // shop's server; kept in memory only. See README "Known customers".
+  var user = null;
+  var product = null;  // the product page the shop's page says the customer is on (咨询此商品)
+  function sendHello() {
+    var hello = { type: "hello", conversation_id: convId, customer_id: customerId,
+                  after: lastSeq, lang: navigator.language || null };
+    if (user) {
+      hello.customer_id = user.customer_id; hello.name = user.name || "";
+      hello.hash = user.hash; if (user.expires) hello.expires = user.expires;
+    }
+    if (product) hello.product = product;
+    ws.send(JSON.stringify(hello));
+  }
+  function forget() {
+    convId = null; customerId = null; lastSeq = 0; pending = [];
+    store.remove("conversation_id"); store.remove("customer_id"); store.remove("user");
+    log.replaceChildren();
+  }
+  function setUser(u) {
+    if (!u || typeof u.customer_id !== "string" || typeof u.hash !== "string") return;
+    var before = store.get("user");
+    if (before && before !== u.customer_id) forget();  // another customer on this device
+    user = { customer_id: u.customer_id, name: String(u.name || ""), hash: u.hash,
+             expires: u.expires || null };
+    store.set("user", u.customer_id);
+    if (ws && ws.readyState === WebSocket.OPEN) sendHello();
+  }
+  function setProduct(p) {
+    product = p && typeof p === "object" ? p : null;
+    if (ws && ws.readyState === WebSocket.OPEN) sendHello();
+  }
+  function logout() {  // a shared computer must not show the last customer's chat
+    user = null; forget();
+    if (ws && ws.readyState === WebSocket.OPEN) sendHello();
+  }
+
   function connect() {
     setStatus(T.connecting);
     var proto = location.protocol === "https:" ? "wss:" : "ws:";
     ws = new WebSocket(proto + "//" + location.host + "/ws");
     ws.onopen = function () {
       retry = 0;
-      ws.send(JSON.stringify({ type: "hello", conversation_id: convId, customer_id: customerId,
-                               after: lastSeq, lang: navigator.language || null }));
+      sendHello();
     };
     ws.onmessage = function (msg) {
       var f;
       try { f = JSON.parse(msg.data); } catch (e) { return; }
       if (f.type === "welcome") {
+        if (f.conversation_id !== convId) { lastSeq = 0; log.replaceChildren(); }
         convId = f.conversation_id; customerId = f.customer_id; owner = f.owner || "bot";
         store.set("conversation_id", convId); store.set("customer_id", customerId);
         setStatus(T.online);
         pending.forEach(function (p) { ws.send(JSON.stringify(p)); });
+      } else if (f.type === "archived") {
+        log.querySelectorAll(".archived").forEach(function (n) { n.remove(); });
+        showArchived(f);
       } else if (f.type === "event") {
         onEvent(f);
       } else if (f.type === "ack") {
@@ -216,6 +311,8 @@
         showTyping(f.on, f.from === "agent");
       } else if (f.type === "queue") {
         showQueue(f.position, f.eta_seconds);
+      } else if (f.type === "stopped_waiting") {
+        showQueue(null);
       } else if (f.type === "left_message") {
         showQueue(null);
         addSystem(T.left);
@@ -258,6 +355,11 @@
     input.value = "";
   });
 
+  // Ending the wait on purpose (not closing the tab): a ticket, and the chat is the bot's again.
+  $("stop").addEventListener("click", function () {
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "stop_waiting" }));
+  });
+
   var stars = $("stars");
   for (var i = 1; i <= 5; i++) {
     (function (n) {
@@ -284,8 +386,28 @@
   });
 
   window.kefuChat = {  // for tests and the embedding page
-    state: function () { return { conversationId: convId, lastSeq: lastSeq, pending: pending.length }; },
-    drop: function () { if (ws) ws.close(); }
+    state: function () { return { conversationId: convId, customerId: customerId, lastSeq: lastSeq, pending: pending.length }; },
+    drop: function () { if (ws) ws.close(); },
+    setUser: setUser,
+    setProduct: setProduct,
+    logout: logout
   };
-  connect();
+  // In the widget's iframe the shop's page tells who is logged in (widget.js posts
+  // {kefu: "init" | "setUser" | "logout"}); the first connection waits for it briefly.
+  var embedded = window.parent !== window;
+  var started = false;
+  function start() { if (!started) { started = true; connect(); } }
+  window.addEventListener("message", function (ev) {
+    if (ev.source !== window.parent || !ev.data || typeof ev.data !== "object") return;
+    var d = ev.data;
+    if (d.kefu === "init") {
+      if (d.product) product = d.product;
+      if (d.user) setUser(d.user);
+      start();
+    }
+    else if (d.kefu === "setProduct") { setProduct(d.product); start(); }
+    else if (d.kefu === "setUser") { setUser(d.user); start(); }
+    else if (d.kefu === "logout") { logout(); start(); }
+  });
+  if (embedded) setTimeout(start, 1500); else start();
 })();

@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 
 from kefu import redis_keys as keys
 from kefu.logging import get_logger
+from kefu.redis_client import text_or_empty
 
 log = get_logger(__name__)
 
@@ -58,16 +59,16 @@ class WeChatApi:
         """The cached token; fetch a new one if none is cached or the cached one is ``stale``."""
         for _ in range(100):
             cached = await self._redis.get(self._token_key)
-            token = cached.decode() if isinstance(cached, bytes) else cached
+            token = text_or_empty(cached)
             if token and token != stale:
-                return str(token)
+                return token
             owner = secrets.token_hex(8)
             if await self._redis.set(self._lock_key, owner, nx=True, px=10_000):
                 try:
                     cached = await self._redis.get(self._token_key)
-                    token = cached.decode() if isinstance(cached, bytes) else cached
+                    token = text_or_empty(cached)
                     if token and token != stale:
-                        return str(token)
+                        return token
                     return await self._fetch_token()
                 finally:
                     await self._release(keys=[self._lock_key], args=[owner])
@@ -95,10 +96,23 @@ class WeChatApi:
     async def send_text(self, openid: str, content: str) -> None:
         """Send one customer-service text message; raises WeChatApiError."""
         body = {"touser": openid, "msgtype": "text", "text": {"content": content}}
+        await self._post("/cgi-bin/message/custom/send", body)
+
+    async def send_template(self, openid: str, template_id: str, data: dict[str, str]) -> None:
+        """Send a template message (no 48-hour window; the shop's approved template); raises
+        WeChatApiError. ``data``: field → value, sent as ``{"value": ...}``."""
+        body = {
+            "touser": openid,
+            "template_id": template_id,
+            "data": {key: {"value": value} for key, value in data.items()},
+        }
+        await self._post("/cgi-bin/message/template/send", body)
+
+    async def _post(self, path: str, body: dict[str, Any]) -> None:
         token = await self.access_token()
         for attempt in range(2):
             response = await self._http.post(
-                f"{self._base}/cgi-bin/message/custom/send",
+                f"{self._base}{path}",
                 params={"access_token": token},
                 content=_dumps(body),
                 headers={"Content-Type": "application/json; charset=utf-8"},

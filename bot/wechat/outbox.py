@@ -25,6 +25,7 @@ import os
 import secrets
 import socket
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from redis.asyncio import Redis
@@ -32,9 +33,10 @@ from redis.exceptions import ResponseError
 
 from bot.events import event_text
 from bot.wechat.api import WeChatApi, WeChatApiError
-from handoff.conversation import OUTBOX_MAXLEN, Conversations
+from handoff.conversation import OUTBOX_MAXLEN, Conversations, Event
 from kefu import redis_keys as keys
 from kefu.logging import get_logger
+from kefu.redis_client import as_text, raise_if_cancelled
 
 log = get_logger(__name__)
 
@@ -92,9 +94,19 @@ class WeChatOutbox:
         blocking_redis: Redis | None = None,
         merge_s: float = 0.3,
         claim_idle_s: float = 30.0,
+        ticket_template_id: str = "",
+        mark_unreachable: Callable[[int], Awaitable[Any]] | None = None,
     ) -> None:
+        self._ticket_template_id = ticket_template_id
+        self._mark_unreachable = mark_unreachable
         self._redis = redis
         self._blocking = blocking_redis or redis
+        # A blocking read must end before the client's socket timeout, or redis-py raises
+        # TimeoutError mid-read (its default timeout, 5 s, equals a 5 s block): the entry the
+        # server handed over in that moment stays pending until claimed 30 s later, and a
+        # cancel landing in the timeout can be swallowed by redis-py's retry. ``blocking_redis``
+        # is the gateway's long-poll client (socket timeout ≥ 35 s); a plain client gets 1 s.
+        self._block_ms = 5000 if blocking_redis is not None else 1000
         self._merge_s = merge_s
         self._claim_idle_ms = int(claim_idle_s * 1000)
         self._stream = keys.outbox(CHANNEL)
@@ -178,11 +190,15 @@ class WeChatOutbox:
             if "BUSYGROUP" not in str(exc):
                 raise
 
-    async def read(self, block_ms: int = 5000) -> list[tuple[str, str]]:
+    async def read(self, block_ms: int | None = None) -> list[tuple[str, str]]:
         """The next entries for this process: new ones (waiting up to ``block_ms``, then up to
         ``merge_s`` more for what follows them), and ones whose reader died. → [(id, conv)]"""
         got: Any = await self._blocking.xreadgroup(
-            GROUP, self.consumer, {self._stream: ">"}, count=100, block=block_ms
+            GROUP,
+            self.consumer,
+            {self._stream: ">"},
+            count=100,
+            block=self._block_ms if block_ms is None else block_ms,
         )
         entries = [e for _stream, batch in got or [] for e in batch]
         if entries and self._merge_s > 0:
@@ -195,7 +211,7 @@ class WeChatOutbox:
             self._stream, GROUP, self.consumer, self._claim_idle_ms, "0-0", count=100
         )
         entries += claimed[1] if claimed else []
-        return [(_text(i), _text(f.get(b"conversation_id") or b"")) for i, f in entries if f]
+        return [(as_text(i), as_text(f.get(b"conversation_id") or b"")) for i, f in entries if f]
 
     async def deliver_entries(self, entries: list[tuple[str, str]]) -> int:
         """Deliver each conversation once for all its entries; acknowledge what was handled
@@ -254,11 +270,38 @@ class WeChatOutbox:
         if not lines:
             return 0
         ok = await self.send(openid, conv_id, "\n".join(lines))
+        updates = [e for e in events if e.type == "ticket_update" and event_text(e, lang)]
+        if not ok and updates:
+            await self._ticket_fallback(openid, conv_id, updates[-1], lang)
         return 1 if ok else 0
+
+    async def _ticket_fallback(self, openid: str, conv_id: str, event: Event, lang: str) -> None:
+        """A ticket update the window kept out: a template message when the shop configured
+        one, else the ticket is marked not reachable on WeChat (the agent calls or waits)."""
+        ticket_id = int(event.data.get("ticket_id") or 0)
+        text = event_text(event, lang) or ""
+        if self._ticket_template_id:
+            try:
+                await self._api.send_template(
+                    openid,
+                    self._ticket_template_id,
+                    {"first": text, "keyword1": str(ticket_id), "remark": ""},
+                )
+                await self._conversations.append(
+                    conv_id,
+                    "delivered_by_template",
+                    {"internal": True, "ticket_id": ticket_id, "text": text[:500]},
+                )
+                return
+            except Exception as exc:
+                log.warning("wechat template failed", conversation_id=conv_id, error=repr(exc))
+        if self._mark_unreachable is not None and ticket_id:
+            await self._mark_unreachable(ticket_id)
 
     async def run(self) -> None:
         await self.ensure_group()
         while True:
+            raise_if_cancelled()
             try:
                 await self.deliver_entries(await self.read())
             except asyncio.CancelledError:
@@ -266,7 +309,3 @@ class WeChatOutbox:
             except Exception as exc:
                 log.warning("wechat delivery failed", error=repr(exc))
                 await asyncio.sleep(1.0)
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)

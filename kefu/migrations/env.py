@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from alembic import context
 
-from kefu.tables import metadata
-
-target_metadata = metadata()
-
 
 def _run() -> None:
     connection = context.config.attributes.get("connection")
@@ -15,7 +11,8 @@ def _run() -> None:
         raise RuntimeError("run the migrations with `kefu db upgrade`, not the alembic command")
     context.configure(
         connection=connection,
-        target_metadata=target_metadata,
+        # Set by ``kefu.schema.new_revision`` (autogenerate); upgrades need no models.
+        target_metadata=context.config.attributes.get("target_metadata"),
         render_as_batch=connection.dialect.name == "sqlite",  # ALTER TABLE on SQLite
         compare_type=True,
     )

@@ -12,8 +12,11 @@ const T = {
        saved: "已保存为草稿", archived: "已归档", published: "已发布版本", rolled: "已回滚，新版本",
        serving: "正在服务的版本", rollback: "回滚到此版本", diff: "与上一版比较",
        answer_d: "直接回答", choose_d: "请顾客选择", not_found_d: "未找到答案（转人工或记录）",
+       req_answer_d: "识别为办理请求时：同样直接回答（一般性问题）",
+       req_flow_d: "识别为办理请求时：进入订单流程（顾客自己的订单）",
        times: "次", confirm_rollback: "确定回滚到版本", login_failed: "登录失败",
-       added: "新增", removed: "删除", changed: "修改", none: "（无）", use: "新建问答"},
+       added: "新增", removed: "删除", changed: "修改", none: "（无）", use: "新建问答",
+       err_not_ready: "知识库索引正在建立，请稍后再试"},
   en: {title: "Knowledge base editor", logout: "Log out", username: "Username", password: "Password",
        login: "Log in", faqs: "FAQs", filter: "Filter", filter_ph: "Filter by question or answer",
        new: "New", edit: "Edit", language: "Language", category: "Category", question: "Question",
@@ -24,9 +27,12 @@ const T = {
        archived: "Archived", published: "Published version", rolled: "Rolled back; new version",
        serving: "Serving version", rollback: "Roll back to this", diff: "Diff with previous",
        answer_d: "Answers directly", choose_d: "Asks the customer to choose",
+       req_answer_d: "Read as a request: still answers (a general question)",
+       req_flow_d: "Read as a request: starts the order flow (the customer's own case)",
        not_found_d: "No answer found (hand off or log)", times: "×", confirm_rollback: "Roll back to version",
        login_failed: "Login failed", added: "added", removed: "removed", changed: "changed", none: "(none)",
-       use: "Create FAQ"},
+       use: "Create FAQ",
+       err_not_ready: "The knowledge base index is still being built; please try again shortly."},
 };
 let lang = localStorage.getItem("kefu.lang") || (navigator.language.startsWith("zh") ? "zh" : "en");
 let token = sessionStorage.getItem("kefu.token") || "";
@@ -61,7 +67,9 @@ async function api(method, path, body) {
   try { data = await res.json(); } catch (_e) { data = null; }
   if (res.status === 401) { logout(); throw new Error(t("login_failed")); }
   if (!res.ok) {
-    const msg = data && data.error ? data.error.message : res.statusText;
+    // a known error code in the page's language, else the server's message
+    const known = data && data.error && T[lang] && T[lang]["err_" + data.error.code];
+    const msg = known || (data && data.error ? data.error.message : res.statusText);
     throw new Error(msg);
   }
   return data;
@@ -145,9 +153,14 @@ async function archiveFaq() {
 }
 
 async function preview() {
+  // The bot's own decision step, asked of the action server: what a customer would get.
   const q = $("preview-q").value;
-  const data = await api("GET", "/api/v1/kb/search?k=5&q=" + encodeURIComponent(q));
-  $("preview-decision").textContent = t(data.decision + "_d") + " (v" + data.version + ")";
+  const data = await api("GET", "/api/v1/kb/preview?q=" + encodeURIComponent(q));
+  const box = $("preview-decision");
+  box.replaceChildren(
+    el("div", t(data.as_question + "_d") + (data.version ? " (v" + data.version + ")" : "")),
+    el("div", t("req_" + data.as_request + "_d")));
+  for (const reply of data.replies) box.append(el("blockquote", reply.text));
   const list = $("preview-hits");
   list.replaceChildren();
   for (const hit of data.hits) {

@@ -19,6 +19,7 @@ from actions._services import Services, set_services
 from actions.settings import ActionSettings
 from handoff.packet import validate_packet
 from handoff.queue import QueueConfig
+from handoff.skills import route_group
 from kefu.db import make_async_engine
 from kefu.errors import ApiError
 from kefu.redis_server import free_port
@@ -38,11 +39,12 @@ def staff_stub(received: list[dict[str, Any]]) -> Sanic:
     async def handoffs(request: Request):  # type: ignore[no-untyped-def]
         if request.headers.get("authorization") != f"Bearer {TEST_INTERNAL_TOKEN}":
             return json({"error": {"code": "unauthorized", "message": "bad token"}}, 401)
-        try:  # what the staff console checks (handoff/staff_api.py)
-            validate_packet(request.json, QueueConfig().skill_groups)
+        try:  # what the staff console checks and how it routes (console/staff_api.py)
+            valid = validate_packet(request.json, QueueConfig().skill_groups)
         except ApiError as exc:
             return json({"error": {"code": exc.code, "message": exc.message}}, exc.status)
-        received.append(request.json)
+        routed = route_group(valid, QueueConfig().skill_groups, {})
+        received.append({**request.json, "skill_group": routed})
         return json({"status": "queued", "position": len(received), "eta_seconds": 60}, 201)
 
     return app

@@ -306,10 +306,12 @@ async def test_angry_message_hands_off(services, handoffs):
 
 async def test_faq_confident_choices_and_second_miss(services, handoffs):
     me = "demo-003"  # VIP 1, below KEFU_VIP_HANDOFF_LEVEL
-    events, texts, _ = await run(
+    events, texts, d = await run(
         ActionAnswerFaq(), tracker("运费险怎么理赔", intent="ask_faq", customer=me)
     )
     assert "运费险" in texts[0] and slot(events, "faq_misses") == 0
+    # the answered FAQ rides in the message (Rasa keeps it as the bot event's metadata)
+    assert str(d.messages[0]["faq_id"]).startswith("ins-")
     # "价格" is a near miss in the demo knowledge (closest: 买完降价了可以退差价吗？)
     events, _, d = await run(ActionAnswerFaq(), tracker("价格", intent="ask_faq", customer=me))
     assert d.messages[0]["buttons"][0]["title"] == "买完降价了可以退差价吗？"
@@ -386,3 +388,46 @@ async def test_calm_flows_do_not_hand_off(services, handoffs):
     await run(ActionCancelOrder(), t)
     await run(ActionCheckRefund(), tracker("我的退款到账了吗"))
     assert handoffs == []
+
+
+async def test_an_anonymous_web_visitor_never_reaches_the_customer_id_they_claim(services):
+    """The gateway marks a web visitor without a valid signed identity ``anonymous``; whatever
+    customer id rides along, no order of that customer is looked up."""
+    t = tracker("", slots={"order_id": "20231120003"}, customer="demo-001")
+    t.latest_message["metadata"]["identity"] = "anonymous"
+    events, texts, _ = await run(ActionTrackShipment(), t)
+    assert "登录" in texts[0] and "顺丰" not in texts[0]
+    assert slot(events, "order_id") is None
+    t = tracker("", slots={"order_id": "20231120003"}, customer="demo-001")
+    t.latest_message["metadata"]["identity"] = "verified"
+    _, texts, _ = await run(ActionTrackShipment(), t)
+    assert "顺丰速运" in texts[0]
+
+
+async def test_an_explicit_request_carries_what_the_bot_knew(services, handoffs):
+    """转人工 after an answered FAQ and an order question: the packet has the order id the
+    customer typed, the FAQ the bot answered and a summary of what the customer wanted."""
+    asked = "运费险怎么理赔"
+    hit = services.searcher.search(asked, "zh", 1)[0]
+    history = [
+        {"event": "user", "text": asked, "parse_data": {"intent": {"name": "ask_faq"}}},
+        {"event": "bot", "text": hit.answer},
+        {
+            "event": "user",
+            "text": "订单20231120002怎么还没发货",
+            "parse_data": {
+                "intent": {"name": "check_order_status"},
+                "entities": [{"entity": "order_id", "value": "20231120002"}],
+            },
+        },
+        {"event": "bot", "text": "您好呀～帮您查到啦"},
+        {"event": "user", "text": "身高170穿什么码", "parse_data": {"intent": {"name": "ask_faq"}}},
+        {"event": "bot", "text": "这不是知识库的答案"},  # not an FAQ answer: not counted
+    ]
+    await run(ActionRequestHuman(), tracker("转人工", intent="request_human", history=history))
+    packet = handoffs[0]
+    assert packet["entities"] == {"order_id": "20231120002"}
+    assert [f["faq_id"] for f in packet["faq_tried"]] == [hit.faq_id]
+    assert packet["faq_tried"][0]["answered"] is True
+    assert "查询订单状态" in packet["summary"] and "20231120002" in packet["summary"]
+    assert "咨询规则" in packet["summary"]

@@ -14,13 +14,13 @@ import pytest
 from actions._services import set_services
 from actions.complaint import ActionFileComplaint
 from actions.handoff import ActionRequestHuman
-from handoff.app import create_app
+from console.app import create_app
 from kefu.db import make_async_engine
 from shop.demo import seed_shop
 from tests.actions.conftest import _services, tracker
 from tests.actions.test_flows import run
 from tests.conftest import TEST_ADMIN_PASSWORD, unique_app_name
-from tests.handoff.test_staff_api import staff_settings
+from tests.console.test_staff_api import staff_settings
 
 
 class Staff:

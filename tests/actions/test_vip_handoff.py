@@ -1,15 +1,19 @@
-"""A VIP (shop ``vip_level`` >= KEFU_VIP_HANDOFF_LEVEL, default 3) gets a person at the bot's
-first miss, reason ``vip``, on recorded trackers against the real SQL shop. Demo customers:
-demo-001 is VIP 3, demo-002 VIP 0, demo-003 VIP 1."""
+"""A VIP (shop ``vip_level`` >= KEFU_VIP_HANDOFF_LEVEL, default 3) is offered a person at the
+bot's first miss — a sentence and a button — and is never handed off on a misread: a question
+the knowledge base answers is answered. Anger or a second miss still hands off. Recorded
+trackers against the real SQL shop. Demo customers: demo-001 is VIP 3, demo-002 VIP 0, demo-003
+VIP 1."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from actions.faq import ActionAnswerFaq
 from actions.handoff import ActionFallback
 from actions.settings import ActionSettings
 from handoff.packet import effective_priority, validate_packet
 from tests.actions.conftest import tracker
-from tests.actions.test_flows import run, slot
+from tests.actions.test_flows import run
 
 SKILL_GROUPS = ["presale", "aftersales", "logistics", "complaints"]
 
@@ -20,69 +24,71 @@ FIRST_FALLBACK = {
 }
 
 
-async def test_vip_first_fallback_hands_off_with_reason_vip(services, handoffs):
+def payloads(messages: list[dict[str, Any]]) -> list[str]:
+    return [b["payload"] for m in messages for b in m.get("buttons") or []]
+
+
+async def test_vip_first_fallback_offers_a_person_without_handing_off(services, handoffs):
     events, texts, d = await run(ActionFallback(), tracker("asdfgh", intent="nlu_fallback"))
-    assert len(handoffs) == 1
-    packet = handoffs[0]
-    assert packet["reason"] == "vip" and packet["skill_group"] == "aftersales"
-    assert packet["customer"]["id"] == "demo-001" and packet["customer"]["vip_level"] == 3
-    assert "asdfgh" in packet["summary"]
-    assert "换个说法" not in " ".join(texts) and "转接人工客服" in texts[0]
-    assert not any(m.get("buttons") for m in d.messages)
-    assert slot(events, "handoff_reason") == "vip"
+    assert handoffs == [] and events == []
+    assert "换个说法" in texts[0] and "尊贵会员" in texts[0]
+    assert "/request_human" in payloads(d.messages)
 
 
-async def test_vip_first_faq_miss_hands_off_instead_of_offering_choices(services, handoffs):
-    # "价格" is a near miss: an ordinary customer is offered the closest questions.
-    events, texts, d = await run(ActionAnswerFaq(), tracker("价格", intent="ask_faq"))
-    assert len(handoffs) == 1
-    packet = handoffs[0]
-    assert packet["reason"] == "vip" and packet["skill_group"] == "presale"
-    assert packet["faq_tried"][0]["faq_id"] == "prc-001"  # 买完降价了可以退差价吗？
-    assert not any(m.get("buttons") for m in d.messages) and "转接人工客服" in texts[0]
-    assert slot(events, "faq_misses") == 0 and slot(events, "handoff_reason") == "vip"
+async def test_vip_first_faq_miss_offers_the_closest_questions_and_a_person(services, handoffs):
+    # "价格" is a near miss: the closest questions are offered, and a person beside them.
+    _events, texts, d = await run(ActionAnswerFaq(), tracker("价格", intent="ask_faq"))
+    assert handoffs == []
+    titles = [b["title"] for b in d.messages[0]["buttons"]]
+    assert "买完降价了可以退差价吗？" in titles and "转人工客服" in titles
+    assert "尊贵会员" in texts[0]
 
 
-async def test_vip_first_miss_speaks_the_customers_language(services, handoffs):
+async def test_a_vip_misread_the_knowledge_base_answers_is_answered(services, handoffs):
+    _, texts, _ = await run(ActionFallback(), tracker("退货的话运费谁出呀", intent="nlu_fallback"))
+    assert handoffs == [] and "买家承担" in texts[0]
+
+
+async def test_vip_anger_still_hands_off_at_once(services, handoffs):
+    await run(ActionFallback(), tracker("你们什么破服务 垃圾", intent="nlu_fallback"))
+    assert [p["reason"] for p in handoffs] == ["negative_sentiment"]
+
+
+async def test_vip_offer_speaks_the_customers_language(services, handoffs):
     _, texts, _ = await run(ActionFallback(), tracker("blorp", intent="nlu_fallback", lang="en"))
-    assert "human agent right away" in texts[0]
-    _, texts, _ = await run(
+    assert "valued member" in texts[0]
+    _, texts, d = await run(
         ActionAnswerFaq(), tracker("量子糾纏", intent="ask_faq", lang="zh-Hant", sender="c-2")
     )
-    assert "轉接人工客服" in texts[0]
-    assert [p["reason"] for p in handoffs] == ["vip", "vip"]
-    assert [p["customer"]["language"] for p in handoffs] == ["en", "zh-Hant"]
+    assert "尊貴會員" in texts[0] and "轉人工客服" in [b["title"] for b in d.messages[0]["buttons"]]
+    assert handoffs == []
 
 
-async def test_first_miss_hands_off_only_the_vip(services, handoffs):
+async def test_only_the_vip_hears_the_offer(services, handoffs):
     for customer in ("demo-002", "demo-003"):  # VIP 0 and VIP 1
-        _, texts, _ = await run(
+        _, texts, d = await run(
             ActionFallback(), tracker("asdfgh", intent="nlu_fallback", customer=customer)
         )
-        assert "换个说法" in texts[0]
-        _, _, d = await run(ActionAnswerFaq(), tracker("价格", intent="ask_faq", customer=customer))
-        assert d.messages[0]["buttons"]
+        assert "换个说法" in texts[0] and "尊贵会员" not in texts[0]
+        assert "/request_human" in payloads(d.messages)  # everyone may still ask for a person
     assert handoffs == []
-    await run(ActionFallback(), tracker("asdfgh", intent="nlu_fallback", customer="demo-001"))
-    assert [(p["reason"], p["customer"]["id"]) for p in handoffs] == [("vip", "demo-001")]
 
 
-async def test_vip_priority_is_raised_once_by_the_queue(services, handoffs):
-    # The bot posts the usual priority; the handoff service adds the VIP boost (vip_level),
-    # so a VIP's first miss queues exactly that boost ahead of an ordinary second miss.
-    await run(ActionFallback(), tracker("asdfgh", intent="nlu_fallback"))
-    await run(
-        ActionFallback(),
-        tracker(
-            "qwerty",
-            intent="nlu_fallback",
-            customer="demo-002",
-            history=[FIRST_FALLBACK],
-            sender="c-2",
-        ),
-    )
+async def test_vip_second_miss_is_queued_ahead_by_the_queue(services, handoffs):
+    # The bot posts the usual priority; the handoff service adds the VIP boost (vip_level).
+    for customer, sender in (("demo-001", "c-1"), ("demo-002", "c-2")):
+        await run(
+            ActionFallback(),
+            tracker(
+                "qwerty",
+                intent="nlu_fallback",
+                customer=customer,
+                history=[FIRST_FALLBACK],
+                sender=sender,
+            ),
+        )
     vip, ordinary = handoffs
-    assert (vip["reason"], ordinary["reason"]) == ("vip", "repeated_fallback")
+    assert vip["reason"] == ordinary["reason"] == "repeated_fallback"
     assert vip["priority"] == ordinary["priority"] == "normal"
     boost = 2 + 3  # handoff.packet.effective_priority for vip_level 3
     assert effective_priority(validate_packet(vip, SKILL_GROUPS)) == (
@@ -97,13 +103,15 @@ async def test_vip_threshold_setting_is_honoured(services, handoffs, monkeypatch
 
     services.settings.vip_handoff_level = 4  # demo-001 (VIP 3) is now below it
     _, texts, _ = await run(ActionFallback(), tracker("asdfgh", intent="nlu_fallback"))
-    assert "换个说法" in texts[0] and handoffs == []
+    assert "尊贵会员" not in texts[0]
 
     services.settings.vip_handoff_level = 0  # off: nobody
-    await run(ActionFallback(), tracker("asdfgh", intent="nlu_fallback"))
-    assert handoffs == []
+    _, texts, _ = await run(ActionFallback(), tracker("asdfgh", intent="nlu_fallback"))
+    assert "尊贵会员" not in texts[0]
 
     services.settings.vip_handoff_level = 1  # demo-003 (VIP 1) now reaches it
-    await run(ActionFallback(), tracker("asdfgh", intent="nlu_fallback", customer="demo-003"))
-    await run(ActionFallback(), tracker("asdfgh", intent="nlu_fallback", customer="demo-002"))
-    assert [(p["reason"], p["customer"]["id"]) for p in handoffs] == [("vip", "demo-003")]
+    _, texts, _ = await run(
+        ActionFallback(), tracker("asdfgh", intent="nlu_fallback", customer="demo-003")
+    )
+    assert "尊贵会员" in texts[0]
+    assert handoffs == []

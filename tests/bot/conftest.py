@@ -58,6 +58,7 @@ class FakeWeChatState:
     token_calls: int = 0
     valid_tokens: set[str] = field(default_factory=set)
     sent: list[dict[str, Any]] = field(default_factory=list)
+    templates: list[dict[str, Any]] = field(default_factory=list)
     out_of_window: set[str] = field(default_factory=set)
     new_message: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -75,7 +76,8 @@ class FakeWeChatState:
 
 
 def fake_wechat_app(state: FakeWeChatState) -> Sanic:
-    """api.weixin.qq.com as documented: /cgi-bin/token and /cgi-bin/message/custom/send."""
+    """api.weixin.qq.com as documented: /cgi-bin/token, /cgi-bin/message/custom/send and
+    /cgi-bin/message/template/send."""
     app = Sanic(unique_app_name("fake-wechat"))
 
     @app.get("/cgi-bin/token")
@@ -108,6 +110,16 @@ def fake_wechat_app(state: FakeWeChatState) -> Sanic:
         state.sent.append(body)
         state.new_message.set()
         return json({"errcode": 0, "errmsg": "ok"})
+
+    @app.post("/cgi-bin/message/template/send")
+    async def template_send(request: Request) -> HTTPResponse:
+        if request.args.get("access_token") not in state.valid_tokens:
+            return json({"errcode": 40001, "errmsg": "invalid credential"})
+        body = request.json
+        if not body.get("template_id"):
+            return json({"errcode": 40037, "errmsg": "invalid template_id"})
+        state.templates.append(body)  # templates have no 48-hour window
+        return json({"errcode": 0, "errmsg": "ok", "msgid": len(state.templates)})
 
     return app
 

@@ -39,6 +39,9 @@ async def test_missing_or_wrong_api_key_is_401_with_error_shape(gateway: httpx.A
         (b'{"text": 42}', 400, "missing_text"),
         (b'{"text": "   "}', 400, "empty_text"),
         (b'{"text": "hi", "lang": "fr"}', 400, "invalid_lang"),
+        (b'{"text": "hi", "lang": 7}', 400, "invalid_lang"),
+        (b'{"text": "hi", "customer_id": 12345}', 400, "invalid_customer_id"),
+        (b'{"text": "hi", "customer_id": "' + b"c" * 129 + b'"}', 400, "invalid_customer_id"),
         (b'{"text": "' + "好".encode() * 4001 + b'"}', 413, "text_too_long"),
     ],
 )
@@ -52,6 +55,16 @@ async def test_bad_bodies_get_clear_4xx(
     )
     assert r.status_code == status, r.text
     assert r.json()["error"]["code"] == code
+
+
+async def test_the_message_body_and_answer_are_documented(gateway: httpx.AsyncClient):
+    spec = (await gateway.get("/docs/openapi.json")).json()
+    post = spec["paths"]["/api/v1/conversations/{conversation_id}/messages"]["post"]
+    body = post["requestBody"]["content"]["application/json"]["schema"]["properties"]
+    assert {"text", "customer_id", "lang"} <= set(body)
+    assert body["customer_id"]["anyOf"][0]["maxLength"] == 128
+    answer = post["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
+    assert {"conversation_id", "owner", "replies", "queue"} <= set(answer)
 
 
 async def test_body_over_the_size_limit_is_413(gateway: httpx.AsyncClient):
@@ -176,3 +189,65 @@ async def test_long_poll_waits_longer_than_the_redis_socket_timeout(
     r = await gateway.get("/api/v1/conversations/c3/events?after=0&wait=7", headers=AUTH)
     assert r.status_code == 200, r.text
     assert r.json()["events"] == []
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "code"),
+    [
+        ("csat", {"score": "5"}, "invalid_csat"),
+        ("csat", {"score": 4.5}, "invalid_csat"),
+        ("csat", {"score": 6}, "invalid_csat"),
+        ("csat", {"comment": "好"}, "invalid_csat"),
+        ("csat", {"score": 5, "comment": ["好"]}, "invalid_csat"),
+        ("csat", {"score": 5, "comment": "长" * 1001}, "invalid_csat"),
+        ("leave-message", {"text": 3}, "empty_text"),
+        ("leave-message", {"customer_id": "u1"}, "empty_text"),
+        ("leave-message", {"text": "   "}, "empty_text"),
+        ("leave-message", {"text": "回电话", "customer_id": 7}, "invalid_customer_id"),
+        ("leave-message", {"text": "回电话", "customer_id": "c" * 129}, "invalid_customer_id"),
+    ],
+)
+async def test_csat_and_leave_message_bodies_are_checked(
+    gateway: httpx.AsyncClient, path: str, body: dict[str, object], code: str
+):
+    r = await gateway.post(f"/api/v1/conversations/c1/{path}", json=body, headers=AUTH)
+    assert r.status_code == 400, r.text
+    assert r.json()["error"]["code"] == code
+
+
+async def test_csat_and_leave_message_take_an_integrations_own_fields(
+    gateway: httpx.AsyncClient,
+):
+    """As the message: an unknown field is ignored, so the request gets past its body (to a
+    conversation that does not exist, so nothing to rate, nobody waiting)."""
+    r = await gateway.post(
+        "/api/v1/conversations/c2/csat", json={"score": 5, "order_ref": "x"}, headers=AUTH
+    )
+    assert (r.status_code, r.json()["error"]["code"]) == (404, "not_found")
+    r = await gateway.post(
+        "/api/v1/conversations/c2/leave-message",
+        json={"text": "回电话", "order_ref": "x"},
+        headers=AUTH,
+    )
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "not_waiting")
+
+
+async def test_csat_and_leave_message_bodies_are_documented(gateway: httpx.AsyncClient):
+    spec = (await gateway.get("/docs/openapi.json")).json()
+    for path, body, required, answer in [
+        ("csat", {"score", "comment"}, ["score"], {"conversation_id", "seq"}),
+        ("leave-message", {"text", "customer_id"}, ["text"], {"conversation_id", "ticket_id"}),
+    ]:
+        post = spec["paths"][f"/api/v1/conversations/{{conversation_id}}/{path}"]["post"]
+        schema = post["requestBody"]["content"]["application/json"]["schema"]
+        assert set(schema["properties"]) == body and schema["required"] == required, path
+        shown = post["responses"]["201"]["content"]["application/json"]["schema"]
+        assert answer <= set(shown["properties"]), path
+
+
+async def test_stop_waiting_is_documented(gateway: httpx.AsyncClient):
+    spec = (await gateway.get("/docs/openapi.json")).json()
+    post = spec["paths"]["/api/v1/conversations/{conversation_id}/stop-waiting"]["post"]
+    assert "not_waiting" in post["description"]
+    shown = post["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
+    assert {"conversation_id", "owner", "ticket_id", "text", "seq"} <= set(shown)

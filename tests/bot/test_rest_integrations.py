@@ -41,8 +41,8 @@ async def test_each_integration_key_works_and_is_limited_on_its_own(
     async with await start(
         serve, redis_url, sqlite_url, rate_per_key_per_min=3, rate_per_conversation_per_min=100
     ) as client:
-        for key in (TEST_API_KEY, SHOP_KEY, APP_KEY):
-            r = await client.get("/api/v1/conversations/c1/events", headers=auth(key))
+        for key, conv in ((TEST_API_KEY, "c0"), (SHOP_KEY, "c1"), (APP_KEY, "c2")):
+            r = await client.get(f"/api/v1/conversations/{conv}/events", headers=auth(key))
             assert r.status_code == 200
         r = await client.get("/api/v1/conversations/c1/events", headers=auth("shop-a"))
         assert r.status_code == 401
@@ -55,8 +55,47 @@ async def test_each_integration_key_works_and_is_limited_on_its_own(
         assert r.json()["error"]["code"] == "rate_limited"
         assert 1 <= int(r.headers["retry-after"]) <= 61
         # Another integration is not affected.
-        r = await client.get("/api/v1/conversations/c1/events", headers=auth(APP_KEY))
+        r = await client.get("/api/v1/conversations/c2/events", headers=auth(APP_KEY))
         assert r.status_code == 200
+
+
+async def test_another_integrations_key_cannot_reach_its_conversation(
+    serve, redis_url: str, sqlite_url: str, redis: Redis
+):
+    """A conversation belongs to the integration that created it; other keys get 404 on every
+    route, and web or WeChat conversations are never reachable over REST."""
+    async with await start(serve, redis_url, sqlite_url) as client:
+        r = await client.post(
+            "/api/v1/conversations/shop-conv/messages",
+            json={"text": "你好", "customer_id": "demo-001"},
+            headers=auth(SHOP_KEY),
+        )
+        assert r.status_code == 200, r.text
+        assert (
+            await client.get("/api/v1/conversations/shop-conv/events", headers=auth(SHOP_KEY))
+        ).status_code == 200
+        calls = [
+            ("GET", "/api/v1/conversations/shop-conv/events", None),
+            ("POST", "/api/v1/conversations/shop-conv/messages", {"text": "我的订单"}),
+            ("POST", "/api/v1/conversations/shop-conv/csat", {"score": 5}),
+            ("POST", "/api/v1/conversations/shop-conv/leave-message", {"text": "hi"}),
+        ]
+        for method, path, body in calls:
+            r = await client.request(method, path, json=body, headers=auth(APP_KEY))
+            assert r.status_code == 404, (path, r.text)
+            assert r.json()["error"]["code"] == "not_found"
+        conversations = Conversations(redis)
+        await conversations.append(
+            "web-abcdefghijklmnopqrstuvwx",
+            "message",
+            {"from": "customer", "text": "我的地址"},
+            channel="web",
+            customer_id="demo-001",
+        )
+        r = await client.get(
+            "/api/v1/conversations/web-abcdefghijklmnopqrstuvwx/events", headers=auth(SHOP_KEY)
+        )
+        assert r.status_code == 404
 
 
 async def test_one_conversation_is_limited_without_blocking_others(
@@ -134,7 +173,8 @@ async def test_events_never_carry_internal_notes(
 async def test_csat_endpoint_validates(
     serve, redis_url: str, sqlite_url: str, redis: Redis, payload: dict[str, Any], code: str
 ):
-    await Conversations(redis).append("c5", "closed", {"resolution": "solved"})
+    await Conversations(redis).append("c5", "message", {"from": "customer", "text": "hi"})
+    await Conversations(redis).transition("c5", {Owner.BOT}, Owner.CLOSED, "closed", {})
     async with await start(serve, redis_url, sqlite_url) as client:
         r = await client.post(
             "/api/v1/conversations/c5/csat", json=payload, headers=auth(TEST_API_KEY)
@@ -147,7 +187,8 @@ async def test_csat_endpoint_stores_the_answer(
     serve, redis_url: str, sqlite_url: str, redis: Redis
 ):
     conversations = Conversations(redis)
-    await conversations.append("c6", "closed", {"resolution": "solved"})
+    await conversations.append("c6", "message", {"from": "customer", "text": "hi"})
+    await conversations.transition("c6", {Owner.BOT}, Owner.CLOSED, "closed", {})
     async with await start(serve, redis_url, sqlite_url) as client:
         r = await client.post(
             "/api/v1/conversations/c6/csat",

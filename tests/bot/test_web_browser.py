@@ -16,7 +16,7 @@ from sanic import Sanic
 from sanic.response import html
 
 from bot.app import create_app
-from handoff.conversation import Conversations
+from handoff.conversation import Conversations, Owner
 from kefu.config import ROOT
 from tests.bot.conftest import CHROMIUM, gateway_settings
 from tests.conftest import unique_app_name
@@ -160,7 +160,10 @@ async def test_queue_agent_name_and_csat_on_the_page(
     assert await page.is_hidden("#queue")
     assert "小王" in await page.text_content("#title")
     await conversations.append(conv, "note", {"text": "内部备注", "internal": True})
-    await conversations.append(conv, "closed", {"resolution": "solved"})
+    # a real end (a rating is taken only once the conversation has ended)
+    await conversations.transition(
+        conv, {Owner.BOT}, Owner.CLOSED, "closed", {"resolution": "solved"}
+    )
     await page.wait_for_selector("#csat:not([hidden])")
     await page.click("#stars button[data-score='4']")
     await page.fill("#csat-comment", "回复很快")

@@ -217,7 +217,9 @@ async def test_a_flooding_connection_is_limited_then_closed_and_others_are_fine(
 async def test_csat_frame_is_stored(gw: Any, redis: Redis):
     async with connect(ws_url(gw)) as ws:
         conv = (await hello(ws))["conversation_id"]
-        await Conversations(redis).append(conv, "closed", {"resolution": "solved"})
+        await Conversations(redis).transition(
+            conv, {Owner.BOT}, Owner.CLOSED, "closed", {"resolution": "idle"}
+        )
         await until(ws, is_event("closed"))
         await ws.send(json.dumps({"type": "csat", "score": 4, "comment": "挺好的<script>"}))
         frames = await until_all(ws, is_event("csat"), lambda f: f["type"] == "csat_ok")

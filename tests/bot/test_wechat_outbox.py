@@ -101,3 +101,48 @@ async def test_an_unwatched_conversation_is_not_announced(
     await outboxes[0].stop_watching(CONV)
     await conversations.append(CONV, "message", {"from": "agent", "text": "二"})
     assert await redis.xlen(keys.outbox("wechat")) == 1
+
+
+async def test_an_idle_read_ends_before_the_clients_socket_timeout(
+    redis: Redis, outboxes: list[WeChatOutbox]
+):
+    """redis-py's default socket timeout (5 s) must not cut an idle blocking read: a read cut
+    mid-way leaves what the server handed over pending, undelivered, for the claim time."""
+    box = outboxes[0]
+    await box.ensure_group()
+    for _ in range(2):
+        assert await box.read() == []  # nothing waiting: an empty answer, not TimeoutError
+
+
+async def test_a_cancel_swallowed_mid_command_still_stops_the_loop(
+    redis: Redis, outboxes: list[WeChatOutbox]
+):
+    """redis-py writes each command through ``asyncio.wait_for``; on Python 3.11 a cancel that
+    lands as the write completes is swallowed there (CPython gh-86296): the gateway's shutdown
+    (or a test's cleanup) that cancels the delivery loop and awaits it would wait for ever.
+    Here the round's work ends in exactly that race, on 3.11's own ``wait_for``."""
+    box = outboxes[0]
+    rounds = 0
+
+    async def deliver_entries(entries: list[tuple[str, str]]) -> int:
+        nonlocal rounds
+        rounds += 1
+        task = asyncio.current_task()
+        assert task is not None
+        written = asyncio.get_running_loop().create_future()
+
+        def write_completes_as_the_cancel_lands() -> None:
+            written.set_result(None)
+            task.cancel()
+
+        asyncio.get_running_loop().call_soon(write_completes_as_the_cancel_lands)
+        await asyncio.wait_for(written, 5)  # 3.11: returns; the cancel is gone
+        return 0
+
+    box.deliver_entries = deliver_entries  # type: ignore[method-assign]
+    runner = asyncio.create_task(box.run())
+    done, _ = await asyncio.wait({runner}, timeout=10)
+    if not done:
+        runner.cancel()
+    assert done and runner.cancelled()
+    assert rounds == 1

@@ -80,7 +80,7 @@ def dialogue_stack(
             "KEFU_INTERNAL_TOKEN": TEST_INTERNAL_TOKEN,  # Rasa's channel, the action server
         }
     )
-    actions = start_logged([sys.executable, "-m", "kefu", "actions"], env, tmp / "actions.log")
+    actions = start_logged([sys.executable, "-m", "kefu_cli", "actions"], env, tmp / "actions.log")
     rasa = start_logged(
         rasa_run_args("127.0.0.1", r_port, model),
         rasa_env(redis_url, actions_url, env),

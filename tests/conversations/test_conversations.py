@@ -40,7 +40,7 @@ def action_server(tmp_path: Path):  # type: ignore[no-untyped-def]
         }
     )
     log = tmp_path / "actions.log"
-    proc = start_logged([sys.executable, "-m", "kefu", "actions"], env, log)
+    proc = start_logged([sys.executable, "-m", "kefu_cli", "actions"], env, log)
     try:
         _wait_http(f"http://127.0.0.1:{port}/health", proc, log, ACTIONS_READY_S)
         yield f"http://127.0.0.1:{port}"

@@ -6,10 +6,13 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
+
 from handoff import QueueService
 from handoff.conversation import Owner
 from kefu import redis_keys as keys
-from tests.handoff.conftest import INTERNAL, Console, packet
+from kefu.errors import ApiError
+from tests.staff_console import INTERNAL, Console, packet
 
 
 async def test_handoff_queues_masks_and_is_idempotent(claim_console: Console):
@@ -92,16 +95,18 @@ async def test_nobody_online_offers_a_ticket_staff_can_close(console: Console):
     # Handing off again finds the same open ticket.
     assert (await c.handoff("lonely")).json()["ticket"]["id"] == made["id"]
     queue = QueueService(c.ctx.redis, c.ctx.settings, c.ctx.engine)
-    ticket = await queue.leave_message("lonely", "cust-lonely", "请明天给我回电话")
-    assert ticket["id"] == made["id"]  # the left message joins the handoff's ticket
-    assert ticket["status"] == "open" and ticket["skill_group"] == "aftersales"
-    assert ticket["due_at"]
+    # Not waiting for a person (the bot has it again): leaving a message is refused.
+    with pytest.raises(ApiError) as refused:
+        await queue.leave_message("lonely", "cust-lonely", "请明天给我回电话")
+    assert (refused.value.status, refused.value.code) == (409, "not_waiting")
     assert [e.type for e in await c.events("lonely")].count("ticket_created") == 1
+    ticket = made
     lead = await c.agent("lead", ["aftersales"], roles=["team_lead"], online=False)
     listed = (await c.http.get("/api/v1/tickets?status=open", headers=lead)).json()["tickets"]
     assert [t["id"] for t in listed] == [ticket["id"]]
     assert listed[0]["text"].startswith("鞋子小了想换大一码")  # the packet's summary
-    assert listed[0]["text"].endswith("请明天给我回电话")
+    view = (await c.http.get(f"/api/v1/tickets/{ticket['id']}", headers=lead)).json()
+    assert all(e.get("text") != "请明天给我回电话" for e in view["log"])  # refused, not logged
     r = await c.http.post(
         f"/api/v1/tickets/{ticket['id']}/close", headers=lead, json={"resolution": "called_back"}
     )

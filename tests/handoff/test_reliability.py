@@ -9,11 +9,11 @@ from pathlib import Path
 import httpx
 
 from bench.handoff_reliability import run
-from handoff.app import create_app
+from console.app import create_app
 from handoff.conversation import Owner
 from tests.conftest import TEST_ADMIN_PASSWORD, unique_app_name
-from tests.handoff.conftest import INTERNAL, Console, packet
-from tests.handoff.test_staff_api import staff_settings
+from tests.console.test_staff_api import staff_settings
+from tests.staff_console import INTERNAL, Console, packet
 
 
 async def test_two_consoles_assign_each_conversation_to_exactly_one_agent(

@@ -10,9 +10,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
-from kefu.cli import main
 from kefu.db import make_engine
 from kefu.schema import (
     BASELINE,
@@ -22,7 +21,8 @@ from kefu.schema import (
     require_current,
     upgrade,
 )
-from kefu.tables import metadata
+from kefu_cli.cli import main
+from kefu_cli.tables import metadata
 
 
 def test_migrations_build_exactly_the_models_tables(database_url: str):
@@ -63,10 +63,15 @@ def test_a_create_all_database_is_stamped_and_keeps_its_rows(tmp_path: Path):
 
 
 def test_a_create_all_database_with_every_current_table_upgrades(tmp_path: Path):
-    # The access work made revoked_tokens and audit_log with create_all before migration 0002.
+    # The access work made revoked_tokens and audit_log with create_all before migration 0002,
+    # the last schema create_all ever made: such a database is the schema of 0002 without
+    # Alembic's version table.
     url = f"sqlite:///{tmp_path / 'newer.db'}"
+    upgrade(url, "0002")
     engine = make_engine(url)
-    metadata().create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE alembic_version"))
+    assert "staff_accounts" in inspect(engine).get_table_names()
     engine.dispose()
     assert upgrade(url) == (BASELINE, head_revision())
     require_current(url)
@@ -111,3 +116,40 @@ def test_processes_refuse_to_start_and_db_upgrade_migrates(
     assert f"schema empty -> {head_revision()}" in result.output
     result = runner.invoke(main, ["db", "current"])
     assert f"database: {head_revision()}; code: {head_revision()}" in result.output
+
+
+def test_migration_0007_gives_existing_facts_their_topic_and_recontact_mark(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0006")
+    engine = make_engine(url)
+    rows = [  # (id, customer, intents, started, ended)
+        ("a", "c1", '["greet", "track_shipment", "thank"]', "2026-03-01 10:00", "2026-03-01 10:10"),
+        ("b", "c1", '["track_shipment"]', "2026-03-03 09:00", "2026-03-03 09:05"),
+        ("c", "c1", '["check_refund"]', "2026-03-04 09:00", "2026-03-04 09:05"),
+        ("d", "c2", '["greet"]', "2026-03-01 10:00", "2026-03-01 10:10"),
+    ]  # fmt: skip
+    try:
+        with engine.begin() as conn:
+            for cid, customer, intents, started, ended in rows:
+                conn.execute(
+                    text(
+                        "INSERT INTO conversation_facts (conversation_id, customer_id, channel,"
+                        " lang, customer_tier, started_at, ended_at, intents, faq_ids, bot_only,"
+                        " resolution, rating_comment) VALUES (:id, :c, 'web', 'zh', 0, :s, :e,"
+                        " :i, '[]', 1, 'unknown', '')"
+                    ),
+                    {"id": cid, "c": customer, "s": started, "e": ended, "i": intents},
+                )
+        upgrade(url)
+        with engine.connect() as conn:
+            got = conn.execute(
+                text("SELECT conversation_id, topic, recontacted FROM conversation_facts")
+            ).all()
+    finally:
+        engine.dispose()
+    assert sorted((i, t, bool(r)) for i, t, r in got) == [
+        ("a", "track_shipment", True),  # c1 came back about it within 3 days
+        ("b", "track_shipment", False),
+        ("c", "check_refund", False),
+        ("d", "", False),  # small talk only
+    ]

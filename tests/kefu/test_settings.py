@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.settings import GatewaySettings
+from console.settings import StaffSettings
 from handoff.queue import QueueConfig
-from handoff.settings import StaffSettings
 from kefu.config import QueueSettings
 
 

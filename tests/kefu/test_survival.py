@@ -97,7 +97,7 @@ def demo(tmp_path: Path) -> Iterator[Demo]:
         }
     )
     process = subprocess.Popen(
-        [sys.executable, "-m", "kefu", "demo"],
+        [sys.executable, "-m", "kefu_cli", "demo"],
         cwd=ROOT,
         env=env,
         stdin=subprocess.DEVNULL,

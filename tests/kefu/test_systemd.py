@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kefu.cli import main
 from kefu.config import ROOT
 from kefu.systemd import PROCESSES
+from kefu_cli.cli import main
 
 ANALYZE = shutil.which("systemd-analyze")
 

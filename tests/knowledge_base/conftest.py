@@ -4,6 +4,7 @@ demo FAQs shipped in the package."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,11 +46,12 @@ def editor_app(  # type: ignore[no-untyped-def]
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
+    from console.api import resolve_principal
+    from console.app import authorise_staff
+    from console.staff_auth import StaffAuth
     from handoff.accounts import Tokens
-    from handoff.api import resolve_principal
     from handoff.audit import AuditLog
     from handoff.models import StaffAccount
-    from handoff.staff_auth import StaffAuth
     from kefu.config import CommonSettings
     from kefu.db import make_async_engine, make_engine
     from kefu.web import install_error_handlers
@@ -63,7 +65,26 @@ def editor_app(  # type: ignore[no-untyped-def]
     app.ctx.tokens = tokens
     install_error_handlers(app)
     app.register_middleware(resolve_principal, "request")
-    mount(app, CommonSettings(database_url=database_url, redis_url=redis_url))
+
+    async def ask_the_bot(query: str, lang: str | None) -> dict[str, Any]:
+        """The preview as the staff console wires it, minus the HTTP hop to the action server
+        (tests/actions/test_kb_search.py covers that): the bot's own decision step
+        (actions/_preview.py) on this editor's live knowledge base."""
+        from actions._preview import preview
+        from actions._services import Services
+        from actions.settings import ActionSettings
+        from kefu.i18n import detect_lang
+
+        services = Services(
+            settings=ActionSettings(database_url=database_url),
+            shop=None,  # type: ignore[arg-type]  # the preview asks the knowledge base only
+            handoff=None,  # type: ignore[arg-type]
+            _searcher=app.ctx.kb.searcher,
+        )
+        return await preview(services, query, lang or detect_lang(query))
+
+    settings = CommonSettings(database_url=database_url, redis_url=redis_url)
+    mount(app, settings, authorise_staff, ask_the_bot)
 
     @app.before_server_start
     async def open_auth(app: Sanic) -> None:

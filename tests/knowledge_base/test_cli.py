@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kefu.cli import main
 from kefu.redis_client import sync_client
+from kefu_cli.cli import main
 from knowledge_base.demo import demo_faqs, seed
 from knowledge_base.faq import Faq
 from knowledge_base.live import VERSION_KEY

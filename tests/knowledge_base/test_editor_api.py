@@ -45,6 +45,7 @@ async def test_roles_are_checked_on_every_endpoint(editor_app: Any, serve: Any) 
             ("POST", "/api/v1/kb/import"),
             ("POST", "/api/v1/kb/publish"),
             ("GET", "/api/v1/kb/search?q=a"),
+            ("GET", "/api/v1/kb/preview?q=a"),
             ("GET", "/api/v1/kb/versions"),
             ("POST", "/api/v1/kb/versions/1/rollback"),
             ("GET", "/api/v1/kb/versions/2/diff"),
@@ -160,6 +161,9 @@ async def test_import_file_and_bad_input(editor_app: Any, serve: Any) -> None:
             ("GET", "/api/v1/kb/search?q=", b"", 400),
             ("GET", "/api/v1/kb/search?q=" + "a" * 10_001, b"", 413),  # header limit
             ("GET", "/api/v1/kb/search?q=abc&k=zz", b"", 400),
+            ("GET", "/api/v1/kb/preview?q=", b"", 400),
+            ("GET", "/api/v1/kb/preview?q=" + "a" * 2001, b"", 400),
+            ("GET", "/api/v1/kb/preview?q=abc&lang=fr", b"", 400),
             ("GET", "/api/v1/kb/faqs?status=weird", b"", 400),
             ("GET", "/api/v1/kb/faqs/nope", b"", 404),
             ("PUT", "/api/v1/kb/faqs/a", json.dumps({"lang": "fr"}).encode(), 400),
@@ -210,3 +214,25 @@ async def test_editor_page_is_served_with_a_strict_policy(editor_app: Any, serve
     )
     assert script.status_code == 200 and "innerHTML" not in script.text
     assert missing.status_code == 404
+
+
+async def test_searcher_opens_on_first_search_and_answers_from_a_built_index(
+    editor_app: Any, serve: Any
+) -> None:
+    """The staff console does not load the sentence encoder until the editor needs it (its idle
+    memory), and the first search then waits for the index instead of answering "not found"."""
+    app, headers = editor_app
+    h = headers("editor")
+    server = await serve(app)
+    async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
+        r = await client.post(
+            "/api/v1/kb/faqs", headers=h, json=faq("ret", "怎么申请退货", "退货流程是什么")
+        )
+        assert r.status_code == 201
+        assert (await client.post("/api/v1/kb/publish", headers=h)).status_code == 201
+        assert (await client.get("/api/v1/kb/faqs", headers=h)).status_code == 200
+        assert app.ctx.kb._searcher is None  # editing and publishing load no encoder
+        r = await client.get("/api/v1/kb/search", headers=h, params={"q": "退货流程是什么"})
+        assert r.status_code == 200
+        assert r.json()["hits"][0]["faq_id"] == "ret" and r.json()["version"] == 1
+        assert app.ctx.kb._searcher is not None

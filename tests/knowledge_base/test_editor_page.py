@@ -1,5 +1,6 @@
-"""The editor page in a real headless Chromium: create, edit similar questions, preview,
-publish, history, diff, rollback — and FAQ text that looks like HTML stays text."""
+"""The editor page in a real headless Chromium: create, edit similar questions, preview (the
+bot's own decision step), publish, history, diff, rollback — and FAQ text that looks like HTML
+stays text."""
 
 from __future__ import annotations
 
@@ -69,8 +70,13 @@ async def test_editor_workflow_in_a_browser(editor_app: Any, serve: Any) -> None
             await page.wait_for_timeout(200)
             if await hits.count():
                 break
-        await expect(hits.first).to_contain_text("怎么申请退货")
-        await expect(hits.first).to_contain_text("<b>在订单里</b>")
+        # The bot's own decision step answers, in the traditional characters the customer reads.
+        await expect(hits.first).to_contain_text("怎麼申請退貨")
+        await expect(hits.first).to_contain_text("<b>在訂單裡</b>")
+        reply = page.locator("#preview-decision blockquote")
+        await expect(reply).to_have_text("<b>在訂單裡</b>點申請售後")
+        await expect(page.locator("#preview-decision")).to_contain_text("直接回答")
+        assert await page.locator("#preview-decision b").count() == 0
 
         # edit the similar questions, publish version 2, look at the diff
         published = page.locator("#faq-list li[data-id=ret-1] .badge.published")

@@ -301,15 +301,28 @@ from rasa.core.actions.action import RemoteAction
 from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.events import Event
 from rasa.utils.endpoints import EndpointConfig
+from rasa.utils.tensorflow.models import RasaModel
 from rasa_addons import patches
+
+def wrapped_by(function, module):
+    # two patches wrap EndpointConfig.request: which modules' wrappers are in its chain
+    # (functools.wraps copies __module__, so the code's file tells them apart)
+    while function is not None:
+        if function.__code__.co_filename.endswith(module.replace(".", "/") + ".py"):
+            return True
+        function = getattr(function, "__wrapped__", None)
+    return False
 
 def methods():
     return {
         "action_schema": RemoteAction._validate_action_result,
         "event_types": Event.resolve_by_type,
         "tracker_save": RedisTrackerStore.save,
-        "action_session": EndpointConfig.request,
+        "action_session": wrapped_by(EndpointConfig.request, "rasa_addons.patches"),
         "gc_freeze": rasa.core.run.load_agent_on_start,
+        "action_json": wrapped_by(EndpointConfig.request, "rasa_addons.action_call"),
+        "domain_digest": (RemoteAction._action_call_format, RemoteAction.run),
+        "model_load": RasaModel.load,
     }
 
 before = methods()
@@ -321,7 +334,7 @@ except ValueError as e:
 after = methods()
 print(json.dumps({
     "applied": applied,
-    "changed": sorted(name for name in before if before[name] is not after[name]),
+    "changed": sorted(name for name in before if before[name] != after[name]),
 }))
 """
 
@@ -332,8 +345,31 @@ print(json.dumps({
         (
             None,
             None,
-            ["action_schema", "action_session", "event_types", "gc_freeze", "tracker_save"],
+            [
+                "action_schema",
+                "action_session",
+                "event_types",
+                "gc_freeze",
+                "model_load",
+                "tracker_save",
+            ],
         ),
+        (
+            "all",
+            None,
+            [
+                "action_json",
+                "action_schema",
+                "action_session",
+                "domain_digest",
+                "event_types",
+                "gc_freeze",
+                "model_load",
+                "tracker_save",
+            ],
+        ),
+        ("action_json", None, ["action_json"]),
+        ("domain_digest", None, ["domain_digest"]),
         ("off", None, []),
         ("event_types,tracker_save", None, ["event_types", "tracker_save"]),
         ("action_schema", None, ["action_schema"]),

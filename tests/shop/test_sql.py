@@ -18,7 +18,7 @@ from shop import (
     mask_text,
     normalise_order_id,
 )
-from shop.demo import ORDERS, seed_shop
+from shop.demo import demo_order_ids, seed_shop
 from shop.models import OrderRow, TrackingEventRow
 
 ME, OTHER = "demo-001", "demo-002"
@@ -133,7 +133,7 @@ async def test_seeding_twice_changes_nothing(database_url: str):
             )
     finally:
         engine.dispose()
-    assert before == after and before[0] == len(ORDERS)
+    assert before == after and before[0] == len(demo_order_ids())
 
 
 def test_order_ids_and_masking():
@@ -149,6 +149,24 @@ def test_order_ids_and_masking():
 
 
 def test_kefu_demo_runs_the_shop_seeder(database_url: str):
-    from kefu.seed import seed_demo
+    from kefu_cli.seed import seed_demo
 
     assert "shop" in seed_demo(database_url)
+
+
+async def test_customers_are_found_by_phone_and_bound_openid(shop: SqlShop):
+    from shop import normalise_phone
+
+    assert normalise_phone("+86 138-1234-5678") == "13812345678"
+    assert normalise_phone("12345") == ""
+    found = await shop.customer_by_phone("+86 138 1234 5678")
+    assert found is not None and found.id == "demo-001"
+    assert await shop.customer_by_phone("13800000000") is None
+    assert await shop.customer_by_openid("oWX-demo-1") is None
+    assert await shop.bind_openid("demo-001", "oWX-demo-1")
+    bound = await shop.customer_by_openid("oWX-demo-1")
+    assert bound is not None and bound.id == "demo-001"
+    assert not await shop.bind_openid("demo-002", "oWX-demo-1")  # someone else's openid
+    assert not await shop.bind_openid("nobody", "oWX-demo-2")
+    assert await shop.bind_openid("demo-001", None)  # 解除绑定
+    assert await shop.customer_by_openid("oWX-demo-1") is None

@@ -1,0 +1,214 @@
+"""The decision step: the knowledge base and the NLU's intent decide together.
+
+Every customer message that could be a shop question is scored by both; ``decide`` chooses by one
+rule, written here and in ARCHITECTURE.md ("Who decides what the bot does with a message"):
+
+1. Social and control intents (greetings, thanks, yes / no, a request for a person, a complaint,
+   a bare order id) and any message naming an order id keep the NLU's reading: the knowledge
+   base never answers them. A message naming an order id is about that order, so when the NLU
+   reads it as a question ("the shirt doesn't fit, can I send it back? order 2023…") its most
+   likely order flow takes it, if the NLU gives that flow at least ``FLOW_RUNNER_UP``
+   (``own_order_intent``).
+2. Otherwise a knowledge-base hit at or above the *confident* threshold answers the message when
+   a. the NLU reads it as a question (``ask_faq``, ``product_inquiry``) or found nothing
+      (``nlu_fallback``, ``out_of_scope``), or
+   b. the NLU leans to a transactional intent (an order flow, ``check_refund``) but the message
+      is a *general* question — a rule, policy or how-to ("退款多久到账", "发票怎么开",
+      "要是退货的话运费谁出", "保修管不管", "电子发票在哪下载") — and does not speak about the
+      customer's own order or case
+      (an order id, "我的 / my", a wish to act now "我要 / 帮我 / I want", a state of their
+      own "还没到 / 没收到 / 发货了吗 / haven't arrived").
+3. Such a general question (2b) is also the knowledge base's when its best hit is below
+   *confident* but at or above *choose* and ahead of the second by at least ``CLEAR_LEAD``:
+   "how do i get an invoice" is a how-to, and an order flow asking for an order number does
+   not answer it.
+4. Anything else keeps the intent: a flow starts, the FAQ action offers close questions, the
+   fallback asks to rephrase and offers a person.
+
+Two questions in one message ("包邮吗？还有能开发票吗") are split on question boundaries
+(``split_questions``) by the callers, and each half goes through the same rule
+(``actions._two_questions``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
+
+from actions._services import Services
+from kefu.i18n import to_simplified, to_traditional
+from kefu.logging import get_logger
+from knowledge_base.api import Hit, Searcher, Thresholds
+
+__all__ = [
+    "Decision",
+    "decide",
+    "faq_text",
+    "is_general_question",
+    "is_own_case",
+    "own_order_intent",
+    "search_kb",
+    "split_questions",
+    "wants_to_leave",
+]
+
+log = get_logger(__name__)
+
+NEVER_KB = frozenset(
+    {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "request_human",
+     "file_complaint", "inform"}
+)  # fmt: skip
+QUESTION_INTENTS = frozenset({"ask_faq", "product_inquiry", "nlu_fallback", "out_of_scope"})
+
+ORDER_ID = re.compile(r"\d{8,}")  # an order id, as the NLU's regex reads it
+_ORDER_ID = ORDER_ID
+_OWN = re.compile(
+    r"我的|我那|我这|我家|我买|我刚|我昨|我前|我上|我下的|我在你|我收|我填|我付|我退|我申请|俺|"
+    r"那单|这单|那个订单|这个订单|本单|我要|我想(?!问|咨询|了解)|想要|帮我|给我|替我|请帮|麻烦帮|"
+    r"还没|没收到|没到|没有到|没发|到哪|到了没|咋还|怎么还|一直没|了[吗么嘛没]|了没有|好了没|"
+    r"\bmy\b(?! account)|\bmine\b|\bme\b|\bI (?:ordered|bought|paid|got|received|want|need|would)|"
+    r"\bI'd\b|\bI'm\b|haven'?t|hasn'?t|\bstill\b|where (?:is|are|'s)|where's|\byet\b|"
+    r"\bdid (?:it|you|they)\b|\bhas (?:it|the)\b",
+    re.IGNORECASE,
+)
+_GENERAL = re.compile(
+    r"怎么|怎样|如何|咋|多久|多长|几天|多少天|多少钱|几个工作日|什么时候|啥时候|谁|哪些|哪里|哪儿|"
+    r"什么|啥|能不能|可不可以|([^\s不])不\1|去哪|在哪|可以.*[吗么嘛]|能.*[吗么嘛]|支持.*[吗么嘛]|是否|要是|如果|的话|一般|"
+    r"[吗么嘛不没][？?！!。～~\s]*$|[？?]|"
+    r"\b(?:how|when|what|which|who|why|where do|where can|can i|can you|do you|does|is there|"
+    r"are there|if i|is it|are you|will i|do i|should i|would i|will there)\b",
+    re.IGNORECASE,
+)
+_LEAVE = re.compile(
+    r"算了|不用了|不需要了|不要了吧|先不[^了]{0,4}了|暂时不|没事了|不办了|不弄了|不查了|"
+    r"\bnever ?mind\b|\bforget it\b|\bno need\b|\bdon'?t bother\b|\bnot now\b|\bcancel that\b",
+    re.IGNORECASE,
+)
+
+
+# A message of several questions: split after a question mark or full stop, and where a
+# question particle or a space is followed by "还有 / 另外 / 顺便 / also"; the connector is
+# dropped from the part it opens.
+_SPLIT = re.compile(
+    r"[？?！!。；;\n]+|(?<=[吗么嘛呢不没])[\s，,]+|"
+    r"[\s，,]+(?=还有|另外|顺便|再问|and also\b|also\b)",
+    re.IGNORECASE,
+)
+_CONNECTOR = re.compile(
+    r"^(?:还有就是|还有|另外|顺便问一?下|顺便|再问一?下|然后|and also|also|and)[\s，,:：]*",
+    re.IGNORECASE,
+)
+CLEAR_LEAD = 0.2
+FLOW_RUNNER_UP = 0.1
+
+
+@lru_cache(maxsize=256)
+def _simplified(text: str) -> str:
+    """The patterns are written in simplified characters; traditional text is read through
+    OpenCC (``kefu.i18n``), so both scripts follow one rule."""
+    return to_simplified(text)
+
+
+def is_own_case(text: str) -> bool:
+    """The message speaks about the customer's own order or case."""
+    return bool(_ORDER_ID.search(text) or _OWN.search(_simplified(text)))
+
+
+def is_general_question(text: str) -> bool:
+    """A rule, policy or how-to question, not about the customer's own case."""
+    return bool(_GENERAL.search(_simplified(text))) and not is_own_case(text)
+
+
+def wants_to_leave(text: str) -> bool:
+    """The customer leaves what they were doing: "算了 / 不用了 / 先不退了 / never mind"."""
+    return bool(_LEAVE.search(_simplified(text))) and not _ORDER_ID.search(text)
+
+
+def own_order_intent(
+    text: str,
+    ranking: Iterable[dict[str, Any]],
+    flows: Collection[str],
+    floor: float = FLOW_RUNNER_UP,
+) -> str | None:
+    """Rule 1 for a message naming an order id that the NLU did not read as a flow: the most
+    likely of ``flows`` in the NLU's ``ranking`` (at least ``floor``), else None."""
+    if not _ORDER_ID.search(text):
+        return None
+    for item in ranking:
+        name = item.get("name") if isinstance(item, dict) else None
+        if name in flows and float(item.get("confidence") or 0.0) >= floor:
+            return str(name)
+    return None
+
+
+@dataclass(frozen=True)
+class Decision:
+    source: Literal["kb", "intent"]
+    reason: str
+    hit: Hit | None = None
+
+
+def decide(text: str, intent: str, hits: list[Hit], thresholds: Thresholds | None) -> Decision:
+    """The rule of this module's docstring, on one message."""
+    if intent in NEVER_KB:
+        return Decision("intent", "social or control intent")
+    if _ORDER_ID.search(text):
+        return Decision("intent", "names an order")
+    top = hits[0] if hits else None
+    if top is None or thresholds is None or top.score < thresholds.choose:
+        return Decision("intent", "no confident knowledge-base answer")
+    confident = top.score >= thresholds.confident
+    if intent in QUESTION_INTENTS:
+        if confident:
+            return Decision("kb", "a question the knowledge base answers", top)
+        return Decision("intent", "no confident knowledge-base answer")
+    if not is_general_question(text):
+        return Decision("intent", "the customer's own case")
+    if confident:
+        return Decision("kb", "a general question, not the customer's own case", top)
+    second = hits[1].score if len(hits) > 1 else 0.0
+    if top.score - second >= CLEAR_LEAD:
+        return Decision("kb", "a general question; the knowledge base's clear best answer", top)
+    return Decision("intent", "no confident knowledge-base answer")
+
+
+def split_questions(text: str) -> list[str]:
+    """The questions of one message, in order ("包邮吗？还有就是能开发票不" → 包邮吗, 能开发票不);
+    one part when it asks one thing."""
+    parts = [p.strip(" ，,、~～…") for p in _SPLIT.split(text or "")]
+    parts = [p if i == 0 else _CONNECTOR.sub("", p).strip() for i, p in enumerate(parts)]
+    return [p for p in parts if len(p) >= 2][:3]
+
+
+async def ready_searcher(services: Services) -> Searcher | None:
+    """The live knowledge base once it is built, else None (raises what opening it raises).
+    It is synchronous (an encoder on the CPU): opening and asking it stay off the loop."""
+    searcher = await asyncio.to_thread(lambda: services.searcher)
+    return None if services.knowledge_base_missing() is not None else searcher
+
+
+async def search_kb(
+    services: Services, text: str, lang: str, k: int = 3
+) -> tuple[list[Hit], Thresholds | None]:
+    """The knowledge base's best hits (never raises: a failing index is no hit)."""
+    query = text.strip()
+    if not query or query.startswith("/"):
+        return [], None
+    try:
+        searcher = await ready_searcher(services)
+        if searcher is None:
+            return [], None
+        hits = await asyncio.to_thread(searcher.search, query, lang, k)
+        return list(hits), searcher.thresholds
+    except Exception as exc:  # the knowledge base must never take the chat down
+        log.warning("kb search failed", error=f"{type(exc).__name__}: {exc}")
+        return [], None
+
+
+def faq_text(lang: str, text: str) -> str:
+    """An FAQ's answer or question as the customer reads it (traditional for zh-Hant)."""
+    return to_traditional(text) if lang == "zh-Hant" else text

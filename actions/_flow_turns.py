@@ -1,0 +1,216 @@
+"""Flows that never trap: what an order flow's form does with a message that is not simply the
+answer it asked for. Called by every form's validation (``actions/order_forms.py``).
+
+- **Start** of a flow: a general question the knowledge base answers (``actions._decide``) is
+  answered instead ("发票怎么开" is not "开发票 for my order"); a message of two questions has
+  the answered ones answered and the others offered as buttons (``actions._two_questions``);
+  a clearly angry message that names no order gets an apology and a person at once (with an
+  order, the flow answers and a person joins: ``actions._mood``).
+- **Inside** a flow, on a fresh customer message:
+  - "算了 / 不用了 / 先不退了 / never mind" leaves the flow (on a yes/no question it is the
+    "no" the form asked for); a general question asked with it is answered;
+  - a general question, or a tapped suggestion (``actions._picks``), is answered and the flow
+    resumes with a short reminder, once;
+  - a new order id replaces the one being discussed, whatever the form asked;
+  - after that one reminder, a message that is still not an answer ends the flow and is
+    handled as a new message (it may be a miss, and misses count toward the handoff rule).
+
+A flow ended here sets ``turn_handled``; the flow's final action then stays silent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions._decide import decide, faq_text, search_kb, wants_to_leave
+from actions._handoff import start_handoff
+from actions._orders import FLOW_SLOTS
+from actions._picks import answer_pick, is_pick
+from actions._services import get_services
+from actions._text import is_angry, say
+from actions._tracker import lang_of, latest_text
+from actions._two_questions import answer_parts
+
+__all__ = [
+    "HANDLED",
+    "PAUSED",
+    "is_fresh",
+    "on_flow_start",
+    "on_flow_turn",
+    "take_handled",
+    "was_active",
+]
+
+HANDLED = "turn_handled"
+PAUSED = "flow_paused"
+_ORDER_ID = re.compile(r"\d{8,}")
+YES_NO_SLOTS = frozenset({"cancel_confirmed"})
+PERSON_INTENTS = frozenset({"request_human", "file_complaint"})
+
+
+def _latest_user(events: list[dict[str, Any]]) -> int:
+    return max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+
+
+def was_active(tracker: Tracker, form: str) -> bool:
+    """The form was already running when the customer wrote the latest message (Rasa hands
+    the validation a tracker where the form is active even on its first call)."""
+    events = list(tracker.events or [])
+    loops = [e for e in events[: _latest_user(events)] if e.get("event") == "active_loop"]
+    return bool(loops) and loops[-1].get("name") == form
+
+
+def is_fresh(tracker: Tracker, form: str) -> bool:
+    """The form reads the latest message for the first time: no other action ran since it
+    (after an interruption — "谢谢" answered by a rule — Rasa runs the form again)."""
+    events = list(tracker.events or [])
+    since = events[_latest_user(events) + 1 :]
+    return not any(
+        e.get("event") == "action" and e.get("name") not in (form, "action_listen") for e in since
+    )
+
+
+def _intent(tracker: Tracker) -> str:
+    return str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
+
+
+def _end_quietly() -> list[dict[str, Any]]:
+    """End the form now; its final action stays silent (``turn_handled``)."""
+    return [
+        *(SlotSet(s, None) for s in FLOW_SLOTS),
+        SlotSet("order_id", None),
+        SlotSet(PAUSED, None),
+        SlotSet(HANDLED, True),
+        SlotSet("requested_slot", None),
+    ]
+
+
+async def on_flow_start(
+    form: str, dispatcher: CollectingDispatcher, tracker: Tracker, skill_group: str
+) -> list[dict[str, Any]] | None:
+    """Events that replace the flow at its start, or None to run it."""
+    text = latest_text(tracker)
+    lang = lang_of(tracker)
+    services = get_services()
+    if is_angry(text) and not _ORDER_ID.search(text):
+        # With an order named the flow answers and a person joins (actions._mood); without,
+        # it would only ask questions of an angry customer.
+        dispatcher.utter_message(
+            text=say(
+                lang,
+                "让您着急了，真的非常抱歉！我马上请人工客服来跟进～",
+                "I'm really sorry for the frustration — let me bring in a person to follow up.",
+            )
+        )
+        handoff = await start_handoff(
+            services,
+            dispatcher,
+            tracker,
+            reason="negative_sentiment",
+            priority="high",
+            skill_group=skill_group,
+            summary=f"客户情绪激动 / angry customer: {text[:200]}",
+        )
+        return [*handoff, *_end_quietly()]
+    if await answer_parts(services, dispatcher, text, lang) is not None:
+        # Two questions, one of them answered: the other is offered as a button (it may be
+        # another flow than this one: "发货了吗？还有能开发票吗" read as an invoice request).
+        return _end_quietly()
+    hits, thresholds = await search_kb(services, text, lang)
+    decision = decide(text, _intent(tracker), hits, thresholds)
+    if decision.source == "kb" and decision.hit is not None:
+        dispatcher.utter_message(
+            text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id
+        )
+        return _end_quietly()
+    return None
+
+
+async def on_flow_turn(
+    form: str,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    check_order: Callable[[str], Awaitable[dict[str, Any]]],
+) -> list[dict[str, Any]] | None:
+    """Events for a fresh message inside the flow that is not simply the answer asked for, or
+    None to let the form validate it as usual."""
+    if _intent(tracker) in PERSON_INTENTS:
+        return None  # "算了 帮我叫个人来吧": the rules bring the person
+    text = latest_text(tracker)
+    lang = lang_of(tracker)
+    requested = tracker.get_slot("requested_slot")
+    if is_pick(tracker):
+        # A tapped suggestion is a question, never the answer asked for: answered, and the
+        # flow resumes with its reminder, as for a general question.
+        picked = [*await answer_pick(get_services(), dispatcher, tracker), SlotSet(PAUSED, True)]
+        if requested and requested not in YES_NO_SLOTS:
+            picked.append(SlotSet(requested, None))
+        return picked
+    has_id = bool(_ORDER_ID.search(text))
+    if requested in YES_NO_SLOTS and wants_to_leave(text):
+        return [SlotSet(requested, False)]  # "算了 先不取消了" answers the yes/no question: no
+    if wants_to_leave(text):
+        # "先不退了 问下退货地址是哪里": leaving, with a general question the knowledge base
+        # answers in the same breath — the question is answered too.
+        hits, thresholds = await search_kb(get_services(), text, lang)
+        asked = decide(text, "", hits, thresholds)
+        if asked.source == "kb" and asked.hit is not None:
+            dispatcher.utter_message(
+                text=say(lang, "好的，这件事先不办理啦～", "No problem, I've stopped there.")
+            )
+            dispatcher.utter_message(text=faq_text(lang, asked.hit.answer), faq_id=asked.hit.faq_id)
+            return _end_quietly()
+        dispatcher.utter_message(
+            text=say(
+                lang,
+                "好的，这件事先不办理啦～还有什么可以帮您的吗？",
+                "No problem, I've stopped there. Anything else I can help with?",
+            )
+        )
+        return _end_quietly()
+    if has_id:
+        if requested in (None, "order_id"):
+            return None
+        # "不对，是20231120004那单" while a later question waits: that order replaces this one.
+        checked = await check_order(_ORDER_ID.findall(text)[-1])
+        return [
+            *(SlotSet(s, None) for s in FLOW_SLOTS),
+            *(SlotSet(k, v) for k, v in checked.items()),
+        ]
+    hits, thresholds = await search_kb(get_services(), text, lang)
+    decision = decide(text, _intent(tracker), hits, thresholds)
+    if decision.source == "kb" and decision.hit is not None:
+        dispatcher.utter_message(
+            text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id
+        )
+        events: list[dict[str, Any]] = [SlotSet(PAUSED, True)]
+        if requested and requested not in YES_NO_SLOTS:
+            events.append(SlotSet(requested, None))  # the question was not the answer
+        return events
+    if requested != "order_id":
+        return None  # free text fills the slot; yes/no is read by the form
+    if tracker.get_slot(PAUSED):
+        # Reminded once already: the customer has moved on. End the flow and let the rules
+        # handle this message as a new one.
+        return [
+            *(SlotSet(s, None) for s in FLOW_SLOTS),
+            SlotSet(PAUSED, None),
+            SlotSet("requested_slot", None),
+            ActiveLoop(None),
+            ActionExecutionRejected(form),
+        ]
+    # Something else (thanks, a miss, …): the rules answer it, the form reminds once.
+    return [SlotSet(PAUSED, True), ActionExecutionRejected(form)]
+
+
+def take_handled(tracker: Tracker) -> list[dict[str, Any]] | None:
+    """For a flow's final action: the reset events when its form already handled the turn."""
+    if tracker.get_slot(HANDLED):
+        return [SlotSet(HANDLED, None)]
+    return None

@@ -1,3 +1,0 @@
-from kefu.cli import main
-
-main()

@@ -1,0 +1,77 @@
+"""Two questions in one message (actions/_two_questions.py) through the actions Rasa runs for
+them, on the real demo knowledge base: each part the knowledge base answers is answered, and a
+part it cannot answer (the customer's own order: "发货了吗") is named back as a button, never
+dropped. An angry message the NLU reads as out of scope gets a person."""
+
+from __future__ import annotations
+
+from actions._two_questions import question_parts
+from actions.faq import ActionAnswerFaq
+from actions.handoff import ActionFallback, ActionOutOfScope
+from actions.order_forms import ValidateInvoiceForm
+from tests.actions.conftest import tracker
+from tests.actions.test_flow_turns import run_with_domain
+from tests.actions.test_flows import run, slot
+
+
+def _buttons(dispatcher) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    return [b for m in dispatcher.messages for b in m.get("buttons") or []]
+
+
+async def test_two_faq_questions_are_both_answered(services):  # type: ignore[no-untyped-def]
+    events, texts, dispatcher = await run(
+        ActionAnswerFaq(), tracker("包邮吗？还有就是能开发票不", intent="ask_faq")
+    )
+    assert any("59元" in t for t in texts) and any("电子普通发票" in t for t in texts)
+    assert [m.get("faq_id") for m in dispatcher.messages] == ["shp-004", "inv-001"]
+    assert slot(events, "faq_misses") == 0
+
+
+async def test_two_questions_in_english(services):  # type: ignore[no-untyped-def]
+    _, texts, _ = await run(
+        ActionAnswerFaq(),
+        tracker("do you ship to the US? also, can I get an invoice", intent="ask_faq", lang="en"),
+    )
+    joined = "\n".join(texts)
+    assert "Singapore" in joined and "invoice" in joined.lower()
+
+
+async def test_own_case_part_is_offered_not_dropped_at_a_flows_start(services):  # type: ignore[no-untyped-def]
+    # Read as an invoice request: the invoice question is answered from the knowledge base and
+    # "发货了吗" (the customer's own order) is offered as a button that asks it on its own.
+    events, texts, dispatcher = await run_with_domain(
+        ValidateInvoiceForm(), tracker("发货了吗？还有能开发票吗", intent="request_invoice")
+    )
+    assert "电子普通发票" in texts[0]
+    assert {"title": "发货了吗", "payload": "发货了吗"} in _buttons(dispatcher)
+    assert slot(events, "turn_handled") is True and slot(events, "requested_slot") is None
+
+
+async def test_fallback_answers_the_general_half(services):  # type: ignore[no-untyped-def]
+    _, texts, dispatcher = await run(
+        ActionFallback(), tracker("我的快递到哪了？另外退货运费谁出", intent="nlu_fallback")
+    )
+    assert "买家承担" in texts[0]
+    titles = [b["title"] for b in _buttons(dispatcher)]
+    assert "我的快递到哪了" in titles and "转人工客服" in titles
+
+
+async def test_one_question_is_answered_once(services):  # type: ignore[no-untyped-def]
+    _, texts, dispatcher = await run(ActionAnswerFaq(), tracker("包邮吗", intent="ask_faq"))
+    assert len(texts) == 1 and "59元" in texts[0] and not _buttons(dispatcher)
+
+
+async def test_angry_out_of_scope_message_gets_a_person(services, handoffs):  # type: ignore[no-untyped-def]
+    text = "this is ridiculous, my earbuds are a week late and nobody tells me anything"
+    _, texts, _ = await run(
+        ActionOutOfScope(), tracker(text, intent="out_of_scope", lang="en", customer="demo-002")
+    )
+    assert [p["reason"] for p in handoffs] == ["negative_sentiment"]
+    assert "sorry" in texts[0].lower()
+
+
+async def test_a_message_naming_an_order_is_not_split(services):  # type: ignore[no-untyped-def]
+    # "...? 20231120021" is about that order: its flow has the message whole.
+    text = "the earbuds are broken, can you fix them? 20231120021"
+    assert await question_parts(services, text, "en") == []
+    assert len(await question_parts(services, "包邮吗？还有就是能开发票不", "zh")) == 2
