@@ -16,8 +16,12 @@ from handoff.archive import Archiver
 from handoff.conversation import Conversations, Owner, TransitionRefused
 from handoff.facts import rate, rated
 from kefu.bodies import BodyModel
+from kefu.errors import ApiError
+from kefu.logging import get_logger
 
 MAX_COMMENT_CHARS = 1000
+
+log = get_logger(__name__)
 
 
 class CsatRefused(Exception):
@@ -85,10 +89,11 @@ async def leave_message(
         return False, "leaving a message is not available right now", "leave_message_failed"
     try:
         ticket = await queue.leave_message(conversation_id, customer_id, text)
-    except Exception as exc:
-        message = getattr(exc, "message", None) or "could not leave the message"
-        code = getattr(exc, "code", None) or "leave_message_failed"
-        return False, str(message), str(code)
+    except ApiError as exc:  # a refusal meant for the client
+        return False, exc.message, exc.code
+    except Exception as exc:  # the database or Redis failing: internals stay in the log
+        log.warning("leave message failed", conversation_id=conversation_id, error=repr(exc))
+        return False, "could not leave the message, try again", "leave_message_failed"
     return True, str(ticket.get("id", "")) if isinstance(ticket, dict) else "", ""
 
 
@@ -111,10 +116,13 @@ async def stop_waiting(queue: Any, conversation_id: str) -> dict[str, Any]:
         raise WaitRefused("stop_waiting_failed", "ending the wait is not available right now")
     try:
         result = await queue.give_up(conversation_id, "closed")
+    except ApiError as exc:  # a refusal meant for the client
+        raise WaitRefused(exc.code, exc.message) from None
     except Exception as exc:
-        message = getattr(exc, "message", None) or "could not end the wait"
-        code = getattr(exc, "code", None) or "stop_waiting_failed"
-        raise WaitRefused(str(code), str(message)) from None
+        # Anything else (the database or Redis failing) stays in the log: its code and text
+        # (an SQLAlchemy error's, say) are internals, not an answer.
+        log.warning("stop waiting failed", conversation_id=conversation_id, error=repr(exc))
+        raise WaitRefused("stop_waiting_failed", "could not end the wait, try again") from None
     if result is None:
         raise WaitRefused("not_waiting", "the conversation is not waiting for an agent")
     return dict(result)

@@ -19,7 +19,7 @@ from sanic_ext import openapi
 from kefu.bodies import body_doc, parse_body, response_doc
 from kefu.config import CommonSettings
 from kefu.errors import ApiError
-from kefu.redis_client import sync_client
+from kefu.redis_client import as_text, sync_client
 from knowledge_base.editor_bodies import FaqChange, FaqOut, NewFaq, Publish, VersionOut
 from knowledge_base.editor_preview import Preview
 from knowledge_base.live import BUILD_ERRORS_KEY, LiveSearcher, announce
@@ -293,11 +293,7 @@ def _build_errors(kb: KbEditor) -> dict[str, str]:
         raw_errors = kb.redis.hgetall(BUILD_ERRORS_KEY)
     except sync_redis.RedisError:
         return {}
-    return {_text(k): _text(v) for k, v in raw_errors.items()}
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
+    return {as_text(k): as_text(v) for k, v in raw_errors.items()}
 
 
 @bp.post("/api/v1/kb/versions/<version:int>/rollback")

@@ -203,7 +203,8 @@ async def post_csat(request: Request, conversation_id: str) -> HTTPResponse:
 @openapi.summary("Leave a message instead of waiting for an agent")
 @openapi.description(
     'While waiting for an agent (queued): `{"text": "...", "customer_id"}` becomes a ticket '
-    "and the chat closes; 409 `not_waiting` otherwise. Bearer KEFU_API_KEY."
+    "and the chat closes; 409 `not_waiting` otherwise, 503 `leave_message_failed` when the "
+    "ticket cannot be written now (try again). Bearer KEFU_API_KEY."
 )
 @openapi.secured("bearer")
 @body_doc(LeftMessage)
@@ -223,7 +224,7 @@ async def post_leave_message(request: Request, conversation_id: str) -> HTTPResp
     customer_id = body.customer_id or f"rest:{conv_id}"
     ok, detail, code = await leave_message(request.app.ctx.queue, conv_id, customer_id, text)
     if not ok:
-        raise ApiError(409, code, detail)
+        raise ApiError(503 if code == "leave_message_failed" else 409, code, detail)
     return json({"conversation_id": conv_id, "ticket_id": detail}, status=201)
 
 

@@ -10,13 +10,14 @@ from typing import Any
 import httpx
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from websockets.asyncio.client import connect
 
 from bot.app import create_app
 from console import app as staff_app
 from handoff.conversation import Owner
+from handoff.give_up import finish_pending
 from handoff.models import Ticket
 from handoff.ticket_models import TicketEntry
 from tests.bot.conftest import CHROMIUM, gateway_settings
@@ -211,3 +212,48 @@ async def test_the_stop_waiting_button_in_a_real_browser(
         assert page.js_errors == []
     finally:
         await console.http.aclose()
+
+
+async def test_stop_waiting_when_the_ticket_cannot_be_written_is_503_and_finished_later(
+    gw: Any, claim_console: Console
+):
+    """The database refuses the ticket: leaving a message is 503 ``leave_message_failed`` and
+    the customer still waits; stopping the wait is 503 ``stop_waiting_failed`` (neither a 500
+    nor the database's own error code), the wait has ended all the same, and the console's
+    worker finishes the pending give-up (ticket and the customer's line) once the database is
+    back."""
+    c = claim_console
+    await c.agent("li", ["aftersales"])
+    async with httpx.AsyncClient(base_url=gw.url, headers=REST, timeout=20) as api:
+        said = await api.post(
+            "/api/v1/conversations/r-down/messages",
+            json={"text": "耳机坏了", "customer_id": "cust-d"},
+        )
+        assert said.status_code == 200, said.text
+        r = await c.handoff("r-down", channel="rest", customer={"id": "cust-d", "language": "zh"})
+        assert r.json()["status"] == "queued"
+        async with c.ctx.engine.begin() as conn:
+            await conn.execute(text("ALTER TABLE tickets RENAME TO tickets_away"))
+        try:
+            left = await api.post(
+                "/api/v1/conversations/r-down/leave-message",
+                json={"text": "不等了，请回电 13812345678", "customer_id": "cust-d"},
+            )
+            assert left.status_code == 503, left.text  # the client keeps the text and retries
+            assert left.json()["error"]["code"] == "leave_message_failed"
+            assert (await c.ctx.conversations.state("r-down")).owner is Owner.QUEUED
+            failed = await api.post("/api/v1/conversations/r-down/stop-waiting")
+        finally:
+            async with c.ctx.engine.begin() as conn:
+                await conn.execute(text("ALTER TABLE tickets_away RENAME TO tickets"))
+        assert failed.status_code == 503, failed.text
+        assert failed.json()["error"]["code"] == "stop_waiting_failed"
+        assert (await c.ctx.conversations.state("r-down")).owner is Owner.BOT
+        assert await finish_pending(c.ctx.queue, older_than_s=0) == 1
+        async with AsyncSession(c.ctx.engine) as session:
+            [ticket] = (
+                await session.scalars(select(Ticket).where(Ticket.conversation_id == "r-down"))
+            ).all()
+        events = (await api.get("/api/v1/conversations/r-down/events?after=0")).json()["events"]
+        told = [e for e in events if e.get("type") == "message" and e.get("from") == "system"]
+        assert any(f"工单 {ticket.id}" in e["text"] for e in told), told
