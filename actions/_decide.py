@@ -47,6 +47,8 @@ from knowledge_base.api import Hit, Searcher, Thresholds
 __all__ = [
     "Decision",
     "decide",
+    "decide_with_kb",
+    "decided_without_kb",
     "faq_text",
     "is_general_question",
     "is_own_case",
@@ -152,12 +154,21 @@ class Decision:
     hit: Hit | None = None
 
 
-def decide(text: str, intent: str, hits: list[Hit], thresholds: Thresholds | None) -> Decision:
-    """The rule of this module's docstring, on one message."""
+def decided_without_kb(text: str, intent: str) -> Decision | None:
+    """Rule 1 alone: the decision when the knowledge base's hits cannot change it (a social or
+    control intent, a message naming an order), else None."""
     if intent in NEVER_KB:
         return Decision("intent", "social or control intent")
     if _ORDER_ID.search(text):
         return Decision("intent", "names an order")
+    return None
+
+
+def decide(text: str, intent: str, hits: list[Hit], thresholds: Thresholds | None) -> Decision:
+    """The rule of this module's docstring, on one message."""
+    early = decided_without_kb(text, intent)
+    if early is not None:
+        return early
     top = hits[0] if hits else None
     if top is None or thresholds is None or top.score < thresholds.choose:
         return Decision("intent", "no confident knowledge-base answer")
@@ -207,6 +218,16 @@ async def search_kb(
     except Exception as exc:  # the knowledge base must never take the chat down
         log.warning("kb search failed", error=f"{type(exc).__name__}: {exc}")
         return [], None
+
+
+async def decide_with_kb(services: Services, text: str, intent: str, lang: str) -> Decision:
+    """``decide`` on the knowledge base's hits for ``text``; the search (the sentence encoder,
+    a few ms of CPU) runs only when its hits can change the decision (``decided_without_kb``)."""
+    early = decided_without_kb(text, intent)
+    if early is not None:
+        return early
+    hits, thresholds = await search_kb(services, text, lang)
+    return decide(text, intent, hits, thresholds)
 
 
 def faq_text(lang: str, text: str) -> str:

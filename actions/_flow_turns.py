@@ -28,7 +28,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._decide import decide, faq_text, search_kb, wants_to_leave
+from actions._decide import decide_with_kb, faq_text, wants_to_leave
 from actions._handoff import start_handoff
 from actions._orders import FLOW_SLOTS
 from actions._picks import answer_pick, is_pick
@@ -122,8 +122,7 @@ async def on_flow_start(
         # Two questions, one of them answered: the other is offered as a button (it may be
         # another flow than this one: "发货了吗？还有能开发票吗" read as an invoice request).
         return _end_quietly()
-    hits, thresholds = await search_kb(services, text, lang)
-    decision = decide(text, _intent(tracker), hits, thresholds)
+    decision = await decide_with_kb(services, text, _intent(tracker), lang)
     if decision.source == "kb" and decision.hit is not None:
         dispatcher.utter_message(
             text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id
@@ -158,8 +157,7 @@ async def on_flow_turn(
     if wants_to_leave(text):
         # "先不退了 问下退货地址是哪里": leaving, with a general question the knowledge base
         # answers in the same breath — the question is answered too.
-        hits, thresholds = await search_kb(get_services(), text, lang)
-        asked = decide(text, "", hits, thresholds)
+        asked = await decide_with_kb(get_services(), text, "", lang)
         if asked.source == "kb" and asked.hit is not None:
             dispatcher.utter_message(
                 text=say(lang, "好的，这件事先不办理啦～", "No problem, I've stopped there.")
@@ -183,8 +181,7 @@ async def on_flow_turn(
             *(SlotSet(s, None) for s in FLOW_SLOTS),
             *(SlotSet(k, v) for k, v in checked.items()),
         ]
-    hits, thresholds = await search_kb(get_services(), text, lang)
-    decision = decide(text, _intent(tracker), hits, thresholds)
+    decision = await decide_with_kb(get_services(), text, _intent(tracker), lang)
     if decision.source == "kb" and decision.hit is not None:
         dispatcher.utter_message(
             text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id

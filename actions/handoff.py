@@ -13,7 +13,7 @@ from rasa_sdk.events import FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._decide import decide, faq_text, own_order_intent, search_kb
+from actions._decide import decide_with_kb, faq_text, own_order_intent
 from actions._handoff import is_vip, start_handoff
 from actions._services import get_services
 from actions._text import is_angry, person_button, say, vip_offer
@@ -86,8 +86,7 @@ async def answered_from_kb(dispatcher: CollectingDispatcher, tracker: Tracker, i
     text = latest_text(tracker)
     if await answer_parts(get_services(), dispatcher, text, lang) is not None:
         return True  # two questions in one message: both heard (actions._two_questions)
-    hits, thresholds = await search_kb(get_services(), text, lang)
-    decision = decide(text, intent, hits, thresholds)
+    decision = await decide_with_kb(get_services(), text, intent, lang)
     if decision.source == "kb" and decision.hit is not None:
         dispatcher.utter_message(
             text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id

@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._decide import decide, faq_text, search_kb
+from actions._decide import decide_with_kb, faq_text
 from actions._mood import FlowAction
 from actions._orders import no_customer, not_found, the_customer
 from actions._services import get_services
@@ -81,8 +81,7 @@ class ActionCheckRefund(FlowAction):
         services = get_services()
         lang = lang_of(tracker)
         text = latest_text(tracker)
-        hits, thresholds = await search_kb(services, text, lang)
-        decision = decide(text, "check_refund", hits, thresholds)
+        decision = await decide_with_kb(services, text, "check_refund", lang)
         if decision.source == "kb" and decision.hit is not None:
             # "退款多久到账" asks the rule, not about the customer's own refund.
             dispatcher.utter_message(

@@ -304,13 +304,24 @@ def main() -> int:
         default=True,
         help="also measure CPU per turn type (one type at a time, paced, through the gateway)",
     )
+    parser.add_argument(
+        "--rasa-patches",
+        default=None,
+        help="KEFU_RASA_PATCHES for the Rasa servers (on, off, all or names; default: unset)",
+    )
     args = parser.parse_args()
     model = args.model or latest_model()
     if model is None or not model.exists():
         raise SystemExit("no trained model: run `make model` or pass --model")
     conversations = max(1, min(args.conversations, 50))
     rounds = max(1, min(args.rounds, 50))
-    with stack(model, max(1, min(args.rasa_workers, 8)), max(1, min(args.rasa_servers, 8))) as urls:
+    patches = {"KEFU_RASA_PATCHES": args.rasa_patches} if args.rasa_patches is not None else None
+    with stack(
+        model,
+        max(1, min(args.rasa_workers, 8)),
+        max(1, min(args.rasa_servers, 8)),
+        rasa_extra_env=patches,
+    ) as urls:
         asyncio.run(
             bench(
                 urls,

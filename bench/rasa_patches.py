@@ -37,6 +37,7 @@ PATCHES = [
     "action_session",
     "gc_freeze",
     "model_load",
+    "diet_predict",
     "action_json",
     "domain_digest",
 ]

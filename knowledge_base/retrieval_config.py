@@ -26,7 +26,8 @@ class RetrievalConfig:
     ann: str = "hnsw"  # above exact_max_rows: "hnsw" or "ivf"
     hnsw_m: int = 32
     ivf_probe: int = 16
-    hnsw_ef_search: int = 128
+    hnsw_ef_search: int = 64  # HNSW's search breadth: at 100k rows 64 kept the recall@1/@5
+    # of 128 for less CPU (bench/README.md, issue 17)
     seed: int = 0
 
     def __post_init__(self) -> None:

@@ -103,3 +103,50 @@ def test_leaving_a_flow(text: str, leaves: bool) -> None:
 )
 def test_split_questions(text: str, parts: list[str]) -> None:
     assert split_questions(text) == parts
+
+
+class _CountingSearcher:
+    """The demo knowledge base, counting the searches made on it."""
+
+    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+        self.inner = inner
+        self.queries: list[str] = []
+
+    @property
+    def thresholds(self):  # type: ignore[no-untyped-def]
+        return self.inner.thresholds
+
+    def search(self, query, lang=None, k=5):  # type: ignore[no-untyped-def]
+        self.queries.append(query)
+        return self.inner.search(query, lang, k)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "searched"),
+    [
+        ("我的订单20231120003到哪了", "track_shipment", False),  # names an order
+        ("where is my order 20231120003", "track_shipment", False),
+        ("20231120013 发票怎么开", "request_invoice", False),
+        ("谢谢 退货运费谁出我知道了", "thank", False),  # a social intent
+        ("你好", "greet", False),
+        ("退款多久到账", "check_refund", True),  # the hits decide
+        ("我的快递在哪", "track_shipment", True),
+        ("how do I get an invoice for my order", "request_invoice", True),
+    ],
+)
+async def test_the_search_runs_only_when_its_hits_can_change_the_decision(
+    knowledge,  # type: ignore[no-untyped-def]
+    text: str,
+    intent: str,
+    searched: bool,
+) -> None:
+    from actions._decide import decide_with_kb
+    from actions._services import Services
+
+    counting = _CountingSearcher(knowledge)
+    services = Services(settings=None, shop=None, handoff=None, _searcher=counting)  # type: ignore[arg-type]
+    lang = "en" if text.isascii() else "zh"
+    decision = await decide_with_kb(services, text, intent, lang)
+    # the same decision as on the knowledge base's hits, searched or not
+    assert decision == decide(text, intent, knowledge.search(text, lang, 3), knowledge.thresholds)
+    assert counting.queries == ([text] if searched else [])

@@ -323,6 +323,7 @@ def methods():
         "action_json": wrapped_by(EndpointConfig.request, "rasa_addons.action_call"),
         "domain_digest": (RemoteAction._action_call_format, RemoteAction.run),
         "model_load": RasaModel.load,
+        "diet_predict": RasaModel._rasa_predict,
     }
 
 before = methods()
@@ -348,6 +349,7 @@ print(json.dumps({
             [
                 "action_schema",
                 "action_session",
+                "diet_predict",
                 "event_types",
                 "gc_freeze",
                 "model_load",
@@ -361,6 +363,7 @@ print(json.dumps({
                 "action_json",
                 "action_schema",
                 "action_session",
+                "diet_predict",
                 "domain_digest",
                 "event_types",
                 "gc_freeze",
