@@ -431,3 +431,22 @@ async def test_an_explicit_request_carries_what_the_bot_knew(services, handoffs)
     assert packet["faq_tried"][0]["answered"] is True
     assert "查询订单状态" in packet["summary"] and "20231120002" in packet["summary"]
     assert "咨询规则" in packet["summary"]
+
+
+async def test_a_tapped_button_reads_as_its_title_in_the_packet(services, handoffs):
+    """The gateway sends a tap's title as ``button_title`` (bot.taps): the agent's packet shows
+    what the customer tapped, never the payload the bot read."""
+    pick = '/faq_pick{"faq_id":"shp-002"}'
+    history = [
+        {
+            "event": "user",
+            "text": pick,
+            "parse_data": {"intent": {"name": "faq_pick", "confidence": 1.0}},
+            "metadata": {"channel": "web", "button_title": "订单一直没发货怎么办？"},
+        },
+        {"event": "bot", "text": "现货商品正常在48小时内发货。"},
+    ]
+    await run(ActionRequestHuman(), tracker("转人工", intent="request_human", history=history))
+    said = [t["text"] for t in handoffs[0]["transcript"]]
+    assert said[0] == "订单一直没发货怎么办？"
+    assert not any("/faq_pick" in t for t in said)
