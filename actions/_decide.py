@@ -25,6 +25,11 @@ rule, written here and in ARCHITECTURE.md ("Who decides what the bot does with a
 4. Anything else keeps the intent: a flow starts, the FAQ action offers close questions, the
    fallback asks to rephrase and offers a person.
 
+A long message (``LONG_MESSAGE`` characters or more, no order id) is a story around a question
+("我上个月买了好多东西……我就想问问 那个退货的运费到底是谁出啊 因为我没买运费险……"): it is
+searched and decided by the question it asks — its last clause that is a general question
+(``focus``); without one it stays whole.
+
 Two questions in one message ("包邮吗？还有能开发票吗") are split on question boundaries
 (``split_questions``) by the callers, and each half goes through the same rule
 (``actions._two_questions``).
@@ -50,6 +55,7 @@ __all__ = [
     "decide_with_kb",
     "decided_without_kb",
     "faq_text",
+    "focus",
     "is_general_question",
     "is_own_case",
     "own_order_intent",
@@ -105,6 +111,10 @@ _CONNECTOR = re.compile(
     re.IGNORECASE,
 )
 CLEAR_LEAD = 0.2
+LONG_MESSAGE = 60  # characters
+_CLAUSE = re.compile(r"[，,。.！!？?；;…~～\n]+")
+_CJK_CLAUSE = re.compile(r"[\s，,。.！!？?；;…~～]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 FLOW_RUNNER_UP = 0.1
 
 
@@ -123,6 +133,16 @@ def is_own_case(text: str) -> bool:
 def is_general_question(text: str) -> bool:
     """A rule, policy or how-to question, not about the customer's own case."""
     return bool(_GENERAL.search(_simplified(text))) and not is_own_case(text)
+
+
+def focus(text: str) -> str:
+    """The question a long message asks: its last clause that is a general question; the
+    message whole when it is short, names an order, or asks no general question."""
+    if len(text) < LONG_MESSAGE or _ORDER_ID.search(text):
+        return text
+    splitter = _CJK_CLAUSE if _CJK.search(text) else _CLAUSE
+    asked = [c for c in splitter.split(text) if len(c.strip()) >= 4 and is_general_question(c)]
+    return asked[-1].strip() if asked else text
 
 
 def wants_to_leave(text: str) -> bool:
@@ -169,6 +189,7 @@ def decide(text: str, intent: str, hits: list[Hit], thresholds: Thresholds | Non
     early = decided_without_kb(text, intent)
     if early is not None:
         return early
+    text = focus(text)
     top = hits[0] if hits else None
     if top is None or thresholds is None or top.score < thresholds.choose:
         return Decision("intent", "no confident knowledge-base answer")
@@ -206,7 +227,7 @@ async def search_kb(
     services: Services, text: str, lang: str, k: int = 3
 ) -> tuple[list[Hit], Thresholds | None]:
     """The knowledge base's best hits (never raises: a failing index is no hit)."""
-    query = text.strip()
+    query = focus(text.strip())
     if not query or query.startswith("/"):
         return [], None
     try:

@@ -55,14 +55,16 @@ def latest_text(tracker: Tracker) -> str:
 
 
 def recent_turns(tracker: Tracker, limit: int = 12) -> list[dict[str, Any]]:
-    """The last customer and bot turns, oldest first."""
+    """The last customer and bot turns, oldest first. A tapped button reads as its title (the
+    gateway sends it as ``button_title``, ``bot.taps``), never as its payload."""
     turns: list[dict[str, Any]] = []
     for event in tracker.events or []:
         kind = event.get("event")
         if kind == "user":
-            turns.append(
-                {"from": "customer", "text": event.get("text") or "", "ts": event.get("timestamp")}
-            )
+            meta = event.get("metadata") or {}
+            title = meta.get("button_title") if isinstance(meta, dict) else None
+            text = str(title) if title else event.get("text") or ""
+            turns.append({"from": "customer", "text": text, "ts": event.get("timestamp")})
         elif kind == "bot":
             turns.append(
                 {"from": "bot", "text": event.get("text") or "", "ts": event.get("timestamp")}

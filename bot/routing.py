@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from bot import texts
 from bot.rasa_client import BotReply, RasaClient, RasaUnavailable
+from bot.taps import tapped_title
 from handoff.conversation import Conversations, Owner, TransitionRefused
 from handoff.endings import Endings, solved_answer
 from handoff.give_up import said_give_up
@@ -131,7 +132,14 @@ class Router:
         moment the message is stored (a channel acknowledges it then, never before)."""
         conv_id = message.conversation_id
         state = await self._conversations.state(conv_id)
-        lang: Lang = message.lang or _message_lang(message, state.extra.get("lang"))
+        # A tapped button (``bot.taps``): the payload goes to the bot, people read the title.
+        title = (
+            await tapped_title(self._conversations, conv_id, message.text)
+            if message.kind == "text"
+            else None
+        )
+        shown = title or message.text
+        lang: Lang = message.lang or _message_lang(message, state.extra.get("lang"), title)
         if state.owner is Owner.CLOSED and state.extra.get("ask_solved"):
             answered = await self._answer_solved(message, lang, on_stored)
             if answered is not None:
@@ -143,7 +151,9 @@ class Router:
                 await self._conversations.transition(
                     conv_id, {Owner.CLOSED}, Owner.BOT, "reopened", {"by": "customer"}
                 )
-        event: dict[str, Any] = {"from": "customer", "text": message.text, "lang": lang}
+        event: dict[str, Any] = {"from": "customer", "text": shown, "lang": lang}
+        if shown != message.text:
+            event["payload"] = message.text  # what the bot read; never shown to a person
         if message.kind != "text":
             event["kind"] = message.kind
         if message.attachment:
@@ -205,7 +215,7 @@ class Router:
                 conv_id, Owner.BOT, [{"from": "system", "text": text, "buttons": []}], lang, seq
             )
 
-        await self._note_for_ticket(conv_id, message.text)
+        await self._note_for_ticket(conv_id, shown)
         if self._endings is not None:
             await self._endings.touch(conv_id)
         metadata = {
@@ -213,6 +223,8 @@ class Router:
             "customer_id": message.customer_id,
             "lang": lang,
             **message.extra_metadata,
+            # the tapped button's title: the action server's transcripts show it, not the payload
+            **({"button_title": shown} if shown != message.text else {}),
         }
         try:
             bot_replies = await self._rasa.send(conv_id, message.text, metadata)
@@ -255,12 +267,11 @@ class Router:
         return Outcome(conv_id, Owner.CLOSED, [reply], lang, seq)
 
 
-def _message_lang(message: IncomingMessage, stored: str | None) -> Lang:
+def _message_lang(message: IncomingMessage, stored: str | None, title: str | None) -> Lang:
     """The language a message is in. A tapped button's payload (``/faq_pick{…}``) is not the
     customer's writing: its title, else the conversation's language so far, decides."""
     if not message.text.startswith("/"):
         return detect_lang(message.text)
-    title = str(message.attachment.get("title") or "")
     return (
         (detect_lang(title) if title else None)
         or normalise_lang(stored)

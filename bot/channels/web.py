@@ -4,7 +4,8 @@ pages themselves are in ``bot.channels.web_pages``).
 Protocol (JSON text frames):
 
 - client → server: ``hello`` {conversation_id?, customer_id?, after, lang?, product?} first, then
-  ``message`` {text, cid, title?}, ``csat`` {score, comment}, ``leave_message`` {text},
+  ``message`` {text, cid} (a tapped button sends its payload; the gateway stores the title of
+  the button it offered, ``bot.taps``), ``csat`` {score, comment}, ``leave_message`` {text},
   ``stop_waiting`` (the customer ends the wait for an agent: a ticket), ``typing`` {on},
   ``ping``.
 - server → client: ``welcome`` {conversation_id, customer_id, owner}, ``archived`` (a signed
@@ -251,7 +252,6 @@ class Session:
             return
         if not (isinstance(cid, str) and CID.match(cid)):
             cid = secrets.token_hex(8)
-        title = frame.get("title")
         # The cid key says "pending" while the message is being stored and holds its seq
         # once stored; only then is the message acknowledged. A failure in between deletes the
         # key (the client's retry is stored, not called a duplicate); a crash in between leaves
@@ -263,14 +263,12 @@ class Session:
                 return
             await self.send({"type": "ack", "cid": cid, "duplicate": True})
             return
-        attachment = {"title": title[:200]} if isinstance(title, str) and title else {}
         incoming = IncomingMessage(
             self.conv_id,
             text.strip(),
             "web",
             self.customer_id,
             lang=self.lang,
-            attachment=attachment,
             extra_metadata={
                 "identity": "verified" if self.verified else "anonymous",
                 **({"customer_name": self.customer_name} if self.customer_name else {}),

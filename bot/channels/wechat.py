@@ -181,9 +181,8 @@ async def _handle(
             return base
         choice = await chosen(ctx.conversations, conv_id, content)
         if choice is not None:  # "1" answers the bot's numbered buttons: that button's payload
-            message = IncomingMessage(
-                conv_id, choice.payload, "wechat", openid, attachment={"title": choice.title[:200]}
-            )
+            # (the router stores the button's title for people: ``bot.taps``)
+            message = IncomingMessage(conv_id, choice.payload, "wechat", openid)
         else:
             message = IncomingMessage(conv_id, content[: settings.max_text_chars], "wechat", openid)
     elif kind == "voice":

@@ -1,7 +1,8 @@
 """Buttons on WeChat, a text-only channel: the bot's quick-reply buttons are shown as numbered
 lines ("1. 七天无理由退货怎么算"), and a customer who answers with a number — or types a line's
 text — taps that button: the message sent on is the button's payload (e.g. a suggestion's
-``/faq_pick{"faq_id":"…"}``), exactly what the web page sends, with its title shown.
+``/faq_pick{"faq_id":"…"}``), exactly what the web page sends; the conversation shows its title
+(``bot.taps``, one rule for every channel).
 
 The buttons are read back from the conversation's own log (the bot's replies of the last turn,
 as ``bot.routing`` stored them), so nothing extra is kept; a number means a button only while
@@ -15,13 +16,13 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from bot.taps import RECENT_EVENTS, last_turn_buttons
 from handoff.conversation import Conversations, Owner
 
 __all__ = ["Choice", "chosen", "numbered_lines"]
 
 _NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.。、)）]?\s*$")
 _LEADING_NUMBER = re.compile(r"^\s*\d{1,2}\s*[.。、)）]\s*")
-RECENT_EVENTS = 20  # enough to reach back over one bot turn
 
 
 @dataclass(frozen=True)
@@ -36,20 +37,6 @@ def numbered_lines(buttons: list[dict[str, Any]], start: int = 1) -> list[str]:
     return [f"{start + i}. {t}" for i, t in enumerate(titles)]
 
 
-def _last_turn_buttons(events: list[Any]) -> list[dict[str, Any]]:
-    """The buttons of the bot's latest replies (events newest first), in the order shown;
-    [] when the customer has written since."""
-    buttons: list[dict[str, Any]] = []
-    for event in events:
-        if event.type != "message":
-            continue
-        if event.data.get("from") != "bot":
-            break
-        shown = [b for b in event.data.get("buttons") or [] if b.get("title")]
-        buttons = shown + buttons
-    return buttons
-
-
 async def chosen(conversations: Conversations, conv_id: str, content: str) -> Choice | None:
     """The button the customer chose by typing its number or its text, if any."""
     text = unicodedata.normalize("NFKC", content).strip()  # "１" typed full-width is "1"
@@ -58,7 +45,7 @@ async def chosen(conversations: Conversations, conv_id: str, content: str) -> Ch
     state = await conversations.state(conv_id)
     if state.owner != Owner.BOT:
         return None  # a person reads this conversation: "1" is for them
-    buttons = _last_turn_buttons(await conversations.recent(conv_id, RECENT_EVENTS))
+    buttons = last_turn_buttons(await conversations.recent(conv_id, RECENT_EVENTS))
     if not buttons:
         return None
     picked: dict[str, Any] | None = None

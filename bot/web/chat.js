@@ -94,7 +94,8 @@
         var btn = document.createElement("button");
         btn.type = "button";
         btn.textContent = b.title;
-        btn.addEventListener("click", function () { send(b.payload || b.title, b.title); });
+        // the payload goes out; the gateway stores the title it offered (bot/taps.py)
+        btn.addEventListener("click", function () { send(b.payload || b.title); });
         row.appendChild(btn);
       });
       li.appendChild(row);
@@ -184,6 +185,7 @@
     trackOwner(e);
     switch (e.event) {
       case "message":
+        // (a tap stored before bot/taps.py kept its title in attachment.title)
         var text = e.attachment && e.attachment.title && e.from === "customer" ? e.attachment.title : e.text;
         addMessage(e.from, text || "", e.from === "agent" ? localName(e) : null, e.buttons);
         if (e.from !== "customer") showTyping(false);
@@ -329,12 +331,11 @@
     };
   }
 
-  function send(text, title) {
+  function send(text) {
     text = (text || "").trim();
     if (!text) return;
     var frame = { type: "message", text: text,
                   cid: Date.now().toString(36) + Math.random().toString(36).slice(2, 10) };
-    if (title) frame.title = title;
     pending.push(frame);
     if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
   }

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from actions._decide import decide, is_general_question, split_questions, wants_to_leave
+from actions._decide import (
+    decide,
+    focus,
+    is_general_question,
+    split_questions,
+    wants_to_leave,
+)
 
 
 def _decide(knowledge, text: str, intent: str, lang: str = "zh") -> str:  # type: ignore[no-untyped-def]
@@ -150,3 +156,33 @@ async def test_the_search_runs_only_when_its_hits_can_change_the_decision(
     # the same decision as on the knowledge base's hits, searched or not
     assert decision == decide(text, intent, knowledge.search(text, lang, 3), knowledge.thresholds)
     assert counting.queries == ([text] if searched else [])
+
+
+RAMBLE = (
+    "是这样的哈我跟你说 我上个月在你们家买了好多东西 有衣服有鞋子还有给我妈买的保温杯 "
+    "然后呢我老公说衣服颜色不好看 我自己觉得还行吧 但是他非要我退 我就想问问你们 "
+    "那个退货的运费到底是谁出啊 因为我没买运费险 我也不知道买没买 反正就是想问问"
+)
+
+
+def test_a_long_message_is_read_by_the_question_it_asks(knowledge):  # type: ignore[no-untyped-def]
+    assert focus(RAMBLE) == "那个退货的运费到底是谁出啊"
+    hits = knowledge.search(focus(RAMBLE), "zh", 3)
+    for intent in ("request_return", "nlu_fallback"):
+        decision = decide(RAMBLE, intent, hits, knowledge.thresholds)
+        assert decision.source == "kb" and decision.hit is not None
+        assert decision.hit.faq_id == "ret-004"
+    story = "I bought a lot last month and my husband hates the colour, so he wants it back. " * 2
+    assert focus(story + "Who pays for the return shipping? I never bought insurance.") == (
+        "Who pays for the return shipping"
+    )
+    assert focus("发票怎么开") == "发票怎么开"  # short: whole
+    assert focus(RAMBLE + " 20231120002") == RAMBLE + " 20231120002"  # names an order: whole
+    no_question = "我上个月在你们家买了好多东西 有衣服有鞋子还有给我妈买的保温杯 " * 2
+    assert focus(no_question) == no_question
+
+
+def test_counts_in_digits_and_shorthand_meet_the_faqs_wording(knowledge):  # type: ignore[no-untyped-def]
+    for typed in ("你们家支持7天无理由么", "7天无理由", "支持七天无理由吗"):
+        top = knowledge.search(typed, "zh", 3)[0]
+        assert top.faq_id == "ret-001" and top.score >= knowledge.thresholds.confident, typed

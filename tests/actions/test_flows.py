@@ -431,3 +431,34 @@ async def test_an_explicit_request_carries_what_the_bot_knew(services, handoffs)
     assert packet["faq_tried"][0]["answered"] is True
     assert "查询订单状态" in packet["summary"] and "20231120002" in packet["summary"]
     assert "咨询规则" in packet["summary"]
+
+
+async def test_a_tapped_button_reads_as_its_title_in_the_packet(services, handoffs):
+    """The gateway sends a tap's title as ``button_title`` (bot.taps): the agent's packet shows
+    what the customer tapped, never the payload the bot read."""
+    pick = '/faq_pick{"faq_id":"shp-002"}'
+    history = [
+        {
+            "event": "user",
+            "text": pick,
+            "parse_data": {"intent": {"name": "faq_pick", "confidence": 1.0}},
+            "metadata": {"channel": "web", "button_title": "订单一直没发货怎么办？"},
+        },
+        {"event": "bot", "text": "现货商品正常在48小时内发货。"},
+    ]
+    await run(ActionRequestHuman(), tracker("转人工", intent="request_human", history=history))
+    said = [t["text"] for t in handoffs[0]["transcript"]]
+    assert said[0] == "订单一直没发货怎么办？"
+    assert not any("/faq_pick" in t for t in said)
+
+
+async def test_a_rambling_message_gets_the_answer_to_its_question(services):  # type: ignore[no-untyped-def]
+    ramble = (
+        "是这样的哈我跟你说 我上个月在你们家买了好多东西 有衣服有鞋子还有给我妈买的保温杯 "
+        "然后呢我老公说衣服颜色不好看 但是他非要我退 我就想问问你们 那个退货的运费到底是谁出啊 "
+        "因为我没买运费险 我也不知道买没买 反正就是想问问"
+    )
+    _, texts, _ = await run(ActionFallback(), tracker(ramble, intent="nlu_fallback"))
+    assert any("买家承担" in t for t in texts), texts
+    _, texts, _ = await run(ActionAnswerFaq(), tracker("你们家支持7天无理由么", intent="ask_faq"))
+    assert any("7天内" in t for t in texts), texts  # the answer itself, not a choice

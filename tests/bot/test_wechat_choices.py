@@ -1,8 +1,8 @@
 """Buttons on WeChat (bot/channels/wechat_choices.py) through a real gateway and real Redis, with
 a recording stand-in for Rasa's webhook: the bot's buttons arrive as numbered lines, and the
 customer's "1" (or the line's text) reaches the bot as that button's payload — what the web page
-sends on a tap — with the title kept for the transcript. A number means nothing special once the
-customer has written since, or while a person owns the chat."""
+sends on a tap — and the title is the stored text, the one people read. A number means nothing
+special once the customer has written since, or while a person owns the chat."""
 
 from __future__ import annotations
 
@@ -75,9 +75,11 @@ async def test_buttons_are_numbered_and_a_number_sends_the_payload(wx, redis_url
     assert wx.received[-1] == PICK and "48小时内发货" in answer
     redis = Redis.from_url(redis_url)
     events = await Conversations(redis).events(f"wx-{OPENID}")
-    tapped = [e.data for e in events if e.data.get("text") == PICK]
-    assert tapped[0]["attachment"] == {"title": "订单一直没发货怎么办？"}
-    assert tapped[0]["lang"] == "zh"  # the title's language, not the payload's Latin letters
+    mine = [e.data for e in events if e.type == "message" and e.data.get("from") == "customer"]
+    # people read the title (bot.taps): the agent's transcript, the packet, the archive
+    assert [d["text"] for d in mine] == ["发货慢", "订单一直没发货怎么办？"]
+    assert mine[1]["payload"] == PICK and "attachment" not in mine[1]
+    assert mine[1]["lang"] == "zh"  # the title's language, not the payload's Latin letters
     # The customer has written since those buttons: "1" is only text now.
     await say(wx, "1")
     assert wx.received[-1] == "1"

@@ -1,0 +1,32 @@
+"""Normalisation shared by indexing and querying (knowledge_base/text.py): customers' habits of
+typing get the same form as the FAQ's wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge_base.text import normalise
+
+
+@pytest.mark.parametrize(
+    ("typed", "normal"),
+    [
+        ("支持七天无理由退货吗？", "支持7天无理由退货吗?"),  # counts in digits on both sides
+        ("7天无理由退货怎么算", "7天无理由退货怎么算"),
+        ("十五天内", "15天内"),
+        ("三十天", "30天"),
+        ("二十一天", "21天"),
+        ("两年保修", "2年保修"),
+        ("星期一", "星期一"),  # a day's name, not a count
+        ("第一次买", "第一次买"),
+        ("双十一买的", "双十一买的"),  # no unit: not a count
+        ("你们家支持7天无理由么", "你们家支持7天无理由退货吗"),  # 么 asks; shorthand written out
+        ("能退嘛？", "能退吗?"),
+        ("怎么办", "怎么办"),  # 么 of 怎么 / 什么 stays
+        ("为什么", "为什么"),
+        ("好嘛 谢谢", "好嘛 谢谢"),  # not a question's end
+        ("無理由退換", "无理由退换"),
+    ],
+)
+def test_normalise(typed: str, normal: str) -> None:
+    assert normalise(typed) == normal
