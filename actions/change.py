@@ -37,16 +37,24 @@ class ActionChangeOrder(FlowAction):
         if order is None:
             return events + reset_flow_slots()
         detail = str(tracker.get_slot("change_detail") or "").strip()
-        if order.shipped or order.status is OrderStatus.CANCELLED:
+        if order.status is OrderStatus.CANCELLED:
             dispatcher.utter_message(
                 text=say(
                     lang,
-                    f"抱歉呀，订单 {order.id} 已经发货（或已取消），信息无法再修改了～"
+                    f"订单 {order.id} 已经取消了，无法再修改哦～需要的话可以重新下单。",
+                    f"Order {order.id} was cancelled, so it can't be changed. You're welcome"
+                    " to order again.",
+                )
+            )
+            return events + reset_flow_slots()
+        if order.shipped:
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    f"抱歉呀，订单 {order.id} 已经发货，信息无法再修改了～"
                     "如果地址有误，可以联系快递员改派，或者签收后申请退换货哦。",
-                    f"Sorry, order {order.id} has already shipped (or was cancelled), so it"
-                    " can't be "
-                    "changed. You could ask the courier to redirect it, or return it after"
-                    " delivery.",
+                    f"Sorry, order {order.id} has already shipped, so it can't be changed. You"
+                    " could ask the courier to redirect it, or return it after delivery.",
                 )
             )
             return events + reset_flow_slots()

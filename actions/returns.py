@@ -32,16 +32,30 @@ class ActionRequestReturn(FlowAction):
         reason = str(tracker.get_slot("return_reason") or "").strip()
         quality = is_quality_reason(reason)
         check = check_return(order, quality_issue=quality)
-        if check.why in ("not_delivered", "cancelled"):
+        if check.why == "cancelled":
             dispatcher.utter_message(
                 text=say(
                     lang,
-                    f"订单 {order.id} 还没有签收（或已取消），暂时不能申请退货哦～"
-                    "如果还没发货，可以直接取消订单；运输中的包裹签收后再来找我就好。",
-                    f"Order {order.id} hasn't been delivered (or was cancelled), so a return isn't "
-                    "possible yet. If it hasn't shipped you can cancel it instead.",
+                    f"订单 {order.id} 已经取消了，不需要退货哦～如果已付款，款项会原路退回。",
+                    f"Order {order.id} was cancelled, so there is nothing to return; any payment"
+                    " goes back to your original method.",
                 )
             )
+            return events + reset_flow_slots()
+        if check.why == "not_delivered":
+            zh = (
+                f"订单 {order.id} 还没有发货，暂时不能申请退货哦～不想要的话可以直接取消订单。"
+                if not order.shipped
+                else f"订单 {order.id} 还在运输中，暂时不能申请退货哦～签收后再来找我就好。"
+            )
+            en = (
+                f"Order {order.id} hasn't shipped yet, so there's nothing to return — you can"
+                " cancel it instead."
+                if not order.shipped
+                else f"Order {order.id} is still on its way; a return is possible once it's"
+                " delivered."
+            )
+            dispatcher.utter_message(text=say(lang, zh, en))
             return events + reset_flow_slots()
         if not check.eligible:
             days = check.days_since_delivery
