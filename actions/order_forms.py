@@ -11,6 +11,8 @@ from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._answers import read_confirmation
+from actions._decide import wants_to_leave
 from actions._flow_turns import PAUSED, is_fresh, on_flow_start, on_flow_turn, was_active
 from actions._orders import FLOW_SLOTS, no_customer, not_found, order_buttons, the_customer
 from actions._services import get_services
@@ -62,6 +64,8 @@ class ActionAskOrderId(Action):
             )
         return []
 
+
+_ORDER_ID = re.compile(r"\d{8,}")
 
 # The form each order flow starts; a customer who switches flow mid-form is let go.
 FLOW_FORMS = {
@@ -116,6 +120,9 @@ class _OrderForm(FormValidationAction):
             # rules start that flow's form; answers typed into this form are forgotten.
             return [*(SlotSet(s, None) for s in FLOW_SLOTS), ActionExecutionRejected(self.form)]
         if fresh and was_active(tracker, self.form):
+            answered = self._answer_read(tracker)
+            if answered is not None:
+                return answered
             handled = await on_flow_turn(
                 self.form,
                 dispatcher,
@@ -132,6 +139,29 @@ class _OrderForm(FormValidationAction):
     def prefill(self, tracker: Tracker) -> dict[str, Any]:
         """Later answers the customer already gave in this message."""
         return {}
+
+    def read_answer(self, slot: str, text: str) -> Any:
+        """The value of ``slot`` that ``text`` states plainly (``actions._answers``), else
+        None: the form's usual reading (and the flow's turn rules) then take the message."""
+        return None
+
+    def _answer_read(self, tracker: Tracker) -> list[dict[str, Any]] | None:
+        """The answer to the question the form is waiting on, read from the message before
+        anything else may take it ("嗯 确定取消" confirms; it is not the FAQ on cancelling)."""
+        requested = tracker.get_slot("requested_slot")
+        text = latest_text(tracker)
+        intent = str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
+        if (
+            not requested
+            or requested == "order_id"
+            or text.startswith("/")
+            or intent in ("affirm", "deny", "request_human", "file_complaint")
+            or _ORDER_ID.search(text)
+            or wants_to_leave(text)
+        ):
+            return None
+        value = self.read_answer(str(requested), text)
+        return None if value is None else [SlotSet(str(requested), value)]
 
     async def _order(self, tracker: Tracker) -> Order | None:
         services = get_services()
@@ -182,6 +212,9 @@ class ValidateShipmentForm(_OrderForm):
 
 class ValidateCancelForm(_OrderForm):
     form = "cancel_form"
+
+    def read_answer(self, slot: str, text: str) -> Any:
+        return read_confirmation(text) if slot == "cancel_confirmed" else None
 
     def later_slots(self, order: Order | None) -> list[str]:
         cancellable = order and order.status in (OrderStatus.UNPAID, OrderStatus.PAID)
