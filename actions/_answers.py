@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kefu.i18n import to_simplified
+from kefu.i18n import say, to_simplified
 
 __all__ = [
     "read_change_detail",
@@ -141,13 +141,14 @@ _NOT_A_TITLE = re.compile(
 )
 
 
-def read_invoice_type(text: str) -> str | None:
-    """The invoice's kind: a personal title can only take an ordinary electronic invoice."""
+def read_invoice_type(text: str, lang: str = "zh") -> str | None:
+    """The invoice's kind, named as the form's buttons name it in ``lang``; a personal title
+    can only take an ordinary electronic invoice."""
     t = _zh(text)
     if _SPECIAL.search(t):
-        return "增值税专用发票"
+        return say(lang, "增值税专用发票", "VAT special invoice")
     if _ORDINARY.search(t) or PERSONAL.search(t):
-        return "电子普通发票"
+        return say(lang, "电子普通发票", "Electronic standard invoice")
     return None
 
 

@@ -11,7 +11,7 @@ from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._answers import read_confirmation
+from actions._answers import read_confirmation, read_invoice_title
 from actions._decide import wants_to_leave
 from actions._flow_turns import PAUSED, is_fresh, on_flow_start, on_flow_turn, was_active
 from actions._orders import FLOW_SLOTS, no_customer, not_found, order_buttons, the_customer
@@ -235,12 +235,6 @@ class ValidateReturnForm(_OrderForm):
         return ["return_reason"] if order and could_return(order) else []
 
 
-# "抬头开错了 要改成上海某某科技有限公司": the new title, given with the request.
-_NEW_TITLE = re.compile(
-    r"(?:改成|改为|改為|换成|換成|写成|寫成|开成|開成|抬头是|抬頭是)[：:\s]*(\S{2,60})"
-)
-
-
 class ValidateInvoiceForm(_OrderForm):
     form = "invoice_form"
 
@@ -250,10 +244,20 @@ class ValidateInvoiceForm(_OrderForm):
         return []
 
     def prefill(self, tracker: Tracker) -> dict[str, Any]:
-        found = _NEW_TITLE.search(latest_text(tracker))
-        if found and not tracker.get_slot("invoice_title"):
-            return {"invoice_title": found.group(1).strip("。.，,！!～~ ")}
+        # "抬头开错了 要改成上海某某科技有限公司": the new title, given with the request.
+        title = read_invoice_title(latest_text(tracker))
+        if title and not tracker.get_slot("invoice_title"):
+            return {"invoice_title": title}
         return {}
+
+    def read_answer(self, slot: str, text: str) -> Any:
+        return read_invoice_title(text, whole=True) if slot == "invoice_title" else None
+
+    async def validate_invoice_title(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The title itself, not the sentence around it; none found → the form asks again."""
+        return {"invoice_title": read_invoice_title(str(value or ""), whole=True)}
 
     async def required_slots(
         self,
