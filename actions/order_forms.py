@@ -11,7 +11,14 @@ from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._answers import read_confirmation, read_invoice_title
+from actions._answers import (
+    read_change_detail,
+    read_confirmation,
+    read_fault,
+    read_invoice_title,
+    read_invoice_type,
+    read_return_reason,
+)
 from actions._decide import wants_to_leave
 from actions._flow_turns import PAUSED, is_fresh, on_flow_start, on_flow_turn, was_active
 from actions._orders import FLOW_SLOTS, no_customer, not_found, order_buttons, the_customer
@@ -221,8 +228,17 @@ class ValidateCancelForm(_OrderForm):
         return ["cancel_confirmed"] if cancellable else []
 
 
+def _given(tracker: Tracker, slot: str, value: Any) -> dict[str, Any]:
+    """``{slot: value}`` when the message holds a value the slot does not have yet."""
+    return {slot: value} if value and not tracker.get_slot(slot) else {}
+
+
 class ValidateChangeForm(_OrderForm):
     form = "change_form"
+
+    def prefill(self, tracker: Tracker) -> dict[str, Any]:
+        # "20231120002的收货地址改成上海市…": the new address, given with the request.
+        return _given(tracker, "change_detail", read_change_detail(latest_text(tracker)))
 
     def later_slots(self, order: Order | None) -> list[str]:
         return ["change_detail"] if order and not order.shipped else []
@@ -230,6 +246,10 @@ class ValidateChangeForm(_OrderForm):
 
 class ValidateReturnForm(_OrderForm):
     form = "return_form"
+
+    def prefill(self, tracker: Tracker) -> dict[str, Any]:
+        # "那条裙子尺码不合适 想退货": the reason, given with the request.
+        return _given(tracker, "return_reason", read_return_reason(latest_text(tracker)))
 
     def later_slots(self, order: Order | None) -> list[str]:
         return ["return_reason"] if order and could_return(order) else []
@@ -245,10 +265,12 @@ class ValidateInvoiceForm(_OrderForm):
 
     def prefill(self, tracker: Tracker) -> dict[str, Any]:
         # "抬头开错了 要改成上海某某科技有限公司": the new title, given with the request.
-        title = read_invoice_title(latest_text(tracker))
-        if title and not tracker.get_slot("invoice_title"):
-            return {"invoice_title": title}
-        return {}
+        # "个人的就行": a personal title, so an ordinary electronic invoice.
+        text = latest_text(tracker)
+        return {
+            **_given(tracker, "invoice_title", read_invoice_title(text)),
+            **_given(tracker, "invoice_type", read_invoice_type(text, lang_of(tracker))),
+        }
 
     def read_answer(self, slot: str, text: str) -> Any:
         return read_invoice_title(text, whole=True) if slot == "invoice_title" else None
@@ -284,6 +306,10 @@ class ValidatePaymentForm(_OrderForm):
 
 class ValidateRepairForm(_OrderForm):
     form = "repair_form"
+
+    def prefill(self, tracker: Tracker) -> dict[str, Any]:
+        # "耳机左边没声音了 还在保修吗": the fault, given with the request.
+        return _given(tracker, "fault_description", read_fault(latest_text(tracker)))
 
     def later_slots(self, order: Order | None) -> list[str]:
         ok = order and order.status is OrderStatus.DELIVERED and in_warranty(order)
