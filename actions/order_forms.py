@@ -19,7 +19,7 @@ from actions._answers import (
     read_invoice_type,
     read_return_reason,
 )
-from actions._decide import wants_to_leave
+from actions._decide import is_general_question, wants_to_leave
 from actions._flow_turns import PAUSED, is_fresh, on_flow_start, on_flow_turn, was_active
 from actions._orders import FLOW_SLOTS, no_customer, not_found, order_buttons, the_customer
 from actions._services import get_services
@@ -247,6 +247,12 @@ class ValidateChangeForm(_OrderForm):
 class ValidateReturnForm(_OrderForm):
     form = "return_form"
 
+    def read_answer(self, slot: str, text: str) -> Any:
+        # "七天无理由退货" answers the question; it is not the FAQ on 七天无理由.
+        if slot != "return_reason" or is_general_question(text):
+            return None
+        return read_return_reason(text)
+
     def prefill(self, tracker: Tracker) -> dict[str, Any]:
         # "那条裙子尺码不合适 想退货": the reason, given with the request.
         return _given(tracker, "return_reason", read_return_reason(latest_text(tracker)))
@@ -306,6 +312,11 @@ class ValidatePaymentForm(_OrderForm):
 
 class ValidateRepairForm(_OrderForm):
     form = "repair_form"
+
+    def read_answer(self, slot: str, text: str) -> Any:
+        if slot != "fault_description" or is_general_question(text):
+            return None
+        return read_fault(text)
 
     def prefill(self, tracker: Tracker) -> dict[str, Any]:
         # "耳机左边没声音了 还在保修吗": the fault, given with the request.
