@@ -25,6 +25,19 @@ _NOT_RECEIVED = re.compile(
 )
 
 
+_PARCEL = re.compile(
+    r"签收|簽收|送达|送達|快递|快遞|包裹|货|貨|驿站|驛站|快递柜|delivered|parcel|package|courier",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(r"退款|退钱|退錢|钱|錢|到账|到賬|refund|money", re.IGNORECASE)
+
+
+def parcel_missing(text: str) -> bool:
+    """The customer says a parcel shown as delivered never reached them ("显示签收了可我根本
+    没收到"), not that a refund has not arrived."""
+    return bool(_NOT_RECEIVED.search(text) and _PARCEL.search(text) and not _MONEY.search(text))
+
+
 def _when(lang: str, order: Order) -> str:
     if order.promised_delivery is None:
         return ""
