@@ -13,6 +13,7 @@ from kefu.i18n import say, to_simplified
 
 __all__ = [
     "read_change_detail",
+    "wants_spec_change",
     "read_confirmation",
     "read_fault",
     "read_invoice_title",
@@ -188,6 +189,19 @@ _ADDRESS_AFTER = re.compile(
     r"([^，,。；;]{4,80})",
     re.IGNORECASE,
 )
+
+
+_CHANGE_WISH = re.compile(
+    r"拍错|选错|买错|下错|改成|改为|换成|换个|换一|改一下|想换|要换|要改|要[SMLX\d]{1,3}[码的]?|"
+    r"不是[SMLX\d]|wrong (?:size|colou?r)|change|switch|instead|swap",
+    re.IGNORECASE,
+)
+
+
+def wants_spec_change(text: str) -> bool:
+    """The customer wants another size or colour of an order ("大衣尺码拍错了 要L的 不是M")."""
+    t = _zh(text)
+    return bool(_SPEC.search(t) and _CHANGE_WISH.search(t))
 
 
 def read_change_detail(text: str) -> str | None:

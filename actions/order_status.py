@@ -10,12 +10,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._answers import wants_spec_change
 from actions._handoff import start_handoff
 from actions._mood import FlowAction
 from actions._orders import load_order, order_line
 from actions._services import Services, get_services
 from actions._text import say
 from actions._tracker import lang_of, latest_text
+from actions.change import spec_change_reply
 from shop import Order, OrderStatus
 
 _NOT_RECEIVED = re.compile(
@@ -125,7 +127,10 @@ class _StatusAction(FlowAction):
     ) -> list[dict[str, Any]]:
         services = get_services()
         order, events = await load_order(services, dispatcher, tracker)
-        if order is not None:
+        if order is not None and wants_spec_change(latest_text(tracker)):
+            # "大衣尺码拍错了 要L的": a change request, answered as the change flow does.
+            spec_change_reply(dispatcher, lang_of(tracker), order)
+        elif order is not None:
             events = await describe(services, dispatcher, tracker, order)
         return events
 
