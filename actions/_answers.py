@@ -13,12 +13,12 @@ from kefu.i18n import say, to_simplified
 
 __all__ = [
     "read_change_detail",
-    "wants_spec_change",
     "read_confirmation",
     "read_fault",
     "read_invoice_title",
     "read_invoice_type",
     "read_return_reason",
+    "wants_spec_change",
 ]
 
 _ORDER_ID = re.compile(r"(?<!\d)(?!1[3-9]\d{9}(?!\d))\d{8,}")  # not a mobile number
@@ -52,9 +52,7 @@ def _clause(text: str, pattern: re.Pattern[str]) -> str | None:
 
 # ------------------------------------------------------------------ yes / no to a confirmation
 
-_NO = re.compile(
-    r"不|别|別|先不|再想想|算了|没有|no\b|nope|don'?t|not\b|keep|wait", re.IGNORECASE
-)
+_NO = re.compile(r"不|别|別|先不|再想想|算了|没有|no\b|nope|don'?t|not\b|keep|wait", re.IGNORECASE)
 # What a "yes, do it" may consist of; anything else left over makes it not a plain yes.
 _YES_WORDS = re.compile(
     r"嗯+|恩+|好的?|好吧|行|可以|是的?|对的?|没错|确定|确认|同意|要|就|吧|啊|呀|哦|噢|了|的|"

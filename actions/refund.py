@@ -12,10 +12,10 @@ from rasa_sdk.types import DomainDict
 from actions._decide import decide, faq_text, search_kb
 from actions._mood import FlowAction
 from actions._orders import no_customer, not_found, the_customer
-from actions.order_status import describe, parcel_missing
 from actions._services import get_services
 from actions._text import person_button, say, yuan
 from actions._tracker import lang_of, latest_text
+from actions.order_status import describe, parcel_missing
 from shop import OrderStatus, Refund, RefundStatus, normalise_order_id
 
 

@@ -36,7 +36,7 @@ def _past_no_reason_window(lang: str, order: Order, days: int) -> str:
         "点“质量问题退货”并写明具体问题就可以；也可以转人工客服帮您看看～",
         f"Order {order.id} {when_en}, {days} days ago — past the {RETURN_DAYS_NO_REASON}-day "
         f"no-reason return window. A quality problem can still be returned within "
-        f"{RETURN_DAYS_QUALITY} days of delivery: tap \"Return: quality problem\" and describe "
+        f'{RETURN_DAYS_QUALITY} days of delivery: tap "Return: quality problem" and describe '
         "what's wrong, or talk to an agent.",
     )
 

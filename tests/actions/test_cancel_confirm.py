@@ -46,7 +46,9 @@ async def test_the_confirmation_mentions_a_refund_only_for_a_paid_order(services
     _, unpaid, d = await run(
         ActionAskCancelConfirmed(), tracker("", slots={"order_id": "20231120001"})
     )
-    _, paid, _ = await run(ActionAskCancelConfirmed(), tracker("", slots={"order_id": "20231120002"}))
+    _, paid, _ = await run(
+        ActionAskCancelConfirmed(), tracker("", slots={"order_id": "20231120002"})
+    )
     _, paid_en, _ = await run(
         ActionAskCancelConfirmed(), tracker("", slots={"order_id": "20231120002"}, lang="en")
     )

@@ -14,9 +14,7 @@ from tests.actions.test_flows import slot
 
 
 def _waiting(text: str) -> Any:
-    t = in_form(
-        "invoice_form", text, order_id="20231120013", requested_slot="invoice_title"
-    )
+    t = in_form("invoice_form", text, order_id="20231120013", requested_slot="invoice_title")
     t.slots["invoice_title"] = text  # Rasa's from_text mapping fills the slot with the text
     return t
 
