@@ -127,7 +127,7 @@ class _OrderForm(FormValidationAction):
             # rules start that flow's form; answers typed into this form are forgotten.
             return [*(SlotSet(s, None) for s in FLOW_SLOTS), ActionExecutionRejected(self.form)]
         if fresh and was_active(tracker, self.form):
-            answered = self._answer_read(tracker)
+            answered = await self._answer_read(dispatcher, tracker, domain)
             if answered is not None:
                 return answered
             handled = await on_flow_turn(
@@ -152,7 +152,9 @@ class _OrderForm(FormValidationAction):
         None: the form's usual reading (and the flow's turn rules) then take the message."""
         return None
 
-    def _answer_read(self, tracker: Tracker) -> list[dict[str, Any]] | None:
+    async def _answer_read(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]] | None:
         """The answer to the question the form is waiting on, read from the message before
         anything else may take it ("嗯 确定取消" confirms; it is not the FAQ on cancelling)."""
         requested = tracker.get_slot("requested_slot")
@@ -168,7 +170,12 @@ class _OrderForm(FormValidationAction):
         ):
             return None
         value = self.read_answer(str(requested), text)
-        return None if value is None else [SlotSet(str(requested), value)]
+        if value is None:
+            return None
+        tracker.slots[str(requested)] = value
+        # The next question as this form's required slots say (a correction skips the type).
+        following = await self.next_requested_slot(dispatcher, tracker, domain)
+        return [SlotSet(str(requested), value), *([following] if following else [])]
 
     async def _order(self, tracker: Tracker) -> Order | None:
         services = get_services()

@@ -29,6 +29,8 @@ async def test_the_title_is_read_out_of_the_sentence(services):
     ):
         events, _, _ = await run_with_domain(ValidateInvoiceForm(), _waiting(text))
         assert slot(events, "invoice_title") == title, text
+        # A correction keeps the invoice's type: nothing more is asked.
+        assert slot(events, "requested_slot") is None, text
 
 
 async def test_no_title_in_the_reply_asks_again(services):
