@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -14,7 +14,40 @@ from actions._orders import load_order, reset_flow_slots, status_text, the_custo
 from actions._services import get_services
 from actions._text import say, yuan
 from actions._tracker import lang_of
-from shop import OrderStatus
+from shop import OrderStatus, normalise_order_id
+
+
+class ActionAskCancelConfirmed(Action):
+    """The cancel form's question: the refund is mentioned only for an order that was paid."""
+
+    def name(self) -> str:
+        return "action_ask_cancel_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        services = get_services()
+        lang = lang_of(tracker)
+        oid = normalise_order_id(tracker.get_slot("order_id")) or ""
+        cid = the_customer(services, tracker)
+        order = await services.shop.order(cid, oid) if cid and oid else None
+        paid = order is not None and order.status is OrderStatus.PAID
+        zh = f"确认要取消订单 {oid} 吗？" + (
+            f"取消后已付的 {yuan(order.amount_cents)} 会原路退回哦～" if paid and order else ""
+        )
+        en = f"Do you want to cancel order {oid}?" + (
+            f" The {yuan(order.amount_cents)} you paid goes back to your original payment method."
+            if paid and order
+            else ""
+        )
+        dispatcher.utter_message(
+            text=say(lang, zh, en),
+            buttons=[
+                {"title": say(lang, "确认取消", "Yes, cancel it"), "payload": "/affirm"},
+                {"title": say(lang, "再想想", "No, keep it"), "payload": "/deny"},
+            ],
+        )
+        return []
 
 
 class ActionCancelOrder(FlowAction):

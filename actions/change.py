@@ -15,13 +15,63 @@ from actions._orders import load_order, reset_flow_slots, the_customer
 from actions._services import get_services
 from actions._text import say
 from actions._tracker import lang_of
-from shop import OrderStatus, mask_address, mask_phone
+from shop import Order, OrderStatus, mask_address, mask_phone
 
 _SPEC = re.compile(
     r"尺码|尺碼|码|碼|颜色|顏色|[红紅黄黃蓝藍绿綠黑白灰粉紫]色|规格|規格|size|colou?r",
     re.IGNORECASE,
 )
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def spec_change_reply(dispatcher: CollectingDispatcher, lang: str, order: Order) -> None:
+    """A size or colour change: what the order's state allows (cancel and order again before
+    shipment; a return once delivered)."""
+    if order.status is OrderStatus.CANCELLED:
+        dispatcher.utter_message(
+            text=say(
+                lang,
+                f"订单 {order.id} 已经取消了，重新选好尺码/颜色下单就可以啦～",
+                f"Order {order.id} was cancelled — just order again with the size or colour"
+                " you want.",
+            )
+        )
+        return
+    if order.shipped:
+        delivered = order.status is OrderStatus.DELIVERED
+        dispatcher.utter_message(
+            text=say(
+                lang,
+                f"订单 {order.id} 已经"
+                + ("签收" if delivered else "发货")
+                + "，尺码和颜色无法再修改了～"
+                + ("" if delivered else "签收后")
+                + "在签收7天内可以申请退货，再按需要的尺码/颜色重新下单。",
+                f"Order {order.id} has already "
+                + ("been delivered" if delivered else "shipped")
+                + ", so its size or colour can't be changed. Within 7 days of delivery you can"
+                " return it and order the size or colour you need.",
+            ),
+            buttons=[
+                {"title": say(lang, "申请退货", "Request a return"), "payload": "/request_return"}
+            ],
+        )
+        return
+    paid = order.status is OrderStatus.PAID
+    dispatcher.utter_message(
+        text=say(
+            lang,
+            f"订单 {order.id} 还没有发货，但尺码和颜色属于商品规格，下单后系统无法直接修改呢～"
+            "可以修改的是收货地址和手机号。想换尺码/颜色的话，建议先取消当前订单，再重新选择"
+            "规格下单" + ("，已付款项会原路退回" if paid else "") + "。需要我帮您取消吗？",
+            f"Order {order.id} hasn't shipped yet, but size and colour are part of the product"
+            " and can't be changed after ordering (the address and phone number can). You can"
+            " cancel it and order again with the right option"
+            + (" — your payment goes back to you" if paid else "")
+            + ". Shall I cancel it for you?",
+        ),
+        buttons=[{"title": say(lang, "取消订单", "Cancel the order"), "payload": "/cancel_order"}],
+    )
 
 
 class ActionChangeOrder(FlowAction):
@@ -37,32 +87,28 @@ class ActionChangeOrder(FlowAction):
         if order is None:
             return events + reset_flow_slots()
         detail = str(tracker.get_slot("change_detail") or "").strip()
-        if order.shipped or order.status is OrderStatus.CANCELLED:
+        if _SPEC.search(detail):
+            spec_change_reply(dispatcher, lang, order)
+            return events + reset_flow_slots()
+        if order.status is OrderStatus.CANCELLED:
             dispatcher.utter_message(
                 text=say(
                     lang,
-                    f"抱歉呀，订单 {order.id} 已经发货（或已取消），信息无法再修改了～"
-                    "如果地址有误，可以联系快递员改派，或者签收后申请退换货哦。",
-                    f"Sorry, order {order.id} has already shipped (or was cancelled), so it"
-                    " can't be "
-                    "changed. You could ask the courier to redirect it, or return it after"
-                    " delivery.",
+                    f"订单 {order.id} 已经取消了，无法再修改哦～需要的话可以重新下单。",
+                    f"Order {order.id} was cancelled, so it can't be changed. You're welcome"
+                    " to order again.",
                 )
             )
             return events + reset_flow_slots()
-        if _SPEC.search(detail):
+        if order.shipped:
             dispatcher.utter_message(
                 text=say(
                     lang,
-                    "尺码和颜色属于商品规格，下单后系统无法直接修改呢～建议您先取消当前订单，"
-                    "再重新选择规格下单，款项会原路退回。需要我帮您取消吗？",
-                    "Size and colour are part of the product itself and can't be changed "
-                    "after ordering. You can cancel this order and order again with the "
-                    "right option — shall I cancel it for you?",
-                ),
-                buttons=[
-                    {"title": say(lang, "取消订单", "Cancel the order"), "payload": "/cancel_order"}
-                ],
+                    f"抱歉呀，订单 {order.id} 已经发货，信息无法再修改了～"
+                    "如果地址有误，可以联系快递员改派，或者签收后申请退换货哦。",
+                    f"Sorry, order {order.id} has already shipped, so it can't be changed. You"
+                    " could ask the courier to redirect it, or return it after delivery.",
+                )
             )
             return events + reset_flow_slots()
         cid = the_customer(services, tracker)

@@ -45,6 +45,16 @@ def _guessed_flow(tracker: Tracker) -> str | None:
     return FLOW_FORMS[flow] if flow else None
 
 
+def answered_this_turn(tracker: Tracker) -> bool:
+    """The bot already answered the latest message (a flow this fallback started with a
+    ``FollowupAction``): Rasa's core fallback is predicted again after a flow no rule ends, and
+    following up once more would repeat the answer ("打错了 是2023…" got the refund line five
+    times)."""
+    events = list(tracker.events or [])
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    return bool(users) and any(e.get("event") == "bot" for e in events[users[-1] + 1 :])
+
+
 def _closing(tracker: Tracker) -> bool:
     """The NLU fell back torn between thanks and goodbye ("謝謝你 掰掰": 0.50 / 0.43): together
     they are the customer saying goodbye, not a message the bot failed to understand."""
@@ -161,6 +171,8 @@ class ActionFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        if answered_this_turn(tracker):
+            return [FollowupAction("action_listen")]  # one answer per message
         lang = lang_of(tracker)
         text = latest_text(tracker)
         followup = None if is_angry(text) else order_followup(tracker)

@@ -14,6 +14,7 @@ from actions._orders import load_order, reset_flow_slots, the_customer
 from actions._services import get_services
 from actions._text import say
 from actions._tracker import lang_of
+from shop import OrderStatus
 
 
 class ActionRequestInvoice(FlowAction):
@@ -34,11 +35,17 @@ class ActionRequestInvoice(FlowAction):
             issued = await services.shop.invoices(the_customer(services, tracker), order.id)
             kind = issued[0].invoice_type if issued else ""
         if not kind or not title:
+            cancelled = order.status is OrderStatus.CANCELLED
             dispatcher.utter_message(
                 text=say(
                     lang,
-                    f"订单 {order.id} 还未付款或已取消，暂时无法开具发票哦～付款完成后再来找我吧。",
-                    f"Order {order.id} is unpaid or cancelled, so no invoice can be issued yet.",
+                    f"订单 {order.id} 已取消，无法开具发票哦～"
+                    if cancelled
+                    else f"订单 {order.id} 还未付款，暂时无法开具发票哦～付款完成后再来找我吧。",
+                    f"Order {order.id} was cancelled, so no invoice can be issued."
+                    if cancelled
+                    else f"Order {order.id} hasn't been paid yet, so no invoice can be issued"
+                    " until it is.",
                 )
             )
             return events + reset_flow_slots()

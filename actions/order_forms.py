@@ -11,6 +11,15 @@ from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._answers import (
+    read_change_detail,
+    read_confirmation,
+    read_fault,
+    read_invoice_title,
+    read_invoice_type,
+    read_return_reason,
+)
+from actions._decide import is_general_question, wants_to_leave
 from actions._flow_turns import PAUSED, is_fresh, on_flow_start, on_flow_turn, was_active
 from actions._orders import FLOW_SLOTS, no_customer, not_found, order_buttons, the_customer
 from actions._services import get_services
@@ -62,6 +71,8 @@ class ActionAskOrderId(Action):
             )
         return []
 
+
+_ORDER_ID = re.compile(r"\d{8,}")
 
 # The form each order flow starts; a customer who switches flow mid-form is let go.
 FLOW_FORMS = {
@@ -116,6 +127,9 @@ class _OrderForm(FormValidationAction):
             # rules start that flow's form; answers typed into this form are forgotten.
             return [*(SlotSet(s, None) for s in FLOW_SLOTS), ActionExecutionRejected(self.form)]
         if fresh and was_active(tracker, self.form):
+            answered = await self._answer_read(dispatcher, tracker, domain)
+            if answered is not None:
+                return answered
             handled = await on_flow_turn(
                 self.form,
                 dispatcher,
@@ -132,6 +146,36 @@ class _OrderForm(FormValidationAction):
     def prefill(self, tracker: Tracker) -> dict[str, Any]:
         """Later answers the customer already gave in this message."""
         return {}
+
+    def read_answer(self, slot: str, text: str) -> Any:
+        """The value of ``slot`` that ``text`` states plainly (``actions._answers``), else
+        None: the form's usual reading (and the flow's turn rules) then take the message."""
+        return None
+
+    async def _answer_read(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]] | None:
+        """The answer to the question the form is waiting on, read from the message before
+        anything else may take it ("嗯 确定取消" confirms; it is not the FAQ on cancelling)."""
+        requested = tracker.get_slot("requested_slot")
+        text = latest_text(tracker)
+        intent = str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
+        if (
+            not requested
+            or requested == "order_id"
+            or text.startswith("/")
+            or intent in ("affirm", "deny", "request_human", "file_complaint")
+            or _ORDER_ID.search(text)
+            or wants_to_leave(text)
+        ):
+            return None
+        value = self.read_answer(str(requested), text)
+        if value is None:
+            return None
+        tracker.slots[str(requested)] = value
+        # The next question as this form's required slots say (a correction skips the type).
+        following = await self.next_requested_slot(dispatcher, tracker, domain)
+        return [SlotSet(str(requested), value), *([following] if following else [])]
 
     async def _order(self, tracker: Tracker) -> Order | None:
         services = get_services()
@@ -183,13 +227,25 @@ class ValidateShipmentForm(_OrderForm):
 class ValidateCancelForm(_OrderForm):
     form = "cancel_form"
 
+    def read_answer(self, slot: str, text: str) -> Any:
+        return read_confirmation(text) if slot == "cancel_confirmed" else None
+
     def later_slots(self, order: Order | None) -> list[str]:
         cancellable = order and order.status in (OrderStatus.UNPAID, OrderStatus.PAID)
         return ["cancel_confirmed"] if cancellable else []
 
 
+def _given(tracker: Tracker, slot: str, value: Any) -> dict[str, Any]:
+    """``{slot: value}`` when the message holds a value the slot does not have yet."""
+    return {slot: value} if value and not tracker.get_slot(slot) else {}
+
+
 class ValidateChangeForm(_OrderForm):
     form = "change_form"
+
+    def prefill(self, tracker: Tracker) -> dict[str, Any]:
+        # "20231120002的收货地址改成上海市…": the new address, given with the request.
+        return _given(tracker, "change_detail", read_change_detail(latest_text(tracker)))
 
     def later_slots(self, order: Order | None) -> list[str]:
         return ["change_detail"] if order and not order.shipped else []
@@ -198,14 +254,18 @@ class ValidateChangeForm(_OrderForm):
 class ValidateReturnForm(_OrderForm):
     form = "return_form"
 
+    def read_answer(self, slot: str, text: str) -> Any:
+        # "七天无理由退货" answers the question; it is not the FAQ on 七天无理由.
+        if slot != "return_reason" or is_general_question(text):
+            return None
+        return read_return_reason(text)
+
+    def prefill(self, tracker: Tracker) -> dict[str, Any]:
+        # "那条裙子尺码不合适 想退货": the reason, given with the request.
+        return _given(tracker, "return_reason", read_return_reason(latest_text(tracker)))
+
     def later_slots(self, order: Order | None) -> list[str]:
         return ["return_reason"] if order and could_return(order) else []
-
-
-# "抬头开错了 要改成上海某某科技有限公司": the new title, given with the request.
-_NEW_TITLE = re.compile(
-    r"(?:改成|改为|改為|换成|換成|写成|寫成|开成|開成|抬头是|抬頭是)[：:\s]*(\S{2,60})"
-)
 
 
 class ValidateInvoiceForm(_OrderForm):
@@ -217,10 +277,22 @@ class ValidateInvoiceForm(_OrderForm):
         return []
 
     def prefill(self, tracker: Tracker) -> dict[str, Any]:
-        found = _NEW_TITLE.search(latest_text(tracker))
-        if found and not tracker.get_slot("invoice_title"):
-            return {"invoice_title": found.group(1).strip("。.，,！!～~ ")}
-        return {}
+        # "抬头开错了 要改成上海某某科技有限公司": the new title, given with the request.
+        # "个人的就行": a personal title, so an ordinary electronic invoice.
+        text = latest_text(tracker)
+        return {
+            **_given(tracker, "invoice_title", read_invoice_title(text)),
+            **_given(tracker, "invoice_type", read_invoice_type(text, lang_of(tracker))),
+        }
+
+    def read_answer(self, slot: str, text: str) -> Any:
+        return read_invoice_title(text, whole=True) if slot == "invoice_title" else None
+
+    async def validate_invoice_title(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The title itself, not the sentence around it; none found → the form asks again."""
+        return {"invoice_title": read_invoice_title(str(value or ""), whole=True)}
 
     async def required_slots(
         self,
@@ -247,6 +319,15 @@ class ValidatePaymentForm(_OrderForm):
 
 class ValidateRepairForm(_OrderForm):
     form = "repair_form"
+
+    def read_answer(self, slot: str, text: str) -> Any:
+        if slot != "fault_description" or is_general_question(text):
+            return None
+        return read_fault(text)
+
+    def prefill(self, tracker: Tracker) -> dict[str, Any]:
+        # "耳机左边没声音了 还在保修吗": the fault, given with the request.
+        return _given(tracker, "fault_description", read_fault(latest_text(tracker)))
 
     def later_slots(self, order: Order | None) -> list[str]:
         ok = order and order.status is OrderStatus.DELIVERED and in_warranty(order)

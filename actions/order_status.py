@@ -10,12 +10,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._answers import wants_spec_change
 from actions._handoff import start_handoff
 from actions._mood import FlowAction
 from actions._orders import load_order, order_line
 from actions._services import Services, get_services
 from actions._text import say
 from actions._tracker import lang_of, latest_text
+from actions.change import spec_change_reply
 from shop import Order, OrderStatus
 
 _NOT_RECEIVED = re.compile(
@@ -23,6 +25,19 @@ _NOT_RECEIVED = re.compile(
     r"haven'?t (?:got|received)|never (?:got|arrived)",
     re.IGNORECASE,
 )
+
+
+_PARCEL = re.compile(
+    r"签收|簽收|送达|送達|快递|快遞|包裹|货|貨|驿站|驛站|快递柜|delivered|parcel|package|courier",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(r"退款|退钱|退錢|钱|錢|到账|到賬|refund|money", re.IGNORECASE)
+
+
+def parcel_missing(text: str) -> bool:
+    """The customer says a parcel shown as delivered never reached them ("显示签收了可我根本
+    没收到"), not that a refund has not arrived."""
+    return bool(_NOT_RECEIVED.search(text) and _PARCEL.search(text) and not _MONEY.search(text))
 
 
 def _when(lang: str, order: Order) -> str:
@@ -112,7 +127,10 @@ class _StatusAction(FlowAction):
     ) -> list[dict[str, Any]]:
         services = get_services()
         order, events = await load_order(services, dispatcher, tracker)
-        if order is not None:
+        if order is not None and wants_spec_change(latest_text(tracker)):
+            # "大衣尺码拍错了 要L的": a change request, answered as the change flow does.
+            spec_change_reply(dispatcher, lang_of(tracker), order)
+        elif order is not None:
             events = await describe(services, dispatcher, tracker, order)
         return events
 

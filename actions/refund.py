@@ -15,7 +15,8 @@ from actions._orders import no_customer, not_found, the_customer
 from actions._services import get_services
 from actions._text import person_button, say, yuan
 from actions._tracker import lang_of, latest_text
-from shop import Refund, RefundStatus, normalise_order_id
+from actions.order_status import describe, parcel_missing
+from shop import OrderStatus, Refund, RefundStatus, normalise_order_id
 
 
 def _line(lang: str, r: Refund) -> str:
@@ -97,6 +98,10 @@ class ActionCheckRefund(FlowAction):
         if raw and (oid is None or await services.shop.order(cid, oid) is None):
             not_found(dispatcher, lang, str(raw))
             return []
+        order = await services.shop.order(cid, oid) if oid else None
+        if order is not None and order.status is OrderStatus.DELIVERED and parcel_missing(text):
+            # "显示签收了可我根本没收到": a logistics dispute for a person, not a refund line.
+            return await describe(services, dispatcher, tracker, order)
         refunds = await services.shop.refunds(cid, oid)
         if not refunds:
             dispatcher.utter_message(

@@ -12,9 +12,33 @@ from rasa_sdk.types import DomainDict
 from actions._mood import FlowAction
 from actions._orders import load_order, reset_flow_slots, the_customer
 from actions._services import get_services
-from actions._text import say
+from actions._text import person_button, say
 from actions._tracker import lang_of
-from shop import REVIEW_HOURS, check_return, is_quality_reason
+from shop import (
+    RETURN_DAYS_NO_REASON,
+    RETURN_DAYS_QUALITY,
+    REVIEW_HOURS,
+    Order,
+    check_return,
+    is_quality_reason,
+)
+
+
+def _past_no_reason_window(lang: str, order: Order, days: int) -> str:
+    """The 7-day no-reason window has passed: since when, and what is still possible."""
+    got = order.delivered_at
+    when_zh = f"于 {got.month}月{got.day}日 签收" if got else "已签收"
+    when_en = f"was delivered on {got.date().isoformat()}" if got else "was delivered"
+    return say(
+        lang,
+        f"订单 {order.id} {when_zh}，已经 {days} 天，超过了七天无理由退货期限（签收后"
+        f"{RETURN_DAYS_NO_REASON}天内）～如果商品有质量问题，签收{RETURN_DAYS_QUALITY}天内仍可申请退货："
+        "点“质量问题退货”并写明具体问题就可以；也可以转人工客服帮您看看～",
+        f"Order {order.id} {when_en}, {days} days ago — past the {RETURN_DAYS_NO_REASON}-day "
+        f"no-reason return window. A quality problem can still be returned within "
+        f'{RETURN_DAYS_QUALITY} days of delivery: tap "Return: quality problem" and describe '
+        "what's wrong, or talk to an agent.",
+    )
 
 
 class ActionRequestReturn(FlowAction):
@@ -32,37 +56,42 @@ class ActionRequestReturn(FlowAction):
         reason = str(tracker.get_slot("return_reason") or "").strip()
         quality = is_quality_reason(reason)
         check = check_return(order, quality_issue=quality)
-        if check.why in ("not_delivered", "cancelled"):
+        if check.why == "cancelled":
             dispatcher.utter_message(
                 text=say(
                     lang,
-                    f"订单 {order.id} 还没有签收（或已取消），暂时不能申请退货哦～"
-                    "如果还没发货，可以直接取消订单；运输中的包裹签收后再来找我就好。",
-                    f"Order {order.id} hasn't been delivered (or was cancelled), so a return isn't "
-                    "possible yet. If it hasn't shipped you can cancel it instead.",
+                    f"订单 {order.id} 已经取消了，不需要退货哦～如果已付款，款项会原路退回。",
+                    f"Order {order.id} was cancelled, so there is nothing to return; any payment"
+                    " goes back to your original method.",
                 )
             )
             return events + reset_flow_slots()
+        if check.why == "not_delivered":
+            zh = (
+                f"订单 {order.id} 还没有发货，暂时不能申请退货哦～不想要的话可以直接取消订单。"
+                if not order.shipped
+                else f"订单 {order.id} 还在运输中，暂时不能申请退货哦～签收后再来找我就好。"
+            )
+            en = (
+                f"Order {order.id} hasn't shipped yet, so there's nothing to return — you can"
+                " cancel it instead."
+                if not order.shipped
+                else f"Order {order.id} is still on its way; a return is possible once it's"
+                " delivered."
+            )
+            dispatcher.utter_message(text=say(lang, zh, en))
+            return events + reset_flow_slots()
         if not check.eligible:
             days = check.days_since_delivery
-            if reason and not quality and days is not None and days <= 15:
-                zh = (
-                    f"订单 {order.id} 已签收 {days} 天，超过了七天无理由退货期限；"
-                    "如果是商品质量问题，签收15天内仍可申请哦～点下面的按钮重新申请，"
-                    "并写明具体的质量问题就可以啦。"
-                )
-                en = (
-                    f"Order {order.id} was delivered {days} days ago, past the 7-day no-reason "
-                    "window. Quality problems can still be returned within 15 days — tap below "
-                    "and describe what's wrong with the item."
-                )
+            if reason and not quality and days is not None and days <= RETURN_DAYS_QUALITY:
                 dispatcher.utter_message(
-                    text=say(lang, zh, en),
+                    text=_past_no_reason_window(lang, order, days),
                     buttons=[
                         {
                             "title": say(lang, "质量问题退货", "Return: quality problem"),
                             "payload": "/request_return",
-                        }
+                        },
+                        person_button(lang),
                     ],
                 )
                 return events + reset_flow_slots()

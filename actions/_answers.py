@@ -1,0 +1,216 @@
+"""Reading a flow's answers out of what the customer wrote: the value itself, not the sentence
+around it ("正确的抬头是 上海某某网络科技有限公司" → the company name), in the message that
+started the flow ("20231120006那条裙子尺码不合适 想退货" → the reason) or in the reply to the
+form's question ("嗯 确定取消" → yes). Each reader returns None when the text does not hold the
+value; the form then asks (again)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kefu.i18n import say, to_simplified
+
+__all__ = [
+    "read_change_detail",
+    "read_confirmation",
+    "read_fault",
+    "read_invoice_title",
+    "read_invoice_type",
+    "read_return_reason",
+    "wants_spec_change",
+]
+
+_ORDER_ID = re.compile(r"(?<!\d)(?!1[3-9]\d{9}(?!\d))\d{8,}")  # not a mobile number
+_CLAUSES = re.compile(r"[，,。.！!？?；;\n]+|\s{1,}(?=\S)")
+
+
+@lru_cache(maxsize=256)
+def _zh(text: str) -> str:
+    """The patterns are written in simplified characters; traditional text is read through
+    OpenCC, so both scripts follow one rule."""
+    return to_simplified(text or "")
+
+
+def _clause(text: str, pattern: re.Pattern[str]) -> str | None:
+    """The clause (between punctuation or spaces) of ``text`` where ``pattern`` matches, with
+    order ids taken out; the whole English sentence for English text."""
+    if not pattern.search(_zh(text)):
+        return None
+    if re.search(r"[\u4e00-\u9fff]", text):
+        parts = [p for p in _CLAUSES.split(text) if p]
+    else:
+        parts = [p for p in re.split(r"[,.;!?\n]+", text) if p]
+    for part in parts:
+        if pattern.search(_zh(part)):
+            found = _ORDER_ID.sub("", part).strip(" ，,。.！!？?～~")
+            found = re.sub(r"^(?:order|订单|訂單)\s*$", "", found, flags=re.IGNORECASE)
+            if len(found) >= 2:
+                return found
+    return None
+
+
+# ------------------------------------------------------------------ yes / no to a confirmation
+
+_NO = re.compile(r"不|别|別|先不|再想想|算了|没有|no\b|nope|don'?t|not\b|keep|wait", re.IGNORECASE)
+# What a "yes, do it" may consist of; anything else left over makes it not a plain yes.
+_YES_WORDS = re.compile(
+    r"嗯+|恩+|好的?|好吧|行|可以|是的?|对的?|没错|确定|确认|同意|要|就|吧|啊|呀|哦|噢|了|的|"
+    r"请|麻烦|帮我|给我|直接|马上|赶紧|现在|取消|订单|这个|这单|那就|那|ok(?:ay)?|yes|yeah|"
+    r"yep|sure|please|go ahead|confirm(?:ed)?|do it|cancel|it|the|order|right|correct|"
+    r"[\s，,。.！!～~、]",
+    re.IGNORECASE,
+)
+_YES_CORE = re.compile(
+    r"嗯|恩|好|行|可以|是|对|没错|确定|确认|同意|ok|yes|yeah|yep|sure|go ahead|confirm|do it",
+    re.IGNORECASE,
+)
+
+
+def read_confirmation(text: str) -> bool | None:
+    """A plain yes ("嗯 确定取消", "好的 取消吧", "yes please") or no ("不取消了", "再想想")
+    to a yes/no question; None for anything else (a question, an order id, a new request)."""
+    t = _zh(text).strip()
+    if not t or _ORDER_ID.search(t) or re.search(r"[?？吗么嘛]|怎么|多久|什么|how|when|what", t):
+        return None
+    if len(t) <= 12 and _NO.search(t):
+        return False
+    if len(t) <= 24 and _YES_CORE.search(t) and not _YES_WORDS.sub("", t):
+        return True
+    return None
+
+
+# ------------------------------------------------------------------ a return's reason
+
+_REASON = re.compile(
+    r"太大|太小|偏大|偏小|大了|小了|尺码|尺寸|不合身|不合适|穿不下|不合脚|挤脚|"
+    r"质量|品质|瑕疵|破损|损坏|坏了|故障|开线|掉色|起球|漏|发错|错发|少发|漏发|色差|"
+    r"和描述不符|与描述不符|不一样|不想要|不要了|不喜欢|无理由|拍错|买错|"
+    r"too (?:big|small|large|tight|loose)|doesn'?t fit|does not fit|don'?t fit|wrong size|"
+    r"size|fit|quality|defect|broken|damaged|faulty|wrong item|don'?t (?:like|want)|"
+    r"changed my mind|no reason",
+    re.IGNORECASE,
+)
+
+
+def read_return_reason(text: str) -> str | None:
+    """Why the customer returns the item, when the message says it."""
+    return _clause(text, _REASON)
+
+
+# ------------------------------------------------------------------ a repair's fault
+
+_FAULT = re.compile(
+    r"没声音|没有声音|无声|不响|杂音|噪音|断连|连不上|不开机|开不了机|开不开机|充不进|充不了|"
+    r"不充电|不能充|不亮|黑屏|花屏|死机|卡顿|自动关机|坏了|故障|失灵|不工作|不转|漏水|漏电|异响|"
+    r"no sound|won'?t (?:turn on|charge|connect|work)|not (?:charging|working|turning on)|"
+    r"doesn'?t (?:work|charge|turn on|connect)|stopped working|broken|faulty|dead|crackl|noise",
+    re.IGNORECASE,
+)
+
+
+def read_fault(text: str) -> str | None:
+    """What is wrong with the item, when the message says it."""
+    return _clause(text, _FAULT)
+
+
+# ------------------------------------------------------------------ an invoice's type and title
+
+PERSONAL = re.compile(r"个人|本人|自己|personal|individual|myself", re.IGNORECASE)
+_SPECIAL = re.compile(r"专票|专用发票|增值税专用|vat special|special (?:vat )?invoice", re.I)
+_ORDINARY = re.compile(r"普票|普通发票|电子发票|电子普通|ordinary|standard|electronic", re.I)
+_COMPANY = re.compile(
+    r"[\u4e00-\u9fffA-Za-z0-9（）()·&]{2,60}?(?:有限责任公司|股份有限公司|有限公司|公司|集团|"
+    r"研究院|研究所|事务所|工作室|中心|大学|学院|医院|银行|协会|商行|门市部|店)"
+)
+_COMPANY_EN = re.compile(
+    r"\b[A-Z][\w&.,' -]{1,60}?(?:Co\.?,? Ltd\.?|Ltd\.?|Limited|Inc\.?|LLC|GmbH|Corp\.?|"
+    r"Corporation|Company)",
+)
+# "抬头是X / 改成X / 就写X": the words that announce the value; it follows the last of them.
+_TITLE_AFTER = re.compile(
+    r"(?:抬头|名称|名字)(?:应该|应当|要|就)?(?:是|为|写|填)|改成|改为|换成|写成|开成|就写|"
+    r"开给|\b(?:title|name)(?: should be| is)?\b|\bto\b|\bbe\b",
+    re.IGNORECASE,
+)
+_NOT_A_TITLE = re.compile(
+    r"[吗嘛呢?？]|的话|怎么|什么|发票|抬头|开错|重开|错了|不对|正确|要|想|帮|能|可以|invoice|how|"
+    r"what|why",
+    re.IGNORECASE,
+)
+
+
+def read_invoice_type(text: str, lang: str = "zh") -> str | None:
+    """The invoice's kind, named as the form's buttons name it in ``lang``; a personal title
+    can only take an ordinary electronic invoice."""
+    t = _zh(text)
+    if _SPECIAL.search(t):
+        return say(lang, "增值税专用发票", "VAT special invoice")
+    if _ORDINARY.search(t) or PERSONAL.search(t):
+        return say(lang, "电子普通发票", "Electronic standard invoice")
+    return None
+
+
+def read_invoice_title(text: str, *, whole: bool = False) -> str | None:
+    """The invoice's title: a company's name, "个人" for a personal one, or the words after
+    "抬头是 / 改成 …". With ``whole`` (the reply to "what title?") a short message with
+    nothing around it is the title itself."""
+    t = _zh(text)
+    announced = list(_TITLE_AFTER.finditer(t))
+    after = t[announced[-1].end() :] if announced else t
+    found = _COMPANY.search(after) or _COMPANY_EN.search(text[len(t) - len(after) :])
+    if found:
+        return found.group(0).strip(" ：:，,。") or None
+    if PERSONAL.search(t) and not re.search(r"公司|company", t, re.IGNORECASE):
+        return "个人"
+    if announced:
+        rest = _ORDER_ID.sub("", after).strip(" ：:，,。.！!～~")
+        if 2 <= len(rest) <= 60 and not _NOT_A_TITLE.search(rest):
+            return rest
+    if whole:
+        plain = _ORDER_ID.sub("", text).strip(" ：:，,。.！!～~")
+        if 2 <= len(plain) <= 40 and not _NOT_A_TITLE.search(t):
+            return plain
+    return None
+
+
+# ------------------------------------------------------------------ an order change
+
+_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_SPEC = re.compile(
+    r"尺码|码数|[SMLX]{1,3}码|[SMLX]{1,3}的|颜色|[红黄蓝绿黑白灰粉紫]色|规格|"
+    r"\bsize\b|colou?r",
+    re.IGNORECASE,
+)
+_ADDRESS_AFTER = re.compile(
+    r"(?:地址|address)[^，,。；;]{0,6}?(?:改成|改为|换成|改到|变成|更新为|to|is)[：:\s]*"
+    r"([^，,。；;]{4,80})",
+    re.IGNORECASE,
+)
+
+
+_CHANGE_WISH = re.compile(
+    r"拍错|选错|买错|下错|改成|改为|换成|换个|换一|改一下|想换|要换|要改|要[SMLX\d]{1,3}[码的]?|"
+    r"不是[SMLX\d]|wrong (?:size|colou?r)|change|switch|instead|swap",
+    re.IGNORECASE,
+)
+
+
+def wants_spec_change(text: str) -> bool:
+    """The customer wants another size or colour of an order ("大衣尺码拍错了 要L的 不是M")."""
+    t = _zh(text)
+    return bool(_SPEC.search(t) and _CHANGE_WISH.search(t))
+
+
+def read_change_detail(text: str) -> str | None:
+    """What the customer wants changed, as the change flow reads it: the new address, a new
+    phone number (with its words), or the size/colour wish."""
+    t = _zh(text)
+    if _PHONE.search(t):
+        return _ORDER_ID.sub("", text).strip() or None
+    found = _ADDRESS_AFTER.search(text) or _ADDRESS_AFTER.search(t)
+    if found:
+        return found.group(1).strip()
+    if _SPEC.search(t):
+        return _ORDER_ID.sub("", text).strip() or None
+    return None

@@ -1,0 +1,42 @@
+"""A no-reason return after the 7-day window (issue 11): the reason the customer taps is the
+answer to the form's question (not the FAQ on 七天无理由, with the question asked again), and
+the reply says the order is past the window, since which date, and what is still possible."""
+
+from __future__ import annotations
+
+from actions.order_forms import ValidateReturnForm
+from actions.returns import ActionRequestReturn
+from tests.actions.conftest import tracker
+from tests.actions.test_flow_turns import in_form, run_with_domain
+from tests.actions.test_flows import run, slot
+
+LATE = "20231120007"  # delivered 10 days ago
+
+
+async def test_the_tapped_reason_answers_the_waiting_question(services):
+    t = in_form(
+        "return_form",
+        "七天无理由退货",
+        intent="ask_faq",
+        order_id=LATE,
+        requested_slot="return_reason",
+    )
+    events, texts, _ = await run_with_domain(ValidateReturnForm(), t)
+    assert texts == [] and slot(events, "return_reason") == "七天无理由退货"
+
+
+async def test_past_the_no_reason_window_says_since_when_and_what_is_possible(services):
+    order = await services.shop.order("demo-001", LATE)
+    got = order.delivered_at
+    _, texts, d = await run(
+        ActionRequestReturn(),
+        tracker("", slots={"order_id": LATE, "return_reason": "七天无理由退货"}),
+    )
+    assert "超过" in texts[0] and f"{got.month}月{got.day}日" in texts[0]
+    assert "质量问题" in texts[0] and "人工" in texts[0]
+    assert "/request_human" in [b["payload"] for b in d.messages[0]["buttons"]]
+    _, english, _ = await run(
+        ActionRequestReturn(),
+        tracker("", slots={"order_id": LATE, "return_reason": "no reason"}, lang="en"),
+    )
+    assert got.date().isoformat() in english[0] and "7-day" in english[0]

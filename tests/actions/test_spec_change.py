@@ -1,0 +1,38 @@
+"""A size or colour change (issue 11) is answered as a change, whatever flow the NLU picked:
+"20231120002 大衣尺码拍错了 要L的 不是M" read as an order-status question got the status line.
+The answer fits the order's state, and promises a refund only when the order was paid."""
+
+from __future__ import annotations
+
+from actions.change import ActionChangeOrder
+from actions.order_status import ActionCheckOrderStatus
+from tests.actions.conftest import tracker
+from tests.actions.test_flows import run
+
+
+async def test_a_size_change_read_as_a_status_question_gets_the_change_answer(services):
+    text = "20231120002 大衣尺码拍错了 要L的 不是M"
+    _, texts, d = await run(
+        ActionCheckOrderStatus(),
+        tracker(text, intent="check_order_status", slots={"order_id": "20231120002"}),
+    )
+    assert "取消" in texts[0] and "重新" in texts[0] and "原路退回" in texts[0]
+    assert "仓库正在为您打包" not in texts[0]
+    assert d.messages[0]["buttons"][0]["payload"] == "/cancel_order"
+    _, plain, _ = await run(
+        ActionCheckOrderStatus(),
+        tracker("我的大衣发货了吗", intent="check_order_status", slots={"order_id": "20231120002"}),
+    )
+    assert "仓库正在为您打包" in plain[0]
+
+
+async def test_the_change_answer_fits_the_orders_state(services):
+    def change(order_id: str):  # type: ignore[no-untyped-def]
+        slots = {"order_id": order_id, "change_detail": "尺码拍错了 想换成M码"}
+        return run(ActionChangeOrder(), tracker("", slots=slots))
+
+    _, unpaid, _ = await change("20231120001")
+    _, shipped, d = await change("20231120003")
+    assert "取消" in unpaid[0] and "退回" not in unpaid[0]
+    assert "已经发货" in shipped[0] and "退货" in shipped[0]
+    assert d.messages[0]["buttons"][0]["payload"] == "/request_return"
