@@ -10,11 +10,9 @@ from handoff.conversation import (
     Owner,
     TransitionRefused,
 )
-from handoff.events import CUSTOMER_HIDDEN_TYPES, customer_visible
 from handoff.queue import QueueConfig, QueueService
 
 __all__ = [
-    "CUSTOMER_HIDDEN_TYPES",
     "ConversationState",
     "Conversations",
     "Event",
@@ -24,5 +22,4 @@ __all__ = [
     "QueueConfig",
     "QueueService",
     "TransitionRefused",
-    "customer_visible",
 ]

@@ -10,8 +10,7 @@ import jwt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.events import customer_events
-from handoff import customer_visible
+from bot.events import customer_events, is_customer_visible
 from handoff.conversation import Owner
 from handoff.models import ConversationArchive, SlaBreach
 from kefu import redis_keys as keys
@@ -43,8 +42,8 @@ async def test_reply_note_close_archives_and_csat(console: Console):
     agent_msgs = [e for e in events if e.type == "message" and e.data["from"] == "agent"]
     assert len(agent_msgs) == 1 and agent_msgs[0].data["agent_name"] == "li名"
     note = next(e for e in events if e.type == "note")
-    assert note.data["internal"] is True and not customer_visible(note)
-    assert customer_visible(agent_msgs[0])
+    assert note.data["internal"] is True and not is_customer_visible(note)
+    assert is_customer_visible(agent_msgs[0])
     r = await c.http.post(
         f"{BASE}/chat/close", headers=a, json={"resolution": "exchanged", "tags": ["size"]}
     )
@@ -203,7 +202,7 @@ async def test_sla_breach_escalates_once_per_level(console: Console):
     assert len(rows) == 3
     escalated = [e for e in await c.events("s2") if e.type == "escalated"]
     assert [e.data["to_role"] for e in escalated] == ["team_lead", "supervisor"]
-    assert not any(customer_visible(e) for e in escalated)
+    assert not any(is_customer_visible(e) for e in escalated)
     lead = await c.agent("boss", [], roles=["supervisor"], online=False)
     assert len((await c.http.get("/api/v1/sla/breaches", headers=lead)).json()["breaches"]) == 3
     r = await c.http.post("/api/v1/settings/big-sale", headers=lead, json={"on": True})
