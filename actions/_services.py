@@ -40,7 +40,7 @@ class Services:
         searcher = self._searcher
         if searcher is None:
             return "knowledge base: opening"
-        wait_ready = getattr(searcher, "wait_ready", None)  # the stub has none: always ready
+        wait_ready = getattr(searcher, "wait_ready", None)  # only a LiveSearcher builds later
         if wait_ready is not None and not wait_ready(0):
             return "knowledge base: building its index"
         return None
