@@ -12,6 +12,8 @@ from functools import lru_cache
 from kefu.i18n import say, to_simplified
 
 __all__ = [
+    "is_change_detail",
+    "looks_like_address",
     "read_change_detail",
     "read_confirmation",
     "read_fault",
@@ -202,6 +204,31 @@ def wants_spec_change(text: str) -> bool:
     return bool(_SPEC.search(t) and _CHANGE_WISH.search(t))
 
 
+# A Chinese address names a region and a place in it (省市区县… and 路街号楼…); an English one
+# has a number and words ("12 Baker Street"). "改成公司地址" / "my office" names none: it is a
+# reference to an address the shop does not know, never an address to ship to.
+_ADDRESS_REGION = re.compile(r"[省市区县镇乡村旗州盟]")
+_ADDRESS_PLACE = re.compile(r"[路街道巷弄里号栋幢楼室村苑园座]|小区|大厦|广场|花园")
+_ADDRESS_EN = re.compile(r"\d+[A-Za-z]?\s+\w+.*\b[A-Za-z]{2,}", re.ASCII)
+
+
+def looks_like_address(text: str) -> bool:
+    """Whether ``text`` is a delivery address the shop could ship to (not "公司地址")."""
+    t = _zh(text).strip()
+    if len(t) < 6:
+        return False
+    if _ADDRESS_PLACE.search(t) and (_ADDRESS_REGION.search(t) or re.search(r"\d", t)):
+        return True
+    return bool(_ADDRESS_EN.search(t)) and len(t.split()) >= 3
+
+
+def is_change_detail(text: str) -> bool:
+    """Whether the change flow can act on ``text``: a phone number, an address, a size or
+    colour. Anything else ("改成公司地址") is asked for again, never stored as the address."""
+    t = _zh(text)
+    return bool(_PHONE.search(t) or _SPEC.search(t) or looks_like_address(text))
+
+
 def read_change_detail(text: str) -> str | None:
     """What the customer wants changed, as the change flow reads it: the new address, a new
     phone number (with its words), or the size/colour wish."""
@@ -209,7 +236,7 @@ def read_change_detail(text: str) -> str | None:
     if _PHONE.search(t):
         return _ORDER_ID.sub("", text).strip() or None
     found = _ADDRESS_AFTER.search(text) or _ADDRESS_AFTER.search(t)
-    if found:
+    if found and looks_like_address(found.group(1)):
         return found.group(1).strip()
     if _SPEC.search(t):
         return _ORDER_ID.sub("", text).strip() or None

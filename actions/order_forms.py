@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._answers import (
+    is_change_detail,
     read_change_detail,
     read_confirmation,
     read_fault,
@@ -249,6 +250,24 @@ class ValidateChangeForm(_OrderForm):
 
     def later_slots(self, order: Order | None) -> list[str]:
         return ["change_detail"] if order and not order.shipped else []
+
+    async def validate_change_detail(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(value or "").strip()
+        if is_change_detail(text):
+            return {"change_detail": text}
+        # "改成公司地址": nothing to ship to; the form asks again (never "已更新为 ****").
+        dispatcher.utter_message(
+            text=say(
+                lang_of(tracker),
+                "这个地址我还没法直接使用呢～请把完整的新收货地址发给我"
+                "（省/市/区 + 街道门牌号），或新的手机号。",
+                "I can't use that as an address yet. Please send the full new delivery address"
+                " (street, number, city) or the new phone number.",
+            )
+        )
+        return {"change_detail": None}
 
 
 class ValidateReturnForm(_OrderForm):
