@@ -54,7 +54,10 @@ def offered_title(events: Iterable[Event], text: str) -> str | None:
 
 
 async def tapped_title(conversations: Conversations, conversation_id: str, text: str) -> str | None:
-    """The title of the bot's button the customer tapped with ``text``, if it is one."""
-    if not text.strip() or len(text) > MAX_PAYLOAD_CHARS:
+    """The title of the bot's button the customer tapped with ``text``, if it is one. Only a
+    Rasa command payload (``/intent{…}``) needs one: a plain-text payload ("尺码不合适") is
+    already what people read, so ordinary messages cost no read of the log."""
+    wanted = text.strip()
+    if not wanted.startswith("/") or len(text) > MAX_PAYLOAD_CHARS:
         return None
     return offered_title(await conversations.recent(conversation_id, RECENT_EVENTS), text)
