@@ -209,7 +209,10 @@ def wants_spec_change(text: str) -> bool:
 # reference to an address the shop does not know, never an address to ship to.
 _ADDRESS_REGION = re.compile(r"[省市区县镇乡村旗州盟]")
 _ADDRESS_PLACE = re.compile(r"[路街道巷弄里号栋幢楼室村苑园座]|小区|大厦|广场|花园")
-_ADDRESS_EN = re.compile(r"\d+[A-Za-z]?\s+\w+.*\b[A-Za-z]{2,}", re.ASCII)
+# The number is taken from the start of its run only (no retry at every digit of "9999…"), and
+# the next word is looked for after it: linear on a hostile 4,000-digit message.
+_ADDRESS_EN = re.compile(r"(?<!\d)\d+[A-Za-z]?\s+\w+", re.ASCII)
+_ADDRESS_EN_WORD = re.compile(r"\b[A-Za-z]{2,}", re.ASCII)
 
 
 def looks_like_address(text: str) -> bool:
@@ -219,7 +222,8 @@ def looks_like_address(text: str) -> bool:
         return False
     if _ADDRESS_PLACE.search(t) and (_ADDRESS_REGION.search(t) or re.search(r"\d", t)):
         return True
-    return bool(_ADDRESS_EN.search(t)) and len(t.split()) >= 3
+    number = _ADDRESS_EN.search(t)
+    return bool(number and _ADDRESS_EN_WORD.search(t, number.end())) and len(t.split()) >= 3
 
 
 def is_change_detail(text: str) -> bool:
