@@ -20,6 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from handoff.models import ConversationFact, Ticket
 from handoff.qa_models import QaReview
+from handoff.ticket_models import TicketFollowup
 from handoff.report_sql import (
     Partials,
     bucket_end,
@@ -62,6 +63,7 @@ async def aggregate(
             first.setdefault(group, _nothing(sla_targets.get(group, DEFAULT_SLA_S)))
         first = dict(sorted(first.items()))
         tickets = await _tickets(conn, start, end, now)
+        followups = await _followups(conn, start, end)
         qa = await _qa(conn, start, end)
     return {
         **_cube(total.cube),
@@ -70,6 +72,7 @@ async def aggregate(
         "top_intents": _ranked(total.intents)[:TOP],
         "top_faqs": _ranked(total.faqs)[:TOP],
         "tickets": tickets,
+        "followups": followups,
         "qa": qa,
     }
 
@@ -207,6 +210,29 @@ async def _tickets(
     ).one()
     opened, late = int(opened), int(late or 0)
     return {"opened": opened, "overdue": late, "overdue_rate": rate(late, opened)}
+
+
+async def _followups(conn: AsyncConnection, start: datetime, end: datetime) -> dict[str, Any]:
+    """回访 of the tasks created in the period (a complaint or after-sales ticket resolved then):
+    how many, how many reached (satisfied or not), the follow-up rate and, of those reached, the
+    share satisfied. Pending tasks count in the denominator: a call not made is a call missed."""
+    rows = await conn.execute(
+        select(TicketFollowup.outcome, func.count())
+        .where(TicketFollowup.created_at >= start, TicketFollowup.created_at < end)
+        .group_by(TicketFollowup.outcome)
+    )
+    counts = {outcome or "pending": int(n) for outcome, n in rows.all()}
+    tasks = sum(counts.values())
+    satisfied = counts.get("satisfied", 0)
+    reached = satisfied + counts.get("not_satisfied", 0)
+    return {
+        "tasks": tasks,
+        "reached": reached,
+        "satisfied": satisfied,
+        "pending": counts.get("pending", 0),
+        "followup_rate": rate(reached, tasks),
+        "satisfaction_rate": rate(satisfied, reached),
+    }
 
 
 async def _qa(conn: AsyncConnection, start: datetime, end: datetime) -> dict[str, Any]:

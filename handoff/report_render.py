@@ -23,6 +23,8 @@ def summary_rows(report: dict[str, Any], lang: str) -> list[tuple[str, str, str]
     rows = [(text(lang, k), _fmt(now.get(k), k), _fmt(before.get(k), k)) for k in SUMMARY]
     for key, field in (("tickets_opened", "opened"), ("tickets_overdue", "overdue")):
         rows.append((text(lang, key), str(now["tickets"][field]), str(before["tickets"][field])))
+    for key in ("followup_rate", "followup_satisfied"):
+        rows.append((text(lang, key), _followup(now, key), _followup(before, key)))
     rows.append(
         (
             text(lang, "qa_average"),
@@ -31,6 +33,18 @@ def summary_rows(report: dict[str, Any], lang: str) -> list[tuple[str, str, str]
         )
     )
     return rows
+
+
+def _followup(figures: dict[str, Any], field: str) -> str:
+    """A follow-up rate with what it is out of: "75.0% (3/4)"; "—" without any task."""
+    f = figures.get("followups") or {}  # absent from a report built before it existed
+    if field == "followup_rate":
+        value, part, whole = f.get("followup_rate"), f.get("reached"), f.get("tasks")
+    else:
+        value, part, whole = f.get("satisfaction_rate"), f.get("satisfied"), f.get("reached")
+    if value is None:
+        return "—"
+    return f"{_fmt(value, '_rate')} ({part}/{whole})"
 
 
 def _fmt(value: Any, key: str) -> str:

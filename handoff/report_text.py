@@ -40,6 +40,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "complaint_rate": ("投诉率", "Complaint rate"),
     "tickets_opened": ("新建工单", "Tickets opened"),
     "tickets_overdue": ("超期工单", "Tickets overdue"),
+    "followup_rate": ("回访率（已联系上客户）", "Follow-up calls reaching the customer"),
+    "followup_satisfied": ("回访满意率", "Satisfied at the follow-up call"),
     "qa_average": ("质检平均分", "QA average"),
     "volume_by_hour": ("分时段会话量", "Conversations by hour"),
     "volume_by_channel": ("分渠道会话量", "Conversations by channel"),

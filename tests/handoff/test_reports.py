@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handoff.models import ConversationFact, Ticket
 from handoff.report_render import to_html, to_xlsx
 from handoff.reports import period_of, report, resolve_period
+from handoff.ticket_models import TicketFollowup
 from kefu.errors import ApiError
 
 TZ = "Asia/Shanghai"
@@ -231,3 +232,50 @@ async def test_a_handoff_that_became_a_ticket_is_not_contained(async_engine):
     assert f["containment_rate"] == 0.3333  # f-1 only: f-2 asked for a person, f-3 unsolved
     assert f["handoff_rate"] == 0.3333
     assert f["handoffs_by_reason"] == {"explicit_request": 1}
+
+
+async def test_follow_up_calls_are_counted_with_what_they_are_out_of(async_engine: Any) -> None:
+    """回访率: of the follow-up tasks created in the period, the share that reached the customer
+    (a pending call counts as not made), and of those reached the share satisfied."""
+    async with AsyncSession(async_engine) as session:
+        tickets = [
+            Ticket(
+                conversation_id=f"fu-{n}",
+                type="complaint",
+                skill_group="complaints",
+                text="投诉",
+                created_at=DAY - timedelta(days=1),
+                due_at=DAY,
+                resolved_at=DAY,
+                status="resolved",
+            )
+            for n in range(5)
+        ]
+        session.add_all(tickets)
+        await session.flush()
+        outcomes = ["satisfied", "satisfied", "not_satisfied", "not_reached", ""]
+        session.add_all(
+            TicketFollowup(ticket_id=t.id, due_at=DAY, outcome=o, created_at=DAY)
+            for t, o in zip(tickets, outcomes, strict=True)
+        )
+        # a task of another day is not this day's
+        session.add(
+            TicketFollowup(ticket_id=tickets[0].id, due_at=DAY, created_at=DAY - timedelta(days=3))
+        )
+        await session.commit()
+    got = await report(async_engine, period_of("day", date(2026, 12, 3), TZ), TZ, {})
+    assert got["figures"]["followups"] == {
+        "tasks": 5,
+        "reached": 3,
+        "satisfied": 2,
+        "pending": 1,
+        "followup_rate": 0.6,
+        "satisfaction_rate": round(2 / 3, 4),
+    }
+    assert got["previous"]["figures"]["followups"]["followup_rate"] is None  # nothing to divide
+    html = to_html(got, "zh")
+    assert "回访率（已联系上客户）" in html and "60.0% (3/5)" in html and "66.7% (2/3)" in html
+    rows = list(
+        load_workbook(io.BytesIO(to_xlsx(got, "en")))["summary"].iter_rows(values_only=True)
+    )
+    assert ("Follow-up calls reaching the customer", "60.0% (3/5)", "—") in rows
