@@ -20,7 +20,6 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from handoff.models import ConversationFact, Ticket
 from handoff.qa_models import QaReview
-from handoff.ticket_models import TicketFollowup
 from handoff.report_sql import (
     Partials,
     bucket_end,
@@ -29,6 +28,7 @@ from handoff.report_sql import (
     value_at,
 )
 from handoff.rollups import current_days, rolled
+from handoff.ticket_models import TicketFollowup
 
 F = ConversationFact
 TOP = 10

@@ -21,7 +21,10 @@ const I18N = {
     reasons: {explicit_request: "客户要求人工", repeated_fallback: "机器人多次未理解",
       low_confidence: "机器人没把握", negative_sentiment: "客户情绪不满", complaint: "投诉",
       vip: "VIP客户", flow_needs_human: "流程需人工处理"},
-    priorities: {low: "低", normal: "普通", high: "高", urgent: "紧急"}},
+    priorities: {low: "低", normal: "普通", high: "高", urgent: "紧急"},
+    followups: "待回访", tickets: "工单", followup_call: "回访", no_followups: "没有待回访的工单",
+    followup_ph: "回访记录（客户怎么说）…", out_satisfied: "满意", out_not_satisfied: "不满意（重开工单）",
+    out_not_reached: "未联系上", followup_due: "回访截止", late: "已逾期", followup_done: "回访已记录"},
   en: {title: "Tickets", username: "Username", password: "Password", login: "Log in",
     back: "Back to console", mine: "Mine", overdue: "Overdue", filter: "Filter",
     new_ticket: "Open a ticket by hand (phone complaint…)", request_ph: "What the customer wants…",
@@ -47,7 +50,12 @@ const I18N = {
     reasons: {explicit_request: "asked for a person", repeated_fallback: "bot missed repeatedly",
       low_confidence: "bot unsure", negative_sentiment: "unhappy customer", complaint: "complaint",
       vip: "VIP customer", flow_needs_human: "flow needs a person"},
-    priorities: {low: "Low", normal: "Normal", high: "High", urgent: "Urgent"}},
+    priorities: {low: "Low", normal: "Normal", high: "High", urgent: "Urgent"},
+    followups: "Follow-up calls due", tickets: "Tickets", followup_call: "Follow-up call",
+    no_followups: "No follow-up call is due", followup_ph: "What the customer said…",
+    out_satisfied: "Satisfied", out_not_satisfied: "Not satisfied (reopen the ticket)",
+    out_not_reached: "Not reached", followup_due: "Call by", late: "overdue",
+    followup_done: "Follow-up recorded"},
 };
 const STATES = ["new", "assigned", "in_progress", "waiting_customer", "resolved", "closed", "reopened"];
 const TYPES = ["complaint", "after_sales", "invoice", "left_message", "other"];
@@ -55,6 +63,7 @@ const GROUPS = ["presale", "aftersales", "logistics", "complaints"];
 let lang = localStorage.getItem("kefu.lang") || (navigator.language.startsWith("zh") ? "zh" : "en");
 let token = sessionStorage.getItem("kefu.token") || "";
 let current = null;
+let followups = new Map();  // ticket id -> its pending follow-up call (回访)
 const $ = (id) => document.getElementById(id);
 if (!I18N[lang]) lang = "zh";  // zh-Hant (chosen on the console or board): simplified here
 const t = (key) => (I18N[lang] && I18N[lang][key]) || key;
@@ -127,7 +136,43 @@ async function start() {
   $("login").classList.add("hidden"); $("app").classList.remove("hidden");
   const me = await api("GET", "/agent/me");
   $("me").textContent = me.username || "";
+  await loadFollowups();
   await loadList();
+}
+
+// 回访: the calls to make after a complaint or after-sales ticket was resolved, by due time.
+async function loadFollowups() {
+  const data = await api("GET", "/ticket-followups");
+  followups = new Map(data.followups.map((f) => [f.ticket_id, f]));
+  const list = $("followup-list");
+  list.replaceChildren();
+  if (!data.followups.length) list.append(el("div", t("no_followups"), "sys"));
+  data.followups.forEach((f) => {
+    const item = el("div", null, "item followup-item");
+    item.dataset.ticket = f.ticket_id;
+    const late = f.due_at && new Date(f.due_at) < new Date();
+    item.append(el("b", "#" + f.ticket_id + " " + label("groups", f.skill_group)));
+    item.append(el("span", " · " + t("followup_due") + " " + when(f.due_at)));
+    if (late) item.append(el("span", " · " + t("late"), "err"));
+    item.onclick = () => openTicket(f.ticket_id);
+    list.append(item);
+  });
+}
+
+function showFollowup() {
+  const task = current && followups.get(current.id);
+  $("t-followup").classList.toggle("hidden", !task);
+  if (task) $("t-followup-due").textContent = t("followup_due") + " " + when(task.due_at);
+}
+
+async function recordFollowup(outcome) {
+  if (!current) return;
+  await api("POST", "/tickets/" + current.id + "/followup", {outcome, note: $("t-followup-note").value.trim()});
+  $("t-followup-note").value = "";
+  await loadFollowups();
+  await openTicket(current.id);
+  await loadList();
+  $("flash").textContent = t("followup_done");
 }
 
 async function loadList() {
@@ -166,6 +211,7 @@ async function openTicket(id) {
   fact(facts, "due", tk.clock_paused ? t("paused") : when(tk.due_at));
   fact(facts, "summary", tk.text);
   $("t-state").value = tk.status;
+  showFollowup();
   const log = $("t-log"); log.replaceChildren();
   tk.log.forEach((e) => {
     const cls = e.kind === "note" || e.kind === "escalation" ? "msg note" : e.kind === "customer" ? "msg customer" : "msg agent";
@@ -216,10 +262,11 @@ $("t-reply").onclick = () => post("progress");
 $("t-note").onclick = () => post("notes");
 $("t-move").onclick = move;
 $("n-create").onclick = create;
+document.querySelectorAll(".followup-btn").forEach((b) => { b.onclick = () => recordFollowup(b.dataset.outcome).catch(() => {}); });
 document.querySelectorAll(".lang-toggle").forEach((n) => { n.onclick = () => {
   lang = lang === "zh" ? "en" : "zh"; localStorage.setItem("kefu.lang", lang); applyLang();
   if (current) openTicket(current.id).catch(() => {});
-  if (token) loadList().catch(() => {});
+  if (token) loadFollowups().then(loadList).catch(() => {});
 }; });
 applyLang();
 if (token) start().catch(showLogin);
