@@ -22,6 +22,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "my_chats": ("我的会话", "My chats"),
     "queue": ("排队", "Queue"),
     "pick": ("请选择一个会话", "Pick a conversation"),
+    "kb_search": ("搜知识库", "Search the knowledge base"),
+    "kb_search_ph": (
+        "搜索知识库，例如：运费险",
+        "Search the knowledge base, e.g. shipping insurance",
+    ),
     "accept": ("接入", "Accept"),
     "send": ("发送", "Send"),
     "note": ("内部备注", "Internal note"),

@@ -161,36 +161,54 @@ async def customer_past_one(request: Request, conversation_id: str, past_id: str
 
 
 @bp.get("/conversations/<conversation_id:str>/suggestions")
-@openapi.summary("Top three FAQ answers for the customer's last message (from the action server)")
+@openapi.summary("Top FAQ answers for the customer's last message, or for the agent's own search")
+@openapi.parameter(
+    "q",
+    str,
+    "query",
+    description="the agent's search (1-200 chars); default: the customer's last message",
+)
 @openapi.secured("bearer")
 async def suggestions(request: Request, conversation_id: str) -> HTTPResponse:
-    """The knowledge base's answers to the customer's last message, for the agent to insert and
-    edit. Asked of the action server over the internal token (the console loads no encoder);
-    an unreachable action server gives no suggestions, never an error the agent must handle."""
+    """The knowledge base's answers to the customer's last message — or to what the agent typed
+    in the search box (``q``) — for the agent to insert and edit. Asked of the action server over
+    the internal token (the console loads no encoder); an unreachable action server gives no
+    suggestions, never an error the agent must handle. The same access rule as the chat: only
+    an agent who may see this conversation searches from it."""
     _, state = await _customer_of(request, conversation_id)
-    chats: Chats = request.app.ctx.chats
-    events = await chats.conversations.events(state.conversation_id, max(0, state.seq - 50))
-    last = next(
-        (
-            str(e.data.get("text") or "")
-            for e in reversed(events)
-            if e.type == "message" and e.data.get("from") == "customer"
-        ),
-        "",
-    )
+    searched = request.args.get("q")
+    if searched is not None:
+        searched = searched.strip()
+        if not 1 <= len(searched) <= 200:
+            raise ApiError(400, "invalid_query", "the search must be 1 to 200 characters")
+        last = searched
+    else:
+        chats: Chats = request.app.ctx.chats
+        events = await chats.conversations.events(state.conversation_id, max(0, state.seq - 50))
+        last = next(
+            (
+                str(e.data.get("text") or "")
+                for e in reversed(events)
+                if e.type == "message" and e.data.get("from") == "customer"
+            ),
+            "",
+        )
     if not last.strip():
         return json({"query": "", "hits": [], "available": True})
     settings = request.app.ctx.settings
     try:
         reply = await request.app.ctx.http.get(
             settings.action_server_url.rstrip("/") + "/kb/search",
-            params={"q": last[:2000], "k": "3"},
+            params={"q": last[:2000], "k": "5" if searched else "3"},
             headers={"Authorization": f"Bearer {settings.internal_token.get_secret_value()}"},
             timeout=settings.shop_timeout_s,
         )
         reply.raise_for_status()
-        hits = list(reply.json().get("hits") or [])[:3]
+        hits = list(reply.json().get("hits") or [])[: 5 if searched else 3]
     except Exception as exc:
         log.warning("suggestions unavailable", error=repr(exc))
         return json({"query": last, "hits": [], "available": False}, ensure_ascii=False)
-    return json({"query": last, "hits": hits, "available": True}, ensure_ascii=False)
+    return json(
+        {"query": last, "hits": hits, "available": True, "searched": searched is not None},
+        ensure_ascii=False,
+    )

@@ -82,18 +82,23 @@ async function openPast(convId, pastId, item) {
   item.after(box);
 }
 
-async function loadSuggestions(convId) {
+// The answers to the customer's last message, or (query) to the agent's own search.
+async function loadSuggestions(convId, query) {
   const box = document.getElementById("suggestions");
   if (!box) return;
   box.replaceChildren();
   suggestions = [];
   let data;
-  try { data = await api("GET", "/conversations/" + encodeURIComponent(convId) + "/suggestions"); }
+  let path = "/conversations/" + encodeURIComponent(convId) + "/suggestions";
+  if (query) path += "?q=" + encodeURIComponent(query);
+  try { data = await api("GET", path); }
   catch (e) { return; }
   if (panelConv !== convId) return;
   suggestions = data.hits || [];
+  if (query && !data.available) { box.append(el("div", pt("cp_kb_down"), "err")); return; }
+  if (query && !suggestions.length) { box.append(el("div", pt("cp_kb_none"), "sys kb-none")); return; }
   if (!suggestions.length) return;
-  box.append(el("div", pt("cp_suggest"), "sys"));
+  box.append(el("div", pt(query ? "cp_kb_results" : "cp_suggest"), "sys"));
   suggestions.forEach((h, i) => {
     const b = el("button", (i + 1) + ". " + h.question, "suggestion");
     b.type = "button"; b.title = h.answer;
@@ -115,4 +120,10 @@ document.addEventListener("keydown", (ev) => {
     ev.preventDefault();
     insertSuggestion(Number(ev.code.slice(5)) - 1);
   }
+});
+
+document.getElementById("kb-search").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const query = document.getElementById("kb-query").value.trim();
+  if (panelConv && query) loadSuggestions(panelConv, query);
 });

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handoff.models import ConversationArchive, ConversationFact, Ticket
 from shop.demo import seed_shop
+from tests.actions.conftest import handoffs, knowledge, services  # noqa: F401 (fixtures)
 from tests.staff_console import Console
 
 BASE = "/api/v1/conversations"
@@ -157,3 +158,33 @@ async def test_no_action_server_means_no_suggestions_not_an_error(console: Conso
     r = await c.http.get(f"{BASE}/chat-5/suggestions", headers=a)
     assert r.status_code == 200
     assert r.json()["available"] is False and r.json()["hits"] == []
+
+
+async def test_the_agent_searches_the_knowledge_base_from_the_chat(
+    services: Any,  # the demo knowledge base of the action server (tests/actions/conftest.py)
+    serve: Any,
+    console: Console,
+) -> None:
+    """The search box: the agent's own words are searched (not the customer's last message),
+    five answers at most; a blank or too long search is a clear 400; an agent who may not see
+    the conversation may not search from it either."""
+    from rasa_sdk.executor import ActionExecutor
+
+    from actions.server import create_app as create_action_server
+    from tests.conftest import TEST_INTERNAL_TOKEN
+
+    c = console
+    actions = await serve(create_action_server(ActionExecutor(), TEST_INTERNAL_TOKEN))
+    c.ctx.settings.action_server_url = actions.url
+    a = await _customer_chat(c, "chat-6", "demo-001")  # the customer said only "在吗"
+    r = await c.http.get(f"{BASE}/chat-6/suggestions", headers=a, params={"q": " 运费险是啥 "})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["query"] == "运费险是啥" and body["searched"] is True
+    assert 1 <= len(body["hits"]) <= 5 and body["hits"][0]["faq_id"] == "ins-001"
+    for bad in ("   ", "运" * 201):  # (an empty q= is no search: the last message's answers)
+        r = await c.http.get(f"{BASE}/chat-6/suggestions", headers=a, params={"q": bad})
+        assert (r.status_code, r.json()["error"]["code"]) == (400, "invalid_query")
+    outsider = await c.agent("zhao", ["presale"])
+    r = await c.http.get(f"{BASE}/chat-6/suggestions", headers=outsider, params={"q": "运费险"})
+    assert r.status_code == 403

@@ -1,7 +1,7 @@
 """The agent's customer panel in a real headless Chromium: the customer's orders and past chats
 (opened read-only), and a suggested FAQ answer inserted with one keystroke and edited before it
 is sent — real console, Redis, SQL, demo shop, and a real action server app answering the
-suggestions from the demo knowledge base."""
+suggestions from the demo knowledge base, and the agent's own knowledge-base search."""
 
 from __future__ import annotations
 
@@ -117,6 +117,16 @@ async def test_agent_sees_orders_and_past_chats_and_inserts_a_suggestion(
         sent = [e for e in events if e.type == "message" and e.data.get("from") == "agent"]
         assert sent and sent[-1].data["text"].startswith(inserted.strip()[:10])
         assert sent[-1].data["text"].endswith("有问题随时找我～")
+
+        # the agent's own search: other answers than the suggestions, one click inserts it
+        await page.fill("#kb-query", "运费险是什么")
+        await page.press("#kb-query", "Enter")
+        await expect(page.locator("#suggestions .sys").first).to_have_text(
+            "知识库搜索结果（点击插入）", timeout=30_000
+        )
+        await expect(suggestion.first).to_contain_text("运费险")
+        await suggestion.first.click()
+        assert "运费险" in await reply.input_value()
 
         # the console in traditional Chinese: the panel's labels follow (made by OpenCC)
         await page.locator("header .lang-select").select_option("zh-Hant")
