@@ -161,7 +161,7 @@ async def test_no_action_server_means_no_suggestions_not_an_error(console: Conso
 
 
 async def test_the_agent_searches_the_knowledge_base_from_the_chat(
-    services: Any,  # the demo knowledge base of the action server (tests/actions/conftest.py)
+    services: Any,  # noqa: F811 (the demo knowledge base of the action server)
     serve: Any,
     console: Console,
 ) -> None:
