@@ -4,14 +4,13 @@ take the chat. Creating, finding and listing them; their state changes are in
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import secrets
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from redis.exceptions import LockError
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import defer
@@ -32,7 +31,6 @@ from handoff.workdays import Calendar
 from kefu import redis_keys as keys
 from kefu.errors import ApiError
 from kefu.masking import mask_text
-from kefu.redis_client import text_or_empty
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -178,20 +176,22 @@ async def ticket_for_handoff(
 @contextlib.asynccontextmanager
 async def _ticket_lock(redis: Redis, conversation_id: str) -> AsyncIterator[None]:
     """One finder-or-maker of a conversation's ticket at a time (a complaint's handoff and a
-    give-up of the same moment make one ticket). Waits up to ``LOCK_WAIT_S``; after that it
+    give-up of the same moment make one ticket). redis-py's lock: a token owned by this holder,
+    released by a script only while it is still ours. Waits up to ``LOCK_WAIT_S``; after that it
     goes on unlocked (a second ticket is better than a lost one)."""
-    key, token = keys.conv_ticket_lock(conversation_id), secrets.token_hex(8)
-    held = False
-    for _ in range(int(LOCK_WAIT_S / 0.05)):
-        if await redis.set(key, token, nx=True, px=int(LOCK_WAIT_S * 1000)):
-            held = True
-            break
-        await asyncio.sleep(0.05)
+    lock = redis.lock(
+        keys.conv_ticket_lock(conversation_id),
+        timeout=LOCK_WAIT_S,
+        sleep=0.05,
+        blocking_timeout=LOCK_WAIT_S,
+    )
+    held = bool(await lock.acquire())
     try:
         yield
     finally:
-        if held and text_or_empty(await redis.get(key)) == token:
-            await redis.delete(key)
+        if held:
+            with contextlib.suppress(LockError):  # expired meanwhile: nothing of ours to free
+                await lock.release()
 
 
 async def _find_or_make(
