@@ -162,7 +162,7 @@ def eval_command(
     faqs_path: str, queries_path: str, encoder: str | None, method: str, as_json: bool
 ) -> None:
     """Build a throw-away index from FAQS and score the labelled QUERIES against it."""
-    from knowledge_base.encoders import make_encoder
+    from knowledge_base.encoders import CachedEncoder, Encoder, make_encoder
     from knowledge_base.evaluate import evaluate
     from knowledge_base.faq import load_faqs, load_queries
     from knowledge_base.retriever import RetrievalConfig
@@ -170,9 +170,11 @@ def eval_command(
     try:
         faqs = load_faqs(faqs_path)
         queries = load_queries(queries_path)
-        enc = make_encoder(encoder)
+        enc: Encoder = make_encoder(encoder)
     except (ValueError, KeyError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"cannot read input: {exc}") from exc
+    if cache := KbSettings().query_cache:
+        enc = CachedEncoder(enc, cache)  # queries encoded as the serving processes encode them
     result = evaluate(faqs, queries, enc, RetrievalConfig(method=method))
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))

@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -54,6 +56,52 @@ class UseEncoder:
             return np.zeros((0, self.dim), dtype=np.float32)
         # The model cannot embed an empty string; a single space is its neutral input.
         return _unit(self._model.encode([t if t.strip() else " " for t in texts]))
+
+
+class CachedEncoder:
+    """``inner`` with the vectors of the last ``size`` single texts it encoded kept in memory.
+
+    The query path encodes one text per call (``LangIndex.embed_query``, with the text already
+    normalised), and the same text is searched more than once: within one customer turn (a
+    flow's decision step, then the FAQ action and its two-question split on the same message)
+    and across customers (the common questions). Those calls are answered from the cache;
+    calls with several texts (index builds, 256 rows at a time) go to ``inner`` unchanged and
+    are not kept, so a rebuild neither pays for the cache nor evicts the queries. A vector
+    depends only on the text and the encoder, so the cache stays valid across knowledge
+    versions. Thread-safe (searches run in worker threads); each call returns a new array.
+    """
+
+    def __init__(self, inner: Encoder, size: int = 1024) -> None:
+        if size < 1:
+            raise ValueError("cache size must be at least 1")
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self.size = size
+        self.hits = 0
+        self.misses = 0
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) != 1:
+            return self.inner.encode(texts)
+        text = texts[0]
+        with self._lock:
+            vector = self._vectors.get(text)
+            if vector is not None:
+                self._vectors.move_to_end(text)
+                self.hits += 1
+                return vector[None, :].copy()
+            self.misses += 1
+        vector = np.array(self.inner.encode([text])[0], dtype=np.float32)
+        vector.flags.writeable = False
+        with self._lock:
+            self._vectors[text] = vector
+            self._vectors.move_to_end(text)
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+        return vector[None, :].copy()
 
 
 class SentenceTransformerEncoder:

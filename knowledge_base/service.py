@@ -24,10 +24,11 @@ def open_store(database_url: str) -> FaqStore:
 def open_searcher(settings: CommonSettings, start: bool = True) -> LiveSearcher:
     """The live, hot-reloading searcher (``search(query, lang, k)``, ``thresholds``).
 
-    Encoder, method and BLAS threads from ``KbSettings`` (``KEFU_KB_*``). The first index is
+    Encoder, method, BLAS threads and the query-vector cache from ``KbSettings``
+    (``KEFU_KB_*``). The first index is
     built in a background thread; until it is ready ``search`` returns no hits.
     """
-    from knowledge_base.encoders import make_encoder
+    from knowledge_base.encoders import CachedEncoder, Encoder, make_encoder
     from knowledge_base.live import LiveSearcher
     from knowledge_base.retriever import RetrievalConfig, limit_blas_threads
     from knowledge_base.settings import KbSettings
@@ -35,7 +36,8 @@ def open_searcher(settings: CommonSettings, start: bool = True) -> LiveSearcher:
     kb = KbSettings()
     limit_blas_threads(kb.blas_threads)
     config = RetrievalConfig(method=kb.method)
-    searcher = LiveSearcher(
-        open_store(settings.database_url), make_encoder(kb.encoder), settings.redis_url, config
-    )
+    encoder: Encoder = make_encoder(kb.encoder)
+    if kb.query_cache:
+        encoder = CachedEncoder(encoder, kb.query_cache)
+    searcher = LiveSearcher(open_store(settings.database_url), encoder, settings.redis_url, config)
     return searcher.start() if start else searcher

@@ -25,3 +25,5 @@ class KbSettings(BaseSettings):
     method: Method = "full"
     # BLAS threads for encoding and search: 1 keeps one search from taking every core
     blas_threads: int = Field(default=1, ge=1, le=64)
+    # query vectors kept per process (the last N distinct query texts, ~2 KB each); 0 = off
+    query_cache: int = Field(default=1024, ge=0, le=1_000_000)
