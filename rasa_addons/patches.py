@@ -36,6 +36,8 @@ on for measuring.
 the model one step to create them: the Rasa server starts in a third of the CPU.
 ``diet_predict`` (rasa_addons/diet_predict.py) calls DIET's traced inference graph directly,
 skipping the ``tf.function`` dispatch on every message (~1 ms of CPU a message).
+``past_states`` (rasa_addons/past_states.py) replays the tracker's history once per prediction
+rather than once for each policy call (MemoizationPolicy once, RulePolicy twice).
 
 Last, after the model is loaded every object that exists then (TensorFlow, the model, the
 domain: hundreds of thousands) is moved out of the garbage collector's generations with
@@ -287,6 +289,12 @@ def _patch_diet_predict() -> None:
     patch_diet_predict()
 
 
+def _patch_past_states() -> None:
+    from rasa_addons.past_states import patch_past_states
+
+    patch_past_states()
+
+
 def _patch_model_load() -> None:
     from rasa_addons.model_load import patch_model_load
 
@@ -308,6 +316,8 @@ PATCHES = {
     "model_load": _patch_model_load,
     # rasa_addons/diet_predict.py: DIET's traced inference graph called directly (issue 17)
     "diet_predict": _patch_diet_predict,
+    # rasa_addons/past_states.py: the tracker's history replayed once per prediction (issue 17)
+    "past_states": _patch_past_states,
 }
 # What unset / "on" applies: the patches measured to pay (bench/rasa_patches.py).
 DEFAULT = (
