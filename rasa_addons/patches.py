@@ -38,6 +38,8 @@ the model one step to create them: the Rasa server starts in a third of the CPU.
 skipping the ``tf.function`` dispatch on every message (~1 ms of CPU a message).
 ``past_states`` (rasa_addons/past_states.py) replays the tracker's history once per prediction
 rather than once for each policy call (MemoizationPolicy once, RulePolicy twice).
+``tracker_known`` (rasa_addons/tracker_known.py) saves the tracker without reading back what
+the turn's retrieve read: written only if the stored text is still that one (a Lua check).
 
 Last, after the model is loaded every object that exists then (TensorFlow, the model, the
 domain: hundreds of thousands) is moved out of the garbage collector's generations with
@@ -109,6 +111,12 @@ def _resolve_by_type(type_name: str, default: Any = None) -> Any:
 async def _redis_save(self: Any, tracker: Any, timeout: float | None = None) -> None:  # noqa: ASYNC109 (Rasa's signature: the key's expiry)
     """RedisTrackerStore.save, with the continuation check made on the stored JSON."""
     await self.stream_events(tracker)
+    _store_checked(self, tracker, timeout)
+
+
+def _store_checked(self: Any, tracker: Any, timeout: float | None) -> None:
+    """The rest of ``_redis_save`` once the events are streamed: read what is stored, store
+    its continuation (or Rasa's merge)."""
     if not timeout and self.record_exp:
         timeout = self.record_exp
     key = self.key_prefix + tracker.sender_id
@@ -295,6 +303,12 @@ def _patch_past_states() -> None:
     patch_past_states()
 
 
+def _patch_tracker_known() -> None:
+    from rasa_addons.tracker_known import patch_tracker_known
+
+    patch_tracker_known()
+
+
 def _patch_model_load() -> None:
     from rasa_addons.model_load import patch_model_load
 
@@ -318,6 +332,8 @@ PATCHES = {
     "diet_predict": _patch_diet_predict,
     # rasa_addons/past_states.py: the tracker's history replayed once per prediction (issue 17)
     "past_states": _patch_past_states,
+    # rasa_addons/tracker_known.py: the tracker saved without reading it back (issue 17)
+    "tracker_known": _patch_tracker_known,
 }
 # What unset / "on" applies: the patches measured to pay (bench/rasa_patches.py).
 DEFAULT = (

@@ -299,6 +299,7 @@ if version:
 import rasa.core.run
 from rasa.core.actions.action import RemoteAction
 from rasa.core.tracker_store import RedisTrackerStore
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.utils.endpoints import EndpointConfig
 from rasa.utils.tensorflow.models import RasaModel
@@ -324,6 +325,8 @@ def methods():
         "domain_digest": (RemoteAction._action_call_format, RemoteAction.run),
         "model_load": RasaModel.load,
         "diet_predict": RasaModel._rasa_predict,
+        "past_states": Domain.states_for_tracker_history,
+        "tracker_known": RedisTrackerStore._retrieve,
     }
 
 before = methods()
@@ -368,9 +371,12 @@ print(json.dumps({
                 "event_types",
                 "gc_freeze",
                 "model_load",
+                "past_states",
+                "tracker_known",
                 "tracker_save",
             ],
         ),
+        ("past_states", None, ["past_states"]),
         ("action_json", None, ["action_json"]),
         ("domain_digest", None, ["domain_digest"]),
         ("off", None, []),
