@@ -124,6 +124,7 @@ def test_lang_slot_is_set_in_rasa_from_metadata_or_text(
 STORE_CHECK = r"""
 import asyncio, json, sys
 from urllib.parse import urlsplit
+from rasa.core.lock_store import RedisLockStore
 from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -298,6 +299,7 @@ if version:
     rasa.version.__version__ = version
 import rasa.core.run
 from rasa.core.actions.action import RemoteAction
+from rasa.core.lock_store import RedisLockStore
 from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
@@ -327,6 +329,7 @@ def methods():
         "diet_predict": RasaModel._rasa_predict,
         "past_states": Domain.states_for_tracker_history,
         "tracker_known": RedisTrackerStore._retrieve,
+        "lock_store": RedisLockStore.lock,
     }
 
 before = methods()
@@ -370,6 +373,7 @@ print(json.dumps({
                 "domain_digest",
                 "event_types",
                 "gc_freeze",
+                "lock_store",
                 "model_load",
                 "past_states",
                 "tracker_known",
