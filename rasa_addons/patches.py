@@ -39,7 +39,8 @@ skipping the ``tf.function`` dispatch on every message (~1 ms of CPU a message).
 ``past_states`` (rasa_addons/past_states.py) replays the tracker's history once per prediction
 rather than once for each policy call (MemoizationPolicy once, RulePolicy twice).
 ``tracker_known`` (rasa_addons/tracker_known.py) saves the tracker without reading back what
-the turn's retrieve read: written only if the stored text is still that one (a Lua check).
+the turn's retrieve read: written only if the stored text is still that one (a Lua check). It is
+opt-in: measured alone (bench/rasa_turn_parts.py) it saved nothing beyond the noise.
 ``lock_store`` (rasa_addons/lock_store.py) takes and releases Rasa's Redis ticket lock with one
 Lua script each (two round trips a turn instead of seven), in Rasa's stored format.
 
@@ -354,6 +355,8 @@ DEFAULT = (
     "gc_freeze",
     "model_load",
     "diet_predict",
+    "past_states",
+    "lock_store",
 )
 _applied_names: list[str] = []
 
