@@ -137,22 +137,37 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, EmbeddedRedis(Path(tmp), persistent=False) as redis:
         url = f"redis://127.0.0.1:{redis.port}/5"
         proc = subprocess.run(
-            [str(rasa_python()), "-W", "ignore", "-c", PARTS, url, str(args.turns), str(args.rounds)],
+            [
+                str(rasa_python()),
+                "-W",
+                "ignore",
+                "-c",
+                PARTS,
+                url,
+                str(args.turns),
+                str(args.rounds),
+            ],
             cwd=ROOT,
             capture_output=True,
             text=True,
             timeout=1800,
             check=False,
-            env={"PATH": "/usr/bin:/bin", "TF_CPP_MIN_LOG_LEVEL": "2",
-                 "RASA_TELEMETRY_ENABLED": "false", "HOME": str(Path.home())},
+            env={
+                "PATH": "/usr/bin:/bin",
+                "TF_CPP_MIN_LOG_LEVEL": "2",
+                "RASA_TELEMETRY_ENABLED": "false",
+                "HOME": str(Path.home()),
+            },
         )
     if proc.returncode != 0:
         raise SystemExit(proc.stderr[-3000:])
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     for part, runs in result.items():
         off, on = sorted(runs["off"]), sorted(runs["on"])
-        print(f"{part:8}: off {off} → on {on} CPU ms per turn (medians {off[len(off) // 2]} → "
-              f"{on[len(on) // 2]})")
+        print(
+            f"{part:8}: off {off} → on {on} CPU ms per turn (medians {off[len(off) // 2]} → "
+            f"{on[len(on) // 2]})"
+        )
     print(json.dumps(result))
 
 

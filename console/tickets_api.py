@@ -17,10 +17,10 @@ from console.staff_api import staff
 from handoff import access
 from handoff.ticket_clock import recent_escalations
 from handoff.ticket_flow import add_entry, change_state, close_ticket
+from handoff.ticket_marks import ticket_linked
 from handoff.ticket_notify import tell_customer
 from handoff.ticket_policy import load_policy, save_settings
 from handoff.ticket_states import PRIORITIES, STATES, TYPES
-from handoff.ticket_marks import ticket_linked
 from handoff.tickets import create_ticket, get_ticket, list_tickets, mark_reopened
 from handoff.workdays import clear_day, list_days, set_day
 from kefu.bodies import BodyModel, body_doc, parse_body

@@ -1,4 +1,4 @@
-""""This conversation has no open ticket", known without asking SQL.
+"""Knowing "this conversation has no open ticket" without asking SQL.
 
 Every bot-owned customer message asks whether its conversation has an open ticket (the line then
 joins the ticket's log, ``QueueService.add_to_open_ticket``); almost none has one. The answer
@@ -62,4 +62,3 @@ async def ticket_linked(redis: Redis, conversation_ids: Iterable[str]) -> None:
             pipe.hincrby(key, "gen", 1)
             pipe.expire(key, TTL_S)
         await pipe.execute()
-

@@ -46,10 +46,12 @@ def _prior_states(domain: Any, tracker: Any, omit_unset_slots: bool) -> list[tup
     found = []
     for prior, hide_rule_turn in tracker.generate_all_prior_trackers():
         previous_action = domain._get_prev_action_sub_state(prior)
+        # Rasa's test: not a follow-up action, and not the active loop's own turn
+        may_hide = not prior.followup_action and prior.latest_action_name != prior.active_loop_name
         found.append(
             (
                 hide_rule_turn,
-                not prior.followup_action and not prior.latest_action_name == prior.active_loop_name,
+                may_hide,
                 dict(previous_action) if isinstance(previous_action, dict) else previous_action,
                 _fresh(domain.get_active_state(prior, omit_unset_slots=omit_unset_slots)),
             )

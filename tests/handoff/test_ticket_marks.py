@@ -1,4 +1,4 @@
-""""No open ticket" remembered in Redis (``handoff.ticket_marks``), on a real staff console,
+"""Remembering "no open ticket" in Redis (``handoff.ticket_marks``), on a real staff console,
 Redis and SQL: a remembered "none" spares the SQL look-up, and every path that gives the
 conversation an open ticket — the handoff's ticket, a ticket opened by hand, a message left in
 the queue, a ticket reopened by a state change or a follow-up call — makes the customer's next
