@@ -18,6 +18,7 @@ from handoff.ticket_flow import change_state
 from handoff.ticket_followup import followup_rate, record_outcome
 from handoff.ticket_models import TicketFollowup
 from handoff.ticket_notify import tell_customer
+from handoff.tickets import mark_reopened
 from kefu.bodies import body_doc, parse_body
 from kefu.errors import ApiError
 from kefu.masking import mask_text
@@ -75,6 +76,7 @@ async def record(request: Request, ticket_id: int) -> HTTPResponse:
             timezone=str(request.app.ctx.queue.config.timezone),
             note="回访不满意，重新处理 / not satisfied at the follow-up call",
         )
+        await mark_reopened(request.app.ctx.redis, engine, ticket)
         await tell_customer(request.app.ctx.conversations, ticket, state="reopened")
         result["ticket"] = ticket
     return json(result, ensure_ascii=False)

@@ -17,10 +17,11 @@ from console.staff_api import staff
 from handoff import access
 from handoff.ticket_clock import recent_escalations
 from handoff.ticket_flow import add_entry, change_state, close_ticket
+from handoff.ticket_marks import ticket_linked
 from handoff.ticket_notify import tell_customer
 from handoff.ticket_policy import load_policy, save_settings
 from handoff.ticket_states import PRIORITIES, STATES, TYPES
-from handoff.tickets import create_ticket, get_ticket, list_tickets
+from handoff.tickets import create_ticket, get_ticket, list_tickets, mark_reopened
 from handoff.workdays import clear_day, list_days, set_day
 from kefu.bodies import BodyModel, body_doc, parse_body
 from kefu.errors import ApiError
@@ -137,6 +138,7 @@ async def ticket_new(request: Request) -> HTTPResponse:
         assignee=who.username if body.assign_to_me else "",
         timezone=_tz(request),
     )
+    await ticket_linked(request.app.ctx.redis, [body.conversation_id])
     return _json(ticket, 201)
 
 
@@ -181,6 +183,7 @@ async def ticket_state(request: Request, ticket_id: int) -> HTTPResponse:
         resolution=body.resolution,
         assignee=body.assignee,
     )
+    await mark_reopened(request.app.ctx.redis, request.app.ctx.engine, ticket)
     await tell_customer(request.app.ctx.conversations, ticket, state=body.state)
     return _json(ticket)
 

@@ -311,9 +311,12 @@ class QueueService:
         """What the customer writes while the conversation has an open ticket joins its log;
         the ticket's id, or None without one."""
         from handoff.ticket_flow import add_to_ticket
+        from handoff.ticket_marks import open_ticket
         from handoff.tickets import open_ticket_for
 
-        ticket = await open_ticket_for(self.engine, conversation_id)
+        ticket = await open_ticket(
+            self.redis, conversation_id, lambda: open_ticket_for(self.engine, conversation_id)
+        )
         if ticket is None or not text.strip():
             return None
         await add_to_ticket(
@@ -330,6 +333,7 @@ class QueueService:
         conversation closes with it. Refused (409 ``not_waiting``) from any other state: a
         conversation with the bot or an agent has someone to talk to."""
         from handoff.ticket_flow import add_to_ticket
+        from handoff.ticket_marks import ticket_linked
         from handoff.tickets import create_ticket, open_ticket_for
 
         check_conversation_id(conversation_id)
@@ -367,6 +371,7 @@ class QueueService:
                 packet=packet or None,
                 timezone=self.config.timezone,
             )
+            await ticket_linked(self.redis, [conversation_id])
             await self.conversations.append(
                 conversation_id, "ticket_created", {"ticket_id": ticket["id"]}
             )

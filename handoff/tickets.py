@@ -18,6 +18,7 @@ from sqlalchemy.orm import defer
 from handoff import access
 from handoff.accounts import Principal
 from handoff.models import Ticket
+from handoff.ticket_marks import ticket_linked
 from handoff.ticket_models import TicketConversation, TicketEntry
 from handoff.ticket_policy import load_policy
 from handoff.ticket_states import (
@@ -128,7 +129,9 @@ def handoff_ticket_kind(packet: dict[str, Any]) -> tuple[str, str]:
 
 
 async def open_ticket_for(engine: AsyncEngine, conversation_id: str) -> dict[str, Any] | None:
-    """The conversation's open ticket, if it has one."""
+    """The conversation's open ticket, if it has one. A path that links a ticket to a
+    conversation or reopens one calls ``handoff.ticket_marks.ticket_linked`` after its commit
+    (the per-message look-up trusts a remembered "none" until then)."""
     query = (
         select(Ticket)
         .join(TicketConversation, TicketConversation.ticket_id == Ticket.id)
@@ -142,6 +145,22 @@ async def open_ticket_for(engine: AsyncEngine, conversation_id: str) -> dict[str
     async with AsyncSession(engine) as session:
         ticket = (await session.scalars(query)).first()
         return ticket.public() if ticket is not None else None
+
+
+async def linked_conversations(engine: AsyncEngine, ticket_id: int) -> list[str]:
+    """The conversations linked to a ticket."""
+    query = select(TicketConversation.conversation_id).where(
+        TicketConversation.ticket_id == ticket_id
+    )
+    async with AsyncSession(engine) as session:
+        return [str(c) for c in (await session.scalars(query)).all()]
+
+
+async def mark_reopened(redis: Redis, engine: AsyncEngine, ticket: dict[str, Any]) -> None:
+    """After a state change: a ticket now open again counts as linked to its conversations
+    (``handoff.ticket_marks``)."""
+    if ticket.get("status") in OPEN_STATES:
+        await ticket_linked(redis, await linked_conversations(engine, int(ticket["id"])))
 
 
 def local_time(value: str, timezone: str) -> str:
@@ -213,6 +232,7 @@ async def _find_or_make(
             packet=packet,
             timezone=timezone,
         )
+        await ticket_linked(conversations.redis, [conversation_id])
         await conversations.append(
             conversation_id,
             "ticket_created",

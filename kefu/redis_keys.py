@@ -64,6 +64,13 @@ def conv_ticket_lock(conversation_id: str) -> str:
     return f"{PREFIX}:{conv_tag(conversation_id)}:ticket-lock"
 
 
+def conv_ticket_mark(conversation_id: str) -> str:
+    """Hash ``{gen, none}``: ``gen`` counts the tickets linked to (or reopened on) the
+    conversation; ``none`` is the ``gen`` at which SQL said it had no open ticket
+    (``handoff.ticket_marks``)."""
+    return f"{PREFIX}:{conv_tag(conversation_id)}:ticket-mark"
+
+
 def conv_integration(conversation_id: str) -> str:
     """The REST integration (API key name) that created the conversation; others get 404."""
     return f"{PREFIX}:{conv_tag(conversation_id)}:integration"

@@ -36,6 +36,13 @@ on for measuring.
 the model one step to create them: the Rasa server starts in a third of the CPU.
 ``diet_predict`` (rasa_addons/diet_predict.py) calls DIET's traced inference graph directly,
 skipping the ``tf.function`` dispatch on every message (~1 ms of CPU a message).
+``past_states`` (rasa_addons/past_states.py) replays the tracker's history once per prediction
+rather than once for each policy call (MemoizationPolicy once, RulePolicy twice).
+``tracker_known`` (rasa_addons/tracker_known.py) saves the tracker without reading back what
+the turn's retrieve read: written only if the stored text is still that one (a Lua check). It is
+opt-in: measured alone (bench/rasa_turn_parts.py) it saved nothing beyond the noise.
+``lock_store`` (rasa_addons/lock_store.py) takes and releases Rasa's Redis ticket lock with one
+Lua script each (two round trips a turn instead of seven), in Rasa's stored format.
 
 Last, after the model is loaded every object that exists then (TensorFlow, the model, the
 domain: hundreds of thousands) is moved out of the garbage collector's generations with
@@ -107,6 +114,12 @@ def _resolve_by_type(type_name: str, default: Any = None) -> Any:
 async def _redis_save(self: Any, tracker: Any, timeout: float | None = None) -> None:  # noqa: ASYNC109 (Rasa's signature: the key's expiry)
     """RedisTrackerStore.save, with the continuation check made on the stored JSON."""
     await self.stream_events(tracker)
+    _store_checked(self, tracker, timeout)
+
+
+def _store_checked(self: Any, tracker: Any, timeout: float | None) -> None:
+    """The rest of ``_redis_save`` once the events are streamed: read what is stored, store
+    its continuation (or Rasa's merge)."""
     if not timeout and self.record_exp:
         timeout = self.record_exp
     key = self.key_prefix + tracker.sender_id
@@ -287,6 +300,24 @@ def _patch_diet_predict() -> None:
     patch_diet_predict()
 
 
+def _patch_past_states() -> None:
+    from rasa_addons.past_states import patch_past_states
+
+    patch_past_states()
+
+
+def _patch_tracker_known() -> None:
+    from rasa_addons.tracker_known import patch_tracker_known
+
+    patch_tracker_known()
+
+
+def _patch_lock_store() -> None:
+    from rasa_addons.lock_store import patch_lock_store
+
+    patch_lock_store()
+
+
 def _patch_model_load() -> None:
     from rasa_addons.model_load import patch_model_load
 
@@ -308,6 +339,12 @@ PATCHES = {
     "model_load": _patch_model_load,
     # rasa_addons/diet_predict.py: DIET's traced inference graph called directly (issue 17)
     "diet_predict": _patch_diet_predict,
+    # rasa_addons/past_states.py: the tracker's history replayed once per prediction (issue 17)
+    "past_states": _patch_past_states,
+    # rasa_addons/tracker_known.py: the tracker saved without reading it back (issue 17)
+    "tracker_known": _patch_tracker_known,
+    # rasa_addons/lock_store.py: the Redis ticket lock in two round trips a turn (issue 17)
+    "lock_store": _patch_lock_store,
 }
 # What unset / "on" applies: the patches measured to pay (bench/rasa_patches.py).
 DEFAULT = (
@@ -318,6 +355,8 @@ DEFAULT = (
     "gc_freeze",
     "model_load",
     "diet_predict",
+    "past_states",
+    "lock_store",
 )
 _applied_names: list[str] = []
 

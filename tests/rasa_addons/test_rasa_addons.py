@@ -124,6 +124,7 @@ def test_lang_slot_is_set_in_rasa_from_metadata_or_text(
 STORE_CHECK = r"""
 import asyncio, json, sys
 from urllib.parse import urlsplit
+from rasa.core.lock_store import RedisLockStore
 from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -298,7 +299,9 @@ if version:
     rasa.version.__version__ = version
 import rasa.core.run
 from rasa.core.actions.action import RemoteAction
+from rasa.core.lock_store import RedisLockStore
 from rasa.core.tracker_store import RedisTrackerStore
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.utils.endpoints import EndpointConfig
 from rasa.utils.tensorflow.models import RasaModel
@@ -324,6 +327,9 @@ def methods():
         "domain_digest": (RemoteAction._action_call_format, RemoteAction.run),
         "model_load": RasaModel.load,
         "diet_predict": RasaModel._rasa_predict,
+        "past_states": Domain.states_for_tracker_history,
+        "tracker_known": RedisTrackerStore._retrieve,
+        "lock_store": RedisLockStore.lock,
     }
 
 before = methods()
@@ -352,7 +358,9 @@ print(json.dumps({
                 "diet_predict",
                 "event_types",
                 "gc_freeze",
+                "lock_store",
                 "model_load",
+                "past_states",
                 "tracker_save",
             ],
         ),
@@ -367,10 +375,14 @@ print(json.dumps({
                 "domain_digest",
                 "event_types",
                 "gc_freeze",
+                "lock_store",
                 "model_load",
+                "past_states",
+                "tracker_known",
                 "tracker_save",
             ],
         ),
+        ("past_states", None, ["past_states"]),
         ("action_json", None, ["action_json"]),
         ("domain_digest", None, ["domain_digest"]),
         ("off", None, []),
