@@ -158,7 +158,7 @@ class _OrderForm(FormValidationAction):
             # Another flow (e.g. "订单…到哪了" while an invoice form waits): reject, so the
             # rules start that flow's form; answers typed into this form are forgotten.
             return [*(SlotSet(s, None) for s in FLOW_SLOTS), ActionExecutionRejected(self.form)]
-        named = await self._named_order(tracker) if fresh else None
+        named = await self._named_order(tracker)
         if fresh and was_active(tracker, self.form) and named is None:
             answered = await self._answer_read(dispatcher, tracker, domain)
             if answered is not None:
@@ -373,8 +373,21 @@ class ValidateInvoiceForm(_OrderForm):
         return slots
 
 
+# The charge itself described with the request: what the form's question asks for.
+_CHARGE = re.compile(
+    r"扣款|扣了|扣钱|扣费|付了|已付|付过|支付了|交了钱|钱.{0,6}(?:扣|付)|"
+    r"\bcharged\b|\bpaid\b|\bdeducted\b|\btaken from\b",
+    re.IGNORECASE,
+)
+
+
 class ValidatePaymentForm(_OrderForm):
     form = "payment_form"
+
+    def prefill(self, tracker: Tracker) -> dict[str, Any]:
+        # "T恤那单我付了钱 支付宝都扣款了 订单还显示没付款": the charge, described already.
+        text = latest_text(tracker)
+        return _given(tracker, "payment_detail", text if _CHARGE.search(text) else None)
 
     def later_slots(self, order: Order | None) -> list[str]:
         return ["payment_detail"] if order else []

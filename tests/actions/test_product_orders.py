@@ -10,6 +10,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions._products import matching_orders
+from actions.handoff import ActionFallback
 from actions.order_forms import (
     ActionAskOrderId,
     ValidateChangeForm,
@@ -18,6 +19,7 @@ from actions.order_forms import (
 )
 from tests.actions.conftest import tracker
 from tests.actions.test_flow_turns import run_with_domain
+from tests.actions.test_flows import run
 
 
 def _ids(orders: list[Any]) -> list[str]:
@@ -102,6 +104,29 @@ async def test_a_correction_after_a_status_answer_continues_the_status_task(serv
     assert {"event": "followup", "name": "order_status_form"} in [
         {k: e.get(k) for k in ("event", "name")} for e in events
     ]
+
+
+async def test_a_product_question_the_nlu_could_not_place_runs_its_tracking(services):
+    t = tracker("hey where are my earbuds??", intent="nlu_fallback", customer="demo-002", lang="en")
+    events, texts, _ = await run(ActionFallback(), t)
+    assert texts == [] and events == [
+        {"event": "followup", "timestamp": None, "name": "shipment_form"}
+    ]
+    # The form that follows finds the order by the product, though it is not fresh any more.
+    t.events.append({"event": "action", "name": "action_fallback"})
+    events, _, _ = await run_with_domain(ValidateShipmentForm(), t)
+    assert ("order_id", "20231120021") in _slots(events)
+    # Anonymous: nobody's orders are searched; the usual "didn't get that" with a person.
+    t = tracker("hey where are my earbuds??", intent="nlu_fallback", customer=None, lang="en")
+    events, texts, _ = await run(ActionFallback(), t)
+    assert not any(e.get("event") == "followup" for e in events) and texts
+
+
+async def test_a_charge_described_with_the_request_is_not_asked_again(services):
+    t = tracker("T恤那单我付了钱 支付宝都扣款了 订单还显示没付款？？", intent="payment_problem")
+    events, _, _ = await run_with_domain(ValidatePaymentForm(), t)
+    found = dict(_slots(events))
+    assert found["order_id"] == "20231120001" and "扣款" in found["payment_detail"]
 
 
 # ---------------------------------------------------------------------------------- helpers
