@@ -63,7 +63,7 @@ def named_kinds(text: str) -> set[str]:
 
 def _pieces(item: str) -> set[str]:
     """Two-character pieces of an item name's Chinese runs, descriptions left out."""
-    found = set()
+    found: set[str] = set()
     for run in _CJK_RUN.findall(item):
         found.update(run[i : i + 2] for i in range(len(run) - 1))
     return found - _NOT_A_NAME
