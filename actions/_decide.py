@@ -75,7 +75,8 @@ QUESTION_INTENTS = frozenset({"ask_faq", "product_inquiry", "nlu_fallback", "out
 ORDER_ID = re.compile(r"\d{8,}")  # an order id, as the NLU's regex reads it
 _ORDER_ID = ORDER_ID
 _OWN = re.compile(
-    r"我的|我那|我这|我家|我买|我刚|我昨|我前|我上|我下的|我在你|我收|我填|我付|我退|我申请|俺|"
+    r"我的|我那|我这|我家|我买|我订|我定的|我拍|我刚|我昨|我前|我上|我下的|我下单|我在你|我收|我填|"
+    r"我付|我退|我申请|俺|那件|那条|那双|那套|那台|"
     r"那单|这单|那个订单|这个订单|本单|我要|我想(?!问|咨询|了解)|想要|帮我|给我|替我|请帮|麻烦帮|"
     r"还没|没收到|没到|没有到|没发|到哪|到了没|咋还|怎么还|一直没|了[吗么嘛没]|了没有|好了没|"
     r"\bmy\b(?! account)|\bmine\b|\bme\b|\bI (?:ordered|bought|paid|got|received|want|need|would)|"
@@ -93,7 +94,8 @@ _GENERAL = re.compile(
 )
 _LEAVE = re.compile(
     r"算了|不用了|不需要了|不要了吧|先不[^了]{0,4}了|暂时不|没事了|不办了|不弄了|不查了|"
-    r"\bnever ?mind\b|\bforget it\b|\bno need\b|\bdon'?t bother\b|\bnot now\b|\bcancel that\b",
+    r"\bnever ?mind\b|\bnvm\b|\bforget it\b|\bno need\b|\bdon'?t bother\b|\bnot now\b|"
+    r"\bcancel that\b|\bno longer need\b|\bdon'?t need (?:it|that|to) ?(?:any ?more)?\b",
     re.IGNORECASE,
 )
 

@@ -25,12 +25,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, SlotSet
+from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._decide import decide_with_kb, faq_text, wants_to_leave
 from actions._handoff import start_handoff
-from actions._orders import FLOW_SLOTS
+from actions._orders import FLOW_SLOTS, is_correction, last_flow
 from actions._picks import answer_pick, is_pick
 from actions._services import get_services
 from actions._text import is_angry, say
@@ -118,6 +118,16 @@ async def on_flow_start(
             summary=f"客户情绪激动 / angry customer: {text[:200]}",
         )
         return [*handoff, *_end_quietly()]
+    previous = last_flow(tracker) if is_correction(text) and _ORDER_ID.search(text) else None
+    if previous and previous != form:
+        # "sorry wrong number, I meant 2023…" right after a status answer: not a change request
+        # but the same task again, on the order now named (its id is in the order_id slot).
+        return [
+            *(SlotSet(s, None) for s in FLOW_SLOTS),
+            SlotSet(PAUSED, None),
+            SlotSet("requested_slot", None),
+            FollowupAction(previous),
+        ]
     if await answer_parts(services, dispatcher, text, lang) is not None:
         # Two questions, one of them answered: the other is offered as a button (it may be
         # another flow than this one: "发货了吗？还有能开发票吗" read as an invoice request).

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions._products import matching_orders, named_kinds
 from actions._services import Services
 from actions._text import say, yuan
-from actions._tracker import customer_id, lang_of
+from actions._tracker import customer_id, lang_of, latest_text, recent_intents
 from shop import Order, OrderStatus, normalise_order_id
 
 STATUS = {
@@ -19,6 +21,18 @@ STATUS = {
     OrderStatus.SHIPPED: ("已发货，运输中", "shipped, on its way"),
     OrderStatus.DELIVERED: ("已签收", "delivered"),
     OrderStatus.CANCELLED: ("已取消", "cancelled"),
+}
+
+# The form each order flow starts; a customer who switches flow mid-form is let go.
+FLOW_FORMS = {
+    "check_order_status": "order_status_form",
+    "track_shipment": "shipment_form",
+    "cancel_order": "cancel_form",
+    "change_order": "change_form",
+    "request_return": "return_form",
+    "request_invoice": "invoice_form",
+    "payment_problem": "payment_form",
+    "request_repair": "repair_form",
 }
 
 FLOW_SLOTS = (
@@ -92,6 +106,46 @@ async def load_order(
         not_found(dispatcher, lang, str(raw or ""))
         return None, [SlotSet("order_id", None)]
     return order, []
+
+
+_ORDER_ID = re.compile(r"\d{8,}")
+
+
+async def orders_named(services: Services, tracker: Tracker) -> list[Order] | None:
+    """The logged-in customer's own orders whose product the latest message names instead of
+    an order id ("我买的跑步鞋到哪了"); None when it names no product, gives an order id, or
+    nobody is logged in. Never another customer's orders (``actions._products``)."""
+    text = latest_text(tracker)
+    cid = the_customer(services, tracker)
+    if not cid or text.startswith("/") or _ORDER_ID.search(text):
+        return None
+    found = matching_orders(text, await services.shop.recent_orders(cid, limit=20))
+    return found if found or named_kinds(text) else None
+
+
+_CORRECTION = re.compile(
+    r"不对|不是这|不是那|搞错|弄错|打错|写错|输错|说错|发错|我要查的是|我说的是|我问的是|应该是|"
+    r"wrong (?:order|number|one|id)|not that one|\bi meant\b|\bmeant to\b|\btypo\b|\bmy bad\b|"
+    r"\boops\b",
+    re.IGNORECASE,
+)
+
+
+def is_correction(text: str) -> bool:
+    """The customer corrects what they said ("打错了 是…", "sorry wrong number, I meant…")."""
+    return bool(_CORRECTION.search(text))
+
+
+def last_flow(tracker: Tracker) -> str | None:
+    """The form (or, for a refund, the action) of the customer's last order task before the
+    latest message: the task a correction continues on the order it now names."""
+    for seen in reversed(recent_intents(tracker)[:-1]):
+        name = seen["name"]
+        if name == "check_refund":
+            return "action_check_refund"
+        if name in FLOW_FORMS:
+            return FLOW_FORMS[name]
+    return None
 
 
 def reset_flow_slots() -> list[dict[str, Any]]:

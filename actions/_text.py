@@ -14,7 +14,8 @@ _ANGRY = re.compile(
     r"垃圾|气死|氣死|骗子|騙子|坑人|什么破|什麼破|破服务|破服務|太差|差劲|差勁|无语|無語|滚|滾|"
     r"投诉你们|投訴你們|受不了|忍不了|搞什么|搞什麼|什么玩意|什麼玩意|太过分|太過分|恶心|噁心|"
     r"忽悠|欺骗|欺騙|烂透|爛透|fuck|shit|scam|terrible|worst|ridiculous|useless|unacceptable|"
-    r"fed up|pissed|furious|disgusting|!!!|！！！",
+    r"fed up|pissed|furious|disgusting|\bwtf\b|what the hell|bullshit|\bcrap\b|pathetic|"
+    r"rip-?off|sick of|waste of (?:my )?time|a joke\b|so angry|so annoyed|!!!|！！！",
     re.IGNORECASE,
 )
 

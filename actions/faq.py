@@ -18,12 +18,12 @@ from rasa_sdk.types import DomainDict
 
 from actions._decide import faq_text, own_order_intent, search_kb
 from actions._handoff import is_vip, start_handoff
+from actions._orders import FLOW_FORMS
 from actions._picks import pick_payload
 from actions._services import get_services
 from actions._text import is_angry, person_button, say, vip_offer
 from actions._tracker import lang_of, latest_text
 from actions._two_questions import answer_parts
-from actions.order_forms import FLOW_FORMS
 from kefu.logging import get_logger
 
 log = get_logger(__name__)

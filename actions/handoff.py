@@ -15,11 +15,11 @@ from rasa_sdk.types import DomainDict
 
 from actions._decide import decide_with_kb, faq_text, own_order_intent
 from actions._handoff import is_vip, start_handoff
+from actions._orders import FLOW_FORMS, is_correction, last_flow, orders_named
 from actions._services import get_services
 from actions._text import is_angry, person_button, say, vip_offer
-from actions._tracker import lang_of, latest_text, previous_user_intent, recent_intents
+from actions._tracker import lang_of, latest_text, previous_user_intent
 from actions._two_questions import answer_parts
-from actions.order_forms import FLOW_FORMS
 
 _ORDER_ID = re.compile(r"\d{8,}")
 
@@ -27,10 +27,6 @@ _ORDER_ID = re.compile(r"\d{8,}")
 _TRACKING = re.compile(r"到哪|物流|快递|签收|簽收|收到|到了|where|track|deliver|arriv", re.I)
 
 
-_CORRECTION = re.compile(
-    r"不对|不是这|不是那|搞错|弄错|我要查的是|我说的是|我问的是|wrong order|not that one|i meant",
-    re.I,
-)
 CLOSING = frozenset({"goodbye", "thank"})
 FALLBACK_GUESS = 0.3  # the NLU's best flow below its fallback threshold, still worth following
 
@@ -76,18 +72,41 @@ def order_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
     if not _ORDER_ID.search(text):
         return None
     guessed = _guessed_flow(tracker)
-    if guessed is not None and not _CORRECTION.search(text):
+    if guessed is not None and not is_correction(text):
         return [FollowupAction(guessed)]
     # "不对不对 我要查的是跑步鞋那单 2023…": a correction names the order for the last flow
-    for seen in reversed(recent_intents(tracker)[:-1]):
-        name = seen["name"]
-        if name == "check_refund":
-            return [FollowupAction("action_check_refund")]
-        if name in FLOW_FORMS:
-            return [FollowupAction(FLOW_FORMS[name])]
+    if previous := last_flow(tracker):
+        return [FollowupAction(previous)]
     if guessed is not None:
         return [FollowupAction(guessed)]
     return [FollowupAction("shipment_form" if _TRACKING.search(text) else "order_status_form")]
+
+
+_STATUS = re.compile(r"发货|發貨|出货|出貨|寄出|\bship|\bstatus\b|\bupdate\b|\bnews\b", re.I)
+
+
+async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
+    """A message the NLU could not place that names a product of the customer's own orders
+    ("hey where are my earbuds??") runs the flow the NLU ranked likeliest for it, or — when it
+    asks where the product is or whether it shipped — its tracking or status; the form then
+    finds the order by that product (``actions._products``)."""
+    text = latest_text(tracker)
+    guessed: str | None = None
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    for item in ranking:
+        if (
+            item.get("name") in FLOW_FORMS
+            and float(item.get("confidence") or 0.0) >= FALLBACK_GUESS
+        ):
+            guessed = FLOW_FORMS[str(item["name"])]
+            break
+    if guessed is None and not (_TRACKING.search(text) or _STATUS.search(text)):
+        return None
+    if not await orders_named(get_services(), tracker):
+        return None
+    if guessed is None:
+        guessed = "shipment_form" if _TRACKING.search(text) else "order_status_form"
+    return [FollowupAction(guessed)]
 
 
 async def answered_from_kb(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> bool:
@@ -176,6 +195,8 @@ class ActionFallback(Action):
         lang = lang_of(tracker)
         text = latest_text(tracker)
         followup = None if is_angry(text) else order_followup(tracker)
+        if followup is None and not is_angry(text):
+            followup = await product_followup(tracker)
         if followup is not None:
             return followup
         if not is_angry(text) and await answered_from_kb(dispatcher, tracker, "nlu_fallback"):

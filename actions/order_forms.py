@@ -22,7 +22,15 @@ from actions._answers import (
 )
 from actions._decide import is_general_question, wants_to_leave
 from actions._flow_turns import PAUSED, is_fresh, on_flow_start, on_flow_turn, was_active
-from actions._orders import FLOW_SLOTS, no_customer, not_found, order_buttons, the_customer
+from actions._orders import (
+    FLOW_FORMS,
+    FLOW_SLOTS,
+    no_customer,
+    not_found,
+    order_buttons,
+    orders_named,
+    the_customer,
+)
 from actions._services import get_services
 from actions._text import say
 from actions._tracker import lang_of, latest_text
@@ -53,6 +61,40 @@ class ActionAskOrderId(Action):
                 buttons=order_buttons(lang, orders) if orders else [],
             )
             return []
+        named = await orders_named(services, tracker)
+        if named:
+            # "我的T恤…": several of the customer's orders hold that product — which one?
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    "您有几个订单都是这件商品，请问是哪一个呢？点选下面的订单，或者把订单号发给我哦～",
+                    "You have more than one order with that product — which one is it? Tap it"
+                    " below or send me the order number.",
+                ),
+                buttons=order_buttons(lang, named[:5]),
+            )
+            return []
+        if named is not None:
+            # A product named that none of the customer's orders holds: say so, then ask.
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    "抱歉，在您的账户里没有找到这件商品的订单呢～"
+                    + (
+                        "可以点选下面的订单，或者把订单号发给我哦。"
+                        if orders
+                        else "麻烦把订单号发给我哦。"
+                    ),
+                    "Sorry, I couldn't find an order for that product in your account. "
+                    + (
+                        "Tap one of your orders below or send me the order number."
+                        if orders
+                        else "Could you send me the order number?"
+                    ),
+                ),
+                buttons=order_buttons(lang, orders) if orders else [],
+            )
+            return []
         if orders:
             dispatcher.utter_message(
                 text=say(
@@ -75,17 +117,6 @@ class ActionAskOrderId(Action):
 
 _ORDER_ID = re.compile(r"\d{8,}")
 
-# The form each order flow starts; a customer who switches flow mid-form is let go.
-FLOW_FORMS = {
-    "check_order_status": "order_status_form",
-    "track_shipment": "shipment_form",
-    "cancel_order": "cancel_form",
-    "change_order": "change_form",
-    "request_return": "return_form",
-    "request_invoice": "invoice_form",
-    "payment_problem": "payment_form",
-    "request_repair": "repair_form",
-}
 SWITCH_CONFIDENCE = 0.7
 
 
@@ -127,7 +158,8 @@ class _OrderForm(FormValidationAction):
             # Another flow (e.g. "订单…到哪了" while an invoice form waits): reject, so the
             # rules start that flow's form; answers typed into this form are forgotten.
             return [*(SlotSet(s, None) for s in FLOW_SLOTS), ActionExecutionRejected(self.form)]
-        if fresh and was_active(tracker, self.form):
+        named = await self._named_order(tracker)
+        if fresh and was_active(tracker, self.form) and named is None:
             answered = await self._answer_read(dispatcher, tracker, domain)
             if answered is not None:
                 return answered
@@ -139,10 +171,22 @@ class _OrderForm(FormValidationAction):
             )
             if handled is not None:
                 return handled
-        prefilled = self.prefill(tracker)
+        prefilled = {**self.prefill(tracker), **({"order_id": named} if named else {})}
         tracker.slots.update(prefilled)
         events: list[dict[str, Any]] = await super().run(dispatcher, tracker, domain)
         return [*(SlotSet(k, v) for k, v in prefilled.items()), *events]
+
+    async def _named_order(self, tracker: Tracker) -> str | None:
+        """The id of the one order of this customer whose product the message names, while
+        the flow still needs an order ("我买的跑步鞋到哪了", "the earbuds one"); several or
+        none: None, and ``action_ask_order_id`` asks which."""
+        if tracker.get_slot("order_id") or tracker.get_slot("requested_slot") not in (
+            None,
+            "order_id",
+        ):
+            return None
+        found = await orders_named(get_services(), tracker)
+        return found[0].id if found and len(found) == 1 else None
 
     def prefill(self, tracker: Tracker) -> dict[str, Any]:
         """Later answers the customer already gave in this message."""
@@ -329,8 +373,21 @@ class ValidateInvoiceForm(_OrderForm):
         return slots
 
 
+# The charge itself described with the request: what the form's question asks for.
+_CHARGE = re.compile(
+    r"扣款|扣了|扣钱|扣费|付了|已付|付过|支付了|交了钱|钱.{0,6}(?:扣|付)|"
+    r"\bcharged\b|\bpaid\b|\bdeducted\b|\btaken from\b",
+    re.IGNORECASE,
+)
+
+
 class ValidatePaymentForm(_OrderForm):
     form = "payment_form"
+
+    def prefill(self, tracker: Tracker) -> dict[str, Any]:
+        # "T恤那单我付了钱 支付宝都扣款了 订单还显示没付款": the charge, described already.
+        text = latest_text(tracker)
+        return _given(tracker, "payment_detail", text if _CHARGE.search(text) else None)
 
     def later_slots(self, order: Order | None) -> list[str]:
         return ["payment_detail"] if order else []

@@ -7,7 +7,11 @@ typing get one form on both sides, so that the FAQ's wording and the customer's 
   "十五天" and "15天", "两年" and "2年");
 - a question ending in the colloquial "么 / 嘛" ends in "吗" ("支持么" is "支持吗"; "什么",
   "怎么", "那么", "这么", "多么" stay);
-- shop shorthand is written out: "7天无理由" is "7天无理由退货" (the policy's full name).
+- shop shorthand is written out: "7天无理由" is "7天无理由退货" (the policy's full name);
+- common misspellings of shop words are spelt right (``TYPOS``): pinyin-input homophones
+  ("发漂" for 发票, "快滴" for 快递, "退或" for 退货, "定单" for 订单) and English slips
+  ("memebership", "recieve", "cancle"). Only misspellings that are no word of their own in a
+  shop conversation are listed, so the FAQs' own text never changes.
 """
 
 from __future__ import annotations
@@ -29,6 +33,32 @@ _DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
 _UNITS = "天|日|个工作日|工作日|个小时|小时|周|个星期|星期|个月|年|次|件|元|块"
 _COUNT = re.compile(rf"(?<![第星礼])([一二两三四五六七八九十]{{1,3}})(?=(?:{_UNITS}))")
 _SHORTHAND = ((re.compile(r"无理由(?!退)"), "无理由退货"),)
+# Misspelling → the shop word meant. Chinese: homophones the pinyin keyboard offers first.
+TYPOS: dict[str, str] = {
+    "发漂": "发票", "发飘": "发票", "退或": "退货", "退火": "退货", "换或": "换货",
+    "发或": "发货", "无流": "物流", "物留": "物流", "快滴": "快递", "快第": "快递",
+    "退宽": "退款", "运废": "运费", "运非": "运费", "优惠卷": "优惠券", "优汇券": "优惠券",
+    "积份": "积分", "售候": "售后", "保秀": "保修", "保休": "保修", "到帐": "到账", "帐号": "账号",
+    "签手": "签收", "地扯": "地址", "定单": "订单", "订担": "订单", "会圆": "会员",
+    "memebership": "membership", "membrship": "membership", "memership": "membership",
+    "menbership": "membership", "membreship": "membership", "recieve": "receive",
+    "recieved": "received", "adress": "address", "addres": "address", "shiping": "shipping",
+    "delivary": "delivery", "delievery": "delivery", "deliverey": "delivery",
+    "dilivery": "delivery",
+    "cancle": "cancel", "cancell": "cancel", "refnd": "refund", "refudn": "refund",
+    "refound": "refund", "invoce": "invoice", "invioce": "invoice", "invocie": "invoice",
+    "warrenty": "warranty", "waranty": "warranty", "warrantee": "warranty", "pyment": "payment",
+    "paymnet": "payment", "exchnage": "exchange", "retrun": "return", "retunr": "return",
+    "discout": "discount", "coupen": "coupon", "cupon": "coupon", "pionts": "points",
+    "ponts": "points", "packge": "package", "pakage": "package", "pacakge": "package",
+    "traking": "tracking", "trakcing": "tracking",
+}  # fmt: skip
+_TYPO = re.compile(
+    "|".join(
+        rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w)
+        for w in sorted(TYPOS, key=len, reverse=True)
+    )
+)
 _PARTICLE = re.compile(r"(?<![什怎那这多要])[么嘛](?=[\s!！。~～]*$|[?？])")
 
 
@@ -55,6 +85,7 @@ def normalise(text: str, limit: int = MAX_QUERY_CHARS) -> str:
     text = _NOISE.sub(" ", text)
     text = to_simplified(text).lower()
     text = _COUNT.sub(_digits, text)
+    text = _TYPO.sub(lambda m: TYPOS[m.group(0)], text)
     text = _PARTICLE.sub("吗", text)
     for pattern, full in _SHORTHAND:
         text = pattern.sub(full, text)

@@ -52,6 +52,8 @@ def test_a_general_question_is_the_knowledge_bases(knowledge, text, intent, lang
         ("has my order shipped yet", "check_order_status"),
         ("发货了吗", "check_order_status"),
         ("我的快递在哪", "track_shipment"),
+        ("請問我訂的燜燒罐什麼時候會出貨？", "check_order_status"),  # "我訂的": ordered, own
+        ("那件大衣能换成L吗", "change_order"),  # "那件": the one they bought
     ],
 )
 def test_the_customers_own_case_keeps_the_intent(knowledge, text, intent):  # type: ignore[no-untyped-def]
@@ -85,6 +87,9 @@ def test_a_question_intent_without_a_confident_hit_keeps_the_intent(knowledge): 
         ("算了 不用了", True),
         ("不用了 先不退了", True),
         ("never mind, forget it", True),
+        ("nvm", True),
+        ("ah nvm I found it", True),
+        ("I don't need it anymore", True),
         ("算了 是20231120003那单", False),
         ("我要退这个", False),
     ],

@@ -48,6 +48,18 @@ def test_language_aware_ranking(full: Retriever) -> None:
     assert full.search("How long is the warranty?", None)[0].faq_id == "war-001-en"
 
 
+def test_a_misspelt_shop_word_finds_the_same_faq(full: Retriever) -> None:
+    """The FAQ a customer means is found whether they type the shop word right or wrong
+    (without ``TYPOS`` "发漂可以开公司抬头吗" scored 0.21; spelt right, 0.92)."""
+    for typed, spelt in [
+        ("发漂可以开公司抬头吗", "发票可以开公司抬头吗"),
+        ("运废谁出", "运费谁出"),
+        ("can i cancle my order", "can i cancel my order"),
+    ]:
+        wrong, right = full.search(typed, None)[0], full.search(spelt, None)[0]
+        assert wrong.faq_id == right.faq_id and wrong.score >= full.thresholds.confident, typed
+
+
 def test_scores_are_calibrated(full: Retriever) -> None:
     t = full.thresholds
     assert 0 < t.choose < t.confident <= 1

@@ -26,6 +26,13 @@ from knowledge_base.text import normalise
         ("为什么", "为什么"),
         ("好嘛 谢谢", "好嘛 谢谢"),  # not a question's end
         ("無理由退換", "无理由退换"),
+        ("发漂可以开公司抬头吗", "发票可以开公司抬头吗"),  # pinyin homophones of shop words
+        ("我的快滴到哪了", "我的快递到哪了"),
+        ("退或要怎么弄", "退货要怎么弄"),
+        ("無流信息", "物流信息"),  # traditional first, then the homophone
+        ("do my memebership points expire", "do my membership points expire"),
+        ("Cancle my order", "cancel my order"),
+        ("adressed", "adressed"),  # only whole English words are respelt
     ],
 )
 def test_normalise(typed: str, normal: str) -> None:

@@ -1,0 +1,83 @@
+"""The customer's own order found by the product they name instead of an order id.
+
+"我买的跑步鞋到哪了", "T恤那单…扣款了", "where are my earbuds": the customer names a product, not
+an order. Only *that customer's* orders are searched (``recent_orders`` of the logged-in
+customer), never anyone else's. An order matches when
+
+- the message and the order's item name share a product kind (``KINDS``: "earbuds", "耳机" and
+  "耳機" are one kind, so an English customer finds "降噪蓝牙耳机 Pro" and a Chinese one finds
+  "Wireless earbuds"), or
+- the message contains two or more Chinese characters of the item's name in a row that are not
+  mere descriptions ("跑步" of "轻量缓震跑步鞋", but not "男士" or "套装").
+
+Both sides are compared in simplified characters and lower case.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from kefu.i18n import to_simplified
+from shop import Order
+
+__all__ = ["KINDS", "matching_orders", "named_kinds"]
+
+# One product kind per line: the words customers and item names use for it (zh, en).
+KINDS: dict[str, str] = {
+    "earphones": r"耳机|耳麦|耳塞|\b(?:earbuds?|earphones?|headphones?|headsets?|airpods|buds)\b",
+    "shoes": r"鞋|\b(?:sneakers?|shoes?|trainers?|boots?)\b",
+    "tshirt": r"t恤|体恤|短袖|\b(?:t-?shirts?|tees?)\b",
+    "shirt": r"衬衫|衬衣|(?<![t-])\bshirts?\b",
+    "coat": r"大衣|外套|风衣|\b(?:coats?|jackets?)\b",
+    "dress": r"裙|\b(?:dress(?:es)?|skirts?)\b",
+    "trousers": r"裤|\b(?:jeans|trousers|pants)\b",
+    "sweater": r"毛衣|针织衫|\b(?:sweaters?|jumpers?|knitwear)\b",
+    "pyjamas": r"睡衣|\b(?:pajamas|pyjamas|sleepwear)\b",
+    "bottle": r"杯|\b(?:bottles?|flasks?|tumblers?|mugs?|cups?)\b",
+    "food_jar": r"罐|\b(?:food jars?|jars?)\b",
+    "wearable": r"手环|手表|\b(?:bands?|fitness tracker|smart ?watch(?:es)?|watch(?:es)?)\b",
+    "books": r"绘本|图书|书籍|童书|\bbooks?\b",
+    "tableware": r"餐具|碗|盘子|\b(?:tableware|dishes|plates|bowls)\b",
+    "humidifier": r"加湿器|\bhumidifiers?\b",
+    "toothbrush": r"牙刷|\btoothbrush(?:es)?\b",
+}
+_KINDS = {kind: re.compile(words, re.IGNORECASE) for kind, words in KINDS.items()}
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+# Two-character pieces of item names that describe rather than name a product.
+_NOT_A_NAME = frozenset(
+    {"男士", "女士", "儿童", "套装", "纯棉", "圆领", "双面", "轻量", "智能", "北欧", "法式",
+     "高腰", "直筒", "混纺", "不锈", "锈钢", "声波", "电动", "降噪", "蓝牙", "无线", "真丝"}
+)  # fmt: skip
+
+
+def _plain(text: str) -> str:
+    return to_simplified(text or "").lower()
+
+
+def named_kinds(text: str) -> set[str]:
+    """The product kinds a message names ("my earbuds" → {"earphones"})."""
+    plain = _plain(text)
+    return {kind for kind, pattern in _KINDS.items() if pattern.search(plain)}
+
+
+def _pieces(item: str) -> set[str]:
+    """Two-character pieces of an item name's Chinese runs, descriptions left out."""
+    found: set[str] = set()
+    for run in _CJK_RUN.findall(item):
+        found.update(run[i : i + 2] for i in range(len(run) - 1))
+    return found - _NOT_A_NAME
+
+
+def _matches(text: str, kinds: set[str], order: Order) -> bool:
+    item = _plain(order.item)
+    if kinds & named_kinds(item):
+        return True
+    return any(piece in text for piece in _pieces(item))
+
+
+def matching_orders(text: str, orders: Iterable[Order]) -> list[Order]:
+    """The orders among ``orders`` (one customer's) whose item the message names."""
+    plain = _plain(text)
+    kinds = named_kinds(plain)
+    return [o for o in orders if _matches(plain, kinds, o)]

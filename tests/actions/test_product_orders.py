@@ -1,0 +1,148 @@
+"""A product named instead of an order id (actions/_products.py, actions/order_forms.py): the
+order is found among the logged-in customer's own orders — one: used; several: the customer
+picks; none: said so, then the order id is asked. Corrections ("sorry wrong number, I meant
+2023…") continue the task before, not the flow the words sound like."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions._products import matching_orders
+from actions.handoff import ActionFallback
+from actions.order_forms import (
+    ActionAskOrderId,
+    ValidateChangeForm,
+    ValidatePaymentForm,
+    ValidateShipmentForm,
+)
+from tests.actions.conftest import tracker
+from tests.actions.test_flow_turns import run_with_domain
+from tests.actions.test_flows import run
+
+
+def _ids(orders: list[Any]) -> list[str]:
+    return sorted(o.id for o in orders)
+
+
+async def test_the_product_named_finds_the_customers_own_order(services):
+    own = await services.shop.recent_orders("demo-001", limit=20)
+    assert _ids(matching_orders("我买的跑步鞋到哪了", own)) == ["20231120003"]
+    assert _ids(matching_orders("T恤那单我付了钱", own)) == ["20231120001"]
+    # Across languages: an English customer's "earbuds" is the Chinese item "降噪蓝牙耳机 Pro".
+    assert _ids(matching_orders("my earbuds stopped working", own)) == ["20231120013"]
+    english = await services.shop.recent_orders("demo-002", limit=20)
+    assert _ids(matching_orders("hey where are my earbuds??", english)) == ["20231120021"]
+    assert _ids(matching_orders("耳机到哪了", english)) == ["20231120021"]
+    hant = await services.shop.recent_orders("demo-003", limit=20)
+    assert _ids(matching_orders("我訂的燜燒罐什麼時候出貨", hant)) == ["20231120031"]
+    assert matching_orders("where is my order", own) == []  # no product: nothing matched
+
+
+async def test_a_status_question_naming_a_product_answers_for_that_order(services):
+    events, texts, _ = await run_with_domain(
+        ValidateShipmentForm(), tracker("我买的跑步鞋到哪了", intent="track_shipment")
+    )
+    assert {"event": "slot", "name": "order_id", "value": "20231120003"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
+    assert texts == []  # the form completes; the flow's final action answers
+
+
+async def test_a_product_named_in_answer_to_which_order(services):
+    t = _asked(ValidateShipmentForm.form, "the earbuds one", customer="demo-002", lang="en")
+    events, _, _ = await run_with_domain(ValidateShipmentForm(), t)
+    assert ("order_id", "20231120021") in _slots(events)
+
+
+async def test_another_customers_product_is_never_found(services):
+    # demo-002 bought no running shoes; demo-001 did — nothing of demo-001's may show.
+    t = tracker("我买的跑步鞋到哪了", intent="track_shipment", customer="demo-002")
+    events, _, _ = await run_with_domain(ValidateShipmentForm(), t)
+    assert "order_id" not in dict(_slots(events))
+    _, texts, dispatcher = await run_with_domain(ActionAskOrderId(), t)
+    assert "没有找到这件商品的订单" in texts[0]
+    shown = " ".join(b["title"] for m in dispatcher.messages for b in m.get("buttons") or [])
+    assert "20231120021" in shown and "20231120003" not in shown and "跑步鞋" not in shown
+
+
+async def test_several_orders_with_the_product_named_are_offered_to_pick(services):
+    t = tracker("耳机和手环都到哪了", intent="track_shipment", customer="demo-001")
+    events, _, _ = await run_with_domain(ValidateShipmentForm(), t)
+    assert "order_id" not in dict(_slots(events))
+    _, texts, dispatcher = await run_with_domain(ActionAskOrderId(), t)
+    assert "哪一个" in texts[0]
+    payloads = [b["payload"] for m in dispatcher.messages for b in m.get("buttons") or []]
+    assert sorted(payloads) == [
+        '/inform{"order_id":"20231120005"}',
+        '/inform{"order_id":"20231120013"}',
+    ]
+
+
+async def test_an_anonymous_customer_is_asked_for_the_order_id(services):
+    t = tracker("T恤那单我付了钱 订单还显示没付款", intent="payment_problem", customer=None)
+    events, _, _ = await run_with_domain(ValidatePaymentForm(), t)
+    assert "order_id" not in dict(_slots(events))
+
+
+async def test_a_correction_after_a_status_answer_continues_the_status_task(services):
+    before = {
+        "event": "user",
+        "text": "has 20231120022 arrived yet",
+        "parse_data": {"intent": {"name": "check_order_status", "confidence": 0.95}},
+    }
+    t = tracker(
+        "sorry wrong number, I meant 20231120021",
+        intent="change_order",
+        customer="demo-002",
+        lang="en",
+        history=[before, {"event": "active_loop", "name": None}],
+    )
+    events, texts, _ = await run_with_domain(ValidateChangeForm(), t)
+    assert texts == []  # not "it has already shipped, so it can't be changed"
+    assert {"event": "followup", "name": "order_status_form"} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events
+    ]
+
+
+async def test_a_product_question_the_nlu_could_not_place_runs_its_tracking(services):
+    t = tracker("hey where are my earbuds??", intent="nlu_fallback", customer="demo-002", lang="en")
+    events, texts, _ = await run(ActionFallback(), t)
+    assert texts == [] and events == [
+        {"event": "followup", "timestamp": None, "name": "shipment_form"}
+    ]
+    # The form that follows finds the order by the product, though it is not fresh any more.
+    t.events.append({"event": "action", "name": "action_fallback"})
+    events, _, _ = await run_with_domain(ValidateShipmentForm(), t)
+    assert ("order_id", "20231120021") in _slots(events)
+    # Anonymous: nobody's orders are searched; the usual "didn't get that" with a person.
+    t = tracker("hey where are my earbuds??", intent="nlu_fallback", customer=None, lang="en")
+    events, texts, _ = await run(ActionFallback(), t)
+    assert not any(e.get("event") == "followup" for e in events) and texts
+
+
+async def test_a_charge_described_with_the_request_is_not_asked_again(services):
+    t = tracker("T恤那单我付了钱 支付宝都扣款了 订单还显示没付款？？", intent="payment_problem")
+    events, _, _ = await run_with_domain(ValidatePaymentForm(), t)
+    found = dict(_slots(events))
+    assert found["order_id"] == "20231120001" and "扣款" in found["payment_detail"]
+
+
+# ---------------------------------------------------------------------------------- helpers
+
+
+def _slots(events: list[dict[str, Any]]) -> list[tuple[str, Any]]:
+    return [(e["name"], e["value"]) for e in events if e.get("event") == "slot"]
+
+
+def _asked(form: str, text: str, **kwargs: Any) -> Tracker:
+    """The form asked for the order id; the customer answers with ``text``."""
+    t = tracker(
+        text,
+        slots={"requested_slot": "order_id"},
+        history=[{"event": "active_loop", "name": form}],
+        **kwargs,
+    )
+    t.active_loop = {"name": form}
+    return t
