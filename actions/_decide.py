@@ -4,11 +4,12 @@ Every customer message that could be a shop question is scored by both; ``decide
 rule, written here and in ARCHITECTURE.md ("Who decides what the bot does with a message"):
 
 1. Social and control intents (greetings, thanks, yes / no, a request for a person, a complaint,
-   a bare order id) and any message naming an order id keep the NLU's reading: the knowledge
-   base never answers them. A message naming an order id is about that order, so when the NLU
-   reads it as a question ("the shirt doesn't fit, can I send it back? order 2023…") its most
-   likely order flow takes it, if the NLU gives that flow at least ``FLOW_RUNNER_UP``
-   (``own_order_intent``).
+   a bare order id), any message naming an order id and a question about the state of the
+   customer's own invoice ("我那单发票开了没": ``own_state_flow``, the shop's data answers it)
+   keep the NLU's reading: the knowledge base never answers them. A message naming an order
+   id is about that order, so when the NLU reads it as a question ("the shirt doesn't fit, can
+   I send it back? order 2023…") its most likely order flow takes it, if the NLU gives that
+   flow at least ``FLOW_RUNNER_UP`` (``own_order_intent``).
 2. Otherwise a knowledge-base hit at or above the *confident* threshold answers the message when
    a. the NLU reads it as a question (``ask_faq``, ``product_inquiry``) or found nothing
       (``nlu_fallback``, ``out_of_scope``), or
@@ -59,6 +60,7 @@ __all__ = [
     "is_general_question",
     "is_own_case",
     "own_order_intent",
+    "own_state_flow",
     "search_kb",
     "split_questions",
     "wants_to_leave",
@@ -75,7 +77,7 @@ QUESTION_INTENTS = frozenset({"ask_faq", "product_inquiry", "nlu_fallback", "out
 ORDER_ID = re.compile(r"\d{8,}")  # an order id, as the NLU's regex reads it
 _ORDER_ID = ORDER_ID
 _OWN = re.compile(
-    r"我的|我那|我这|我家|我买|我刚|我昨|我前|我上|我下的|我在你|我收|我填|我付|我退|我申请|俺|"
+    r"我的|我那|我这|我家|我买|我订|我拍|我下单|我刚|我昨|我前|我上|我下的|我在你|我收|我填|我付|我退|我申请|俺|"
     r"那单|这单|那个订单|这个订单|本单|我要|我想(?!问|咨询|了解)|想要|帮我|给我|替我|请帮|麻烦帮|"
     r"还没|没收到|没到|没有到|没发|到哪|到了没|咋还|怎么还|一直没|了[吗么嘛没]|了没有|好了没|"
     r"\bmy\b(?! account)|\bmine\b|\bme\b|\bI (?:ordered|bought|paid|got|received|want|need|would)|"
@@ -88,7 +90,11 @@ _GENERAL = re.compile(
     r"什么|啥|能不能|可不可以|([^\s不])不\1|去哪|在哪|可以.*[吗么嘛]|能.*[吗么嘛]|支持.*[吗么嘛]|是否|要是|如果|的话|一般|"
     r"[吗么嘛不没][？?！!。～~\s]*$|[？?]|"
     r"\b(?:how|when|what|which|who|why|where do|where can|can i|can you|do you|does|is there|"
-    r"are there|if i|is it|are you|will i|do i|should i|would i|will there)\b",
+    r"are there|if i|is it|are you|will i|do i|should i|would i|will there)\b|"
+    # an English clause opened by an auxiliary is a yes/no question: "hi, is shipping free",
+    # "are your products genuine" (two words after it: "do it" is no question)
+    r"(?:^|[,;:]\s*|\b(?:hi|hello|hey|ok|also|and)\s+)"
+    r"(?:is|are|do|does|can|could|will|would|should|may)\s+[a-z']+\s+[a-z']+",
     re.IGNORECASE,
 )
 _LEAVE = re.compile(
@@ -99,11 +105,13 @@ _LEAVE = re.compile(
 
 
 # A message of several questions: split after a question mark or full stop, and where a
-# question particle or a space is followed by "还有 / 另外 / 顺便 / also"; the connector is
+# question particle or a space is followed by "还有 / 另外 / 顺便 / also" or by "and" opening an
+# English question ("is shipping free and can I pay…"); the connector is
 # dropped from the part it opens.
 _SPLIT = re.compile(
     r"[？?！!。；;\n]+|(?<=[吗么嘛呢不没])[\s，,]+|"
-    r"[\s，,]+(?=还有|另外|顺便|再问|and also\b|also\b)",
+    r"[\s，,]+(?=还有|另外|顺便|再问|and also\b|also\b)|"
+    r"[\s，,]+(?=and (?:can|could|do|does|is|are|will|how|what|when|where|which|who)\b)",
     re.IGNORECASE,
 )
 _CONNECTOR = re.compile(
@@ -174,13 +182,35 @@ class Decision:
     hit: Hit | None = None
 
 
+# "我那单发票开了没 / 耳机那个订单的发票开出来了没 / has my invoice been issued": the state of
+# the customer's own invoice, which the shop's data answers (the invoice flow), not the FAQ on
+# where invoices are downloaded. "发票什么时候能开好" stays that FAQ's: it asks the rule.
+_INVOICE_STATE = re.compile(
+    r"(?:发票|invoice).{0,8}?(?:开了[吗么嘛没]|开了没|开出来了|开好了|开具了[吗么嘛没]|开没开|"
+    r"还没开|没有?开|到哪一?步|进度|状态)|"
+    r"\binvoice\b.{0,30}\b(?:been issued|issued yet|ready yet|been sent|sent yet|status)\b",
+    re.IGNORECASE,
+)
+OWN_STATE_FLOWS = {"invoice_form": _INVOICE_STATE}
+
+
+def own_state_flow(text: str) -> str | None:
+    """The order flow (a form's name) that answers a question about the state of the
+    customer's own case ("发票开了没"), else None."""
+    plain = _simplified(text)
+    return next((form for form, asks in OWN_STATE_FLOWS.items() if asks.search(plain)), None)
+
+
 def decided_without_kb(text: str, intent: str) -> Decision | None:
     """Rule 1 alone: the decision when the knowledge base's hits cannot change it (a social or
-    control intent, a message naming an order), else None."""
+    control intent, a message naming an order, a question about the state of the customer's
+    own invoice), else None."""
     if intent in NEVER_KB:
         return Decision("intent", "social or control intent")
     if _ORDER_ID.search(text):
         return Decision("intent", "names an order")
+    if own_state_flow(text):
+        return Decision("intent", "the state of the customer's own case")
     return None
 
 

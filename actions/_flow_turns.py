@@ -28,7 +28,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._decide import decide_with_kb, faq_text, wants_to_leave
+from actions._decide import decide_with_kb, faq_text, own_state_flow, wants_to_leave
 from actions._handoff import start_handoff
 from actions._orders import FLOW_SLOTS
 from actions._picks import answer_pick, is_pick
@@ -40,14 +40,17 @@ from actions._two_questions import answer_parts
 __all__ = [
     "HANDLED",
     "PAUSED",
+    "asks_invoice_state",
     "is_fresh",
     "on_flow_start",
     "on_flow_turn",
+    "opening_text",
     "take_handled",
     "was_active",
 ]
 
 HANDLED = "turn_handled"
+INVOICE_FORM = "invoice_form"
 PAUSED = "flow_paused"
 _ORDER_ID = re.compile(r"\d{8,}")
 YES_NO_SLOTS = frozenset({"cancel_confirmed"})
@@ -64,6 +67,29 @@ def was_active(tracker: Tracker, form: str) -> bool:
     events = list(tracker.events or [])
     loops = [e for e in events[: _latest_user(events)] if e.get("event") == "active_loop"]
     return bool(loops) and loops[-1].get("name") == form
+
+
+def opening_text(tracker: Tracker, form: str) -> str:
+    """The customer's message that started the running ``form`` (the latest message when the
+    form starts with it): "发票开了没" asks the invoice's state, not for a new invoice."""
+    events = list(tracker.events or [])
+    last_user, opening, active = latest_text(tracker), None, False
+    for event in events:
+        kind = event.get("event")
+        if kind == "user":
+            last_user = str(event.get("text") or "")
+        elif kind == "active_loop":
+            running = event.get("name") == form
+            if running and not active:
+                opening = last_user
+            active = running
+    return opening if active and opening is not None else latest_text(tracker)
+
+
+def asks_invoice_state(tracker: Tracker) -> bool:
+    """The invoice flow was started to ask the state of the order's invoice ("发票开了没"),
+    not to request one: it needs the order only, and answers from the shop's data."""
+    return own_state_flow(opening_text(tracker, INVOICE_FORM)) == INVOICE_FORM
 
 
 def is_fresh(tracker: Tracker, form: str) -> bool:

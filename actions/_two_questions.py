@@ -17,6 +17,7 @@ the message whole, as before.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rasa_sdk.executor import CollectingDispatcher
@@ -43,6 +44,24 @@ MAX_TITLE = 40  # a button title the customer can read at a glance
 class Part:
     text: str
     hit: Hit | None  # the knowledge base's answer, when the decision step gives it this part
+    marked: bool = False  # the customer ended it with a question mark
+
+
+def _marked(text: str, pieces: list[str]) -> list[bool]:
+    """Whether each piece is followed by a question mark in ``text``: splitting drops the
+    mark, and "hi, is shipping free?" without it reads as no question at all."""
+    marked, start = [], 0
+    for piece in pieces:
+        at = text.find(piece, start)
+        if at < 0:
+            marked.append(False)
+            continue
+        start = at + len(piece)
+        marked.append(bool(_QUESTION_MARK.match(text, start)))
+    return marked
+
+
+_QUESTION_MARK = re.compile(r"[\s~～…]*[？?]")
 
 
 async def question_parts(services: Services, text: str, lang: str) -> list[Part]:
@@ -51,16 +70,17 @@ async def question_parts(services: Services, text: str, lang: str) -> list[Part]
     if len(pieces) < 2 or ORDER_ID.search(text):
         return []  # one question, or one about a named order: the decision step has it whole
     parts = []
-    for piece in pieces:
+    for piece, marked in zip(pieces, _marked(text, pieces), strict=True):
         hits, thresholds = await search_kb(services, piece, lang)
-        # No intent of its own: the part is the knowledge base's only as a general question.
-        decision = decide(piece, "", hits, thresholds)
-        parts.append(Part(piece, decision.hit if decision.source == "kb" else None))
+        # No intent of its own: the part is the knowledge base's only as a general question;
+        # its question mark, dropped by the split, still says it is one.
+        decision = decide(f"{piece}?" if marked else piece, "", hits, thresholds)
+        parts.append(Part(piece, decision.hit if decision.source == "kb" else None, marked))
     return parts
 
 
 def _asks(part: Part) -> bool:
-    return is_general_question(part.text) or is_own_case(part.text)
+    return part.marked or is_general_question(part.text) or is_own_case(part.text)
 
 
 async def answer_parts(

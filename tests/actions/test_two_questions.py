@@ -36,6 +36,27 @@ async def test_two_questions_in_english(services):  # type: ignore[no-untyped-de
     assert "Singapore" in joined and "invoice" in joined.lower()
 
 
+async def test_english_yes_no_questions_are_both_answered(services):  # type: ignore[no-untyped-def]
+    # The split drops the question mark; "is shipping free" / "are your products genuine" are
+    # still questions (the mark, or a clause opened by an auxiliary), never the own case.
+    for text in (
+        "hi, is shipping free? and can I pay with alipay",
+        "is shipping free and can I pay with alipay",
+    ):
+        _, texts, dispatcher = await run(
+            ActionAnswerFaq(), tracker(text, intent="ask_faq", lang="en")
+        )
+        assert [m.get("faq_id") for m in dispatcher.messages] == ["shp-004-en", "pay-001-en"], text
+        assert "59" in texts[0] and "Alipay" in texts[1]
+    _, texts, _ = await run(
+        ActionAnswerFaq(),
+        tracker(
+            "Are your products genuine? Also do you ship to Hong Kong?", intent="ask_faq", lang="en"
+        ),
+    )
+    assert "genuine" in texts[0].lower() and "Hong Kong" in texts[1]
+
+
 async def test_own_case_part_is_offered_not_dropped_at_a_flows_start(services):  # type: ignore[no-untyped-def]
     # Read as an invoice request: the invoice question is answered from the knowledge base and
     # "发货了吗" (the customer's own order) is offered as a button that asks it on its own.
