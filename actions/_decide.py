@@ -28,8 +28,9 @@ rule, written here and in ARCHITECTURE.md ("Who decides what the bot does with a
 
 A long message (``LONG_MESSAGE`` characters or more, no order id) is a story around a question
 ("我上个月买了好多东西……我就想问问 那个退货的运费到底是谁出啊 因为我没买运费险……"): it is
-searched and decided by the question it asks — its last clause that is a general question
-(``focus``); without one it stays whole.
+decided by the question it asks — its last clause that is a general question (``focus``);
+without one it stays whole. It is searched both whole and by that question, each FAQ keeping
+its better score.
 
 Two questions in one message ("包邮吗？还有能开发票吗") are split on question boundaries
 (``split_questions``) by the callers, and each half goes through the same rule
@@ -52,6 +53,7 @@ from knowledge_base.api import Hit, Searcher, Thresholds
 
 __all__ = [
     "Decision",
+    "asks_something",
     "decide",
     "decide_with_kb",
     "decided_without_kb",
@@ -78,7 +80,7 @@ ORDER_ID = re.compile(r"\d{8,}")  # an order id, as the NLU's regex reads it
 _ORDER_ID = ORDER_ID
 _OWN = re.compile(
     r"我的|我那|我这|我家|我买|我订|我拍|我下单|我刚|我昨|我前|我上|我下的|我在你|我收|我填|我付|我退|我申请|俺|"
-    r"那单|这单|那个订单|这个订单|本单|我要|我想(?!问|咨询|了解)|想要|帮我|给我|替我|请帮|麻烦帮|"
+    r"那单|这单|那件|那条|那双|那台|那个订单|这个订单|本单|我要|我想(?!问|咨询|了解)|想要|帮我|给我|替我|请帮|麻烦帮|"
     r"还没|没收到|没到|没有到|没发|到哪|到了没|咋还|怎么还|一直没|了[吗么嘛没]|了没有|好了没|"
     r"\bmy\b(?! account)|\bmine\b|\bme\b|\bI (?:ordered|bought|paid|got|received|want|need|would)|"
     r"\bI'd\b|\bI'm\b|haven'?t|hasn'?t|\bstill\b|where (?:is|are|'s)|where's|\byet\b|"
@@ -136,6 +138,12 @@ def _simplified(text: str) -> str:
 def is_own_case(text: str) -> bool:
     """The message speaks about the customer's own order or case."""
     return bool(_ORDER_ID.search(text) or _OWN.search(_simplified(text)))
+
+
+def asks_something(text: str) -> bool:
+    """The message asks a rule or how-to somewhere, own case or not ("I need a VAT invoice
+    for my company, what info do you need")."""
+    return bool(_GENERAL.search(_simplified(text)))
 
 
 def is_general_question(text: str) -> bool:
@@ -256,16 +264,26 @@ async def ready_searcher(services: Services) -> Searcher | None:
 async def search_kb(
     services: Services, text: str, lang: str, k: int = 3
 ) -> tuple[list[Hit], Thresholds | None]:
-    """The knowledge base's best hits (never raises: a failing index is no hit)."""
-    query = focus(text.strip())
+    """The knowledge base's best hits (never raises: a failing index is no hit). A long
+    message is searched whole and by its ``focus``, each FAQ keeping its better score: the
+    question may need the story ("the price dropped right after I bought it, … can I get the
+    difference back?" — the clause alone names no price) or be lost in it."""
+    whole = text.strip()
+    query = focus(whole)
     if not query or query.startswith("/"):
         return [], None
     try:
         searcher = await ready_searcher(services)
         if searcher is None:
             return [], None
-        hits = await asyncio.to_thread(searcher.search, query, lang, k)
-        return list(hits), searcher.thresholds
+        hits = list(await asyncio.to_thread(searcher.search, query, lang, k))
+        if query != whole:
+            best = {h.faq_id: h for h in hits}
+            for hit in await asyncio.to_thread(searcher.search, whole, lang, k):
+                if hit.faq_id not in best or hit.score > best[hit.faq_id].score:
+                    best[hit.faq_id] = hit
+            hits = sorted(best.values(), key=lambda h: h.score, reverse=True)[:k]
+        return hits, searcher.thresholds
     except Exception as exc:  # the knowledge base must never take the chat down
         log.warning("kb search failed", error=f"{type(exc).__name__}: {exc}")
         return [], None

@@ -2,8 +2,11 @@
 answer it asked for. Called by every form's validation (``actions/order_forms.py``).
 
 - **Start** of a flow: a general question the knowledge base answers (``actions._decide``) is
-  answered instead ("发票怎么开" is not "开发票 for my order"); a message of two questions has
-  the answered ones answered and the others offered as buttons (``actions._two_questions``);
+  answered instead ("发票怎么开" is not "开发票 for my order"); the customer's own request
+  that also asks a how-to the knowledge base answers confidently ("I need a VAT invoice for
+  my company, what info do you need") gets that answer, then the flow; a message of two
+  questions has the answered ones answered and the others offered as buttons
+  (``actions._two_questions``);
   a clearly angry message that names no order gets an apology and a person at once (with an
   order, the flow answers and a person joins: ``actions._mood``).
 - **Inside** a flow, on a fresh customer message:
@@ -28,7 +31,16 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._decide import decide_with_kb, faq_text, own_state_flow, wants_to_leave
+from actions._decide import (
+    asks_something,
+    decide,
+    decide_with_kb,
+    decided_without_kb,
+    faq_text,
+    own_state_flow,
+    search_kb,
+    wants_to_leave,
+)
 from actions._handoff import start_handoff
 from actions._orders import FLOW_SLOTS
 from actions._picks import answer_pick, is_pick
@@ -148,12 +160,21 @@ async def on_flow_start(
         # Two questions, one of them answered: the other is offered as a button (it may be
         # another flow than this one: "发货了吗？还有能开发票吗" read as an invoice request).
         return _end_quietly()
-    decision = await decide_with_kb(services, text, _intent(tracker), lang)
+    intent = _intent(tracker)
+    if decided_without_kb(text, intent) is not None:
+        return None
+    hits, thresholds = await search_kb(services, text, lang)
+    decision = decide(text, intent, hits, thresholds)
     if decision.source == "kb" and decision.hit is not None:
         dispatcher.utter_message(
             text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id
         )
         return _end_quietly()
+    top = hits[0] if hits else None
+    if top and thresholds and top.score >= thresholds.confident and asks_something(text):
+        # "I need a VAT special invoice for my company, what info do you need": their own
+        # request, and a how-to in the same breath — the answer, then the flow goes on.
+        dispatcher.utter_message(text=faq_text(lang, top.answer), faq_id=top.faq_id)
     return None
 
 

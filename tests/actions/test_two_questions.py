@@ -57,6 +57,29 @@ async def test_english_yes_no_questions_are_both_answered(services):  # type: ig
     assert "genuine" in texts[0].lower() and "Hong Kong" in texts[1]
 
 
+async def test_a_tag_question_on_the_customers_own_item_is_not_split_off(services):  # type: ignore[no-untyped-def]
+    # "那件大衣…能换成L吗 还没发货吧": the coat they bought, not the exchange FAQ with
+    # "还没发货吧" offered as a second question; the change flow has the message whole.
+    parts = await question_parts(services, "那件大衣M码我怕小 能换成L吗 还没发货吧", "zh")
+    assert parts and all(p.hit is None for p in parts)
+
+
+async def test_a_long_message_is_searched_whole_as_well(services):  # type: ignore[no-untyped-def]
+    # Its focus ("can I get the difference back") names no price; the whole message does.
+    text = "the price dropped right after I bought it, can I get the difference back?"
+    _, texts, _ = await run(ActionAnswerFaq(), tracker(text, intent="ask_faq", lang="en"))
+    assert "price protection" in texts[0].lower()
+
+
+async def test_own_request_with_a_how_to_gets_the_answer_then_the_flow(services):  # type: ignore[no-untyped-def]
+    text = "I need a VAT special invoice for my company, what info do you need from me"
+    events, texts, _ = await run_with_domain(
+        ValidateInvoiceForm(), tracker(text, intent="request_invoice", lang="en")
+    )
+    assert "tax number" in texts[0]
+    assert not any(e.get("name") == "turn_handled" for e in events)  # the flow goes on
+
+
 async def test_own_case_part_is_offered_not_dropped_at_a_flows_start(services):  # type: ignore[no-untyped-def]
     # Read as an invoice request: the invoice question is answered from the knowledge base and
     # "发货了吗" (the customer's own order) is offered as a button that asks it on its own.
