@@ -47,7 +47,7 @@ from actions._picks import answer_pick, is_pick
 from actions._services import get_services
 from actions._text import is_angry, say
 from actions._tracker import lang_of, latest_text
-from actions._two_questions import answer_parts
+from actions._two_questions import answer_parts, offer_the_others, question_parts
 
 __all__ = [
     "HANDLED",
@@ -156,10 +156,15 @@ async def on_flow_start(
             summary=f"客户情绪激动 / angry customer: {text[:200]}",
         )
         return [*handoff, *_end_quietly()]
-    if await answer_parts(services, dispatcher, text, lang) is not None:
+    parts = await question_parts(services, text, lang)
+    if await answer_parts(services, dispatcher, text, lang, parts) is not None:
         # Two questions, one of them answered: the other is offered as a button (it may be
         # another flow than this one: "发货了吗？还有能开发票吗" read as an invoice request).
         return _end_quietly()
+    if parts:
+        # Several questions about their own case: this flow takes its own, the others are
+        # offered ("我的手环到哪了？顺便问下这单能开发票吗" as an invoice request).
+        offer_the_others(dispatcher, parts, form, lang)
     intent = _intent(tracker)
     if decided_without_kb(text, intent) is not None:
         return None

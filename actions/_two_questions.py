@@ -12,7 +12,9 @@ A message naming an order id is not split: it is about that order ("the earbuds 
 can you fix them? 20231120021"), and its flow has it.
 
 ``answer_parts`` replies only when at least one part was answered; otherwise the caller handles
-the message whole, as before.
+the message whole. When an order flow takes such a message whole (every part is the customer's
+own case: "我的手环到哪了？顺便问下这单能开发票吗"), the parts that flow does not take are
+offered as buttons at its start (``offer_the_others``).
 """
 
 from __future__ import annotations
@@ -33,9 +35,10 @@ from actions._decide import (
 )
 from actions._services import Services
 from actions._text import person_button, say
+from kefu.i18n import to_simplified
 from knowledge_base.api import Hit
 
-__all__ = ["Part", "answer_parts", "question_parts"]
+__all__ = ["Part", "answer_parts", "offer_the_others", "question_parts"]
 
 MAX_TITLE = 40  # a button title the customer can read at a glance
 
@@ -88,11 +91,14 @@ async def answer_parts(
     dispatcher: CollectingDispatcher,
     text: str,
     lang: str,
+    parts: list[Part] | None = None,
 ) -> list[Part] | None:
     """Answer the parts the knowledge base answers and name each other question back with a
     button that asks it alone. None (nothing said) unless the message asks several things and
-    at least one was answered; else the parts named back."""
-    parts = await question_parts(services, text, lang)
+    at least one was answered; else the parts named back. ``parts``: the message's
+    ``question_parts`` when the caller has them already."""
+    if parts is None:
+        parts = await question_parts(services, text, lang)
     answered = [p for p in parts if p.hit is not None]
     if not answered:
         return None
@@ -110,9 +116,56 @@ async def answer_parts(
                 "您还问到了下面的问题，点一下我接着帮您看～",
                 "You also asked the question below — tap it and I'll look into it next.",
             ),
-            buttons=[
-                *({"title": p.text[:MAX_TITLE], "payload": p.text[:200]} for p in rest),
-                person_button(lang),
-            ],
+            buttons=_offered(lang, rest),
+        )
+    return rest
+
+
+def _offered(lang: str, parts: list[Part]) -> list[dict[str, str]]:
+    return [
+        *({"title": p.text[:MAX_TITLE], "payload": p.text[:200]} for p in parts),
+        person_button(lang),
+    ]
+
+
+# What each order flow is about, to tell which part of a message of several questions about
+# the customer's own case the flow takes ("我的手环到哪了？顺便问下这单能开发票吗" read as an
+# invoice request: the invoice is the flow's, the bracelet's delivery is offered).
+_FLOW_WORDS = {
+    "invoice_form": r"发票|开票|抬头|invoice|fapiao",
+    "shipment_form": r"到哪|物流|快递|运单|\btrack|\bwhere\b|deliver|arriv",
+    "order_status_form": r"发货|出货|状态|\bship|status",
+    "cancel_form": r"取消|不要了|cancel",
+    "change_form": r"改|换|地址|电话|change|switch|address",
+    "return_form": r"退|return|refund",
+    "repair_form": r"修|repair|warranty|fix",
+    "payment_form": r"付款|支付|扣款|扣钱|付了|\bpa(?:y|id)\b|charge",
+}
+
+
+def _about(form: str, text: str) -> bool:
+    words = _FLOW_WORDS.get(form)
+    return bool(words and re.search(words, to_simplified(text), re.IGNORECASE))
+
+
+def offer_the_others(
+    dispatcher: CollectingDispatcher, parts: list[Part], form: str, lang: str
+) -> list[Part]:
+    """At the start of ``form`` on a message of several questions none of which the knowledge
+    base answers: the parts the flow does not take are offered as buttons, so the second
+    question is not dropped. Nothing when no part is clearly the flow's (the flow may be the
+    NLU's reading of the whole)."""
+    if not any(_about(form, p.text) for p in parts):
+        return []
+    rest = [p for p in parts if _asks(p) and not _about(form, p.text)]
+    if rest:
+        dispatcher.utter_message(
+            text=say(
+                lang,
+                "这件事我先帮您办～您另外问到的问题，点一下我接着帮您看：",
+                "Let me take care of this first — tap your other question below and I'll look"
+                " into it next:",
+            ),
+            buttons=_offered(lang, rest),
         )
     return rest

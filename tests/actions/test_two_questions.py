@@ -91,6 +91,23 @@ async def test_own_case_part_is_offered_not_dropped_at_a_flows_start(services): 
     assert slot(events, "turn_handled") is True and slot(events, "requested_slot") is None
 
 
+async def test_two_own_case_questions_the_flow_takes_one_and_offers_the_other(services):  # type: ignore[no-untyped-def]
+    # Neither part is the knowledge base's; read as an invoice request, the invoice flow runs
+    # and the bracelet's delivery is offered, never dropped.
+    events, texts, dispatcher = await run_with_domain(
+        ValidateInvoiceForm(),
+        tracker("我的手环到哪了？顺便问下这单能开发票吗", intent="request_invoice"),
+    )
+    assert "先帮您办" in texts[0]
+    assert {"title": "我的手环到哪了", "payload": "我的手环到哪了"} in _buttons(dispatcher)
+    assert not any(e.get("name") == "turn_handled" for e in events)  # the flow goes on
+    # Both parts the flow's own: nothing to offer.
+    _, texts, _ = await run_with_domain(
+        ValidateInvoiceForm(), tracker("我那单能开发票吗？抬头写公司的", intent="request_invoice")
+    )
+    assert not any("先帮您办" in t for t in texts)
+
+
 async def test_fallback_answers_the_general_half(services):  # type: ignore[no-untyped-def]
     _, texts, dispatcher = await run(
         ActionFallback(), tracker("我的快递到哪了？另外退货运费谁出", intent="nlu_fallback")
