@@ -155,16 +155,17 @@ def offer_the_others(
     base answers: the parts the flow does not take are offered as buttons, so the second
     question is not dropped. Nothing when no part is clearly the flow's (the flow may be the
     NLU's reading of the whole)."""
-    if not any(_about(form, p.text) for p in parts):
+    own = next((p for p in parts if _about(form, p.text)), None)
+    if own is None:
         return []
     rest = [p for p in parts if _asks(p) and not _about(form, p.text)]
     if rest:
         dispatcher.utter_message(
             text=say(
                 lang,
-                "这件事我先帮您办～您另外问到的问题，点一下我接着帮您看：",
-                "Let me take care of this first — tap your other question below and I'll look"
-                " into it next:",
+                f"先帮您看“{own.text}”～您另外问到的问题，点一下我接着帮您看：",
+                f'Let me take care of "{own.text}" first — tap your other question below and'
+                " I'll look into it next:",
             ),
             buttons=_offered(lang, rest),
         )

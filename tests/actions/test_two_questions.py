@@ -98,14 +98,14 @@ async def test_two_own_case_questions_the_flow_takes_one_and_offers_the_other(se
         ValidateInvoiceForm(),
         tracker("我的手环到哪了？顺便问下这单能开发票吗", intent="request_invoice"),
     )
-    assert "先帮您办" in texts[0]
+    assert "先帮您看“这单能开发票吗”" in texts[0]
     assert {"title": "我的手环到哪了", "payload": "我的手环到哪了"} in _buttons(dispatcher)
     assert not any(e.get("name") == "turn_handled" for e in events)  # the flow goes on
     # Both parts the flow's own: nothing to offer.
     _, texts, _ = await run_with_domain(
         ValidateInvoiceForm(), tracker("我那单能开发票吗？抬头写公司的", intent="request_invoice")
     )
-    assert not any("先帮您办" in t for t in texts)
+    assert not any("先帮您看" in t for t in texts)
 
 
 async def test_fallback_answers_the_general_half(services):  # type: ignore[no-untyped-def]
