@@ -13,7 +13,14 @@ from rasa_sdk.events import FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._decide import decide_with_kb, faq_text, own_order_intent, own_state_flow
+from actions._answers import wants_spec_change
+from actions._decide import (
+    decide_with_kb,
+    faq_text,
+    is_own_case,
+    own_order_intent,
+    own_state_flow,
+)
 from actions._handoff import is_vip, start_handoff
 from actions._services import get_services
 from actions._text import is_angry, person_button, say, vip_offer
@@ -187,6 +194,9 @@ class ActionFallback(Action):
             return followup
         if not is_angry(text) and (state_form := own_state_flow(text)):
             return [FollowupAction(state_form)]  # "发票开了没": the shop's data answers it
+        if is_own_case(text) and wants_spec_change(text):
+            # "那件大衣M码我怕小 能换成L吗": their own order's size, not the exchange FAQ
+            return [FollowupAction("change_form")]
         if not is_angry(text) and await answered_from_kb(dispatcher, tracker, "nlu_fallback"):
             return []
         if is_angry(text):

@@ -103,3 +103,13 @@ async def test_a_quality_complaint_about_an_item_is_its_return_not_a_handoff(ser
     ]
     events, texts, _ = await run(ActionFallback(), t)
     assert _followups(events) == ["return_form"] and texts == [] and handoffs == []
+
+
+async def test_a_size_change_of_their_own_item_is_the_change_flow_not_the_faq(services):  # type: ignore[no-untyped-def]
+    # The NLU fell back; the exchange FAQ (0.96) is about another situation (after delivery).
+    text = "那件大衣M码我怕小 能换成L吗 还没发货吧"
+    events, texts, _ = await run(ActionFallback(), tracker(text, intent="nlu_fallback"))
+    assert _followups(events) == ["change_form"] and texts == []
+    # A general question on sizes is still the knowledge base's.
+    _, texts, _ = await run(ActionFallback(), tracker("买了衣服能换尺码吗", intent="nlu_fallback"))
+    assert "换货" in texts[0]
