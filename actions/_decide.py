@@ -4,11 +4,12 @@ Every customer message that could be a shop question is scored by both; ``decide
 rule, written here and in ARCHITECTURE.md ("Who decides what the bot does with a message"):
 
 1. Social and control intents (greetings, thanks, yes / no, a request for a person, a complaint,
-   a bare order id) and any message naming an order id keep the NLU's reading: the knowledge
-   base never answers them. A message naming an order id is about that order, so when the NLU
-   reads it as a question ("the shirt doesn't fit, can I send it back? order 2023…") its most
-   likely order flow takes it, if the NLU gives that flow at least ``FLOW_RUNNER_UP``
-   (``own_order_intent``).
+   a bare order id), any message naming an order id and a question about the state of the
+   customer's own invoice ("我那单发票开了没": ``own_state_flow``, the shop's data answers it)
+   keep the NLU's reading: the knowledge base never answers them. A message naming an order
+   id is about that order, so when the NLU reads it as a question ("the shirt doesn't fit, can
+   I send it back? order 2023…") its most likely order flow takes it, if the NLU gives that
+   flow at least ``FLOW_RUNNER_UP`` (``own_order_intent``).
 2. Otherwise a knowledge-base hit at or above the *confident* threshold answers the message when
    a. the NLU reads it as a question (``ask_faq``, ``product_inquiry``) or found nothing
       (``nlu_fallback``, ``out_of_scope``), or
@@ -27,8 +28,9 @@ rule, written here and in ARCHITECTURE.md ("Who decides what the bot does with a
 
 A long message (``LONG_MESSAGE`` characters or more, no order id) is a story around a question
 ("我上个月买了好多东西……我就想问问 那个退货的运费到底是谁出啊 因为我没买运费险……"): it is
-searched and decided by the question it asks — its last clause that is a general question
-(``focus``); without one it stays whole.
+decided by the question it asks — its last clause that is a general question (``focus``);
+without one it stays whole. It is searched both whole and by that question, each FAQ keeping
+its better score.
 
 Two questions in one message ("包邮吗？还有能开发票吗") are split on question boundaries
 (``split_questions``) by the callers, and each half goes through the same rule
@@ -51,6 +53,7 @@ from knowledge_base.api import Hit, Searcher, Thresholds
 
 __all__ = [
     "Decision",
+    "asks_something",
     "decide",
     "decide_with_kb",
     "decided_without_kb",
@@ -59,6 +62,7 @@ __all__ = [
     "is_general_question",
     "is_own_case",
     "own_order_intent",
+    "own_state_flow",
     "search_kb",
     "split_questions",
     "wants_to_leave",
@@ -89,7 +93,11 @@ _GENERAL = re.compile(
     r"什么|啥|能不能|可不可以|([^\s不])不\1|去哪|在哪|可以.*[吗么嘛]|能.*[吗么嘛]|支持.*[吗么嘛]|是否|要是|如果|的话|一般|"
     r"[吗么嘛不没][？?！!。～~\s]*$|[？?]|"
     r"\b(?:how|when|what|which|who|why|where do|where can|can i|can you|do you|does|is there|"
-    r"are there|if i|is it|are you|will i|do i|should i|would i|will there)\b",
+    r"are there|if i|is it|are you|will i|do i|should i|would i|will there)\b|"
+    # an English clause opened by an auxiliary is a yes/no question: "hi, is shipping free",
+    # "are your products genuine" (two words after it: "do it" is no question)
+    r"(?:^|[,;:]\s*|\b(?:hi|hello|hey|ok|also|and)\s+)"
+    r"(?:is|are|do|does|can|could|will|would|should|may)\s+[a-z']+\s+[a-z']+",
     re.IGNORECASE,
 )
 _LEAVE = re.compile(
@@ -101,11 +109,13 @@ _LEAVE = re.compile(
 
 
 # A message of several questions: split after a question mark or full stop, and where a
-# question particle or a space is followed by "还有 / 另外 / 顺便 / also"; the connector is
+# question particle or a space is followed by "还有 / 另外 / 顺便 / also" or by "and" opening an
+# English question ("is shipping free and can I pay…"); the connector is
 # dropped from the part it opens.
 _SPLIT = re.compile(
     r"[？?！!。；;\n]+|(?<=[吗么嘛呢不没])[\s，,]+|"
-    r"[\s，,]+(?=还有|另外|顺便|再问|and also\b|also\b)",
+    r"[\s，,]+(?=还有|另外|顺便|再问|and also\b|also\b)|"
+    r"[\s，,]+(?=and (?:can|could|do|does|is|are|will|how|what|when|where|which|who)\b)",
     re.IGNORECASE,
 )
 _CONNECTOR = re.compile(
@@ -130,6 +140,12 @@ def _simplified(text: str) -> str:
 def is_own_case(text: str) -> bool:
     """The message speaks about the customer's own order or case."""
     return bool(_ORDER_ID.search(text) or _OWN.search(_simplified(text)))
+
+
+def asks_something(text: str) -> bool:
+    """The message asks a rule or how-to somewhere, own case or not ("I need a VAT invoice
+    for my company, what info do you need")."""
+    return bool(_GENERAL.search(_simplified(text)))
 
 
 def is_general_question(text: str) -> bool:
@@ -176,13 +192,35 @@ class Decision:
     hit: Hit | None = None
 
 
+# "我那单发票开了没 / 耳机那个订单的发票开出来了没 / has my invoice been issued": the state of
+# the customer's own invoice, which the shop's data answers (the invoice flow), not the FAQ on
+# where invoices are downloaded. "发票什么时候能开好" stays that FAQ's: it asks the rule.
+_INVOICE_STATE = re.compile(
+    r"(?:发票|invoice).{0,8}?(?:开了[吗么嘛没]|开了没|开出来了|开好了|开具了[吗么嘛没]|开没开|"
+    r"还没开|没有?开|到哪一?步|进度|状态)|"
+    r"\binvoice\b.{0,30}\b(?:been issued|issued yet|ready yet|been sent|sent yet|status)\b",
+    re.IGNORECASE,
+)
+OWN_STATE_FLOWS = {"invoice_form": _INVOICE_STATE}
+
+
+def own_state_flow(text: str) -> str | None:
+    """The order flow (a form's name) that answers a question about the state of the
+    customer's own case ("发票开了没"), else None."""
+    plain = _simplified(text)
+    return next((form for form, asks in OWN_STATE_FLOWS.items() if asks.search(plain)), None)
+
+
 def decided_without_kb(text: str, intent: str) -> Decision | None:
     """Rule 1 alone: the decision when the knowledge base's hits cannot change it (a social or
-    control intent, a message naming an order), else None."""
+    control intent, a message naming an order, a question about the state of the customer's
+    own invoice), else None."""
     if intent in NEVER_KB:
         return Decision("intent", "social or control intent")
     if _ORDER_ID.search(text):
         return Decision("intent", "names an order")
+    if own_state_flow(text):
+        return Decision("intent", "the state of the customer's own case")
     return None
 
 
@@ -228,16 +266,26 @@ async def ready_searcher(services: Services) -> Searcher | None:
 async def search_kb(
     services: Services, text: str, lang: str, k: int = 3
 ) -> tuple[list[Hit], Thresholds | None]:
-    """The knowledge base's best hits (never raises: a failing index is no hit)."""
-    query = focus(text.strip())
+    """The knowledge base's best hits (never raises: a failing index is no hit). A long
+    message is searched whole and by its ``focus``, each FAQ keeping its better score: the
+    question may need the story ("the price dropped right after I bought it, … can I get the
+    difference back?" — the clause alone names no price) or be lost in it."""
+    whole = text.strip()
+    query = focus(whole)
     if not query or query.startswith("/"):
         return [], None
     try:
         searcher = await ready_searcher(services)
         if searcher is None:
             return [], None
-        hits = await asyncio.to_thread(searcher.search, query, lang, k)
-        return list(hits), searcher.thresholds
+        hits = list(await asyncio.to_thread(searcher.search, query, lang, k))
+        if query != whole:
+            best = {h.faq_id: h for h in hits}
+            for hit in await asyncio.to_thread(searcher.search, whole, lang, k):
+                if hit.faq_id not in best or hit.score > best[hit.faq_id].score:
+                    best[hit.faq_id] = hit
+            hits = sorted(best.values(), key=lambda h: h.score, reverse=True)[:k]
+        return hits, searcher.thresholds
     except Exception as exc:  # the knowledge base must never take the chat down
         log.warning("kb search failed", error=f"{type(exc).__name__}: {exc}")
         return [], None

@@ -2,8 +2,11 @@
 answer it asked for. Called by every form's validation (``actions/order_forms.py``).
 
 - **Start** of a flow: a general question the knowledge base answers (``actions._decide``) is
-  answered instead ("发票怎么开" is not "开发票 for my order"); a message of two questions has
-  the answered ones answered and the others offered as buttons (``actions._two_questions``);
+  answered instead ("发票怎么开" is not "开发票 for my order"); the customer's own request
+  that also asks a how-to the knowledge base answers confidently ("I need a VAT invoice for
+  my company, what info do you need") gets that answer, then the flow; a message of two
+  questions has the answered ones answered and the others offered as buttons
+  (``actions._two_questions``);
   a clearly angry message that names no order gets an apology and a person at once (with an
   order, the flow answers and a person joins: ``actions._mood``).
 - **Inside** a flow, on a fresh customer message:
@@ -28,26 +31,38 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._decide import decide_with_kb, faq_text, wants_to_leave
+from actions._decide import (
+    asks_something,
+    decide,
+    decide_with_kb,
+    decided_without_kb,
+    faq_text,
+    own_state_flow,
+    search_kb,
+    wants_to_leave,
+)
 from actions._handoff import start_handoff
 from actions._orders import FLOW_SLOTS, is_correction, last_flow
 from actions._picks import answer_pick, is_pick
 from actions._services import get_services
 from actions._text import is_angry, say
 from actions._tracker import lang_of, latest_text
-from actions._two_questions import answer_parts
+from actions._two_questions import answer_parts, offer_the_others, question_parts
 
 __all__ = [
     "HANDLED",
     "PAUSED",
+    "asks_invoice_state",
     "is_fresh",
     "on_flow_start",
     "on_flow_turn",
+    "opening_text",
     "take_handled",
     "was_active",
 ]
 
 HANDLED = "turn_handled"
+INVOICE_FORM = "invoice_form"
 PAUSED = "flow_paused"
 _ORDER_ID = re.compile(r"\d{8,}")
 YES_NO_SLOTS = frozenset({"cancel_confirmed"})
@@ -64,6 +79,29 @@ def was_active(tracker: Tracker, form: str) -> bool:
     events = list(tracker.events or [])
     loops = [e for e in events[: _latest_user(events)] if e.get("event") == "active_loop"]
     return bool(loops) and loops[-1].get("name") == form
+
+
+def opening_text(tracker: Tracker, form: str) -> str:
+    """The customer's message that started the running ``form`` (the latest message when the
+    form starts with it): "发票开了没" asks the invoice's state, not for a new invoice."""
+    events = list(tracker.events or [])
+    last_user, opening, active = latest_text(tracker), None, False
+    for event in events:
+        kind = event.get("event")
+        if kind == "user":
+            last_user = str(event.get("text") or "")
+        elif kind == "active_loop":
+            running = event.get("name") == form
+            if running and not active:
+                opening = last_user
+            active = running
+    return opening if active and opening is not None else latest_text(tracker)
+
+
+def asks_invoice_state(tracker: Tracker) -> bool:
+    """The invoice flow was started to ask the state of the order's invoice ("发票开了没"),
+    not to request one: it needs the order only, and answers from the shop's data."""
+    return own_state_flow(opening_text(tracker, INVOICE_FORM)) == INVOICE_FORM
 
 
 def is_fresh(tracker: Tracker, form: str) -> bool:
@@ -128,16 +166,30 @@ async def on_flow_start(
             SlotSet("requested_slot", None),
             FollowupAction(previous),
         ]
-    if await answer_parts(services, dispatcher, text, lang) is not None:
+    parts = await question_parts(services, text, lang)
+    if await answer_parts(services, dispatcher, text, lang, parts) is not None:
         # Two questions, one of them answered: the other is offered as a button (it may be
         # another flow than this one: "发货了吗？还有能开发票吗" read as an invoice request).
         return _end_quietly()
-    decision = await decide_with_kb(services, text, _intent(tracker), lang)
+    if parts:
+        # Several questions about their own case: this flow takes its own, the others are
+        # offered ("我的手环到哪了？顺便问下这单能开发票吗" as an invoice request).
+        offer_the_others(dispatcher, parts, form, lang)
+    intent = _intent(tracker)
+    if decided_without_kb(text, intent) is not None:
+        return None
+    hits, thresholds = await search_kb(services, text, lang)
+    decision = decide(text, intent, hits, thresholds)
     if decision.source == "kb" and decision.hit is not None:
         dispatcher.utter_message(
             text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id
         )
         return _end_quietly()
+    top = hits[0] if hits else None
+    if top and thresholds and top.score >= thresholds.confident and asks_something(text):
+        # "I need a VAT special invoice for my company, what info do you need": their own
+        # request, and a how-to in the same breath — the answer, then the flow goes on.
+        dispatcher.utter_message(text=faq_text(lang, top.answer), faq_id=top.faq_id)
     return None
 
 

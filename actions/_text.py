@@ -20,9 +20,19 @@ _ANGRY = re.compile(
 )
 
 
+# "这质量也太差了" describes the item — a return's reason (15 days for quality, the return
+# flow), not anger at the shop; it is taken out before the anger is looked for.
+_ITEM_QUALITY = re.compile(
+    r"(?:质量|品质|做工|質量|品質)[^，,。！!？?\s]{0,4}(?:太差|差劲|差勁|很差|好差)|"
+    r"\bquality (?:is|was) (?:so |really |just )?(?:terrible|awful|bad|poor)",
+    re.IGNORECASE,
+)
+
+
 def is_angry(text: str) -> bool:
-    """A clearly angry message (insults, swearing, repeated exclamation marks)."""
-    return bool(_ANGRY.search(text or ""))
+    """A clearly angry message (insults, swearing, repeated exclamation marks); a complaint
+    about an item's quality alone is not anger."""
+    return bool(_ANGRY.search(_ITEM_QUALITY.sub("", text or "")))
 
 
 def yuan(cents: int) -> str:

@@ -12,11 +12,14 @@ A message naming an order id is not split: it is about that order ("the earbuds 
 can you fix them? 20231120021"), and its flow has it.
 
 ``answer_parts`` replies only when at least one part was answered; otherwise the caller handles
-the message whole, as before.
+the message whole. When an order flow takes such a message whole (every part is the customer's
+own case: "我的手环到哪了？顺便问下这单能开发票吗"), the parts that flow does not take are
+offered as buttons at its start (``offer_the_others``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rasa_sdk.executor import CollectingDispatcher
@@ -32,9 +35,10 @@ from actions._decide import (
 )
 from actions._services import Services
 from actions._text import person_button, say
+from kefu.i18n import to_simplified
 from knowledge_base.api import Hit
 
-__all__ = ["Part", "answer_parts", "question_parts"]
+__all__ = ["Part", "answer_parts", "offer_the_others", "question_parts"]
 
 MAX_TITLE = 40  # a button title the customer can read at a glance
 
@@ -43,6 +47,24 @@ MAX_TITLE = 40  # a button title the customer can read at a glance
 class Part:
     text: str
     hit: Hit | None  # the knowledge base's answer, when the decision step gives it this part
+    marked: bool = False  # the customer ended it with a question mark
+
+
+def _marked(text: str, pieces: list[str]) -> list[bool]:
+    """Whether each piece is followed by a question mark in ``text``: splitting drops the
+    mark, and "hi, is shipping free?" without it reads as no question at all."""
+    marked, start = [], 0
+    for piece in pieces:
+        at = text.find(piece, start)
+        if at < 0:
+            marked.append(False)
+            continue
+        start = at + len(piece)
+        marked.append(bool(_QUESTION_MARK.match(text, start)))
+    return marked
+
+
+_QUESTION_MARK = re.compile(r"[\s~～…]*[？?]")
 
 
 async def question_parts(services: Services, text: str, lang: str) -> list[Part]:
@@ -51,16 +73,17 @@ async def question_parts(services: Services, text: str, lang: str) -> list[Part]
     if len(pieces) < 2 or ORDER_ID.search(text):
         return []  # one question, or one about a named order: the decision step has it whole
     parts = []
-    for piece in pieces:
+    for piece, marked in zip(pieces, _marked(text, pieces), strict=True):
         hits, thresholds = await search_kb(services, piece, lang)
-        # No intent of its own: the part is the knowledge base's only as a general question.
-        decision = decide(piece, "", hits, thresholds)
-        parts.append(Part(piece, decision.hit if decision.source == "kb" else None))
+        # No intent of its own: the part is the knowledge base's only as a general question;
+        # its question mark, dropped by the split, still says it is one.
+        decision = decide(f"{piece}?" if marked else piece, "", hits, thresholds)
+        parts.append(Part(piece, decision.hit if decision.source == "kb" else None, marked))
     return parts
 
 
 def _asks(part: Part) -> bool:
-    return is_general_question(part.text) or is_own_case(part.text)
+    return part.marked or is_general_question(part.text) or is_own_case(part.text)
 
 
 async def answer_parts(
@@ -68,11 +91,14 @@ async def answer_parts(
     dispatcher: CollectingDispatcher,
     text: str,
     lang: str,
+    parts: list[Part] | None = None,
 ) -> list[Part] | None:
     """Answer the parts the knowledge base answers and name each other question back with a
     button that asks it alone. None (nothing said) unless the message asks several things and
-    at least one was answered; else the parts named back."""
-    parts = await question_parts(services, text, lang)
+    at least one was answered; else the parts named back. ``parts``: the message's
+    ``question_parts`` when the caller has them already."""
+    if parts is None:
+        parts = await question_parts(services, text, lang)
     answered = [p for p in parts if p.hit is not None]
     if not answered:
         return None
@@ -90,9 +116,57 @@ async def answer_parts(
                 "您还问到了下面的问题，点一下我接着帮您看～",
                 "You also asked the question below — tap it and I'll look into it next.",
             ),
-            buttons=[
-                *({"title": p.text[:MAX_TITLE], "payload": p.text[:200]} for p in rest),
-                person_button(lang),
-            ],
+            buttons=_offered(lang, rest),
+        )
+    return rest
+
+
+def _offered(lang: str, parts: list[Part]) -> list[dict[str, str]]:
+    return [
+        *({"title": p.text[:MAX_TITLE], "payload": p.text[:200]} for p in parts),
+        person_button(lang),
+    ]
+
+
+# What each order flow is about, to tell which part of a message of several questions about
+# the customer's own case the flow takes ("我的手环到哪了？顺便问下这单能开发票吗" read as an
+# invoice request: the invoice is the flow's, the bracelet's delivery is offered).
+_FLOW_WORDS = {
+    "invoice_form": r"发票|开票|抬头|invoice|fapiao",
+    "shipment_form": r"到哪|物流|快递|运单|\btrack|\bwhere\b|deliver|arriv",
+    "order_status_form": r"发货|出货|状态|\bship|status",
+    "cancel_form": r"取消|不要了|cancel",
+    "change_form": r"改|换|地址|电话|change|switch|address",
+    "return_form": r"退|return|refund",
+    "repair_form": r"修|repair|warranty|fix",
+    "payment_form": r"付款|支付|扣款|扣钱|付了|\bpa(?:y|id)\b|charge",
+}
+
+
+def _about(form: str, text: str) -> bool:
+    words = _FLOW_WORDS.get(form)
+    return bool(words and re.search(words, to_simplified(text), re.IGNORECASE))
+
+
+def offer_the_others(
+    dispatcher: CollectingDispatcher, parts: list[Part], form: str, lang: str
+) -> list[Part]:
+    """At the start of ``form`` on a message of several questions none of which the knowledge
+    base answers: the parts the flow does not take are offered as buttons, so the second
+    question is not dropped. Nothing when no part is clearly the flow's (the flow may be the
+    NLU's reading of the whole)."""
+    own = next((p for p in parts if _about(form, p.text)), None)
+    if own is None:
+        return []
+    rest = [p for p in parts if _asks(p) and not _about(form, p.text)]
+    if rest:
+        dispatcher.utter_message(
+            text=say(
+                lang,
+                f"先帮您看“{own.text}”～您另外问到的问题，点一下我接着帮您看：",
+                f'Let me take care of "{own.text}" first — tap your other question below and'
+                " I'll look into it next:",
+            ),
+            buttons=_offered(lang, rest),
         )
     return rest

@@ -16,7 +16,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._decide import faq_text, own_order_intent, search_kb
+from actions._decide import faq_text, own_order_intent, own_state_flow, search_kb
 from actions._handoff import is_vip, start_handoff
 from actions._orders import FLOW_FORMS
 from actions._picks import pick_payload
@@ -45,6 +45,9 @@ class ActionAnswerFaq(Action):
         if flow := own_order_intent(query, ranking, FLOW_FORMS):
             # "the shirt doesn't fit, can I send it back? order 2023…" is that order's return
             return [FollowupAction(FLOW_FORMS[flow])]
+        if state_form := own_state_flow(query):
+            # "我那单发票开了没": the order's own invoice, answered from the shop's data
+            return [FollowupAction(state_form)]
         hits, thresholds = await search_kb(services, query, lang)
         if query and not hits and services.knowledge_base_missing() is not None:
             # Our own warm-up (index not built yet) is not the customer's miss: no count, no

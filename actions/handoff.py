@@ -13,13 +13,21 @@ from rasa_sdk.events import FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._decide import decide_with_kb, faq_text, own_order_intent
+from actions._answers import wants_spec_change
+from actions._decide import (
+    decide_with_kb,
+    faq_text,
+    is_own_case,
+    own_order_intent,
+    own_state_flow,
+)
 from actions._handoff import is_vip, start_handoff
 from actions._orders import FLOW_FORMS, is_correction, last_flow, orders_named
 from actions._services import get_services
 from actions._text import is_angry, person_button, say, vip_offer
 from actions._tracker import lang_of, latest_text, previous_user_intent
 from actions._two_questions import answer_parts
+from shop import is_quality_reason
 
 _ORDER_ID = re.compile(r"\d{8,}")
 
@@ -66,8 +74,9 @@ def _closing(tracker: Tracker) -> bool:
 def order_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
     """A message naming an order id that no rule placed runs the flow the NLU ranked first for
     it, if that is a flow; else ("不对，是20231120004那单" after a flow) the customer's last
-    flow again on the order now named; without one, the order's own case is looked up (its
-    delivery when the message asks where it is, else its status)."""
+    flow again on the order now named; without one, a quality problem with the item starts its
+    return, else the order's own case is looked up (its delivery when the message asks where
+    it is, else its status)."""
     text = latest_text(tracker)
     if not _ORDER_ID.search(text):
         return None
@@ -79,6 +88,11 @@ def order_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
         return [FollowupAction(previous)]
     if guessed is not None:
         return [FollowupAction(guessed)]
+    if is_quality_reason(text):
+        # "牛仔裤才穿一次就开线了，2023…，这质量也太差了": a quality problem with the item is a
+        # return for quality (15 days from delivery; the return flow says what is still
+        # possible after that, a repair under warranty included), not the order's status.
+        return [FollowupAction("return_form")]
     return [FollowupAction("shipment_form" if _TRACKING.search(text) else "order_status_form")]
 
 
@@ -199,6 +213,11 @@ class ActionFallback(Action):
             followup = await product_followup(tracker)
         if followup is not None:
             return followup
+        if not is_angry(text) and (state_form := own_state_flow(text)):
+            return [FollowupAction(state_form)]  # "发票开了没": the shop's data answers it
+        if is_own_case(text) and wants_spec_change(text):
+            # "那件大衣M码我怕小 能换成L吗": their own order's size, not the exchange FAQ
+            return [FollowupAction("change_form")]
         if not is_angry(text) and await answered_from_kb(dispatcher, tracker, "nlu_fallback"):
             return []
         if is_angry(text):

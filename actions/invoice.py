@@ -1,5 +1,7 @@
 """``request_invoice``: type and title, then an invoice request — or a correction request
-when the order already has an invoice (a wrong title)."""
+when the order already has an invoice (a wrong title). Started by a question about the state
+of the order's invoice ("耳机那单发票开出来了没"), it answers that state from the shop's data:
+issued (and where to get it), requested and not issued yet (and when), or none requested."""
 
 from __future__ import annotations
 
@@ -9,12 +11,74 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._flow_turns import asks_invoice_state
 from actions._mood import FlowAction
 from actions._orders import load_order, reset_flow_slots, the_customer
 from actions._services import get_services
 from actions._text import say
 from actions._tracker import lang_of
-from shop import OrderStatus
+from shop import Invoice, Order, OrderStatus
+
+
+def invoice_state(lang: str, order: Order, invoices: list[Invoice]) -> dict[str, Any]:
+    """The reply on the state of ``order``'s invoice (its newest request), as message kwargs."""
+    latest = max(invoices, key=lambda i: i.created_at) if invoices else None
+    if latest is not None and latest.status == "issued":
+        return {
+            "text": say(
+                lang,
+                f"订单 {order.id}（{order.item}）的发票已开具：{latest.invoice_type}，抬头"
+                f"“{latest.title}”。可在订单详情「查看发票」下载PDF，也已发送到您预留的邮箱～",
+                f"The invoice for order {order.id} ({order.item}) has been issued: "
+                f'{latest.invoice_type}, title "{latest.title}". Download the PDF from "View '
+                'invoice" in the order details; it was also emailed to you.',
+            )
+        }
+    if latest is not None:
+        return {
+            "text": say(
+                lang,
+                f"订单 {order.id} 的发票已申请（编号 {latest.id}，{latest.invoice_type}，抬头"
+                f"“{latest.title}”），还没有开出，会在1-3个工作日内开具并发送到您的邮箱哦～",
+                f"The invoice for order {order.id} was requested ({latest.id}, "
+                f'{latest.invoice_type}, title "{latest.title}") and is not issued yet; it is '
+                "issued within 1–3 working days and emailed to you.",
+            )
+        }
+    if order.status in (OrderStatus.UNPAID, OrderStatus.CANCELLED):
+        cancelled = order.status is OrderStatus.CANCELLED
+        return {
+            "text": say(
+                lang,
+                f"订单 {order.id} 还没有开发票："
+                + (
+                    "订单已取消，无法开具哦～"
+                    if cancelled
+                    else "订单还未付款，付款后才能申请开票哦～"
+                ),
+                f"Order {order.id} has no invoice: "
+                + (
+                    "it was cancelled, so none can be issued."
+                    if cancelled
+                    else "it hasn't been paid yet; an invoice can be requested once it is."
+                ),
+            )
+        }
+    return {
+        "text": say(
+            lang,
+            f"订单 {order.id}（{order.item}）还没有申请过发票哦～需要的话点下面的按钮，"
+            "告诉我发票类型和抬头，我马上为您申请。",
+            f"No invoice has been requested for order {order.id} ({order.item}) yet. Tap below"
+            " and tell me the type and title, and I'll request it for you.",
+        ),
+        "buttons": [
+            {
+                "title": say(lang, "申请开发票", "Request an invoice"),
+                "payload": f'/request_invoice{{"order_id":"{order.id}"}}',
+            }
+        ],
+    }
 
 
 class ActionRequestInvoice(FlowAction):
@@ -28,6 +92,10 @@ class ActionRequestInvoice(FlowAction):
         lang = lang_of(tracker)
         order, events = await load_order(services, dispatcher, tracker)
         if order is None:
+            return events + reset_flow_slots()
+        if asks_invoice_state(tracker):
+            issued = await services.shop.invoices(the_customer(services, tracker), order.id)
+            dispatcher.utter_message(**invoice_state(lang, order, issued))
             return events + reset_flow_slots()
         kind = str(tracker.get_slot("invoice_type") or "").strip()
         title = str(tracker.get_slot("invoice_title") or "").strip()

@@ -21,7 +21,14 @@ from actions._answers import (
     read_return_reason,
 )
 from actions._decide import is_general_question, wants_to_leave
-from actions._flow_turns import PAUSED, is_fresh, on_flow_start, on_flow_turn, was_active
+from actions._flow_turns import (
+    PAUSED,
+    asks_invoice_state,
+    is_fresh,
+    on_flow_start,
+    on_flow_turn,
+    was_active,
+)
 from actions._orders import (
     FLOW_FORMS,
     FLOW_SLOTS,
@@ -365,6 +372,8 @@ class ValidateInvoiceForm(_OrderForm):
         domain: DomainDict,
     ) -> list[str]:
         slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)
+        if asks_invoice_state(tracker):
+            return [s for s in slots if s == "order_id"]  # "发票开了没": the order's state only
         order = await self._order(tracker) if "invoice_type" in slots else None
         services = get_services()
         if order and await services.shop.invoices(the_customer(services, tracker), order.id):

@@ -36,6 +36,50 @@ async def test_two_questions_in_english(services):  # type: ignore[no-untyped-de
     assert "Singapore" in joined and "invoice" in joined.lower()
 
 
+async def test_english_yes_no_questions_are_both_answered(services):  # type: ignore[no-untyped-def]
+    # The split drops the question mark; "is shipping free" / "are your products genuine" are
+    # still questions (the mark, or a clause opened by an auxiliary), never the own case.
+    for text in (
+        "hi, is shipping free? and can I pay with alipay",
+        "is shipping free and can I pay with alipay",
+    ):
+        _, texts, dispatcher = await run(
+            ActionAnswerFaq(), tracker(text, intent="ask_faq", lang="en")
+        )
+        assert [m.get("faq_id") for m in dispatcher.messages] == ["shp-004-en", "pay-001-en"], text
+        assert "59" in texts[0] and "Alipay" in texts[1]
+    _, texts, _ = await run(
+        ActionAnswerFaq(),
+        tracker(
+            "Are your products genuine? Also do you ship to Hong Kong?", intent="ask_faq", lang="en"
+        ),
+    )
+    assert "genuine" in texts[0].lower() and "Hong Kong" in texts[1]
+
+
+async def test_a_tag_question_on_the_customers_own_item_is_not_split_off(services):  # type: ignore[no-untyped-def]
+    # "那件大衣…能换成L吗 还没发货吧": the coat they bought, not the exchange FAQ with
+    # "还没发货吧" offered as a second question; the change flow has the message whole.
+    parts = await question_parts(services, "那件大衣M码我怕小 能换成L吗 还没发货吧", "zh")
+    assert parts and all(p.hit is None for p in parts)
+
+
+async def test_a_long_message_is_searched_whole_as_well(services):  # type: ignore[no-untyped-def]
+    # Its focus ("can I get the difference back") names no price; the whole message does.
+    text = "the price dropped right after I bought it, can I get the difference back?"
+    _, texts, _ = await run(ActionAnswerFaq(), tracker(text, intent="ask_faq", lang="en"))
+    assert "price protection" in texts[0].lower()
+
+
+async def test_own_request_with_a_how_to_gets_the_answer_then_the_flow(services):  # type: ignore[no-untyped-def]
+    text = "I need a VAT special invoice for my company, what info do you need from me"
+    events, texts, _ = await run_with_domain(
+        ValidateInvoiceForm(), tracker(text, intent="request_invoice", lang="en")
+    )
+    assert "tax number" in texts[0]
+    assert not any(e.get("name") == "turn_handled" for e in events)  # the flow goes on
+
+
 async def test_own_case_part_is_offered_not_dropped_at_a_flows_start(services):  # type: ignore[no-untyped-def]
     # Read as an invoice request: the invoice question is answered from the knowledge base and
     # "发货了吗" (the customer's own order) is offered as a button that asks it on its own.
@@ -45,6 +89,23 @@ async def test_own_case_part_is_offered_not_dropped_at_a_flows_start(services): 
     assert "电子普通发票" in texts[0]
     assert {"title": "发货了吗", "payload": "发货了吗"} in _buttons(dispatcher)
     assert slot(events, "turn_handled") is True and slot(events, "requested_slot") is None
+
+
+async def test_two_own_case_questions_the_flow_takes_one_and_offers_the_other(services):  # type: ignore[no-untyped-def]
+    # Neither part is the knowledge base's; read as an invoice request, the invoice flow runs
+    # and the bracelet's delivery is offered, never dropped.
+    events, texts, dispatcher = await run_with_domain(
+        ValidateInvoiceForm(),
+        tracker("我的手环到哪了？顺便问下这单能开发票吗", intent="request_invoice"),
+    )
+    assert "先帮您看“这单能开发票吗”" in texts[0]
+    assert {"title": "我的手环到哪了", "payload": "我的手环到哪了"} in _buttons(dispatcher)
+    assert not any(e.get("name") == "turn_handled" for e in events)  # the flow goes on
+    # Both parts the flow's own: nothing to offer.
+    _, texts, _ = await run_with_domain(
+        ValidateInvoiceForm(), tracker("我那单能开发票吗？抬头写公司的", intent="request_invoice")
+    )
+    assert not any("先帮您看" in t for t in texts)
 
 
 async def test_fallback_answers_the_general_half(services):  # type: ignore[no-untyped-def]
