@@ -209,15 +209,16 @@ class ActionFallback(Action):
         lang = lang_of(tracker)
         text = latest_text(tracker)
         followup = None if is_angry(text) else order_followup(tracker)
-        if followup is None and not is_angry(text):
-            followup = await product_followup(tracker)
         if followup is not None:
+            return followup
+        if is_own_case(text) and wants_spec_change(text):
+            # "那件大衣M码我怕小 能换成L吗 还没发货吧": their own order's size, not the exchange
+            # FAQ, nor the status its "还没发货吧" sounds like
+            return [FollowupAction("change_form")]
+        if not is_angry(text) and (followup := await product_followup(tracker)):
             return followup
         if not is_angry(text) and (state_form := own_state_flow(text)):
             return [FollowupAction(state_form)]  # "发票开了没": the shop's data answers it
-        if is_own_case(text) and wants_spec_change(text):
-            # "那件大衣M码我怕小 能换成L吗": their own order's size, not the exchange FAQ
-            return [FollowupAction("change_form")]
         if not is_angry(text) and await answered_from_kb(dispatcher, tracker, "nlu_fallback"):
             return []
         if is_angry(text):
