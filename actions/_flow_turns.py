@@ -42,7 +42,7 @@ from actions._decide import (
     wants_to_leave,
 )
 from actions._handoff import start_handoff
-from actions._orders import FLOW_SLOTS, is_correction, last_flow
+from actions._orders import FLOW_SLOTS, is_correction, last_flow, orders_named
 from actions._picks import answer_pick, is_pick
 from actions._services import get_services
 from actions._text import is_angry, say
@@ -166,8 +166,13 @@ async def on_flow_start(
             SlotSet("requested_slot", None),
             FollowupAction(previous),
         ]
+    # "牛仔裤买了快两周了 还能退吗", "电动牙刷充不进电了 还在保修吗": a product the logged-in
+    # customer bought is their own case — the flow answers from that order's dates (its return
+    # window, its warranty), where the general FAQ (or an answer to one part of the message)
+    # would say "支持，7天内" to someone past the window.
+    own_product = bool(await orders_named(services, tracker))
     parts = await question_parts(services, text, lang)
-    if await answer_parts(services, dispatcher, text, lang, parts) is not None:
+    if not own_product and await answer_parts(services, dispatcher, text, lang, parts) is not None:
         # Two questions, one of them answered: the other is offered as a button (it may be
         # another flow than this one: "发货了吗？还有能开发票吗" read as an invoice request).
         return _end_quietly()
@@ -176,7 +181,7 @@ async def on_flow_start(
         # offered ("我的手环到哪了？顺便问下这单能开发票吗" as an invoice request).
         offer_the_others(dispatcher, parts, form, lang)
     intent = _intent(tracker)
-    if decided_without_kb(text, intent) is not None:
+    if own_product or decided_without_kb(text, intent) is not None:
         return None
     hits, thresholds = await search_kb(services, text, lang)
     decision = decide(text, intent, hits, thresholds)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rasa_sdk import Tracker
 
 from actions._products import matching_orders
@@ -15,6 +16,8 @@ from actions.order_forms import (
     ActionAskOrderId,
     ValidateChangeForm,
     ValidatePaymentForm,
+    ValidateRepairForm,
+    ValidateReturnForm,
     ValidateShipmentForm,
 )
 from tests.actions.conftest import tracker
@@ -146,3 +149,32 @@ def _asked(form: str, text: str, **kwargs: Any) -> Tracker:
     )
     t.active_loop = {"name": form}
     return t
+
+
+@pytest.mark.parametrize(
+    ("text", "form", "intent", "order_id"),
+    [
+        # delivered 10 days ago: past the 7-day window, which the general FAQ would not say
+        (
+            "牛仔裤买了快两周了 不喜欢 还能退吗 没有质量问题 就是不想要了",
+            "return",
+            "request_return",
+            "20231120007",
+        ),
+        ("毛衣起球起得厉害 买了二十来天了 还能退不", "return", "request_return", "20231120008"),
+        # a 12-month warranty, delivered 60 / 400 days ago
+        ("降噪耳机左耳没声音了 买了两个来月 能修吗", "repair", "request_repair", "20231120013"),
+        ("电动牙刷充不进电了 还在保修吗 去年买的", "repair", "request_repair", "20231120014"),
+    ],
+)
+async def test_a_general_sounding_question_about_a_product_they_bought_is_their_case(  # type: ignore[no-untyped-def]
+    services, text, form, intent, order_id
+):
+    validate = ValidateReturnForm() if form == "return" else ValidateRepairForm()
+    events, texts, _ = await run_with_domain(validate, tracker(text, intent=intent))
+    assert ("order_id", order_id) in _slots(events)
+    assert not any("7天内" in t for t in texts)  # not the general FAQ's "支持。签收之日起7天内…"
+    assert not any(e.get("name") == "turn_handled" for e in events)  # the flow goes on
+    # Nobody logged in: no order of theirs is known, the general answer is given.
+    events, texts, _ = await run_with_domain(validate, tracker(text, intent=intent, customer=None))
+    assert ("order_id", order_id) not in _slots(events) and texts
