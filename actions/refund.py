@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions._decide import decide_with_kb, faq_text
 from actions._mood import FlowAction
-from actions._orders import no_customer, not_found, the_customer
+from actions._orders import no_customer, not_found, orders_named, the_customer
 from actions._services import get_services
 from actions._text import person_button, say, yuan
 from actions._tracker import lang_of, latest_text
@@ -103,6 +103,13 @@ class ActionCheckRefund(FlowAction):
             # "显示签收了可我根本没收到": a logistics dispute for a person, not a refund line.
             return await describe(services, dispatcher, tracker, order)
         refunds = await services.shop.refunds(cid, oid)
+        named = None if oid else await orders_named(services, tracker)
+        if named:
+            # "睡衣的退款怎么还没到账": the refunds of the order(s) of the product named, not the
+            # customer's latest refund of something else.
+            ids = {o.id for o in named}
+            refunds = [r for r in refunds if r.order_id in ids]
+            oid = named[0].id if len(named) == 1 else None
         if not refunds:
             dispatcher.utter_message(
                 text=say(

@@ -20,6 +20,7 @@ from actions.order_forms import (
     ValidateReturnForm,
     ValidateShipmentForm,
 )
+from actions.refund import ActionCheckRefund
 from tests.actions.conftest import tracker
 from tests.actions.test_flow_turns import run_with_domain
 from tests.actions.test_flows import run
@@ -178,3 +179,17 @@ async def test_a_general_sounding_question_about_a_product_they_bought_is_their_
     # Nobody logged in: no order of theirs is known, the general answer is given.
     events, texts, _ = await run_with_domain(validate, tracker(text, intent=intent, customer=None))
     assert ("order_id", order_id) not in _slots(events) and texts
+
+
+async def test_a_refund_asked_by_product_is_that_orders_refund(services):  # type: ignore[no-untyped-def]
+    # demo-001: the pyjamas' refund is processing, the tableware's was paid 10 days ago; a
+    # "not arrived yet" about the pyjamas must not get the tableware's "已于…原路退回".
+    _, texts, _ = await run(
+        ActionCheckRefund(), tracker("睡衣的退款怎么还没到帐 都申请好久了", intent="check_refund")
+    )
+    assert "20231120010" in texts[0] and "20231120011" not in texts[0]
+    _, texts, _ = await run(ActionCheckRefund(), tracker("餐具的钱退了没", intent="check_refund"))
+    assert "20231120011" in texts[0] and "20231120010" not in texts[0]
+    # A product bought but never refunded: said so for that order.
+    _, texts, _ = await run(ActionCheckRefund(), tracker("牛仔裤退款到哪了", intent="check_refund"))
+    assert "20231120007" in texts[0] and "没有查到退款" in texts[0]
