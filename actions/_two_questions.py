@@ -82,7 +82,19 @@ async def question_parts(services: Services, text: str, lang: str) -> list[Part]
     return parts
 
 
+# A piece that only points at the order the rest is about ("就大衣那个订单", "是20231120002这单",
+# "the coat one"): it says which order, it asks nothing of its own.
+_ONLY_REFERENCE = re.compile(
+    r"^(?:就|是|就是|对|嗯)?(?:我的|我那个|那个|这个)?[\w\u4e00-\u9fff]{0,10}?"
+    r"(?:那个订单|这个订单|的订单|那一单|这一单|那单|这单|订单)(?:吧|啊|呀|哈)?$"
+    r"|^(?:the|that|my) \w+(?: \w+)? (?:one|order)$",
+    re.IGNORECASE,
+)
+
+
 def _asks(part: Part) -> bool:
+    if _ONLY_REFERENCE.match(part.text.strip()):
+        return False
     return part.marked or is_general_question(part.text) or is_own_case(part.text)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from actions._two_questions import question_parts
 from actions.faq import ActionAnswerFaq
 from actions.handoff import ActionFallback, ActionOutOfScope
-from actions.order_forms import ValidateInvoiceForm
+from actions.order_forms import ValidateInvoiceForm, ValidatePaymentForm
 from tests.actions.conftest import tracker
 from tests.actions.test_flow_turns import run_with_domain
 from tests.actions.test_flows import run, slot
@@ -136,3 +136,14 @@ async def test_a_message_naming_an_order_is_not_split(services):  # type: ignore
     text = "the earbuds are broken, can you fix them? 20231120021"
     assert await question_parts(services, text, "en") == []
     assert len(await question_parts(services, "包邮吗？还有就是能开发票不", "zh")) == 2
+
+
+async def test_a_part_that_only_says_which_order_is_not_offered_as_a_question(services):  # type: ignore[no-untyped-def]
+    # "就大衣那个订单" names the order the first part is about; it asks nothing of its own, so
+    # it is never offered back as "您另外问到的问题".
+    _, texts, dispatcher = await run_with_domain(
+        ValidatePaymentForm(),
+        tracker("付款的时候卡了一下 结果扣了我两次钱！！ 就大衣那个订单", intent="payment_problem"),
+    )
+    assert not any("另外问到" in t for t in texts)
+    assert not any(b["title"] == "就大衣那个订单" for b in _buttons(dispatcher))
