@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction, UserUtteranceReverted
+from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -105,6 +105,11 @@ async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
     asks where the product is or whether it shipped — its tracking or status; the form then
     finds the order by that product (``actions._products``)."""
     text = latest_text(tracker)
+    previous = last_flow(tracker) if is_correction(text) else None
+    if previous and await orders_named(get_services(), tracker):
+        # "不对 我说的是另一单 那个手环": the last task again, on the order of the product now
+        # named — the order id of the one before is forgotten, so the flow finds the new one.
+        return [SlotSet("order_id", None), FollowupAction(previous)]
     guessed: str | None = None
     ranking = (tracker.latest_message or {}).get("intent_ranking") or []
     for item in ranking:

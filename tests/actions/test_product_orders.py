@@ -193,3 +193,32 @@ async def test_a_refund_asked_by_product_is_that_orders_refund(services):  # typ
     # A product bought but never refunded: said so for that order.
     _, texts, _ = await run(ActionCheckRefund(), tracker("牛仔裤退款到哪了", intent="check_refund"))
     assert "20231120007" in texts[0] and "没有查到退款" in texts[0]
+
+
+async def test_a_correction_by_product_continues_the_task_on_that_order(services):  # type: ignore[no-untyped-def]
+    before = {
+        "event": "user",
+        "text": "查下保温杯物流",
+        "parse_data": {"intent": {"name": "track_shipment", "confidence": 0.95}},
+    }
+    t = tracker(
+        "不对 我说的是另一单 那个手环",
+        intent="nlu_fallback",
+        slots={"order_id": "20231120004"},  # the flask's order, from the turn before
+        history=[before, {"event": "active_loop", "name": None}],
+    )
+    events, texts, _ = await run(ActionFallback(), t)
+    assert texts == []
+    assert [(e.get("event"), e.get("name"), e.get("value")) for e in events] == [
+        ("slot", "order_id", None),
+        ("followup", "shipment_form", None),
+    ]
+    # The tracking form that follows finds the bracelet's order from the same words.
+    t = tracker(
+        "不对 我说的是另一单 那个手环",
+        intent="nlu_fallback",
+        history=[before, {"event": "active_loop", "name": None}],
+    )
+    t.events.append({"event": "action", "name": "action_fallback"})
+    events, _, _ = await run_with_domain(ValidateShipmentForm(), t)
+    assert ("order_id", "20231120005") in _slots(events)
