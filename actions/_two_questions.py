@@ -38,7 +38,7 @@ from actions._text import person_button, say
 from kefu.i18n import to_simplified
 from knowledge_base.api import Hit
 
-__all__ = ["Part", "answer_parts", "offer_the_others", "question_parts"]
+__all__ = ["Part", "about_flow", "answer_parts", "offer_the_others", "question_parts"]
 
 MAX_TITLE = 40  # a button title the customer can read at a glance
 
@@ -155,9 +155,13 @@ _FLOW_WORDS = {
 }
 
 
-def _about(form: str, text: str) -> bool:
+def about_flow(form: str, text: str) -> bool:
+    """The message's own words name what ``form`` does ("cancel", "发票", "修")."""
     words = _FLOW_WORDS.get(form)
     return bool(words and re.search(words, to_simplified(text), re.IGNORECASE))
+
+
+_about = about_flow
 
 
 def offer_the_others(

@@ -222,3 +222,19 @@ async def test_a_correction_by_product_continues_the_task_on_that_order(services
     t.events.append({"event": "action", "name": "action_fallback"})
     events, _, _ = await run_with_domain(ValidateShipmentForm(), t)
     assert ("order_id", "20231120005") in _slots(events)
+
+
+async def test_of_two_likely_flows_the_one_the_words_name_is_run(services):  # type: ignore[no-untyped-def]
+    t = tracker(
+        "pls cancel my earbuds order, found them cheaper somewhere else",
+        intent="nlu_fallback",
+        customer="demo-002",
+        lang="en",
+    )
+    t.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "request_repair", "confidence": 0.40},
+        {"name": "cancel_order", "confidence": 0.39},
+    ]
+    events, texts, _ = await run(ActionFallback(), t)
+    assert texts == [] and [e.get("name") for e in events] == ["cancel_form"]
