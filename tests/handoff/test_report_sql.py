@@ -177,6 +177,15 @@ def by_python(
             "overdue": overdue,
             "overdue_rate": share(overdue, len(tickets)),
         },
+        # these rows have no follow-up calls (tests/handoff/test_reports.py counts them)
+        "followups": {
+            "tasks": 0,
+            "reached": 0,
+            "satisfied": 0,
+            "pending": 0,
+            "followup_rate": None,
+            "satisfaction_rate": None,
+        },
         "qa": {"reviews": 0, "average": None},  # these facts have no QA reviews (tests/qa has)
     }
 
