@@ -161,9 +161,6 @@ def about_flow(form: str, text: str) -> bool:
     return bool(words and re.search(words, to_simplified(text), re.IGNORECASE))
 
 
-_about = about_flow
-
-
 def offer_the_others(
     dispatcher: CollectingDispatcher, parts: list[Part], form: str, lang: str
 ) -> list[Part]:
@@ -171,10 +168,10 @@ def offer_the_others(
     base answers: the parts the flow does not take are offered as buttons, so the second
     question is not dropped. Nothing when no part is clearly the flow's (the flow may be the
     NLU's reading of the whole)."""
-    own = next((p for p in parts if _about(form, p.text)), None)
+    own = next((p for p in parts if about_flow(form, p.text)), None)
     if own is None:
         return []
-    rest = [p for p in parts if _asks(p) and not _about(form, p.text)]
+    rest = [p for p in parts if _asks(p) and not about_flow(form, p.text)]
     if rest:
         dispatcher.utter_message(
             text=say(
