@@ -16,18 +16,18 @@ from actions._services import get_services
 from actions._text import person_button, say, yuan
 from actions._tracker import lang_of, latest_text
 from actions.order_status import describe, parcel_missing
-from shop import OrderStatus, Refund, RefundStatus, normalise_order_id
+from shop import OrderStatus, Refund, RefundStatus, local_date, normalise_order_id
 
 
 def _line(lang: str, r: Refund) -> str:
     if r.status is RefundStatus.REFUNDED and r.completed_at:
-        d = r.completed_at
+        d = local_date(r.completed_at)
         return say(
             lang,
             f"订单 {r.order_id} 的退款 {yuan(r.amount_cents)} 已于 {d.month}月{d.day}日"
             f"{r.method}，请留意支付账户的到账记录～",
             f"The refund of {yuan(r.amount_cents)} for order {r.order_id} was paid on "
-            f"{d.date().isoformat()} to your original payment method.",
+            f"{d.isoformat()} to your original payment method.",
         )
     if r.status is RefundStatus.REJECTED:
         return say(
@@ -59,8 +59,8 @@ _NOT_ARRIVED = re.compile(
 
 def _not_arrived_line(lang: str, r: Refund) -> str:
     """A refund paid out that the customer has not seen: when it arrives, and who checks."""
-    d = r.completed_at
-    day = say(lang, f"{d.month}月{d.day}日", d.date().isoformat()) if d else ""
+    d = local_date(r.completed_at) if r.completed_at else None
+    day = say(lang, f"{d.month}月{d.day}日", d.isoformat()) if d else ""
     return say(
         lang,
         f"订单 {r.order_id} 的退款 {yuan(r.amount_cents)} 已于 {day} 原路退回。到账时间取决于"

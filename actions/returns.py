@@ -21,14 +21,15 @@ from shop import (
     Order,
     check_return,
     is_quality_reason,
+    local_date,
 )
 
 
 def _past_no_reason_window(lang: str, order: Order, days: int) -> str:
     """The 7-day no-reason window has passed: since when, and what is still possible."""
-    got = order.delivered_at
+    got = local_date(order.delivered_at) if order.delivered_at else None
     when_zh = f"于 {got.month}月{got.day}日 签收" if got else "已签收"
-    when_en = f"was delivered on {got.date().isoformat()}" if got else "was delivered"
+    when_en = f"was delivered on {got.isoformat()}" if got else "was delivered"
     return say(
         lang,
         f"订单 {order.id} {when_zh}，已经 {days} 天，超过了七天无理由退货期限（签收后"

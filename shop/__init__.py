@@ -30,6 +30,8 @@ from shop.policy import (
     could_return,
     in_warranty,
     is_quality_reason,
+    local_date,
+    shop_today,
     warranty_end,
 )
 from shop.sql import SqlShop
@@ -56,10 +58,12 @@ __all__ = [
     "could_return",
     "in_warranty",
     "is_quality_reason",
+    "local_date",
     "mask_address",
     "mask_phone",
     "mask_text",
     "normalise_order_id",
     "normalise_phone",
+    "shop_today",
     "warranty_end",
 ]

@@ -27,6 +27,7 @@ from shop.models import (
     ShipmentRow,
     TrackingEventRow,
 )
+from shop.policy import SHOP_TZ, shop_today
 
 DATA = Path(__file__).parent / "data" / "demo_shop.yml"
 # The parcel that sits in a locker while the customer says it never arrived.
@@ -73,7 +74,8 @@ def seed_shop(database_url: str) -> None:
 
     The database's schema must be migrated already (``kefu db upgrade``)."""
     engine = make_engine(database_url)
-    anchor = datetime.combine(datetime.now(UTC).date(), time(0, 0), tzinfo=UTC)
+    # Midnight of the shop's today: "delivered 10 days ago" is 10 of the shop's calendar days.
+    anchor = datetime.combine(shop_today(), time(0, 0), tzinfo=SHOP_TZ)
 
     def ago(days: int | None, hours: int = 0) -> datetime | None:
         return None if days is None else anchor - timedelta(days=days) + timedelta(hours=hours)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
+import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from shop.api import RETURN_DAYS_NO_REASON, RETURN_DAYS_QUALITY, Order, OrderStatus
 
@@ -13,6 +16,23 @@ _QUALITY = re.compile(
     r"quality|defect|broken|damaged|faulty|wrong item",
     re.IGNORECASE,
 )
+
+
+# Return windows and warranties are counted in the shop's calendar days, the way customers and the
+# consumer rules count them (签收次日起算): delivered on 11-25, on 12-05 it is 10 days, whatever the
+# hour. A Chinese shop's calendar is Beijing time; another shop sets KEFU_SHOP_TIMEZONE.
+SHOP_TZ = ZoneInfo(os.environ.get("KEFU_SHOP_TIMEZONE") or "Asia/Shanghai")
+
+
+def local_date(moment: datetime) -> date:
+    """The shop's calendar date of a moment (naive datetimes are UTC, as the database stores)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(SHOP_TZ).date()
+
+
+def shop_today() -> date:
+    return datetime.now(SHOP_TZ).date()
 
 
 def is_quality_reason(reason: str) -> bool:
@@ -28,11 +48,10 @@ class ReturnCheck:
 
 
 def _days_since(moment: datetime | None, now: datetime) -> int | None:
+    """Calendar days from the moment's date to now's date, in the shop's time zone."""
     if moment is None:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return (now - moment).days
+    return (local_date(now) - local_date(moment)).days
 
 
 def check_return(order: Order, quality_issue: bool, now: datetime | None = None) -> ReturnCheck:
@@ -55,16 +74,18 @@ def could_return(order: Order, now: datetime | None = None) -> bool:
 
 
 def warranty_end(order: Order) -> date | None:
+    """The last day of the warranty: the same day N months after delivery (签收之日起), or the
+    month's last day when that month is shorter (delivered 10-31 → 12 months → 10-31; 01-31 →
+    1 month → 02-28)."""
     if order.warranty_months <= 0:
         return None
-    start = (order.delivered_at or order.paid_at or order.created_at).date()
+    start = local_date(order.delivered_at or order.paid_at or order.created_at)
     month = start.month - 1 + order.warranty_months
     year = start.year + month // 12
     month = month % 12 + 1
-    day = min(start.day, 28)
-    return date(year, month, day)
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def in_warranty(order: Order, today: date | None = None) -> bool:
     end = warranty_end(order)
-    return end is not None and (today or datetime.now(UTC).date()) <= end
+    return end is not None and (today or shop_today()) <= end

@@ -32,7 +32,7 @@ from shop.models import (
     ShipmentRow,
     TrackingEventRow,
 )
-from shop.policy import in_warranty
+from shop.policy import in_warranty, local_date
 
 REFUND_DAYS = 3  # refunds to the original payment method arrive within 1–3 working days
 
@@ -224,7 +224,7 @@ class SqlShop:
                         status=RefundStatus.PROCESSING.value,
                         method="原路退回",
                         created_at=now,
-                        expected_by=(now + timedelta(days=REFUND_DAYS)).date(),
+                        expected_by=local_date(now + timedelta(days=REFUND_DAYS)),
                     )
                 )
             await s.flush()
