@@ -41,6 +41,8 @@ rather than once for each policy call (MemoizationPolicy once, RulePolicy twice)
 ``tracker_known`` (rasa_addons/tracker_known.py) saves the tracker without reading back what
 the turn's retrieve read: written only if the stored text is still that one (a Lua check). It is
 opt-in: measured alone (bench/rasa_turn_parts.py) it saved nothing beyond the noise.
+``graph_runner`` (rasa_addons/graph_runner.py) runs the model's graph (each parse, each action
+prediction) in an order computed once, without dask's scheduler.
 ``lock_store`` (rasa_addons/lock_store.py) takes and releases Rasa's Redis ticket lock with one
 Lua script each (two round trips a turn instead of seven), in Rasa's stored format.
 
@@ -318,6 +320,12 @@ def _patch_lock_store() -> None:
     patch_lock_store()
 
 
+def _patch_graph_runner() -> None:
+    from rasa_addons.graph_runner import patch_graph_runner
+
+    patch_graph_runner()
+
+
 def _patch_model_load() -> None:
     from rasa_addons.model_load import patch_model_load
 
@@ -345,6 +353,8 @@ PATCHES = {
     "tracker_known": _patch_tracker_known,
     # rasa_addons/lock_store.py: the Redis ticket lock in two round trips a turn (issue 17)
     "lock_store": _patch_lock_store,
+    # rasa_addons/graph_runner.py: the model graph run in a kept order, without dask (issue 17)
+    "graph_runner": _patch_graph_runner,
 }
 # What unset / "on" applies: the patches measured to pay (bench/rasa_patches.py).
 DEFAULT = (
