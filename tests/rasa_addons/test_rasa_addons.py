@@ -301,6 +301,7 @@ import rasa.core.run
 from rasa.core.actions.action import RemoteAction
 from rasa.core.lock_store import RedisLockStore
 from rasa.core.tracker_store import RedisTrackerStore
+from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.utils.endpoints import EndpointConfig
@@ -330,6 +331,7 @@ def methods():
         "past_states": Domain.states_for_tracker_history,
         "tracker_known": RedisTrackerStore._retrieve,
         "lock_store": RedisLockStore.lock,
+        "graph_runner": DaskGraphRunner.run,
     }
 
 before = methods()
@@ -353,11 +355,14 @@ print(json.dumps({
             None,
             None,
             [
+                "action_json",
                 "action_schema",
                 "action_session",
                 "diet_predict",
+                "domain_digest",
                 "event_types",
                 "gc_freeze",
+                "graph_runner",
                 "lock_store",
                 "model_load",
                 "past_states",
@@ -375,6 +380,7 @@ print(json.dumps({
                 "domain_digest",
                 "event_types",
                 "gc_freeze",
+                "graph_runner",
                 "lock_store",
                 "model_load",
                 "past_states",
@@ -385,6 +391,7 @@ print(json.dumps({
         ("past_states", None, ["past_states"]),
         ("action_json", None, ["action_json"]),
         ("domain_digest", None, ["domain_digest"]),
+        ("graph_runner", None, ["graph_runner"]),
         ("off", None, []),
         ("event_types,tracker_save", None, ["event_types", "tracker_save"]),
         ("action_schema", None, ["action_schema"]),
