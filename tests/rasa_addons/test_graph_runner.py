@@ -35,7 +35,8 @@ agent = Agent.load(sys.argv[1])
 processor, domain = agent.processor, agent.domain
 texts = [
     "你好", "我的订单20231120003到哪了", "查一下订单20231120002的状态", "谢谢", "退款一般几天到账",
-    "where is my order 20231120003", "我要投诉", "發票抬頭寫錯了能重開嗎", "asdfgh qwerty", "/greet",
+    "where is my order 20231120003", "我要投诉", "發票抬頭寫錯了能重開嗎", "asdfgh qwerty",
+    "/greet",
 ]
 importer = RasaFileImporter(domain_path="domain.yml",
                             training_data_paths=["data/stories", "data/rules"])
