@@ -15,6 +15,8 @@ Rasa process (``.venv-rasa``), on an embedded Redis, and reports CPU ms per turn
 - ``graph``: a turn's runs of the model's graph — the NLU parse of one message of bot_rest's
   mix and three next-action predictions on the training data's trackers — through Rasa's
   dask runner vs ``graph_runner`` (loads the trained model: ``--model``, default the latest);
+- ``combine``: the NLU parse of bot_rest's six messages, Rasa's ``hstack`` of their sparse
+  features vs ``sparse_combine``;
 - ``action_body``: the body of a turn's three action-server calls on a ~20-turn conversation,
   built and serialised as Rasa sends it vs ``action_json`` + ``domain_digest`` (the domain
   sent once, then its digest; ujson).
@@ -151,6 +153,22 @@ def set_graph(on):
         graph_state["rasa"] = DaskGraphRunner.run
     DaskGraphRunner.run = graph_runner.run if on else graph_state["rasa"]
 
+def parse_turns(n):
+    from rasa.core.channels.channel import UserMessage
+    processor = graph_state["agent"].processor
+    for i in range(n):
+        asyncio.run(processor.parse_message(UserMessage(texts[i % len(texts)],
+                                                        metadata={"lang": "zh"})))
+
+def set_combine(on):
+    from rasa.shared.nlu.training_data.features import Features
+    from rasa_addons import sparse_combine
+    set_graph(False)
+    if "combine" not in graph_state:
+        graph_state["combine"] = Features._combine_sparse_features
+    Features._combine_sparse_features = (sparse_combine._combine_sparse_features if on
+                                         else graph_state["combine"])
+
 body_state = {}
 
 def body_turns(n):
@@ -186,6 +204,7 @@ def set_body(on):
 out = {}
 for part, fn, toggle in (("tracker", tracker_turns, set_tracker), ("lock", lock_turns, set_lock),
                          ("states", state_turns, set_states), ("graph", graph_turns, set_graph),
+                         ("combine", parse_turns, set_combine),
                          ("action_body", body_turns, set_body)):
     if part not in wanted:
         continue
@@ -204,12 +223,13 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
-        "--parts", default="tracker,lock,states,graph,action_body", help="comma-separated"
+        "--parts", default="tracker,lock,states,graph,combine,action_body", help="comma-separated"
     )
     parser.add_argument("--model", type=Path, default=None, help="for graph (default: latest)")
     args = parser.parse_args()
     model = args.model or latest_model()
-    if "graph" in args.parts and (model is None or not model.exists()):
+    needs_model = "graph" in args.parts or "combine" in args.parts
+    if needs_model and (model is None or not model.exists()):
         raise SystemExit("no trained model: run `make model` or pass --model")
     with tempfile.TemporaryDirectory() as tmp, EmbeddedRedis(Path(tmp), persistent=False) as redis:
         url = f"redis://127.0.0.1:{redis.port}/5"

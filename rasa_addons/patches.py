@@ -42,7 +42,9 @@ rather than once for each policy call (MemoizationPolicy once, RulePolicy twice)
 the turn's retrieve read: written only if the stored text is still that one (a Lua check). It is
 opt-in: measured alone (bench/rasa_turn_parts.py) it saved nothing beyond the noise.
 ``graph_runner`` (rasa_addons/graph_runner.py) runs the model's graph (each parse, each action
-prediction) in an order computed once, without dask's scheduler.
+prediction) in an order computed once, without dask's scheduler. ``sparse_combine``
+(rasa_addons/sparse_combine.py) joins a message's sparse features as ``bmat`` does, without
+``scipy.sparse.hstack``'s general path (five joins a parse).
 ``lock_store`` (rasa_addons/lock_store.py) takes and releases Rasa's Redis ticket lock with one
 Lua script each (two round trips a turn instead of seven), in Rasa's stored format.
 
@@ -326,6 +328,12 @@ def _patch_graph_runner() -> None:
     patch_graph_runner()
 
 
+def _patch_sparse_combine() -> None:
+    from rasa_addons.sparse_combine import patch_sparse_combine
+
+    patch_sparse_combine()
+
+
 def _patch_model_load() -> None:
     from rasa_addons.model_load import patch_model_load
 
@@ -355,6 +363,8 @@ PATCHES = {
     "lock_store": _patch_lock_store,
     # rasa_addons/graph_runner.py: the model graph run in a kept order, without dask (issue 17)
     "graph_runner": _patch_graph_runner,
+    # rasa_addons/sparse_combine.py: a message's sparse features joined without hstack (issue 17)
+    "sparse_combine": _patch_sparse_combine,
 }
 # What unset / "on" applies: the patches measured to pay (bench/rasa_patches.py).
 DEFAULT = (
@@ -370,6 +380,7 @@ DEFAULT = (
     "graph_runner",
     "action_json",
     "domain_digest",
+    "sparse_combine",
 )
 _applied_names: list[str] = []
 

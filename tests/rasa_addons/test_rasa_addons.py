@@ -304,6 +304,7 @@ from rasa.core.tracker_store import RedisTrackerStore
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
+from rasa.shared.nlu.training_data.features import Features
 from rasa.utils.endpoints import EndpointConfig
 from rasa.utils.tensorflow.models import RasaModel
 from rasa_addons import patches
@@ -332,6 +333,7 @@ def methods():
         "tracker_known": RedisTrackerStore._retrieve,
         "lock_store": RedisLockStore.lock,
         "graph_runner": DaskGraphRunner.run,
+        "sparse_combine": Features._combine_sparse_features,
     }
 
 before = methods()
@@ -366,6 +368,7 @@ print(json.dumps({
                 "lock_store",
                 "model_load",
                 "past_states",
+                "sparse_combine",
                 "tracker_save",
             ],
         ),
@@ -384,6 +387,7 @@ print(json.dumps({
                 "lock_store",
                 "model_load",
                 "past_states",
+                "sparse_combine",
                 "tracker_known",
                 "tracker_save",
             ],
@@ -392,6 +396,7 @@ print(json.dumps({
         ("action_json", None, ["action_json"]),
         ("domain_digest", None, ["domain_digest"]),
         ("graph_runner", None, ["graph_runner"]),
+        ("sparse_combine", None, ["sparse_combine"]),
         ("off", None, []),
         ("event_types,tracker_save", None, ["event_types", "tracker_save"]),
         ("action_schema", None, ["action_schema"]),
