@@ -309,13 +309,24 @@ def main() -> int:
         default=None,
         help="KEFU_RASA_PATCHES for the Rasa servers (on, off, all or names; default: unset)",
     )
+    parser.add_argument(
+        "--rasa-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an environment variable for the Rasa servers (repeatable), e.g. "
+        "TF_ENABLE_ONEDNN_OPTS=0",
+    )
     args = parser.parse_args()
     model = args.model or latest_model()
     if model is None or not model.exists():
         raise SystemExit("no trained model: run `make model` or pass --model")
     conversations = max(1, min(args.conversations, 50))
     rounds = max(1, min(args.rounds, 50))
-    patches = {"KEFU_RASA_PATCHES": args.rasa_patches} if args.rasa_patches is not None else None
+    rasa_env = dict(item.partition("=")[::2] for item in args.rasa_env)
+    if args.rasa_patches is not None:
+        rasa_env["KEFU_RASA_PATCHES"] = args.rasa_patches
+    patches = rasa_env or None
     with stack(
         model,
         max(1, min(args.rasa_workers, 8)),

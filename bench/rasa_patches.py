@@ -40,6 +40,11 @@ PATCHES = [
     "diet_predict",
     "action_json",
     "domain_digest",
+    "past_states",
+    "lock_store",
+    "tracker_known",
+    "graph_runner",
+    "sparse_combine",
 ]
 
 

@@ -28,9 +28,9 @@ Rasa ``RASA_VERSION``; on another release Rasa runs unpatched and says so in its
 
 ``action_json`` and ``domain_digest`` (rasa_addons/action_call.py) make the body of each
 action-server call cheaper: serialised with ujson, and the domain sent once per endpoint
-rather than with every call. They are opt-in (not in ``DEFAULT``): measured alone on a loaded
-machine neither showed a gain yet (bench/README.md, issue 17); ``all`` or their names turn them
-on for measuring.
+rather than with every call. Measured alone in one process (``bench/rasa_turn_parts.py
+--parts action_body``) a turn's three bodies cost 0.88 → 0.39 ms of Rasa's CPU, so they are in
+``DEFAULT`` since 2026-12-05 (on a loaded machine bot_rest alone could not show it).
 
 ``model_load`` (rasa_addons/model_load.py) loads DIET's saved weights without first training
 the model one step to create them: the Rasa server starts in a third of the CPU.
@@ -41,6 +41,10 @@ rather than once for each policy call (MemoizationPolicy once, RulePolicy twice)
 ``tracker_known`` (rasa_addons/tracker_known.py) saves the tracker without reading back what
 the turn's retrieve read: written only if the stored text is still that one (a Lua check). It is
 opt-in: measured alone (bench/rasa_turn_parts.py) it saved nothing beyond the noise.
+``graph_runner`` (rasa_addons/graph_runner.py) runs the model's graph (each parse, each action
+prediction) in an order computed once, without dask's scheduler. ``sparse_combine``
+(rasa_addons/sparse_combine.py) joins a message's sparse features as ``bmat`` does, without
+``scipy.sparse.hstack``'s general path (five joins a parse).
 ``lock_store`` (rasa_addons/lock_store.py) takes and releases Rasa's Redis ticket lock with one
 Lua script each (two round trips a turn instead of seven), in Rasa's stored format.
 
@@ -318,6 +322,18 @@ def _patch_lock_store() -> None:
     patch_lock_store()
 
 
+def _patch_graph_runner() -> None:
+    from rasa_addons.graph_runner import patch_graph_runner
+
+    patch_graph_runner()
+
+
+def _patch_sparse_combine() -> None:
+    from rasa_addons.sparse_combine import patch_sparse_combine
+
+    patch_sparse_combine()
+
+
 def _patch_model_load() -> None:
     from rasa_addons.model_load import patch_model_load
 
@@ -345,6 +361,10 @@ PATCHES = {
     "tracker_known": _patch_tracker_known,
     # rasa_addons/lock_store.py: the Redis ticket lock in two round trips a turn (issue 17)
     "lock_store": _patch_lock_store,
+    # rasa_addons/graph_runner.py: the model graph run in a kept order, without dask (issue 17)
+    "graph_runner": _patch_graph_runner,
+    # rasa_addons/sparse_combine.py: a message's sparse features joined without hstack (issue 17)
+    "sparse_combine": _patch_sparse_combine,
 }
 # What unset / "on" applies: the patches measured to pay (bench/rasa_patches.py).
 DEFAULT = (
@@ -357,6 +377,10 @@ DEFAULT = (
     "diet_predict",
     "past_states",
     "lock_store",
+    "graph_runner",
+    "action_json",
+    "domain_digest",
+    "sparse_combine",
 )
 _applied_names: list[str] = []
 

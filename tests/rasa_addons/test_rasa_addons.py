@@ -301,8 +301,10 @@ import rasa.core.run
 from rasa.core.actions.action import RemoteAction
 from rasa.core.lock_store import RedisLockStore
 from rasa.core.tracker_store import RedisTrackerStore
+from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
+from rasa.shared.nlu.training_data.features import Features
 from rasa.utils.endpoints import EndpointConfig
 from rasa.utils.tensorflow.models import RasaModel
 from rasa_addons import patches
@@ -330,6 +332,8 @@ def methods():
         "past_states": Domain.states_for_tracker_history,
         "tracker_known": RedisTrackerStore._retrieve,
         "lock_store": RedisLockStore.lock,
+        "graph_runner": DaskGraphRunner.run,
+        "sparse_combine": Features._combine_sparse_features,
     }
 
 before = methods()
@@ -353,14 +357,18 @@ print(json.dumps({
             None,
             None,
             [
+                "action_json",
                 "action_schema",
                 "action_session",
                 "diet_predict",
+                "domain_digest",
                 "event_types",
                 "gc_freeze",
+                "graph_runner",
                 "lock_store",
                 "model_load",
                 "past_states",
+                "sparse_combine",
                 "tracker_save",
             ],
         ),
@@ -375,9 +383,11 @@ print(json.dumps({
                 "domain_digest",
                 "event_types",
                 "gc_freeze",
+                "graph_runner",
                 "lock_store",
                 "model_load",
                 "past_states",
+                "sparse_combine",
                 "tracker_known",
                 "tracker_save",
             ],
@@ -385,6 +395,8 @@ print(json.dumps({
         ("past_states", None, ["past_states"]),
         ("action_json", None, ["action_json"]),
         ("domain_digest", None, ["domain_digest"]),
+        ("graph_runner", None, ["graph_runner"]),
+        ("sparse_combine", None, ["sparse_combine"]),
         ("off", None, []),
         ("event_types,tracker_save", None, ["event_types", "tracker_save"]),
         ("action_schema", None, ["action_schema"]),
