@@ -125,6 +125,7 @@ class UseQueryPass:
         self._tokens = _TokenRows(tokens) if tokens > 0 else None
         self._lock = threading.Lock()
         self._windows: dict[int, np.ndarray] = {}
+        self.token_hits = self.token_misses = 0  # tokens found / computed (the bench reports them)
 
     # ------------------------------------------------------------------ per token
 
@@ -153,6 +154,8 @@ class UseQueryPass:
             return self._token_rows(ids)
         with self._lock:
             slots, missing = self._tokens.lookup(ids)
+            self.token_misses += len(missing)
+            self.token_hits += len(ids) - int(np.count_nonzero(slots < 0))
             if missing:
                 fresh = self._token_rows(missing)
                 where = dict(zip(missing, self._tokens.store(missing, fresh), strict=True))
