@@ -143,8 +143,11 @@ class UseQueryPass:
         _layernorm(x, self.ln_g_all, self.ln_b_all, self.eps)
         col = 3 * CNN_DIM
         for i, (n, _) in enumerate(ORDERS):
-            np.matmul(x[:, i * CNN_DIM : (i + 1) * CNN_DIM], self.w1cat[i],
-                      out=out[:, col : col + n * CNN_DIM])
+            np.matmul(
+                x[:, i * CNN_DIM : (i + 1) * CNN_DIM],
+                self.w1cat[i],
+                out=out[:, col : col + n * CNN_DIM],
+            )
             col += n * CNN_DIM
         return out
 

@@ -107,7 +107,7 @@ def test_threads_sharing_one_pass_get_their_own_vectors(package: UseEncoder):
                 for i in range(len(texts)):
                     j = (i + offset + r) % len(texts)
                     worst.append(float(np.abs(one_pass.encode(texts[j]) - reference[j]).max()))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(k * 7,)) for k in range(4)]
