@@ -160,7 +160,8 @@ class UseQueryPass:
                     if slots[i] < 0:
                         slots[i] = where[tok]
             # gathered while the lock is held: a slot may be reused once it is released
-            return self._tokens.rows[slots]
+            gathered: np.ndarray = self._tokens.rows[slots]
+            return gathered
 
     # ------------------------------------------------------------------ sentence
 
@@ -234,4 +235,5 @@ class UseQueryPass:
         z = s[:, self.h2 :] + y2 @ self.d3
         np.tanh(z, out=z)
         z *= np.reciprocal(np.sqrt(max(float(np.einsum("ij,ij->", z, z)), self.eps)))
-        return z[0]
+        vector: np.ndarray = z[0]
+        return vector
