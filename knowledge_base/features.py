@@ -92,6 +92,10 @@ def candidate_features(
     qdense = np.zeros(ix.lex_rows.shape[1], dtype=np.float32)
     qdense[lex.indices] = lex.data
     lexical = _sparse_rows_dot(ix.lex_rows, rows, qdense)
+    # a FAQ's summed rows (its centroid, its lexical document): their dot products with the
+    # query are the sums of its rows' (before the held-out row is taken out, below)
+    dsum_dot = np.add.reduceat(dense, seg_starts, dtype=np.float64)
+    lsum_dot = np.add.reduceat(lexical, seg_starts, dtype=np.float64)
     if exclude >= 0:
         mask = rows == exclude
         dense[mask] = -1.0
@@ -109,19 +113,20 @@ def candidate_features(
     d_second = np.maximum(_segment_max(others, seg_starts), -1.0)
     d_second = np.where(ties >= 2, d_max, d_second).astype(np.float32)
     # centroids, with the held-out row taken out of its FAQ's sum
-    dsum = ix.dense_sum[faqs].copy()
-    lsum_dot = _sparse_rows_dot(ix.lex_sum, faqs, qdense)
+    dsum_norm = ix.dense_sum_norm[faqs].copy()
     lsum_n2 = ix.lex_sum_norm2[faqs].copy()
     if exclude >= 0:
         hit = np.nonzero(faqs == ix.row_faq[exclude])[0]
         if len(hit):
             i = hit[0]
-            dsum[i] -= ix.vectors[exclude]
+            dsum = ix.dense_sum[faqs[i]] - ix.vectors[exclude]
+            dsum_dot[i] -= float(ix.vectors[exclude] @ vector)
+            dsum_norm[i] = np.linalg.norm(dsum)
             x = ix.lex_rows[exclude]
             lsum_dot[i] -= float((x @ qdense)[0])
             cross = float((ix.lex_sum[faqs[i]] @ x.T).toarray().ravel()[0])
             lsum_n2[i] = lsum_n2[i] - 2 * cross + float(x.multiply(x).sum())
-    d_cent = (dsum @ vector) / np.maximum(np.linalg.norm(dsum, axis=1), 1e-6)
+    d_cent = dsum_dot / np.maximum(dsum_norm, 1e-6)
     l_doc = lsum_dot / np.sqrt(np.maximum(lsum_n2, 1e-12))
     clf = clf_probs[faqs] if clf_probs is not None else np.zeros(n, dtype=np.float32)
     feats[:, 0] = d_max

@@ -33,6 +33,7 @@ class LangIndex:
     index: Any = field(init=False)
     vectors: np.ndarray = field(init=False)  # view of the index's stored vectors
     dense_sum: np.ndarray = field(init=False)
+    dense_sum_norm: np.ndarray = field(init=False)
     tfidf: TfidfVectorizer = field(init=False)
     lex_rows: sparse.csr_matrix = field(init=False)
     lex_cols: sparse.csc_matrix = field(init=False)
@@ -103,6 +104,7 @@ class LangIndex:
             n = storage.ntotal
             self.vectors = faiss.rev_swig_ptr(storage.get_xb(), n * dim).reshape(n, dim)
         self.dense_sum = np.add.reduceat(vectors, self.starts[:-1], axis=0)
+        self.dense_sum_norm = np.linalg.norm(self.dense_sum, axis=1)
 
     # ------------------------------------------------------------------ query side
 

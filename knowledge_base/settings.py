@@ -27,3 +27,5 @@ class KbSettings(BaseSettings):
     blas_threads: int = Field(default=1, ge=1, le=64)
     # query vectors kept per process (the last N distinct query texts, ~2 KB each); 0 = off
     query_cache: int = Field(default=1024, ge=0, le=1_000_000)
+    # use-m3: tokens whose first layer is kept for one-text encodes (13 KB each; 0 = off)
+    token_cache: int = Field(default=2048, ge=0, le=1_000_000)
