@@ -11,17 +11,21 @@ customer), never anyone else's. An order matches when
   mere descriptions ("跑步" of "轻量缓震跑步鞋", but not "男士" or "套装").
 
 Both sides are compared in simplified characters and lower case.
+
+A message that names several of the customer's products but asks about one ("之前买的餐具 后来
+退了嘛 然后又买了个加湿器 … 前面餐具那钱到底退了没") is about the product named in the clause
+that asks (``asked_about``), not all of them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from kefu.i18n import to_simplified
 from shop import Order
 
-__all__ = ["KINDS", "matching_orders", "named_kinds"]
+__all__ = ["KINDS", "asked_about", "matching_orders", "named_kinds"]
 
 # One product kind per line: the words customers and item names use for it (zh, en).
 KINDS: dict[str, str] = {
@@ -81,3 +85,22 @@ def matching_orders(text: str, orders: Iterable[Order]) -> list[Order]:
     plain = _plain(text)
     kinds = named_kinds(plain)
     return [o for o in orders if _matches(plain, kinds, o)]
+
+
+# Clauses: Chinese customers separate them with spaces as often as with commas; English words
+# are separated by spaces, so an English message is cut at punctuation only.
+_CJK_CLAUSE = re.compile(r"[\s，,。.！!？?；;…~～]+")
+_CLAUSE = re.compile(r"[，,。.！!？?；;…~～\n]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def asked_about(text: str, orders: list[Order], asks: Callable[[str], bool]) -> list[Order]:
+    """Of several ``orders`` a message names, those named in the clauses that ask something
+    (``asks``): the story around the question names the others. All of them when the asking
+    clauses name none (or every one)."""
+    if len(orders) < 2:
+        return orders
+    splitter = _CJK_CLAUSE if _CJK.search(text) else _CLAUSE
+    asking = " ".join(c for c in splitter.split(text) if c.strip() and asks(c))
+    named = matching_orders(asking, orders) if asking else []
+    return named or orders

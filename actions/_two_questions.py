@@ -152,6 +152,7 @@ _FLOW_WORDS = {
     "return_form": r"退|return|refund",
     "repair_form": r"修|repair|warranty|fix",
     "payment_form": r"付款|支付|扣款|扣钱|付了|\bpa(?:y|id)\b|charge",
+    "action_check_refund": r"退款|退钱|钱.{0,6}退|退.{0,3}钱|到账|refund|money back",
 }
 
 

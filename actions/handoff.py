@@ -37,6 +37,9 @@ _TRACKING = re.compile(r"到哪|物流|快递|签收|簽收|收到|到了|where|
 
 CLOSING = frozenset({"goodbye", "thank"})
 FALLBACK_GUESS = 0.3  # the NLU's best flow below its fallback threshold, still worth following
+WORDS_FLOOR = 0.1  # a flow the customer's own words name is worth following from here
+# The order tasks a message naming a product may run: the flows, and the refund's state.
+PRODUCT_FLOWS = {**FLOW_FORMS, "check_refund": "action_check_refund"}
 
 
 def _guessed_flow(tracker: Tracker) -> str | None:
@@ -111,14 +114,18 @@ async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
         # named — the order id of the one before is forgotten, so the flow finds the new one.
         return [SlotSet("order_id", None), FollowupAction(previous)]
     ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-    likely = [
-        FLOW_FORMS[str(item["name"])]
+    ranked = [
+        (PRODUCT_FLOWS[str(item["name"])], float(item.get("confidence") or 0.0))
         for item in ranking
-        if item.get("name") in FLOW_FORMS and float(item.get("confidence") or 0.0) >= FALLBACK_GUESS
+        if item.get("name") in PRODUCT_FLOWS
     ]
-    # Of the NLU's likely flows, the one the customer's words name: "pls cancel my earbuds
-    # order" is a cancel, though the NLU ranked a repair (0.40) a hair above it (0.39).
-    guessed = next((f for f in likely if about_flow(f, text)), likely[0] if likely else None)
+    likely = [flow for flow, confidence in ranked if confidence >= FALLBACK_GUESS]
+    # Of the NLU's candidate flows, the one the customer's words name: "pls cancel my earbuds
+    # order" is a cancel, though the NLU ranked a repair (0.40) a hair above it (0.39); "…餐具
+    # 那钱到底退了没" asks for the refund (0.11) though a status (0.45) was likelier. A flow
+    # the words name needs only ``WORDS_FLOOR``; else the likeliest flow is run.
+    named = (f for f, c in ranked if c >= WORDS_FLOOR and about_flow(f, text))
+    guessed = next(named, likely[0] if likely else None)
     if guessed is None and not (_TRACKING.search(text) or _STATUS.search(text)):
         return None
     if not await orders_named(get_services(), tracker):

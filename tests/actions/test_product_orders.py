@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from rasa_sdk import Tracker
 
-from actions._products import matching_orders
+from actions._orders import asks_in_clause
+from actions._products import asked_about, matching_orders
 from actions.handoff import ActionFallback
 from actions.order_forms import (
     ActionAskOrderId,
@@ -238,3 +239,38 @@ async def test_of_two_likely_flows_the_one_the_words_name_is_run(services):  # t
     ]
     events, texts, _ = await run(ActionFallback(), t)
     assert texts == [] and [e.get("name") for e in events] == ["cancel_form"]
+
+
+async def test_of_two_products_named_the_one_the_question_is_about_picks_the_order(services):  # type: ignore[no-untyped-def]
+    # A story naming the tableware and the humidifier, the question about the tableware's
+    # money: the NLU leans to a status (0.45), the words ask for the refund (0.11) — the
+    # refund of the tableware's order is read, no picker of both.
+    text = "跟你讲 上个月买了套餐具 后来退掉了 这周又买了个加湿器 用着还不错 我就想知道 餐具的钱退回来了没 支付宝里没看见"
+    own = await services.shop.recent_orders("demo-001", limit=20)
+    assert _ids(matching_orders(text, own)) == ["20231120011", "20231120012"]
+    t = tracker(text, intent="nlu_fallback")
+    t.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "check_order_status", "confidence": 0.45},
+        {"name": "check_ticket", "confidence": 0.13},
+        {"name": "check_refund", "confidence": 0.11},
+    ]
+    events, texts, _ = await run(ActionFallback(), t)
+    assert texts == [] and [e.get("name") for e in events] == ["action_check_refund"]
+    _, texts, dispatcher = await run(ActionCheckRefund(), tracker(text, intent="check_refund"))
+    assert "20231120011" in texts[0] and "已于" in texts[0] and "20231120012" not in texts[0]
+    assert not any(m.get("buttons") for m in dispatcher.messages if "哪一个" in (m.get("text") or ""))
+    # Any flow: the order of the product the question is about is used, no picker.
+    story = "加湿器收到了挺好用 上周还买了个降噪耳机 耳机怎么还没到"
+    events, _, _ = await run_with_domain(
+        ValidateShipmentForm(), tracker(story, intent="track_shipment")
+    )
+    assert ("order_id", "20231120013") in _slots(events)
+    # English too: the clause with the question names the order.
+    english = await services.shop.recent_orders("demo-002", limit=20)
+    story = "got the linen shirt last week, love it. where are the earbuds though?"
+    named = asked_about(story, matching_orders(story, english), asks_in_clause)
+    assert _ids(named) == ["20231120021"]
+    # Asking about both (or neither clause asks): both stay, and the customer picks.
+    both = "耳机和手环都到哪了"
+    assert len(asked_about(both, matching_orders(both, own), asks_in_clause)) == 2
