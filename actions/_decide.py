@@ -53,6 +53,7 @@ from knowledge_base.api import Hit, Searcher, Thresholds
 
 __all__ = [
     "Decision",
+    "asks_for_something",
     "asks_something",
     "decide",
     "decide_with_kb",
@@ -90,7 +91,7 @@ _OWN = re.compile(
 )
 _GENERAL = re.compile(
     r"怎么|怎样|如何|咋|多久|多长|几天|多少天|多少钱|几个工作日|什么时候|啥时候|谁|哪些|哪里|哪儿|"
-    r"什么|啥|能不能|可不可以|([^\s不])不\1|去哪|在哪|可以.*[吗么嘛]|能.*[吗么嘛]|支持.*[吗么嘛]|是否|要是|如果|的话|一般|"
+    r"(?<!没)什么|(?<!没)啥|能不能|可不可以|([^\s不])不\1|去哪|在哪|可以.*[吗么嘛]|能.*[吗么嘛]|支持.*[吗么嘛]|是否|要是|如果|的话|一般|"
     r"[吗么嘛不没][？?！!。～~\s]*$|[？?]|"
     r"\b(?:how|when|what|which|who|why|where do|where can|can i|can you|do you|does|is there|"
     r"are there|if i|is it|are you|will i|do i|should i|would i|will there)\b|"
@@ -146,6 +147,27 @@ def asks_something(text: str) -> bool:
     """The message asks a rule or how-to somewhere, own case or not ("I need a VAT invoice
     for my company, what info do you need")."""
     return bool(_GENERAL.search(_simplified(text)))
+
+
+# What makes a clause of the customer's own case a question or a request rather than a statement
+# of reason or fact ("没有质量问题 就是不想要了", "it just doesn't fit"): the state of something
+# of theirs ("还没到", "到哪了", "where are…", "yet"), or a wish to have something done.
+_ASKS_STATE = re.compile(
+    r"还没|没收到|没到|到哪|了[吗么嘛没]|好了没|\bwhere (?:is|are)\b|\bwhere's\b|\byet\b",
+    re.IGNORECASE,
+)
+_REQUEST = re.compile(
+    r"我要|我想(?!问|咨询|了解)|帮我|给我|替我|请帮|麻烦|\bplease\b|\bpls\b|"
+    r"\bI (?:want|need|would like)\b|\bI'd like\b|\bcan you\b|\bcould you\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_something(text: str) -> bool:
+    """The clause asks a question or for something to be done, not only states a reason or a
+    fact: a question word or particle, the state of something of theirs, or a request."""
+    plain = _simplified(text)
+    return bool(_GENERAL.search(plain) or _ASKS_STATE.search(plain) or _REQUEST.search(plain))
 
 
 def is_general_question(text: str) -> bool:

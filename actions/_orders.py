@@ -9,12 +9,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._decide import asks_something
+from actions._decide import asks_for_something
 from actions._products import asked_about, matching_orders, named_kinds
 from actions._services import Services
 from actions._text import say, yuan
 from actions._tracker import customer_id, lang_of, latest_text, recent_intents
-from kefu.i18n import to_simplified
 from shop import Order, OrderStatus, normalise_order_id
 
 STATUS = {
@@ -113,18 +112,6 @@ async def load_order(
 _ORDER_ID = re.compile(r"\d{8,}")
 
 
-# A clause asking the state of something of their own without a question word ("耳机还没到",
-# "where are the earbuds though").
-_ASKS_STATE = re.compile(
-    r"还没|没收到|没到|到哪|了[吗么嘛没]|好了没|\bwhere (?:is|are)\b|\bwhere's\b|\byet\b|\bstill\b",
-    re.IGNORECASE,
-)
-
-
-def asks_in_clause(clause: str) -> bool:
-    return asks_something(clause) or bool(_ASKS_STATE.search(to_simplified(clause)))
-
-
 async def orders_named(services: Services, tracker: Tracker) -> list[Order] | None:
     """The logged-in customer's own orders whose product the latest message names instead of
     an order id ("我买的跑步鞋到哪了"); None when it names no product, gives an order id, or
@@ -136,7 +123,7 @@ async def orders_named(services: Services, tracker: Tracker) -> list[Order] | No
     if not cid or text.startswith("/") or _ORDER_ID.search(text):
         return None
     found = matching_orders(text, await services.shop.recent_orders(cid, limit=20))
-    found = asked_about(text, found, asks_in_clause)
+    found = asked_about(text, found, asks_for_something)
     return found if found or named_kinds(text) else None
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from rasa_sdk import Tracker
 
-from actions._orders import asks_in_clause
+from actions._decide import asks_for_something
 from actions._products import asked_about, matching_orders
 from actions.handoff import ActionFallback
 from actions.order_forms import (
@@ -272,8 +272,8 @@ async def test_of_two_products_named_the_one_the_question_is_about_picks_the_ord
     # English too: the clause with the question names the order.
     english = await services.shop.recent_orders("demo-002", limit=20)
     story = "got the linen shirt last week, love it. where are the earbuds though?"
-    named = asked_about(story, matching_orders(story, english), asks_in_clause)
+    named = asked_about(story, matching_orders(story, english), asks_for_something)
     assert _ids(named) == ["20231120021"]
     # Asking about both (or neither clause asks): both stay, and the customer picks.
     both = "耳机和手环都到哪了"
-    assert len(asked_about(both, matching_orders(both, own), asks_in_clause)) == 2
+    assert len(asked_about(both, matching_orders(both, own), asks_for_something)) == 2
