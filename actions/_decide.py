@@ -270,12 +270,38 @@ def decide(text: str, intent: str, hits: list[Hit], thresholds: Thresholds | Non
     return Decision("intent", "no confident knowledge-base answer")
 
 
+# A part that only asks more about the one before it ("do electronics come with a warranty? how
+# long is it", "有M码吗 那多少钱"): a short question whose subject is a pronoun, or nothing but a
+# question word. Searched alone it would find another FAQ ("how long is it" → delivery times).
+_FOLLOW_UP_EN = re.compile(
+    r"^(?:and |so |then )?(?:how|what|when|where|which|why|is|are|does|do|can|will|would)\b"
+    r"(?:\s+[\w']+){0,3}?\s+(?:it|that|this|they|them|those)(?:\s+[\w']+)?$",
+    re.IGNORECASE,
+)
+_FOLLOW_UP_ZH = re.compile(
+    r"^(?:那|那么|那个|这个|它|这)?(?:要|需要|大概|一般|得)?"
+    r"(?:多久|多长时间|多长|几天|多少钱|多少|怎么弄|怎么办|怎么算|啥时候|什么时候)[呢啊呀吗嘛]*$"
+)
+
+
+def _follows_up(part: str) -> bool:
+    plain = _simplified(part).strip(" ?？!！.。")
+    return bool(_FOLLOW_UP_EN.match(plain) or _FOLLOW_UP_ZH.match(plain))
+
+
 def split_questions(text: str) -> list[str]:
     """The questions of one message, in order ("包邮吗？还有就是能开发票不" → 包邮吗, 能开发票不);
-    one part when it asks one thing."""
+    one part when it asks one thing. A part that only asks more about the one before ("…a
+    warranty? how long is it") stays with it."""
     parts = [p.strip(" ，,、~～…") for p in _SPLIT.split(text or "")]
     parts = [p if i == 0 else _CONNECTOR.sub("", p).strip() for i, p in enumerate(parts)]
-    return [p for p in parts if len(p) >= 2][:3]
+    questions: list[str] = []
+    for part in (p for p in parts if len(p) >= 2):
+        if questions and _follows_up(part):
+            questions[-1] = f"{questions[-1]} {part}"
+        else:
+            questions.append(part)
+    return questions[:3]
 
 
 async def ready_searcher(services: Services) -> Searcher | None:

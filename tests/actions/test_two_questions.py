@@ -5,6 +5,7 @@ dropped. An angry message the NLU reads as out of scope gets a person."""
 
 from __future__ import annotations
 
+from actions._decide import split_questions
 from actions._two_questions import Part, _asks, question_parts
 from actions.faq import ActionAnswerFaq
 from actions.handoff import ActionFallback, ActionOutOfScope
@@ -164,3 +165,15 @@ async def test_a_reason_or_fact_is_not_offered_back_as_a_question(services):  # 
         assert [b for b in _buttons(dispatcher) if b["payload"] != "/request_human"] == [], text
     parts = [Part("就是不想要了", None), Part("发货了吗", None), Part("帮我把地址改一下", None)]
     assert [_asks(p) for p in parts] == [False, True, True]
+
+
+async def test_a_part_asking_more_about_the_one_before_stays_with_it(services):  # type: ignore[no-untyped-def]
+    # "how long does it last" asks about the warranty of the part before; searched alone it
+    # found the delivery times. The message is one question, answered with the warranty.
+    text = "is there a warranty on appliances? how long does it last"
+    assert await question_parts(services, text, "en") == []
+    _, texts, _ = await run(ActionAnswerFaq(), tracker(text, intent="ask_faq", lang="en"))
+    assert len(texts) == 1 and "1-year" in texts[0] and "Jiangsu" not in texts[0]
+    assert split_questions("这个外套有M码吗 那多少钱") == ["这个外套有M码吗 那多少钱"]
+    # Two questions of their own are still two.
+    assert len(split_questions("do you ship to the US? also, can I get an invoice")) == 2
