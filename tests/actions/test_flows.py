@@ -219,7 +219,7 @@ async def test_a_double_charge_is_told_it_refunds_itself_and_offered_a_person(se
     # The payment system refunds a duplicate payment within 24 hours (FAQ pay-003): said, with
     # a person one tap away — nobody is queued for what resolves itself.
     slots = {"order_id": "20231120002", "payment_detail": "付一次扣了两遍"}
-    events, texts, d = await run(ActionPaymentProblem(), tracker("付一次扣了两遍", slots=slots))
+    _, texts, d = await run(ActionPaymentProblem(), tracker("付一次扣了两遍", slots=slots))
     assert handoffs == [] and "24小时内自动原路退回" in texts[0] and "20231120002" in texts[0]
     assert d.messages[0]["buttons"] == [{"title": "转人工客服", "payload": "/request_human"}]
     _, texts, _ = await run(
