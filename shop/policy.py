@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -61,7 +62,10 @@ def warranty_end(order: Order) -> date | None:
     month = start.month - 1 + order.warranty_months
     year = start.year + month // 12
     month = month % 12 + 1
-    day = min(start.day, 28)
+    # The same day N months on; the month's last day when it has no such day (31 Jan + 1
+    # month = 28/29 Feb), never a day early: "已于 10-28 到期" for a warranty ending 10-31
+    # would be untrue.
+    day = min(start.day, calendar.monthrange(year, month)[1])
     return date(year, month, day)
 
 
