@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -10,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._decide import asks_for_something
-from actions._products import asked_about, matching_orders, named_kinds
+from actions._products import Catalogue, asked_about, matching_orders
 from actions._services import Services
 from actions._text import say, yuan
 from actions._tracker import customer_id, lang_of, latest_text, recent_intents
@@ -110,6 +111,7 @@ async def load_order(
 
 
 _ORDER_ID = re.compile(r"\d{8,}")
+CATALOGUE_TTL_S = 300.0  # a product the shop starts selling is recognised within 5 minutes
 
 
 async def orders_named(services: Services, tracker: Tracker) -> list[Order] | None:
@@ -124,7 +126,18 @@ async def orders_named(services: Services, tracker: Tracker) -> list[Order] | No
         return None
     found = matching_orders(text, await services.shop.recent_orders(cid, limit=20))
     found = asked_about(text, found, asks_for_something)
-    return found if found or named_kinds(text) else None
+    return found if found or (await catalogue(services)).names_a_product(text) else None
+
+
+async def catalogue(services: Services) -> Catalogue:
+    """The shop's products as the words customers name them by (``actions._products``), read
+    from the shop's product names at most every ``CATALOGUE_TTL_S``."""
+    cached = services.catalogue
+    now = time.monotonic()
+    if cached is None or now - cached[0] > CATALOGUE_TTL_S:
+        cached = (now, Catalogue.of(await services.shop.product_names()))
+        services.catalogue = cached
+    return cached[1]
 
 
 _CORRECTION = re.compile(

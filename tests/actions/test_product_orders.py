@@ -5,13 +5,14 @@ picks; none: said so, then the order id is asked. Corrections ("sorry wrong numb
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
 
 from actions._decide import asks_for_something
-from actions._products import asked_about, matching_orders
+from actions._products import Catalogue, asked_about, matching_orders
 from actions.handoff import ActionFallback
 from actions.order_forms import (
     ActionAskOrderId,
@@ -277,3 +278,19 @@ async def test_of_two_products_named_the_one_the_question_is_about_picks_the_ord
     # Asking about both (or neither clause asks): both stay, and the customer picks.
     both = "耳机和手环都到哪了"
     assert len(asked_about(both, matching_orders(both, own), asks_for_something)) == 2
+
+
+async def test_the_products_a_customer_may_name_come_from_the_shops_own_products(services):  # type: ignore[no-untyped-def]
+    # The demo shop's product names give the demo's words ("跑步鞋", "earbuds" for 耳机)...
+    shop = Catalogue.of(await services.shop.product_names())
+    assert "轻量缓震跑步鞋" in await services.shop.product_names()
+    assert shop.names_a_product("我买的跑步鞋到哪了") and shop.names_a_product("my earbuds?")
+    assert not shop.names_a_product("where is my order")
+    # ...and another shop's products work without a word of code: an English head word, a
+    # Chinese name's pieces, in both directions of the order match.
+    other = Catalogue.of(["Yoga mat Pro", "轻薄笔记本电脑 14英寸"])
+    assert other.names_a_product("where's my yoga mats") and other.names_a_product("笔记本到哪了")
+    assert not other.names_a_product("我买的跑步鞋到哪了")
+    own = await services.shop.recent_orders("demo-002", limit=20)
+    mat = replace(own[0], id="20231129999", item="Yoga mat Pro")
+    assert _ids(matching_orders("has my yoga mat shipped", [*own, mat])) == ["20231129999"]
