@@ -43,7 +43,7 @@ from actions._decide import (
     wants_to_leave,
 )
 from actions._handoff import start_handoff
-from actions._orders import FLOW_SLOTS, is_correction, last_flow, orders_named
+from actions._orders import FLOW_SLOTS, corrected_task, orders_named
 from actions._picks import answer_pick, is_pick
 from actions._services import get_services
 from actions._text import is_angry, say
@@ -162,7 +162,7 @@ async def on_flow_start(
             summary=f"客户情绪激动 / angry customer: {text[:200]}",
         )
         return [*handoff, *_end_quietly()]
-    previous = last_flow(tracker) if is_correction(text) and _ORDER_ID.search(text) else None
+    previous = corrected_task(tracker, text) if _ORDER_ID.search(text) else None
     if previous and previous != form:
         # "sorry wrong number, I meant 2023…" right after a status answer: not a change request
         # but the same task again, on the order now named (its id is in the order_id slot).

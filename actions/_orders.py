@@ -165,6 +165,14 @@ def last_flow(tracker: Tracker) -> str | None:
     return None
 
 
+def corrected_task(tracker: Tracker, text: str) -> str | None:
+    """The one rule for corrections: a message that corrects what the customer said ("不对 我
+    说的是另一单 那个手环", "sorry wrong number, I meant 2023…") continues their last order task
+    (``last_flow``) on the order it now names, whatever its words sound like; None when it
+    corrects nothing or there was no task."""
+    return last_flow(tracker) if is_correction(text) else None
+
+
 def reset_flow_slots() -> list[dict[str, Any]]:
     return [SlotSet(name, None) for name in FLOW_SLOTS]
 

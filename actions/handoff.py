@@ -22,7 +22,7 @@ from actions._decide import (
     own_state_flow,
 )
 from actions._handoff import is_vip, start_handoff
-from actions._orders import FLOW_FORMS, is_correction, last_flow, orders_named
+from actions._orders import FLOW_FORMS, corrected_task, last_flow, orders_named
 from actions._services import get_services
 from actions._text import is_angry, person_button, say, vip_offer
 from actions._tracker import lang_of, latest_text, previous_user_intent
@@ -83,14 +83,13 @@ def order_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
     text = latest_text(tracker)
     if not _ORDER_ID.search(text):
         return None
-    guessed = _guessed_flow(tracker)
-    if guessed is not None and not is_correction(text):
-        return [FollowupAction(guessed)]
     # "不对不对 我要查的是跑步鞋那单 2023…": a correction names the order for the last flow
+    if corrected := corrected_task(tracker, text):
+        return [FollowupAction(corrected)]
+    if (guessed := _guessed_flow(tracker)) is not None:
+        return [FollowupAction(guessed)]
     if previous := last_flow(tracker):
         return [FollowupAction(previous)]
-    if guessed is not None:
-        return [FollowupAction(guessed)]
     if is_quality_reason(text):
         # "牛仔裤才穿一次就开线了，2023…，这质量也太差了": a quality problem with the item is a
         # return for quality (15 days from delivery; the return flow says what is still
@@ -108,7 +107,7 @@ async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
     asks where the product is or whether it shipped — its tracking or status; the form then
     finds the order by that product (``actions._products``)."""
     text = latest_text(tracker)
-    previous = last_flow(tracker) if is_correction(text) else None
+    previous = corrected_task(tracker, text)
     if previous and await orders_named(get_services(), tracker):
         # "不对 我说的是另一单 那个手环": the last task again, on the order of the product now
         # named — the order id of the one before is forgotten, so the flow finds the new one.
