@@ -42,13 +42,32 @@ WORDS_FLOOR = 0.1  # a flow the customer's own words name is worth following fro
 PRODUCT_FLOWS = {**FLOW_FORMS, "check_refund": "action_check_refund"}
 
 
+def _named_flow(text: str, ranking: list[dict[str, Any]]) -> str | None:
+    """Of the NLU's candidate order tasks (at least ``WORDS_FLOOR``), the likeliest one the
+    customer's own words name ("发票", "cancel", "钱…退了没"), else None."""
+    return next(
+        (
+            PRODUCT_FLOWS[str(item["name"])]
+            for item in ranking
+            if item.get("name") in PRODUCT_FLOWS
+            and float(item.get("confidence") or 0.0) >= WORDS_FLOOR
+            and about_flow(PRODUCT_FLOWS[str(item["name"])], text)
+        ),
+        None,
+    )
+
+
 def _guessed_flow(tracker: Tracker) -> str | None:
     """The flow the NLU ranks most likely for a message naming an order id when it fell back
     or read it as something else ("跑步鞋还没到 能先申请退货吗 20231120003": a return at 0.49;
-    "那单2023…发票抬头开错了": an invoice at 0.3 behind "inform"), if it is not a wild guess
-    (``actions._decide.own_order_intent``; without one the order's own case is looked up)."""
+    "那单2023…发票抬头开错了": an invoice at 0.28 behind "inform", which its words name), if it
+    is not a wild guess (``actions._decide.own_order_intent``; without one the order's own
+    case is looked up)."""
+    text = latest_text(tracker)
     ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-    flow = own_order_intent(latest_text(tracker), ranking, FLOW_FORMS, FALLBACK_GUESS)
+    if _ORDER_ID.search(text) and (named := _named_flow(text, ranking)):
+        return named
+    flow = own_order_intent(text, ranking, FLOW_FORMS, FALLBACK_GUESS)
     return FLOW_FORMS[flow] if flow else None
 
 
@@ -113,18 +132,17 @@ async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
         # named — the order id of the one before is forgotten, so the flow finds the new one.
         return [SlotSet("order_id", None), FollowupAction(previous)]
     ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-    ranked = [
-        (PRODUCT_FLOWS[str(item["name"])], float(item.get("confidence") or 0.0))
+    likely = [
+        PRODUCT_FLOWS[str(item["name"])]
         for item in ranking
         if item.get("name") in PRODUCT_FLOWS
+        and float(item.get("confidence") or 0.0) >= FALLBACK_GUESS
     ]
-    likely = [flow for flow, confidence in ranked if confidence >= FALLBACK_GUESS]
     # Of the NLU's candidate flows, the one the customer's words name: "pls cancel my earbuds
     # order" is a cancel, though the NLU ranked a repair (0.40) a hair above it (0.39); "…餐具
     # 那钱到底退了没" asks for the refund (0.11) though a status (0.45) was likelier. A flow
     # the words name needs only ``WORDS_FLOOR``; else the likeliest flow is run.
-    named = (f for f, c in ranked if c >= WORDS_FLOOR and about_flow(f, text))
-    guessed = next(named, likely[0] if likely else None)
+    guessed = _named_flow(text, ranking) or (likely[0] if likely else None)
     if guessed is None and not (_TRACKING.search(text) or _STATUS.search(text)):
         return None
     if not await orders_named(get_services(), tracker):

@@ -294,3 +294,16 @@ async def test_the_products_a_customer_may_name_come_from_the_shops_own_products
     own = await services.shop.recent_orders("demo-002", limit=20)
     mat = replace(own[0], id="20231129999", item="Yoga mat Pro")
     assert _ids(matching_orders("has my yoga mat shipped", [*own, mat])) == ["20231129999"]
+
+
+async def test_an_order_named_with_a_task_the_words_name_runs_that_task(services):  # type: ignore[no-untyped-def]
+    # "那单2023…发票抬头…要改": read as "inform" (0.57) with the invoice at 0.28 — the words
+    # name the invoice, so its flow runs, not the order's status.
+    t = tracker("20231120013那单的发票抬头写成个人了 麻烦改成公司的", intent="inform")
+    t.latest_message["intent_ranking"] = [
+        {"name": "inform", "confidence": 0.57},
+        {"name": "request_invoice", "confidence": 0.28},
+        {"name": "change_order", "confidence": 0.11},
+    ]
+    events, texts, _ = await run(ActionFallback(), t)
+    assert texts == [] and [e.get("name") for e in events] == ["invoice_form"]
