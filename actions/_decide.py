@@ -53,6 +53,7 @@ from knowledge_base.api import Hit, Searcher, Thresholds
 
 __all__ = [
     "Decision",
+    "asks_for_something",
     "asks_something",
     "decide",
     "decide_with_kb",
@@ -90,7 +91,7 @@ _OWN = re.compile(
 )
 _GENERAL = re.compile(
     r"怎么|怎样|如何|咋|多久|多长|几天|多少天|多少钱|几个工作日|什么时候|啥时候|谁|哪些|哪里|哪儿|"
-    r"什么|啥|能不能|可不可以|([^\s不])不\1|去哪|在哪|可以.*[吗么嘛]|能.*[吗么嘛]|支持.*[吗么嘛]|是否|要是|如果|的话|一般|"
+    r"(?<!没)什么|(?<!没)啥|能不能|可不可以|([^\s不])不\1|去哪|在哪|可以.*[吗么嘛]|能.*[吗么嘛]|支持.*[吗么嘛]|是否|要是|如果|的话|一般|"
     r"[吗么嘛不没][？?！!。～~\s]*$|[？?]|"
     r"\b(?:how|when|what|which|who|why|where do|where can|can i|can you|do you|does|is there|"
     r"are there|if i|is it|are you|will i|do i|should i|would i|will there)\b|"
@@ -146,6 +147,27 @@ def asks_something(text: str) -> bool:
     """The message asks a rule or how-to somewhere, own case or not ("I need a VAT invoice
     for my company, what info do you need")."""
     return bool(_GENERAL.search(_simplified(text)))
+
+
+# What makes a clause of the customer's own case a question or a request rather than a statement
+# of reason or fact ("没有质量问题 就是不想要了", "it just doesn't fit"): the state of something
+# of theirs ("还没到", "到哪了", "where are…", "yet"), or a wish to have something done.
+_ASKS_STATE = re.compile(
+    r"还没|没收到|没到|到哪|了[吗么嘛没]|好了没|\bwhere (?:is|are)\b|\bwhere's\b|\byet\b",
+    re.IGNORECASE,
+)
+_REQUEST = re.compile(
+    r"我要|我想(?!问|咨询|了解)|帮我|给我|替我|请帮|麻烦|\bplease\b|\bpls\b|"
+    r"\bI (?:want|need|would like)\b|\bI'd like\b|\bcan you\b|\bcould you\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_something(text: str) -> bool:
+    """The clause asks a question or for something to be done, not only states a reason or a
+    fact: a question word or particle, the state of something of theirs, or a request."""
+    plain = _simplified(text)
+    return bool(_GENERAL.search(plain) or _ASKS_STATE.search(plain) or _REQUEST.search(plain))
 
 
 def is_general_question(text: str) -> bool:
@@ -248,12 +270,38 @@ def decide(text: str, intent: str, hits: list[Hit], thresholds: Thresholds | Non
     return Decision("intent", "no confident knowledge-base answer")
 
 
+# A part that only asks more about the one before it ("do electronics come with a warranty? how
+# long is it", "有M码吗 那多少钱"): a short question whose subject is a pronoun, or nothing but a
+# question word. Searched alone it would find another FAQ ("how long is it" → delivery times).
+_FOLLOW_UP_EN = re.compile(
+    r"^(?:and |so |then )?(?:how|what|when|where|which|why|is|are|does|do|can|will|would)\b"
+    r"(?:\s+[\w']+){0,3}?\s+(?:it|that|this|they|them|those)(?:\s+[\w']+)?$",
+    re.IGNORECASE,
+)
+_FOLLOW_UP_ZH = re.compile(
+    r"^(?:那|那么|那个|这个|它|这)?(?:要|需要|大概|一般|得)?"
+    r"(?:多久|多长时间|多长|几天|多少钱|多少|怎么弄|怎么办|怎么算|啥时候|什么时候)[呢啊呀吗嘛]*$"
+)
+
+
+def _follows_up(part: str) -> bool:
+    plain = _simplified(part).strip(" ?？!！.。")
+    return bool(_FOLLOW_UP_EN.match(plain) or _FOLLOW_UP_ZH.match(plain))
+
+
 def split_questions(text: str) -> list[str]:
     """The questions of one message, in order ("包邮吗？还有就是能开发票不" → 包邮吗, 能开发票不);
-    one part when it asks one thing."""
+    one part when it asks one thing. A part that only asks more about the one before ("…a
+    warranty? how long is it") stays with it."""
     parts = [p.strip(" ，,、~～…") for p in _SPLIT.split(text or "")]
     parts = [p if i == 0 else _CONNECTOR.sub("", p).strip() for i, p in enumerate(parts)]
-    return [p for p in parts if len(p) >= 2][:3]
+    questions: list[str] = []
+    for part in (p for p in parts if len(p) >= 2):
+        if questions and _follows_up(part):
+            questions[-1] = f"{questions[-1]} {part}"
+        else:
+            questions.append(part)
+    return questions[:3]
 
 
 async def ready_searcher(services: Services) -> Searcher | None:

@@ -7,8 +7,9 @@ answer it asked for. Called by every form's validation (``actions/order_forms.py
   my company, what info do you need") gets that answer, then the flow; a message of two
   questions has the answered ones answered and the others offered as buttons
   (``actions._two_questions``);
-  a clearly angry message that names no order gets an apology and a person at once (with an
-  order, the flow answers and a person joins: ``actions._mood``).
+  a clearly angry message that names no order gets an apology, the knowledge base's answer when
+  it is confident, and a person at once (with an order, the flow answers and a person joins:
+  ``actions._mood``).
 - **Inside** a flow, on a fresh customer message:
   - "算了 / 不用了 / 先不退了 / never mind" leaves the flow (on a yes/no question it is the
     "no" the form asked for); a general question asked with it is answered;
@@ -42,7 +43,7 @@ from actions._decide import (
     wants_to_leave,
 )
 from actions._handoff import start_handoff
-from actions._orders import FLOW_SLOTS, is_correction, last_flow, orders_named
+from actions._orders import FLOW_SLOTS, corrected_task, orders_named
 from actions._picks import answer_pick, is_pick
 from actions._services import get_services
 from actions._text import is_angry, say
@@ -146,6 +147,11 @@ async def on_flow_start(
                 "I'm really sorry for the frustration — let me bring in a person to follow up.",
             )
         )
+        # What the shop's rules already say ("charged twice!! what the hell": refunded by
+        # itself within 24 hours) is said too, so the customer has it while a person comes.
+        hits, thresholds = await search_kb(services, text, lang)
+        if hits and thresholds and hits[0].score >= thresholds.confident:
+            dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
         handoff = await start_handoff(
             services,
             dispatcher,
@@ -156,7 +162,7 @@ async def on_flow_start(
             summary=f"客户情绪激动 / angry customer: {text[:200]}",
         )
         return [*handoff, *_end_quietly()]
-    previous = last_flow(tracker) if is_correction(text) and _ORDER_ID.search(text) else None
+    previous = corrected_task(tracker, text) if _ORDER_ID.search(text) else None
     if previous and previous != form:
         # "sorry wrong number, I meant 2023…" right after a status answer: not a change request
         # but the same task again, on the order now named (its id is in the order_id slot).

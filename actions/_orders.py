@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._products import matching_orders, named_kinds
+from actions._decide import asks_for_something
+from actions._products import Catalogue, asked_about, matching_orders
 from actions._services import Services
 from actions._text import say, yuan
 from actions._tracker import customer_id, lang_of, latest_text, recent_intents
@@ -109,18 +111,33 @@ async def load_order(
 
 
 _ORDER_ID = re.compile(r"\d{8,}")
+CATALOGUE_TTL_S = 300.0  # a product the shop starts selling is recognised within 5 minutes
 
 
 async def orders_named(services: Services, tracker: Tracker) -> list[Order] | None:
     """The logged-in customer's own orders whose product the latest message names instead of
     an order id ("我买的跑步鞋到哪了"); None when it names no product, gives an order id, or
-    nobody is logged in. Never another customer's orders (``actions._products``)."""
+    nobody is logged in. Never another customer's orders (``actions._products``). Of several
+    products named, the one the question is about ("之前买的餐具 … 又买了个加湿器 … 餐具那钱
+    退了没": the tableware) picks the order."""
     text = latest_text(tracker)
     cid = the_customer(services, tracker)
     if not cid or text.startswith("/") or _ORDER_ID.search(text):
         return None
     found = matching_orders(text, await services.shop.recent_orders(cid, limit=20))
-    return found if found or named_kinds(text) else None
+    found = asked_about(text, found, asks_for_something)
+    return found if found or (await catalogue(services)).names_a_product(text) else None
+
+
+async def catalogue(services: Services) -> Catalogue:
+    """The shop's products as the words customers name them by (``actions._products``), read
+    from the shop's product names at most every ``CATALOGUE_TTL_S``."""
+    cached = services.catalogue
+    now = time.monotonic()
+    if cached is None or now - cached[0] > CATALOGUE_TTL_S:
+        cached = (now, Catalogue.of(await services.shop.product_names()))
+        services.catalogue = cached
+    return cached[1]
 
 
 _CORRECTION = re.compile(
@@ -146,6 +163,14 @@ def last_flow(tracker: Tracker) -> str | None:
         if name in FLOW_FORMS:
             return FLOW_FORMS[name]
     return None
+
+
+def corrected_task(tracker: Tracker, text: str) -> str | None:
+    """The one rule for corrections: a message that corrects what the customer said ("不对 我
+    说的是另一单 那个手环", "sorry wrong number, I meant 2023…") continues their last order task
+    (``last_flow``) on the order it now names, whatever its words sound like; None when it
+    corrects nothing or there was no task."""
+    return last_flow(tracker) if is_correction(text) else None
 
 
 def reset_flow_slots() -> list[dict[str, Any]]:

@@ -7,21 +7,32 @@ customer), never anyone else's. An order matches when
 - the message and the order's item name share a product kind (``KINDS``: "earbuds", "耳机" and
   "耳機" are one kind, so an English customer finds "降噪蓝牙耳机 Pro" and a Chinese one finds
   "Wireless earbuds"), or
+- the message names the head word of an English item name ("my yoga mat" finds "Yoga mat"), or
 - the message contains two or more Chinese characters of the item's name in a row that are not
   mere descriptions ("跑步" of "轻量缓震跑步鞋", but not "男士" or "套装").
 
+``KINDS`` is a vocabulary of product types and their words in both languages, not a list of the
+shop's products: which products a customer may name comes from the shop's own product names
+(``Catalogue``, built from ``ShopBackend.product_names``) by the same three rules, so a shop
+selling yoga mats or 笔记本电脑 is served without touching this module.
+
 Both sides are compared in simplified characters and lower case.
+
+A message that names several of the customer's products but asks about one ("之前买的餐具 后来
+退了嘛 然后又买了个加湿器 … 前面餐具那钱到底退了没") is about the product named in the clause
+that asks (``asked_about``), not all of them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from kefu.i18n import to_simplified
 from shop import Order
 
-__all__ = ["KINDS", "matching_orders", "named_kinds"]
+__all__ = ["KINDS", "Catalogue", "asked_about", "matching_orders", "named_kinds"]
 
 # One product kind per line: the words customers and item names use for it (zh, en).
 KINDS: dict[str, str] = {
@@ -69,11 +80,60 @@ def _pieces(item: str) -> set[str]:
     return found - _NOT_A_NAME
 
 
+# Words after an English product's head word that name a model, not the product ("… Pro").
+_MODEL_WORDS = frozenset({"pro", "max", "plus", "mini", "lite", "ultra", "se", "set", "pack"})
+_EN_WORD = re.compile(r"[a-z][a-z-]+")
+
+
+def _head_word(item: str) -> str | None:
+    """The English word naming what an item is: its last word but model words ("Wireless
+    earbuds" → "earbud", "Yoga mat" → "mat"); None for a Chinese name (its pieces name it)."""
+    if _CJK_RUN.search(item):
+        return None
+    words: list[str] = [w for w in _EN_WORD.findall(item) if w not in _MODEL_WORDS]
+    if not words or len(words[-1]) < 3:
+        return None
+    word = words[-1]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _names_head(text: str, head: str | None) -> bool:
+    return bool(head and re.search(rf"\b{re.escape(head)}(?:e?s)?\b", text))
+
+
 def _matches(text: str, kinds: set[str], order: Order) -> bool:
     item = _plain(order.item)
-    if kinds & named_kinds(item):
+    if kinds & named_kinds(item) or _names_head(text, _head_word(item)):
         return True
     return any(piece in text for piece in _pieces(item))
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What the shop sells, as the words a customer may name its products by: the product
+    kinds of its names, their English head words and their Chinese two-character pieces."""
+
+    kinds: frozenset[str]
+    heads: frozenset[str]
+    pieces: frozenset[str]
+
+    @classmethod
+    def of(cls, names: Iterable[str]) -> Catalogue:
+        plain = [_plain(n) for n in names]
+        return cls(
+            kinds=frozenset(k for n in plain for k in named_kinds(n)),
+            heads=frozenset(h for n in plain if (h := _head_word(n))),
+            pieces=frozenset(p for n in plain for p in _pieces(n)),
+        )
+
+    def names_a_product(self, text: str) -> bool:
+        """The message names a product the shop sells ("跑步鞋", "my yoga mat")."""
+        plain = _plain(text)
+        return bool(
+            named_kinds(plain) & self.kinds
+            or any(_names_head(plain, h) for h in self.heads)
+            or any(p in plain for p in self.pieces)
+        )
 
 
 def matching_orders(text: str, orders: Iterable[Order]) -> list[Order]:
@@ -81,3 +141,22 @@ def matching_orders(text: str, orders: Iterable[Order]) -> list[Order]:
     plain = _plain(text)
     kinds = named_kinds(plain)
     return [o for o in orders if _matches(plain, kinds, o)]
+
+
+# Clauses: Chinese customers separate them with spaces as often as with commas; English words
+# are separated by spaces, so an English message is cut at punctuation only.
+_CJK_CLAUSE = re.compile(r"[\s，,。.！!？?；;…~～]+")
+_CLAUSE = re.compile(r"[，,。.！!？?；;…~～\n]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def asked_about(text: str, orders: list[Order], asks: Callable[[str], bool]) -> list[Order]:
+    """Of several ``orders`` a message names, those named in the clauses that ask something
+    (``asks``): the story around the question names the others. All of them when the asking
+    clauses name none (or every one)."""
+    if len(orders) < 2:
+        return orders
+    splitter = _CJK_CLAUSE if _CJK.search(text) else _CLAUSE
+    asking = " ".join(c for c in splitter.split(text) if c.strip() and asks(c))
+    named = matching_orders(asking, orders) if asking else []
+    return named or orders

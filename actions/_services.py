@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from actions._handoff_client import HandoffClient
+from actions._products import Catalogue
 from actions._turn_reads import TurnReads
 from actions.settings import ActionSettings
 from kefu.db import make_async_engine
@@ -33,6 +34,8 @@ class Services:
     shop: ShopBackend
     handoff: HandoffClient
     _searcher: Searcher | None = None
+    # (when read, the shop's products as customers name them): actions._orders.catalogue
+    catalogue: tuple[float, Catalogue] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def knowledge_base_missing(self) -> str | None:

@@ -66,6 +66,9 @@ class TurnReads:
 
     # ------------------------------------------------------------ reads (not remembered)
 
+    async def product_names(self) -> list[str]:
+        return await self.shop.product_names()
+
     async def customer_by_openid(self, openid: str) -> Customer | None:
         return await self.shop.customer_by_openid(openid)
 

@@ -7,7 +7,9 @@ base answers (a general question with a confident or clearly leading hit) is ans
 other part that asks something — the customer's own case ("发货了吗" needs their order), or a
 question without an answer — is named back with a button that asks it on its own, so nothing
 the customer asked is silently dropped. Whether a part asks something is read by the same
-patterns (a general question or the customer's own case); "你好" or "谢谢" is not named back.
+patterns (a general question, or the customer's own case asked or requested:
+``actions._decide.asks_for_something``); "你好", "谢谢" or a reason ("没有质量问题 就是不想要了",
+"it just doesn't fit") is not named back.
 A message naming an order id is not split: it is about that order ("the earbuds are broken,
 can you fix them? 20231120021"), and its flow has it.
 
@@ -26,10 +28,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions._decide import (
     ORDER_ID,
+    asks_for_something,
     decide,
     faq_text,
     is_general_question,
-    is_own_case,
     search_kb,
     split_questions,
 )
@@ -93,9 +95,13 @@ _ONLY_REFERENCE = re.compile(
 
 
 def _asks(part: Part) -> bool:
+    """The part asks something of its own: a question (marked, or a general question) or the
+    customer's own case asked or requested ("发货了吗", "我的手环到哪了", "帮我改下地址") — not a
+    statement of reason or fact ("没有质量问题 就是不想要了", "it just doesn't fit") nor a
+    part that only says which order."""
     if _ONLY_REFERENCE.match(part.text.strip()):
         return False
-    return part.marked or is_general_question(part.text) or is_own_case(part.text)
+    return part.marked or is_general_question(part.text) or asks_for_something(part.text)
 
 
 async def answer_parts(
@@ -152,6 +158,7 @@ _FLOW_WORDS = {
     "return_form": r"退|return|refund",
     "repair_form": r"修|repair|warranty|fix",
     "payment_form": r"付款|支付|扣款|扣钱|付了|\bpa(?:y|id)\b|charge",
+    "action_check_refund": r"退款|退钱|钱.{0,6}退|退.{0,3}钱|到账|refund|money back",
 }
 
 

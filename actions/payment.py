@@ -1,8 +1,14 @@
-"""``payment_problem``: a double charge or "paid but the order says unpaid" → collect the
-details and hand off to after-sales with priority."""
+"""``payment_problem``: a double charge or "paid but the order says unpaid".
+
+A double charge is refunded by the payment system itself within 24 hours (the shop's rule,
+FAQ ``pay-003``): the customer is told so, with a person offered (a button), and is not queued
+for something that resolves itself. When they report it again after that answer, or the problem
+is another one ("paid but shown unpaid": finance must check the payment), the details are
+collected and after-sales takes over with priority."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -13,8 +19,29 @@ from actions._flow_turns import take_handled
 from actions._handoff import start_handoff
 from actions._orders import load_order, reset_flow_slots, status_text
 from actions._services import get_services
-from actions._text import say
+from actions._text import person_button, say
 from actions._tracker import lang_of
+
+# "扣了我两次钱", "付了一次扣了两遍", "charged twice", "a duplicate payment"
+_DOUBLE = re.compile(
+    r"两次|两遍|兩次|兩遍|2次|重复扣|重複扣|重复支付|重複支付|多扣|扣了两|扣了兩|"
+    r"\btwice\b|\btwo times\b|\bdouble[- ]?charged\b|\bdouble charge|\bduplicate\b",
+    re.IGNORECASE,
+)
+_ANSWERED = ("24小时内自动原路退回", "24小時內自動原路退回", "refunded automatically")
+RECENT_MESSAGES = 3  # the form asks one or two questions after the message that started it
+
+
+def _texts(tracker: Tracker, who: str) -> list[str]:
+    return [str(e.get("text") or "") for e in tracker.events or [] if e.get("event") == who]
+
+
+def first_double_charge(tracker: Tracker) -> bool:
+    """The customer reports a double charge, and the bot has not yet told them it is refunded
+    by itself (then a second report is for a person)."""
+    reported = any(_DOUBLE.search(t) for t in _texts(tracker, "user")[-RECENT_MESSAGES:])
+    told = any(mark in t for t in _texts(tracker, "bot") for mark in _ANSWERED)
+    return reported and not told
 
 
 class ActionPaymentProblem(Action):
@@ -31,6 +58,20 @@ class ActionPaymentProblem(Action):
         lang = lang_of(tracker)
         order, events = await load_order(services, dispatcher, tracker)
         if order is None:
+            return events + reset_flow_slots()
+        if first_double_charge(tracker):
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    f"订单 {order.id} 多扣的钱您不用担心：重复支付的款项系统会在"
+                    "24小时内自动原路退回，不需要您操作。如果超过24小时还没退回，点下面的“转人工客服”，财务同事帮您核实～",
+                    f"Don't worry about the double charge on order {order.id}: a duplicate payment"
+                    " is refunded automatically to the original payment method within 24 hours,"
+                    " with nothing for you to do. If it hasn't come back after 24 hours, tap"
+                    ' "Talk to an agent" and our finance team will check.',
+                ),
+                buttons=[person_button(lang)],
+            )
             return events + reset_flow_slots()
         detail = str(tracker.get_slot("payment_detail") or "").strip()
         dispatcher.utter_message(

@@ -49,7 +49,7 @@ def _line(lang: str, r: Refund) -> str:
 
 
 _NOT_ARRIVED = re.compile(
-    r"没到|没收到|没有到|不到账|没看到|没见到|没进|没退回|haven'?t (?:got|received|seen)|"
+    r"没到|没收到|没有到|不到账|没看到|没看见|没见到|没进|没退回|haven'?t (?:got|received|seen)|"
     r"not (?:arrived|received|showed? up)|hasn'?t (?:arrived|come|shown)|"
     r"never (?:arrived|came|got)|"
     r"didn'?t (?:get|receive)",

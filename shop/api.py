@@ -171,6 +171,11 @@ class ShopBackend(Protocol):
 
     async def recent_orders(self, customer_id: str, limit: int = 5) -> list[Order]: ...
 
+    async def product_names(self) -> list[str]:
+        """The names of the products the shop sells (its catalogue, as its orders show it):
+        no customer's data. The bot reads which products a customer may name from it."""
+        ...
+
     async def cancel_order(self, customer_id: str, order_id: str) -> Order | None:
         """Cancel before shipment (refunding a paid order); None if not found or not allowed."""
         ...

@@ -34,6 +34,8 @@ from shop.models import (
 )
 from shop.policy import in_warranty, local_date
 
+CATALOGUE_LIMIT = 20_000  # product names read for the bot's product words
+
 REFUND_DAYS = 3  # refunds to the original payment method arrive within 1–3 working days
 
 
@@ -154,6 +156,13 @@ class SqlShop:
                 )
             ).all()
             return [await self._to_order(s, r) for r in rows]
+
+    async def product_names(self) -> list[str]:
+        async with self._sessions() as s:
+            names = await s.scalars(
+                select(OrderRow.item).distinct().order_by(OrderRow.item).limit(CATALOGUE_LIMIT)
+            )
+            return [n for n in names.all() if n]
 
     async def refunds(self, customer_id: str, order_id: str | None = None) -> list[Refund]:
         async with self._sessions() as s:

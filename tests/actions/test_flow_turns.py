@@ -226,10 +226,11 @@ async def test_an_order_id_the_nlu_was_unsure_about_follows_its_best_flow(servic
     ]
     events, _, _ = await run(ActionFallback(), t)
     assert events == [{"event": "followup", "timestamp": None, "name": "return_form"}]
-    # A wild guess is not followed: the order's own case is looked up, as before.
+    # A wild guess the words do not name is not followed: the order's own case is looked up,
+    # as before (a flow the words name — "申请退货" — is followed from 0.1: test_product_orders).
     t.latest_message["intent_ranking"] = [
         {"name": "nlu_fallback", "confidence": 0.5},
-        {"name": "request_return", "confidence": 0.2},
+        {"name": "cancel_order", "confidence": 0.2},
     ]
     events, _, _ = await run(ActionFallback(), t)
     assert events[0]["name"] in ("shipment_form", "order_status_form")

@@ -215,9 +215,26 @@ async def test_invoice_issue_and_correction(services):
     assert "更正申请" in texts[0]
 
 
+async def test_a_double_charge_is_told_it_refunds_itself_and_offered_a_person(services, handoffs):
+    # The payment system refunds a duplicate payment within 24 hours (FAQ pay-003): said, with
+    # a person one tap away — nobody is queued for what resolves itself.
+    slots = {"order_id": "20231120002", "payment_detail": "付一次扣了两遍"}
+    _, texts, d = await run(ActionPaymentProblem(), tracker("付一次扣了两遍", slots=slots))
+    assert handoffs == [] and "24小时内自动原路退回" in texts[0] and "20231120002" in texts[0]
+    assert d.messages[0]["buttons"] == [{"title": "转人工客服", "payload": "/request_human"}]
+    _, texts, _ = await run(
+        ActionPaymentProblem(), tracker("you charged me twice", slots=slots, lang="en")
+    )
+    assert handoffs == [] and "within 24 hours" in texts[0]
+
+
 async def test_payment_problem_hands_off_with_priority(services, handoffs):
+    # Reported again after the 24-hour answer (or any other payment problem): a person.
+    told = {"event": "bot", "text": "重复支付的款项系统会在24小时内自动原路退回，不需要您操作。"}
     slots = {"order_id": "20231120001", "payment_detail": "昨天微信付了两次，手机13812345678"}
-    events, texts, _ = await run(ActionPaymentProblem(), tracker("钱扣了两次", slots=slots))
+    events, texts, _ = await run(
+        ActionPaymentProblem(), tracker("钱扣了两次", slots=slots, history=[told])
+    )
     assert handoffs[0]["priority"] == "high" and handoffs[0]["skill_group"] == "aftersales"
     assert "13812345678" not in str(handoffs[0]) and "138****5678" in handoffs[0]["summary"]
     assert "待付款" in texts[0] and "转接人工客服" in texts[-1]

@@ -5,12 +5,14 @@ picks; none: said so, then the order id is asked. Corrections ("sorry wrong numb
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
 
-from actions._products import matching_orders
+from actions._decide import asks_for_something
+from actions._products import Catalogue, asked_about, matching_orders
 from actions.handoff import ActionFallback
 from actions.order_forms import (
     ActionAskOrderId,
@@ -238,3 +240,70 @@ async def test_of_two_likely_flows_the_one_the_words_name_is_run(services):  # t
     ]
     events, texts, _ = await run(ActionFallback(), t)
     assert texts == [] and [e.get("name") for e in events] == ["cancel_form"]
+
+
+async def test_of_two_products_named_the_one_the_question_is_about_picks_the_order(services):  # type: ignore[no-untyped-def]
+    # A story naming the tableware and the humidifier, the question about the tableware's
+    # money: the NLU leans to a status (0.45), the words ask for the refund (0.11) — the
+    # refund of the tableware's order is read, no picker of both.
+    text = (
+        "跟你讲 上个月买了套餐具 后来退掉了 这周又买了个加湿器 用着还不错 "
+        "我就想知道 餐具的钱退回来了没 支付宝里没看见"
+    )
+    own = await services.shop.recent_orders("demo-001", limit=20)
+    assert _ids(matching_orders(text, own)) == ["20231120011", "20231120012"]
+    t = tracker(text, intent="nlu_fallback")
+    t.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "check_order_status", "confidence": 0.45},
+        {"name": "check_ticket", "confidence": 0.13},
+        {"name": "check_refund", "confidence": 0.11},
+    ]
+    events, texts, _ = await run(ActionFallback(), t)
+    assert texts == [] and [e.get("name") for e in events] == ["action_check_refund"]
+    _, texts, dispatcher = await run(ActionCheckRefund(), tracker(text, intent="check_refund"))
+    assert "20231120011" in texts[0] and "已于" in texts[0] and "20231120012" not in texts[0]
+    assert not any("哪一个" in (m.get("text") or "") for m in dispatcher.messages)
+    # Any flow: the order of the product the question is about is used, no picker.
+    story = "加湿器收到了挺好用 上周还买了个降噪耳机 耳机怎么还没到"
+    events, _, _ = await run_with_domain(
+        ValidateShipmentForm(), tracker(story, intent="track_shipment")
+    )
+    assert ("order_id", "20231120013") in _slots(events)
+    # English too: the clause with the question names the order.
+    english = await services.shop.recent_orders("demo-002", limit=20)
+    story = "got the linen shirt last week, love it. where are the earbuds though?"
+    named = asked_about(story, matching_orders(story, english), asks_for_something)
+    assert _ids(named) == ["20231120021"]
+    # Asking about both (or neither clause asks): both stay, and the customer picks.
+    both = "耳机和手环都到哪了"
+    assert len(asked_about(both, matching_orders(both, own), asks_for_something)) == 2
+
+
+async def test_the_products_a_customer_may_name_come_from_the_shops_own_products(services):  # type: ignore[no-untyped-def]
+    # The demo shop's product names give the demo's words ("跑步鞋", "earbuds" for 耳机)...
+    shop = Catalogue.of(await services.shop.product_names())
+    assert "轻量缓震跑步鞋" in await services.shop.product_names()
+    assert shop.names_a_product("我买的跑步鞋到哪了") and shop.names_a_product("my earbuds?")
+    assert not shop.names_a_product("where is my order")
+    # ...and another shop's products work without a word of code: an English head word, a
+    # Chinese name's pieces, in both directions of the order match.
+    other = Catalogue.of(["Yoga mat Pro", "轻薄笔记本电脑 14英寸"])
+    assert other.names_a_product("where's my yoga mats") and other.names_a_product("笔记本到哪了")
+    assert not other.names_a_product("我买的跑步鞋到哪了")
+    own = await services.shop.recent_orders("demo-002", limit=20)
+    mat = replace(own[0], id="20231129999", item="Yoga mat Pro")
+    assert _ids(matching_orders("has my yoga mat shipped", [*own, mat])) == ["20231129999"]
+
+
+async def test_an_order_named_with_a_task_the_words_name_runs_that_task(services):  # type: ignore[no-untyped-def]
+    # "那单2023…发票抬头…要改": read as "inform" (0.57) with the invoice at 0.28 — the words
+    # name the invoice, so its flow runs, not the order's status.
+    t = tracker("20231120013那单的发票抬头写成个人了 麻烦改成公司的", intent="inform")
+    t.latest_message["intent_ranking"] = [
+        {"name": "inform", "confidence": 0.57},
+        {"name": "request_invoice", "confidence": 0.28},
+        {"name": "change_order", "confidence": 0.11},
+    ]
+    events, texts, _ = await run(ActionFallback(), t)
+    assert texts == [] and [e.get("name") for e in events] == ["invoice_form"]

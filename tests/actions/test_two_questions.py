@@ -5,10 +5,11 @@ dropped. An angry message the NLU reads as out of scope gets a person."""
 
 from __future__ import annotations
 
-from actions._two_questions import question_parts
+from actions._decide import split_questions
+from actions._two_questions import Part, _asks, question_parts
 from actions.faq import ActionAnswerFaq
 from actions.handoff import ActionFallback, ActionOutOfScope
-from actions.order_forms import ValidateInvoiceForm, ValidatePaymentForm
+from actions.order_forms import ValidateInvoiceForm, ValidatePaymentForm, ValidateReturnForm
 from tests.actions.conftest import tracker
 from tests.actions.test_flow_turns import run_with_domain
 from tests.actions.test_flows import run, slot
@@ -147,3 +148,32 @@ async def test_a_part_that_only_says_which_order_is_not_offered_as_a_question(se
     )
     assert not any("另外问到" in t for t in texts)
     assert not any(b["title"] == "就大衣那个订单" for b in _buttons(dispatcher))
+
+
+async def test_a_reason_or_fact_is_not_offered_back_as_a_question(services):  # type: ignore[no-untyped-def]
+    # "…还能退吗 没有质量问题 就是不想要了": the second part gives the reason of the return,
+    # it asks nothing; neither does "it just doesn't fit". Only what asks (a question, the
+    # state of their own order, a request) is offered back.
+    for text, lang in (
+        ("大衣买了十来天了 还能退不 也没啥毛病 就是不喜欢了", "zh"),
+        ("can I still send the linen shirt back? it just doesn't fit me", "en"),
+    ):
+        _, texts, dispatcher = await run_with_domain(
+            ValidateReturnForm(), tracker(text, intent="request_return", lang=lang)
+        )
+        assert not any("另外问到" in t or "other question" in t for t in texts), text
+        assert [b for b in _buttons(dispatcher) if b["payload"] != "/request_human"] == [], text
+    parts = [Part("就是不想要了", None), Part("发货了吗", None), Part("帮我把地址改一下", None)]
+    assert [_asks(p) for p in parts] == [False, True, True]
+
+
+async def test_a_part_asking_more_about_the_one_before_stays_with_it(services):  # type: ignore[no-untyped-def]
+    # "how long does it last" asks about the warranty of the part before; searched alone it
+    # found the delivery times. The message is one question, answered with the warranty.
+    text = "is there a warranty on appliances? how long does it last"
+    assert await question_parts(services, text, "en") == []
+    _, texts, _ = await run(ActionAnswerFaq(), tracker(text, intent="ask_faq", lang="en"))
+    assert len(texts) == 1 and "1-year" in texts[0] and "Jiangsu" not in texts[0]
+    assert split_questions("这个外套有M码吗 那多少钱") == ["这个外套有M码吗 那多少钱"]
+    # Two questions of their own are still two.
+    assert len(split_questions("do you ship to the US? also, can I get an invoice")) == 2

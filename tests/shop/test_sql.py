@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,6 +20,7 @@ from shop import (
     mask_phone,
     mask_text,
     normalise_order_id,
+    warranty_end,
 )
 from shop.demo import demo_order_ids, seed_shop
 from shop.models import OrderRow, TrackingEventRow
@@ -66,6 +70,21 @@ async def test_warranty_inside_and_outside(shop: SqlShop):
     assert await shop.create_repair(ME, outside.id, "不充电") is not None  # recorded, paid repair
     repair = await shop.create_repair(ME, inside.id, "左耳没有声音")
     assert repair is not None and repair.in_warranty
+
+
+async def test_a_warranty_ends_on_the_same_day_months_later(shop: SqlShop):
+    # Never a day early: delivered on the 31st, a 12-month warranty ends on the 31st a year
+    # on (it said the 28th); the month's last day when it has no such day.
+    order = await shop.order(ME, "20231120014")
+    assert order is not None
+    for delivered, end in (
+        (datetime(2025, 10, 31, 9, tzinfo=UTC), date(2026, 10, 31)),
+        (datetime(2025, 1, 31, 9, tzinfo=UTC), date(2026, 1, 31)),
+        (datetime(2024, 2, 29, 9, tzinfo=UTC), date(2025, 2, 28)),
+    ):
+        assert warranty_end(replace(order, delivered_at=delivered)) == end
+    six = replace(order, warranty_months=1, delivered_at=datetime(2026, 1, 31, 9, tzinfo=UTC))
+    assert warranty_end(six) == date(2026, 2, 28)
 
 
 async def test_refunds_processing_and_done(shop: SqlShop):
