@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.cancel import ActionCancelOrder
@@ -226,6 +227,27 @@ async def test_a_double_charge_is_told_it_refunds_itself_and_offered_a_person(se
         ActionPaymentProblem(), tracker("you charged me twice", slots=slots, lang="en")
     )
     assert handoffs == [] and "within 24 hours" in texts[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "付大衣的时候扣了我两次钱!!599扣了两遍 都三天了也没退回来 😡",
+        "扣了两次钱 好几天了还没退",
+        "you charged me twice and it's been 3 days",
+        "charged twice!! what the hell",
+    ],
+)
+async def test_a_double_charge_past_the_24_hours_or_angry_goes_to_a_person(
+    services, handoffs, text
+):
+    # "It comes back by itself within 24 hours" does not help a customer who says it has been
+    # days, nor calm an angry one: finance checks it now.
+    slots = {"order_id": "20231120002", "payment_detail": text}
+    lang = "en" if text.isascii() else "zh"
+    _, texts, _ = await run(ActionPaymentProblem(), tracker(text, slots=slots, lang=lang))
+    assert handoffs and handoffs[0]["priority"] == "high"
+    assert not any("24小时内自动原路退回" in t or "within 24 hours" in t for t in texts)
 
 
 async def test_payment_problem_hands_off_with_priority(services, handoffs):
