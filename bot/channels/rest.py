@@ -127,9 +127,20 @@ async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
     if body.lang and lang is None:
         raise ApiError(400, "invalid_lang", "lang must be 'zh', 'zh-Hant', 'en' or null")
 
+    # Without a customer id the integration vouches for nobody: the bot treats the sender as a
+    # visitor who is not logged in (order questions ask them to log in), never as a shop
+    # customer whose orders are "not found".
+    identity = {} if body.customer_id else {"identity": "anonymous"}
     router: Router = request.app.ctx.router
     outcome = await router.handle(
-        IncomingMessage(conv_id, text, channel="rest", customer_id=customer_id, lang=lang)
+        IncomingMessage(
+            conv_id,
+            text,
+            channel="rest",
+            customer_id=customer_id,
+            lang=lang,
+            extra_metadata=identity,
+        )
     )
     return json(outcome.as_dict(), ensure_ascii=False)
 

@@ -251,3 +251,27 @@ async def test_stop_waiting_is_documented(gateway: httpx.AsyncClient):
     assert "not_waiting" in post["description"]
     shown = post["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
     assert {"conversation_id", "owner", "ticket_id", "text", "seq"} <= set(shown)
+
+
+@pytest.mark.rasa
+async def test_without_a_customer_id_an_order_question_asks_to_log_in(
+    serve, redis_url: str, sqlite_url: str, rasa_stack
+):
+    # A REST sender the integration names no customer for is a visitor, not a customer whose
+    # order 20231120002 "is not in your account" (untrue: they have no account here).
+    settings = gateway_settings(
+        redis_url,
+        sqlite_url,
+        rasa_url=rasa_stack.rasa_url,
+        action_server_url=rasa_stack.actions_url,
+    )
+    server = await serve(create_app(settings, unique_app_name("gw")))
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+        replies = {}
+        for conv, who in (("anon-order", None), ("named-order", "c-unknown-7")):
+            body = {"text": "帮我看下20231120002到哪了", "customer_id": who}
+            r = await client.post(f"/api/v1/conversations/{conv}/messages", json=body, headers=AUTH)
+            assert r.status_code == 200, r.text
+            replies[conv] = " ".join(reply["text"] for reply in r.json()["replies"])
+    assert "登录" in replies["anon-order"] and "您的账户下" not in replies["anon-order"]
+    assert "您的账户下" in replies["named-order"]
