@@ -82,8 +82,11 @@ class ActionCheckRefund(FlowAction):
         services = get_services()
         lang = lang_of(tracker)
         text = latest_text(tracker)
-        decision = await decide_with_kb(services, text, "check_refund", lang)
-        if decision.source == "kb" and decision.hit is not None:
+        # "睡衣的退款到帐没有啊": a product the logged-in customer bought makes it their own
+        # refund, whatever the general wording ("退款多久到账" alone asks the rule).
+        named = None if tracker.get_slot("order_id") else await orders_named(services, tracker)
+        decision = None if named else await decide_with_kb(services, text, "check_refund", lang)
+        if decision is not None and decision.source == "kb" and decision.hit is not None:
             # "退款多久到账" asks the rule, not about the customer's own refund.
             dispatcher.utter_message(
                 text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id
@@ -103,8 +106,7 @@ class ActionCheckRefund(FlowAction):
             # "显示签收了可我根本没收到": a logistics dispute for a person, not a refund line.
             return await describe(services, dispatcher, tracker, order)
         refunds = await services.shop.refunds(cid, oid)
-        named = None if oid else await orders_named(services, tracker)
-        if named:
+        if named and not oid:
             # "睡衣的退款怎么还没到账": the refunds of the order(s) of the product named, not the
             # customer's latest refund of something else.
             ids = {o.id for o in named}

@@ -192,6 +192,11 @@ async def test_a_refund_asked_by_product_is_that_orders_refund(services):  # typ
     assert "20231120010" in texts[0] and "20231120011" not in texts[0]
     _, texts, _ = await run(ActionCheckRefund(), tracker("餐具的钱退了没", intent="check_refund"))
     assert "20231120011" in texts[0] and "20231120010" not in texts[0]
+    # Worded like the general rule ("退款到帐没有啊 … 好几天了" ~ "退款多久到账"): still hers.
+    _, texts, _ = await run(
+        ActionCheckRefund(), tracker("睡衣的退款到帐没有啊 退了好几天了", intent="check_refund")
+    )
+    assert "20231120010" in texts[0] and "处理中" in texts[0]
     # A product bought but never refunded: said so for that order.
     _, texts, _ = await run(ActionCheckRefund(), tracker("牛仔裤退款到哪了", intent="check_refund"))
     assert "20231120007" in texts[0] and "没有查到退款" in texts[0]
