@@ -77,7 +77,9 @@ NEVER_KB = frozenset(
 )  # fmt: skip
 QUESTION_INTENTS = frozenset({"ask_faq", "product_inquiry", "nlu_fallback", "out_of_scope"})
 
-ORDER_ID = re.compile(r"\d{8,}")  # an order id, as the NLU's regex reads it
+# An order id as the NLU reads it: 8+ digits, or one pasted in groups ("2023 1120 005", joined
+# by rasa_addons.order_ids) of 11+ digits. The one pattern every action module uses.
+ORDER_ID = re.compile(r"\d{8,}|(?<![0-9A-Za-z])(?=(?:\d[ -]?){11})\d{2,}(?:[ -]\d{2,})+")
 _ORDER_ID = ORDER_ID
 _OWN = re.compile(
     r"我的|我那|我这|我家|我买|我订|我定的|我拍|我刚|我昨|我前|我上|我下的|我下单|我在你|我收|我填|"
@@ -289,12 +291,37 @@ def _follows_up(part: str) -> bool:
     return bool(_FOLLOW_UP_EN.match(plain) or _FOLLOW_UP_ZH.match(plain))
 
 
+def _without_connector(part: str) -> str:
+    """The part without its leading "还有 / 還有 / also" (read in simplified characters)."""
+    match = _CONNECTOR.match(_simplified(part))
+    return part[match.end() :].strip() if match else part.strip()
+
+
+def _split_any_script(text: str) -> list[str]:
+    """``_SPLIT`` (written in simplified characters) applied to text in either script: the
+    boundaries are found in the simplified reading ("可以退嗎 運費要自己出嗎" splits after 嗎)
+    and the parts cut from the customer's own text (``_SPLIT`` has no groups: separators are
+    dropped). OpenCC may map a phrase to one of another length; then the simplified parts are
+    returned."""
+    simple = _simplified(text)
+    if simple == text:
+        return _SPLIT.split(text)
+    if len(simple) != len(text):
+        return _SPLIT.split(simple)
+    parts, start = [], 0
+    for match in _SPLIT.finditer(simple):
+        parts.append(text[start : match.start()])
+        start = match.end()
+    parts.append(text[start:])
+    return parts
+
+
 def split_questions(text: str) -> list[str]:
     """The questions of one message, in order ("包邮吗？还有就是能开发票不" → 包邮吗, 能开发票不);
     one part when it asks one thing. A part that only asks more about the one before ("…a
     warranty? how long is it") stays with it."""
-    parts = [p.strip(" ，,、~～…") for p in _SPLIT.split(text or "")]
-    parts = [p if i == 0 else _CONNECTOR.sub("", p).strip() for i, p in enumerate(parts)]
+    parts = [p.strip(" ，,、~～…") for p in _split_any_script(text or "")]
+    parts = [p if i == 0 else _without_connector(p) for i, p in enumerate(parts)]
     questions: list[str] = []
     for part in (p for p in parts if len(p) >= 2):
         if questions and _follows_up(part):

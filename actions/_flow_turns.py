@@ -24,7 +24,6 @@ A flow ended here sets ``turn_handled``; the flow's final action then stays sile
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -32,6 +31,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions._decide import (
+    ORDER_ID as _ORDER_ID,
+)
 from actions._decide import (
     asks_something,
     decide,
@@ -65,7 +67,6 @@ __all__ = [
 HANDLED = "turn_handled"
 INVOICE_FORM = "invoice_form"
 PAUSED = "flow_paused"
-_ORDER_ID = re.compile(r"\d{8,}")
 YES_NO_SLOTS = frozenset({"cancel_confirmed"})
 PERSON_INTENTS = frozenset({"request_human", "file_complaint"})
 

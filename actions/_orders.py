@@ -10,11 +10,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions._decide import ORDER_ID as _ORDER_ID
 from actions._decide import asks_for_something
 from actions._products import Catalogue, asked_about, matching_orders
 from actions._services import Services
 from actions._text import say, yuan
 from actions._tracker import customer_id, lang_of, latest_text, recent_intents
+from actions._two_questions import about_flow
 from shop import Order, OrderStatus, normalise_order_id
 
 STATUS = {
@@ -110,7 +112,6 @@ async def load_order(
     return order, []
 
 
-_ORDER_ID = re.compile(r"\d{8,}")
 CATALOGUE_TTL_S = 300.0  # a product the shop starts selling is recognised within 5 minutes
 
 
@@ -126,6 +127,11 @@ async def orders_named(services: Services, tracker: Tracker) -> list[Order] | No
         return None
     found = matching_orders(text, await services.shop.recent_orders(cid, limit=20))
     found = asked_about(text, found, asks_for_something)
+    form = (tracker.active_loop or {}).get("name")
+    if len(found) > 1 and form:
+        # "耳机发票开了没 还有我的鞋子到哪了" in the tracking flow: both parts ask, and the one the
+        # flow takes (its words: 到哪) names the shoes; the invoice part is offered apart.
+        found = asked_about(text, found, lambda clause: about_flow(str(form), clause))
     return found if found or (await catalogue(services)).names_a_product(text) else None
 
 

@@ -15,6 +15,9 @@ from rasa_sdk.types import DomainDict
 
 from actions._answers import wants_spec_change
 from actions._decide import (
+    ORDER_ID as _ORDER_ID,
+)
+from actions._decide import (
     decide_with_kb,
     faq_text,
     is_own_case,
@@ -28,9 +31,6 @@ from actions._text import is_angry, person_button, say, vip_offer
 from actions._tracker import lang_of, latest_text, previous_user_intent
 from actions._two_questions import about_flow, answer_parts
 from shop import is_quality_reason
-
-_ORDER_ID = re.compile(r"\d{8,}")
-
 
 _TRACKING = re.compile(r"到哪|物流|快递|签收|簽收|收到|到了|where|track|deliver|arriv", re.I)
 

@@ -20,6 +20,7 @@ from actions._answers import (
     read_invoice_type,
     read_return_reason,
 )
+from actions._decide import ORDER_ID as _ORDER_ID
 from actions._decide import is_general_question, wants_to_leave
 from actions._flow_turns import (
     PAUSED,
@@ -121,8 +122,6 @@ class ActionAskOrderId(Action):
             )
         return []
 
-
-_ORDER_ID = re.compile(r"\d{8,}")
 
 SWITCH_CONFIDENCE = 0.7
 

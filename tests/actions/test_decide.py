@@ -119,6 +119,10 @@ def test_leaving_a_flow(text: str, leaves: bool) -> None:
         ("还有货吗", ["还有货吗"]),
         ("你好，请问包邮吗", ["你好，请问包邮吗"]),
         ("退款多久到账", ["退款多久到账"]),
+        # Traditional characters split alike, and the parts stay in the customer's script.
+        ("收到貨不喜歡可以退嗎 運費要自己出嗎", ["收到貨不喜歡可以退嗎", "運費要自己出嗎"]),
+        ("請問包郵嗎？還有能開發票嗎", ["請問包郵嗎", "能開發票嗎"]),
+        ("還有貨嗎", ["還有貨嗎"]),
     ],
 )
 def test_split_questions(text: str, parts: list[str]) -> None:
@@ -200,3 +204,19 @@ def test_counts_in_digits_and_shorthand_meet_the_faqs_wording(knowledge):  # typ
     for typed in ("你们家支持7天无理由么", "7天无理由", "支持七天无理由吗"):
         top = knowledge.search(typed, "zh", 3)[0]
         assert top.faq_id == "ret-001" and top.score >= knowledge.thresholds.confident, typed
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("2023 1120 005 这个单什么情况了", True),  # pasted in groups: the NLU joins it too
+        ("订单 2023-1120-0050 到哪了", True),
+        ("20231120005", True),
+        ("599 599 扣了两次", False),
+        ("ordered 2 days ago", False),
+    ],
+)
+def test_an_order_id_pasted_in_groups_is_an_order_id(text: str, names: bool) -> None:
+    from actions._decide import ORDER_ID
+
+    assert bool(ORDER_ID.search(text)) is names

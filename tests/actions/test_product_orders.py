@@ -312,3 +312,16 @@ async def test_an_order_named_with_a_task_the_words_name_runs_that_task(services
     ]
     events, texts, _ = await run(ActionFallback(), t)
     assert texts == [] and [e.get("name") for e in events] == ["invoice_form"]
+
+
+async def test_of_two_asking_parts_the_one_the_running_flow_takes_names_the_order(services):  # type: ignore[no-untyped-def]
+    # "耳机发票开了没 还有我的鞋子到哪了" started the tracking flow: both parts ask something, and
+    # the part the flow takes (到哪) names the running shoes — not a picker of shoes and earbuds.
+    from actions._orders import orders_named
+
+    t = tracker("耳机发票开了没 还有我的鞋子到哪了", intent="track_shipment")
+    assert len(await orders_named(services, t) or []) == 2  # no flow running: both
+    t.active_loop = {"name": "shipment_form"}
+    assert _ids(await orders_named(services, t) or []) == ["20231120003"]
+    t.active_loop = {"name": "invoice_form"}
+    assert _ids(await orders_named(services, t) or []) == ["20231120013"]
