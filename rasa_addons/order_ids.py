@@ -58,7 +58,7 @@ def order_id_entities(
             kept.append(entity)
             continue
         value = as_order_id(entity.get(ENTITY_ATTRIBUTE_VALUE))
-        if value is None or (found and any(e.get(ENTITY_ATTRIBUTE_VALUE) == value for e in kept)):
+        if value is None:
             continue
         kept.append({**entity, ENTITY_ATTRIBUTE_VALUE: value})
         found = True

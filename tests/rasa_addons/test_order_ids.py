@@ -67,7 +67,7 @@ def test_numbers_that_cannot_be_order_ids_are_dropped_and_spaced_ids_joined() ->
         [],
         ["20231120005"],
         ["20231120005"],
-        ["20231120001"],
+        ["20231120001", "20231120001"],  # the regex extractor's and DIET's: both kept
         ["20231120002"],
         [],
         [],
@@ -94,7 +94,7 @@ agent = Agent.load(sys.argv[1])
 out = []
 for text in json.loads(sys.stdin.read()):
     parsed = asyncio.run(agent.parse_message(text))
-    out.append([e["value"] for e in parsed["entities"] if e["entity"] == "order_id"])
+    out.append(sorted({e["value"] for e in parsed["entities"] if e["entity"] == "order_id"}))
 print(json.dumps(out))
 """
 
