@@ -3,15 +3,12 @@ called directly predicts exactly what Rasa's ``tf.function`` call predicts."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from typing import Any
 
 import pytest
 
-from kefu.config import ROOT
-from kefu.rasa_proc import latest_model, rasa_python
+from kefu.rasa_proc import latest_model
+from tests.rasa_addons.rasa_script import run_in_rasa
 
 pytestmark = pytest.mark.rasa
 
@@ -54,17 +51,7 @@ print(json.dumps({"released": released, "patched": patched, "calls": diet_predic
 def _parse_both_ways() -> dict[str, Any]:
     model = latest_model()
     assert model is not None, "no trained model in models/ (make model)"
-    proc = subprocess.run(
-        [str(rasa_python()), "-W", "ignore", "-c", PARSE_BOTH_WAYS, str(model)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false"},
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = run_in_rasa(PARSE_BOTH_WAYS, str(model), timeout=600)
     return result
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from kefu.config import ROOT
-from kefu.rasa_proc import rasa_python
 from shop import normalise_order_id
+from tests.rasa_addons.rasa_script import run_in_rasa
 
 pytestmark = pytest.mark.rasa
 
@@ -36,16 +35,7 @@ def _entity(value: str, start: int = 0) -> dict[str, object]:
 
 
 def _run(cases: list[list[object]]) -> list[object]:
-    out = subprocess.run(
-        [str(rasa_python()), "-c", CHECK],
-        input=json.dumps(cases),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=True,
-    )
-    result: list[object] = json.loads(out.stdout)
+    result: list[object] = run_in_rasa(CHECK, stdin=json.dumps(cases), timeout=120)
     return result
 
 
@@ -106,16 +96,8 @@ def test_the_trained_model_gives_only_order_ids() -> None:
         "2023 1120 005 这个单什么情况了",
         "20231120003到哪了",
     ]
-    out = subprocess.run(
-        [str(rasa_python()), "-c", PARSE, str(MODEL)],
-        input=json.dumps(texts),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        check=True,
-    )
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == [
+    parsed = run_in_rasa(PARSE, str(MODEL), stdin=json.dumps(texts), timeout=300)
+    assert parsed == [
         [],
         [],
         ["20231120005"],

@@ -4,15 +4,11 @@ prediction's repeated asks replay the tracker once."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from typing import Any
 
 import pytest
 
-from kefu.config import ROOT
-from kefu.rasa_proc import rasa_python
+from tests.rasa_addons.rasa_script import run_in_rasa
 
 pytestmark = pytest.mark.rasa
 
@@ -83,17 +79,7 @@ print(json.dumps({"released": released, "patched": patched, "replays": replays,
 
 
 def _both_ways() -> dict[str, Any]:
-    proc = subprocess.run(
-        [str(rasa_python()), "-W", "ignore", "-c", BOTH_WAYS],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false"},
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = run_in_rasa(BOTH_WAYS, timeout=600)
     return result
 
 
