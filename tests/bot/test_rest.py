@@ -141,6 +141,17 @@ async def test_openapi_docs_are_served(gateway: httpx.AsyncClient):
     assert (await gateway.get("/docs")).status_code == 200
 
 
+async def _gateway_on_real_rasa(serve, redis_url: str, sqlite_url: str, rasa_stack):  # type: ignore[no-untyped-def]
+    """A gateway in front of the trained model's Rasa server and the action server."""
+    settings = gateway_settings(
+        redis_url,
+        sqlite_url,
+        rasa_url=rasa_stack.rasa_url,
+        action_server_url=rasa_stack.actions_url,
+    )
+    return await serve(create_app(settings, unique_app_name("gw")))
+
+
 @pytest.mark.rasa
 @pytest.mark.parametrize(
     ("text", "lang", "expected"),
@@ -155,13 +166,7 @@ async def test_greeting_through_real_rasa_and_action_server(
     lang: str | None,
     expected: str,
 ):
-    settings = gateway_settings(
-        redis_url,
-        sqlite_url,
-        rasa_url=rasa_stack.rasa_url,
-        action_server_url=rasa_stack.actions_url,
-    )
-    server = await serve(create_app(settings, unique_app_name("gw")))
+    server = await _gateway_on_real_rasa(serve, redis_url, sqlite_url, rasa_stack)
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
         conv = f"greet-{abs(hash(text))}"
         r = await client.post(
@@ -259,13 +264,7 @@ async def test_without_a_customer_id_an_order_question_asks_to_log_in(
 ):
     # A REST sender the integration names no customer for is a visitor, not a customer whose
     # order 20231120002 "is not in your account" (untrue: they have no account here).
-    settings = gateway_settings(
-        redis_url,
-        sqlite_url,
-        rasa_url=rasa_stack.rasa_url,
-        action_server_url=rasa_stack.actions_url,
-    )
-    server = await serve(create_app(settings, unique_app_name("gw")))
+    server = await _gateway_on_real_rasa(serve, redis_url, sqlite_url, rasa_stack)
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
         replies = {}
         for conv, who in (("anon-order", None), ("named-order", "c-unknown-7")):
