@@ -248,8 +248,16 @@ def decided_without_kb(text: str, intent: str) -> Decision | None:
     return None
 
 
-def decide(text: str, intent: str, hits: list[Hit], thresholds: Thresholds | None) -> Decision:
-    """The rule of this module's docstring, on one message."""
+def decide(
+    text: str,
+    intent: str,
+    hits: list[Hit],
+    thresholds: Thresholds | None,
+    follow_up: bool = False,
+) -> Decision:
+    """The rule of this module's docstring, on one message. ``follow_up``: ``hits`` are those of
+    the message read with the one before it (``actions._follow_up``): only a confident answer
+    counts, and the message is a general question unless it speaks of the customer's own case."""
     early = decided_without_kb(text, intent)
     if early is not None:
         return early
@@ -258,6 +266,10 @@ def decide(text: str, intent: str, hits: list[Hit], thresholds: Thresholds | Non
     if top is None or thresholds is None or top.score < thresholds.choose:
         return Decision("intent", "no confident knowledge-base answer")
     confident = top.score >= thresholds.confident
+    if follow_up:
+        if confident and not is_own_case(text):
+            return Decision("kb", "a follow-up the knowledge base answers with its context", top)
+        return Decision("intent", "no confident knowledge-base answer in context")
     if intent in QUESTION_INTENTS:
         if confident:
             return Decision("kb", "a question the knowledge base answers", top)

@@ -44,12 +44,14 @@ from actions._decide import (
     search_kb,
     wants_to_leave,
 )
+from actions._follow_up import decide_in_context, search_in_context
 from actions._handoff import start_handoff
-from actions._orders import FLOW_SLOTS, corrected_task, orders_named
+from actions._orders import FLOW_SLOTS, corrected_task, orders_named, the_customer
+from actions._payment_rules import person_first
 from actions._picks import answer_pick, is_pick
 from actions._services import get_services
 from actions._text import is_angry, say
-from actions._tracker import lang_of, latest_text
+from actions._tracker import lang_of, latest_text, previous_customer_text
 from actions._two_questions import answer_parts, offer_the_others, question_parts
 
 __all__ = [
@@ -66,6 +68,7 @@ __all__ = [
 
 HANDLED = "turn_handled"
 INVOICE_FORM = "invoice_form"
+PAYMENT_FORM = "payment_form"
 PAUSED = "flow_paused"
 YES_NO_SLOTS = frozenset({"cancel_confirmed"})
 PERSON_INTENTS = frozenset({"request_human", "file_complaint"})
@@ -187,11 +190,30 @@ async def on_flow_start(
         # Several questions about their own case: this flow takes its own, the others are
         # offered ("我的手环到哪了？顺便问下这单能开发票吗" as an invoice request).
         offer_the_others(dispatcher, parts, form, lang)
+    logged_in = bool(the_customer(services, tracker))
+    if form == PAYMENT_FORM and (lead := person_first(text, logged_in)):
+        # "i paid but theres no order in my account": no order number to ask for; a person
+        # traces the payment.
+        handoff = await start_handoff(
+            services,
+            dispatcher,
+            tracker,
+            reason="flow_needs_human",
+            priority="high",
+            skill_group=skill_group,
+            summary=f"支付问题 / payment problem: {text[:200]}",
+            lead=lead,
+        )
+        return [*handoff, *_end_quietly()]
     intent = _intent(tracker)
     if own_product or decided_without_kb(text, intent) is not None:
         return None
-    hits, thresholds = await search_kb(services, text, lang)
-    decision = decide(text, intent, hits, thresholds)
+    hits, thresholds, paired = await search_in_context(
+        services, text, lang, previous_customer_text(tracker)
+    )
+    decision = decide(text, intent, paired, thresholds, follow_up=True) if paired else None
+    if decision is None or decision.source != "kb":
+        decision = decide(text, intent, hits, thresholds)
     if decision.source == "kb" and decision.hit is not None:
         dispatcher.utter_message(
             text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id
@@ -255,7 +277,9 @@ async def on_flow_turn(
             *(SlotSet(s, None) for s in FLOW_SLOTS),
             *(SlotSet(k, v) for k, v in checked.items()),
         ]
-    decision = await decide_with_kb(get_services(), text, _intent(tracker), lang)
+    decision = await decide_in_context(
+        get_services(), text, _intent(tracker), lang, previous_customer_text(tracker)
+    )
     if decision.source == "kb" and decision.hit is not None:
         dispatcher.utter_message(
             text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions._known import faqs_answered, typed_order_id, wanted
 from actions._services import Services
-from actions._text import say
+from actions._text import is_angry, say
 from actions._tracker import channel, customer_id, lang_of, recent_intents, recent_turns
 from handoff.ticket_notify import opened_texts
 from kefu.logging import get_logger
@@ -145,3 +145,19 @@ async def start_handoff(
             )
         )
     return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("handoff_reason", reason)]
+
+
+async def person_asked(
+    services: Services, dispatcher: CollectingDispatcher, tracker: Tracker, text: str
+) -> list[dict[str, Any]]:
+    """A person asked for in the customer's own words ("…太差了 给我转人工", "can someone
+    actually check it") that the NLU read as something else: the same handoff as the request
+    intent's, with priority when the message is angry."""
+    return await start_handoff(
+        services,
+        dispatcher,
+        tracker,
+        reason="explicit_request",
+        priority="high" if is_angry(text) else "normal",
+        summary=f"客户要求转人工 / customer asked for a human: {text[:200]}",
+    )

@@ -7,7 +7,7 @@ import re
 
 from kefu.i18n import say
 
-__all__ = ["is_angry", "person_button", "say", "vip_offer", "yuan"]
+__all__ = ["asks_for_person", "is_angry", "person_button", "say", "vip_offer", "yuan"]
 
 
 _ANGRY = re.compile(
@@ -33,6 +33,28 @@ def is_angry(text: str) -> bool:
     """A clearly angry message (insults, swearing, repeated exclamation marks); a complaint
     about an item's quality alone is not anger."""
     return bool(_ANGRY.search(_ITEM_QUALITY.sub("", text or "")))
+
+
+# "给我转人工", "找个真人", "叫你们客服来", "can someone actually check it", "get me a human":
+# a request for a person in the customer's own words, whatever else the message says. Not a
+# question about people ("人工客服几点上班", "do you have live agents"): those are FAQs.
+_PERSON = re.compile(
+    r"转人工|轉人工|(?:给我|帮我|幫我|我要|我想|我需要|麻烦|麻煩)(?:转|轉|找|接|叫|联系|聯繫)?(?:个|個)?"
+    r"(?:人工|真人|活人)|(?:找|叫|要|接)(?:个|個)?(?:人工|真人|活人)(?!.{0,6}(?:几点|幾點|什么时候|"
+    r"什麼時候|时间|時間|上班|下班))|人工呢|"
+    r"\b(?:talk|speak|chat) (?:to|with) (?:a |an |some |your )?(?:human|person|agent|someone|"
+    r"somebody|real|staff|rep)|\b(?:get|give|connect|transfer) me (?:to )?(?:a |an )?"
+    r"(?:human|person|agent|someone|somebody|real)|\b(?:can|could|will) (?:someone|somebody|"
+    r"a (?:real )?(?:person|human)|an agent|a staff)(?: (?:actually|please|pls|just))? "
+    r"(?:check|look|help|call|contact|handle|sort|deal|fix|get back)\b|"
+    r"\breal (?:person|human)\b|\bhuman agent\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_person(text: str) -> bool:
+    """The customer asks for a person in so many words ("给我转人工", "can someone check it")."""
+    return bool(_PERSON.search(text or ""))
 
 
 def yuan(cents: int) -> str:

@@ -72,6 +72,13 @@ def recent_turns(tracker: Tracker, limit: int = 12) -> list[dict[str, Any]]:
     return turns[-limit:]
 
 
+def previous_customer_text(tracker: Tracker) -> str:
+    """What the customer said before the latest message (a tapped button reads as its title),
+    or "" when the latest message is the first."""
+    said = [t["text"] for t in recent_turns(tracker, limit=40) if t["from"] == "customer"]
+    return str(said[-2]) if len(said) >= 2 else ""
+
+
 def recent_intents(tracker: Tracker, limit: int = 5) -> list[dict[str, Any]]:
     found = []
     for event in tracker.events or []:

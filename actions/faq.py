@@ -16,13 +16,14 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._decide import faq_text, own_order_intent, own_state_flow, search_kb
-from actions._handoff import is_vip, start_handoff
+from actions._decide import decide, faq_text, own_order_intent, own_state_flow
+from actions._follow_up import search_in_context
+from actions._handoff import is_vip, person_asked, start_handoff
 from actions._orders import FLOW_FORMS
 from actions._picks import pick_payload
 from actions._services import get_services
-from actions._text import is_angry, person_button, say, vip_offer
-from actions._tracker import lang_of, latest_text
+from actions._text import asks_for_person, is_angry, person_button, say, vip_offer
+from actions._tracker import lang_of, latest_text, previous_customer_text
 from actions._two_questions import answer_parts
 from kefu.logging import get_logger
 
@@ -41,6 +42,9 @@ class ActionAnswerFaq(Action):
         query = latest_text(tracker).strip()
         if query.startswith("/"):  # a button payload: nothing to search for
             query = ""
+        if asks_for_person(query):
+            # "can someone actually check it pls": a person, in so many words
+            return await person_asked(services, dispatcher, tracker, query)
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
         if flow := own_order_intent(query, ranking, FLOW_FORMS):
             # "the shirt doesn't fit, can I send it back? order 2023…" is that order's return
@@ -48,7 +52,9 @@ class ActionAnswerFaq(Action):
         if state_form := own_state_flow(query):
             # "我那单发票开了没": the order's own invoice, answered from the shop's data
             return [FollowupAction(state_form)]
-        hits, thresholds = await search_kb(services, query, lang)
+        hits, thresholds, paired = await search_in_context(
+            services, query, lang, previous_customer_text(tracker)
+        )
         if query and not hits and services.knowledge_base_missing() is not None:
             # Our own warm-up (index not built yet) is not the customer's miss: no count, no
             # handoff, and nothing logged as an unanswered question.
@@ -63,6 +69,8 @@ class ActionAnswerFaq(Action):
         misses = int(tracker.get_slot("faq_misses") or 0)
         if query and await answer_parts(services, dispatcher, query, lang) is not None:
             return [SlotSet("faq_misses", 0)]  # two questions in one message: both heard
+        if paired and decide(query, "ask_faq", paired, thresholds, follow_up=True).source == "kb":
+            hits = paired  # "and if im in tibet?" after the free-shipping answer
         if hits and thresholds and hits[0].score >= thresholds.confident:
             # faq_id rides in the bot event's metadata: the conversation's facts list it
             dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)

@@ -18,17 +18,17 @@ from actions._decide import (
     ORDER_ID as _ORDER_ID,
 )
 from actions._decide import (
-    decide_with_kb,
     faq_text,
     is_own_case,
     own_order_intent,
     own_state_flow,
 )
-from actions._handoff import is_vip, start_handoff
+from actions._follow_up import decide_in_context, is_elliptical
+from actions._handoff import is_vip, person_asked, start_handoff
 from actions._orders import FLOW_FORMS, corrected_task, last_flow, orders_named
 from actions._services import get_services
-from actions._text import is_angry, person_button, say, vip_offer
-from actions._tracker import lang_of, latest_text, previous_user_intent
+from actions._text import asks_for_person, is_angry, person_button, say, vip_offer
+from actions._tracker import lang_of, latest_text, previous_customer_text, previous_user_intent
 from actions._two_questions import about_flow, answer_parts
 from shop import is_quality_reason
 
@@ -126,10 +126,13 @@ async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
     asks where the product is or whether it shipped — its tracking or status; the form then
     finds the order by that product (``actions._products``)."""
     text = latest_text(tracker)
-    previous = corrected_task(tracker, text)
+    previous = corrected_task(tracker, text) or (
+        last_flow(tracker) if is_elliptical(text) else None
+    )
     if previous and await orders_named(get_services(), tracker):
-        # "不对 我说的是另一单 那个手环": the last task again, on the order of the product now
-        # named — the order id of the one before is forgotten, so the flow finds the new one.
+        # "不对 我说的是另一单 那个手环", "餐具那个呢": the last task again, on the order of the
+        # product now named — the order id of the one before is forgotten, so the flow finds
+        # the new one.
         return [SlotSet("order_id", None), FollowupAction(previous)]
     ranking = (tracker.latest_message or {}).get("intent_ranking") or []
     likely = [
@@ -158,7 +161,8 @@ async def answered_from_kb(dispatcher: CollectingDispatcher, tracker: Tracker, i
     text = latest_text(tracker)
     if await answer_parts(get_services(), dispatcher, text, lang) is not None:
         return True  # two questions in one message: both heard (actions._two_questions)
-    decision = await decide_with_kb(get_services(), text, intent, lang)
+    previous = previous_customer_text(tracker)
+    decision = await decide_in_context(get_services(), text, intent, lang, previous)
     if decision.source == "kb" and decision.hit is not None:
         dispatcher.utter_message(
             text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id
@@ -197,6 +201,8 @@ class ActionOutOfScope(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         text = latest_text(tracker)
+        if asks_for_person(text):
+            return await person_asked(get_services(), dispatcher, tracker, text)
         if is_angry(text):
             return await angry_handoff(dispatcher, tracker, text)
         if await answered_from_kb(dispatcher, tracker, "out_of_scope"):
@@ -237,6 +243,8 @@ class ActionFallback(Action):
             return [FollowupAction("action_listen")]  # one answer per message
         lang = lang_of(tracker)
         text = latest_text(tracker)
+        if asks_for_person(text):
+            return await person_asked(get_services(), dispatcher, tracker, text)
         followup = None if is_angry(text) else order_followup(tracker)
         if followup is not None:
             return followup

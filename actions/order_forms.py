@@ -164,7 +164,9 @@ class _OrderForm(FormValidationAction):
             # Another flow (e.g. "订单…到哪了" while an invoice form waits): reject, so the
             # rules start that flow's form; answers typed into this form are forgotten.
             return [*(SlotSet(s, None) for s in FLOW_SLOTS), ActionExecutionRejected(self.form)]
-        named = await self._named_order(tracker)
+        named = await self._named_order(
+            tracker, starting=fresh and not was_active(tracker, self.form)
+        )
         if fresh and was_active(tracker, self.form) and named is None:
             answered = await self._answer_read(dispatcher, tracker, domain)
             if answered is not None:
@@ -180,16 +182,18 @@ class _OrderForm(FormValidationAction):
         prefilled = {**self.prefill(tracker), **({"order_id": named} if named else {})}
         tracker.slots.update(prefilled)
         events: list[dict[str, Any]] = await super().run(dispatcher, tracker, domain)
-        return [*(SlotSet(k, v) for k, v in prefilled.items()), *events]
+        # The order the message names wins over one validated from before this message.
+        last = [SlotSet("order_id", named)] if named else []
+        return [*(SlotSet(k, v) for k, v in prefilled.items()), *events, *last]
 
-    async def _named_order(self, tracker: Tracker) -> str | None:
+    async def _named_order(self, tracker: Tracker, starting: bool) -> str | None:
         """The id of the one order of this customer whose product the message names, while
-        the flow still needs an order ("我买的跑步鞋到哪了", "the earbuds one"); several or
-        none: None, and ``action_ask_order_id`` asks which."""
-        if tracker.get_slot("order_id") or tracker.get_slot("requested_slot") not in (
-            None,
-            "order_id",
-        ):
+        the flow still needs an order ("我买的跑步鞋到哪了", "the earbuds one") or as it starts
+        (the order of the task before is not this one's: "保温杯发货了吗" → "那手环呢"); several
+        or none: None, and ``action_ask_order_id`` asks which."""
+        if tracker.get_slot("requested_slot") not in (None, "order_id"):
+            return None
+        if tracker.get_slot("order_id") and not starting:
             return None
         found = await orders_named(get_services(), tracker)
         return found[0].id if found and len(found) == 1 else None

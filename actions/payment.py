@@ -8,7 +8,6 @@ collected and after-sales takes over with priority."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -18,24 +17,12 @@ from rasa_sdk.types import DomainDict
 from actions._flow_turns import take_handled
 from actions._handoff import start_handoff
 from actions._orders import load_order, reset_flow_slots, status_text
+from actions._payment_rules import DOUBLE, WAITED
 from actions._services import get_services
 from actions._text import is_angry, person_button, say
 from actions._tracker import lang_of
+from kefu.i18n import to_simplified
 
-# "扣了我两次钱", "付了一次扣了两遍", "charged twice", "a duplicate payment"
-_DOUBLE = re.compile(
-    r"两次|两遍|兩次|兩遍|2次|重复扣|重複扣|重复支付|重複支付|多扣|扣了两|扣了兩|"
-    r"\btwice\b|\btwo times\b|\bdouble[- ]?charged\b|\bdouble charge|\bduplicate\b",
-    re.IGNORECASE,
-)
-# "都三天了也没退回来", "好几天了", "over 24 hours", "3 days and nothing": past the 24 hours the
-# rule promises, so the self-refund answer would not help; finance must check.
-_WAITED = re.compile(
-    r"[两兩二三四五六七八九十几幾好多\d]+\s*(?:天|日|个?星期|個?星期|周|週)|超过\s*24|超過\s*24|"
-    r"\b(?:[2-9]|\d{2,}|two|three|four|five|several|a few)\s+days?\b|\bweeks?\b|"
-    r"\b(?:more|longer) than (?:24 hours|a day)\b",
-    re.IGNORECASE,
-)
 _ANSWERED = ("24小时内自动原路退回", "24小時內自動原路退回", "refunded automatically")
 RECENT_MESSAGES = 3  # the form asks one or two questions after the message that started it
 
@@ -49,8 +36,8 @@ def first_double_charge(tracker: Tracker) -> bool:
     by itself (then a second report is for a person). Not when they say it has been longer
     than the 24 hours already, or say it angrily: then a person takes it now."""
     recent = _texts(tracker, "user")[-RECENT_MESSAGES:]
-    reported = any(_DOUBLE.search(t) for t in recent)
-    waited = any(_WAITED.search(t) or is_angry(t) for t in recent)
+    reported = any(DOUBLE.search(to_simplified(t)) for t in recent)
+    waited = any(WAITED.search(to_simplified(t)) or is_angry(t) for t in recent)
     told = any(mark in t for t in _texts(tracker, "bot") for mark in _ANSWERED)
     return reported and not waited and not told
 

@@ -9,12 +9,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._decide import decide_with_kb, faq_text
+from actions._decide import faq_text
+from actions._follow_up import decide_in_context
 from actions._mood import FlowAction
 from actions._orders import no_customer, not_found, orders_named, the_customer
 from actions._services import get_services
 from actions._text import person_button, say, yuan
-from actions._tracker import lang_of, latest_text
+from actions._tracker import lang_of, latest_text, previous_customer_text
 from actions.order_status import describe, parcel_missing
 from shop import OrderStatus, Refund, RefundStatus, local_date, normalise_order_id
 
@@ -85,7 +86,13 @@ class ActionCheckRefund(FlowAction):
         # "睡衣的退款到帐没有啊": a product the logged-in customer bought makes it their own
         # refund, whatever the general wording ("退款多久到账" alone asks the rule).
         named = None if tracker.get_slot("order_id") else await orders_named(services, tracker)
-        decision = None if named else await decide_with_kb(services, text, "check_refund", lang)
+        decision = (
+            None
+            if named
+            else await decide_in_context(
+                services, text, "check_refund", lang, previous_customer_text(tracker)
+            )
+        )
         if decision is not None and decision.source == "kb" and decision.hit is not None:
             # "退款多久到账" asks the rule, not about the customer's own refund.
             dispatcher.utter_message(

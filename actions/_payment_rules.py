@@ -1,0 +1,62 @@
+"""What a payment problem is, read from the customer's words: a double charge, one said to be
+days old, and a payment with no order to show for it. ``actions.payment`` answers a double charge
+by the shop's 24-hour rule; ``person_first`` says when the payment flow's first question (which
+order?) cannot help and a person takes the chat at once (README, "Payment problems")."""
+
+from __future__ import annotations
+
+import re
+
+from actions._text import is_angry
+from kefu.i18n import to_simplified
+
+__all__ = ["DOUBLE", "WAITED", "person_first"]
+
+# "扣了我两次钱", "付了一次扣了两遍", "charged twice", "a duplicate payment"
+DOUBLE = re.compile(
+    r"两次|两遍|2次|重复扣|重复支付|多扣|扣了两|"
+    r"\btwice\b|\btwo times\b|\bdouble[- ]?charged\b|\bdouble charge|\bduplicate\b",
+    re.IGNORECASE,
+)
+# "都三天了也没退回来", "上周", "好几天了", "over 24 hours", "3 days and nothing": past the 24
+# hours the rule promises, so the self-refund answer would not help; finance must check.
+WAITED = re.compile(
+    r"[两二三四五六七八九十几好多\d]+\s*(?:天|日|个?星期|周)|上周|上个?星期|上个月|超过\s*24|"
+    r"\b(?:[2-9]|\d{2,}|two|three|four|five|several|a few)\s+days?\b|\bweeks?\b|\blast week\b|"
+    r"\b(?:more|longer) than (?:24 hours|a day)\b",
+    re.IGNORECASE,
+)
+# "付了钱但是没有订单", "钱扣了 订单里找不到", "i paid but theres no order in my account": there is
+# no order number to give; finance must find the payment.
+_NO_ORDER = re.compile(
+    r"没有?(?:生成|看到|找到|显示)?(?:新)?订单|订单(?:里|列表)?(?:没有|没看到|找不到|不见|没显示|没生成)|"
+    r"\bno (?:new )?order\b|\b(?:isn'?t|is not|there'?s no|theres no|don'?t see|dont see|"
+    r"can'?t find|cant find) (?:any |an |the |my )?(?:new )?order\b|"
+    r"\border (?:doesn'?t|does not|didn'?t|did not|isn'?t|is not|never) (?:show|appear)",
+    re.IGNORECASE,
+)
+_PAID = re.compile(r"付|扣|支付|\bpaid\b|\bpay\b|\bcharged\b|\bmoney\b", re.IGNORECASE)
+
+
+def person_first(text: str, logged_in: bool) -> tuple[str, str] | None:
+    """What the bot says (Chinese, English) before a person takes a payment problem at once,
+    or None when the flow's questions can help: paid with no order to show for it; a double
+    charge said to be days old, or angry, from a visitor who is not logged in (the bot can look
+    up nothing; a person can check the payment)."""
+    plain = to_simplified(text)
+    if _NO_ORDER.search(plain) and _PAID.search(plain):
+        return (
+            "付了款却没有生成订单，需要财务同事按支付流水帮您查，我马上为您转接人工客服，"
+            "请准备好支付截图或交易单号～",
+            "A payment with no order needs our finance team to trace the transaction — I'm "
+            "bringing in a person now. Please have the payment screenshot or transaction "
+            "number ready.",
+        )
+    if not logged_in and DOUBLE.search(plain) and (WAITED.search(plain) or is_angry(text)):
+        return (
+            "重复扣款超过24小时还没退回，需要财务同事核实流水，我马上为您转接人工客服，"
+            "请准备好扣款截图～",
+            "A double charge that hasn't come back after 24 hours needs our finance team to "
+            "check — I'm bringing in a person now. Please have a screenshot of the charges ready.",
+        )
+    return None

@@ -1,0 +1,192 @@
+"""A short follow-up read with the message before it (actions/_follow_up.py), a person asked
+for in words the NLU did not read as a request, a payment problem the flow's questions cannot
+help with, and a follow-up naming another product of the customer's — on the real demo
+knowledge base and the real SQL shop."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions._flow_turns import on_flow_start
+from actions._follow_up import decide_in_context, follow_up_query, is_follow_up
+from actions._payment_rules import person_first
+from actions._text import asks_for_person
+from actions.faq import ActionAnswerFaq
+from actions.handoff import ActionFallback, product_followup
+from actions.order_forms import ValidateShipmentForm
+from tests.actions.conftest import tracker
+
+
+def said(text: str, intent: str = "ask_faq") -> dict[str, Any]:
+    """A customer message of the tracker's history, as Rasa records it."""
+    parse = {"intent": {"name": intent, "confidence": 0.9}, "entities": [], "text": text}
+    return {"event": "user", "text": text, "parse_data": parse, "metadata": {}}
+
+
+def answered(text: str) -> dict[str, Any]:
+    return {"event": "bot", "text": text}
+
+
+async def run(action: Any, t: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, t, {})
+    return events, [m.get("text") or "" for m in dispatcher.messages]
+
+
+@pytest.mark.parametrize(
+    ("text", "follows"),
+    [
+        ("那新疆呢", True),
+        ("银行卡呢", True),
+        ("what about bank card", True),
+        ("and to xinjiang?", True),
+        ("在哪下载", True),  # asks, without a subject
+        ("有免息嗎", True),
+        ("谢谢", False),
+        ("哈哈哈", False),
+        ("20231120004呢", False),  # an order id is its own subject
+        (
+            "我上个月买了好多东西 有衣服有鞋子 然后鞋子穿了两天发现开胶了 这种情况一般怎么处理呢",
+            False,
+        ),
+    ],
+)
+def test_what_is_a_follow_up(text: str, follows: bool) -> None:
+    assert is_follow_up(text) is follows
+    assert (follow_up_query(text, "现在下单寄上海几天能到") is not None) is follows
+
+
+def test_no_follow_up_without_a_message_before() -> None:
+    assert follow_up_query("那新疆呢", "") is None
+    assert follow_up_query("那新疆呢", "/faq_pick") is None
+
+
+@pytest.mark.parametrize(
+    ("previous", "text", "intent", "lang", "faq"),
+    [
+        ("现在下单寄上海几天能到", "那新疆呢", "nlu_fallback", "zh", "xb-004"),
+        ("退款一般多久到账啊 支付宝的", "银行卡呢", "check_refund", "zh", "ret-008"),
+        ("耳机的发票开了吗 公司要报销", "在哪下载", "track_shipment", "zh", "inv-003"),
+        (
+            "whats the minimum for free shipping",
+            "and if im in tibet?",
+            "ask_faq",
+            "en",
+            "shp-004-en",
+        ),
+        ("可以用信用卡分期嗎 可以分幾期", "有免息嗎", "ask_faq", "zh-Hant", "pay-004"),
+    ],
+)
+async def test_a_follow_up_is_answered_with_the_message_before(
+    services, previous: str, text: str, intent: str, lang: str, faq: str
+) -> None:
+    decision = await decide_in_context(services, text, intent, lang, previous)
+    assert decision.source == "kb" and decision.hit is not None
+    assert decision.hit.faq_id == faq
+    alone = await decide_in_context(services, text, intent, lang, "")
+    assert alone.source == "intent"  # without the message before, nothing to answer
+
+
+async def test_a_follow_up_about_their_own_case_keeps_the_intent(services) -> None:
+    # "我的呢" after a general refund question asks about their own refund: the shop's data.
+    decision = await decide_in_context(
+        services, "那我的退款呢", "check_refund", "zh", "退款一般多久到账啊"
+    )
+    assert decision.source == "intent"
+
+
+async def test_the_fallback_answers_a_follow_up_from_its_context(services) -> None:
+    history = [said("买多少包邮啊 我寄新疆"), answered("单笔实付满59元全国包邮…")]
+    _, texts = await run(
+        ActionFallback(), tracker("那不满99呢", intent="nlu_fallback", history=history)
+    )
+    assert "15元" in texts[0] and "没太理解" not in texts[0]
+    _, texts = await run(ActionFallback(), tracker("那不满99呢", intent="nlu_fallback"))
+    assert "没太理解" in texts[0]
+
+
+async def test_the_faq_action_answers_a_follow_up_from_its_context(services) -> None:
+    history = [said("whats the minimum for free shipping"), answered("Orders paying 59 yuan…")]
+    _, texts = await run(
+        ActionAnswerFaq(),
+        tracker("and if im in tibet?", intent="ask_faq", lang="en", history=history),
+    )
+    assert "99 yuan" in texts[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("才买了三周就这样 你们这质量也太差了 给我转人工", True),
+        ("我要人工", True),
+        ("can someone actually check it pls", True),
+        ("can i talk to a human", True),
+        ("真人客服幾點上班", False),  # a question about the agents' hours: the FAQ's
+        ("人工客服几点上班", False),
+        ("can someone tell me the shipping fee", False),
+        ("do you have live agents", False),
+    ],
+)
+def test_a_person_asked_for_in_words(text: str, asks: bool) -> None:
+    assert asks_for_person(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("action", "text", "intent", "lang"),
+    [
+        (ActionFallback(), "才买了三周就这样 你们这质量也太差了 给我转人工", "nlu_fallback", "zh"),
+        (ActionAnswerFaq(), "can someone actually check it pls", "ask_faq", "en"),
+    ],
+)
+async def test_a_person_asked_for_in_words_gets_one(
+    services, handoffs, action: Any, text: str, intent: str, lang: str
+) -> None:
+    await run(action, tracker(text, intent=intent, lang=lang))
+    assert [h["reason"] for h in handoffs] == ["explicit_request"]
+
+
+@pytest.mark.parametrize(
+    ("text", "logged_in", "person"),
+    [
+        ("i paid but theres no order in my account", True, True),
+        ("付了钱但是订单里找不到 钱已经扣了", True, True),
+        ("上周买东西扣了两次钱 到现在都没退回来", False, True),  # nothing the bot can look up
+        ("上周买东西扣了两次钱 到现在都没退回来", True, False),  # the flow finds the order
+        ("付一次扣了两遍", False, False),  # within the 24 hours the rule promises
+        ("T恤那单我付了钱 订单还显示没付款", True, False),
+    ],
+)
+def test_when_a_payment_problem_needs_a_person_first(
+    text: str, logged_in: bool, person: bool
+) -> None:
+    assert (person_first(text, logged_in) is not None) is person
+
+
+async def test_a_payment_with_no_order_goes_to_a_person_at_once(services, handoffs) -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker("i paid but theres no order in my account", intent="payment_problem", lang="en")
+    events = await on_flow_start("payment_form", dispatcher, t, "aftersales")
+    assert events is not None and handoffs and handoffs[0]["priority"] == "high"
+    assert "finance" in dispatcher.messages[0]["text"]
+    assert not any("order number" in (m.get("text") or "") for m in dispatcher.messages)
+
+
+async def test_a_product_named_as_a_flow_starts_replaces_the_order_before(services) -> None:
+    # "保温杯发货了吗" → "那手环呢": the tracking of the band's order, not the flask's again.
+    t = tracker("那手环呢", intent="track_shipment", slots={"order_id": "20231120004"})
+    form = ValidateShipmentForm()
+    assert await form._named_order(t, starting=True) == "20231120005"
+    assert await form._named_order(t, starting=False) is None  # inside the flow: kept
+
+
+async def test_an_elliptical_product_continues_the_last_task(services) -> None:
+    history = [said("睡衣退款到哪了", "check_refund"), answered("订单 20231120010 的退款…")]
+    t = tracker("餐具那个呢", intent="nlu_fallback", history=history)
+    events = await product_followup(t)
+    assert events is not None
+    assert {"event": "followup", "name": "action_check_refund"} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events
+    ]
