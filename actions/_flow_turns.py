@@ -44,9 +44,9 @@ from actions._decide import (
     search_kb,
     wants_to_leave,
 )
-from actions._follow_up import decide_in_context, search_in_context
+from actions._follow_up import decide_in_context, is_elliptical, search_in_context
 from actions._handoff import start_handoff
-from actions._orders import FLOW_SLOTS, corrected_task, orders_named, the_customer
+from actions._orders import FLOW_SLOTS, corrected_task, last_flow, orders_named, the_customer
 from actions._payment_rules import person_first
 from actions._picks import answer_pick, is_pick
 from actions._services import get_services
@@ -167,6 +167,18 @@ async def on_flow_start(
         )
         return [*handoff, *_end_quietly()]
     previous = corrected_task(tracker, text) if _ORDER_ID.search(text) else None
+    if previous is None and is_elliptical(text) and await orders_named(services, tracker):
+        # "and the fitness band?" after the bottle's tracking: the same task on the product now
+        # named, whatever flow the words alone sound like (its order is found by the product).
+        previous = last_flow(tracker)
+        if previous and previous != form:
+            return [
+                *(SlotSet(s, None) for s in FLOW_SLOTS),
+                SlotSet("order_id", None),
+                SlotSet(PAUSED, None),
+                SlotSet("requested_slot", None),
+                FollowupAction(previous),
+            ]
     if previous and previous != form:
         # "sorry wrong number, I meant 2023…" right after a status answer: not a change request
         # but the same task again, on the order now named (its id is in the order_id slot).

@@ -7,7 +7,7 @@ import re
 
 from kefu.i18n import say
 
-__all__ = ["asks_for_person", "is_angry", "person_button", "say", "vip_offer", "yuan"]
+__all__ = ["asks_for_person", "is_angry", "is_thanks", "person_button", "say", "vip_offer", "yuan"]
 
 
 _ANGRY = re.compile(
@@ -55,6 +55,20 @@ _PERSON = re.compile(
 def asks_for_person(text: str) -> bool:
     """The customer asks for a person in so many words ("给我转人工", "can someone check it")."""
     return bool(_PERSON.search(text or ""))
+
+
+# "谢谢 我去改", "好的 知道了", "唔該晒", "ok thx": thanks or an ok that asks nothing.
+_THANKS = re.compile(
+    r"^(?:谢谢|謝謝|多谢|多謝|谢了|謝了|感谢|感謝|唔该|唔該|好的|好嘞|知道了|明白了|了解|"
+    r"ok(?:ay)?\b|thanks?\b|thx\b|ty\b|got it\b|cool\b)",
+    re.IGNORECASE,
+)
+
+
+def is_thanks(text: str) -> bool:
+    """A short thanks or ok that asks nothing ("謝謝 我去改"): the customer is done."""
+    plain = (text or "").strip()
+    return bool(_THANKS.match(plain)) and len(plain) <= 16 and not re.search(r"[?？吗嗎]", plain)
 
 
 def yuan(cents: int) -> str:

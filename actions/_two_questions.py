@@ -162,6 +162,19 @@ _FLOW_WORDS = {
 }
 
 
+# The flows in the order their words are specific: "钱退了没" is the refund's state before it is
+# a return ("退"), "发票" an invoice before anything else.
+_SPECIFIC_FIRST = (
+    "invoice_form", "action_check_refund", "cancel_form", "repair_form", "payment_form",
+    "shipment_form", "order_status_form", "return_form", "change_form",
+)  # fmt: skip
+
+
+def words_flow(text: str) -> str | None:
+    """The most specific flow the message's own words name, else None."""
+    return next((form for form in _SPECIFIC_FIRST if about_flow(form, text)), None)
+
+
 def about_flow(form: str, text: str) -> bool:
     """The message's own words name what ``form`` does ("cancel", "发票", "修")."""
     words = _FLOW_WORDS.get(form)

@@ -22,14 +22,15 @@ from actions._decide import (
     is_own_case,
     own_order_intent,
     own_state_flow,
+    wants_to_leave,
 )
 from actions._follow_up import decide_in_context, is_elliptical
 from actions._handoff import is_vip, person_asked, start_handoff
 from actions._orders import FLOW_FORMS, corrected_task, last_flow, orders_named
 from actions._services import get_services
-from actions._text import asks_for_person, is_angry, person_button, say, vip_offer
+from actions._text import asks_for_person, is_angry, is_thanks, person_button, say, vip_offer
 from actions._tracker import lang_of, latest_text, previous_customer_text, previous_user_intent
-from actions._two_questions import about_flow, answer_parts
+from actions._two_questions import about_flow, answer_parts, words_flow
 from shop import is_quality_reason
 
 _TRACKING = re.compile(r"到哪|物流|快递|签收|簽收|收到|到了|where|track|deliver|arriv", re.I)
@@ -147,7 +148,11 @@ async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
     # the words name needs only ``WORDS_FLOOR``; else the likeliest flow is run.
     guessed = _named_flow(text, ranking) or (likely[0] if likely else None)
     if guessed is None and not (_TRACKING.search(text) or _STATUS.search(text)):
-        return None
+        # "牛仔裤穿着不好看 还能退吗": the NLU placed no flow, the words name one (退), and the
+        # product is theirs — the flow its words name.
+        guessed = words_flow(text)
+        if guessed is None:
+            return None
     if not await orders_named(get_services(), tracker):
         return None
     if guessed is None:
@@ -262,6 +267,16 @@ class ActionFallback(Action):
             return await angry_handoff(dispatcher, tracker, text)
         if _closing(tracker):
             dispatcher.utter_message(response="utter_goodbye")
+            return []
+        if wants_to_leave(text) or is_thanks(text):
+            # "好吧 那算了", "謝謝 我去改", "唔該晒" after an answer: no miss, no rephrasing.
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    "好的～还有什么可以帮您的吗？",
+                    "Sure — is there anything else I can help with?",
+                )
+            )
             return []
         if previous_user_intent(tracker) == "nlu_fallback":
             return await start_handoff(

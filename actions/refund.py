@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -13,10 +14,12 @@ from actions._decide import faq_text
 from actions._follow_up import decide_in_context
 from actions._mood import FlowAction
 from actions._orders import no_customer, not_found, orders_named, the_customer
+from actions._payment_rules import DOUBLE
 from actions._services import get_services
 from actions._text import person_button, say, yuan
 from actions._tracker import lang_of, latest_text, previous_customer_text
 from actions.order_status import describe, parcel_missing
+from kefu.i18n import to_simplified
 from shop import OrderStatus, Refund, RefundStatus, local_date, normalise_order_id
 
 
@@ -85,6 +88,10 @@ class ActionCheckRefund(FlowAction):
         text = latest_text(tracker)
         # "睡衣的退款到帐没有啊": a product the logged-in customer bought makes it their own
         # refund, whatever the general wording ("退款多久到账" alone asks the rule).
+        if DOUBLE.search(to_simplified(text)):
+            # "同一单扣了我两次钱 三天了还没退回来": a double charge, not a return's refund — the
+            # payment flow (a person at once when the bot cannot look it up).
+            return [FollowupAction("payment_form")]
         named = None if tracker.get_slot("order_id") else await orders_named(services, tracker)
         decision = (
             None

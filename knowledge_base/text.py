@@ -11,7 +11,8 @@ typing get one form on both sides, so that the FAQ's wording and the customer's 
 - common misspellings of shop words are spelt right (``TYPOS``): pinyin-input homophones
   ("发漂" for 发票, "快滴" for 快递, "退或" for 退货, "定单" for 订单) and English slips
   ("memebership", "recieve", "cancle"). Only misspellings that are no word of their own in a
-  shop conversation are listed, so the FAQs' own text never changes.
+  shop conversation are listed, so the FAQs' own text never changes; so are the Taiwan and
+  Hong Kong words for the shop's own ("保固" for 保修, "點數" for 积分).
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ TYPOS: dict[str, str] = {
     "discout": "discount", "coupen": "coupon", "cupon": "coupon", "pionts": "points",
     "ponts": "points", "packge": "package", "pakage": "package", "pacakge": "package",
     "traking": "tracking", "trakcing": "tracking",
+    # Taiwan and Hong Kong words for the shop's own (read after traditional → simplified):
+    # 保固 is 保修, 点数 积分, 折抵 抵扣, 超商 便利店.
+    "保固": "保修", "点数": "积分", "折抵": "抵扣", "超商": "便利店",
 }  # fmt: skip
 _TYPO = re.compile(
     "|".join(

@@ -13,10 +13,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions._flow_turns import on_flow_start
 from actions._follow_up import decide_in_context, follow_up_query, is_follow_up
 from actions._payment_rules import person_first
-from actions._text import asks_for_person
+from actions._text import asks_for_person, is_thanks
+from actions._two_questions import words_flow
 from actions.faq import ActionAnswerFaq
 from actions.handoff import ActionFallback, product_followup
 from actions.order_forms import ValidateShipmentForm
+from actions.refund import ActionCheckRefund
 from tests.actions.conftest import tracker
 
 
@@ -189,4 +191,68 @@ async def test_an_elliptical_product_continues_the_last_task(services) -> None:
     assert events is not None
     assert {"event": "followup", "name": "action_check_refund"} in [
         {k: e.get(k) for k in ("event", "name")} for e in events
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "done"),
+    [("謝謝 我去改", True), ("唔該晒", True), ("ok thx", True), ("谢谢 运费多少呢？", False)],
+)
+def test_thanks_that_asks_nothing(text: str, done: bool) -> None:
+    assert is_thanks(text) is done
+
+
+@pytest.mark.parametrize("text", ["好吧 那算了", "謝謝 我去改", "唔該晒"])
+async def test_leaving_or_thanks_after_an_answer_is_no_miss(services, text: str) -> None:
+    _, texts = await run(ActionFallback(), tracker(text, intent="nlu_fallback", lang="zh"))
+    assert "没太理解" not in texts[0] and "还有什么可以帮您" in texts[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "flow"),
+    [
+        ("牛仔裤穿着不好看 还能退吗", "return_form"),
+        ("餐具那钱到底退了没", "action_check_refund"),  # the refund's words before the return's
+        ("耳机的发票呢", "invoice_form"),
+        ("随便聊聊", None),
+    ],
+)
+def test_the_most_specific_flow_the_words_name(text: str, flow: str | None) -> None:
+    assert words_flow(text) == flow
+
+
+async def test_a_product_of_theirs_with_a_flows_words_runs_that_flow(services) -> None:
+    # The NLU placed nothing ("牛仔裤穿着不好看 还能退吗"); the jeans are theirs, 退 names a return.
+    t = tracker("牛仔裤穿着不好看 还能退吗", intent="nlu_fallback")
+    events = await product_followup(t)
+    assert events is not None and events[-1]["name"] == "return_form"
+
+
+async def test_a_double_charge_read_as_a_refund_is_the_payment_flow(services) -> None:
+    events, texts = await run(
+        ActionCheckRefund(), tracker("同一单扣了我两次钱 三天了还没退回来", customer=None)
+    )
+    assert {"event": "followup", "name": "payment_form"} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events
+    ]
+    assert not any("登录" in t for t in texts)  # not "please log in"
+
+
+async def test_an_elliptical_product_at_a_flows_start_continues_the_last_task(services) -> None:
+    # "and the fitness band?" read as a return after the bottle's tracking: tracking again.
+    history = [said("hey where is my water bottle", "track_shipment"), answered("Order 2023…")]
+    t = tracker(
+        "and the fitness band?",
+        intent="request_return",
+        lang="en",
+        slots={"order_id": "20231120004"},
+        history=history,
+    )
+    events = await on_flow_start("return_form", CollectingDispatcher(), t, "aftersales")
+    assert events is not None
+    assert {"event": "followup", "name": "shipment_form"} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events
+    ]
+    assert {"event": "slot", "name": "order_id", "value": None} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
     ]

@@ -33,6 +33,8 @@ from knowledge_base.text import normalise
         ("do my memebership points expire", "do my membership points expire"),
         ("Cancle my order", "cancel my order"),
         ("adressed", "adressed"),  # only whole English words are respelt
+        ("藍牙耳機的保固是多久", "蓝牙耳机的保修是多久"),  # Taiwan's word for the shop's own
+        ("點數可以折抵現金嗎", "积分可以抵扣现金吗"),
     ],
 )
 def test_normalise(typed: str, normal: str) -> None:
