@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 from sanic import Request, Sanic
 
+from console.agent_socket import bp as agent_socket_bp
 from console.api import bp as api_bp
 from console.api import principal, resolve_principal
 from console.board_api import bp as board_bp
@@ -115,6 +116,7 @@ def create_app(settings: StaffSettings, name: str = "kefu-staff") -> Sanic:
     app.blueprint(followups_bp)
     app.blueprint(tickets_internal_bp)
     app.blueprint(console_bp)
+    app.blueprint(agent_socket_bp)
     app.blueprint(customers_bp)
     app.blueprint(reveal_bp)
     app.blueprint(scripts_bp)
