@@ -44,7 +44,8 @@ from kefu.redis_client import as_text
 
 if TYPE_CHECKING:
     from handoff.conversation import ConversationState
-    from handoff.queue import QueueConfig, QueueService
+    from handoff.queue import QueueService
+    from handoff.queue_config import QueueConfig
 
 log = get_logger(__name__)
 

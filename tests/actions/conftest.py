@@ -18,7 +18,7 @@ from actions._handoff_client import HandoffClient
 from actions._services import Services, set_services
 from actions.settings import ActionSettings
 from handoff.packet import validate_packet
-from handoff.queue import QueueConfig
+from handoff.queue_config import QueueConfig
 from handoff.skills import route_group
 from kefu.db import make_async_engine
 from kefu.errors import ApiError
