@@ -22,7 +22,7 @@ from knowledge_base.editor_bodies import FaqChange, FaqOut, NewFaq, Publish, Ver
 from knowledge_base.editor_preview import Preview
 from knowledge_base.editor_services import KbEditor
 from knowledge_base.live import BUILD_ERRORS_KEY, LiveSearcher
-from knowledge_base.store import StoreError
+from knowledge_base.faq_input import StoreError
 
 bp = Blueprint("kb_editor")
 STATUS = {"not_found": 404, "duplicate_id": 409, "conflict": 409, "too_large": 413}
