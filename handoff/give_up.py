@@ -32,7 +32,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from handoff.conversation import Owner, TransitionRefused
-from handoff.ticket_flow import add_to_ticket
+from handoff.ticket_log import add_to_ticket
 from handoff.ticket_notify import opened_texts
 from handoff.handoff_tickets import ticket_for_handoff
 from kefu import redis_keys as keys

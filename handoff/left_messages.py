@@ -9,7 +9,7 @@ import contextlib
 from typing import TYPE_CHECKING, Any
 
 from handoff.conversation import Owner, TransitionRefused, check_conversation_id
-from handoff.ticket_flow import add_to_ticket
+from handoff.ticket_log import add_to_ticket
 from handoff.ticket_marks import open_ticket, ticket_linked
 from handoff.tickets import create_ticket, open_ticket_for
 from kefu.errors import ApiError
