@@ -11,11 +11,11 @@ from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 
 from handoff.conversation import Owner
+from handoff.handoff_tickets import ticket_for_handoff
 from handoff.packet import validate_packet, with_stored_product
 from handoff.packet_body import HandoffPacket
 from handoff.queue import QueueService
 from handoff.ticket_flow import assign_on_take
-from handoff.handoff_tickets import ticket_for_handoff
 from kefu.bodies import body_doc
 from kefu.web import json_body, require_token
 

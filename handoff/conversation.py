@@ -12,9 +12,9 @@ Every ownership change is one Lua script (``handoff/lua/move.lua``) that checks 
 owner, writes the new one and appends the transition event, so a message is never routed to
 two owners or to none. ``Conversations`` (this module, with its parts ``handoff.event_log``:
 appending and reading events, and ``handoff.participation``) is the only writer of these keys;
-the gateway and the staff console both call it. The routing tables (queues, agents' chats) live in another slot and are
-brought in line around each move by ``handoff.routing`` — its docstring has the argument why a
-crash between those steps loses nothing.
+the gateway and the staff console both call it. The routing tables (queues, agents' chats) live
+in another slot and are brought in line around each move by ``handoff.routing`` — its docstring
+has the argument why a crash between those steps loses nothing.
 """
 
 from __future__ import annotations

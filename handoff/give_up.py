@@ -32,9 +32,9 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from handoff.conversation import Owner, TransitionRefused
+from handoff.handoff_tickets import ticket_for_handoff
 from handoff.ticket_log import add_to_ticket
 from handoff.ticket_notify import opened_texts
-from handoff.handoff_tickets import ticket_for_handoff
 from kefu import redis_keys as keys
 from kefu.config import DEFAULT_WAIT_S
 from kefu.errors import ApiError

@@ -21,8 +21,8 @@ from kefu.redis_client import as_text
 from knowledge_base.editor_bodies import FaqChange, FaqOut, NewFaq, Publish, VersionOut
 from knowledge_base.editor_preview import Preview
 from knowledge_base.editor_services import KbEditor
-from knowledge_base.live import BUILD_ERRORS_KEY, LiveSearcher
 from knowledge_base.faq_input import StoreError
+from knowledge_base.live import BUILD_ERRORS_KEY, LiveSearcher
 
 bp = Blueprint("kb_editor")
 STATUS = {"not_found": 404, "duplicate_id": 409, "conflict": 409, "too_large": 413}

@@ -14,6 +14,7 @@ from knowledge_base.faq import Faq
 from knowledge_base.faq_input import StoreError, validate_faq
 from knowledge_base.models import FaqRow, VersionRow, utcnow
 
+
 def _to_faq(row: FaqRow) -> Faq:
     return Faq(
         row.id,

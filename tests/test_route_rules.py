@@ -21,8 +21,8 @@ import console.agent_socket
 from bot.app import create_app as create_gateway
 from bot.route_rules import ROUTES as GATEWAY_ROUTES
 from bot.route_rules import WEB_FRAMES
-from console.app import create_app as create_staff
 from console.agent_socket import MESSAGE_RULES
+from console.app import create_app as create_staff
 from console.route_rules import ROUTES as STAFF_ROUTES
 from handoff.models import ROLES
 from tests.bot.conftest import gateway_settings, wechat_overrides
