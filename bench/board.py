@@ -22,7 +22,8 @@ from typing import Any
 from bench.history import seed_history
 from handoff.board import Board
 from handoff.conversation import Owner
-from handoff.queue import QueueConfig, QueueService
+from handoff.queue import QueueService
+from handoff.queue_config import QueueConfig
 from kefu.db import make_async_engine
 from kefu.redis_client import async_client
 from kefu.redis_server import EmbeddedRedis

@@ -25,7 +25,7 @@ from handoff.conversation import Conversations
 from handoff.endings import Endings
 from handoff.outage import Outage
 from handoff.qa_checks import QaChecks
-from handoff.ticket_flow import mark_unreachable
+from handoff.ticket_log import mark_unreachable
 from handoff.wakeups import WakeHub, blocking_client
 from kefu.api_docs import install_api_docs
 from kefu.db import make_async_engine

@@ -9,13 +9,16 @@ from typing import Any
 import httpx
 from sanic import Request, Sanic
 
+from console.agent_socket import bp as agent_socket_bp
 from console.api import bp as api_bp
 from console.api import principal, resolve_principal
 from console.board_api import bp as board_bp
 from console.chats import Chats
+from console.conversations_api import bp as conversations_bp
 from console.customer_panel import bp as customer_panel_bp
 from console.customers import bp as customers_bp
 from console.followups_api import bp as followups_bp
+from console.handoffs_internal import bp as handoffs_internal_bp
 from console.login_throttle import LoginThrottle
 from console.page import bp as console_bp
 from console.qa_admin_api import bp as qa_admin_bp
@@ -105,7 +108,9 @@ def create_app(settings: StaffSettings, name: str = "kefu-staff") -> Sanic:
     app.blueprint(api_bp)
     # KB editor: /api/v1/kb/..., /kb, app.ctx.kb; its preview asks the bot's decision step
     mount_kb_editor(app, settings, authorise_staff, kb_preview(app))
+    app.blueprint(handoffs_internal_bp)
     app.blueprint(handoff_bp)
+    app.blueprint(conversations_bp)
     app.blueprint(board_bp)
     app.blueprint(switches_bp)
     app.blueprint(reports_bp)
@@ -115,6 +120,7 @@ def create_app(settings: StaffSettings, name: str = "kefu-staff") -> Sanic:
     app.blueprint(followups_bp)
     app.blueprint(tickets_internal_bp)
     app.blueprint(console_bp)
+    app.blueprint(agent_socket_bp)
     app.blueprint(customers_bp)
     app.blueprint(reveal_bp)
     app.blueprint(scripts_bp)

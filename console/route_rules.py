@@ -117,6 +117,6 @@ ROUTES: dict[str, str] = {
     "POST /api/v1/kb/versions/<version:int>/rollback": "roles:editor",
     "GET /api/v1/kb/unanswered": "roles:editor",
     # the console socket: the first frame authenticates (staff roles); each message type then
-    # has its own rule in console.page.MESSAGE_RULES
+    # has its own rule in console.agent_socket.MESSAGE_RULES
     "WS /api/v1/ws": STAFF,
 }

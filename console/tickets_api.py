@@ -16,7 +16,8 @@ from sanic_ext import openapi
 from console.staff_api import staff
 from handoff import access
 from handoff.ticket_clock import recent_escalations
-from handoff.ticket_flow import add_entry, change_state, close_ticket
+from handoff.ticket_flow import change_state, close_ticket
+from handoff.ticket_log import add_entry
 from handoff.ticket_marks import ticket_linked
 from handoff.ticket_notify import tell_customer
 from handoff.ticket_policy import load_policy, save_settings

@@ -10,7 +10,8 @@ from handoff.conversation import (
     Owner,
     TransitionRefused,
 )
-from handoff.queue import QueueConfig, QueueService
+from handoff.queue import QueueService
+from handoff.queue_config import QueueConfig
 
 __all__ = [
     "ConversationState",

@@ -10,22 +10,22 @@ Redis Cluster slot):
 
 Every ownership change is one Lua script (``handoff/lua/move.lua``) that checks the current
 owner, writes the new one and appends the transition event, so a message is never routed to
-two owners or to none. This module is the only writer of these keys; the gateway and the staff
-console both call it. The routing tables (queues, agents' chats) live in another slot and are
-brought in line around each move by ``handoff.routing`` — its docstring has the argument why a
-crash between those steps loses nothing.
+two owners or to none. ``Conversations`` (this module, with its parts ``handoff.event_log``:
+appending and reading events, and ``handoff.participation``) is the only writer of these keys;
+the gateway and the staff console both call it. The routing tables (queues, agents' chats) live
+in another slot and are brought in line around each move by ``handoff.routing`` — its docstring
+has the argument why a crash between those steps loses nothing.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from typing import Any
 
 from redis.asyncio import Redis
 
-from handoff.event_log import EventLog, events_key, state_key
+from handoff.event_log import EventLog, dumps, events_key, state_key
 from handoff.lua import load
 from handoff.participation import (
     PARTICIPANT,
@@ -48,7 +48,6 @@ from handoff.states import (
     TransitionRefused,
     check_conversation_id,
 )
-from kefu import redis_keys as keys
 from kefu.redis_client import as_text
 
 __all__ = [
@@ -102,23 +101,6 @@ class Conversations(EventLog, Participation):
                 k: v for k, v in values.items() if k not in known and not k.startswith(PARTICIPANT)
             },
         )
-
-    async def append(
-        self, conversation_id: str, type_: str, data: dict[str, Any], **state: str
-    ) -> int:
-        """Append one event; optional ``state`` fields (e.g. channel) are stored alongside."""
-        check_conversation_id(conversation_id)
-        args: list[str] = [type_, _dumps(data), repr(time.time()), str(STREAM_MAXLEN)]
-        for key, value in state.items():
-            if key in {"owner", "agent", "seq"}:
-                raise ValueError(f"{key} changes only through transition()")
-            args += [key, value]
-        result = await self._append(
-            keys=[state_key(conversation_id), events_key(conversation_id)], args=args
-        )
-        seq = int(result[0])
-        await self._notify(conversation_id, as_text(result[1]), seq)
-        return seq
 
     async def transition(
         self,
@@ -246,7 +228,7 @@ class Conversations(EventLog, Participation):
                 expect_agent,
                 expect_group,
                 event_type,
-                _dumps(payload),
+                dumps(payload),
                 repr(now),
                 str(STREAM_MAXLEN),
                 "-" if group is None else group,
@@ -286,62 +268,6 @@ class Conversations(EventLog, Participation):
             )
         return len(steps)
 
-    async def append_if(
-        self,
-        conversation_id: str,
-        type_: str,
-        data: dict[str, Any],
-        *,
-        owner: Owner | None = None,
-        agent: str = "",
-        dedupe: str = "",
-        first_response: bool = False,
-        **state: str,
-    ) -> tuple[int, bool]:
-        """Append only while the conversation has ``owner`` (and ``agent``); atomically.
-
-        ``dedupe`` (e.g. a client message id) makes a retried call a no-op that returns the
-        first call's seq: the result is ``(seq, created)``. Optional ``state`` fields are
-        stored alongside, as with ``append``. Raises TransitionRefused (with the
-        current owner and agent) when the owner is not as expected."""
-        check_conversation_id(conversation_id)
-        args = [
-            type_,
-            _dumps(data),
-            repr(time.time()),
-            str(STREAM_MAXLEN),
-            "" if owner is None else str(owner),
-            agent,
-            "1" if dedupe else "0",
-            str(24 * 3600),
-            "1" if first_response else "0",
-        ]
-        for key, value in state.items():
-            if key in {"owner", "agent", "group", "seq"}:
-                raise ValueError(f"{key} changes only through transition()")
-            args += [key, value]
-        result = await self._append_if(
-            keys=[
-                state_key(conversation_id),
-                events_key(conversation_id),
-                keys.conv_dedupe(conversation_id, dedupe),
-            ],
-            args=args,
-        )
-        seq = int(result[0])
-        if seq == 0:
-            raise TransitionRefused(
-                conversation_id, Owner(as_text(result[1])), owner or Owner.BOT, as_text(result[2])
-            )
-        if seq == -1:
-            return int(as_text(result[3])), False
-        await self._notify(conversation_id, as_text(result[3]), seq)
-        if first_response:
-            # The SLA timer is in the routing slot; if this step is lost, the SLA monitor sees
-            # first_response_at on the state and drops the timer itself.
-            await self._redis.zrem(keys.sla_due(), conversation_id)
-        return seq, True
-
     async def assign_next(
         self, group: str, data: dict[str, Any] | None = None
     ) -> tuple[str, str, int] | None:
@@ -378,7 +304,3 @@ class Conversations(EventLog, Participation):
                 continue  # a stale queue entry, cleaned by the reconcile; try the next
             return step.conversation_id, step.agent, moved.seq
         return None
-
-
-def _dumps(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

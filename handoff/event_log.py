@@ -1,15 +1,25 @@
-"""A conversation's event log: reading it, waiting for it, and announcing new events of watched
-conversations on their channel's outbox stream. Part of ``handoff.conversation.Conversations``."""
+"""A conversation's event log: appending to it (each event with its seq, atomically; or only while
+the conversation has a given owner), reading it, waiting for it, and announcing new events of
+watched conversations on their channel's outbox stream. Part of
+``handoff.conversation.Conversations``, which changes the owner."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 from typing import Any
 
 from redis.asyncio import Redis, RedisCluster
 
-from handoff.states import OUTBOX_MAXLEN, Event, check_conversation_id
+from handoff.states import (
+    OUTBOX_MAXLEN,
+    STREAM_MAXLEN,
+    Event,
+    Owner,
+    TransitionRefused,
+    check_conversation_id,
+)
 from handoff.wakeups import announce
 from kefu import redis_keys as keys
 from kefu.redis_client import as_text
@@ -25,6 +35,81 @@ def events_key(conversation_id: str) -> str:
 
 class EventLog:
     _redis: Redis
+    _append: Any
+    _append_if: Any
+
+    async def append(
+        self, conversation_id: str, type_: str, data: dict[str, Any], **state: str
+    ) -> int:
+        """Append one event; optional ``state`` fields (e.g. channel) are stored alongside."""
+        check_conversation_id(conversation_id)
+        args: list[str] = [type_, dumps(data), repr(time.time()), str(STREAM_MAXLEN)]
+        for key, value in state.items():
+            if key in {"owner", "agent", "seq"}:
+                raise ValueError(f"{key} changes only through transition()")
+            args += [key, value]
+        result = await self._append(
+            keys=[state_key(conversation_id), events_key(conversation_id)], args=args
+        )
+        seq = int(result[0])
+        await self._notify(conversation_id, as_text(result[1]), seq)
+        return seq
+
+    async def append_if(
+        self,
+        conversation_id: str,
+        type_: str,
+        data: dict[str, Any],
+        *,
+        owner: Owner | None = None,
+        agent: str = "",
+        dedupe: str = "",
+        first_response: bool = False,
+        **state: str,
+    ) -> tuple[int, bool]:
+        """Append only while the conversation has ``owner`` (and ``agent``); atomically.
+
+        ``dedupe`` (e.g. a client message id) makes a retried call a no-op that returns the
+        first call's seq: the result is ``(seq, created)``. Optional ``state`` fields are
+        stored alongside, as with ``append``. Raises TransitionRefused (with the
+        current owner and agent) when the owner is not as expected."""
+        check_conversation_id(conversation_id)
+        args = [
+            type_,
+            dumps(data),
+            repr(time.time()),
+            str(STREAM_MAXLEN),
+            "" if owner is None else str(owner),
+            agent,
+            "1" if dedupe else "0",
+            str(24 * 3600),
+            "1" if first_response else "0",
+        ]
+        for key, value in state.items():
+            if key in {"owner", "agent", "group", "seq"}:
+                raise ValueError(f"{key} changes only through transition()")
+            args += [key, value]
+        result = await self._append_if(
+            keys=[
+                state_key(conversation_id),
+                events_key(conversation_id),
+                keys.conv_dedupe(conversation_id, dedupe),
+            ],
+            args=args,
+        )
+        seq = int(result[0])
+        if seq == 0:
+            raise TransitionRefused(
+                conversation_id, Owner(as_text(result[1])), owner or Owner.BOT, as_text(result[2])
+            )
+        if seq == -1:
+            return int(as_text(result[3])), False
+        await self._notify(conversation_id, as_text(result[3]), seq)
+        if first_response:
+            # The SLA timer is in the routing slot; if this step is lost, the SLA monitor sees
+            # first_response_at on the state and drops the timer itself.
+            await self._redis.zrem(keys.sla_due(), conversation_id)
+        return seq, True
 
     async def watch(self, conversation_id: str, channel: str, address: str) -> None:
         """Announce the conversation's events on ``channel``'s outbox stream (with ``address``,
@@ -122,3 +207,8 @@ def _event(entry_id: Any, fields: dict[Any, Any]) -> Event:
         data=json.loads(values.get("data", "{}")),
         ts=float(values.get("ts", 0)),
     )
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """An event's data as stored: compact JSON, Chinese as it is."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

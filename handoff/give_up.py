@@ -15,9 +15,9 @@
 that also takes it off the queue and stops its SLA timer); only the process whose move succeeds
 goes on, so two workers, a worker and the customer, or an agent accepting at the same moment
 never yield two tickets or a ticket for a chat an agent took. The winner then makes the ticket
-with the handoff packet (``handoff.tickets.ticket_for_handoff``: the conversation's open ticket
-— a complaint has one already — or a new one typed by the packet's reason and group), adds the
-customer's words to it, and tells the customer its number and due time in their language. The
+with the handoff packet (``handoff.handoff_tickets.ticket_for_handoff``: the conversation's open
+ticket — a complaint has one already — or a new one typed by the packet's reason and group), adds
+the customer's words to it, and tells the customer its number and due time in their language. The
 conversation is the bot's again with the ticket open: what the customer writes next joins the
 ticket's log (``QueueService.add_to_open_ticket``), and its facts say ``ticket``. From the move
 until the customer is told, the give-up is listed as pending (``kefu.redis_keys
@@ -32,9 +32,9 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from handoff.conversation import Owner, TransitionRefused
-from handoff.ticket_flow import add_to_ticket
+from handoff.handoff_tickets import ticket_for_handoff
+from handoff.ticket_log import add_to_ticket
 from handoff.ticket_notify import opened_texts
-from handoff.tickets import ticket_for_handoff
 from kefu import redis_keys as keys
 from kefu.config import DEFAULT_WAIT_S
 from kefu.errors import ApiError
@@ -44,7 +44,8 @@ from kefu.redis_client import as_text
 
 if TYPE_CHECKING:
     from handoff.conversation import ConversationState
-    from handoff.queue import QueueConfig, QueueService
+    from handoff.queue import QueueService
+    from handoff.queue_config import QueueConfig
 
 log = get_logger(__name__)
 

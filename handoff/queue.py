@@ -1,4 +1,5 @@
-"""The queue service: handoffs in, places and ETAs out, auto-routing, messages left as tickets.
+"""The queue service: handoffs in, places and ETAs out, auto-routing, SLA timers started; its
+settings are ``handoff.queue_config``, messages left as tickets ``handoff.left_messages``.
 
 Redis keys (``kefu.redis_keys``; besides the conversation's own keys):
 
@@ -16,72 +17,20 @@ import contextlib
 import json
 import math
 import time
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from handoff.conversation import Conversations, Owner, TransitionRefused, check_conversation_id
 from handoff.packet import effective_priority
+from handoff.queue_config import QueueConfig, in_business_hours
 from handoff.skills import route_group
 from kefu import redis_keys as keys
-from kefu.config import DEFAULT_MAX_WAIT_S
 from kefu.errors import ApiError
 from kefu.redis_client import as_text
 
 HANDLE_SAMPLES = 50
-
-
-@dataclass(frozen=True)
-class QueueConfig:
-    """The queue-relevant part of the staff settings (defaults for other services)."""
-
-    skill_groups: list[str] = field(
-        default_factory=lambda: ["presale", "aftersales", "logistics", "complaints"]
-    )
-    claim_groups: list[str] = field(default_factory=list)
-    aging_step_s: float = 60.0
-    default_handle_s: float = 180.0
-    business_hours: str = "00:00-24:00"
-    timezone: str = "Asia/Shanghai"
-    group_hours: dict[str, str] = field(default_factory=dict)
-    group_timezones: dict[str, str] = field(default_factory=dict)
-    language_groups: dict[str, dict[str, str]] = field(default_factory=dict)
-    default_skill_group: str = "aftersales"
-    ticket_due_hours: float = 24.0
-    sla_first_response_s: dict[str, float] = field(default_factory=dict)
-    sla_big_sale_presale_s: float = 60.0
-    big_sale: bool = False
-    max_wait_s: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_MAX_WAIT_S))
-    idle_close_s: float = 600.0
-    retention_s: float = 7 * 86400.0
-
-    @classmethod
-    def from_settings(cls, settings: Any) -> QueueConfig:
-        defaults = cls()
-        values = {
-            name: getattr(settings, name, getattr(defaults, name))
-            for name in cls.__dataclass_fields__
-        }
-        return cls(**values)
-
-
-def in_business_hours(spec: str, tz: str, now: datetime | None = None) -> bool:
-    start_s, _, end_s = spec.partition("-")
-    local = (now or datetime.now(UTC)).astimezone(ZoneInfo(tz))
-    minutes = local.hour * 60 + local.minute
-
-    def parse(value: str) -> int:
-        hours, _, mins = value.strip().partition(":")
-        return int(hours) * 60 + int(mins or 0)
-
-    start, end = parse(start_s), parse(end_s)
-    if start <= end:
-        return start <= minutes < end
-    return minutes >= start or minutes < end  # overnight, e.g. 20:00-02:00
 
 
 class QueueService:
@@ -309,81 +258,21 @@ class QueueService:
 
     async def add_to_open_ticket(self, conversation_id: str, text: str) -> int | None:
         """What the customer writes while the conversation has an open ticket joins its log;
-        the ticket's id, or None without one."""
-        from handoff.ticket_flow import add_to_ticket
-        from handoff.ticket_marks import open_ticket
-        from handoff.tickets import open_ticket_for
+        the ticket's id, or None without one (``handoff.left_messages``)."""
+        from handoff.left_messages import add_to_open_ticket
 
-        ticket = await open_ticket(
-            self.redis, conversation_id, lambda: open_ticket_for(self.engine, conversation_id)
-        )
-        if ticket is None or not text.strip():
-            return None
-        await add_to_ticket(
-            self.engine, int(ticket["id"]), text.strip()[:4000], timezone=self.config.timezone
-        )
-        return int(ticket["id"])
+        return await add_to_open_ticket(self, conversation_id, text)
 
     # ------------------------------------------------------------ leaving a message
 
     async def leave_message(
         self, conversation_id: str, customer_id: str, text: str
     ) -> dict[str, Any]:
-        """A message left while waiting for a person (queued): a ticket in SQL, and the
-        conversation closes with it. Refused (409 ``not_waiting``) from any other state: a
-        conversation with the bot or an agent has someone to talk to."""
-        from handoff.ticket_flow import add_to_ticket
-        from handoff.ticket_marks import ticket_linked
-        from handoff.tickets import create_ticket, open_ticket_for
+        """A message left while waiting for a person: a ticket, and the conversation closes
+        with it (``handoff.left_messages``)."""
+        from handoff.left_messages import leave_message
 
-        check_conversation_id(conversation_id)
-        text = text.strip()
-        if not text:
-            raise ApiError(400, "empty_text", "the message must not be empty")
-        state = await self.conversations.state(conversation_id)
-        if state.owner is not Owner.QUEUED:
-            raise ApiError(
-                409,
-                "not_waiting",
-                f"a message can be left only while waiting for an agent (it is {state.owner})",
-                owner=str(state.owner),
-            )
-        packet = await self.packet(conversation_id) or {}
-        group = state.group or packet.get("skill_group", "")
-        existing = await open_ticket_for(self.engine, conversation_id)
-        if existing is not None:  # the handoff already made one: the message joins it
-            ticket = await add_to_ticket(
-                self.engine,
-                existing["id"],
-                text[:4000],
-                conversation_id=conversation_id,
-                timezone=self.config.timezone,
-            )
-        else:
-            ticket = await create_ticket(
-                self.engine,
-                conversation_id,
-                customer_id,
-                text[:4000],
-                group,
-                kind="left_message",
-                channel=str(packet.get("channel") or ""),
-                packet=packet or None,
-                timezone=self.config.timezone,
-            )
-            await ticket_linked(self.redis, [conversation_id])
-            await self.conversations.append(
-                conversation_id, "ticket_created", {"ticket_id": ticket["id"]}
-            )
-        with contextlib.suppress(TransitionRefused):
-            await self.conversations.transition(
-                conversation_id,
-                {Owner.QUEUED},
-                Owner.CLOSED,
-                "closed",
-                {"resolution": "left_message", "tags": ["ticket"]},
-            )
-        return ticket
+        return await leave_message(self, conversation_id, customer_id, text)
 
 
 def _meaningful(old_pos: int, new_pos: int, old_eta: int, new_eta: int) -> bool:

@@ -1,7 +1,7 @@
-"""What happens to a ticket after it exists: state changes through the one state machine
-(``handoff.ticket_states``), assignment, internal notes, customer-visible progress, what the
-customer adds, the clock that pauses while waiting for the customer, and closing tickets that
-waited in silence too long.
+"""A ticket's state changes: through the one state machine (``handoff.ticket_states``),
+assignment (also when an agent takes the ticket's chat), the clock that pauses while waiting for
+the customer, and closing tickets that waited in silence too long. Lines added to a ticket's log
+(notes, progress, what the customer adds) are ``handoff.ticket_log``.
 
 Every change bumps the ticket's ``version`` with a conditional UPDATE on the version it read:
 of two agents resolving one ticket at once, one wins and the other gets a 409."""
@@ -18,13 +18,12 @@ from handoff import access
 from handoff.accounts import Principal
 from handoff.models import Ticket
 from handoff.ticket_followup import FOLLOWUP_TYPES, new_followup
-from handoff.ticket_models import TicketConversation, TicketEntry
+from handoff.ticket_models import TicketEntry
 from handoff.ticket_notify import tell_customer
 from handoff.ticket_policy import Policy, load_policy
-from handoff.ticket_states import OPEN_STATES, require_transition
+from handoff.ticket_states import require_transition
 from handoff.workdays import Calendar
 from kefu.errors import ApiError
-from kefu.masking import mask_text
 
 if TYPE_CHECKING:
     from handoff.conversation import Conversations
@@ -36,14 +35,14 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-async def _load(session: AsyncSession, ticket_id: int) -> Ticket:
+async def load_ticket(session: AsyncSession, ticket_id: int) -> Ticket:
     ticket = await session.get(Ticket, ticket_id)
     if ticket is None:
         raise ApiError(404, "unknown_ticket", f"no ticket {ticket_id}")
     return ticket
 
 
-async def _write(
+async def write_ticket(
     session: AsyncSession, ticket: Ticket, values: dict[str, Any], entry: TicketEntry | None
 ) -> None:
     """Apply ``values`` if nobody changed the ticket since it was read, with the log entry."""
@@ -114,7 +113,7 @@ async def change_state(
     policy = await load_policy(engine)
     calendar = await Calendar.load(engine, timezone)
     async with AsyncSession(engine, expire_on_commit=False) as session:
-        ticket = await _load(session, ticket_id)
+        ticket = await load_ticket(session, ticket_id)
         if who is not None:
             access.require_ticket(who, ticket.skill_group, ticket.assignee)
         if version is not None and version != ticket.version:
@@ -147,7 +146,7 @@ async def change_state(
         )
         if new == "resolved" and ticket.type in FOLLOWUP_TYPES:
             session.add(new_followup(ticket, now, policy, calendar))
-        await _write(session, ticket, values, entry)
+        await write_ticket(session, ticket, values, entry)
         await session.refresh(ticket)
         return ticket.public()
 
@@ -168,73 +167,6 @@ async def close_ticket(
         if exc.code == "invalid_transition" and exc.extra.get("state") == "closed":
             raise ApiError(409, "ticket_closed", f"ticket {ticket_id} is already closed") from None
         raise
-
-
-async def add_entry(
-    engine: AsyncEngine,
-    ticket_id: int,
-    who: Principal,
-    text: str,
-    *,
-    visible: bool,
-) -> dict[str, Any]:
-    """An internal note (``visible`` false) or a progress line the customer reads. A closed
-    ticket takes neither: reopen it first."""
-    text = text.strip()
-    if not text:
-        raise ApiError(400, "empty_text", "the text must not be empty")
-    async with AsyncSession(engine, expire_on_commit=False) as session:
-        ticket = await _load(session, ticket_id)
-        access.require_ticket(who, ticket.skill_group, ticket.assignee)
-        if ticket.status == "closed":
-            raise ApiError(409, "ticket_closed", f"ticket {ticket_id} is closed; reopen it first")
-        entry = TicketEntry(
-            ticket_id=ticket_id,
-            kind="progress" if visible else "note",
-            author=who.username,
-            text=text[:4000],
-            visible=visible,
-        )
-        await _write(session, ticket, {}, entry)
-        return entry.public()
-
-
-async def add_to_ticket(
-    engine: AsyncEngine,
-    ticket_id: int,
-    text: str,
-    *,
-    conversation_id: str = "",
-    timezone: str = "Asia/Shanghai",
-) -> dict[str, Any]:
-    """What the customer adds later (details, a phone number, an answer) joins the ticket's
-    log, masked (``kefu.masking``); an answer to a ticket waiting for them starts its clock
-    again."""
-    async with AsyncSession(engine, expire_on_commit=False) as session:
-        ticket = await _load(session, ticket_id)
-        if ticket.status not in OPEN_STATES:
-            raise ApiError(409, "ticket_closed", f"ticket {ticket_id} is no longer open")
-        session.add(
-            TicketEntry(
-                ticket_id=ticket_id,
-                kind="customer",
-                author="customer",
-                text=mask_text(text)[:4000],
-                visible=True,
-            )
-        )
-        if conversation_id:
-            link = await session.get(TicketConversation, (ticket_id, conversation_id))
-            if link is None:
-                session.add(
-                    TicketConversation(ticket_id=ticket_id, conversation_id=conversation_id)
-                )
-        await session.commit()
-        waiting = ticket.status == "waiting_customer"
-    if waiting:
-        return await change_state(engine, ticket_id, None, "in_progress", timezone=timezone)
-    async with AsyncSession(engine) as session:
-        return (await _load(session, ticket_id)).public()
 
 
 async def close_silent(
@@ -301,23 +233,3 @@ async def assign_on_take(
         )
     except ApiError:  # someone assigned or changed it meanwhile: theirs stands
         return None
-
-
-async def mark_unreachable(engine: AsyncEngine, ticket_id: int, channel: str = "wechat") -> None:
-    """An update could not reach the customer on ``channel`` (WeChat's window closed and no
-    template): the ticket's log says so, for the agent to call or wait."""
-    async with AsyncSession(engine) as session:
-        if await session.get(Ticket, ticket_id) is None:
-            return
-        session.add(
-            TicketEntry(
-                ticket_id=ticket_id,
-                kind="notice",
-                author=SYSTEM,
-                text="微信无法触达客户：请电话联系或等客户再来消息 / "
-                "not reachable on WeChat: call the customer or wait for them to write",
-                visible=False,
-                data={"unreachable": channel},
-            )
-        )
-        await session.commit()

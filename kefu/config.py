@@ -104,7 +104,7 @@ class QueueSettings(BaseSettings):
     """The queue's settings, shared by every service that builds the queue service (the staff
     console and the gateway): skill groups, ETAs, business hours, ticket due times, SLAs.
 
-    ``handoff.queue.QueueConfig`` reads exactly these fields from a service's settings."""
+    ``handoff.queue_config.QueueConfig`` reads exactly these fields from a service's settings."""
 
     model_config = SettingsConfigDict(env_prefix="KEFU_", extra="ignore")
 

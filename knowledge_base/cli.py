@@ -57,8 +57,8 @@ def kb() -> None:
 @click.option("--author", default="cli", show_default=True)
 def import_command(path: str, do_publish: bool, author: str) -> None:
     """Import FAQs from a .jsonl, .csv or .xlsx file (as drafts)."""
+    from knowledge_base.faq_input import StoreError
     from knowledge_base.files import guess_format, parse_faqs
-    from knowledge_base.store import StoreError
 
     try:
         faqs, report = parse_faqs(Path(path).read_bytes(), guess_format(path), progress=True)
@@ -83,8 +83,8 @@ def import_command(path: str, do_publish: bool, author: str) -> None:
 @click.option("--version", "version", type=int, default=None, help="a published version")
 def export_command(path: str, version: int | None) -> None:
     """Export the working copy (or a published version) to .jsonl, .csv or .xlsx."""
+    from knowledge_base.faq_input import StoreError
     from knowledge_base.files import dump_faqs, guess_format
-    from knowledge_base.store import StoreError
 
     store = _store()
     try:
@@ -118,7 +118,7 @@ def versions_command() -> None:
 @click.option("--author", default="cli", show_default=True)
 def rollback_command(version: int, author: str) -> None:
     """Publish the content of VERSION again as a new version."""
-    from knowledge_base.store import StoreError
+    from knowledge_base.faq_input import StoreError
 
     try:
         info = _store().rollback(version, author=author)

@@ -1,97 +1,31 @@
-"""The knowledge-base editor in the staff console: ``/api/v1/kb/...`` (editor role) and the
-editor page ``/kb``. Mounted by ``console.app``; its services live on ``app.ctx.kb``
+"""The knowledge-base editor's HTTP API in the staff console: ``/api/v1/kb/...`` (editor role),
+and ``mount``, which adds it, its page (``knowledge_base.editor_page``) and its preview to a
+Sanic app. Its services (``knowledge_base.editor_services.KbEditor``) live on ``app.ctx.kb``
 (``KbEditor.open(settings)`` at start-up, ``close()`` at shutdown)."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import redis as sync_redis
 from sanic import Blueprint, Request
-from sanic.response import HTTPResponse, html, json, raw
+from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 
 from kefu.bodies import body_doc, parse_body, response_doc
 from kefu.config import CommonSettings
 from kefu.errors import ApiError
-from kefu.redis_client import as_text, sync_client
+from kefu.redis_client import as_text
 from knowledge_base.editor_bodies import FaqChange, FaqOut, NewFaq, Publish, VersionOut
 from knowledge_base.editor_preview import Preview
-from knowledge_base.live import BUILD_ERRORS_KEY, LiveSearcher, announce
-from knowledge_base.store import FaqStore, StoreError
+from knowledge_base.editor_services import KbEditor
+from knowledge_base.faq_input import StoreError
+from knowledge_base.live import BUILD_ERRORS_KEY, LiveSearcher
 
 bp = Blueprint("kb_editor")
-STATIC = Path(__file__).parent / "static"
-PAGE_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "script-src 'self'; frame-ancestors 'none'",  # no other page may frame the editor
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Cache-Control": "no-store",
-}
 STATUS = {"not_found": 404, "duplicate_id": 409, "conflict": 409, "too_large": 413}
-
-
-class KbEditor:
-    """What the editor endpoints need: the store, a live searcher (for search and preview),
-    and a Redis client (announcing versions, reading unanswered questions).
-
-    The searcher loads the sentence encoder (hundreds of MB): it is opened on the first request
-    that needs it (search, the serving version, grouping unanswered questions), not when the
-    staff console starts, so a console nobody edits the knowledge base on never holds one."""
-
-    def __init__(
-        self,
-        store: FaqStore,
-        searcher: LiveSearcher | None,
-        redis_url: str,
-        open_searcher: Callable[[], LiveSearcher] | None = None,
-    ) -> None:
-        self.store = store
-        self._searcher = searcher
-        self._open_searcher = open_searcher
-        self._searcher_lock = threading.Lock()
-        self.redis = sync_client(redis_url, socket_timeout=5)
-
-    @classmethod
-    def open(cls, settings: CommonSettings) -> KbEditor:
-        from knowledge_base.service import open_searcher, open_store
-
-        return cls(
-            open_store(settings.database_url),
-            None,
-            settings.redis_url,
-            lambda: open_searcher(settings),
-        )
-
-    @property
-    def searcher(self) -> LiveSearcher:
-        """The live searcher, opened on first use (blocking: call it off the event loop)."""
-        with self._searcher_lock:
-            if self._searcher is None:
-                if self._open_searcher is None:
-                    raise RuntimeError("KbEditor has no searcher and no way to open one")
-                self._searcher = self._open_searcher()
-            return self._searcher
-
-    def close(self) -> None:
-        with self._searcher_lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                if self._searcher.store is not self.store:
-                    self._searcher.store.engine.dispose()
-        self.redis.close()
-        self.store.engine.dispose()
-
-    def announce(self, version: int) -> None:
-        # if Redis is down, searchers still poll SQL: the version is live within a minute
-        with contextlib.suppress(sync_redis.RedisError):
-            announce(self.redis, version)
 
 
 # Who may edit is the host application's business: it hands ``mount`` a function that checks
@@ -334,24 +268,6 @@ async def unanswered(request: Request) -> HTTPResponse:
     return _reply({"groups": groups[: _int(request, "limit", 100, 1, 1000)]})
 
 
-@bp.get("/kb")
-@openapi.summary("The knowledge-base editor page")
-async def editor_page(_request: Request) -> HTTPResponse:
-    return html((STATIC / "editor.html").read_text(encoding="utf-8"), headers=PAGE_HEADERS)
-
-
-@bp.get("/kb/<name:str>")
-@openapi.exclude()
-async def editor_asset(_request: Request, name: str) -> HTTPResponse:
-    types = {
-        "editor.js": "application/javascript; charset=utf-8",
-        "editor.css": "text/css; charset=utf-8",
-    }
-    if name not in types:
-        raise ApiError(404, "not_found", "no such file")
-    return raw((STATIC / name).read_bytes(), content_type=types[name], headers=PAGE_HEADERS)
-
-
 def mount(
     app: Any, settings: CommonSettings, authorise: Authorise, preview: Preview | None = None
 ) -> None:
@@ -359,12 +275,14 @@ def mount(
     ``app.ctx.kb``, opened before the server starts and closed after it stops. ``authorise``
     guards every editor route (see ``Authorise``); ``preview`` asks the bot's decision step
     (``knowledge_base.editor_preview``; without it the preview answers 503)."""
+    from knowledge_base.editor_page import bp as page_bp
     from knowledge_base.editor_preview import bp as preview_bp
 
     app.ctx.kb_authorise = authorise
     app.ctx.kb_preview = preview
     app.blueprint(bp)
     app.blueprint(preview_bp)
+    app.blueprint(page_bp)
 
     @app.before_server_start  # type: ignore[untyped-decorator]
     async def open_kb(app: Any) -> None:

@@ -1,6 +1,6 @@
 """The knowledge-base editor's bodies (``kefu.bodies``): an FAQ to create, a change to one, a
 publish — every wrong field is 400 ``invalid_faq`` (``invalid_note`` for a publish), and
-``/docs`` shows the schemas. The store checks an FAQ once more (``store.validate_faq``), since
+``/docs`` shows the schemas. The store checks an FAQ once more (``faq_input.validate_faq``), since
 imported files reach it without these models."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field, StringConstraints
 
 from kefu.bodies import BodyModel, ResponseModel
-from knowledge_base.store import MAX_ANSWER, MAX_ID, MAX_QUESTION, MAX_SIMILAR
+from knowledge_base.faq_input import MAX_ANSWER, MAX_ID, MAX_QUESTION, MAX_SIMILAR
 
 MAX_CATEGORY = 64
 MAX_PUBLISH_NOTE = 500

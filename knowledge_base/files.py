@@ -13,16 +13,27 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kefu.text_checks import has_lone_surrogate
 from knowledge_base.faq import Faq
-from knowledge_base.store import ImportReport, StoreError, validate_faq
+from knowledge_base.faq_input import StoreError, validate_faq
 
 COLUMNS = ("id", "question", "similar_questions", "answer", "category", "lang")
 FORMATS = ("jsonl", "csv", "xlsx")
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    encoding: str = "utf-8"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"imported": self.imported, "errors": self.errors, "encoding": self.encoding}
 
 
 def guess_format(filename: str) -> str:

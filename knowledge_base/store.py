@@ -1,9 +1,9 @@
-"""The FAQ store: working copy, publish (immutable versions), rollback, diff."""
+"""The FAQ store: working copy, publish (immutable versions), rollback, diff. What an FAQ must be
+before it is stored, and the ``StoreError`` it refuses with, are ``knowledge_base.faq_input``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -11,56 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge_base.faq import Faq
+from knowledge_base.faq_input import StoreError, validate_faq
 from knowledge_base.models import FaqRow, VersionRow, utcnow
-
-MAX_ID = 64
-MAX_QUESTION = 500
-MAX_ANSWER = 5000
-MAX_SIMILAR = 50
-LANGS = ("zh", "en")
-
-
-class StoreError(ValueError):
-    """A request the store refuses; ``code`` is a stable machine-readable reason."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-def validate_faq(data: dict[str, Any]) -> Faq:
-    """A Faq from untrusted input, or StoreError saying what is wrong."""
-    if not isinstance(data, dict):
-        raise StoreError("invalid_faq", "an FAQ must be an object")
-    faq_id = str(data.get("id") or "").strip()
-    if not faq_id:
-        raise StoreError("invalid_faq", "id is required")
-    if len(faq_id) > MAX_ID or any(c.isspace() for c in faq_id):
-        raise StoreError("invalid_faq", f"id must be 1–{MAX_ID} characters without spaces")
-    question = str(data.get("question") or "").strip()
-    if not question:
-        raise StoreError("invalid_faq", "question is required")
-    if len(question) > MAX_QUESTION:
-        raise StoreError("invalid_faq", f"question longer than {MAX_QUESTION} characters")
-    answer = str(data.get("answer") or "").strip()
-    if not answer:
-        raise StoreError("invalid_faq", "answer is required")
-    if len(answer) > MAX_ANSWER:
-        raise StoreError("invalid_faq", f"answer longer than {MAX_ANSWER} characters")
-    similar = data.get("similar_questions") or []
-    if isinstance(similar, str):
-        similar = [s for s in similar.replace("\r", "\n").split("\n")]
-    if not isinstance(similar, list | tuple):
-        raise StoreError("invalid_faq", "similar_questions must be a list of strings")
-    similar = [str(s).strip() for s in similar if str(s).strip()]
-    if len(similar) > MAX_SIMILAR or any(len(s) > MAX_QUESTION for s in similar):
-        raise StoreError("invalid_faq", f"at most {MAX_SIMILAR} similar questions, each short")
-    lang = str(data.get("lang") or "zh").strip()
-    if lang not in LANGS:
-        raise StoreError("invalid_faq", f"lang must be one of {', '.join(LANGS)}")
-    category = str(data.get("category") or "").strip()[:64]
-    return Faq(faq_id, question, answer, tuple(dict.fromkeys(similar)), category, lang)
 
 
 def _to_faq(row: FaqRow) -> Faq:
@@ -83,16 +35,6 @@ def _row_json(row: FaqRow) -> dict[str, Any]:
         updated_at=row.updated_at.isoformat() if row.updated_at else None,
     )
     return out
-
-
-@dataclass
-class ImportReport:
-    imported: int = 0
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    encoding: str = "utf-8"
-
-    def to_json(self) -> dict[str, Any]:
-        return {"imported": self.imported, "errors": self.errors, "encoding": self.encoding}
 
 
 class FaqStore:

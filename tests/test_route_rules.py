@@ -1,5 +1,5 @@
 """Every route of both servers and every message type of both WebSockets has a declared
-access rule (``console.route_rules``, ``bot.route_rules``, ``console.page.MESSAGE_RULES``),
+access rule (``console.route_rules``, ``bot.route_rules``, ``console.agent_socket.MESSAGE_RULES``),
 and the rules hold: no token → 401, a role outside the rule → 403 ``forbidden``, a role inside
 it is never refused by role. Conversation and ticket ownership (wrong agent, wrong group) is
 checked in ``tests/console/test_access.py``."""
@@ -17,12 +17,12 @@ import pytest
 from sanic import Sanic
 
 import bot.channels.web
-import console.page
+import console.agent_socket
 from bot.app import create_app as create_gateway
 from bot.route_rules import ROUTES as GATEWAY_ROUTES
 from bot.route_rules import WEB_FRAMES
+from console.agent_socket import MESSAGE_RULES
 from console.app import create_app as create_staff
-from console.page import MESSAGE_RULES
 from console.route_rules import ROUTES as STAFF_ROUTES
 from handoff.models import ROLES
 from tests.bot.conftest import gateway_settings, wechat_overrides
@@ -87,7 +87,7 @@ def test_every_route_of_both_servers_has_a_rule(redis_url: str, database_url: st
 
 
 def test_every_websocket_message_type_has_a_rule() -> None:
-    console_types = _types_handled(console.page._Session.handle)
+    console_types = _types_handled(console.agent_socket._Session.handle)
     assert console_types == set(MESSAGE_RULES), "console socket types vs MESSAGE_RULES"
     web_types = _types_handled(bot.channels.web.Session.frame)
     assert web_types == set(WEB_FRAMES), "web chat frame types vs bot.route_rules.WEB_FRAMES"

@@ -3,7 +3,7 @@ queue and status updates — through the customer-service message API, within We
 
 WeChat lets an Official Account send customer-service messages for 48 hours after the
 customer's last message, and only a few of them (``wechat_window_messages``) per customer
-message. The outbox counts them in Redis (one hash per customer), merges what piles up between
+message. The outbox counts them (``bot.wechat.window``), merges what piles up between
 two deliveries (only the latest queue position, all texts in one message), and when the window
 is closed records an internal ``delivery_failed`` event so the agent knows the customer did not
 get it.
@@ -24,7 +24,6 @@ import asyncio
 import os
 import secrets
 import socket
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -33,6 +32,7 @@ from redis.exceptions import ResponseError
 
 from bot.events import event_text
 from bot.wechat.api import WeChatApi, WeChatApiError
+from bot.wechat.window import ServiceWindow
 from handoff.conversation import OUTBOX_MAXLEN, Conversations, Event
 from kefu import redis_keys as keys
 from kefu.logging import get_logger
@@ -43,26 +43,12 @@ log = get_logger(__name__)
 GROUP = "senders"
 CHANNEL = "wechat"
 
-# KEYS[1] window hash; ARGV now, window seconds, max messages → 1 reserved, 0 window closed
-_RESERVE = """
-local last = tonumber(redis.call('HGET', KEYS[1], 'last') or '0')
-if last == 0 or tonumber(ARGV[1]) - last > tonumber(ARGV[2]) then return 0 end
-local sent = tonumber(redis.call('HGET', KEYS[1], 'sent') or '0')
-if sent >= tonumber(ARGV[3]) then return 0 end
-redis.call('HINCRBY', KEYS[1], 'sent', 1)
-return 1
-"""
-
 # KEYS[1] cursor; ARGV[1] seq → the cursor moves forward only
 _ADVANCE = """
 local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tonumber(ARGV[1]) > cur then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
 return 1
 """
-
-
-def _window_key(openid: str) -> str:
-    return keys.wechat_window(openid)
 
 
 def _cursor_key(conv_id: str) -> str:
@@ -76,10 +62,6 @@ def csat_key(conv_id: str) -> str:
 
 def _turn_key(conv_id: str) -> str:
     return keys.wechat_turn(conv_id)
-
-
-class WindowClosed(Exception):
-    pass
 
 
 class WeChatOutbox:
@@ -113,21 +95,15 @@ class WeChatOutbox:
         self.consumer = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
         self._api = api
         self._conversations = conversations
-        self._window_s = int(window_hours * 3600)
-        self._max = window_messages
-        self._reserve = redis.register_script(_RESERVE)
+        self._window = ServiceWindow(redis, window_hours, window_messages)
+        self._window_s = self._window.window_s
         self._advance = redis.register_script(_ADVANCE)
 
     # ------------------------------------------------------------ the customer wrote
 
     async def customer_wrote(self, openid: str, conv_id: str, seq: int | None = None) -> None:
         """Open a new window (reset the count) and start watching the conversation."""
-        pipe = self._redis.pipeline(transaction=True)  # one key: one slot
-        pipe.hset(
-            _window_key(openid), mapping={"last": repr(time.time()), "sent": 0, "conv": conv_id}
-        )
-        pipe.expire(_window_key(openid), self._window_s + 3600)
-        await pipe.execute()
+        await self._window.open(openid, conv_id)
         await self._conversations.watch(conv_id, CHANNEL, openid)
         if seq is not None:
             await self.advance(conv_id, seq)
@@ -154,10 +130,7 @@ class WeChatOutbox:
 
     async def send(self, openid: str, conv_id: str, text: str) -> bool:
         """Send within the window; False (and an internal event for the agent) if closed."""
-        reserved = await self._reserve(
-            keys=[_window_key(openid)], args=[repr(time.time()), self._window_s, self._max]
-        )
-        if not int(reserved):
+        if not await self._window.reserve(openid):
             await self._failed(conv_id, "wechat_window_closed", text)
             return False
         try:

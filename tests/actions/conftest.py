@@ -18,7 +18,7 @@ from actions._handoff_client import HandoffClient
 from actions._services import Services, set_services
 from actions.settings import ActionSettings
 from handoff.packet import validate_packet
-from handoff.queue import QueueConfig
+from handoff.queue_config import QueueConfig
 from handoff.skills import route_group
 from kefu.db import make_async_engine
 from kefu.errors import ApiError
@@ -39,7 +39,7 @@ def staff_stub(received: list[dict[str, Any]]) -> Sanic:
     async def handoffs(request: Request):  # type: ignore[no-untyped-def]
         if request.headers.get("authorization") != f"Bearer {TEST_INTERNAL_TOKEN}":
             return json({"error": {"code": "unauthorized", "message": "bad token"}}, 401)
-        try:  # what the staff console checks and how it routes (console/staff_api.py)
+        try:  # what the staff console checks and how it routes (console/handoffs_internal.py)
             valid = validate_packet(request.json, QueueConfig().skill_groups)
         except ApiError as exc:
             return json({"error": {"code": exc.code, "message": exc.message}}, exc.status)

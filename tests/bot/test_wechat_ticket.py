@@ -15,7 +15,7 @@ from bot.wechat.api import WeChatApi
 from bot.wechat.outbox import WeChatOutbox
 from handoff.accounts import Principal
 from handoff.conversation import Conversations
-from handoff.ticket_flow import mark_unreachable
+from handoff.ticket_log import mark_unreachable
 from handoff.ticket_notify import tell_customer
 from handoff.tickets import create_ticket, get_ticket
 from tests.bot.conftest import WX_APPID, WX_SECRET

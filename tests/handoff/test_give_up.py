@@ -19,9 +19,10 @@ from console.app import create_app
 from handoff.conversation import Owner
 from handoff.facts import fact_of
 from handoff.give_up import expire_waits, finish_pending, give_up, said_give_up
+from handoff.handoff_tickets import ticket_for_handoff
 from handoff.models import Ticket
 from handoff.ticket_models import TicketEntry
-from handoff.tickets import open_ticket_for, ticket_for_handoff
+from handoff.tickets import open_ticket_for
 from kefu import redis_keys as keys
 from kefu.i18n import to_traditional
 from tests.conftest import unique_app_name

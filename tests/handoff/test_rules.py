@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from handoff.queue import QueueConfig, QueueService, in_business_hours
+from handoff.queue import QueueService
+from handoff.queue_config import QueueConfig, in_business_hours
 from kefu import redis_keys as keys
 from kefu.masking import mask_text, mask_value
 

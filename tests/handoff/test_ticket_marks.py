@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from handoff.handoff_tickets import ticket_for_handoff
 from handoff.ticket_marks import open_ticket, ticket_linked
-from handoff.tickets import open_ticket_for, ticket_for_handoff
+from handoff.tickets import open_ticket_for
 from kefu import redis_keys as keys
 from tests.staff_console import Console, packet
 

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handoff.accounts import Principal
 from handoff.models import Ticket
-from handoff.ticket_flow import add_entry, add_to_ticket, change_state, close_silent
+from handoff.ticket_flow import change_state, close_silent
+from handoff.ticket_log import add_entry, add_to_ticket
 from handoff.ticket_policy import load_policy, save_settings
 from handoff.tickets import create_ticket, get_ticket, list_tickets
 from handoff.workdays import Calendar, set_day, shipped_days

@@ -14,7 +14,7 @@ import pytest
 
 from bot.settings import GatewaySettings
 from console.settings import StaffSettings
-from handoff.queue import QueueConfig
+from handoff.queue_config import QueueConfig
 from kefu.config import QueueSettings
 
 

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
+from knowledge_base.faq_input import StoreError
 from knowledge_base.files import parse_faqs
-from knowledge_base.store import StoreError
 
 GOOD = {"id": "ok-1", "question": "运费谁出", "answer": "卖家", "lang": "zh"}
 

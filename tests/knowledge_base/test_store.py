@@ -8,8 +8,9 @@ import json
 import pytest
 
 from kefu.db import make_engine
+from knowledge_base.faq_input import StoreError
 from knowledge_base.files import dump_faqs, parse_faqs
-from knowledge_base.store import FaqStore, StoreError
+from knowledge_base.store import FaqStore
 
 
 @pytest.fixture
