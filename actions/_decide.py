@@ -47,7 +47,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from actions._services import Services
-from kefu.i18n import to_simplified, to_traditional
+from kefu.i18n import detect_lang, normalise_lang, to_simplified, to_traditional
 from kefu.logging import get_logger
 from knowledge_base.api import Hit, Searcher, Thresholds
 
@@ -343,6 +343,18 @@ def split_questions(text: str) -> list[str]:
     return questions[:3]
 
 
+def _search_lang(query: str, lang: str) -> str:
+    """The FAQs to search are those of the language the customer wrote in: "hi can i still
+    return stuff after 7 days" on a Chinese page is searched among the English FAQs (a Chinese
+    message on an English page among the Chinese ones); the page's language otherwise."""
+    written = detect_lang(query, default=normalise_lang(lang) or "zh")
+    if written == "en" and lang != "en":
+        return "en"
+    if written != "en" and lang == "en":
+        return written
+    return lang
+
+
 async def ready_searcher(services: Services) -> Searcher | None:
     """The live knowledge base once it is built, else None (raises what opening it raises).
     It is synchronous (an encoder on the CPU): opening and asking it stay off the loop."""
@@ -361,6 +373,7 @@ async def search_kb(
     query = focus(whole)
     if not query or query.startswith("/"):
         return [], None
+    lang = _search_lang(query, lang)
     try:
         searcher = await ready_searcher(services)
         if searcher is None:

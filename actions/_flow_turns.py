@@ -47,7 +47,7 @@ from actions._decide import (
 from actions._follow_up import decide_in_context, is_elliptical, search_in_context
 from actions._handoff import start_handoff
 from actions._orders import FLOW_SLOTS, corrected_task, last_flow, orders_named, the_customer
-from actions._payment_rules import person_first
+from actions._payment_rules import hand_payment_to_person
 from actions._picks import answer_pick, is_pick
 from actions._services import get_services
 from actions._text import is_angry, say
@@ -203,20 +203,12 @@ async def on_flow_start(
         # offered ("我的手环到哪了？顺便问下这单能开发票吗" as an invoice request).
         offer_the_others(dispatcher, parts, form, lang)
     logged_in = bool(the_customer(services, tracker))
-    if form == PAYMENT_FORM and (lead := person_first(text, logged_in)):
+    if form == PAYMENT_FORM and (
+        payment := await hand_payment_to_person(services, dispatcher, tracker, text, logged_in)
+    ):
         # "i paid but theres no order in my account": no order number to ask for; a person
         # traces the payment.
-        handoff = await start_handoff(
-            services,
-            dispatcher,
-            tracker,
-            reason="flow_needs_human",
-            priority="high",
-            skill_group=skill_group,
-            summary=f"支付问题 / payment problem: {text[:200]}",
-            lead=lead,
-        )
-        return [*handoff, *_end_quietly()]
+        return [*payment, *_end_quietly()]
     intent = _intent(tracker)
     if own_product or decided_without_kb(text, intent) is not None:
         return None

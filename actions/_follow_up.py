@@ -2,21 +2,26 @@
 
 Customers ask the next thing without repeating the subject: "现在下单寄上海几天能到" → "那新疆呢",
 "how long do refunds take" → "what about bank card", "耳机的发票开了吗" → "在哪下载", "the shirt
-is too big, can I return it" → "who pays the postage". Alone, such a message names no topic the
-knowledge base or the NLU can place. The rule (README, "Who decides what the bot does with a
-message"):
+is too big, can I return it" → "who pays the postage", "公司报销要专票…" → "多久能寄到". Alone,
+such a message names no topic, or another one. The rule (an addition to the decision step of
+``actions._decide``; ARCHITECTURE.md, "Who decides what the bot does with a message"):
 
 - A message is a *follow-up* when it is short (``SHORT_CJK`` characters of Chinese, or
-  ``SHORT_WORDS`` English words), names no order id, and either asks something (a question word
-  or particle: ``actions._decide.asks_something``) or is elliptical ("那新疆呢", "银行卡呢",
+  ``SHORT_WORDS`` English words), names no order id, and asks something (a question word or
+  particle: ``actions._decide.asks_something``) or is elliptical ("那新疆呢", "银行卡呢",
   "what about bank card", "and to xinjiang?").
-- It is searched in the knowledge base with the customer's message before it
-  (``follow_up_query``); its context answers only when the message alone has no confident
-  answer and the pair has one, and only when the message does not speak of the customer's own
-  case (``actions._decide``'s rule 2 with the pair's hits).
-- A follow-up naming a product of the customer's own orders ("那手环呢", "餐具那个呢")
-  continues the customer's last order task on that product (``actions.handoff``,
-  ``actions.order_forms``).
+- A follow-up without a confident answer of its own is searched again, first with the shop
+  topics of the message before (``knowledge_base.topic_terms``: "多久能寄到 专票", so its own
+  words weigh most), then with that message whole ("现在下单寄上海几天能到 那新疆呢": a place is
+  no topic word). The first confident answer is the follow-up's — unless the message speaks of
+  the customer's own case, which keeps the NLU's reading (rule 1 and 2 of the decision step).
+- A follow-up that *leans* on the message before (``leans_on_previous``: elliptical, ending on
+  a pronoun, or a few characters naming no topic: "修要多久", "how long does it take to get
+  it") is read with it even when it has a confident answer of its own, if the pair answers
+  another question.
+- A follow-up naming a product of the customer's own orders ("那手环呢", "and the fitness
+  band?") continues the customer's last order task on that product (``actions.handoff``,
+  ``actions._flow_turns``).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from actions._decide import (
 )
 from actions._services import Services
 from kefu.i18n import to_simplified
+from knowledge_base import topic_terms
 from knowledge_base.api import Hit, Thresholds
 
 __all__ = [
@@ -43,11 +49,13 @@ __all__ = [
     "follow_up_query",
     "is_elliptical",
     "is_follow_up",
+    "leans_on_previous",
     "search_in_context",
 ]
 
 SHORT_CJK = 16  # characters of a Chinese message (after stripping spaces and punctuation)
 SHORT_WORDS = 9  # words of an English message
+LEANING_CJK = 6  # a question this short naming no shop topic leans on the message before
 
 # "那新疆呢", "银行卡呢", "那如果不满99", "还有那个保温杯呢", "what about bank card",
 # "and to xinjiang?", "how about alipay", "and if im in tibet?", "…then?"
@@ -58,6 +66,7 @@ _ELLIPTICAL = re.compile(
     re.IGNORECASE,
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_PRONOUN_END = re.compile(r"\b(?:it|that|this|them|those|one)\s*[?.!]*$", re.IGNORECASE)
 _NOT_TEXT = re.compile(r"[\s\W_]+")
 
 
@@ -89,20 +98,49 @@ def follow_up_query(text: str, previous: str) -> str | None:
     return f"{focus(previous)} {text.strip()}"
 
 
+def leans_on_previous(text: str) -> bool:
+    """The message cannot be read without the one before, even when it finds an answer of its
+    own: it is elliptical, ends on a pronoun ("how long does it take to get it"), or is a few
+    characters of question naming no shop topic ("多久能寄到", "开好了发到哪")."""
+    plain = to_simplified(text).strip()
+    if is_elliptical(plain) or _PRONOUN_END.search(plain):
+        return True
+    han = _CJK.findall(plain)
+    return bool(han) and len(han) <= LEANING_CJK and not topic_terms(plain)
+
+
+def _queries(text: str, previous: str) -> list[str]:
+    """The follow-up with the topic of the message before ("多久能寄到 专票"), then with the
+    whole of it ("现在下单寄上海几天能到 那新疆呢": the place is no topic word)."""
+    queries = []
+    own = set(topic_terms(text))
+    carried = [t for t in topic_terms(previous) if t not in own]
+    if carried:
+        queries.append(f"{text.strip()} {' '.join(carried)}")
+    if (whole := follow_up_query(text, previous)) is not None:
+        queries.append(whole)
+    return queries
+
+
 async def search_in_context(
     services: Services, text: str, lang: str, previous: str
 ) -> tuple[list[Hit], Thresholds | None, list[Hit] | None]:
-    """The knowledge base's hits for ``text``, and for a follow-up without a confident answer of
-    its own, the hits of the pair when the pair has a confident one (else None)."""
+    """The knowledge base's hits for ``text``, and for a follow-up the hits read with the
+    message before it when those are confident and ``text`` has no confident answer of its
+    own, or leans on the message before (``leans_on_previous``) and the pair answers another
+    question; else None."""
     hits, thresholds = await search_kb(services, text, lang)
-    if thresholds is None or (hits and hits[0].score >= thresholds.confident):
+    if thresholds is None:
         return hits, thresholds, None
-    query = follow_up_query(text, previous)
-    if query is None:
+    own = hits[0] if hits and hits[0].score >= thresholds.confident else None
+    if (own is not None and not leans_on_previous(text)) or not is_follow_up(text):
         return hits, thresholds, None
-    paired, _ = await search_kb(services, query, lang)
-    confident = bool(paired and paired[0].score >= thresholds.confident)
-    return hits, thresholds, paired if confident else None
+    for query in _queries(text, (previous or "").strip()) if not previous.startswith("/") else []:
+        paired, _ = await search_kb(services, query, lang)
+        if paired and paired[0].score >= thresholds.confident:
+            same = own is not None and paired[0].faq_id == own.faq_id
+            return hits, thresholds, None if same else paired
+    return hits, thresholds, None
 
 
 async def decide_in_context(

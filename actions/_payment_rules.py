@@ -6,11 +6,17 @@ order?) cannot help and a person takes the chat at once (README, "Payment proble
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions._handoff import start_handoff
+from actions._services import Services
 from actions._text import is_angry
 from kefu.i18n import to_simplified
 
-__all__ = ["DOUBLE", "WAITED", "person_first"]
+__all__ = ["DOUBLE", "WAITED", "hand_payment_to_person", "person_first"]
 
 # "扣了我两次钱", "付了一次扣了两遍", "charged twice", "a duplicate payment"
 DOUBLE = re.compile(
@@ -60,3 +66,27 @@ def person_first(text: str, logged_in: bool) -> tuple[str, str] | None:
             "check — I'm bringing in a person now. Please have a screenshot of the charges ready.",
         )
     return None
+
+
+async def hand_payment_to_person(
+    services: Services,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    text: str,
+    logged_in: bool,
+) -> list[dict[str, Any]] | None:
+    """The handoff events when ``person_first`` says a person takes this payment problem now
+    (what the bot says first included), else None."""
+    lead = person_first(text, logged_in)
+    if lead is None:
+        return None
+    return await start_handoff(
+        services,
+        dispatcher,
+        tracker,
+        reason="flow_needs_human",
+        priority="high",
+        skill_group="aftersales",
+        summary=f"支付问题 / payment problem: {text[:200]}",
+        lead=lead,
+    )

@@ -14,7 +14,7 @@ from actions._decide import faq_text
 from actions._follow_up import decide_in_context
 from actions._mood import FlowAction
 from actions._orders import no_customer, not_found, orders_named, the_customer
-from actions._payment_rules import DOUBLE
+from actions._payment_rules import DOUBLE, hand_payment_to_person
 from actions._services import get_services
 from actions._text import person_button, say, yuan
 from actions._tracker import lang_of, latest_text, previous_customer_text
@@ -89,9 +89,11 @@ class ActionCheckRefund(FlowAction):
         # "睡衣的退款到帐没有啊": a product the logged-in customer bought makes it their own
         # refund, whatever the general wording ("退款多久到账" alone asks the rule).
         if DOUBLE.search(to_simplified(text)):
-            # "同一单扣了我两次钱 三天了还没退回来": a double charge, not a return's refund — the
-            # payment flow (a person at once when the bot cannot look it up).
-            return [FollowupAction("payment_form")]
+            # "同一单扣了我两次钱 三天了还没退回来": a double charge, not a return's refund — a
+            # person at once when the bot cannot look it up, else the payment flow.
+            logged_in = bool(the_customer(services, tracker))
+            handoff = await hand_payment_to_person(services, dispatcher, tracker, text, logged_in)
+            return handoff if handoff is not None else [FollowupAction("payment_form")]
         named = None if tracker.get_slot("order_id") else await orders_named(services, tracker)
         decision = (
             None

@@ -2,5 +2,6 @@
 
 from knowledge_base.api import Hit, Searcher, Thresholds
 from knowledge_base.service import open_searcher, open_store
+from knowledge_base.topics import topic_terms
 
-__all__ = ["Hit", "Searcher", "Thresholds", "open_searcher", "open_store"]
+__all__ = ["Hit", "Searcher", "Thresholds", "open_searcher", "open_store", "topic_terms"]

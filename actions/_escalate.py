@@ -1,0 +1,47 @@
+"""A customer who comes back insisting after the bot offered a person gets one.
+
+When the bot cannot settle something itself it says what it knows and offers a person (the
+"转人工客服" button): a refund paid out that never arrived, a return past its window, a repair out
+of warranty. A customer who then insists — time gone by ("都10天了"), still nothing ("还是没到"),
+or asks for it to be checked ("你们帮我查一下", "can you look into it") — would only get the same
+answer again or a "didn't understand"; a person takes the chat instead (the fallback,
+``actions.handoff``)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions._payment_rules import WAITED
+from kefu.i18n import to_simplified
+
+__all__ = ["insists_after_offer"]
+
+PERSON_PAYLOAD = "/request_human"
+_INSISTS = re.compile(
+    r"帮我查|帮忙查|查一下|查查|核实|处理一下|赶紧|快点|还没到|还是没|一直没|都没|还没有?收到|"
+    r"\bstill\b|\bcheck (?:it|this|on it|please|pls)\b|\blook into\b|\bsort (?:it|this) out\b|"
+    r"\bnothing yet\b|\bnot yet\b",
+    re.IGNORECASE,
+)
+
+
+def _offered_person(event: dict[str, Any]) -> bool:
+    buttons = (event.get("data") or {}).get("buttons") or []
+    return any(b.get("payload") == PERSON_PAYLOAD for b in buttons if isinstance(b, dict))
+
+
+def insists_after_offer(tracker: Tracker, text: str) -> bool:
+    """The bot's replies to the customer's message before this one offered a person, and this
+    one insists (``WAITED`` or ``_INSISTS``)."""
+    plain = to_simplified(text or "")
+    if not (WAITED.search(plain) or _INSISTS.search(plain)):
+        return False
+    events = list(tracker.events or [])
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    if len(users) < 2:
+        return False
+    replies = events[users[-2] + 1 : users[-1]]
+    return any(e.get("event") == "bot" and _offered_person(e) for e in replies)

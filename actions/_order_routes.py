@@ -1,0 +1,125 @@
+"""A message no rule placed that names an order id or a product of the customer's own orders:
+which order task it runs (``order_followup``, ``product_followup``). Called by the fallback
+(``actions.handoff``) before a miss is a miss."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+
+from actions._decide import ORDER_ID as _ORDER_ID
+from actions._decide import own_order_intent
+from actions._follow_up import is_elliptical
+from actions._orders import FLOW_FORMS, corrected_task, last_flow, orders_named
+from actions._services import get_services
+from actions._tracker import latest_text
+from actions._two_questions import about_flow, words_flow
+from shop import is_quality_reason
+
+__all__ = ["order_followup", "product_followup"]
+
+_TRACKING = re.compile(r"到哪|物流|快递|签收|簽收|收到|到了|where|track|deliver|arriv", re.I)
+
+
+FALLBACK_GUESS = 0.3  # the NLU's best flow below its fallback threshold, still worth following
+WORDS_FLOOR = 0.1  # a flow the customer's own words name is worth following from here
+# The order tasks a message naming a product may run: the flows, and the refund's state.
+PRODUCT_FLOWS = {**FLOW_FORMS, "check_refund": "action_check_refund"}
+
+
+def _named_flow(text: str, ranking: list[dict[str, Any]]) -> str | None:
+    """Of the NLU's candidate order tasks (at least ``WORDS_FLOOR``), the likeliest one the
+    customer's own words name ("发票", "cancel", "钱…退了没"), else None."""
+    return next(
+        (
+            PRODUCT_FLOWS[str(item["name"])]
+            for item in ranking
+            if item.get("name") in PRODUCT_FLOWS
+            and float(item.get("confidence") or 0.0) >= WORDS_FLOOR
+            and about_flow(PRODUCT_FLOWS[str(item["name"])], text)
+        ),
+        None,
+    )
+
+
+def _guessed_flow(tracker: Tracker) -> str | None:
+    """The flow the NLU ranks most likely for a message naming an order id when it fell back
+    or read it as something else ("跑步鞋还没到 能先申请退货吗 20231120003": a return at 0.49;
+    "那单2023…发票抬头开错了": an invoice at 0.28 behind "inform", which its words name), if it
+    is not a wild guess (``actions._decide.own_order_intent``; without one the order's own
+    case is looked up)."""
+    text = latest_text(tracker)
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    if _ORDER_ID.search(text) and (named := _named_flow(text, ranking)):
+        return named
+    flow = own_order_intent(text, ranking, FLOW_FORMS, FALLBACK_GUESS)
+    return FLOW_FORMS[flow] if flow else None
+
+
+def order_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
+    """A message naming an order id that no rule placed runs the flow the NLU ranked first for
+    it, if that is a flow; else ("不对，是20231120004那单" after a flow) the customer's last
+    flow again on the order now named; without one, a quality problem with the item starts its
+    return, else the order's own case is looked up (its delivery when the message asks where
+    it is, else its status)."""
+    text = latest_text(tracker)
+    if not _ORDER_ID.search(text):
+        return None
+    # "不对不对 我要查的是跑步鞋那单 2023…": a correction names the order for the last flow
+    if corrected := corrected_task(tracker, text):
+        return [FollowupAction(corrected)]
+    if (guessed := _guessed_flow(tracker)) is not None:
+        return [FollowupAction(guessed)]
+    if previous := last_flow(tracker):
+        return [FollowupAction(previous)]
+    if is_quality_reason(text):
+        # "牛仔裤才穿一次就开线了，2023…，这质量也太差了": a quality problem with the item is a
+        # return for quality (15 days from delivery; the return flow says what is still
+        # possible after that, a repair under warranty included), not the order's status.
+        return [FollowupAction("return_form")]
+    return [FollowupAction("shipment_form" if _TRACKING.search(text) else "order_status_form")]
+
+
+_STATUS = re.compile(r"发货|發貨|出货|出貨|寄出|\bship|\bstatus\b|\bupdate\b|\bnews\b", re.I)
+
+
+async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
+    """A message the NLU could not place that names a product of the customer's own orders
+    ("hey where are my earbuds??") runs the flow the NLU ranked likeliest for it, or — when it
+    asks where the product is or whether it shipped — its tracking or status; the form then
+    finds the order by that product (``actions._products``)."""
+    text = latest_text(tracker)
+    previous = corrected_task(tracker, text) or (
+        last_flow(tracker) if is_elliptical(text) else None
+    )
+    if previous and await orders_named(get_services(), tracker):
+        # "不对 我说的是另一单 那个手环", "餐具那个呢": the last task again, on the order of the
+        # product now named — the order id of the one before is forgotten, so the flow finds
+        # the new one.
+        return [SlotSet("order_id", None), FollowupAction(previous)]
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    likely = [
+        PRODUCT_FLOWS[str(item["name"])]
+        for item in ranking
+        if item.get("name") in PRODUCT_FLOWS
+        and float(item.get("confidence") or 0.0) >= FALLBACK_GUESS
+    ]
+    # Of the NLU's candidate flows, the one the customer's words name: "pls cancel my earbuds
+    # order" is a cancel, though the NLU ranked a repair (0.40) a hair above it (0.39); "…餐具
+    # 那钱到底退了没" asks for the refund (0.11) though a status (0.45) was likelier. A flow
+    # the words name needs only ``WORDS_FLOOR``; else the likeliest flow is run.
+    guessed = _named_flow(text, ranking) or (likely[0] if likely else None)
+    if guessed is None and not (_TRACKING.search(text) or _STATUS.search(text)):
+        # "牛仔裤穿着不好看 还能退吗": the NLU placed no flow, the words name one (退), and the
+        # product is theirs — the flow its words name.
+        guessed = words_flow(text)
+        if guessed is None:
+            return None
+    if not await orders_named(get_services(), tracker):
+        return None
+    if guessed is None:
+        guessed = "shipment_form" if _TRACKING.search(text) else "order_status_form"
+    return [FollowupAction(guessed)]

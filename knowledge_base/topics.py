@@ -1,0 +1,49 @@
+"""The shop topics a message names ("专票", "退款", "warranty"): the words that carry a question's
+subject from one message to the next. A follow-up such as "多久能寄到" after "公司报销要专票" is
+searched with the topic of the message before it ("多久能寄到 专票"), so the customer's own words
+still weigh most (``actions._follow_up``). The topics are the shop dictionary the NLU and the
+lexical channel use (``data/jieba/shop_words.txt``) and the core nouns of the FAQ categories."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kefu.i18n import to_simplified
+from knowledge_base.lexical import SHOP_WORDS
+
+__all__ = ["topic_terms"]
+
+_CORE_ZH = (
+    "发票", "专票", "普票", "维修", "保修", "退货", "退款", "换货", "运费", "包邮", "配送", "发货",
+    "积分", "优惠券", "分期", "会员", "到账", "尺码", "礼品卡", "关税", "清关", "价保", "补货",
+    "出货",
+)  # fmt: skip
+_CORE_EN = (
+    "refund", "return", "invoice", "warranty", "repair", "shipping", "delivery", "exchange",
+    "points", "coupon", "payment", "instalment", "installment", "size", "membership", "customs",
+    "courier", "restock",
+)  # fmt: skip
+_EN = re.compile(r"\b(" + "|".join(_CORE_EN) + r")s?\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _zh_terms() -> tuple[str, ...]:
+    words = set(_CORE_ZH)
+    if SHOP_WORDS.exists():
+        for line in SHOP_WORDS.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                words.add(line.split()[0])
+    return tuple(sorted(words, key=len, reverse=True))  # the longest first: 运费险 before 运费
+
+
+def topic_terms(text: str) -> list[str]:
+    """The shop topics ``text`` names, in the order found, a longer term hiding the shorter one
+    it contains ("七天无理由退货", not also "退货")."""
+    plain = to_simplified(text or "").lower()
+    found: list[str] = []
+    for term in _zh_terms():
+        if term in plain and not any(term in longer for longer in found):
+            found.append(term)
+    found.extend(m.group(1).lower() for m in _EN.finditer(plain))
+    return list(dict.fromkeys(found))

@@ -1,0 +1,24 @@
+"""The shop topics a message names (knowledge_base/topics.py), which carry a question's subject
+to the follow-up after it."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge_base import topic_terms
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("公司报销要专票 需要提供啥资料", ["专票"]),
+        ("七天无理由退货吗", ["七天无理由退货"]),  # the longer term hides the shorter
+        ("我的燜燒罐出貨了沒", ["出货"]),  # traditional characters read as simplified
+        ("how long do refunds take", ["refund"]),
+        ("do the earbuds come with warranty", ["warranty"]),
+        ("现在下单寄上海几天能到", []),
+        ("", []),
+    ],
+)
+def test_topic_terms(text: str, terms: list[str]) -> None:
+    assert topic_terms(text) == terms
