@@ -52,6 +52,7 @@ from kefu.logging import get_logger
 from knowledge_base.api import Hit, Searcher, Thresholds
 
 __all__ = [
+    "LONG_MESSAGE",
     "Decision",
     "asks_for_something",
     "asks_something",

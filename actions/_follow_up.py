@@ -100,13 +100,15 @@ def follow_up_query(text: str, previous: str) -> str | None:
 
 def leans_on_previous(text: str) -> bool:
     """The message cannot be read without the one before, even when it finds an answer of its
-    own: it is elliptical, ends on a pronoun ("how long does it take to get it"), or is a few
-    characters of question naming no shop topic ("多久能寄到", "开好了发到哪")."""
+    own: it names no shop topic of its own and is elliptical, ends on a pronoun ("how long
+    does it take to get it") or is a few characters of question ("多久能寄到", "开好了发到哪")."""
     plain = to_simplified(text).strip()
+    if topic_terms(plain):
+        return False  # "那还有什么付款方式": its own topic (付款), whatever the one before
     if is_elliptical(plain) or _PRONOUN_END.search(plain):
         return True
     han = _CJK.findall(plain)
-    return bool(han) and len(han) <= LEANING_CJK and not topic_terms(plain)
+    return bool(han) and len(han) <= LEANING_CJK
 
 
 def _queries(text: str, previous: str) -> list[str]:

@@ -10,8 +10,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 
+from actions._decide import LONG_MESSAGE, own_order_intent
 from actions._decide import ORDER_ID as _ORDER_ID
-from actions._decide import own_order_intent
 from actions._follow_up import is_elliptical
 from actions._orders import FLOW_FORMS, corrected_task, last_flow, orders_named
 from actions._services import get_services
@@ -114,8 +114,10 @@ async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
     guessed = _named_flow(text, ranking) or (likely[0] if likely else None)
     if guessed is None and not (_TRACKING.search(text) or _STATUS.search(text)):
         # "牛仔裤穿着不好看 还能退吗": the NLU placed no flow, the words name one (退), and the
-        # product is theirs — the flow its words name.
-        guessed = words_flow(text)
+        # product is theirs — the flow its words name. Not a long story around a general
+        # question ("…买了好多东西 有衣服有鞋子…那个退货的运费到底是谁出啊"): the decision
+        # step reads it by its question.
+        guessed = words_flow(text) if len(text) < LONG_MESSAGE else None
         if guessed is None:
             return None
     if not await orders_named(get_services(), tracker):

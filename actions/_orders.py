@@ -183,6 +183,25 @@ def reset_flow_slots() -> list[dict[str, Any]]:
     return [SlotSet(name, None) for name in FLOW_SLOTS]
 
 
+# The orders a flow can act on, offered first when it asks which order: a return or a repair
+# needs a delivered order, a cancel or a change one not shipped yet, tracking one on its way.
+_FITTING = {
+    "return_form": {OrderStatus.DELIVERED},
+    "repair_form": {OrderStatus.DELIVERED},
+    "cancel_form": {OrderStatus.UNPAID, OrderStatus.PAID},
+    "change_form": {OrderStatus.UNPAID, OrderStatus.PAID},
+    "shipment_form": {OrderStatus.SHIPPED, OrderStatus.DELIVERED},
+    "payment_form": {OrderStatus.UNPAID, OrderStatus.PAID},
+}
+
+
+def fitting_first(form: str | None, orders: list[Order], limit: int = 5) -> list[Order]:
+    """``orders`` (newest first) with those ``form`` can act on first, at most ``limit``: "我要
+    申请退货" offers the delivered dress, not five orders still on their way."""
+    fits = _FITTING.get(form or "", set())
+    return sorted(orders, key=lambda o: o.status not in fits)[:limit]
+
+
 def order_buttons(lang: str, orders: list[Order]) -> list[dict[str, str]]:
     return [
         {

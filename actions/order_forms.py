@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -23,7 +23,6 @@ from actions._answers import (
 from actions._decide import ORDER_ID as _ORDER_ID
 from actions._decide import is_general_question, wants_to_leave
 from actions._flow_turns import (
-    PAUSED,
     asks_invoice_state,
     is_fresh,
     on_flow_start,
@@ -35,7 +34,6 @@ from actions._orders import (
     FLOW_SLOTS,
     no_customer,
     not_found,
-    order_buttons,
     orders_named,
     the_customer,
 )
@@ -43,85 +41,6 @@ from actions._services import get_services
 from actions._text import say
 from actions._tracker import lang_of, latest_text
 from shop import Order, OrderStatus, could_return, in_warranty, normalise_order_id
-
-
-class ActionAskOrderId(Action):
-    def name(self) -> str:
-        return "action_ask_order_id"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        services = get_services()
-        lang = lang_of(tracker)
-        cid = the_customer(services, tracker)
-        orders = await services.shop.recent_orders(cid, limit=5) if cid else []
-        if tracker.get_slot(PAUSED):
-            # Asked once already and the customer spoke of something else: remind, never
-            # repeat the same question word for word.
-            dispatcher.utter_message(
-                text=say(
-                    lang,
-                    "如果还要继续刚才的办理，点选订单或发我订单号就好；不需要的话直接问我别的吧～",
-                    "If you'd like to carry on, tap an order or send its number — or just ask me"
-                    " something else.",
-                ),
-                buttons=order_buttons(lang, orders) if orders else [],
-            )
-            return []
-        named = await orders_named(services, tracker)
-        if named:
-            # "我的T恤…": several of the customer's orders hold that product — which one?
-            dispatcher.utter_message(
-                text=say(
-                    lang,
-                    "您有几个订单都是这件商品，请问是哪一个呢？点选下面的订单，或者把订单号发给我哦～",
-                    "You have more than one order with that product — which one is it? Tap it"
-                    " below or send me the order number.",
-                ),
-                buttons=order_buttons(lang, named[:5]),
-            )
-            return []
-        if named is not None:
-            # A product named that none of the customer's orders holds: say so, then ask.
-            dispatcher.utter_message(
-                text=say(
-                    lang,
-                    "抱歉，在您的账户里没有找到这件商品的订单呢～"
-                    + (
-                        "可以点选下面的订单，或者把订单号发给我哦。"
-                        if orders
-                        else "麻烦把订单号发给我哦。"
-                    ),
-                    "Sorry, I couldn't find an order for that product in your account. "
-                    + (
-                        "Tap one of your orders below or send me the order number."
-                        if orders
-                        else "Could you send me the order number?"
-                    ),
-                ),
-                buttons=order_buttons(lang, orders) if orders else [],
-            )
-            return []
-        if orders:
-            dispatcher.utter_message(
-                text=say(
-                    lang,
-                    "请问是哪一个订单呢？可以直接点选下面的订单，或者把订单号发给我哦～",
-                    "Which order is it? Tap one below or send me the order number.",
-                ),
-                buttons=order_buttons(lang, orders),
-            )
-        else:
-            dispatcher.utter_message(
-                text=say(
-                    lang,
-                    "麻烦您提供一下订单号哦（可在“我的订单”中查看），我马上为您查询～",
-                    'Could you send me the order number? You\'ll find it under "My orders".',
-                )
-            )
-        return []
-
 
 SWITCH_CONFIDENCE = 0.7
 

@@ -125,14 +125,19 @@ class ActionRequestReturn(FlowAction):
                 f"好的，已为订单 {order.id}（{order.item}）提交退货申请（编号 {request.id}）～"
                 f"审核会在{REVIEW_HOURS}小时内完成，"
                 "通过后请按短信里的地址寄回商品，并在订单页填写快递单号；仓库签收后退款将原路退回。"
-                + ("质量问题的寄回运费由我们承担哦。" if quality else ""),
+                + ("质量问题签收后15天内都可以退，寄回运费由我们承担哦。" if quality else ""),
                 f"Your return request {request.id} for order {order.id} ({order.item}) is in."
                 " It will be reviewed within"
                 f" {REVIEW_HOURS} "
                 "hours; once approved, send the item to the address in the text message and enter "
                 "the tracking number on the order page. We refund to your original payment method "
                 "when the warehouse receives it."
-                + (" We cover the return shipping for quality problems." if quality else ""),
+                + (
+                    " Quality problems can be returned within 15 days of delivery, and we cover"
+                    " the return shipping."
+                    if quality
+                    else ""
+                ),
             )
         )
         return events + reset_flow_slots()

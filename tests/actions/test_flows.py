@@ -7,13 +7,14 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.ask_order_id import ActionAskOrderId
 from actions.cancel import ActionCancelOrder
 from actions.change import ActionChangeOrder
 from actions.complaint import ActionFileComplaint
 from actions.faq import ActionAnswerFaq
 from actions.handoff import ActionFallback, ActionRequestHuman
 from actions.invoice import ActionRequestInvoice
-from actions.order_forms import ActionAskOrderId, ValidateCancelForm, ValidateReturnForm
+from actions.order_forms import ValidateCancelForm, ValidateReturnForm
 from actions.order_status import ActionCheckOrderStatus, ActionTrackShipment
 from actions.payment import ActionPaymentProblem
 from actions.refund import ActionCheckRefund

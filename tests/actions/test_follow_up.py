@@ -289,3 +289,12 @@ async def test_the_faqs_of_the_language_the_customer_wrote_in(services) -> None:
     assert thresholds and hits[0].faq_id.endswith("-en") and hits[0].score >= thresholds.confident
     hits, _ = await search_kb(services, "支持货到付款吗", "en")
     assert not hits[0].faq_id.endswith("-en")
+
+
+async def test_a_follow_up_with_a_topic_of_its_own_keeps_its_answer(services) -> None:
+    # "那還有什麼付款方式" after an instalment question asks for the payment methods (付款),
+    # not the instalments again.
+    decision = await decide_in_context(
+        services, "那還有什麼付款方式", "ask_faq", "zh-Hant", "可以刷信用卡分期嗎"
+    )
+    assert decision.hit is not None and "微信" in decision.hit.answer

@@ -1,0 +1,102 @@
+"""``action_ask_order_id``: which order? The customer's orders the running flow can act on are
+offered first as buttons (``actions._orders.fitting_first``); a product named that several
+orders hold offers those; one named that none holds is said; after one reminder the question is
+never repeated word for word."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions._flow_turns import PAUSED
+from actions._orders import fitting_first, order_buttons, orders_named, the_customer
+from actions._services import get_services
+from actions._text import say
+from actions._tracker import lang_of
+
+
+class ActionAskOrderId(Action):
+    def name(self) -> str:
+        return "action_ask_order_id"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        services = get_services()
+        lang = lang_of(tracker)
+        cid = the_customer(services, tracker)
+        orders = await services.shop.recent_orders(cid, limit=20) if cid else []
+        orders = fitting_first((tracker.active_loop or {}).get("name"), orders)
+        if tracker.get_slot(PAUSED):
+            # Asked once already and the customer spoke of something else: remind, never
+            # repeat the same question word for word.
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    "如果还要继续刚才的办理，点选订单或发我订单号就好；不需要的话直接问我别的吧～",
+                    "If you'd like to carry on, tap an order or send its number — or just ask me"
+                    " something else.",
+                ),
+                buttons=order_buttons(lang, orders) if orders else [],
+            )
+            return []
+        named = await orders_named(services, tracker)
+        if named:
+            # "我的T恤…": several of the customer's orders hold that product — which one? (One
+            # order only when the flow could not take it as said: the customer confirms it.)
+            several = (
+                "您有几个订单都是这件商品，请问是哪一个呢？点选下面的订单，或者把订单号发给我哦～",
+                "You have more than one order with that product — which one is it? Tap it"
+                " below or send me the order number.",
+            )
+            one = (
+                "是下面这个订单吗？点一下就好，或者把订单号发给我哦～",
+                "Is it this order? Tap it below, or send me the order number.",
+            )
+            dispatcher.utter_message(
+                text=say(lang, *(several if len(named) > 1 else one)),
+                buttons=order_buttons(lang, named[:5]),
+            )
+            return []
+        if named is not None:
+            # A product named that none of the customer's orders holds: say so, then ask.
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    "抱歉，在您的账户里没有找到这件商品的订单呢～"
+                    + (
+                        "可以点选下面的订单，或者把订单号发给我哦。"
+                        if orders
+                        else "麻烦把订单号发给我哦。"
+                    ),
+                    "Sorry, I couldn't find an order for that product in your account. "
+                    + (
+                        "Tap one of your orders below or send me the order number."
+                        if orders
+                        else "Could you send me the order number?"
+                    ),
+                ),
+                buttons=order_buttons(lang, orders) if orders else [],
+            )
+            return []
+        if orders:
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    "请问是哪一个订单呢？可以直接点选下面的订单，或者把订单号发给我哦～",
+                    "Which order is it? Tap one below or send me the order number.",
+                ),
+                buttons=order_buttons(lang, orders),
+            )
+        else:
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    "麻烦您提供一下订单号哦（可在“我的订单”中查看），我马上为您查询～",
+                    'Could you send me the order number? You\'ll find it under "My orders".',
+                )
+            )
+        return []

@@ -1,0 +1,52 @@
+"""``greet``: a greeting that also asks something ("hi do u have a size chart", "哈喽 请问包邮吗")
+gets the answer to what it asks, not only the hello. The greeting words are taken off and the
+rest goes through the decision step (``actions._decide``) as a question; without a confident
+answer the hello is said as before."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions._decide import asks_something, decide_with_kb, faq_text
+from actions._services import get_services
+from actions._tracker import lang_of, latest_text
+
+_GREETING = re.compile(
+    r"^(?:(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening)|there)\b|"
+    r"你好|您好|哈喽|哈啰|嗨|嘿|亲|在吗|在不在|在嘛|客服|小蜜|[\s,，.。!！~～:：])+",
+    re.IGNORECASE,
+)
+MIN_QUESTION = 4  # characters left after the greeting to be worth searching
+
+
+def asked_with_greeting(text: str) -> str | None:
+    """What a greeting asks besides the hello ("do u have a size chart"), else None."""
+    rest = _GREETING.sub("", (text or "").strip(), count=1).strip()
+    if len(rest) < MIN_QUESTION or not asks_something(rest):
+        return None
+    return rest
+
+
+class ActionGreet(Action):
+    def name(self) -> str:
+        return "action_greet"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        lang = lang_of(tracker)
+        asked = asked_with_greeting(latest_text(tracker))
+        if asked is not None:
+            decision = await decide_with_kb(get_services(), asked, "ask_faq", lang)
+            if decision.source == "kb" and decision.hit is not None:
+                dispatcher.utter_message(
+                    text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id
+                )
+                return []
+        dispatcher.utter_message(response="utter_greet")
+        return []

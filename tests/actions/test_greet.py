@@ -1,0 +1,39 @@
+"""``action_greet`` (actions/greet.py): a greeting that also asks gets the answer, on the real
+demo knowledge base; a plain hello gets the hello."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.greet import ActionGreet, asked_with_greeting
+from tests.actions.conftest import tracker
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("hi do u have a size chart", "do u have a size chart"),
+        ("你好 请问运费怎么算", "请问运费怎么算"),
+        ("hi there", None),
+        ("哈喽 在吗", None),
+        ("您好", None),
+    ],
+)
+def test_what_a_greeting_asks(text: str, asked: str | None) -> None:
+    assert asked_with_greeting(text) == asked
+
+
+async def test_a_greeting_that_asks_gets_the_answer(services) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionGreet().run(
+        dispatcher, tracker("hi do u have a size chart", intent="greet", lang="en"), {}
+    )
+    assert "size chart" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[0].get("response") is None
+
+
+async def test_a_plain_hello_gets_the_hello(services) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionGreet().run(dispatcher, tracker("哈喽 在吗", intent="greet"), {})
+    assert dispatcher.messages[0]["response"] == "utter_greet"
