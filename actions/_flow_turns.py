@@ -46,7 +46,14 @@ from actions._decide import (
 )
 from actions._follow_up import decide_in_context, is_elliptical, search_in_context
 from actions._handoff import start_handoff
-from actions._orders import FLOW_SLOTS, corrected_task, last_flow, orders_named, the_customer
+from actions._orders import (
+    FLOW_SLOTS,
+    corrected_task,
+    last_flow,
+    orders_named,
+    the_customer,
+    the_named_order,
+)
 from actions._payment_rules import hand_payment_to_person
 from actions._picks import answer_pick, is_pick
 from actions._services import get_services
@@ -167,14 +174,18 @@ async def on_flow_start(
         )
         return [*handoff, *_end_quietly()]
     previous = corrected_task(tracker, text) if _ORDER_ID.search(text) else None
-    if previous is None and is_elliptical(text) and await orders_named(services, tracker):
+    if (
+        previous is None
+        and is_elliptical(text)
+        and (named := await orders_named(services, tracker))
+    ):
         # "and the fitness band?" after the bottle's tracking: the same task on the product now
         # named, whatever flow the words alone sound like (its order is found by the product).
         previous = last_flow(tracker)
         if previous and previous != form:
             return [
                 *(SlotSet(s, None) for s in FLOW_SLOTS),
-                SlotSet("order_id", None),
+                SlotSet("order_id", the_named_order(named)),
                 SlotSet(PAUSED, None),
                 SlotSet("requested_slot", None),
                 FollowupAction(previous),

@@ -13,7 +13,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from actions._decide import LONG_MESSAGE, own_order_intent
 from actions._decide import ORDER_ID as _ORDER_ID
 from actions._follow_up import is_elliptical
-from actions._orders import FLOW_FORMS, corrected_task, last_flow, orders_named
+from actions._orders import FLOW_FORMS, corrected_task, last_flow, orders_named, the_named_order
 from actions._services import get_services
 from actions._tracker import latest_text
 from actions._two_questions import about_flow, words_flow
@@ -95,11 +95,11 @@ async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
     previous = corrected_task(tracker, text) or (
         last_flow(tracker) if is_elliptical(text) else None
     )
-    if previous and await orders_named(get_services(), tracker):
+    if previous and (named := await orders_named(get_services(), tracker)):
         # "不对 我说的是另一单 那个手环", "餐具那个呢": the last task again, on the order of the
-        # product now named — the order id of the one before is forgotten, so the flow finds
-        # the new one.
-        return [SlotSet("order_id", None), FollowupAction(previous)]
+        # product now named — the order id of the one before is replaced by that order's (or
+        # forgotten when several hold the product, so the flow asks which).
+        return [SlotSet("order_id", the_named_order(named)), FollowupAction(previous)]
     ranking = (tracker.latest_message or {}).get("intent_ranking") or []
     likely = [
         PRODUCT_FLOWS[str(item["name"])]

@@ -202,6 +202,13 @@ def fitting_first(form: str | None, orders: list[Order], limit: int = 5) -> list
     return sorted(orders, key=lambda o: o.status not in fits)[:limit]
 
 
+def the_named_order(named: list[Order]) -> str | None:
+    """The order id a flow started by a ``FollowupAction`` should run on: the one order of the
+    product named, else None (the flow then asks which, offering those named). Set before the
+    flow starts, because Rasa validates nothing of a form started that way."""
+    return named[0].id if len(named) == 1 else None
+
+
 def order_buttons(lang: str, orders: list[Order]) -> list[dict[str, str]]:
     return [
         {

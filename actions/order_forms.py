@@ -74,7 +74,8 @@ class _OrderForm(FormValidationAction):
         intent = (tracker.latest_message or {}).get("intent") or {}
         target = FLOW_FORMS.get(str(intent.get("name")))
         if (
-            target
+            fresh  # not a form another action started for this message (a FollowupAction)
+            and target
             and target != self.form
             and tracker.active_loop_name == self.form
             and float(intent.get("confidence") or 0.0) >= SWITCH_CONFIDENCE

@@ -12,11 +12,11 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.ask_order_id import ActionAskOrderId
 from actions.faq import ActionAnswerFaq
 from actions.handoff import ActionFallback
 from actions.invoice import ActionRequestInvoice
 from actions.order_forms import (
-    ActionAskOrderId,
     ValidateCancelForm,
     ValidateInvoiceForm,
     ValidateReturnForm,

@@ -22,6 +22,7 @@ from actions.handoff import ActionFallback
 from actions.order_forms import ValidateShipmentForm
 from actions.refund import ActionCheckRefund
 from tests.actions.conftest import tracker
+from tests.actions.test_flow_turns import run_with_domain
 
 
 def said(text: str, intent: str = "ask_faq") -> dict[str, Any]:
@@ -194,6 +195,11 @@ async def test_an_elliptical_product_continues_the_last_task(services) -> None:
     t = tracker("餐具那个呢", intent="nlu_fallback", history=history)
     events = await product_followup(t)
     assert events is not None
+    # the tableware's order, set before the task runs (Rasa validates nothing of a form a
+    # FollowupAction starts)
+    assert {"event": "slot", "name": "order_id", "value": "20231120011"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
     assert {"event": "followup", "name": "action_check_refund"} in [
         {k: e.get(k) for k in ("event", "name")} for e in events
     ]
@@ -278,7 +284,7 @@ async def test_an_elliptical_product_at_a_flows_start_continues_the_last_task(se
     assert {"event": "followup", "name": "shipment_form"} in [
         {k: e.get(k) for k in ("event", "name")} for e in events
     ]
-    assert {"event": "slot", "name": "order_id", "value": None} in [
+    assert {"event": "slot", "name": "order_id", "value": "20231120005"} in [
         {k: e.get(k) for k in ("event", "name", "value")} for e in events
     ]
 
@@ -298,3 +304,17 @@ async def test_a_follow_up_with_a_topic_of_its_own_keeps_its_answer(services) ->
         services, "那還有什麼付款方式", "ask_faq", "zh-Hant", "可以刷信用卡分期嗎"
     )
     assert decision.hit is not None and "微信" in decision.hit.answer
+
+
+async def test_a_form_another_action_started_is_not_rejected_for_the_messages_words(
+    services,
+) -> None:
+    # "and the fitness band?" (read as a return) started the tracking form through a
+    # FollowupAction with the band's order set: the form answers; it does not reject itself
+    # because the words sound like another flow.
+    t = tracker("and the fitness band?", intent="request_return", lang="en",
+                slots={"order_id": "20231120005"})  # fmt: skip
+    t.active_loop = {"name": "shipment_form"}
+    t.events.append({"event": "action", "name": "return_form"})
+    events, _, _ = await run_with_domain(ValidateShipmentForm(), t)
+    assert not any(e.get("event") == "action_execution_rejected" for e in events), events

@@ -13,9 +13,9 @@ from rasa_sdk import Tracker
 
 from actions._decide import asks_for_something
 from actions._products import Catalogue, asked_about, matching_orders
+from actions.ask_order_id import ActionAskOrderId
 from actions.handoff import ActionFallback
 from actions.order_forms import (
-    ActionAskOrderId,
     ValidateChangeForm,
     ValidatePaymentForm,
     ValidateRepairForm,
@@ -217,7 +217,7 @@ async def test_a_correction_by_product_continues_the_task_on_that_order(services
     events, texts, _ = await run(ActionFallback(), t)
     assert texts == []
     assert [(e.get("event"), e.get("name"), e.get("value")) for e in events] == [
-        ("slot", "order_id", None),
+        ("slot", "order_id", "20231120005"),  # the bracelet's order, set before the flow
         ("followup", "shipment_form", None),
     ]
     # The tracking form that follows finds the bracelet's order from the same words.
