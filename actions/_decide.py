@@ -92,6 +92,7 @@ _OWN = re.compile(
     r"\bdid (?:it|you|they)\b|\bhas (?:it|the)\b",
     re.IGNORECASE,
 )
+_OWN_THING = re.compile(r"我的|我那|我这|我家|我买|我订|\bmy\b|\bmine\b", re.IGNORECASE)
 _GENERAL = re.compile(
     r"怎么|怎样|如何|咋|多久|多长|几天|多少天|多少钱|几个工作日|什么时候|啥时候|谁|哪些|哪里|哪儿|"
     r"(?<!没)什么|(?<!没)啥|能不能|可不可以|([^\s不])不\1|去哪|在哪|可以.*[吗么嘛]|能.*[吗么嘛]|支持.*[吗么嘛]|是否|要是|如果|的话|一般|"
@@ -268,7 +269,10 @@ def decide(
         return Decision("intent", "no confident knowledge-base answer")
     confident = top.score >= thresholds.confident
     if follow_up:
-        if confident and not is_own_case(text):
+        # Read with the message before, only the customer's own order or thing keeps the
+        # intent ("我的呢"); a state word alone ("开好了发到哪" after an invoice) does not: the
+        # NLU read the words without their subject.
+        if confident and not _ORDER_ID.search(text) and not _OWN_THING.search(_simplified(text)):
             return Decision("kb", "a follow-up the knowledge base answers with its context", top)
         return Decision("intent", "no confident knowledge-base answer in context")
     if intent in QUESTION_INTENTS:

@@ -61,7 +61,7 @@ LEANING_CJK = 6  # a question this short naming no shop topic leans on the messa
 # "and to xinjiang?", "how about alipay", "and if im in tibet?", "…then?"
 _ELLIPTICAL = re.compile(
     r"呢[\s？?！!。～~…]*$|^(?:那|那么|那如果|如果|要是|还有|另外)|"
-    r"^(?:and|what about|how about|what if|and if|so|ok(?:ay)?,? (?:and|so|what|can|is|do))\b|"
+    r"^(?:and|what about|how about|and if|so|ok(?:ay)?,? (?:and|so|what|can|is|do))\b|"
     r"\bthen[\s?？.!]*$",
     re.IGNORECASE,
 )
@@ -111,14 +111,19 @@ def leans_on_previous(text: str) -> bool:
     return bool(han) and len(han) <= LEANING_CJK
 
 
+def _topic_query(text: str, previous: str) -> str | None:
+    """The follow-up with the shop topics of the message before that it does not name itself."""
+    own = set(topic_terms(text))
+    carried = [t for t in topic_terms(previous) if t not in own]
+    return f"{text.strip()} {' '.join(carried)}" if carried else None
+
+
 def _queries(text: str, previous: str) -> list[str]:
     """The follow-up with the topic of the message before ("多久能寄到 专票"), then with the
     whole of it ("现在下单寄上海几天能到 那新疆呢": the place is no topic word)."""
     queries = []
-    own = set(topic_terms(text))
-    carried = [t for t in topic_terms(previous) if t not in own]
-    if carried:
-        queries.append(f"{text.strip()} {' '.join(carried)}")
+    if (topical := _topic_query(text, previous)) is not None:
+        queries.append(topical)
     if (whole := follow_up_query(text, previous)) is not None:
         queries.append(whole)
     return queries
@@ -137,7 +142,15 @@ async def search_in_context(
     own = hits[0] if hits and hits[0].score >= thresholds.confident else None
     if (own is not None and not leans_on_previous(text)) or not is_follow_up(text):
         return hits, thresholds, None
-    for query in _queries(text, (previous or "").strip()) if not previous.startswith("/") else []:
+    queries = _queries(text, (previous or "").strip()) if not previous.startswith("/") else []
+    if own is not None and not is_elliptical(text):
+        # Its own answer is confident: only its own words with the topic carried over may
+        # overrule it ("多久能寄到 专票"), never the message before whole ("whats the warranty on
+        # headphones what if i dropped it" is the warranty question again). An elliptical one
+        # ("and to a credit card?") has no question without the one before: the pair whole
+        # may answer it too.
+        queries = queries[:1] if _topic_query(text, previous) else []
+    for query in queries:
         paired, _ = await search_kb(services, query, lang)
         if paired and paired[0].score >= thresholds.confident:
             same = own is not None and paired[0].faq_id == own.faq_id

@@ -9,15 +9,17 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kefu.i18n import to_simplified
 from knowledge_base.lexical import SHOP_WORDS
+from knowledge_base.text import normalise
 
 __all__ = ["topic_terms"]
 
 _CORE_ZH = (
     "发票", "专票", "普票", "维修", "保修", "退货", "退款", "换货", "运费", "包邮", "配送", "发货",
     "积分", "优惠券", "分期", "会员", "到账", "尺码", "礼品卡", "关税", "清关", "价保", "补货",
-    "出货",
+    "出货", "付款", "支付", "快递", "物流", "地址", "修改", "发货", "价格", "颜色", "尺寸",
+    # one character that names a task when no longer word does ("可以退吗", "能修吗")
+    "退", "修",
 )  # fmt: skip
 _CORE_EN = (
     "refund", "return", "invoice", "warranty", "repair", "shipping", "delivery", "exchange",
@@ -34,13 +36,15 @@ def _zh_terms() -> tuple[str, ...]:
         for line in SHOP_WORDS.read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
                 words.add(line.split()[0])
-    return tuple(sorted(words, key=len, reverse=True))  # the longest first: 运费险 before 运费
+    # In the form the text is read in ("七天无理由退货" is "7天无理由退货"); the longest first:
+    # 运费险 before 运费.
+    return tuple(sorted({normalise(w) for w in words}, key=len, reverse=True))
 
 
 def topic_terms(text: str) -> list[str]:
     """The shop topics ``text`` names, in the order found, a longer term hiding the shorter one
     it contains ("七天无理由退货", not also "退货")."""
-    plain = to_simplified(text or "").lower()
+    plain = normalise(text or "")  # simplified, lower case, misspellings spelt right (退宽 → 退款)
     found: list[str] = []
     for term in _zh_terms():
         if term in plain and not any(term in longer for longer in found):

@@ -318,3 +318,23 @@ async def test_a_form_another_action_started_is_not_rejected_for_the_messages_wo
     t.events.append({"event": "action", "name": "return_form"})
     events, _, _ = await run_with_domain(ValidateShipmentForm(), t)
     assert not any(e.get("event") == "action_execution_rejected" for e in events), events
+
+
+async def test_a_confident_answer_of_its_own_is_not_overruled_by_the_message_before(
+    services,
+) -> None:
+    # "what if i dropped it" after the warranty answer asks about accidental damage; read with
+    # the warranty question whole it would be the warranty again.
+    decision = await decide_in_context(
+        services, "what if i dropped it", "ask_faq", "en", "whats the warranty on headphones"
+    )
+    assert decision.hit is not None and "ccidental" in decision.hit.answer
+
+
+async def test_an_elliptical_follow_up_may_be_read_with_the_message_before_whole(services) -> None:
+    # "and to a credit card?" alone is the payment-methods FAQ; after "how long do refunds
+    # take" it asks the refund's time to a card.
+    decision = await decide_in_context(
+        services, "and to a credit card?", "ask_faq", "en", "how long do refunds take"
+    )
+    assert decision.hit is not None and "bank cards 3–7" in decision.hit.answer

@@ -12,9 +12,13 @@ from knowledge_base import topic_terms
     ("text", "terms"),
     [
         ("公司报销要专票 需要提供啥资料", ["专票"]),
-        ("七天无理由退货吗", ["七天无理由退货"]),  # the longer term hides the shorter
+        (
+            "七天无理由退货吗",
+            ["7天无理由退货"],
+        ),  # the longer term hides the shorter (read as digits)
         ("我的燜燒罐出貨了沒", ["出货"]),  # traditional characters read as simplified
         ("how long do refunds take", ["refund"]),
+        ("退宽一般几天到帐", ["退款", "到账"]),  # misspellings read right
         ("do the earbuds come with warranty", ["warranty"]),
         ("现在下单寄上海几天能到", []),
         ("", []),
