@@ -42,12 +42,13 @@ def _zh_terms() -> tuple[str, ...]:
 
 
 def topic_terms(text: str) -> list[str]:
-    """The shop topics ``text`` names, in the order found, a longer term hiding the shorter one
+    """The shop topics ``text`` names, in the order it says them, a longer term hiding the one
     it contains ("七天无理由退货", not also "退货")."""
     plain = normalise(text or "")  # simplified, lower case, misspellings spelt right (退宽 → 退款)
     found: list[str] = []
     for term in _zh_terms():
         if term in plain and not any(term in longer for longer in found):
             found.append(term)
+    found.sort(key=plain.index)  # in the order the message says them
     found.extend(m.group(1).lower() for m in _EN.finditer(plain))
     return list(dict.fromkeys(found))
