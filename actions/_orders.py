@@ -84,14 +84,25 @@ def not_found(dispatcher: CollectingDispatcher, lang: str, order_id: str | None)
     )
 
 
+LOG_IN = (
+    "为了保护您的隐私，查询订单需要先登录账号哦～登录后再来找我就可以啦。",
+    "To protect your privacy, please log in to your account first so I can look up orders.",
+)
+
+
 def no_customer(dispatcher: CollectingDispatcher, lang: str) -> None:
-    dispatcher.utter_message(
-        text=say(
-            lang,
-            "为了保护您的隐私，查询订单需要先登录账号哦～登录后再来找我就可以啦。",
-            "To protect your privacy, please log in to your account first so I can look up orders.",
-        )
-    )
+    dispatcher.utter_message(text=say(lang, *LOG_IN))
+
+
+def asked_to_log_in(tracker: Tracker) -> bool:
+    """The bot's reply to the customer's message before this one asked them to log in."""
+    events = list(tracker.events or [])
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    if len(users) < 2:
+        return False
+    replies = [str(e.get("text") or "") for e in events[users[-2] + 1 : users[-1]]]
+    said = {say(lang, *LOG_IN) for lang in ("zh", "zh-Hant", "en")}
+    return any(r.strip() in said for r in replies)
 
 
 async def load_order(

@@ -23,6 +23,7 @@ from actions._answers import (
 from actions._decide import ORDER_ID as _ORDER_ID
 from actions._decide import is_general_question, wants_to_leave
 from actions._flow_turns import (
+    HANDLED,
     asks_invoice_state,
     is_fresh,
     on_flow_start,
@@ -182,8 +183,9 @@ class _OrderForm(FormValidationAction):
             value = value[-1] if value else None
         cid = the_customer(services, tracker)
         if not cid:
+            # Said once: the flow's final action stays silent (it would say it again).
             no_customer(dispatcher, lang)
-            return {"order_id": None, "requested_slot": None}
+            return {"order_id": None, "requested_slot": None, HANDLED: True}
         oid = normalise_order_id(value)
         if oid is None or await services.shop.order(cid, oid) is None:
             not_found(dispatcher, lang, str(value or ""))

@@ -11,15 +11,16 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._decide import search_kb
-from actions._flow_turns import on_flow_start
+from actions._flow_turns import HANDLED, on_flow_start
 from actions._follow_up import decide_in_context, follow_up_query, is_follow_up
 from actions._order_routes import product_followup
+from actions._orders import LOG_IN
 from actions._payment_rules import person_first
-from actions._text import asks_for_person, is_thanks
+from actions._text import asks_for_person, is_thanks, say
 from actions._two_questions import words_flow
 from actions.faq import ActionAnswerFaq
 from actions.handoff import ActionFallback
-from actions.order_forms import ValidateShipmentForm
+from actions.order_forms import ValidateOrderStatusForm, ValidateShipmentForm
 from actions.refund import ActionCheckRefund
 from tests.actions.conftest import tracker
 from tests.actions.test_flow_turns import run_with_domain
@@ -338,3 +339,33 @@ async def test_an_elliptical_follow_up_may_be_read_with_the_message_before_whole
         services, "and to a credit card?", "ask_faq", "en", "how long do refunds take"
     )
     assert decision.hit is not None and "bank cards 3–7" in decision.hit.answer
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("its my order, my name is emily", "en"), ("我就是买家啊 手机号138开头的", "zh")],
+)
+async def test_a_name_after_please_log_in_gets_why_and_a_person_offered(
+    services, handoffs, text: str, lang: str
+) -> None:
+    history = [said("check order 20231120022 pls", "check_order_status"),
+               answered(say(lang, *LOG_IN))]  # fmt: skip
+    dispatcher = CollectingDispatcher()
+    await ActionFallback().run(
+        dispatcher,
+        tracker(text, intent="nlu_fallback", lang=lang, customer=None, history=history),
+        {},
+    )
+    reply = dispatcher.messages[0]
+    assert "没太理解" not in reply["text"] and "didn't quite get" not in reply["text"]
+    assert ("登录" in reply["text"]) or ("log in" in reply["text"])
+    assert reply["buttons"][0]["payload"] == "/request_human"
+    assert handoffs == []  # offered, not forced
+
+
+async def test_please_log_in_is_said_once(services) -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker("查一下20231120022", intent="check_order_status", customer=None)
+    slots = await ValidateOrderStatusForm().validate_order_id("20231120022", dispatcher, t, {})
+    assert slots.get(HANDLED) is True  # the flow's final action stays silent
+    assert len(dispatcher.messages) == 1
