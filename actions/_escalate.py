@@ -15,6 +15,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions._payment_rules import WAITED
+from actions._tracker import last_replies
 from kefu.i18n import to_simplified
 
 __all__ = ["insists_after_offer"]
@@ -39,9 +40,4 @@ def insists_after_offer(tracker: Tracker, text: str) -> bool:
     plain = to_simplified(text or "")
     if not (WAITED.search(plain) or _INSISTS.search(plain)):
         return False
-    events = list(tracker.events or [])
-    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
-    if len(users) < 2:
-        return False
-    replies = events[users[-2] + 1 : users[-1]]
-    return any(e.get("event") == "bot" and _offered_person(e) for e in replies)
+    return any(_offered_person(e) for e in last_replies(tracker))

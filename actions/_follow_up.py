@@ -118,17 +118,6 @@ def _topic_query(text: str, previous: str) -> str | None:
     return f"{text.strip()} {' '.join(carried)}" if carried else None
 
 
-def _queries(text: str, previous: str) -> list[str]:
-    """The follow-up with the topic of the message before ("多久能寄到 专票"), then with the
-    whole of it ("现在下单寄上海几天能到 那新疆呢": the place is no topic word)."""
-    queries = []
-    if (topical := _topic_query(text, previous)) is not None:
-        queries.append(topical)
-    if (whole := follow_up_query(text, previous)) is not None:
-        queries.append(whole)
-    return queries
-
-
 async def search_in_context(
     services: Services, text: str, lang: str, previous: str
 ) -> tuple[list[Hit], Thresholds | None, list[Hit] | None]:
@@ -142,14 +131,18 @@ async def search_in_context(
     own = hits[0] if hits and hits[0].score >= thresholds.confident else None
     if (own is not None and not leans_on_previous(text)) or not is_follow_up(text):
         return hits, thresholds, None
-    queries = _queries(text, (previous or "").strip()) if not previous.startswith("/") else []
+    previous = (previous or "").strip()
+    # With the topic of the message before ("多久能寄到 专票"), then with the whole of it ("现在
+    # 下单寄上海几天能到 那新疆呢": the place is no topic word).
+    topical = None if previous.startswith("/") else _topic_query(text, previous)
+    queries = [q for q in (topical, follow_up_query(text, previous)) if q]
     if own is not None and not is_elliptical(text):
         # Its own answer is confident: only its own words with the topic carried over may
         # overrule it ("多久能寄到 专票"), never the message before whole ("whats the warranty on
         # headphones what if i dropped it" is the warranty question again). An elliptical one
         # ("and to a credit card?") has no question without the one before: the pair whole
         # may answer it too.
-        queries = queries[:1] if _topic_query(text, previous) else []
+        queries = [topical] if topical else []
     for query in queries:
         paired, _ = await search_kb(services, query, lang)
         if paired and paired[0].score >= thresholds.confident:

@@ -15,7 +15,7 @@ from actions._decide import asks_for_something
 from actions._products import Catalogue, asked_about, matching_orders
 from actions._services import Services
 from actions._text import say, yuan
-from actions._tracker import customer_id, lang_of, latest_text, recent_intents
+from actions._tracker import customer_id, lang_of, last_replies, latest_text, recent_intents
 from actions._two_questions import about_flow
 from shop import Order, OrderStatus, normalise_order_id
 
@@ -96,13 +96,8 @@ def no_customer(dispatcher: CollectingDispatcher, lang: str) -> None:
 
 def asked_to_log_in(tracker: Tracker) -> bool:
     """The bot's reply to the customer's message before this one asked them to log in."""
-    events = list(tracker.events or [])
-    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
-    if len(users) < 2:
-        return False
-    replies = [str(e.get("text") or "") for e in events[users[-2] + 1 : users[-1]]]
     said = {say(lang, *LOG_IN) for lang in ("zh", "zh-Hant", "en")}
-    return any(r.strip() in said for r in replies)
+    return any(str(e.get("text") or "").strip() in said for e in last_replies(tracker))
 
 
 async def load_order(

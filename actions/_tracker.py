@@ -94,6 +94,15 @@ def recent_intents(tracker: Tracker, limit: int = 5) -> list[dict[str, Any]]:
     return found[-limit:]
 
 
+def last_replies(tracker: Tracker) -> list[dict[str, Any]]:
+    """The bot's events that answered the customer's message before the latest one."""
+    events = list(tracker.events or [])
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    if len(users) < 2:
+        return []
+    return [e for e in events[users[-2] + 1 : users[-1]] if e.get("event") == "bot"]
+
+
 def previous_user_intent(tracker: Tracker) -> str | None:
     """The intent of the customer message before the latest one."""
     users = [e for e in tracker.events or [] if e.get("event") == "user"]
