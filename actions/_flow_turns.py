@@ -32,9 +32,7 @@ from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, FollowupAction,
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._decide import (
-    ORDER_ID as _ORDER_ID,
-)
-from actions._decide import (
+    LONG_MESSAGE,
     asks_something,
     decide,
     decide_with_kb,
@@ -43,6 +41,9 @@ from actions._decide import (
     own_state_flow,
     search_kb,
     wants_to_leave,
+)
+from actions._decide import (
+    ORDER_ID as _ORDER_ID,
 )
 from actions._follow_up import decide_in_context, is_elliptical, search_in_context
 from actions._handoff import start_handoff
@@ -54,12 +55,22 @@ from actions._orders import (
     the_customer,
     the_named_order,
 )
-from actions._payment_rules import hand_payment_to_person
+from actions._payment_rules import (
+    calm_visitor_double_charge,
+    hand_payment_to_person,
+    self_refund_text,
+)
 from actions._picks import answer_pick, is_pick
 from actions._services import get_services
-from actions._text import is_angry, say
-from actions._tracker import lang_of, latest_text, previous_customer_text
-from actions._two_questions import answer_parts, offer_the_others, question_parts
+from actions._text import is_angry, person_button, say
+from actions._tracker import lang_of, latest_text, previous_answer_text, previous_customer_text
+from actions._two_questions import (
+    about_flow,
+    answer_parts,
+    offer_the_others,
+    question_parts,
+    words_flow,
+)
 
 __all__ = [
     "HANDLED",
@@ -128,6 +139,15 @@ def is_fresh(tracker: Tracker, form: str) -> bool:
 
 def _intent(tracker: Tracker) -> str:
     return str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
+
+
+# Below this the NLU's flow gives way to the flow the message's own words name when they name
+# nothing of its own (``on_flow_start``).
+UNSURE_BELOW = 0.8
+
+
+def _confidence(tracker: Tracker) -> float:
+    return float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0)
 
 
 def _end_quietly() -> list[dict[str, Any]]:
@@ -199,6 +219,21 @@ async def on_flow_start(
             SlotSet("requested_slot", None),
             FollowupAction(previous),
         ]
+    named_flow = words_flow(text) if len(text) < LONG_MESSAGE else None
+    if (
+        named_flow
+        and named_flow != form
+        and not about_flow(form, text)
+        and _confidence(tracker) < UNSURE_BELOW
+    ):
+        # "when will my earbuds arrive? i need them by friday" read as a repair (0.60): the
+        # words name the tracking and nothing of a repair — the flow they name.
+        return [
+            *(SlotSet(s, None) for s in FLOW_SLOTS),
+            SlotSet(PAUSED, None),
+            SlotSet("requested_slot", None),
+            FollowupAction(named_flow),
+        ]
     # "牛仔裤买了快两周了 还能退吗", "电动牙刷充不进电了 还在保修吗": a product the logged-in
     # customer bought is their own case — the flow answers from that order's dates (its return
     # window, its warranty), where the general FAQ (or an answer to one part of the message)
@@ -214,6 +249,10 @@ async def on_flow_start(
         # offered ("我的手环到哪了？顺便问下这单能开发票吗" as an invoice request).
         offer_the_others(dispatcher, parts, form, lang)
     logged_in = bool(the_customer(services, tracker))
+    if form == PAYMENT_FORM and calm_visitor_double_charge(text, logged_in):
+        # "付款的时候卡了一下 结果扣了我两次钱" from a visitor: the 24-hour rule needs no order.
+        dispatcher.utter_message(text=self_refund_text(lang), buttons=[person_button(lang)])
+        return _end_quietly()
     if form == PAYMENT_FORM and (
         payment := await hand_payment_to_person(services, dispatcher, tracker, text, logged_in)
     ):
@@ -224,7 +263,7 @@ async def on_flow_start(
     if own_product or decided_without_kb(text, intent) is not None:
         return None
     hits, thresholds, paired = await search_in_context(
-        services, text, lang, previous_customer_text(tracker)
+        services, text, lang, previous_customer_text(tracker), previous_answer_text(tracker)
     )
     decision = decide(text, intent, paired, thresholds, follow_up=True) if paired else None
     if decision is None or decision.source != "kb":
@@ -293,7 +332,12 @@ async def on_flow_turn(
             *(SlotSet(k, v) for k, v in checked.items()),
         ]
     decision = await decide_in_context(
-        get_services(), text, _intent(tracker), lang, previous_customer_text(tracker)
+        get_services(),
+        text,
+        _intent(tracker),
+        lang,
+        previous_customer_text(tracker),
+        previous_answer_text(tracker),
     )
     if decision.source == "kb" and decision.hit is not None:
         dispatcher.utter_message(

@@ -19,6 +19,14 @@ such a message names no topic, or another one. The rule (an addition to the deci
   a pronoun, or a few characters naming no topic: "修要多久", "how long does it take to get
   it") is read with it even when it has a confident answer of its own, if the pair answers
   another question.
+- A follow-up answered in context with *the answer the customer just got* (``answered``) must
+  find in it what it newly asks (``covers``): a topic of its own ("可以分期吗" → "那貨到付款呢":
+  the instalments answer says nothing of cash on delivery), the place or thing it names ("那新疆
+  呢": the delivery-times answer names Xinjiang), a time when it asks how long ("运费多少 我在新疆"
+  → "那寄到要几天": the shipping-fee answer gives no days), a price when it asks how much. When it
+  does, it is taken even against a confident answer of its own ("公司要开专票" → "开好了多久能寄到":
+  mailed within 5 working days); when it does not, the follow-up's own best answer is taken if it
+  speaks of what is asked ("不支持货到付款").
 - A follow-up naming a product of the customer's own orders ("那手环呢", "and the fitness
   band?") continues the customer's last order task on that product (``actions.handoff``,
   ``actions._flow_turns``).
@@ -27,6 +35,7 @@ such a message names no topic, or another one. The rule (an addition to the deci
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from actions._decide import (
     ORDER_ID,
@@ -45,6 +54,7 @@ from knowledge_base.api import Hit, Thresholds
 __all__ = [
     "SHORT_CJK",
     "SHORT_WORDS",
+    "covers",
     "decide_in_context",
     "follow_up_query",
     "is_elliptical",
@@ -111,6 +121,87 @@ def leans_on_previous(text: str) -> bool:
     return bool(han) and len(han) <= LEANING_CJK
 
 
+# What a follow-up asks for beyond its subject: a time ("多久", "how long") or a price.
+_ASKS_TIME = re.compile(
+    r"多久|几天|多少天|多长时间|几个工作日|什么时候|啥时候|几号|\bhow (?:long|soon)\b|"
+    r"\bhow many (?:days|weeks)\b|\bwhen (?:will|does|do|would|can)\b",
+    re.IGNORECASE,
+)
+_TIME = re.compile(
+    r"\d+\s*(?:[–~-]\s*\d+\s*)?(?:个)?(?:工作日|天|小时|周|个月|年)|即时|当天|"
+    r"\b\d+\s*(?:[–~-]\s*\d+\s*)?(?:working days?|days?|hours?|weeks?|months?|years?)\b|"
+    r"\binstantly\b",
+    re.IGNORECASE,
+)
+_ASKS_PRICE = re.compile(
+    r"多少钱|收费|要钱|收钱|免费|费用|贵不贵|\bhow much\b|\bcosts?\b|\bfees?\b|\bfree\b|\bcharge",
+    re.IGNORECASE,
+)
+_PRICE = re.compile(
+    r"¥|\d+\s*元|免费|收费|付费|报价|\bfree\b|\bpaid\b|\bfees?\b|\bquote|\bcharged?\b", re.I
+)
+# The subject an elliptical follow-up names: "那新疆呢" → 新疆, "and to tibet?" → tibet.
+_LEAD = re.compile(
+    r"^(?:那么|那如果|那|如果|要是|还有|另外|and if|and to|and for|and|what about|how about|so)\s*",
+    re.IGNORECASE,
+)
+_TAIL = re.compile(r"(?:的话)?[呢吗嘛啊呀？?！!。~～\s]*$")
+_QUESTION_WORD = re.compile(
+    r"[几多怎啥吗谁哪]|什么|\b(?:how|what|when|where|which|who|why)\b", re.I
+)
+_SMALL_WORDS = frozenset(
+    ("the", "a", "an", "to", "for", "of", "in", "on", "my", "it", "is", "are", "i", "me", "you")
+)
+
+
+def _subject(text: str) -> list[str]:
+    """The place or thing an elliptical follow-up names, as pieces to look for in an answer:
+    "那新疆呢" → 新疆, "那不满99呢" → 不满, 99 (the answer says "不满则…", "满99元"), "and to
+    tibet?" → tibet."""
+    if not is_elliptical(text):
+        return []
+    core = _TAIL.sub("", _LEAD.sub("", to_simplified(text).strip().lower())).strip()
+    if not core or _QUESTION_WORD.search(core):
+        return []
+    if _CJK.search(core):
+        if len(_NOT_TEXT.sub("", core)) > 8:
+            return []
+        pieces = re.findall(r"[a-z0-9]+", core)
+        for run in re.findall(r"[\u4e00-\u9fff]+", core):
+            pieces.extend(run[i : i + 2] for i in range(max(len(run) - 1, 1)))
+        return pieces
+    words = [w for w in re.findall(r"[a-z0-9]+", core) if w not in _SMALL_WORDS and len(w) > 2]
+    return words if len(words) <= 3 else []
+
+
+def covers(text: str, previous: str, answer: str) -> bool | None:
+    """Whether ``answer`` says what the follow-up ``text`` (after ``previous``) newly asks: its
+    own topics, the thing it names, a time, a price (``_follow_up`` rule above); None when the
+    follow-up asks nothing of these that can be looked for."""
+    said = to_simplified(answer).lower()
+    before = set(topic_terms(previous))
+    checks = [term in said for term in topic_terms(text) if term not in before]
+    subject = _subject(text)
+    if subject:  # at least half of it is there
+        checks.append(2 * sum(piece in said for piece in subject) >= len(subject))
+    if _ASKS_TIME.search(to_simplified(text)):
+        checks.append(bool(_TIME.search(said)))
+    if _ASKS_PRICE.search(to_simplified(text)):
+        checks.append(bool(_PRICE.search(said)))
+    return all(checks) if checks else None
+
+
+def _repeats(hit: Hit, answered: str) -> bool:
+    """``hit`` is the answer the customer was just given."""
+    start = to_simplified(hit.answer).strip()[:30]
+    return bool(start) and start in to_simplified(answered or "")
+
+
+def _in_context(hit: Hit, thresholds: Thresholds) -> list[Hit]:
+    """``hit`` as a confident answer: the context, not its score alone, chose it."""
+    return [replace(hit, score=max(hit.score, thresholds.confident))]
+
+
 def _topic_query(text: str, previous: str) -> str | None:
     """The follow-up with the shop topics of the message before that it does not name itself."""
     own = set(topic_terms(text))
@@ -119,18 +210,20 @@ def _topic_query(text: str, previous: str) -> str | None:
 
 
 async def search_in_context(
-    services: Services, text: str, lang: str, previous: str
+    services: Services, text: str, lang: str, previous: str, answered: str = ""
 ) -> tuple[list[Hit], Thresholds | None, list[Hit] | None]:
     """The knowledge base's hits for ``text``, and for a follow-up the hits read with the
     message before it when those are confident and ``text`` has no confident answer of its
     own, or leans on the message before (``leans_on_previous``) and the pair answers another
-    question; else None."""
+    question; else None. ``answered``: the bot's replies to the message before — an answer
+    read in context that repeats them must say what the follow-up asks (``covers``)."""
     hits, thresholds = await search_kb(services, text, lang)
     if thresholds is None:
         return hits, thresholds, None
-    own = hits[0] if hits and hits[0].score >= thresholds.confident else None
-    if (own is not None and not leans_on_previous(text)) or not is_follow_up(text):
+    if not is_follow_up(text):
         return hits, thresholds, None
+    own = hits[0] if hits and hits[0].score >= thresholds.confident else None
+    leaning = own is None or leans_on_previous(text)
     previous = (previous or "").strip()
     # With the topic of the message before ("多久能寄到 专票"), then with the whole of it ("现在
     # 下单寄上海几天能到 那新疆呢": the place is no topic word).
@@ -143,22 +236,48 @@ async def search_in_context(
         # ("and to a credit card?") has no question without the one before: the pair whole
         # may answer it too.
         queries = [topical] if topical else []
+    rejected_repeat = False
     for query in queries:
         paired, _ = await search_kb(services, query, lang)
-        if paired and paired[0].score >= thresholds.confident:
-            same = own is not None and paired[0].faq_id == own.faq_id
-            return hits, thresholds, None if same else paired
+        if not paired or paired[0].score < thresholds.choose:
+            continue
+        top = paired[0]
+        if _repeats(top, answered):
+            said = covers(text, previous, top.answer)
+            if said is False:  # the answer just given does not say what is asked
+                rejected_repeat = True
+                continue
+            if said is None and (not leaning or top.score < thresholds.confident):
+                continue
+            if said:  # it says what is asked: the context chose it
+                return hits, thresholds, _in_context(top, thresholds)
+        elif not leaning or top.score < thresholds.confident:
+            continue
+        same = own is not None and top.faq_id == own.faq_id
+        return hits, thresholds, None if same else paired
+    best = hits[0] if hits else None
+    if (
+        rejected_repeat
+        and own is None
+        and best is not None
+        and best.score >= thresholds.choose
+        and covers(text, previous, best.answer)
+    ):
+        # "可以分期吗" → "那貨到付款呢": not the instalments again; its own best answer, which
+        # speaks of cash on delivery.
+        return hits, thresholds, _in_context(best, thresholds)
     return hits, thresholds, None
 
 
 async def decide_in_context(
-    services: Services, text: str, intent: str, lang: str, previous: str
+    services: Services, text: str, intent: str, lang: str, previous: str, answered: str = ""
 ) -> Decision:
-    """``actions._decide.decide_with_kb`` for a message that may follow up on ``previous``."""
+    """``actions._decide.decide_with_kb`` for a message that may follow up on ``previous``
+    (answered with ``answered``)."""
     early = decided_without_kb(text, intent)
     if early is not None:
         return early
-    hits, thresholds, paired = await search_in_context(services, text, lang, previous)
+    hits, thresholds, paired = await search_in_context(services, text, lang, previous, answered)
     if paired:
         decision = decide(text, intent, paired, thresholds, follow_up=True)
         if decision.source == "kb":

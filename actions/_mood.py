@@ -1,4 +1,7 @@
-"""A clearly angry customer gets a person as well as the answer, in every order flow."""
+"""A clearly angry customer, one who asks for a person in so many words ("都十天了还没到帐
+帮我找人工查一下"), or one who would get word for word the answer they just had ("那你们帮我联系
+快递改一下吧" after "已经发货，信息无法再修改了"), gets a person as well as the answer, in every
+order flow: the same sentence again helps nobody (README, "Flows that never trap")."""
 
 from __future__ import annotations
 
@@ -9,10 +12,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._flow_turns import take_handled
-from actions._handoff import start_handoff
+from actions._handoff import person_asked, start_handoff
 from actions._services import Services, get_services
-from actions._text import is_angry, say
-from actions._tracker import lang_of
+from actions._text import asks_for_person, is_angry, say
+from actions._tracker import lang_of, latest_text, previous_answer_text
 
 # How many of the customer's latest messages count: a flow's form asks one or two questions
 # after the message that started it, and the anger is usually in that first message.
@@ -25,6 +28,12 @@ def angry_message(tracker: Tracker) -> str | None:
         -RECENT_MESSAGES:
     ]
     return next((t for t in reversed(texts) if is_angry(t)), None)
+
+
+def said_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """The bot's texts for this message are word for word its answer to the message before."""
+    now = "\n".join(str(m.get("text") or "") for m in dispatcher.messages).strip()
+    return bool(now) and now == previous_answer_text(tracker).strip()
 
 
 def _handed_off(events: list[dict[str, Any]]) -> bool:
@@ -63,7 +72,8 @@ async def add_person_if_angry(
 
 
 class FlowAction(Action):
-    """An order flow's final action: ``answer``, then a person too if the customer is angry."""
+    """An order flow's final action: ``answer``, then a person too if the customer is angry
+    or asked for one in words."""
 
     action_name = ""
     skill_group = "aftersales"
@@ -78,6 +88,22 @@ class FlowAction(Action):
         if handled is not None:  # the form answered this turn itself (actions._flow_turns)
             return handled
         events = await self.answer(dispatcher, tracker, domain)
+        text = latest_text(tracker)
+        if asks_for_person(text) and not _handed_off(events):
+            return events + await person_asked(get_services(), dispatcher, tracker, text)
+        if said_again(dispatcher, tracker) and not _handed_off(events):
+            return events + await start_handoff(
+                get_services(),
+                dispatcher,
+                tracker,
+                reason="flow_needs_human",
+                skill_group=self.skill_group,
+                summary=f"同一答复重复，客户仍需处理 / same answer twice: {text[:200]}",
+                lead=(
+                    "看来这个回答没能帮到您，我请人工客服来帮您处理～",
+                    "That answer doesn't seem to help — let me bring in a person to sort it out.",
+                ),
+            )
         return await add_person_if_angry(
             get_services(), dispatcher, tracker, events, skill_group=self.skill_group
         )

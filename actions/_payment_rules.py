@@ -13,10 +13,17 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions._handoff import start_handoff
 from actions._services import Services
-from actions._text import is_angry
+from actions._text import is_angry, say
 from kefu.i18n import to_simplified
 
-__all__ = ["DOUBLE", "WAITED", "hand_payment_to_person", "person_first"]
+__all__ = [
+    "DOUBLE",
+    "WAITED",
+    "calm_visitor_double_charge",
+    "hand_payment_to_person",
+    "person_first",
+    "self_refund_text",
+]
 
 # "扣了我两次钱", "付了一次扣了两遍", "charged twice", "a duplicate payment"
 DOUBLE = re.compile(
@@ -66,6 +73,34 @@ def person_first(text: str, logged_in: bool) -> tuple[str, str] | None:
             "check — I'm bringing in a person now. Please have a screenshot of the charges ready.",
         )
     return None
+
+
+def self_refund_text(lang: str, order_id: str | None = None) -> str:
+    """The shop's rule for a double charge (FAQ ``pay-003``), with a person one tap away: a
+    duplicate payment goes back by itself within 24 hours."""
+    zh_order, en_order = (f"订单 {order_id} ", f" on order {order_id}") if order_id else ("", "")
+    return say(
+        lang,
+        f"{zh_order}多扣的钱您不用担心：重复支付的款项系统会在24小时内自动原路退回，不需要您操作。"
+        "如果超过24小时还没退回，点下面的“转人工客服”，财务同事帮您核实～",
+        f"Don't worry about the double charge{en_order}: a duplicate payment is refunded"
+        " automatically to the original payment method within 24 hours, with nothing for you"
+        ' to do. If it hasn\'t come back after 24 hours, tap "Talk to an agent" and our finance'
+        " team will check.",
+    )
+
+
+def calm_visitor_double_charge(text: str, logged_in: bool) -> bool:
+    """A visitor (not logged in: no order to look up) reports a double charge calmly and not as
+    days old: the 24-hour rule answers it without an order number (``self_refund_text``)."""
+    plain = to_simplified(text)
+    return (
+        not logged_in
+        and bool(DOUBLE.search(plain))
+        and not WAITED.search(plain)
+        and not is_angry(text)
+        and not _NO_ORDER.search(plain)
+    )
 
 
 async def hand_payment_to_person(

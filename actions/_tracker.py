@@ -103,6 +103,11 @@ def last_replies(tracker: Tracker) -> list[dict[str, Any]]:
     return [e for e in events[users[-2] + 1 : users[-1]] if e.get("event") == "bot"]
 
 
+def previous_answer_text(tracker: Tracker) -> str:
+    """What the bot answered to the customer's message before the latest one, as one text."""
+    return "\n".join(str(e.get("text") or "") for e in last_replies(tracker))
+
+
 def previous_user_intent(tracker: Tracker) -> str | None:
     """The intent of the customer message before the latest one."""
     users = [e for e in tracker.events or [] if e.get("event") == "user"]

@@ -19,11 +19,12 @@ from rasa_sdk.types import DomainDict
 from actions._decide import decide, faq_text, own_order_intent, own_state_flow
 from actions._follow_up import search_in_context
 from actions._handoff import is_vip, person_asked, start_handoff
+from actions._order_routes import product_followup
 from actions._orders import FLOW_FORMS
 from actions._picks import pick_payload
 from actions._services import get_services
 from actions._text import asks_for_person, is_angry, person_button, say, vip_offer
-from actions._tracker import lang_of, latest_text, previous_customer_text
+from actions._tracker import lang_of, latest_text, previous_answer_text, previous_customer_text
 from actions._two_questions import answer_parts
 from kefu.logging import get_logger
 
@@ -53,7 +54,7 @@ class ActionAnswerFaq(Action):
             # "我那单发票开了没": the order's own invoice, answered from the shop's data
             return [FollowupAction(state_form)]
         hits, thresholds, paired = await search_in_context(
-            services, query, lang, previous_customer_text(tracker)
+            services, query, lang, previous_customer_text(tracker), previous_answer_text(tracker)
         )
         if query and not hits and services.knowledge_base_missing() is not None:
             # Our own warm-up (index not built yet) is not the customer's miss: no count, no
@@ -75,6 +76,10 @@ class ActionAnswerFaq(Action):
             # faq_id rides in the bot event's metadata: the conversation's facts list it
             dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
             return [SlotSet("faq_misses", 0)]
+        if query and (followup := await product_followup(tracker)) is not None:
+            # No answer in the knowledge base, and a product of their own orders named with a
+            # task's words or as a correction ("不对 是另一单 跑步鞋那个"): that task, on it.
+            return followup
         tried = [
             {"faq_id": h.faq_id, "question": h.question, "score": round(h.score, 3)} for h in hits
         ]

@@ -26,7 +26,13 @@ from actions._order_routes import order_followup, product_followup
 from actions._orders import asked_to_log_in
 from actions._services import get_services
 from actions._text import asks_for_person, is_angry, is_thanks, person_button, say, vip_offer
-from actions._tracker import lang_of, latest_text, previous_customer_text, previous_user_intent
+from actions._tracker import (
+    lang_of,
+    latest_text,
+    previous_answer_text,
+    previous_customer_text,
+    previous_user_intent,
+)
 from actions._two_questions import answer_parts
 
 CLOSING = frozenset({"goodbye", "thank"})
@@ -61,7 +67,9 @@ async def answered_from_kb(dispatcher: CollectingDispatcher, tracker: Tracker, i
     if await answer_parts(get_services(), dispatcher, text, lang) is not None:
         return True  # two questions in one message: both heard (actions._two_questions)
     previous = previous_customer_text(tracker)
-    decision = await decide_in_context(get_services(), text, intent, lang, previous)
+    decision = await decide_in_context(
+        get_services(), text, intent, lang, previous, previous_answer_text(tracker)
+    )
     if decision.source == "kb" and decision.hit is not None:
         dispatcher.utter_message(
             text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id
@@ -104,6 +112,10 @@ class ActionOutOfScope(Action):
             return await person_asked(get_services(), dispatcher, tracker, text)
         if is_angry(text):
             return await angry_handoff(dispatcher, tracker, text)
+        if (followup := await product_followup(tracker)) is not None:
+            # "hi where are my running shoes" placed out of scope: a product of their own
+            # orders, named with a task's words — that task, on it.
+            return followup
         if await answered_from_kb(dispatcher, tracker, "out_of_scope"):
             return []
         dispatcher.utter_message(

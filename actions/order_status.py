@@ -27,6 +27,11 @@ _NOT_RECEIVED = re.compile(
 )
 
 
+# "我邮箱没收到啊" after an invoice answer: an e-mail or a text message, not a parcel.
+_NOT_A_PARCEL = re.compile(
+    r"邮箱|郵箱|邮件|郵件|短信|簡訊|发票|發票|验证码|驗證碼|e-?mail|\bmail\b|invoice|\btext\b|\bsms\b",
+    re.IGNORECASE,
+)
 _PARCEL = re.compile(
     r"签收|簽收|送达|送達|快递|快遞|包裹|货|貨|驿站|驛站|快递柜|delivered|parcel|package|courier",
     re.IGNORECASE,
@@ -64,7 +69,12 @@ async def describe(
     services: Services, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order
 ) -> list[dict[str, Any]]:
     lang = lang_of(tracker)
-    if order.status is OrderStatus.DELIVERED and _NOT_RECEIVED.search(latest_text(tracker)):
+    text = latest_text(tracker)
+    if (
+        order.status is OrderStatus.DELIVERED
+        and _NOT_RECEIVED.search(text)
+        and not _NOT_A_PARCEL.search(text)
+    ):
         dispatcher.utter_message(
             text=say(
                 lang,

@@ -17,11 +17,13 @@ from rasa_sdk.types import DomainDict
 from actions._flow_turns import take_handled
 from actions._handoff import start_handoff
 from actions._orders import load_order, reset_flow_slots, status_text
-from actions._payment_rules import DOUBLE, WAITED
+from actions._payment_rules import DOUBLE, WAITED, self_refund_text
 from actions._services import get_services
 from actions._text import is_angry, person_button, say
 from actions._tracker import lang_of
+from actions.order_status import describe
 from kefu.i18n import to_simplified
+from shop.api import OrderStatus
 
 _ANSWERED = ("24小时内自动原路退回", "24小時內自動原路退回", "refunded automatically")
 RECENT_MESSAGES = 3  # the form asks one or two questions after the message that started it
@@ -31,12 +33,16 @@ def _texts(tracker: Tracker, who: str) -> list[str]:
     return [str(e.get("text") or "") for e in tracker.events or [] if e.get("event") == who]
 
 
+def _double_reported(tracker: Tracker) -> bool:
+    return any(DOUBLE.search(to_simplified(t)) for t in _texts(tracker, "user")[-RECENT_MESSAGES:])
+
+
 def first_double_charge(tracker: Tracker) -> bool:
     """The customer reports a double charge, and the bot has not yet told them it is refunded
     by itself (then a second report is for a person). Not when they say it has been longer
     than the 24 hours already, or say it angrily: then a person takes it now."""
     recent = _texts(tracker, "user")[-RECENT_MESSAGES:]
-    reported = any(DOUBLE.search(to_simplified(t)) for t in recent)
+    reported = _double_reported(tracker)
     waited = any(WAITED.search(to_simplified(t)) or is_angry(t) for t in recent)
     told = any(mark in t for t in _texts(tracker, "bot") for mark in _ANSWERED)
     return reported and not waited and not told
@@ -59,18 +65,22 @@ class ActionPaymentProblem(Action):
             return events + reset_flow_slots()
         if first_double_charge(tracker):
             dispatcher.utter_message(
-                text=say(
-                    lang,
-                    f"订单 {order.id} 多扣的钱您不用担心：重复支付的款项系统会在"
-                    "24小时内自动原路退回，不需要您操作。如果超过24小时还没退回，点下面的“转人工客服”，财务同事帮您核实～",
-                    f"Don't worry about the double charge on order {order.id}: a duplicate payment"
-                    " is refunded automatically to the original payment method within 24 hours,"
-                    " with nothing for you to do. If it hasn't come back after 24 hours, tap"
-                    ' "Talk to an agent" and our finance team will check.',
-                ),
+                text=self_refund_text(lang, order.id),
                 buttons=[person_button(lang)],
             )
             return events + reset_flow_slots()
+        if order.status is not OrderStatus.UNPAID and not _double_reported(tracker):
+            # "大衣钱都付了 咋还没动静": the payment went through — the order says so; what the
+            # customer is missing is the parcel, and that is answered, not sent to finance.
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    f"订单 {order.id} 的付款已经成功啦，不用担心～",
+                    f"The payment for order {order.id} went through — nothing to worry about.",
+                )
+            )
+            described = await describe(services, dispatcher, tracker, order)
+            return events + described + reset_flow_slots()
         detail = str(tracker.get_slot("payment_detail") or "").strip()
         dispatcher.utter_message(
             text=say(

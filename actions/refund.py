@@ -17,7 +17,7 @@ from actions._orders import no_customer, not_found, orders_named, the_customer
 from actions._payment_rules import DOUBLE, hand_payment_to_person
 from actions._services import get_services
 from actions._text import person_button, say, yuan
-from actions._tracker import lang_of, latest_text, previous_customer_text
+from actions._tracker import lang_of, latest_text, previous_answer_text, previous_customer_text
 from actions.order_status import describe, parcel_missing
 from kefu.i18n import to_simplified
 from shop import OrderStatus, Refund, RefundStatus, local_date, normalise_order_id
@@ -30,8 +30,8 @@ def _line(lang: str, r: Refund) -> str:
             lang,
             f"订单 {r.order_id} 的退款 {yuan(r.amount_cents)} 已于 {d.month}月{d.day}日"
             f"{r.method}，请留意支付账户的到账记录～",
-            f"The refund of {yuan(r.amount_cents)} for order {r.order_id} was paid on "
-            f"{d.isoformat()} to your original payment method.",
+            f"The refund of {yuan(r.amount_cents)} for order {r.order_id} is complete: it was"
+            f" paid back to your original payment method on {d.isoformat()}.",
         )
     if r.status is RefundStatus.REJECTED:
         return say(
@@ -99,7 +99,12 @@ class ActionCheckRefund(FlowAction):
             None
             if named
             else await decide_in_context(
-                services, text, "check_refund", lang, previous_customer_text(tracker)
+                services,
+                text,
+                "check_refund",
+                lang,
+                previous_customer_text(tracker),
+                previous_answer_text(tracker),
             )
         )
         if decision is not None and decision.source == "kb" and decision.hit is not None:

@@ -91,6 +91,18 @@ async def test_delivered_but_not_received_goes_to_aftersales(services, handoffs)
     assert "转接人工客服" in texts[-1] and slot(events, "handoff_reason") == "flow_needs_human"
 
 
+async def test_an_email_not_received_is_no_missing_parcel(services, handoffs):
+    # "发到哪了 我邮箱没收到啊" after the invoice answer: the e-mail, not the delivered parcel —
+    # nobody is told a parcel is being traced.
+    _, texts, _ = await run(
+        ActionTrackShipment(),
+        tracker(
+            "发到哪了 我邮箱没收到啊", slots={"order_id": "20231120013"}, intent="track_shipment"
+        ),
+    )
+    assert handoffs == [] and not any("核实包裹去向" in t for t in texts)
+
+
 async def test_ask_order_id_lists_recent_orders_as_buttons(services):
     _, _, dispatcher = await run(ActionAskOrderId(), tracker("查订单"))
     buttons = dispatcher.messages[0]["buttons"]
@@ -262,6 +274,17 @@ async def test_payment_problem_hands_off_with_priority(services, handoffs):
     assert "13812345678" not in str(handoffs[0]) and "138****5678" in handoffs[0]["summary"]
     assert "待付款" in texts[0] and "转接人工客服" in texts[-1]
     assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
+
+
+async def test_paid_and_nothing_happening_on_a_paid_order_is_answered_with_its_state(
+    services, handoffs
+):
+    # "大衣钱都付了 咋还没动静": the order says paid — the payment is no problem for finance; the
+    # customer is told it went through and where the parcel is.
+    slots = {"order_id": "20231120002", "payment_detail": "大衣钱都付了 咋还没动静"}
+    _, texts, _ = await run(ActionPaymentProblem(), tracker("大衣钱都付了 咋还没动静", slots=slots))
+    assert handoffs == []
+    assert "付款已经成功" in texts[0] and "待发货" in texts[1] and "打包" in texts[1]
 
 
 async def test_repair_in_and_out_of_warranty(services):
@@ -502,3 +525,31 @@ async def test_a_rambling_message_gets_the_answer_to_its_question(services):  # 
     assert any("买家承担" in t for t in texts), texts
     _, texts, _ = await run(ActionAnswerFaq(), tracker("你们家支持7天无理由么", intent="ask_faq"))
     assert any("7天内" in t for t in texts), texts  # the answer itself, not a choice
+
+
+async def test_a_person_asked_for_in_words_inside_a_flow_is_brought_in(services, handoffs):
+    # "都十天了还没到帐 退的银行卡 帮我找人工查一下", read as a refund question: the refund's
+    # state, and the person asked for — not the same answer alone again.
+    text = "都十天了还没到帐 退的银行卡 帮我找人工查一下"
+    _, texts, _ = await run(
+        ActionCheckRefund(),
+        tracker(text, intent="check_refund", slots={"order_id": "20231120011"}),
+    )
+    assert "20231120011" in texts[0]
+    assert handoffs and handoffs[0]["reason"] == "explicit_request"
+
+
+async def test_the_same_answer_twice_brings_a_person(services, handoffs):
+    # "保温杯那单能改地址吗" → "已经发货，信息无法再修改了…"; "那你们帮我联系快递改一下吧": the
+    # same sentence again would help nobody — a person takes it.
+    slots = {"order_id": "20231120004", "change_detail": "改地址"}
+    first = "保温杯那单能改地址吗 我搬家了"
+    _, texts, _ = await run(ActionChangeOrder(), tracker(first, slots=slots))
+    assert handoffs == []
+    history = [
+        {"event": "user", "text": first, "parse_data": {"intent": {"name": "change_order"}}},
+        {"event": "bot", "text": texts[0]},
+    ]
+    again = "那你们帮我联系快递改一下吧 改到苏州"
+    _, texts2, _ = await run(ActionChangeOrder(), tracker(again, slots=slots, history=history))
+    assert texts2[0] == texts[0] and handoffs and handoffs[0]["reason"] == "flow_needs_human"

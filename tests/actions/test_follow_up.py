@@ -5,6 +5,7 @@ knowledge base and the real SQL shop."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,16 +13,18 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions._decide import search_kb
 from actions._flow_turns import HANDLED, on_flow_start
-from actions._follow_up import decide_in_context, follow_up_query, is_follow_up
+from actions._follow_up import covers, decide_in_context, follow_up_query, is_follow_up
 from actions._order_routes import product_followup
 from actions._orders import LOG_IN
 from actions._payment_rules import person_first
-from actions._text import asks_for_person, is_thanks, say
+from actions._text import asks_for_person, is_thanks, person_button, say
 from actions._two_questions import words_flow
 from actions.faq import ActionAnswerFaq
-from actions.handoff import ActionFallback
+from actions.handoff import ActionFallback, ActionOutOfScope
 from actions.order_forms import ValidateOrderStatusForm, ValidateShipmentForm
 from actions.refund import ActionCheckRefund
+from kefu.i18n import to_simplified
+from knowledge_base.faq import load_faqs
 from tests.actions.conftest import tracker
 from tests.actions.test_flow_turns import run_with_domain
 
@@ -183,6 +186,20 @@ async def test_a_payment_with_no_order_goes_to_a_person_at_once(services, handof
     assert not any("order number" in (m.get("text") or "") for m in dispatcher.messages)
 
 
+async def test_a_visitors_calm_double_charge_gets_the_24_hour_rule_without_an_order(
+    services, handoffs
+) -> None:
+    # "付款的时候卡了一下 结果扣了我两次钱" from a visitor: the payment system refunds it within 24
+    # hours — said at once, a person one tap away; no order number asked for, nobody queued.
+    dispatcher = CollectingDispatcher()
+    t = tracker("付款的时候卡了一下 结果扣了我两次钱", intent="payment_problem", customer=None)
+    events = await on_flow_start("payment_form", dispatcher, t, "aftersales")
+    assert events is not None and handoffs == []
+    assert "24小时内自动原路退回" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[0]["buttons"] == [person_button("zh")]
+    assert not any("订单号" in (m.get("text") or "") for m in dispatcher.messages)
+
+
 async def test_a_product_named_as_a_flow_starts_replaces_the_order_before(services) -> None:
     # "保温杯发货了吗" → "那手环呢": the tracking of the band's order, not the flask's again.
     t = tracker("那手环呢", intent="track_shipment", slots={"order_id": "20231120004"})
@@ -208,13 +225,21 @@ async def test_an_elliptical_product_continues_the_last_task(services) -> None:
 
 @pytest.mark.parametrize(
     ("text", "done"),
-    [("謝謝 我去改", True), ("唔該晒", True), ("ok thx", True), ("谢谢 运费多少呢？", False)],
+    [
+        ("謝謝 我去改", True),
+        ("唔該晒", True),
+        ("ok thx", True),
+        ("好吧 知道了", True),  # after an answer the customer did not like (a late return)
+        ("alright i see", True),
+        ("谢谢 运费多少呢？", False),
+        ("好吧 那能换货吗", False),
+    ],
 )
 def test_thanks_that_asks_nothing(text: str, done: bool) -> None:
     assert is_thanks(text) is done
 
 
-@pytest.mark.parametrize("text", ["好吧 那算了", "謝謝 我去改", "唔該晒"])
+@pytest.mark.parametrize("text", ["好吧 那算了", "謝謝 我去改", "唔該晒", "好吧 知道了"])
 async def test_leaving_or_thanks_after_an_answer_is_no_miss(services, text: str) -> None:
     _, texts = await run(ActionFallback(), tracker(text, intent="nlu_fallback", lang="zh"))
     assert "没太理解" not in texts[0] and "还有什么可以帮您" in texts[0]
@@ -369,3 +394,81 @@ async def test_please_log_in_is_said_once(services) -> None:
     slots = await ValidateOrderStatusForm().validate_order_id("20231120022", dispatcher, t, {})
     assert slots.get(HANDLED) is True  # the flow's final action stays silent
     assert len(dispatcher.messages) == 1
+
+
+def _answer(faq_id: str) -> str:
+    """The demo knowledge base's answer (the one the services fixture searches)."""
+    faqs = load_faqs(Path(__file__).parents[2] / "knowledge_base/data/demo_faqs.jsonl")
+    return next(f.answer for f in faqs if f.id == faq_id)
+
+
+_INSTALMENTS = _answer("pay-004")
+_PAYMENT_METHODS = _answer("pay-001")
+_SHIPPING_FEE = _answer("shp-004")
+_DELIVERY_TIMES = _answer("xb-004")
+_SPECIAL_VAT = _answer("inv-004")
+
+
+@pytest.mark.parametrize(
+    ("text", "previous", "answer", "said"),
+    [
+        ("那貨到付款呢", "可以用信用卡分期嗎", _INSTALMENTS, False),  # its own topic: not there
+        ("那貨到付款呢", "可以用信用卡分期嗎", _PAYMENT_METHODS, True),
+        ("那寄到要几天", "运费多少 满多少包邮 我在新疆", _SHIPPING_FEE, False),  # no days
+        ("那寄到要几天", "运费多少 满多少包邮 我在新疆", _DELIVERY_TIMES, True),
+        ("开好了多久能寄到", "我们公司要开增值税专票", _SPECIAL_VAT, True),  # 5 working days
+        ("那新疆呢", "现在下单寄上海几天能到", _DELIVERY_TIMES, True),  # the place it names
+        ("那不满99呢", "买多少包邮啊 我寄新疆", _SHIPPING_FEE, True),  # "满99元…不满则…15元"
+        ("那银行卡呢", "退款多久到账", _answer("ret-008"), True),
+        ("and to tibet?", "how long to shanghai", "Remote regions such as Tibet: 5-7 days.", True),
+        ("怎么联系你们", "发票在哪下载", _SPECIAL_VAT, None),  # nothing it asks can be looked for
+    ],
+)
+def test_an_answer_covers_what_a_follow_up_newly_asks(
+    text: str, previous: str, answer: str, said: bool | None
+) -> None:
+    assert covers(text, previous, answer) is said
+
+
+@pytest.mark.parametrize(
+    ("previous", "answered", "text", "fact"),
+    [
+        # The pair read whole finds the instalments again; they say nothing of cash on delivery.
+        ("可以用信用卡分期嗎 有沒有零利率", _INSTALMENTS, "那貨到付款呢", "不支持货到付款"),
+        # The shipping fee again gives no days: the delivery times do.
+        ("运费多少 满多少包邮 我在新疆", _SHIPPING_FEE, "那寄到要几天", "5–7天"),
+        # The special invoice's answer says how long it takes to be mailed: not delivery times.
+        ("我们公司要开增值税专票 需要提供啥资料", _SPECIAL_VAT, "开好了多久能寄到", "5个工作日"),
+    ],
+)
+async def test_the_answer_just_given_is_repeated_only_when_it_says_what_is_asked(
+    services, previous: str, answered: str, text: str, fact: str
+) -> None:
+    decision = await decide_in_context(services, text, "ask_faq", "zh", previous, answered)
+    assert decision.source == "kb" and decision.hit is not None
+    assert fact in to_simplified(decision.hit.answer)
+
+
+async def test_an_own_product_with_a_tasks_words_placed_out_of_scope_runs_the_task(
+    services,
+) -> None:
+    # "hi where are my running shoes" read as out of scope: the shoes are the customer's own
+    # order, and "where" asks for its tracking.
+    t = tracker("hi where are my running shoes", intent="out_of_scope", lang="en")
+    events, _ = await run(ActionOutOfScope(), t)
+    assert {"event": "followup", "name": "shipment_form"} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events
+    ]
+
+
+async def test_a_correction_naming_a_product_read_as_a_question_continues_the_task(
+    services,
+) -> None:
+    # "不对 是另一单 跑步鞋那个" after the flask's tracking, read as a product question: the
+    # knowledge base has no answer; the tracking again, on the shoes' order.
+    history = [said("保温杯到哪了", "track_shipment"), answered("订单 20231120004 …中通快递")]
+    t = tracker("不对 是另一单 跑步鞋那个", intent="product_inquiry", history=history)
+    events, _ = await run(ActionAnswerFaq(), t)
+    assert {"event": "slot", "name": "order_id", "value": "20231120003"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
