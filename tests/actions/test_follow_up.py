@@ -472,3 +472,19 @@ async def test_a_correction_naming_a_product_read_as_a_question_continues_the_ta
     assert {"event": "slot", "name": "order_id", "value": "20231120003"} in [
         {k: e.get(k) for k in ("event", "name", "value")} for e in events
     ]
+
+
+@pytest.mark.parametrize(
+    ("confidence", "replaced"),
+    [(0.6, True), (0.93, False)],  # only a reading the NLU was unsure of gives way
+)
+async def test_a_flow_the_nlu_was_unsure_of_gives_way_to_the_one_the_words_name(
+    services, confidence: float, replaced: bool
+) -> None:
+    # "when will my earbuds arrive? i need them by friday" read as a repair (0.60): the words
+    # name the tracking and nothing of a repair.
+    t = tracker("when will my earbuds arrive? i need them by friday", intent="request_repair")
+    t.latest_message["intent"]["confidence"] = confidence
+    events = await on_flow_start("repair_form", CollectingDispatcher(), t, "aftersales")
+    followups = [e.get("name") for e in events or [] if e.get("event") == "followup"]
+    assert (followups == ["shipment_form"]) is replaced
