@@ -19,6 +19,9 @@ rule, written here and in ARCHITECTURE.md ("Who decides what the bot does with a
       customer's own order or case
       (an order id, "我的 / my", a wish to act now "我要 / 帮我 / I want", a state of their
       own "还没到 / 没收到 / 发货了吗 / haven't arrived").
+   c. the message asks about a service no order flow performs — price protection ("买完第二天
+      就降价了 能退差价不", "its cheaper now, can i get the difference back"): about their own
+      order or not, the knowledge base's rule is the answer (``no_flow_service``).
 3. Such a general question (2b) is also the knowledge base's when its best hit is below
    *confident* but at or above *choose* and ahead of the second by at least ``CLEAR_LEAD``:
    "how do i get an invoice" is a how-to, and an order flow asking for an order number does
@@ -63,6 +66,7 @@ __all__ = [
     "focus",
     "is_general_question",
     "is_own_case",
+    "no_flow_service",
     "own_order_intent",
     "own_state_flow",
     "search_kb",
@@ -237,6 +241,20 @@ def own_state_flow(text: str) -> str | None:
     return next((form for form, asks in OWN_STATE_FLOWS.items() if asks.search(plain)), None)
 
 
+# A service no order flow performs, so the knowledge base's rule is the answer even about the
+# customer's own order: price protection ("退差价" is no return).
+_NO_FLOW_SERVICE = re.compile(
+    r"价保|价格保护|差价|降价|\bprice (?:protection|drop|difference)\b|\bcheaper\b|"
+    r"\bthe difference\b",
+    re.IGNORECASE,
+)
+
+
+def no_flow_service(text: str) -> bool:
+    """The message asks about a service no order flow performs (rule 2c)."""
+    return bool(_NO_FLOW_SERVICE.search(_simplified(text)))
+
+
 def decided_without_kb(text: str, intent: str) -> Decision | None:
     """Rule 1 alone: the decision when the knowledge base's hits cannot change it (a social or
     control intent, a message naming an order, a question about the state of the customer's
@@ -268,6 +286,8 @@ def decide(
     if top is None or thresholds is None or top.score < thresholds.choose:
         return Decision("intent", "no confident knowledge-base answer")
     confident = top.score >= thresholds.confident
+    if confident and no_flow_service(text):
+        return Decision("kb", "a service no order flow performs", top)
     if follow_up:
         # Read with the message before, only the customer's own order or thing keeps the
         # intent ("我的呢"); a state word alone ("开好了发到哪" after an invoice) does not: the

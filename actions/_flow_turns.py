@@ -38,6 +38,8 @@ from actions._decide import (
     decide_with_kb,
     decided_without_kb,
     faq_text,
+    is_general_question,
+    no_flow_service,
     own_state_flow,
     search_kb,
     wants_to_leave,
@@ -225,6 +227,7 @@ async def on_flow_start(
         and named_flow != form
         and not about_flow(form, text)
         and _confidence(tracker) < UNSURE_BELOW
+        and not is_general_question(text)  # "尺码不合适能换吗 怎么换": the decision step's
     ):
         # "when will my earbuds arrive? i need them by friday" read as a repair (0.60): the
         # words name the tracking and nothing of a repair — the flow they name.
@@ -260,7 +263,7 @@ async def on_flow_start(
         # traces the payment.
         return [*payment, *_end_quietly()]
     intent = _intent(tracker)
-    if own_product or decided_without_kb(text, intent) is not None:
+    if (own_product and not no_flow_service(text)) or decided_without_kb(text, intent) is not None:
         return None
     hits, thresholds, paired = await search_in_context(
         services, text, lang, previous_customer_text(tracker), previous_answer_text(tracker)

@@ -91,12 +91,17 @@ def is_elliptical(text: str) -> bool:
     return bool(_ELLIPTICAL.search(to_simplified(text).strip()))
 
 
+# "发到哪了 我邮箱没收到啊", "開好會寄到email嗎": an e-mail is asked about — what was to be sent
+# by it (an invoice) is the subject of the message before.
+_EMAIL = re.compile(r"邮箱|邮件|\be-?mail\b", re.IGNORECASE)
+
+
 def is_follow_up(text: str) -> bool:
     """A short question without an order id that may lean on the message before it."""
     text = text.strip()
     if not text or text.startswith("/") or ORDER_ID.search(text) or not _short(text):
         return False
-    return is_elliptical(text) or asks_something(text)
+    return is_elliptical(text) or asks_something(text) or bool(_EMAIL.search(to_simplified(text)))
 
 
 def follow_up_query(text: str, previous: str) -> str | None:

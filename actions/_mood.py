@@ -11,6 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._decide import ORDER_ID
 from actions._flow_turns import take_handled
 from actions._handoff import person_asked, start_handoff
 from actions._services import Services, get_services
@@ -31,7 +32,11 @@ def angry_message(tracker: Tracker) -> str | None:
 
 
 def said_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
-    """The bot's texts for this message are word for word its answer to the message before."""
+    """The bot's texts for this message are word for word its answer to the message before,
+    and the message did not just give the order's number (the same status for "订单号2023…"
+    after the product's tracking is an answer, not a loop)."""
+    if ORDER_ID.search(latest_text(tracker)):
+        return False
     now = "\n".join(str(m.get("text") or "") for m in dispatcher.messages).strip()
     return bool(now) and now == previous_answer_text(tracker).strip()
 

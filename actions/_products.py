@@ -41,11 +41,11 @@ KINDS: dict[str, str] = {
     "tshirt": r"t恤|体恤|短袖|\b(?:t-?shirts?|tees?)\b",
     "shirt": r"衬衫|衬衣|(?<![t-])\bshirts?\b",
     "coat": r"大衣|外套|风衣|\b(?:coats?|jackets?)\b",
-    "dress": r"裙|\b(?:dress(?:es)?|skirts?)\b",
+    "dress": r"裙|洋装|\b(?:dress(?:es)?|skirts?)\b",  # 洋裝: Taiwan's word for a dress
     "trousers": r"裤|\b(?:jeans|trousers|pants)\b",
     "sweater": r"毛衣|针织衫|\b(?:sweaters?|jumpers?|knitwear)\b",
     "pyjamas": r"睡衣|\b(?:pajamas|pyjamas|sleepwear)\b",
-    "bottle": r"杯|\b(?:bottles?|flasks?|tumblers?|mugs?|cups?)\b",
+    "bottle": r"杯|保温瓶|水瓶|\b(?:bottles?|flasks?|tumblers?|mugs?|cups?)\b",
     "food_jar": r"罐|\b(?:food jars?|jars?)\b",
     "wearable": r"手环|手表|\b(?:bands?|fitness tracker|smart ?watch(?:es)?|watch(?:es)?)\b",
     "books": r"绘本|图书|书籍|童书|\bbooks?\b",

@@ -54,8 +54,9 @@ TYPOS: dict[str, str] = {
     "ponts": "points", "packge": "package", "pakage": "package", "pacakge": "package",
     "traking": "tracking", "trakcing": "tracking",
     # Taiwan and Hong Kong words for the shop's own (read after traditional → simplified):
-    # 保固 is 保修, 点数 积分, 折抵 抵扣, 超商 便利店.
-    "保固": "保修", "点数": "积分", "折抵": "抵扣", "超商": "便利店",
+    # 保固 is 保修, 点数 积分, 折抵 抵扣, 超商 便利店, 统一编号 / 统编 (a company's tax id) 税号.
+    "保固": "保修", "点数": "积分", "折抵": "抵扣", "超商": "便利店", "统一编号": "税号",
+    "统编": "税号",
 }  # fmt: skip
 _TYPO = re.compile(
     "|".join(

@@ -220,3 +220,21 @@ def test_an_order_id_pasted_in_groups_is_an_order_id(text: str, names: bool) -> 
     from actions._decide import ORDER_ID
 
     assert bool(ORDER_ID.search(text)) is names
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("连衣裙我买完第二天就降价了 差了三十块 能退差价不", "zh"),
+        ("got my dress 3 days ago and now its cheaper, can i get the difference back", "en"),
+    ],
+)
+def test_price_protection_is_the_knowledge_bases_even_for_their_own_order(  # type: ignore[no-untyped-def]
+    knowledge, text: str, lang: str
+):
+    # Rule 2c: no order flow performs price protection; "退差价" about their own dress (no
+    # general question: "我买") read as a return would ask for a return reason.
+    hits = knowledge.search(text, lang, 3)
+    decision = decide(text, "request_return", hits, knowledge.thresholds)
+    assert decision.source == "kb" and decision.hit is not None
+    assert decision.hit.faq_id.startswith("prc-001")

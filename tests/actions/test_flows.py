@@ -553,3 +553,16 @@ async def test_the_same_answer_twice_brings_a_person(services, handoffs):
     again = "那你们帮我联系快递改一下吧 改到苏州"
     _, texts2, _ = await run(ActionChangeOrder(), tracker(again, slots=slots, history=history))
     assert texts2[0] == texts[0] and handoffs and handoffs[0]["reason"] == "flow_needs_human"
+
+
+async def test_the_same_status_for_the_order_number_given_is_no_loop(services, handoffs):
+    # "手环物流到哪了" → the band's tracking; "订单号20231120005": the same tracking, rightly.
+    slots = {"order_id": "20231120005"}
+    _, texts, _ = await run(ActionTrackShipment(), tracker("手环物流到哪了", slots=slots))
+    history = [
+        {"event": "user", "text": "手环物流到哪了", "parse_data": {"intent": {"name": "x"}}},
+        {"event": "bot", "text": texts[0]},
+    ]
+    t = tracker("订单号20231120005", slots=slots, history=history)
+    _, again, _ = await run(ActionTrackShipment(), t)
+    assert again == texts and handoffs == []

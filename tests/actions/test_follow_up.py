@@ -488,3 +488,14 @@ async def test_a_flow_the_nlu_was_unsure_of_gives_way_to_the_one_the_words_name(
     events = await on_flow_start("repair_form", CollectingDispatcher(), t, "aftersales")
     followups = [e.get("name") for e in events or [] if e.get("event") == "followup"]
     assert (followups == ["shipment_form"]) is replaced
+
+
+async def test_a_general_question_is_not_moved_to_the_flow_its_words_name(services) -> None:
+    # "衣服尺码不合适能换吗 怎么换" read as a return (unsure): a how-to, which the decision
+    # step answers from the knowledge base — not the change flow asking for an order number.
+    t = tracker("衣服尺码不合适能换吗 怎么换", intent="request_return")
+    t.latest_message["intent"]["confidence"] = 0.6
+    dispatcher = CollectingDispatcher()
+    events = await on_flow_start("return_form", dispatcher, t, "aftersales")
+    assert not any(e.get("event") == "followup" for e in events or [])
+    assert "换货" in dispatcher.messages[0]["text"]
