@@ -53,6 +53,8 @@ TYPOS: dict[str, str] = {
     "discout": "discount", "coupen": "coupon", "cupon": "coupon", "pionts": "points",
     "ponts": "points", "packge": "package", "pakage": "package", "pacakge": "package",
     "traking": "tracking", "trakcing": "tracking",
+    # chat shorthand: "when r ur agents online", "will u text me"
+    "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "thx": "thanks",
     # Taiwan and Hong Kong words for the shop's own (read after traditional → simplified):
     # 保固 is 保修, 点数 积分, 折抵 抵扣, 超商 便利店, 统一编号 / 统编 (a company's tax id) 税号.
     "保固": "保修", "点数": "积分", "折抵": "抵扣", "超商": "便利店", "统一编号": "税号",

@@ -33,6 +33,8 @@ from knowledge_base.text import normalise
         ("do my memebership points expire", "do my membership points expire"),
         ("Cancle my order", "cancel my order"),
         ("adressed", "adressed"),  # only whole English words are respelt
+        ("when r ur agents online", "when are your agents online"),  # chat shorthand
+        ("will u text me pls", "will you text me please"),
         ("藍牙耳機的保固是多久", "蓝牙耳机的保修是多久"),  # Taiwan's word for the shop's own
         ("發票要打統編", "发票要打税号"),
         ("點數可以折抵現金嗎", "积分可以抵扣现金吗"),
