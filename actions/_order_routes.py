@@ -21,7 +21,9 @@ from shop import is_quality_reason
 
 __all__ = ["order_followup", "product_followup"]
 
-_TRACKING = re.compile(r"到哪|物流|快递|签收|簽收|收到|到了|where|track|deliver|arriv", re.I)
+_TRACKING = re.compile(
+    r"到哪|物流|快递|签收|簽收|收到|到了|几时到|幾時到|到咗|where|track|deliver|arriv", re.I
+)
 
 
 FALLBACK_GUESS = 0.3  # the NLU's best flow below its fallback threshold, still worth following
@@ -83,7 +85,7 @@ def order_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
     return [FollowupAction("shipment_form" if _TRACKING.search(text) else "order_status_form")]
 
 
-_STATUS = re.compile(r"发货|發貨|出货|出貨|寄出|\bship|\bstatus\b|\bupdate\b|\bnews\b", re.I)
+_STATUS = re.compile(r"发货|發貨|出货|出貨|寄出|寄咗|\bship|\bstatus\b|\bupdate\b|\bnews\b", re.I)
 
 
 async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:

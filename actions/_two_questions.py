@@ -151,14 +151,16 @@ def _offered(lang: str, parts: list[Part]) -> list[dict[str, str]]:
 # invoice request: the invoice is the flow's, the bracelet's delivery is offered).
 _FLOW_WORDS = {
     "invoice_form": r"发票|开票|抬头|invoice|fapiao",
-    "shipment_form": r"到哪|物流|快递|运单|\btrack|\bwhere\b|deliver|arriv",
-    "order_status_form": r"发货|出货|状态|\bship|status",
+    # Cantonese too: "寄咗未呀 幾時到" (sent yet? when does it come?)
+    "shipment_form": r"到哪|物流|快递|运单|几时到|到咗|\btrack|\bwhere\b|deliver|arriv",
+    "order_status_form": r"发货|出货|状态|寄咗|\bship|status",
     "cancel_form": r"取消|不要了|cancel",
     "change_form": r"改|换|地址|电话|change|switch|address",
     "return_form": r"退|return|refund",
     "repair_form": r"修|repair|warranty|fix",
     "payment_form": r"付款|支付|扣款|扣钱|付了|\bpa(?:y|id)\b|charge",
-    "action_check_refund": r"退款|退钱|钱.{0,6}退|退.{0,3}钱|到账|refund|money back",
+    # with the typos customers make: 退宽 (退款), 到帐 (到账)
+    "action_check_refund": r"退款|退宽|退钱|钱.{0,6}退|退.{0,3}钱|到账|到帐|refund|money back",
 }
 
 

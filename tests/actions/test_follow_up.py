@@ -251,6 +251,8 @@ async def test_leaving_or_thanks_after_an_answer_is_no_miss(services, text: str)
         ("牛仔裤穿着不好看 还能退吗", "return_form"),
         ("餐具那钱到底退了没", "action_check_refund"),  # the refund's words before the return's
         ("耳机的发票呢", "invoice_form"),
+        ("睡衣的退宽到帐没 都好几天了", "action_check_refund"),  # typed as customers do
+        ("我隻手環寄咗未呀 幾時到", "shipment_form"),  # Cantonese
         ("随便聊聊", None),
     ],
 )
@@ -499,3 +501,17 @@ async def test_a_general_question_is_not_moved_to_the_flow_its_words_name(servic
     events = await on_flow_start("return_form", dispatcher, t, "aftersales")
     assert not any(e.get("event") == "followup" for e in events or [])
     assert "换货" in dispatcher.messages[0]["text"]
+
+
+async def test_a_cantonese_question_about_an_own_product_runs_its_tracking(services) -> None:
+    # "我隻手環寄咗未呀 幾時到" (has my band been sent? when does it come?) — the NLU placed
+    # nothing (affirm 0.34, invoice 0.23): the band is the customer's, the words ask when.
+    t = tracker("我隻手環寄咗未呀 幾時到", intent="nlu_fallback", lang="zh-Hant")
+    t.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "affirm", "confidence": 0.34},
+        {"name": "request_invoice", "confidence": 0.23},
+    ]
+    events = await product_followup(t)
+    assert events is not None
+    assert [e.get("name") for e in events if e.get("event") == "followup"] == ["shipment_form"]
