@@ -45,7 +45,7 @@ KINDS: dict[str, str] = {
     "trousers": r"裤|\b(?:jeans|trousers|pants)\b",
     "sweater": r"毛衣|针织衫|\b(?:sweaters?|jumpers?|knitwear)\b",
     "pyjamas": r"睡衣|\b(?:pajamas|pyjamas|sleepwear)\b",
-    "bottle": r"杯|保温瓶|水瓶|\b(?:bottles?|flasks?|tumblers?|mugs?|cups?)\b",
+    "bottle": r"杯|保温瓶|水瓶|\b(?:bottles?|flasks?|thermos(?:es)?|tumblers?|mugs?|cups?)\b",
     "food_jar": r"罐|\b(?:food jars?|jars?)\b",
     "wearable": r"手环|手表|\b(?:bands?|fitness tracker|smart ?watch(?:es)?|watch(?:es)?)\b",
     "books": r"绘本|图书|书籍|童书|\bbooks?\b",

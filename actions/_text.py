@@ -60,7 +60,8 @@ def asks_for_person(text: str) -> bool:
 # "谢谢 我去改", "好的 知道了", "好吧 知道了", "唔該晒", "ok thx", "alright i see": thanks or an
 # ok that asks nothing (after an answer the customer did not like, too: "好吧", "fine").
 _THANKS = re.compile(
-    r"^(?:谢谢|謝謝|多谢|多謝|谢了|謝了|感谢|感謝|唔该|唔該|好的|好嘞|好吧|那好吧|行吧|知道了|明白了|"
+    r"^(?:谢谢|謝謝|多谢|多謝|谢了|謝了|感谢|感謝|唔该|唔該|好的|好嘞|好吧|那好吧|行吧|行(?=\s|$|啊|的)|"
+    r"知道了|明白了|"
     r"懂了|了解|收到|哦哦|噢|嗯嗯|原来如此|原來如此|"
     r"ok(?:ay)?\b|oh ok\b|thanks?\b|thx\b|ty\b|got it\b|cool\b|alright\b|fine\b|i see\b|"
     r"understood\b|noted\b)",

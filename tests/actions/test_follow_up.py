@@ -230,6 +230,8 @@ async def test_an_elliptical_product_continues_the_last_task(services) -> None:
         ("唔該晒", True),
         ("ok thx", True),
         ("好吧 知道了", True),  # after an answer the customer did not like (a late return)
+        ("行 知道了", True),
+        ("行李箱坏了", False),  # 行 of another word
         ("alright i see", True),
         ("谢谢 运费多少呢？", False),
         ("好吧 那能换货吗", False),

@@ -46,6 +46,7 @@ async def test_the_product_named_finds_the_customers_own_order(services):
     # Taiwan's words: 洋裝 is the dress, 保溫瓶 the flask
     assert _ids(matching_orders("洋裝收到了 版型不適合想退貨", own)) == ["20231120006"]
     assert _ids(matching_orders("保溫瓶寄了沒", own)) == ["20231120004"]
+    assert _ids(matching_orders("where's my thermos", own)) == ["20231120004"]
     assert matching_orders("where is my order", own) == []  # no product: nothing matched
 
 
