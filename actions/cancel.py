@@ -101,11 +101,11 @@ class ActionCancelOrder(FlowAction):
                 dispatcher.utter_message(
                     text=say(
                         lang,
-                        f"订单 {order.id} 已为您取消～{yuan(order.amount_cents)} 将原路退回，"
-                        "一般1-3个工作日到账，请注意查收哦。",
+                        f"订单 {order.id} 已为您取消～{yuan(order.amount_cents)} 将原路退回："
+                        "微信/支付宝一般1–3个工作日到账，银行卡（含信用卡）3–7个工作日，请注意查收哦。",
                         f"Order {order.id} is cancelled. {yuan(order.amount_cents)} will go"
-                        " back to "
-                        "your original payment method within 1–3 working days.",
+                        " back to your original payment method: WeChat Pay/Alipay within 1–3"
+                        " working days, bank cards (credit cards too) within 3–7.",
                     )
                 )
             else:

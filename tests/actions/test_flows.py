@@ -116,6 +116,7 @@ async def test_cancel_before_shipment_with_confirmation(services):
     )
     events, texts, _ = await run(ActionCancelOrder(), t)
     assert "已为您取消" in texts[0] and "¥599.00" in texts[0]
+    assert "银行卡（含信用卡）3–7个工作日" in texts[0]  # the FAQ's times, not "1-3 days" for all
     assert slot(events, "cancel_confirmed") is None
     order = await services.shop.order("demo-001", "20231120002")
     assert order.status is OrderStatus.CANCELLED
