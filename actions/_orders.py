@@ -165,9 +165,23 @@ def is_correction(text: str) -> bool:
     return bool(_CORRECTION.search(text))
 
 
+_FLOW_FORM_NAMES = frozenset(FLOW_FORMS.values())
+
+
 def last_flow(tracker: Tracker) -> str | None:
     """The form (or, for a refund, the action) of the customer's last order task before the
-    latest message: the task a correction continues on the order it now names."""
+    latest message: the task a correction continues on the order it now names. The task that
+    ran is read from the events (a form activated, the refund's action run) — the NLU's intent
+    for that message may have been another ("我對跑鞋寄咗未呀" read as a repair, run as its
+    tracking); without such events, from the intents."""
+    events = list(tracker.events or [])
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    for event in reversed(events[: users[-1]] if users else []):
+        name = event.get("name")
+        if event.get("event") == "active_loop" and name in _FLOW_FORM_NAMES:
+            return str(name)
+        if event.get("event") == "action" and name == "action_check_refund":
+            return "action_check_refund"
     for seen in reversed(recent_intents(tracker)[:-1]):
         name = seen["name"]
         if name == "check_refund":

@@ -517,3 +517,19 @@ async def test_a_cantonese_question_about_an_own_product_runs_its_tracking(servi
     events = await product_followup(t)
     assert events is not None
     assert [e.get("name") for e in events if e.get("event") == "followup"] == ["shipment_form"]
+
+
+async def test_the_last_task_is_the_one_that_ran_not_the_nlus_reading(services) -> None:
+    # "我對跑鞋寄咗未呀 幾時到" was read as a repair and run as the shoes' tracking; "咁個保溫杯呢"
+    # continues the tracking, on the flask.
+    before = said("我對跑鞋寄咗未呀 幾時到", "request_repair")
+    ran = {"event": "active_loop", "name": "shipment_form"}
+    t = tracker(
+        "咁個保溫杯呢",
+        intent="nlu_fallback",
+        lang="zh-Hant",
+        history=[before, ran, answered("訂單 20231120003 … 順豐速運")],
+    )
+    events = await product_followup(t)
+    assert events is not None
+    assert [e.get("name") for e in events if e.get("event") == "followup"] == ["shipment_form"]
