@@ -87,8 +87,10 @@ async def test_board_figures_per_group_and_agent_for_lead_and_supervisor(console
     async with AsyncSession(c.ctx.engine) as session:
         session.add_all(
             [
-                fact("old-1", "li", now - timedelta(minutes=30), 10.0),
-                fact("old-2", "li", now - timedelta(minutes=20), 30.0),
+                # earlier today in the shop's time zone: "now - 30 min" is yesterday there in
+                # the first half hour after its midnight (16:00-16:30 UTC)
+                fact("old-1", "li", earlier_today(now, 0.25).astimezone(UTC), 10.0),
+                fact("old-2", "li", earlier_today(now, 0.5).astimezone(UTC), 30.0),
                 fact("old-3", "li", now - timedelta(days=2), 500.0),  # not today
             ]
         )
