@@ -221,12 +221,12 @@ async def on_flow_start(
             SlotSet("requested_slot", None),
             FollowupAction(previous),
         ]
-    named_flow = words_flow(text) if len(text) < LONG_MESSAGE else None
+    unsure = _confidence(tracker) < UNSURE_BELOW and len(text) < LONG_MESSAGE
+    named_flow = words_flow(text) if unsure else None
     if (
         named_flow
         and named_flow != form
         and not about_flow(form, text)
-        and _confidence(tracker) < UNSURE_BELOW
         and not is_general_question(text)  # "尺码不合适能换吗 怎么换": the decision step's
     ):
         # "when will my earbuds arrive? i need them by friday" read as a repair (0.60): the

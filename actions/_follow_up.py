@@ -184,14 +184,15 @@ def covers(text: str, previous: str, answer: str) -> bool | None:
     own topics, the thing it names, a time, a price (``_follow_up`` rule above); None when the
     follow-up asks nothing of these that can be looked for."""
     said = to_simplified(answer).lower()
+    asked = to_simplified(text)
     before = set(topic_terms(previous))
     checks = [term in said for term in topic_terms(text) if term not in before]
     subject = _subject(text)
     if subject:  # at least half of it is there
         checks.append(2 * sum(piece in said for piece in subject) >= len(subject))
-    if _ASKS_TIME.search(to_simplified(text)):
+    if _ASKS_TIME.search(asked):
         checks.append(bool(_TIME.search(said)))
-    if _ASKS_PRICE.search(to_simplified(text)):
+    if _ASKS_PRICE.search(asked):
         checks.append(bool(_PRICE.search(said)))
     return all(checks) if checks else None
 

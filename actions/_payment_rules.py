@@ -22,6 +22,7 @@ __all__ = [
     "calm_visitor_double_charge",
     "hand_payment_to_person",
     "person_first",
+    "pressing",
     "self_refund_text",
 ]
 
@@ -51,6 +52,12 @@ _NO_ORDER = re.compile(
 _PAID = re.compile(r"付|扣|支付|\bpaid\b|\bpay\b|\bcharged\b|\bmoney\b", re.IGNORECASE)
 
 
+def pressing(text: str) -> bool:
+    """A double charge said to be past the 24 hours, or said angrily: the self-refund rule
+    would not help."""
+    return bool(WAITED.search(to_simplified(text))) or is_angry(text)
+
+
 def person_first(text: str, logged_in: bool) -> tuple[str, str] | None:
     """What the bot says (Chinese, English) before a person takes a payment problem at once,
     or None when the flow's questions can help: paid with no order to show for it; a double
@@ -65,7 +72,7 @@ def person_first(text: str, logged_in: bool) -> tuple[str, str] | None:
             "bringing in a person now. Please have the payment screenshot or transaction "
             "number ready.",
         )
-    if not logged_in and DOUBLE.search(plain) and (WAITED.search(plain) or is_angry(text)):
+    if not logged_in and DOUBLE.search(plain) and pressing(text):
         return (
             "重复扣款超过24小时还没退回，需要财务同事核实流水，我马上为您转接人工客服，"
             "请准备好扣款截图～",
@@ -97,8 +104,7 @@ def calm_visitor_double_charge(text: str, logged_in: bool) -> bool:
     return (
         not logged_in
         and bool(DOUBLE.search(plain))
-        and not WAITED.search(plain)
-        and not is_angry(text)
+        and not pressing(text)
         and not _NO_ORDER.search(plain)
     )
 

@@ -17,9 +17,9 @@ from rasa_sdk.types import DomainDict
 from actions._flow_turns import take_handled
 from actions._handoff import start_handoff
 from actions._orders import load_order, reset_flow_slots, status_text
-from actions._payment_rules import DOUBLE, WAITED, self_refund_text
+from actions._payment_rules import DOUBLE, pressing, self_refund_text
 from actions._services import get_services
-from actions._text import is_angry, person_button, say
+from actions._text import person_button, say
 from actions._tracker import lang_of
 from actions.order_status import describe
 from kefu.i18n import to_simplified
@@ -43,7 +43,7 @@ def first_double_charge(tracker: Tracker) -> bool:
     than the 24 hours already, or say it angrily: then a person takes it now."""
     recent = _texts(tracker, "user")[-RECENT_MESSAGES:]
     reported = _double_reported(tracker)
-    waited = any(WAITED.search(to_simplified(t)) or is_angry(t) for t in recent)
+    waited = any(pressing(t) for t in recent)
     told = any(mark in t for t in _texts(tracker, "bot") for mark in _ANSWERED)
     return reported and not waited and not told
 
