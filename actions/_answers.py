@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kefu.i18n import say, to_simplified
+from kefu.i18n import say
+from kefu.mandarin import to_mandarin
 
 __all__ = [
     "is_change_detail",
@@ -23,15 +24,16 @@ __all__ = [
     "wants_spec_change",
 ]
 
-_ORDER_ID = re.compile(r"(?<!\d)(?!1[3-9]\d{9}(?!\d))\d{8,}")  # not a mobile number
+# not a mobile number, nor the digits of a tax id ("91330106MA2KX3L07P")
+_ORDER_ID = re.compile(r"(?<!\d)(?!1[3-9]\d{9}(?!\d))\d{8,}(?![0-9A-Za-z])")
 _CLAUSES = re.compile(r"[，,。.！!？?；;\n]+|\s{1,}(?=\S)")
 
 
 @lru_cache(maxsize=256)
 def _zh(text: str) -> str:
-    """The patterns are written in simplified characters; traditional text is read through
-    OpenCC, so both scripts follow one rule."""
-    return to_simplified(text or "")
+    """The patterns are written in simplified Mandarin; traditional text is read through OpenCC
+    and Cantonese / Taiwan words as the Mainland ones (``kefu.mandarin``)."""
+    return to_mandarin(text or "")
 
 
 def _clause(text: str, pattern: re.Pattern[str]) -> str | None:
@@ -104,7 +106,8 @@ def read_return_reason(text: str) -> str | None:
 
 _FAULT = re.compile(
     r"没声音|没有声音|无声|不响|杂音|噪音|断连|连不上|不开机|开不了机|开不开机|充不进|充不了|"
-    r"不充电|不能充|不亮|黑屏|花屏|死机|卡顿|自动关机|坏了|故障|失灵|不工作|不转|漏水|漏电|异响|"
+    r"不充电|不能充|不亮|黑屏|花屏|死机|卡顿|自动关机|坏了|坏掉|故障|失灵|不工作|不转|漏水|漏电|异响|"
+    r"没声|没反应|充不上|用不了|不能用|"
     r"no sound|won'?t (?:turn on|charge|connect|work)|not (?:charging|working|turning on)|"
     r"doesn'?t (?:work|charge|turn on|connect)|stopped working|broken|faulty|dead|crackl|noise",
     re.IGNORECASE,
@@ -142,6 +145,10 @@ _NOT_A_TITLE = re.compile(
 )
 
 
+# "耳机那张发票公司名少打了个字": words about an invoice that end on 公司, not a company's name.
+_NOT_A_COMPANY = re.compile(r"发票|抬头|那张|这张|那个|这个|少打|打错|写错|开错|名字|名称")
+
+
 def read_invoice_type(text: str, lang: str = "zh") -> str | None:
     """The invoice's kind, named as the form's buttons name it in ``lang``; a personal title
     can only take an ordinary electronic invoice."""
@@ -161,7 +168,7 @@ def read_invoice_title(text: str, *, whole: bool = False) -> str | None:
     announced = list(_TITLE_AFTER.finditer(t))
     after = t[announced[-1].end() :] if announced else t
     found = _COMPANY.search(after) or _COMPANY_EN.search(text[len(t) - len(after) :])
-    if found:
+    if found and not _NOT_A_COMPANY.search(found.group(0)):
         return found.group(0).strip(" ：:，,。") or None
     if PERSONAL.search(t) and not re.search(r"公司|company", t, re.IGNORECASE):
         return "个人"

@@ -50,8 +50,9 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from actions._services import Services
-from kefu.i18n import detect_lang, normalise_lang, to_simplified, to_traditional
+from kefu.i18n import detect_lang, normalise_lang, to_traditional
 from kefu.logging import get_logger
+from kefu.mandarin import to_mandarin
 from knowledge_base.api import Hit, Searcher, Thresholds
 
 __all__ = [
@@ -83,8 +84,11 @@ NEVER_KB = frozenset(
 QUESTION_INTENTS = frozenset({"ask_faq", "product_inquiry", "nlu_fallback", "out_of_scope"})
 
 # An order id as the NLU reads it: 8+ digits, or one pasted in groups ("2023 1120 005", joined
-# by rasa_addons.order_ids) of 11+ digits. The one pattern every action module uses.
-ORDER_ID = re.compile(r"\d{8,}|(?<![0-9A-Za-z])(?=(?:\d[ -]?){11})\d{2,}(?:[ -]\d{2,})+")
+# by rasa_addons.order_ids) of 11+ digits. Not the digits of a code that goes on in letters (a
+# company's tax id "91330106MA2KX3L07P"). The one pattern every action module uses.
+ORDER_ID = re.compile(
+    r"\d{8,}(?![0-9A-Za-z])|(?<![0-9A-Za-z])(?=(?:\d[ -]?){11})\d{2,}(?:[ -]\d{2,})+"
+)
 _ORDER_ID = ORDER_ID
 _OWN = re.compile(
     r"我的|我那|我这|我家|我买|我订|我定的|我拍|我刚|我昨|我前|我上|我下的|我下单|我在你|我收|我填|"
@@ -141,9 +145,10 @@ FLOW_RUNNER_UP = 0.1
 
 @lru_cache(maxsize=256)
 def _simplified(text: str) -> str:
-    """The patterns are written in simplified characters; traditional text is read through
-    OpenCC (``kefu.i18n``), so both scripts follow one rule."""
-    return to_simplified(text)
+    """The patterns are written in simplified Mandarin; traditional text is read through OpenCC
+    and Cantonese / Taiwan words as the Mainland ones (``kefu.mandarin``), so all follow one
+    rule."""
+    return to_mandarin(text)
 
 
 def is_own_case(text: str) -> bool:

@@ -16,7 +16,7 @@ from rasa_sdk import Tracker
 
 from actions._payment_rules import WAITED
 from actions._tracker import last_replies
-from kefu.i18n import to_simplified
+from kefu.mandarin import to_mandarin
 
 __all__ = ["insists_after_offer"]
 
@@ -37,7 +37,7 @@ def _offered_person(event: dict[str, Any]) -> bool:
 def insists_after_offer(tracker: Tracker, text: str) -> bool:
     """The bot's replies to the customer's message before this one offered a person, and this
     one insists (``WAITED`` or ``_INSISTS``)."""
-    plain = to_simplified(text or "")
+    plain = to_mandarin(text or "")
     if not (WAITED.search(plain) or _INSISTS.search(plain)):
         return False
     return any(_offered_person(e) for e in last_replies(tracker))

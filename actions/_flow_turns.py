@@ -203,7 +203,8 @@ async def on_flow_start(
     ):
         # "and the fitness band?" after the bottle's tracking: the same task on the product now
         # named, whatever flow the words alone sound like (its order is found by the product).
-        previous = last_flow(tracker)
+        # (not "那件衬衫可以开发票吗" after a tracking answer: its own words name the invoice)
+        previous = None if about_flow(form, text) else last_flow(tracker)
         if previous and previous != form:
             return [
                 *(SlotSet(s, None) for s in FLOW_SLOTS),

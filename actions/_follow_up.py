@@ -48,6 +48,7 @@ from actions._decide import (
 )
 from actions._services import Services
 from kefu.i18n import to_simplified
+from kefu.mandarin import to_mandarin
 from knowledge_base import topic_terms
 from knowledge_base.api import Hit, Thresholds
 
@@ -88,7 +89,7 @@ def _short(text: str) -> bool:
 
 def is_elliptical(text: str) -> bool:
     """The message leaves its subject to the one before ("那手环呢", "what about bank card")."""
-    return bool(_ELLIPTICAL.search(to_simplified(text).strip()))
+    return bool(_ELLIPTICAL.search(to_mandarin(text).strip()))
 
 
 # "发到哪了 我邮箱没收到啊", "開好會寄到email嗎": an e-mail is asked about — what was to be sent
@@ -101,7 +102,7 @@ def is_follow_up(text: str) -> bool:
     text = text.strip()
     if not text or text.startswith("/") or ORDER_ID.search(text) or not _short(text):
         return False
-    return is_elliptical(text) or asks_something(text) or bool(_EMAIL.search(to_simplified(text)))
+    return is_elliptical(text) or asks_something(text) or bool(_EMAIL.search(to_mandarin(text)))
 
 
 def follow_up_query(text: str, previous: str) -> str | None:
@@ -117,7 +118,7 @@ def leans_on_previous(text: str) -> bool:
     """The message cannot be read without the one before, even when it finds an answer of its
     own: it names no shop topic of its own and is elliptical, ends on a pronoun ("how long
     does it take to get it") or is a few characters of question ("多久能寄到", "开好了发到哪")."""
-    plain = to_simplified(text).strip()
+    plain = to_mandarin(text).strip()
     if topic_terms(plain):
         return False  # "那还有什么付款方式": its own topic (付款), whatever the one before
     if is_elliptical(plain) or _PRONOUN_END.search(plain):
@@ -165,7 +166,7 @@ def _subject(text: str) -> list[str]:
     tibet?" → tibet."""
     if not is_elliptical(text):
         return []
-    core = _TAIL.sub("", _LEAD.sub("", to_simplified(text).strip().lower())).strip()
+    core = _TAIL.sub("", _LEAD.sub("", to_mandarin(text).strip().lower())).strip()
     if not core or _QUESTION_WORD.search(core):
         return []
     if _CJK.search(core):
@@ -184,7 +185,7 @@ def covers(text: str, previous: str, answer: str) -> bool | None:
     own topics, the thing it names, a time, a price (``_follow_up`` rule above); None when the
     follow-up asks nothing of these that can be looked for."""
     said = to_simplified(answer).lower()
-    asked = to_simplified(text)
+    asked = to_mandarin(text)
     before = set(topic_terms(previous))
     checks = [term in said for term in topic_terms(text) if term not in before]
     subject = _subject(text)
@@ -215,6 +216,33 @@ def _topic_query(text: str, previous: str) -> str | None:
     return f"{text.strip()} {' '.join(carried)}" if carried else None
 
 
+# "我是银行卡付的", "paid w alipay. how long once its done" right after a refund's state: how
+# long a refund takes to reach that channel (the customer names the channel, not the question).
+_CHANNEL = re.compile(
+    r"支付宝|微信|银行卡|信用卡|借记卡|储蓄卡|花呗|云闪付|刷卡|\b(?:alipay|wechat|credit card|"
+    r"debit card|bank card|card|visa|mastercard)\b",
+    re.IGNORECASE,
+)
+_REFUND_SAID = re.compile(r"退款|refund", re.IGNORECASE)
+# the details of a charge ("今天上午十点 微信 599扣了两次"), not the channel of a refund
+_CHARGE = re.compile(r"扣|两次|重复|charged|twice|double", re.IGNORECASE)
+
+
+def refund_channel_query(text: str, answered: str) -> str | None:
+    """The knowledge-base question a short message naming a payment channel asks right after
+    the bot spoke of a refund: how long that refund takes to arrive there; else None."""
+    plain = to_mandarin(text)
+    if not answered or not _REFUND_SAID.search(to_simplified(answered)):
+        return None
+    if ORDER_ID.search(text) or not _short(text) or _CHARGE.search(plain):
+        return None
+    if not (channel := _CHANNEL.search(plain)):
+        return None
+    if _CJK.search(plain):
+        return f"退款多久到账 {channel.group(0)}"
+    return f"how long does a refund take to arrive {channel.group(0)}"
+
+
 async def search_in_context(
     services: Services, text: str, lang: str, previous: str, answered: str = ""
 ) -> tuple[list[Hit], Thresholds | None, list[Hit] | None]:
@@ -226,6 +254,11 @@ async def search_in_context(
     hits, thresholds = await search_kb(services, text, lang)
     if thresholds is None:
         return hits, thresholds, None
+    if query := refund_channel_query(text, answered):
+        paired, _ = await search_kb(services, query, lang)
+        fresh = [h for h in paired if h.score >= thresholds.choose and not _repeats(h, answered)]
+        if fresh:  # (not the refund times just given again: "银行卡呢" after them)
+            return hits, thresholds, _in_context(fresh[0], thresholds)
     if not is_follow_up(text):
         return hits, thresholds, None
     own = hits[0] if hits and hits[0].score >= thresholds.confident else None

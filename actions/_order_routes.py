@@ -17,12 +17,14 @@ from actions._orders import FLOW_FORMS, corrected_task, last_flow, orders_named,
 from actions._services import get_services
 from actions._tracker import latest_text
 from actions._two_questions import about_flow, words_flow
+from kefu.mandarin import to_mandarin
 from shop import is_quality_reason
 
 __all__ = ["order_followup", "product_followup"]
 
+# Read in Mainland Mandarin (kefu.mandarin): Cantonese "幾時到", "到咗" are "什么时候到", "到了".
 _TRACKING = re.compile(
-    r"到哪|物流|快递|签收|簽收|收到|到了|几时到|幾時到|到咗|where|track|deliver|arriv", re.I
+    r"到哪|物流|快递|签收|收到|到了|什么时候到|几时到|where|track|deliver|arriv", re.I
 )
 
 
@@ -82,10 +84,11 @@ def order_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
         # return for quality (15 days from delivery; the return flow says what is still
         # possible after that, a repair under warranty included), not the order's status.
         return [FollowupAction("return_form")]
-    return [FollowupAction("shipment_form" if _TRACKING.search(text) else "order_status_form")]
+    tracking = _TRACKING.search(to_mandarin(text))
+    return [FollowupAction("shipment_form" if tracking else "order_status_form")]
 
 
-_STATUS = re.compile(r"发货|發貨|出货|出貨|寄出|寄咗|\bship|\bstatus\b|\bupdate\b|\bnews\b", re.I)
+_STATUS = re.compile(r"发货|寄出|寄了没|\bship|\bstatus\b|\bupdate\b|\bnews\b", re.I)
 
 
 async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
@@ -114,7 +117,8 @@ async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
     # 那钱到底退了没" asks for the refund (0.11) though a status (0.45) was likelier. A flow
     # the words name needs only ``WORDS_FLOOR``; else the likeliest flow is run.
     guessed = _named_flow(text, ranking) or (likely[0] if likely else None)
-    if guessed is None and not (_TRACKING.search(text) or _STATUS.search(text)):
+    plain = to_mandarin(text)
+    if guessed is None and not (_TRACKING.search(plain) or _STATUS.search(plain)):
         # "牛仔裤穿着不好看 还能退吗": the NLU placed no flow, the words name one (退), and the
         # product is theirs — the flow its words name. Not a long story around a general
         # question ("…买了好多东西 有衣服有鞋子…那个退货的运费到底是谁出啊"): the decision
@@ -125,5 +129,5 @@ async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
     if not await orders_named(get_services(), tracker):
         return None
     if guessed is None:
-        guessed = "shipment_form" if _TRACKING.search(text) else "order_status_form"
+        guessed = "shipment_form" if _TRACKING.search(plain) else "order_status_form"
     return [FollowupAction(guessed)]

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions._handoff import start_handoff
 from actions._services import Services
 from actions._text import is_angry, say
-from kefu.i18n import to_simplified
+from kefu.mandarin import to_mandarin
 
 __all__ = [
     "DOUBLE",
@@ -55,7 +55,7 @@ _PAID = re.compile(r"付|扣|支付|\bpaid\b|\bpay\b|\bcharged\b|\bmoney\b", re.
 def pressing(text: str) -> bool:
     """A double charge said to be past the 24 hours, or said angrily: the self-refund rule
     would not help."""
-    return bool(WAITED.search(to_simplified(text))) or is_angry(text)
+    return bool(WAITED.search(to_mandarin(text))) or is_angry(text)
 
 
 def person_first(text: str, logged_in: bool) -> tuple[str, str] | None:
@@ -63,7 +63,7 @@ def person_first(text: str, logged_in: bool) -> tuple[str, str] | None:
     or None when the flow's questions can help: paid with no order to show for it; a double
     charge said to be days old, or angry, from a visitor who is not logged in (the bot can look
     up nothing; a person can check the payment)."""
-    plain = to_simplified(text)
+    plain = to_mandarin(text)
     if _NO_ORDER.search(plain) and _PAID.search(plain):
         return (
             "付了款却没有生成订单，需要财务同事按支付流水帮您查，我马上为您转接人工客服，"
@@ -100,7 +100,7 @@ def self_refund_text(lang: str, order_id: str | None = None) -> str:
 def calm_visitor_double_charge(text: str, logged_in: bool) -> bool:
     """A visitor (not logged in: no order to look up) reports a double charge calmly and not as
     days old: the 24-hour rule answers it without an order number (``self_refund_text``)."""
-    plain = to_simplified(text)
+    plain = to_mandarin(text)
     return (
         not logged_in
         and bool(DOUBLE.search(plain))

@@ -29,7 +29,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from kefu.i18n import to_simplified
+from kefu.mandarin import to_mandarin
 from shop import Order
 
 __all__ = ["KINDS", "Catalogue", "asked_about", "matching_orders", "named_kinds"]
@@ -63,7 +63,7 @@ _NOT_A_NAME = frozenset(
 
 
 def _plain(text: str) -> str:
-    return to_simplified(text or "").lower()
+    return to_mandarin(text or "").lower()
 
 
 def named_kinds(text: str) -> set[str]:

@@ -6,8 +6,18 @@ from __future__ import annotations
 import re
 
 from kefu.i18n import say
+from kefu.mandarin import to_mandarin
 
-__all__ = ["asks_for_person", "is_angry", "is_thanks", "person_button", "say", "vip_offer", "yuan"]
+__all__ = [
+    "asks_about_agent_hours",
+    "asks_for_person",
+    "is_angry",
+    "is_thanks",
+    "person_button",
+    "say",
+    "vip_offer",
+    "yuan",
+]
 
 
 _ANGRY = re.compile(
@@ -53,8 +63,26 @@ _PERSON = re.compile(
 
 
 def asks_for_person(text: str) -> bool:
-    """The customer asks for a person in so many words ("给我转人工", "can someone check it")."""
-    return bool(_PERSON.search(text or ""))
+    """The customer asks for a person in so many words ("给我转人工", "can someone check it",
+    Cantonese "搵個真人同我跟進": read as Mainland Mandarin, ``kefu.mandarin``)."""
+    return bool(_PERSON.search(text or "") or _PERSON.search(to_mandarin(text or "")))
+
+
+# "客服几点有真人在", "人工客服几点上班", "when are your agents online": when people are there,
+# an FAQ (the agents' hours), not a request for one now.
+_AGENT_HOURS = re.compile(
+    r"(?:几点|什么时候|啥时候|几时|时间|上班|下班|在线|营业)[^。！!]{0,8}(?:人工|真人|客服|活人)|"
+    r"(?:人工|真人|客服|活人)[^。！!]{0,8}(?:几点|什么时候|啥时候|几时|时间|上班|下班|在线|营业)|"
+    r"\b(?:when|what time|hours)\b.{0,30}\b(?:agents?|humans?|staff|people|someone|support|"
+    r"service)\b.{0,20}\b(?:online|available|around|working|open|there)\b|"
+    r"\b(?:agents?|humans?|staff|support|customer service)\b.{0,20}\b(?:hours|what time|when)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_agent_hours(text: str) -> bool:
+    """A question about when people are there, not a request for one in so many words."""
+    return bool(_AGENT_HOURS.search(to_mandarin(text or ""))) and not asks_for_person(text)
 
 
 # "谢谢 我去改", "好的 知道了", "好吧 知道了", "唔該晒", "ok thx", "alright i see": thanks or an

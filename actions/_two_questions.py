@@ -37,7 +37,7 @@ from actions._decide import (
 )
 from actions._services import Services
 from actions._text import person_button, say
-from kefu.i18n import to_simplified
+from kefu.mandarin import to_mandarin
 from knowledge_base.api import Hit
 
 __all__ = ["Part", "about_flow", "answer_parts", "offer_the_others", "question_parts"]
@@ -151,9 +151,10 @@ def _offered(lang: str, parts: list[Part]) -> list[dict[str, str]]:
 # invoice request: the invoice is the flow's, the bracelet's delivery is offered).
 _FLOW_WORDS = {
     "invoice_form": r"发票|开票|抬头|invoice|fapiao",
-    # Cantonese too: "寄咗未呀 幾時到" (sent yet? when does it come?)
-    "shipment_form": r"到哪|物流|快递|运单|几时到|到咗|\btrack|\bwhere\b|deliver|arriv",
-    "order_status_form": r"发货|出货|状态|寄咗|\bship|status",
+    # read in Mainland Mandarin (kefu.mandarin): Cantonese "寄咗未呀 幾時到" is "寄了没有呀
+    # 什么时候到", Taiwan's 出貨 is 发货
+    "shipment_form": r"到哪|物流|快递|运单|什么时候到|几时到|\btrack|\bwhere\b|deliver|arriv",
+    "order_status_form": r"发货|状态|寄了没|寄出了?没|\bship|status",
     "cancel_form": r"取消|不要了|cancel",
     "change_form": r"改|换|地址|电话|change|switch|address",
     "return_form": r"退|return|refund",
@@ -180,7 +181,7 @@ def words_flow(text: str) -> str | None:
 def about_flow(form: str, text: str) -> bool:
     """The message's own words name what ``form`` does ("cancel", "发票", "修")."""
     words = _FLOW_WORDS.get(form)
-    return bool(words and re.search(words, to_simplified(text), re.IGNORECASE))
+    return bool(words and re.search(words, to_mandarin(text), re.IGNORECASE))
 
 
 def offer_the_others(

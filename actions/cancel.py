@@ -66,7 +66,7 @@ class ActionCancelOrder(FlowAction):
             dispatcher.utter_message(
                 text=say(
                     lang,
-                    f"订单 {order.id} 已经发货啦，暂时无法直接取消呢～您可以在收到后申请退货，"
+                    f"订单 {order.id} 已发货，暂时无法直接取消呢～您可以在收到后申请退货，"
                     "签收7天内支持七天无理由退货，需要我帮您办理吗？",
                     f"Order {order.id} has already shipped, so it can't be cancelled now. "
                     "You can return it once it arrives (7-day no-reason returns). "

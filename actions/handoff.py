@@ -25,7 +25,15 @@ from actions._handoff import is_vip, person_asked, start_handoff
 from actions._order_routes import order_followup, product_followup
 from actions._orders import asked_to_log_in
 from actions._services import get_services
-from actions._text import asks_for_person, is_angry, is_thanks, person_button, say, vip_offer
+from actions._text import (
+    asks_about_agent_hours,
+    asks_for_person,
+    is_angry,
+    is_thanks,
+    person_button,
+    say,
+    vip_offer,
+)
 from actions._tracker import (
     lang_of,
     latest_text,
@@ -131,6 +139,12 @@ class ActionRequestHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        if asks_about_agent_hours(latest_text(tracker)) and await answered_from_kb(
+            dispatcher,
+            tracker,
+            "ask_faq",  # a question, whatever the NLU read
+        ):
+            return []  # "客服几点有真人在": the agents' hours, not a person now
         return await start_handoff(
             get_services(),
             dispatcher,

@@ -41,7 +41,15 @@ from actions._orders import (
 from actions._services import get_services
 from actions._text import say
 from actions._tracker import lang_of, latest_text
-from shop import Order, OrderStatus, could_return, in_warranty, normalise_order_id
+from shop import (
+    RETURN_DAYS_NO_REASON,
+    Order,
+    OrderStatus,
+    check_return,
+    could_return,
+    in_warranty,
+    normalise_order_id,
+)
 
 SWITCH_CONFIDENCE = 0.7
 
@@ -261,6 +269,36 @@ class ValidateReturnForm(_OrderForm):
 
     def later_slots(self, order: Order | None) -> list[str]:
         return ["return_reason"] if order and could_return(order) else []
+
+    async def validate_order_id(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The order, and — before the reason is asked — where it stands in the return windows
+        ("can i still return the shirt? got it 3 days ago": yes, inside the 7 days)."""
+        result = await super().validate_order_id(value, dispatcher, tracker, domain)
+        order = await self._order_of(tracker, result.get("order_id"))
+        if order is None or tracker.get_slot("return_reason") or self.prefill(tracker):
+            return result
+        check = check_return(order, quality_issue=False)
+        days = check.days_since_delivery
+        if check.eligible and days is not None:
+            dispatcher.utter_message(
+                text=say(
+                    lang_of(tracker),
+                    f"订单 {order.id}（{order.item}）签收{days}天，在{RETURN_DAYS_NO_REASON}天"
+                    "无理由退货期内，可以退货～",
+                    f"Order {order.id} ({order.item}) was delivered {days} day(s) ago, inside "
+                    f"the {RETURN_DAYS_NO_REASON}-day no-reason return window, so it can be "
+                    "returned.",
+                )
+            )
+        return result
+
+    async def _order_of(self, tracker: Tracker, order_id: Any) -> Order | None:
+        services = get_services()
+        oid = normalise_order_id(order_id)
+        cid = the_customer(services, tracker)
+        return await services.shop.order(cid, oid) if oid and cid else None
 
 
 class ValidateInvoiceForm(_OrderForm):

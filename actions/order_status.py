@@ -18,6 +18,7 @@ from actions._services import Services, get_services
 from actions._text import say
 from actions._tracker import lang_of, latest_text
 from actions.change import spec_change_reply
+from kefu.mandarin import to_mandarin
 from shop import Order, OrderStatus
 
 _NOT_RECEIVED = re.compile(
@@ -65,11 +66,35 @@ def _tracking(lang: str, order: Order, limit: int = 3) -> str:
     return "\n".join([head, *lines])
 
 
+# "单号发我一下 我自己查", "whats the tracking number": the number itself, not the whole status.
+_NUMBER_ASKED = re.compile(
+    r"(?:运单|快递单|物流单|(?<!订)单)号.{0,6}(?:发|给|告诉|多少|是什么|是啥)|(?:发|给|告诉)我.{0,4}(?:运单|快递单|物流单|单)号|"
+    r"\btracking (?:number|no\.?|#|code)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_tracking_number(text: str) -> bool:
+    return bool(_NUMBER_ASKED.search(to_mandarin(text or "")))
+
+
 async def describe(
     services: Services, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order
 ) -> list[dict[str, Any]]:
     lang = lang_of(tracker)
     text = latest_text(tracker)
+    ship = order.shipment
+    if ship is not None and asks_tracking_number(text):
+        dispatcher.utter_message(
+            text=say(
+                lang,
+                f"订单 {order.id} 的运单号是 {ship.tracking_no}（{ship.carrier}），"
+                "在快递公司官网或App输入单号就能查到最新物流～",
+                f"The tracking number of order {order.id} is {ship.tracking_no} ({ship.carrier});"
+                " you can follow it on the carrier's website or app.",
+            )
+        )
+        return []
     if (
         order.status is OrderStatus.DELIVERED
         and _NOT_RECEIVED.search(text)

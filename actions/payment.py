@@ -22,7 +22,7 @@ from actions._services import get_services
 from actions._text import person_button, say
 from actions._tracker import lang_of
 from actions.order_status import describe
-from kefu.i18n import to_simplified
+from kefu.mandarin import to_mandarin
 from shop.api import OrderStatus
 
 _ANSWERED = ("24小时内自动原路退回", "24小時內自動原路退回", "refunded automatically")
@@ -34,7 +34,7 @@ def _texts(tracker: Tracker, who: str) -> list[str]:
 
 
 def _double_reported(tracker: Tracker) -> bool:
-    return any(DOUBLE.search(to_simplified(t)) for t in _texts(tracker, "user")[-RECENT_MESSAGES:])
+    return any(DOUBLE.search(to_mandarin(t)) for t in _texts(tracker, "user")[-RECENT_MESSAGES:])
 
 
 def first_double_charge(tracker: Tracker) -> bool:

@@ -19,7 +19,7 @@ from actions._services import get_services
 from actions._text import person_button, say, yuan
 from actions._tracker import lang_of, latest_text, previous_answer_text, previous_customer_text
 from actions.order_status import describe, parcel_missing
-from kefu.i18n import to_simplified
+from kefu.mandarin import to_mandarin
 from shop import OrderStatus, Refund, RefundStatus, local_date, normalise_order_id
 
 
@@ -88,7 +88,7 @@ class ActionCheckRefund(FlowAction):
         text = latest_text(tracker)
         # "睡衣的退款到帐没有啊": a product the logged-in customer bought makes it their own
         # refund, whatever the general wording ("退款多久到账" alone asks the rule).
-        if DOUBLE.search(to_simplified(text)):
+        if DOUBLE.search(to_mandarin(text)):
             # "同一单扣了我两次钱 三天了还没退回来": a double charge, not a return's refund — a
             # person at once when the bot cannot look it up, else the payment flow.
             logged_in = bool(the_customer(services, tracker))

@@ -46,8 +46,11 @@ class ActionRequestRepair(FlowAction):
             dispatcher.utter_message(
                 text=say(
                     lang,
-                    f"订单 {order.id} 还没有签收哦，签收后如有故障再来找我申请维修～",
-                    f"Order {order.id} hasn't been delivered yet; come back if it's faulty then.",
+                    f"{order.item}（订单 {order.id}）享受{order.warranty_months}个月保修，"
+                    "自签收之日起计算～订单还没有签收哦，签收后如有故障再来找我申请维修～",
+                    f"{order.item} (order {order.id}) comes with a {order.warranty_months}-month"
+                    " warranty from delivery. It hasn't been delivered yet; come back if it's"
+                    " faulty then.",
                 )
             )
             return events + reset_flow_slots()

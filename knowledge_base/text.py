@@ -11,8 +11,11 @@ typing get one form on both sides, so that the FAQ's wording and the customer's 
 - common misspellings of shop words are spelt right (``TYPOS``): pinyin-input homophones
   ("发漂" for 发票, "快滴" for 快递, "退或" for 退货, "定单" for 订单) and English slips
   ("memebership", "recieve", "cancle"). Only misspellings that are no word of their own in a
-  shop conversation are listed, so the FAQs' own text never changes; so are the Taiwan and
-  Hong Kong words for the shop's own ("保固" for 保修, "點數" for 积分).
+  shop conversation are listed, so the FAQs' own text never changes.
+
+Traditional characters and the regional words of Hong Kong and Taiwan ("保固" for 保修, "點數"
+for 积分, "有冇" for 有没有) are read as Mainland Mandarin first (``kefu.mandarin``, the table the
+NLU reads too).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from kefu.i18n import to_simplified
+from kefu.mandarin import to_mandarin
 
 MAX_QUERY_CHARS = 256
 _SPACE = re.compile(r"\s+")
@@ -55,10 +58,6 @@ TYPOS: dict[str, str] = {
     "traking": "tracking", "trakcing": "tracking",
     # chat shorthand: "when r ur agents online", "will u text me"
     "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "thx": "thanks",
-    # Taiwan and Hong Kong words for the shop's own (read after traditional → simplified):
-    # 保固 is 保修, 点数 积分, 折抵 抵扣, 超商 便利店, 统一编号 / 统编 (a company's tax id) 税号.
-    "保固": "保修", "点数": "积分", "折抵": "抵扣", "超商": "便利店", "统一编号": "税号",
-    "统编": "税号",
 }  # fmt: skip
 _TYPO = re.compile(
     "|".join(
@@ -85,12 +84,12 @@ def _digits(match: re.Match[str]) -> str:
 
 
 def normalise(text: str, limit: int = MAX_QUERY_CHARS) -> str:
-    """NFKC (full-width → half-width), traditional → simplified, lower case, no emoji,
+    """NFKC (full-width → half-width), Mainland Mandarin (``kefu.mandarin``), lower case, no emoji,
     counts in digits, "么 / 嘛" questions as "吗", shorthand written out, single spaces; cut
     to ``limit`` characters so a pasted essay stays cheap."""
     text = unicodedata.normalize("NFKC", text or "")[: limit * 2]
     text = _NOISE.sub(" ", text)
-    text = to_simplified(text).lower()
+    text = to_mandarin(text).lower()
     text = _COUNT.sub(_digits, text)
     text = _TYPO.sub(lambda m: TYPOS[m.group(0)], text)
     text = _PARTICLE.sub("吗", text)

@@ -36,6 +36,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 ENTITY = "lang"
+# The text as the customer typed it, when ``rasa_addons.mandarin.ToMandarin`` rewrote TEXT for
+# the model (the language is the typed text's).
+TYPED_TEXT = "kefu_text_as_typed"
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -91,7 +94,7 @@ class CustomerLanguage(GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            text = message.get(TEXT)
+            text = message.get(TYPED_TEXT) or message.get(TEXT)
             if text is None:
                 continue
             entity = {

@@ -131,7 +131,7 @@ async def test_cancel_declined_keeps_the_order(services):
 
 async def test_cancel_after_shipment_offers_a_return(services):
     _, _, d = await run(ActionCancelOrder(), tracker("取消", slots={"order_id": "20231120003"}))
-    assert "已经发货" in d.messages[0]["text"]
+    assert "已发货" in d.messages[0]["text"]
     assert d.messages[0]["buttons"][0]["payload"] == "/request_return"
 
 

@@ -16,7 +16,7 @@ from knowledge_base import topic_terms
             "七天无理由退货吗",
             ["7天无理由退货"],
         ),  # the longer term hides the shorter (read as digits)
-        ("我的燜燒罐出貨了沒", ["出货"]),  # traditional characters read as simplified
+        ("我的燜燒罐出貨了沒", ["发货"]),  # traditional, Taiwan's 出貨: Mainland Mandarin
         ("how long do refunds take", ["refund"]),
         ("退宽一般几天到帐", ["退款", "到账"]),  # misspellings read right
         ("do the earbuds come with warranty", ["warranty"]),

@@ -1,0 +1,154 @@
+"""Stop 27's readings: Cantonese and Taiwan words through ``kefu.mandarin``, a question about
+the agents' hours, a tax id that is no order id, a refund's channel named after its state, the
+tracking number asked for, the warranty of an order not yet delivered, the return window said
+before the reason is asked, and a product follow-up whose own words name another task."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions._answers import read_fault, read_invoice_title
+from actions._decide import ORDER_ID
+from actions._flow_turns import on_flow_start
+from actions._follow_up import decide_in_context, refund_channel_query
+from actions._text import asks_about_agent_hours, asks_for_person
+from actions._two_questions import words_flow
+from actions.handoff import ActionRequestHuman
+from actions.order_forms import ValidateReturnForm
+from actions.order_status import ActionTrackShipment, asks_tracking_number
+from actions.repair import ActionRequestRepair
+from tests.actions.conftest import tracker
+
+
+def said(text: str, intent: str = "ask_faq") -> dict[str, Any]:
+    parse = {"intent": {"name": intent, "confidence": 0.9}, "entities": [], "text": text}
+    return {"event": "user", "text": text, "parse_data": parse, "metadata": {}}
+
+
+async def run(action: Any, t: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, t, {})
+    return events, [m.get("text") or "" for m in dispatcher.messages]
+
+
+def test_cantonese_words_name_what_the_mandarin_ones_do() -> None:
+    assert asks_for_person("但係我張卡到而家都冇收到錢喎 搵個真人同我跟進吖唔該")
+    assert words_flow("我對跑鞋寄咗未呀") == "order_status_form"  # 寄咗未 = 寄了没有
+    assert words_flow("我隻手環寄咗未呀 幾時到") == "shipment_form"  # 幾時到 = 什么时候到
+    assert read_fault("耳机左耳突然没声了 能修不")
+    assert read_fault("藍牙耳機的充電盒壞掉了")
+
+
+@pytest.mark.parametrize(
+    ("text", "about_hours"),
+    [
+        ("客服幾點有真人在", True),
+        ("人工客服几点上班", True),
+        ("when are your agents online", True),
+        ("给我转人工", False),
+        ("你们几点发货", False),
+    ],
+)
+def test_a_question_about_the_agents_hours(text: str, about_hours: bool) -> None:
+    assert asks_about_agent_hours(text) is about_hours
+
+
+async def test_the_agents_hours_are_answered_though_the_nlu_read_a_request(
+    services, handoffs
+) -> None:
+    _, texts = await run(
+        ActionRequestHuman(), tracker("客服幾點有真人在", intent="request_human", lang="zh-Hant")
+    )
+    assert handoffs == [] and "22:00" in "".join(texts)
+    await run(ActionRequestHuman(), tracker("给我转人工", intent="request_human"))
+    assert [h["reason"] for h in handoffs] == ["explicit_request"]
+
+
+def test_a_tax_id_is_no_order_id() -> None:
+    assert not ORDER_ID.search("抬头 杭州青禾贸易有限公司 税号 91330106MA2KX3L07P")
+    assert not ORDER_ID.search("Northwind Trading Co Ltd, tax no 91110105MA01RK2Q3X")
+    assert ORDER_ID.search("订单20231120001呢") and ORDER_ID.search("2023 1120 005")
+
+
+def test_words_about_an_invoice_are_no_company_title() -> None:
+    assert read_invoice_title("耳机那张发票公司名少打了个字 能重新开吗") is None
+    title = read_invoice_title("上海某某科技股份有限公司 税号91310000MA1FL0XX0X", whole=True)
+    assert title == "上海某某科技股份有限公司"
+
+
+REFUND_STATE = "订单 20231120010 的退款 ¥329.00 正在处理中，预计 12月8日 前原路退回～"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "fact"),
+    [
+        ("我係用支付寶俾嘅", "zh-Hant", "1–3"),
+        ("我是银行卡付的", "zh", "3–7"),
+        ("paid w alipay. how long once its done", "en", "1–3"),
+    ],
+)
+async def test_a_channel_named_after_a_refunds_state_asks_when_it_arrives(
+    services, text: str, lang: str, fact: str
+) -> None:
+    decision = await decide_in_context(
+        services, text, "ask_faq", lang, "睡衣那笔退款到哪了", REFUND_STATE
+    )
+    assert decision.source == "kb" and decision.hit is not None
+    assert fact in decision.hit.answer
+    # Without the refund just spoken of, the channel alone asks nothing about its arrival.
+    assert refund_channel_query(text, "") is None
+
+
+def test_a_charges_details_are_no_refund_channel() -> None:
+    double = "重复支付的款项系统会在24小时内自动原路退回"
+    assert refund_channel_query("今天上午十点 微信 599扣了两次", double) is None
+    assert refund_channel_query("今天上午十点 微信 599扣了两次", REFUND_STATE) is None
+
+
+async def test_the_tracking_number_asked_for_is_given_alone(services) -> None:
+    assert asks_tracking_number("单号发我一下 我自己查")
+    assert not asks_tracking_number("订单号是多少")
+    _, texts = await run(
+        ActionTrackShipment(),
+        tracker("单号发我一下 我自己查", slots={"order_id": "20231120003"}),
+    )
+    assert "SF14021120003" in texts[0] and "顺丰" in texts[0] and "【" not in texts[0]
+
+
+async def test_an_order_not_yet_delivered_is_told_its_warranty(services) -> None:
+    _, texts = await run(
+        ActionRequestRepair(),
+        tracker(
+            "the earbuds come w 1 yr warranty right?", lang="en", slots={"order_id": "20231120005"}
+        ),
+    )
+    assert "12-month warranty" in texts[0] and "hasn't been delivered" in texts[0]
+
+
+async def test_the_return_window_is_said_before_the_reason_is_asked(services) -> None:
+    form = ValidateReturnForm()
+    d = CollectingDispatcher()
+    t = tracker("连衣裙还能退吗", slots={"requested_slot": "order_id"})
+    result = await form.validate_order_id("20231120006", d, t, {})
+    assert result["order_id"] == "20231120006"
+    assert "签收3天" in d.messages[0]["text"] and "7天无理由退货期内" in d.messages[0]["text"]
+    # Past the 7 days (jeans, 10 days) nothing is promised before the reason is known.
+    d = CollectingDispatcher()
+    await form.validate_order_id("20231120007", d, t, {})
+    assert d.messages == []
+
+
+async def test_a_product_follow_up_naming_its_own_task_runs_that_task(services) -> None:
+    history = [said("where is order 20231120021", "track_shipment")]
+    t = tracker(
+        "那件衬衫可以开发票吗",
+        intent="request_invoice",
+        customer="demo-002",
+        slots={"order_id": "20231120021"},
+        history=history,
+    )
+    events = await on_flow_start("invoice_form", CollectingDispatcher(), t, "aftersales")
+    assert not any(e.get("event") == "followup" for e in events or [])

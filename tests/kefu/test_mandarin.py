@@ -1,0 +1,43 @@
+"""``to_mandarin``: regional Chinese read as Mainland Mandarin, Mandarin left as it is."""
+
+from __future__ import annotations
+
+import yaml
+
+from kefu.config import ROOT
+from kefu.mandarin import read_table, regional_to_mandarin, to_mandarin
+
+
+def _examples(folder: str) -> list[str]:
+    texts = []
+    for path in sorted((ROOT / "data" / "nlu" / folder).rglob("*.yml")):
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+            for line in str(block.get("examples") or "").splitlines():
+                texts.append(line.lstrip("- ").strip())
+    return texts
+
+
+def test_cantonese_and_taiwan_words_become_mainland_words() -> None:
+    assert to_mandarin("有冇得用八達通俾錢") == "能不能用八达通付钱"
+    assert to_mandarin("我啲嘢收到爛咗 點算") == "我的东西收到坏了 怎么办"
+    assert to_mandarin("我隻手環寄咗未呀 幾時到") == "我只手环寄了没有呀 什么时候到"
+    assert to_mandarin("係唔係要俾運費") == "是不是要给运费"
+    assert to_mandarin("藍牙耳機還在保固內嗎") == "蓝牙耳机还在保修内吗"
+
+
+def test_mandarin_and_english_are_left_as_they_are() -> None:
+    """No entry is a Mainland word of its own: every simplified and English training example
+    reads the same after the table (唔 alone, Mandarin's "mm", is one reason the table lists
+    唔's compounds rather than 唔)."""
+    texts = _examples("zh") + _examples("en")
+    assert len(texts) > 1500
+    changed = [t for t in texts if regional_to_mandarin(t) != t]
+    assert not changed, changed[:10]
+    assert to_mandarin("唔 好的 谢谢") == "唔 好的 谢谢"
+    assert to_mandarin("I want a refund") == "I want a refund"
+
+
+def test_every_table_line_has_a_regional_word() -> None:
+    table = read_table()
+    assert len(table) > 100
+    assert all(word and "\t" not in word for word in table)
