@@ -123,7 +123,7 @@ def read_fault(text: str) -> str | None:
 
 PERSONAL = re.compile(r"个人|本人|自己|personal|individual|myself", re.IGNORECASE)
 _SPECIAL = re.compile(r"专票|专用发票|增值税专用|vat special|special (?:vat )?invoice", re.I)
-_ORDINARY = re.compile(r"普票|普通发票|电子发票|电子普通|ordinary|standard|electronic", re.I)
+_ORDINARY = re.compile(r"普票|普通|电子发票|电子普通|ordinary|standard|electronic|e-invoice", re.I)
 _COMPANY = re.compile(
     r"[\u4e00-\u9fffA-Za-z0-9（）()·&]{2,60}?(?:有限责任公司|股份有限公司|有限公司|公司|集团|"
     r"研究院|研究所|事务所|工作室|中心|大学|学院|医院|银行|协会|商行|门市部|店)"

@@ -247,17 +247,32 @@ def own_state_flow(text: str) -> str | None:
 
 
 # A service no order flow performs, so the knowledge base's rule is the answer even about the
-# customer's own order: price protection ("退差价" is no return).
+# customer's own order: price protection ("退差价" is no return), and an item that arrived
+# broken ("快递到了箱子压扁了 里面的杯子碎了": photos within 48 hours, a replacement or a refund,
+# nothing sent back — not the parcel's tracking).
 _NO_FLOW_SERVICE = re.compile(
     r"价保|价格保护|差价|降价|\bprice (?:protection|drop|difference)\b|\bcheaper\b|"
     r"\bthe difference\b",
+    re.IGNORECASE,
+)
+_BROKEN = re.compile(
+    r"碎了|压扁|压坏|压碎|摔碎|破损|裂了|裂开|\b(?:smashed|crushed|cracked|shattered)\b|"
+    r"\b(?:arrived|came|delivered) (?:damaged|broken)\b|\bdamaged in (?:transit|shipping)\b",
+    re.IGNORECASE,
+)
+_ARRIVED = re.compile(
+    r"收到|到了|送到|送来|快递|包裹|箱子|盒子|拆开|签收|\b(?:arrived|came|delivered|package|"
+    r"parcel|box)\b",
     re.IGNORECASE,
 )
 
 
 def no_flow_service(text: str) -> bool:
     """The message asks about a service no order flow performs (rule 2c)."""
-    return bool(_NO_FLOW_SERVICE.search(_simplified(text)))
+    plain = _simplified(text)
+    return bool(
+        _NO_FLOW_SERVICE.search(plain) or (_BROKEN.search(plain) and _ARRIVED.search(plain))
+    )
 
 
 def decided_without_kb(text: str, intent: str) -> Decision | None:

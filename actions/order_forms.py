@@ -110,10 +110,17 @@ class _OrderForm(FormValidationAction):
                 return handled
         prefilled = {**self.prefill(tracker), **({"order_id": named} if named else {})}
         tracker.slots.update(prefilled)
+        if named:  # (an order the product names is not validated: Rasa did not set the slot)
+            await self.order_chosen(dispatcher, tracker, named)
         events: list[dict[str, Any]] = await super().run(dispatcher, tracker, domain)
         # The order the message names wins over one validated from before this message.
         last = [SlotSet("order_id", named)] if named else []
         return [*(SlotSet(k, v) for k, v in prefilled.items()), *events, *last]
+
+    async def order_chosen(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, order_id: str
+    ) -> None:
+        """What the flow says as soon as it knows the order (nothing by default)."""
 
     async def _named_order(self, tracker: Tracker, starting: bool) -> str | None:
         """The id of the one order of this customer whose product the message names, while
@@ -273,12 +280,19 @@ class ValidateReturnForm(_OrderForm):
     async def validate_order_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The order, and — before the reason is asked — where it stands in the return windows
-        ("can i still return the shirt? got it 3 days ago": yes, inside the 7 days)."""
         result = await super().validate_order_id(value, dispatcher, tracker, domain)
-        order = await self._order_of(tracker, result.get("order_id"))
+        if result.get("order_id"):
+            await self.order_chosen(dispatcher, tracker, str(result["order_id"]))
+        return result
+
+    async def order_chosen(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, order_id: str
+    ) -> None:
+        """Before the reason is asked, where the order stands in the return windows ("can i
+        still return the shirt? got it 3 days ago": yes, inside the 7 days)."""
+        order = await self._order_of(tracker, order_id)
         if order is None or tracker.get_slot("return_reason") or self.prefill(tracker):
-            return result
+            return
         check = check_return(order, quality_issue=False)
         days = check.days_since_delivery
         if check.eligible and days is not None:
@@ -292,7 +306,6 @@ class ValidateReturnForm(_OrderForm):
                     "returned.",
                 )
             )
-        return result
 
     async def _order_of(self, tracker: Tracker, order_id: Any) -> Order | None:
         services = get_services()
@@ -320,6 +333,24 @@ class ValidateInvoiceForm(_OrderForm):
 
     def read_answer(self, slot: str, text: str) -> Any:
         return read_invoice_title(text, whole=True) if slot == "invoice_title" else None
+
+    async def validate_invoice_type(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """One of the two kinds, named as the buttons name them; anything else is asked again —
+        and a company's name given instead ("抬头 杭州青禾贸易有限公司 税号 …") is kept as the
+        title (it was taken whole as the invoice's kind: "申请开具抬头 杭州…")."""
+        lang = lang_of(tracker)
+        kind = read_invoice_type(str(value or ""), lang)
+        if kind is not None:
+            return {"invoice_type": kind}
+        title = read_invoice_title(str(value or ""))
+        if title and title != "个人":
+            dispatcher.utter_message(
+                text=say(lang, f"好的，抬头记下了：{title}～", f'Got it — title "{title}".')
+            )
+            return {"invoice_type": None, "invoice_title": title}
+        return {"invoice_type": None}
 
     async def validate_invoice_title(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -152,3 +152,47 @@ async def test_a_product_follow_up_naming_its_own_task_runs_that_task(services) 
     )
     events = await on_flow_start("invoice_form", CollectingDispatcher(), t, "aftersales")
     assert not any(e.get("event") == "followup" for e in events or [])
+
+
+async def test_an_item_that_arrived_broken_gets_the_damage_rule(services) -> None:
+    from actions._decide import decide_with_kb, no_flow_service
+
+    text = "快递到了箱子压扁了 里面的杯子碎了😭"
+    assert no_flow_service(text)
+    assert not no_flow_service("耳机坏了 能修吗")  # a fault, the repair flow's
+    decision = await decide_with_kb(services, text, "track_shipment", "zh")
+    assert decision.source == "kb" and decision.hit is not None
+    assert "48小时" in decision.hit.answer
+
+
+async def test_a_product_with_status_words_runs_the_status_not_the_nlus_weak_guess(
+    services,
+) -> None:
+    from actions._order_routes import product_followup
+
+    t = tracker("我對跑鞋寄咗未呀", intent="nlu_fallback", lang="zh-Hant")
+    t.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "request_repair", "confidence": 0.39},
+    ]
+    events = await product_followup(t)
+    assert events is not None
+    assert [e.get("name") for e in events if e.get("event") == "followup"] == ["order_status_form"]
+
+
+async def test_an_invoice_kind_is_one_of_the_two_and_a_company_given_instead_is_its_title(
+    services,
+) -> None:
+    from actions.order_forms import ValidateInvoiceForm
+
+    form = ValidateInvoiceForm()
+    t = tracker("", slots={"requested_slot": "invoice_type", "order_id": "20231120007"})
+    d = CollectingDispatcher()
+    given = "抬头 杭州青禾贸易有限公司 税号 91330106MA2KX3L07P"
+    result = await form.validate_invoice_type(given, d, t, {})
+    assert result == {"invoice_type": None, "invoice_title": "杭州青禾贸易有限公司"}
+    assert "杭州青禾贸易有限公司" in d.messages[0]["text"]
+    assert await form.validate_invoice_type("电子普通发票", d, t, {}) == {
+        "invoice_type": "电子普通发票"
+    }
+    assert await form.validate_invoice_type("你们几点下班", d, t, {}) == {"invoice_type": None}
