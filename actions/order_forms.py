@@ -41,6 +41,7 @@ from actions._orders import (
 from actions._services import get_services
 from actions._text import say
 from actions._tracker import lang_of, latest_text
+from kefu.mandarin import to_mandarin
 from shop import (
     RETURN_DAYS_NO_REASON,
     Order,
@@ -205,6 +206,7 @@ class _OrderForm(FormValidationAction):
         if oid is None or await services.shop.order(cid, oid) is None:
             not_found(dispatcher, lang, str(value or ""))
             return {"order_id": None}
+        await self.order_chosen(dispatcher, tracker, oid)
         return {"order_id": oid}
 
 
@@ -277,14 +279,6 @@ class ValidateReturnForm(_OrderForm):
     def later_slots(self, order: Order | None) -> list[str]:
         return ["return_reason"] if order and could_return(order) else []
 
-    async def validate_order_id(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        result = await super().validate_order_id(value, dispatcher, tracker, domain)
-        if result.get("order_id"):
-            await self.order_chosen(dispatcher, tracker, str(result["order_id"]))
-        return result
-
     async def order_chosen(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, order_id: str
     ) -> None:
@@ -314,6 +308,9 @@ class ValidateReturnForm(_OrderForm):
         return await services.shop.order(cid, oid) if oid and cid else None
 
 
+_FOR_COMPANY = re.compile(r"公司|企业|单位|\b(?:company|business|corporate)\b", re.IGNORECASE)
+
+
 class ValidateInvoiceForm(_OrderForm):
     form = "invoice_form"
 
@@ -333,6 +330,26 @@ class ValidateInvoiceForm(_OrderForm):
 
     def read_answer(self, slot: str, text: str) -> Any:
         return read_invoice_title(text, whole=True) if slot == "invoice_title" else None
+
+    async def order_chosen(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, order_id: str
+    ) -> None:
+        """A company's invoice announced without its name ("要公司抬头的", "for my company"):
+        what it takes is said before the kind is asked."""
+        text = latest_text(tracker)
+        if (
+            tracker.get_slot("invoice_title")
+            or read_invoice_title(text)
+            or not _FOR_COMPANY.search(to_mandarin(text))
+        ):
+            return
+        dispatcher.utter_message(
+            text=say(
+                lang_of(tracker),
+                "好的，公司抬头需要提供公司全称和税号～",
+                "Sure — a company invoice needs the company's full name and tax number.",
+            )
+        )
 
     async def validate_invoice_type(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

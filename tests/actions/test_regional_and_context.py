@@ -196,3 +196,16 @@ async def test_an_invoice_kind_is_one_of_the_two_and_a_company_given_instead_is_
         "invoice_type": "电子普通发票"
     }
     assert await form.validate_invoice_type("你们几点下班", d, t, {}) == {"invoice_type": None}
+
+
+async def test_a_company_invoice_is_told_what_it_takes_before_its_kind_is_asked(services) -> None:
+    from actions.order_forms import ValidateInvoiceForm
+
+    form = ValidateInvoiceForm()
+    d = CollectingDispatcher()
+    t = tracker("牛仔裤那单帮我开个发票 要公司抬头的", slots={"requested_slot": "order_id"})
+    assert (await form.validate_order_id("20231120007", d, t, {}))["order_id"] == "20231120007"
+    assert "税号" in d.messages[0]["text"]
+    d = CollectingDispatcher()  # a personal one: nothing to add
+    await form.validate_order_id("20231120007", d, tracker("牛仔裤那单开个发票"), {})
+    assert d.messages == []
