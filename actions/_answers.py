@@ -140,9 +140,11 @@ _TITLE_AFTER = re.compile(
 )
 _NOT_A_TITLE = re.compile(
     r"[吗嘛呢?？]|的话|怎么|什么|发票|抬头|开错|重开|错了|不对|正确|要|想|帮|能|可以|invoice|how|"
-    r"what|why",
+    r"what|why|谢谢|多谢|好的|算了|不用|没事|\b(?:ok|okay|thanks|thank|thx|ty|nevermind)\b",
     re.IGNORECASE,
 )
+# "抬头开成公司了 我要个人的": a personal title wanted, though a company is spoken of.
+_WANT_PERSONAL = re.compile(r"(?:要|改成|改为|换成|开成|开|就要?|写)个人")
 
 
 # "耳机那张发票公司名少打了个字": words about an invoice that end on 公司, not a company's name.
@@ -170,7 +172,9 @@ def read_invoice_title(text: str, *, whole: bool = False) -> str | None:
     found = _COMPANY.search(after) or _COMPANY_EN.search(text[len(t) - len(after) :])
     if found and not _NOT_A_COMPANY.search(found.group(0)):
         return found.group(0).strip(" ：:，,。") or None
-    if PERSONAL.search(t) and not re.search(r"公司|company", t, re.IGNORECASE):
+    if _WANT_PERSONAL.search(t) or (
+        PERSONAL.search(t) and not re.search(r"公司|company", t, re.IGNORECASE)
+    ):
         return "个人"
     if announced:
         rest = _ORDER_ID.sub("", after).strip(" ：:，,。.！!～~")

@@ -11,12 +11,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._decide import ORDER_ID
+from actions._decide import ORDER_ID, asks_something
 from actions._flow_turns import take_handled
+from actions._follow_up import covers
 from actions._handoff import person_asked, start_handoff
 from actions._services import Services, get_services
 from actions._text import asks_for_person, is_angry, say
-from actions._tracker import lang_of, latest_text, previous_answer_text
+from actions._tracker import lang_of, latest_text, previous_answer_text, previous_customer_text
 
 # How many of the customer's latest messages count: a flow's form asks one or two questions
 # after the message that started it, and the anger is usually in that first message.
@@ -34,11 +35,27 @@ def angry_message(tracker: Tracker) -> str | None:
 def said_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """The bot's texts for this message are word for word its answer to the message before,
     and the message did not just give the order's number (the same status for "订单号2023…"
-    after the product's tracking is an answer, not a loop)."""
-    if ORDER_ID.search(latest_text(tracker)):
+    after the product's tracking is an answer, not a loop), nothing else was answered this turn
+    ("能给我发顺丰吗" got the FAQ on SF before the flow said the status again) and the answer does
+    not say what the message newly asks ("碎的要寄回去吗" after the damage rule: it says
+    "无需寄回")."""
+    text = latest_text(tracker)
+    if ORDER_ID.search(text) or _answered_this_turn(tracker):
         return False
     now = "\n".join(str(m.get("text") or "") for m in dispatcher.messages).strip()
-    return bool(now) and now == previous_answer_text(tracker).strip()
+    if not now or now != previous_answer_text(tracker).strip():
+        return False
+    # A question the same answer speaks to is answered; a request ("那你们帮我联系快递改一下吧")
+    # that gets it again is the loop.
+    return not (asks_something(text) and covers(text, previous_customer_text(tracker), now))
+
+
+def _answered_this_turn(tracker: Tracker) -> bool:
+    """The bot already said something after the customer's latest message (a form's answer to
+    a question asked at its start)."""
+    events = list(tracker.events or [])
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    return bool(users) and any(e.get("event") == "bot" for e in events[users[-1] + 1 :])
 
 
 def _handed_off(events: list[dict[str, Any]]) -> bool:

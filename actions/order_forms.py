@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._answers import (
+    PERSONAL,
     is_change_detail,
     read_change_detail,
     read_confirmation,
@@ -340,6 +341,7 @@ class ValidateInvoiceForm(_OrderForm):
         if (
             tracker.get_slot("invoice_title")
             or read_invoice_title(text)
+            or PERSONAL.search(to_mandarin(text))
             or not _FOR_COMPANY.search(to_mandarin(text))
         ):
             return

@@ -209,3 +209,45 @@ async def test_a_company_invoice_is_told_what_it_takes_before_its_kind_is_asked(
     d = CollectingDispatcher()  # a personal one: nothing to add
     await form.validate_order_id("20231120007", d, tracker("牛仔裤那单开个发票"), {})
     assert d.messages == []
+
+
+def test_closing_words_are_no_invoice_title_and_a_personal_one_wins_over_a_company_spoken_of() -> (
+    None
+):
+    assert read_invoice_title("ok 谢谢", whole=True) is None
+    assert read_invoice_title("好的 谢谢", whole=True) is None
+    assert read_invoice_title("耳机发票抬头开成公司了 我要个人的 能重开不") == "个人"
+    assert read_invoice_title("张三", whole=True) == "张三"
+
+
+DAMAGE_RULE = (
+    "请尽量当面验货，破损可拒收；已签收的请在48小时内申请售后并上传外包装和商品照片，我们核实后"
+    "补发或退款，无需寄回破损商品（特殊情况除外）。"
+)
+
+
+def test_the_same_answer_is_no_loop_when_it_says_what_is_newly_asked() -> None:
+    from actions._mood import said_again
+
+    def turn(text: str, previous: str, before: str, extra: list[dict[str, Any]]) -> Any:
+        history = [said(previous), {"event": "bot", "text": before}, *extra]
+        return tracker(text, intent="request_return", history=history)
+
+    d = CollectingDispatcher()
+    d.utter_message(text=DAMAGE_RULE)
+    # "碎的要寄回去吗": the rule again says "无需寄回" — an answer, not a loop
+    assert not said_again(d, turn("碎的要寄回去吗", "收到的碗碎了两个 咋办", DAMAGE_RULE, []))
+    shipped = "订单 20231120004 已发货，信息无法再修改了"
+    d = CollectingDispatcher()
+    d.utter_message(text=shipped)
+    assert said_again(d, turn("那你们帮我联系快递改一下吧", "保温杯能改地址吗", shipped, []))
+    assert said_again(
+        d, turn("那你们帮我联系快递改一下吧 改到苏州", "保温杯能改地址吗", shipped, [])
+    )
+    # something else answered this turn already (a form's FAQ answer at its start)
+    this_turn = tracker(
+        "能给我发顺丰吗 急着穿",
+        history=[said("保温杯能改地址吗"), {"event": "bot", "text": shipped}],
+    )
+    this_turn.events.append({"event": "bot", "text": "如需顺丰，可在下单时选择“顺丰加急”"})
+    assert not said_again(d, this_turn)
