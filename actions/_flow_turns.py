@@ -24,6 +24,7 @@ A flow ended here sets ``turn_handled``; the flow's final action then stays sile
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -73,6 +74,7 @@ from actions._two_questions import (
     question_parts,
     words_flow,
 )
+from kefu.mandarin import to_mandarin
 
 __all__ = [
     "HANDLED",
@@ -89,6 +91,17 @@ __all__ = [
 HANDLED = "turn_handled"
 INVOICE_FORM = "invoice_form"
 PAYMENT_FORM = "payment_form"
+RETURN_FORM = "return_form"
+# "换个M", "换货", "swap it for a M": an exchange asked for (the return flow's words, not its task).
+_EXCHANGE = re.compile(
+    r"换货|换(?:个|一个|一件|一双|一条|成|大|小)|\b(?:exchange|swap)\b", re.IGNORECASE
+)
+
+
+def wants_exchange(text: str) -> bool:
+    return bool(_EXCHANGE.search(to_mandarin(text or "")))
+
+
 PAUSED = "flow_paused"
 YES_NO_SLOTS = frozenset({"cancel_confirmed"})
 PERSON_INTENTS = frozenset({"request_human", "file_complaint"})
@@ -253,6 +266,13 @@ async def on_flow_start(
         # offered ("我的手环到哪了？顺便问下这单能开发票吗" as an invoice request).
         offer_the_others(dispatcher, parts, form, lang)
     logged_in = bool(the_customer(services, tracker))
+    if form == RETURN_FORM and wants_exchange(text):
+        # "the shirt is too big can i swap it for a M": an exchange, not a return — the shop's
+        # exchange rule, where the return flow would have filed a return nobody asked for.
+        hits, thresholds = await search_kb(services, text, lang)
+        if hits and thresholds and hits[0].score >= thresholds.choose:
+            dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
+            return _end_quietly()
     if form == PAYMENT_FORM and calm_visitor_double_charge(text, logged_in):
         # "付款的时候卡了一下 结果扣了我两次钱" from a visitor: the 24-hour rule needs no order.
         dispatcher.utter_message(text=self_refund_text(lang), buttons=[person_button(lang)])

@@ -251,3 +251,18 @@ def test_the_same_answer_is_no_loop_when_it_says_what_is_newly_asked() -> None:
     )
     this_turn.events.append({"event": "bot", "text": "如需顺丰，可在下单时选择“顺丰加急”"})
     assert not said_again(d, this_turn)
+
+
+async def test_an_exchange_asked_at_a_returns_start_gets_the_exchange_rule_not_a_return(
+    services,
+) -> None:
+    d = CollectingDispatcher()
+    t = tracker(
+        "the shirt is too big can i swap it for a M",
+        intent="request_return",
+        lang="en",
+        customer="demo-002",
+    )
+    events = await on_flow_start("return_form", d, t, "aftersales")
+    assert events is not None  # the return flow does not run
+    assert "exchange" in d.messages[0]["text"].lower()
