@@ -66,9 +66,13 @@ def run_all():
         }, sort_keys=True, default=str))
     return parses, predictions
 
+# a node's name as an input's value (the tokenizer's: its place in the pipeline may change)
+node = next(n for n in processor.graph_runner._graph_schema.nodes
+            if n.startswith("run_JiebaTokenizer"))
+
 def clash():
     try:
-        processor.graph_runner.run(inputs={"__message__": "run_JiebaTokenizer0"},
+        processor.graph_runner.run(inputs={"__message__": node},
                                    targets=[processor.model_metadata.nlu_target])
     except GraphRunError as e:
         return str(e)
