@@ -21,17 +21,7 @@ from actions.order_forms import ValidateReturnForm
 from actions.order_status import ActionTrackShipment, asks_tracking_number
 from actions.repair import ActionRequestRepair
 from tests.actions.conftest import tracker
-
-
-def said(text: str, intent: str = "ask_faq") -> dict[str, Any]:
-    parse = {"intent": {"name": intent, "confidence": 0.9}, "entities": [], "text": text}
-    return {"event": "user", "text": text, "parse_data": parse, "metadata": {}}
-
-
-async def run(action: Any, t: Any) -> tuple[list[dict[str, Any]], list[str]]:
-    dispatcher = CollectingDispatcher()
-    events = await action.run(dispatcher, t, {})
-    return events, [m.get("text") or "" for m in dispatcher.messages]
+from tests.actions.test_follow_up import run, said
 
 
 def test_cantonese_words_name_what_the_mandarin_ones_do() -> None:
