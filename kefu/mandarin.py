@@ -49,5 +49,7 @@ def regional_to_mandarin(simplified: str) -> str:
     return pattern.sub(lambda m: table[m.group(0)], simplified)
 
 
+@lru_cache(maxsize=1024)
 def to_mandarin(text: str) -> str:
+    """Cached: the actions read one message through several word lists in a turn."""
     return regional_to_mandarin(to_simplified(text))
