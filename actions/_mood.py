@@ -17,7 +17,13 @@ from actions._follow_up import covers
 from actions._handoff import person_asked, start_handoff
 from actions._services import Services, get_services
 from actions._text import asks_for_person, is_angry, say
-from actions._tracker import lang_of, latest_text, previous_answer_text, previous_customer_text
+from actions._tracker import (
+    answered_this_turn,
+    lang_of,
+    latest_text,
+    previous_answer_text,
+    previous_customer_text,
+)
 
 # How many of the customer's latest messages count: a flow's form asks one or two questions
 # after the message that started it, and the anger is usually in that first message.
@@ -40,7 +46,7 @@ def said_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     not say what the message newly asks ("碎的要寄回去吗" after the damage rule: it says
     "无需寄回")."""
     text = latest_text(tracker)
-    if ORDER_ID.search(text) or _answered_this_turn(tracker):
+    if ORDER_ID.search(text) or answered_this_turn(tracker):
         return False
     now = "\n".join(str(m.get("text") or "") for m in dispatcher.messages).strip()
     if not now or now != previous_answer_text(tracker).strip():
@@ -48,14 +54,6 @@ def said_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     # A question the same answer speaks to is answered; a request ("那你们帮我联系快递改一下吧")
     # that gets it again is the loop.
     return not (asks_something(text) and covers(text, previous_customer_text(tracker), now))
-
-
-def _answered_this_turn(tracker: Tracker) -> bool:
-    """The bot already said something after the customer's latest message (a form's answer to
-    a question asked at its start)."""
-    events = list(tracker.events or [])
-    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
-    return bool(users) and any(e.get("event") == "bot" for e in events[users[-1] + 1 :])
 
 
 def _handed_off(events: list[dict[str, Any]]) -> bool:

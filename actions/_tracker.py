@@ -115,3 +115,13 @@ def previous_user_intent(tracker: Tracker) -> str | None:
         return None
     intent = (users[-2].get("parse_data") or {}).get("intent") or {}
     return intent.get("name")
+
+
+def answered_this_turn(tracker: Tracker) -> bool:
+    """The bot already answered the latest message (a flow this fallback started with a
+    ``FollowupAction``): Rasa's core fallback is predicted again after a flow no rule ends, and
+    following up once more would repeat the answer ("打错了 是2023…" got the refund line five
+    times)."""
+    events = list(tracker.events or [])
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    return bool(users) and any(e.get("event") == "bot" for e in events[users[-1] + 1 :])

@@ -35,6 +35,7 @@ from actions._text import (
     vip_offer,
 )
 from actions._tracker import (
+    answered_this_turn,
     lang_of,
     latest_text,
     previous_answer_text,
@@ -44,16 +45,6 @@ from actions._tracker import (
 from actions._two_questions import answer_parts
 
 CLOSING = frozenset({"goodbye", "thank"})
-
-
-def answered_this_turn(tracker: Tracker) -> bool:
-    """The bot already answered the latest message (a flow this fallback started with a
-    ``FollowupAction``): Rasa's core fallback is predicted again after a flow no rule ends, and
-    following up once more would repeat the answer ("打错了 是2023…" got the refund line five
-    times)."""
-    events = list(tracker.events or [])
-    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
-    return bool(users) and any(e.get("event") == "bot" for e in events[users[-1] + 1 :])
 
 
 def _closing(tracker: Tracker) -> bool:

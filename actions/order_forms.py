@@ -170,9 +170,10 @@ class _OrderForm(FormValidationAction):
         following = await self.next_requested_slot(dispatcher, tracker, domain)
         return [SlotSet(str(requested), value), *([following] if following else [])]
 
-    async def _order(self, tracker: Tracker) -> Order | None:
+    async def _order(self, tracker: Tracker, order_id: Any = None) -> Order | None:
+        """The customer's order ``order_id`` (default: the slot's), or None."""
         services = get_services()
-        oid = normalise_order_id(tracker.get_slot("order_id"))
+        oid = normalise_order_id(order_id or tracker.get_slot("order_id"))
         cid = the_customer(services, tracker)
         return await services.shop.order(cid, oid) if oid and cid else None
 
@@ -285,7 +286,7 @@ class ValidateReturnForm(_OrderForm):
     ) -> None:
         """Before the reason is asked, where the order stands in the return windows ("can i
         still return the shirt? got it 3 days ago": yes, inside the 7 days)."""
-        order = await self._order_of(tracker, order_id)
+        order = await self._order(tracker, order_id)
         if order is None or tracker.get_slot("return_reason") or self.prefill(tracker):
             return
         check = check_return(order, quality_issue=False)
@@ -301,12 +302,6 @@ class ValidateReturnForm(_OrderForm):
                     "returned.",
                 )
             )
-
-    async def _order_of(self, tracker: Tracker, order_id: Any) -> Order | None:
-        services = get_services()
-        oid = normalise_order_id(order_id)
-        cid = the_customer(services, tracker)
-        return await services.shop.order(cid, oid) if oid and cid else None
 
 
 _FOR_COMPANY = re.compile(r"公司|企业|单位|\b(?:company|business|corporate)\b", re.IGNORECASE)
