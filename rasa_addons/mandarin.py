@@ -9,7 +9,7 @@ offsets onto it, so the tracker, the actions and the transcripts keep the custom
 
 Both are inference-only (non-trainable components join Rasa's predict graph only): the training
 examples are read as written, so the model trained from the same data is the same model. Rasa
-runs from the project root (``kefu/rasa_proc.py``), where the table's path is relative to.
+reads the table from the project root, whatever its working directory.
 
 Restates ``kefu.mandarin`` (this package may not import kefu);
 ``tests/rasa_addons/test_mandarin.py`` holds the two to the same answers.
@@ -34,6 +34,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa_addons.lang import TYPED_TEXT as _TYPED
 from rasa_addons.lang import _t2s
 
+# The project root (this package's parent): Rasa may run from any working directory
+# (`kefu rasa` sets PYTHONPATH for the import), so a relative table path is read from there.
+_ROOT = Path(__file__).resolve().parent.parent
 TABLE = "data/mandarin/regional.txt"
 # Message keys (not in the parse's output) that carry the typed text to AsTyped.
 _SPANS = "kefu_mandarin_spans"
@@ -42,7 +45,8 @@ _SPANS = "kefu_mandarin_spans"
 @lru_cache(maxsize=4)
 def _compiled(path: str) -> tuple[dict[str, str], re.Pattern[str] | None]:
     table: dict[str, str] = {}
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
+    file = Path(path) if Path(path).is_absolute() else _ROOT / path
+    for line in file.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         regional, _, mandarin = line.partition("\t")

@@ -85,3 +85,23 @@ def test_the_trained_model_reads_cantonese_and_keeps_the_typed_text() -> None:
     assert parsed[1][1] in {"check_order_status", "track_shipment"}
     assert parsed[1][2] and all(v == "20231120005" == typed for v, typed in parsed[1][2])
     assert all(p[3] == ["zh-Hant"] for p in parsed)  # the language is the typed text's
+
+
+def test_the_table_is_found_from_any_working_directory(tmp_path: Path) -> None:
+    # `kefu rasa` may be started anywhere (PYTHONPATH finds rasa_addons): the table is read
+    # from the project root, not the working directory.
+    import subprocess
+
+    from kefu.rasa_proc import rasa_python
+
+    script = "from rasa_addons.mandarin import to_mandarin; print(to_mandarin('幾時到')[0])"
+    out = subprocess.run(
+        [str(rasa_python()), "-W", "ignore", "-c", script],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert out.stdout.strip() == "什么时候到"
