@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from functools import partial
 from typing import Any
 
@@ -114,10 +113,16 @@ def create_app(settings: GatewaySettings, name: str = "kefu-gateway") -> Sanic:
     async def stop_workers(app: Sanic) -> None:
         for task in app.ctx.workers:
             task.cancel()
+        # Turns under way (a web chat whose socket went, a WeChat reply) may finish: at most
+        # one Rasa round trip more. What is still running then is cancelled and awaited, so
+        # nothing uses the connections that close after the server stops.
         pending = [*app.ctx.workers, *app.ctx.background]
         if pending:
-            with contextlib.suppress(Exception):
-                await asyncio.wait(pending, timeout=5)
+            _, late = await asyncio.wait(pending, timeout=settings.rasa_timeout_s + 2)
+            for task in late:
+                task.cancel()
+            if late:
+                await asyncio.wait(late, timeout=5)
 
     @app.after_server_stop
     async def close_connections(app: Sanic) -> None:

@@ -4,6 +4,8 @@ SQL (SQLite always; PostgreSQL too when KEFU_TEST_POSTGRES_URL is set), and — 
 
 from __future__ import annotations
 
+import asyncio
+import io
 import itertools
 import os
 import shutil
@@ -203,9 +205,39 @@ class LiveServer:
         return self
 
     async def stop(self) -> None:
-        await self._server.before_stop()
-        await self._server.close()
-        await self._server.after_stop()
+        """Stop as Sanic's own runner does (``sanic.server.runners``): no new connections, idle
+        ones closed, busy requests given a grace period, open WebSockets told "going away" —
+        and then wait for every connection's handler to finish, so none outlives the test's
+        event loop (its unfinished Redis or SQLite work would then hang or fail elsewhere)."""
+        server = self._server
+        await server.before_stop()
+        await server.close()
+        handlers = [c._task for c in server.connections if getattr(c, "_task", None)]
+        for conn in list(server.connections):
+            if getattr(conn, "websocket", None) is not None:
+                conn.websocket.fail_connection(code=1001)
+            else:
+                conn.close_if_idle()
+        stuck: set[asyncio.Task[Any]] = set()
+        if handlers:
+            _, busy = await asyncio.wait(handlers, timeout=STOP_GRACE_S)
+            for conn in list(server.connections):
+                conn.abort()
+            if busy:
+                _, stuck = await asyncio.wait(busy, timeout=STOP_GRACE_S)
+        stacks = "\n".join(_task_stack(task) for task in stuck)
+        await server.after_stop()
+        if stuck:  # say where, rather than hang the suite until its timeout
+            raise RuntimeError(f"{self.app.name}: handlers did not stop:\n{stacks}")
+
+
+STOP_GRACE_S = 10.0  # what a request in flight gets when a test's server stops
+
+
+def _task_stack(task: asyncio.Task[Any]) -> str:
+    out = io.StringIO()
+    task.print_stack(file=out)
+    return out.getvalue()
 
 
 @pytest.fixture

@@ -40,8 +40,11 @@ from typing import Any
 
 from redis.exceptions import RedisError
 from sanic import Blueprint, Request
+from sanic.exceptions import ServerError, WebsocketClosed
 from sanic.server.websockets.impl import WebsocketImplProtocol
+from websockets.exceptions import ConnectionClosed
 
+from bot.background import keep
 from bot.channels.web_identity import resolve_visitor
 from bot.channels.web_typing import CustomerTyping
 from bot.csat import (
@@ -53,7 +56,7 @@ from bot.csat import (
     stop_waiting,
 )
 from bot.events import is_customer_visible, public_event
-from bot.routing import IncomingMessage, Router
+from bot.routing import IncomingMessage, Outcome, Router
 from bot.settings import GatewaySettings
 from bot.ws_limits import WsLimits
 from handoff.conversation import Conversations, check_conversation_id
@@ -104,6 +107,11 @@ class Session:
     async def send(self, frame: dict[str, Any]) -> None:
         async with self.send_lock:
             await self.ws.send(json.dumps(frame, ensure_ascii=False))
+
+    async def send_if_open(self, frame: dict[str, Any]) -> None:
+        """Send unless the socket is gone (what it says is in the event log as well)."""
+        with contextlib.suppress(WebsocketClosed, ServerError, ConnectionClosed):
+            await self.send(frame)
 
     async def error(self, code: str, message: str) -> None:
         await self.send({"type": "error", "code": code, "message": message})
@@ -282,17 +290,30 @@ class Session:
             nonlocal stored
             stored = True
             await self.redis.set(key, str(seq), ex=3600)
-            await self.send({"type": "ack", "cid": cid})
-            await self.send({"type": "typing", "on": True})
+            await self.send_if_open({"type": "ack", "cid": cid})
+            await self.send_if_open({"type": "typing", "on": True})
 
-        try:
-            outcome = await self.router.handle(incoming, on_stored=acknowledge)
-        except BaseException:
-            if not stored:
-                with contextlib.suppress(Exception):
-                    await self.redis.delete(key)
+        async def turn() -> Outcome:
+            try:
+                return await self.router.handle(incoming, on_stored=acknowledge)
+            except BaseException:
+                if not stored:  # the client's retry (same cid) is stored, not a duplicate
+                    with contextlib.suppress(Exception):
+                        await self.redis.delete(key)
                 raise
-            await self.send({"type": "typing", "on": False})
+
+        # The turn outlives the socket: a customer whose connection drops once the message is
+        # stored (a phone locking its screen, a tab closed) still gets the bot's reply, in the
+        # event log that the next connection reads from its last seq. Sanic cancels this
+        # handler when the connection is lost; only the wait for the turn is cancelled then.
+        task = keep(self.app.ctx.background, turn(), f"web chat turn of {self.conv_id}")
+        try:
+            outcome = await asyncio.shield(task)
+        except asyncio.CancelledError:
+            raise
+        except BaseException:
+            if stored:
+                await self.send_if_open({"type": "typing", "on": False})
             raise
         # ``seq``: the turn's last event; its replies arrive as events up to this seq.
         await self.send({"type": "typing", "on": False, "seq": outcome.seq})

@@ -22,6 +22,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, text
 
 from bot import texts
+from bot.background import keep
 from bot.channels.wechat_choices import chosen, numbered_lines
 from bot.channels.wechat_identity import UNBIND_WORDS, unbind_reply, wechat_customer
 from bot.csat import MAX_COMMENT_CHARS, CsatAnswer, CsatRefused, record_csat
@@ -232,9 +233,7 @@ async def _handle(
     if outbox is not None:
         await outbox.customer_wrote(openid, conv_id)
         await outbox.begin_turn(conv_id)
-    task = asyncio.create_task(_turn(router, outbox, message, openid))
-    ctx.background.add(task)
-    task.add_done_callback(ctx.background.discard)
+    task = keep(ctx.background, _turn(router, outbox, message, openid), f"WeChat turn of {conv_id}")
     try:
         outcome = await asyncio.wait_for(asyncio.shield(task), settings.wechat_passive_budget_s)
     except TimeoutError:
@@ -261,16 +260,12 @@ async def _turn(
 def _late(ctx: Any, task: asyncio.Task[Outcome], outbox: WeChatOutbox | None, openid: str) -> None:
     """The reply missed the passive budget: send it through the customer-service API."""
     if task.cancelled() or task.exception() is not None or outbox is None:
-        if not task.cancelled() and task.exception() is not None:
-            log.warning("wechat turn failed", error=repr(task.exception()))
-        return
+        return  # a failure is logged by ``keep``
     outcome = task.result()
     content = reply_text(outcome)
     if not content:
         return
-    send = asyncio.ensure_future(outbox.send(openid, outcome.conversation_id, content))
-    ctx.background.add(send)
-    send.add_done_callback(ctx.background.discard)
+    keep(ctx.background, outbox.send(openid, outcome.conversation_id, content), "WeChat late reply")
 
 
 def reply_text(outcome: Outcome) -> str:
