@@ -20,6 +20,7 @@ from actions._decide import (
     wants_to_leave,
 )
 from actions._escalate import insists_after_offer
+from actions._filed import already_filed, confirms, filed_record
 from actions._follow_up import decide_in_context
 from actions._handoff import is_vip, person_asked, start_handoff
 from actions._order_routes import order_followup, product_followup
@@ -161,6 +162,9 @@ class ActionFallback(Action):
         text = latest_text(tracker)
         if asks_for_person(text):
             return await person_asked(get_services(), dispatcher, tracker, text)
+        if (record := filed_record(tracker)) and confirms(text):
+            dispatcher.utter_message(text=already_filed(lang, record))
+            return []
         if insists_after_offer(tracker, text):
             # "都10天了还没到 你们帮我查一下" after "…超过时限请点转人工": a person, not a miss.
             return await start_handoff(

@@ -81,6 +81,18 @@ class ActionRequestRepair(FlowAction):
         )
         if repair is None:
             return events + reset_flow_slots()
+        if repair.existing:  # asked again: the open request, not a second one
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    f"{order.item}（订单 {order.id}）的维修申请已提交（编号 {repair.id}），"
+                    "不用重复申请～售后同事会在24小时内联系您安排上门取件。",
+                    f"{order.item} (order {order.id}) already has a repair request, "
+                    f"{repair.id} — no need to file another. We'll contact you within 24 hours"
+                    " of it to arrange a pick-up.",
+                )
+            )
+            return events + reset_flow_slots()
         dispatcher.utter_message(
             text=say(
                 lang,

@@ -19,6 +19,7 @@ from shop import (
     RETURN_DAYS_QUALITY,
     REVIEW_HOURS,
     Order,
+    ReturnRequest,
     check_return,
     is_quality_reason,
     local_date,
@@ -39,6 +40,27 @@ def _past_no_reason_window(lang: str, order: Order, days: int) -> str:
         f"no-reason return window. A quality problem can still be returned within "
         f'{RETURN_DAYS_QUALITY} days of delivery: tap "Return: quality problem" and describe '
         "what's wrong, or talk to an agent.",
+    )
+
+
+def _already_filed(lang: str, order: Order, request: ReturnRequest) -> str:
+    under_review = request.status == "pending_review"
+    return say(
+        lang,
+        f"订单 {order.id}（{order.item}）的退货申请已提交（编号 {request.id}），不用重复申请～"
+        + (
+            f"提交后{REVIEW_HOURS}小时内完成审核，通过后请按短信里的地址寄回商品。"
+            if under_review
+            else ""
+        ),
+        f"Order {order.id} ({order.item}) already has a return request, {request.id} — no need"
+        " to file another."
+        + (
+            f" It is reviewed within {REVIEW_HOURS} hours of filing; once approved, send the"
+            " item to the address in the text message."
+            if under_review
+            else ""
+        ),
     )
 
 
@@ -118,6 +140,9 @@ class ActionRequestReturn(FlowAction):
             the_customer(services, tracker), order.id, reason or "七天无理由", quality
         )
         if request is None:
+            return events + reset_flow_slots()
+        if request.existing:  # asked again ("就是不喜欢…" after it was filed): not a second one
+            dispatcher.utter_message(text=_already_filed(lang, order, request))
             return events + reset_flow_slots()
         dispatcher.utter_message(
             text=say(

@@ -117,6 +117,11 @@ class Refund:
     completed_at: datetime | None
 
 
+# A return or repair request in one of these states is over; any other is still open, and an
+# order has at most one open request of each kind.
+CLOSED_REQUEST_STATES = frozenset({"rejected", "cancelled", "closed", "completed"})
+
+
 @dataclass(frozen=True)
 class ReturnRequest:
     id: str
@@ -125,6 +130,7 @@ class ReturnRequest:
     quality_issue: bool
     status: str
     created_at: datetime
+    existing: bool = False  # the order's open request, found: nothing new was filed
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,7 @@ class RepairRequest:
     in_warranty: bool
     status: str
     created_at: datetime
+    existing: bool = False  # the order's open request, found: nothing new was filed
 
 
 class ShopBackend(Protocol):
@@ -195,7 +202,9 @@ class ShopBackend(Protocol):
 
     async def create_return(
         self, customer_id: str, order_id: str, reason: str, quality_issue: bool
-    ) -> ReturnRequest | None: ...
+    ) -> ReturnRequest | None:
+        """File a return request; if the order has an open one, that one (``existing``)."""
+        ...
 
     async def invoices(self, customer_id: str, order_id: str) -> list[Invoice]: ...
 
@@ -207,4 +216,6 @@ class ShopBackend(Protocol):
 
     async def create_repair(
         self, customer_id: str, order_id: str, fault: str
-    ) -> RepairRequest | None: ...
+    ) -> RepairRequest | None:
+        """File a repair request; if the order has an open one, that one (``existing``)."""
+        ...

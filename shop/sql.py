@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shop.api import (
+    CLOSED_REQUEST_STATES,
     Customer,
     Invoice,
     Order,
@@ -47,6 +49,16 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 def _new_id(prefix: str) -> str:
     return prefix + uuid.uuid4().hex[:10].upper()
+
+
+async def _open_request(s: AsyncSession, table: Any, order_id: str) -> Any:
+    """The order's open return or repair request (the newest), if any."""
+    found = await s.scalars(
+        select(table)
+        .where(table.order_id == order_id, table.status.not_in(CLOSED_REQUEST_STATES))
+        .order_by(table.created_at.desc())
+    )
+    return found.first()
 
 
 class SqlShop:
@@ -265,6 +277,17 @@ class SqlShop:
             row = await self._own_order(s, customer_id, order_id)
             if row is None:
                 return None
+            found = await _open_request(s, ReturnRow, row.id)
+            if found is not None:
+                return ReturnRequest(
+                    found.id,
+                    found.order_id,
+                    found.reason,
+                    found.quality_issue,
+                    found.status,
+                    found.created_at,
+                    existing=True,
+                )
             req = ReturnRow(
                 id=_new_id("RT"),
                 order_id=row.id,
@@ -315,6 +338,17 @@ class SqlShop:
             row = await self._own_order(s, customer_id, order_id)
             if row is None or row.warranty_months <= 0 or row.status != OrderStatus.DELIVERED:
                 return None
+            found = await _open_request(s, RepairRow, row.id)
+            if found is not None:
+                return RepairRequest(
+                    found.id,
+                    found.order_id,
+                    found.fault,
+                    found.in_warranty,
+                    found.status,
+                    found.created_at,
+                    existing=True,
+                )
             order = await self._to_order(s, row)
             req = RepairRow(
                 id=_new_id("RP"),

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from kefu.db import make_async_engine, make_engine
@@ -23,7 +23,7 @@ from shop import (
     warranty_end,
 )
 from shop.demo import demo_order_ids, seed_shop
-from shop.models import OrderRow, TrackingEventRow
+from shop.models import OrderRow, ReturnRow, TrackingEventRow
 
 ME, OTHER = "demo-001", "demo-002"
 
@@ -70,6 +70,24 @@ async def test_warranty_inside_and_outside(shop: SqlShop):
     assert await shop.create_repair(ME, outside.id, "不充电") is not None  # recorded, paid repair
     repair = await shop.create_repair(ME, inside.id, "左耳没有声音")
     assert repair is not None and repair.in_warranty
+
+
+async def test_an_order_has_one_open_return_and_one_open_repair(shop: SqlShop, database_url: str):
+    """Asked twice ("碎花连衣裙要退货", then the reason again), the shop files once: the second
+    call finds the open request and says so; once it is over, a new one may be filed."""
+    first = await shop.create_return(ME, "20231120006", "七天无理由", False)
+    again = await shop.create_return(ME, "20231120006", "上身效果不好", False)
+    assert first is not None and again is not None
+    assert not first.existing and again.existing and again.id == first.id
+    repair = await shop.create_repair(ME, "20231120013", "右耳没声音")
+    repeat = await shop.create_repair(ME, "20231120013", "右耳没声音")
+    assert repair is not None and repeat is not None
+    assert repeat.existing and repeat.id == repair.id and not repair.existing
+    with make_engine(database_url).begin() as db:
+        assert db.scalar(select(func.count()).select_from(ReturnRow)) == 1
+        db.execute(update(ReturnRow).values(status="rejected"))
+    anew = await shop.create_return(ME, "20231120006", "还是想退", False)
+    assert anew is not None and not anew.existing and anew.id != first.id
 
 
 async def test_a_warranty_ends_on_the_same_day_months_later(shop: SqlShop):

@@ -1,0 +1,89 @@
+"""A request is filed once: asked again, the return or repair flow names the open request
+instead of filing a second; a confirmation typed after the filing ("对 确认提交") is told the
+request is in, with its number (``actions._filed``)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from actions.handoff import ActionFallback
+from actions.repair import ActionRequestRepair
+from actions.returns import ActionRequestReturn
+from shop.models import RepairRow, ReturnRow
+from tests.actions.conftest import tracker
+from tests.actions.test_flows import run
+from tests.actions.test_follow_up import answered, said
+from tests.actions.test_follow_up import run as run_action
+
+DRESS, EARPHONES = "20231120006", "20231120013"  # inside 7 days; inside the warranty
+
+
+async def _count(services, table) -> int:  # type: ignore[no-untyped-def]
+    async with services.shop._sessions() as s:
+        return int(await s.scalar(select(func.count()).select_from(table)))
+
+
+async def test_a_return_asked_twice_is_filed_once_and_named(services) -> None:
+    slots = {"order_id": DRESS, "return_reason": "不想要了"}
+    _, first, _ = await run(ActionRequestReturn(), tracker("碎花连衣裙要退货", slots=slots))
+    again_slots = {"order_id": DRESS, "return_reason": "上身效果跟图片差太多"}
+    _, again, _ = await run(ActionRequestReturn(), tracker("就是不喜欢", slots=again_slots))
+    number = re.search(r"RT[0-9A-F]{10}", first[0])
+    assert number and "提交退货申请" in first[0]
+    assert number.group(0) in again[0] and "不用重复申请" in again[0]
+    assert await _count(services, ReturnRow) == 1
+    _, english, _ = await run(ActionRequestReturn(), tracker("return it", slots=slots, lang="en"))
+    assert number.group(0) in english[0] and "already has a return request" in english[0]
+
+
+async def test_a_repair_asked_twice_is_filed_once(services) -> None:
+    slots = {"order_id": EARPHONES, "fault_description": "右耳没声音"}
+    _, first, _ = await run(ActionRequestRepair(), tracker("耳机坏了", slots=slots))
+    _, again, _ = await run(ActionRequestRepair(), tracker("耳机右边没声", slots=slots))
+    number = re.search(r"RP[0-9A-F]{10}", first[0])
+    assert number and number.group(0) in again[0] and "不用重复申请" in again[0]
+    assert await _count(services, RepairRow) == 1
+
+
+FILED = (
+    "好的，已为订单 20231120006（法式碎花连衣裙）提交退货申请（编号 RT0A373EB0DB）～审核会在24"
+    "小时内完成。"
+)
+FILED_EN = "Your return request RT0C951AC83A for order 20231120022 (Linen shirt) is in."
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "filed", "reply"),
+    [
+        ("对 确认提交", "zh", FILED, "退货申请已提交（编号 RT0A373EB0DB）"),
+        ("對 確認提交", "zh-Hant", FILED, "退貨申請已提交（編號 RT0A373EB0DB）"),
+        ("yes go ahead and submit it", "en", FILED_EN, "return request RT0C951AC83A is already"),
+    ],
+    ids=["zh", "zh-Hant", "en"],
+)
+async def test_a_confirmation_after_the_filing_is_told_it_is_in(
+    services, handoffs, text: str, lang: str, filed: str, reply: str
+) -> None:
+    history = [said("碎花连衣裙要退货", "request_return"), answered(filed)]
+    _, texts = await run_fallback(tracker(text, intent="nlu_fallback", lang=lang, history=history))
+    assert reply in texts[0] and handoffs == []
+
+
+@pytest.mark.parametrize("text", ["不用提交了", "ok 谢谢", "我确认一下地址 是杭州", "能再退一件吗"])
+async def test_other_words_after_a_filing_are_no_confirmation(services, text: str) -> None:
+    history = [said("碎花连衣裙要退货", "request_return"), answered(FILED)]
+    _, texts = await run_fallback(tracker(text, intent="nlu_fallback", history=history))
+    assert not any("不用再确认" in t for t in texts)
+
+
+async def test_a_confirmation_with_nothing_filed_is_not_told_it_was(services) -> None:
+    history = [said("运费多少", "ask_faq"), answered("单笔实付满59元全国包邮。")]
+    _, texts = await run_fallback(tracker("对 确认提交", intent="nlu_fallback", history=history))
+    assert not any("已提交" in t for t in texts)
+
+
+async def run_fallback(t):  # type: ignore[no-untyped-def]
+    return await run_action(ActionFallback(), t)
