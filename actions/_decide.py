@@ -66,6 +66,7 @@ __all__ = [
     "faq_text",
     "focus",
     "is_general_question",
+    "is_long",
     "is_own_case",
     "no_flow_service",
     "own_order_intent",
@@ -102,7 +103,7 @@ _OWN = re.compile(
 )
 _OWN_THING = re.compile(r"我的|我那|我这|我家|我买|我订|\bmy\b|\bmine\b", re.IGNORECASE)
 _GENERAL = re.compile(
-    r"怎么|怎样|如何|咋|多久|多长|几天|多少天|多少钱|几个工作日|什么时候|啥时候|谁|哪些|哪里|哪儿|"
+    r"(?<![没不])怎么|(?<![没不])怎样|如何|咋|多久|多长|几天|多少天|多少钱|几个工作日|什么时候|啥时候|谁|哪些|哪里|哪儿|"
     r"(?<!没)什么|(?<!没)啥|能不能|可不可以|([^\s不])不\1|去哪|在哪|可以.*[吗么嘛]|能.*[吗么嘛]|支持.*[吗么嘛]|是否|要是|如果|的话|一般|"
     r"[吗么嘛不没][？?！!。～~\s]*$|[？?]|"
     r"\b(?:how|when|what|which|who|why|where do|where can|can i|can you|do you|does|is there|"
@@ -136,10 +137,21 @@ _CONNECTOR = re.compile(
     re.IGNORECASE,
 )
 CLEAR_LEAD = 0.2
-LONG_MESSAGE = 60  # characters
+LONG_MESSAGE = 60  # characters of a message in Chinese
+LONG_WORDS = 25  # words of one in English ("electric toothbrush died. its over a year old can u
+# still fix it" is 64 characters and one short question)
 _CLAUSE = re.compile(r"[，,。.！!？?；;…~～\n]+")
 _CJK_CLAUSE = re.compile(r"[\s，,。.！!？?；;…~～]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def is_long(text: str) -> bool:
+    """A story around a question rather than a question (``LONG_MESSAGE``, ``LONG_WORDS``)."""
+    if _CJK.search(text):
+        return len(text) >= LONG_MESSAGE
+    return len(text.split()) >= LONG_WORDS
+
+
 FLOW_RUNNER_UP = 0.1
 
 
@@ -191,6 +203,8 @@ def is_general_question(text: str) -> bool:
 def focus(text: str) -> str:
     """The question a long message asks: its last clause that is a general question; the
     message whole when it is short, names an order, or asks no general question."""
+    # (by characters in any language: the clause asked is found in an English message of a
+    # dozen words too — "…bought it over a year ago. can u fix it")
     if len(text) < LONG_MESSAGE or _ORDER_ID.search(text):
         return text
     splitter = _CJK_CLAUSE if _CJK.search(text) else _CLAUSE

@@ -14,7 +14,7 @@ from actions._tracker import last_replies
 from kefu.mandarin import to_mandarin
 
 # The ids the shop gives requests (``shop.sql``): a prefix and ten hex digits.
-_RECORD = re.compile(r"(?<![A-Za-z0-9])(RT|RP|IV)[0-9A-F]{10}(?![A-Za-z0-9])")
+RECORD_ID = re.compile(r"(?<![A-Za-z0-9])(RT|RP|IV)[0-9A-F]{10}(?![A-Za-z0-9])")
 _KINDS = {
     "RT": ("退货申请", "return request"),
     "RP": ("维修申请", "repair request"),
@@ -37,7 +37,7 @@ def filed_record(tracker: Tracker) -> str | None:
     """The request the bot reported filed in its answer to the previous message, if any."""
     found = None
     for event in last_replies(tracker):
-        for match in _RECORD.finditer(str(event.get("text") or "")):
+        for match in RECORD_ID.finditer(str(event.get("text") or "")):
             found = match.group(0)
     return found
 

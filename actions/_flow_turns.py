@@ -33,20 +33,20 @@ from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, FollowupAction,
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._decide import (
-    LONG_MESSAGE,
+    ORDER_ID as _ORDER_ID,
+)
+from actions._decide import (
     asks_something,
     decide,
     decide_with_kb,
     decided_without_kb,
     faq_text,
     is_general_question,
+    is_long,
     no_flow_service,
     own_state_flow,
     search_kb,
     wants_to_leave,
-)
-from actions._decide import (
-    ORDER_ID as _ORDER_ID,
 )
 from actions._follow_up import decide_in_context, is_elliptical, search_in_context
 from actions._handoff import start_handoff
@@ -55,6 +55,7 @@ from actions._orders import (
     corrected_task,
     last_flow,
     orders_named,
+    task_topic,
     the_customer,
     the_named_order,
 )
@@ -235,7 +236,7 @@ async def on_flow_start(
             SlotSet("requested_slot", None),
             FollowupAction(previous),
         ]
-    unsure = _confidence(tracker) < UNSURE_BELOW and len(text) < LONG_MESSAGE
+    unsure = _confidence(tracker) < UNSURE_BELOW and not is_long(text)
     named_flow = words_flow(text) if unsure else None
     if (
         named_flow
@@ -287,7 +288,12 @@ async def on_flow_start(
     if (own_product and not no_flow_service(text)) or decided_without_kb(text, intent) is not None:
         return None
     hits, thresholds, paired = await search_in_context(
-        services, text, lang, previous_customer_text(tracker), previous_answer_text(tracker)
+        services,
+        text,
+        lang,
+        previous_customer_text(tracker),
+        previous_answer_text(tracker),
+        task_topic(tracker, lang),
     )
     decision = decide(text, intent, paired, thresholds, follow_up=True) if paired else None
     if decision is None or decision.source != "kb":
@@ -362,6 +368,7 @@ async def on_flow_turn(
         lang,
         previous_customer_text(tracker),
         previous_answer_text(tracker),
+        task_topic(tracker, lang),
     )
     if decision.source == "kb" and decision.hit is not None:
         dispatcher.utter_message(

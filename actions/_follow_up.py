@@ -209,10 +209,14 @@ def _in_context(hit: Hit, thresholds: Thresholds) -> list[Hit]:
     return [replace(hit, score=max(hit.score, thresholds.confident))]
 
 
-def _topic_query(text: str, previous: str) -> str | None:
-    """The follow-up with the shop topics of the message before that it does not name itself."""
+def _topic_query(text: str, previous: str, topic: str = "") -> str | None:
+    """The follow-up with the shop topics of the message before that it does not name itself;
+    when neither names one ("部降噪耳機壞咗 右邊冇聲" → "要整幾耐"), with ``topic``: the task the
+    bot did for the message before (``actions._orders.task_topic``: a repair filed → 维修)."""
     own = set(topic_terms(text))
     carried = [t for t in topic_terms(previous) if t not in own]
+    if not carried and not own and topic:
+        carried = [topic]
     return f"{text.strip()} {' '.join(carried)}" if carried else None
 
 
@@ -244,13 +248,14 @@ def refund_channel_query(text: str, answered: str) -> str | None:
 
 
 async def search_in_context(
-    services: Services, text: str, lang: str, previous: str, answered: str = ""
+    services: Services, text: str, lang: str, previous: str, answered: str = "", topic: str = ""
 ) -> tuple[list[Hit], Thresholds | None, list[Hit] | None]:
     """The knowledge base's hits for ``text``, and for a follow-up the hits read with the
     message before it when those are confident and ``text`` has no confident answer of its
     own, or leans on the message before (``leans_on_previous``) and the pair answers another
     question; else None. ``answered``: the bot's replies to the message before — an answer
-    read in context that repeats them must say what the follow-up asks (``covers``)."""
+    read in context that repeats them must say what the follow-up asks (``covers``);
+    ``topic``: the task the bot did for it, when neither message names a topic."""
     hits, thresholds = await search_kb(services, text, lang)
     if thresholds is None:
         return hits, thresholds, None
@@ -266,7 +271,7 @@ async def search_in_context(
     previous = (previous or "").strip()
     # With the topic of the message before ("多久能寄到 专票"), then with the whole of it ("现在
     # 下单寄上海几天能到 那新疆呢": the place is no topic word).
-    topical = None if previous.startswith("/") else _topic_query(text, previous)
+    topical = None if previous.startswith("/") else _topic_query(text, previous, topic)
     queries = [q for q in (topical, follow_up_query(text, previous)) if q]
     if own is not None and not is_elliptical(text):
         # Its own answer is confident: only its own words with the topic carried over may
@@ -309,14 +314,22 @@ async def search_in_context(
 
 
 async def decide_in_context(
-    services: Services, text: str, intent: str, lang: str, previous: str, answered: str = ""
+    services: Services,
+    text: str,
+    intent: str,
+    lang: str,
+    previous: str,
+    answered: str = "",
+    topic: str = "",
 ) -> Decision:
     """``actions._decide.decide_with_kb`` for a message that may follow up on ``previous``
-    (answered with ``answered``)."""
+    (answered with ``answered``, by the task whose topic is ``topic``)."""
     early = decided_without_kb(text, intent)
     if early is not None:
         return early
-    hits, thresholds, paired = await search_in_context(services, text, lang, previous, answered)
+    hits, thresholds, paired = await search_in_context(
+        services, text, lang, previous, answered, topic
+    )
     if paired:
         decision = decide(text, intent, paired, thresholds, follow_up=True)
         if decision.source == "kb":

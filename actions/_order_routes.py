@@ -10,8 +10,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 
-from actions._decide import LONG_MESSAGE, own_order_intent
 from actions._decide import ORDER_ID as _ORDER_ID
+from actions._decide import is_long, own_order_intent
 from actions._follow_up import is_elliptical
 from actions._orders import FLOW_FORMS, corrected_task, last_flow, orders_named, the_named_order
 from actions._services import get_services
@@ -117,7 +117,7 @@ async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
     # 那钱到底退了没" asks for the refund (0.11) though a status (0.45) was likelier. A flow
     # the words name needs only ``WORDS_FLOOR``; else the likeliest flow is run.
     guessed = _named_flow(text, ranking) or (likely[0] if likely else None)
-    named_by_words = words_flow(text) if len(text) < LONG_MESSAGE else None
+    named_by_words = words_flow(text) if not is_long(text) else None
     if guessed and named_by_words and guessed != named_by_words and not about_flow(guessed, text):
         # "我對跑鞋寄咗未呀" (sent yet?): a repair at 0.39 whose words are nowhere in the
         # message, which names the order's status ("寄了没") — the flow the words name.
@@ -128,7 +128,7 @@ async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
         # product is theirs — the flow its words name. Not a long story around a general
         # question ("…买了好多东西 有衣服有鞋子…那个退货的运费到底是谁出啊"): the decision
         # step reads it by its question.
-        guessed = words_flow(text) if len(text) < LONG_MESSAGE else None
+        guessed = words_flow(text) if not is_long(text) else None
         if guessed is None:
             return None
     if not await orders_named(get_services(), tracker):

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions._decide import ORDER_ID as _ORDER_ID
 from actions._decide import asks_for_something
+from actions._filed import RECORD_ID
 from actions._products import Catalogue, asked_about, matching_orders
 from actions._services import Services
 from actions._text import say, yuan
@@ -189,6 +190,48 @@ def last_flow(tracker: Tracker) -> str | None:
         if name in FLOW_FORMS:
             return FLOW_FORMS[name]
     return None
+
+
+# The shop topic of each task, as the knowledge base reads it (zh, en).
+_TASK_TOPICS = {
+    "repair_form": ("维修", "repair"),
+    "action_request_repair": ("维修", "repair"),
+    "invoice_form": ("发票", "invoice"),
+    "action_request_invoice": ("发票", "invoice"),
+    "return_form": ("退货", "return"),
+    "action_request_return": ("退货", "return"),
+    "action_check_refund": ("退款", "refund"),
+    "payment_form": ("付款", "payment"),
+    "action_payment_problem": ("付款", "payment"),
+}
+
+
+_FILING = frozenset({"action_request_repair", "action_request_return", "action_request_invoice"})
+
+
+def task_topic(tracker: Tracker, lang: str) -> str:
+    """The topic of the order task the bot took up for the customer's message before the
+    latest — a form still asking, or a request it filed ("部降噪耳機壞咗…" → repair RP… filed:
+    维修) — or "": what a follow-up that names nothing ("要整幾耐", "how long does it take to get
+    it") is about. A task that ended without filing anything (a warranty that ran out) gives
+    none: "how much roughly" then reads with the customer's own words before."""
+    events = list(tracker.events or [])
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    if len(users) < 2:
+        return ""
+    window = events[users[-2] + 1 : users[-1]]
+    filed = any(
+        e.get("event") == "bot" and RECORD_ID.search(str(e.get("text") or "")) for e in window
+    )
+    for event in reversed(window):
+        name = str(event.get("name"))
+        if event.get("event") not in ("action", "active_loop") or name not in _TASK_TOPICS:
+            continue
+        if name in _FILING and not filed:
+            return ""
+        zh, en = _TASK_TOPICS[name]
+        return en if str(lang).startswith("en") else zh
+    return ""
 
 
 def corrected_task(tracker: Tracker, text: str) -> str | None:

@@ -20,7 +20,7 @@ from actions._decide import decide, faq_text, own_order_intent, own_state_flow
 from actions._follow_up import search_in_context
 from actions._handoff import is_vip, person_asked, start_handoff
 from actions._order_routes import product_followup
-from actions._orders import FLOW_FORMS
+from actions._orders import FLOW_FORMS, task_topic
 from actions._picks import pick_payload
 from actions._services import get_services
 from actions._text import asks_for_person, is_angry, person_button, say, vip_offer
@@ -54,7 +54,12 @@ class ActionAnswerFaq(Action):
             # "我那单发票开了没": the order's own invoice, answered from the shop's data
             return [FollowupAction(state_form)]
         hits, thresholds, paired = await search_in_context(
-            services, query, lang, previous_customer_text(tracker), previous_answer_text(tracker)
+            services,
+            query,
+            lang,
+            previous_customer_text(tracker),
+            previous_answer_text(tracker),
+            task_topic(tracker, lang),
         )
         if query and not hits and services.knowledge_base_missing() is not None:
             # Our own warm-up (index not built yet) is not the customer's miss: no count, no

@@ -24,7 +24,7 @@ from actions._filed import already_filed, confirms, filed_record
 from actions._follow_up import decide_in_context
 from actions._handoff import is_vip, person_asked, start_handoff
 from actions._order_routes import order_followup, product_followup
-from actions._orders import asked_to_log_in
+from actions._orders import asked_to_log_in, task_topic
 from actions._services import get_services
 from actions._text import (
     asks_about_agent_hours,
@@ -68,7 +68,13 @@ async def answered_from_kb(dispatcher: CollectingDispatcher, tracker: Tracker, i
         return True  # two questions in one message: both heard (actions._two_questions)
     previous = previous_customer_text(tracker)
     decision = await decide_in_context(
-        get_services(), text, intent, lang, previous, previous_answer_text(tracker)
+        get_services(),
+        text,
+        intent,
+        lang,
+        previous,
+        previous_answer_text(tracker),
+        task_topic(tracker, lang),
     )
     if decision.source == "kb" and decision.hit is not None:
         dispatcher.utter_message(

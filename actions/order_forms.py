@@ -45,6 +45,7 @@ from actions._tracker import lang_of, latest_text
 from kefu.mandarin import to_mandarin
 from shop import (
     RETURN_DAYS_NO_REASON,
+    RETURN_DAYS_QUALITY,
     Order,
     OrderStatus,
     check_return,
@@ -300,6 +301,18 @@ class ValidateReturnForm(_OrderForm):
                     f"Order {order.id} ({order.item}) was delivered {days} day(s) ago, inside "
                     f"the {RETURN_DAYS_NO_REASON}-day no-reason return window, so it can be "
                     "returned.",
+                )
+            )
+        elif days is not None and check_return(order, quality_issue=True).eligible:
+            # "牛仔裤能退吗 没怎么穿 就是不太喜欢", 10 days on: only a quality problem now
+            dispatcher.utter_message(
+                text=say(
+                    lang_of(tracker),
+                    f"订单 {order.id}（{order.item}）已签收{days}天，超过了{RETURN_DAYS_NO_REASON}"
+                    f"天无理由退货期；如果有质量问题，签收{RETURN_DAYS_QUALITY}天内仍可以退货～",
+                    f"Order {order.id} ({order.item}) was delivered {days} days ago, past the "
+                    f"{RETURN_DAYS_NO_REASON}-day no-reason return window; a quality problem can "
+                    f"still be returned within {RETURN_DAYS_QUALITY} days of delivery.",
                 )
             )
 

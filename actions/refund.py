@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions._decide import faq_text
 from actions._follow_up import decide_in_context
 from actions._mood import FlowAction
-from actions._orders import no_customer, not_found, orders_named, the_customer
+from actions._orders import no_customer, not_found, orders_named, task_topic, the_customer
 from actions._payment_rules import DOUBLE, hand_payment_to_person
 from actions._services import get_services
 from actions._text import person_button, say, yuan
@@ -106,6 +106,7 @@ class ActionCheckRefund(FlowAction):
                 lang,
                 previous_customer_text(tracker),
                 previous_answer_text(tracker),
+                task_topic(tracker, lang),
             )
         )
         if decision is not None and decision.source == "kb" and decision.hit is not None:

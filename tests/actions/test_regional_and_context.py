@@ -125,9 +125,16 @@ async def test_the_return_window_is_said_before_the_reason_is_asked(services) ->
     result = await form.validate_order_id("20231120006", d, t, {})
     assert result["order_id"] == "20231120006"
     assert "签收3天" in d.messages[0]["text"] and "7天无理由退货期内" in d.messages[0]["text"]
-    # Past the 7 days (jeans, 10 days) nothing is promised before the reason is known.
+    # Past the 7 days (jeans, 10 days): said so, and only a quality problem may still be
+    # returned — nothing is promised before the reason is known.
     d = CollectingDispatcher()
     await form.validate_order_id("20231120007", d, t, {})
+    said_ = d.messages[0]["text"]
+    assert "签收10天" in said_ and "超过了7天无理由退货期" in said_ and "质量问题" in said_
+    assert "在7天无理由退货期内" not in said_
+    # Past the 15 days (sweater, 20 days): nothing here; the flow says why it cannot.
+    d = CollectingDispatcher()
+    await form.validate_order_id("20231120008", d, t, {})
     assert d.messages == []
 
 

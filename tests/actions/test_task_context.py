@@ -1,0 +1,100 @@
+"""A follow-up that names nothing is read with the task the bot just took up ("要整幾耐" after
+a repair was filed), a clause of "hardly" is no question ("没怎么穿"), an English question of a
+dozen words is no story, and "白T" is a T-shirt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from actions._decide import asks_for_something, is_general_question, is_long
+from actions._follow_up import decide_in_context
+from actions._orders import task_topic
+from actions._products import named_kinds
+from actions.handoff import ActionOutOfScope
+from tests.actions.conftest import tracker
+from tests.actions.test_follow_up import answered, run, said
+
+FILED_REPAIR = "已為您提交保修維修申請（編號 RP057F34EE8A），降噪藍牙耳機 Pro在保修期內，維修免費～"
+OUT_OF_WARRANTY = "非常抱歉，声波电动牙刷（订单 20231120014）的保修期已于 2026-11-01 到期。"
+
+
+def _after(action: str, reply: str, first: str = "部降噪耳機壞咗 右邊冇聲") -> list[dict[str, Any]]:
+    return [said(first, "request_repair"), {"event": "action", "name": action}, answered(reply)]
+
+
+def test_the_topic_is_the_task_taken_up_for_the_message_before() -> None:
+    filed = tracker(
+        "要整幾耐", lang="zh-Hant", history=_after("action_request_repair", FILED_REPAIR)
+    )
+    assert task_topic(filed, "zh-Hant") == "维修"
+    assert task_topic(filed, "en") == "repair"
+    # A repair declined (the warranty ran out) filed nothing: no topic is carried.
+    declined = tracker("修一下大概多少钱", history=_after("action_request_repair", OUT_OF_WARRANTY))
+    assert task_topic(declined, "zh") == ""
+    # A form still asking its question: the follow-up is about it.
+    asking = [
+        said("need a fapiao for the shirt, company is Acme Trading Co", "request_invoice"),
+        {"event": "active_loop", "name": "invoice_form"},
+        answered("Which kind of invoice do you need?"),
+    ]
+    assert task_topic(tracker("how long does it take to get it", history=asking), "en") == "invoice"
+    assert task_topic(tracker("要整幾耐"), "zh") == ""  # nothing before
+
+
+async def test_a_follow_up_naming_nothing_is_answered_for_the_task(services) -> None:
+    # "要整幾耐" (how long will it take) after a repair was filed: the repair's 7–15 days.
+    history = _after("action_request_repair", FILED_REPAIR)
+    t = tracker("要整幾耐", lang="zh-Hant", history=history)
+    decision = await decide_in_context(
+        services, "要整幾耐", "nlu_fallback", "zh-Hant", "部降噪耳機壞咗 右邊冇聲", FILED_REPAIR,
+        task_topic(t, "zh-Hant"),
+    )  # fmt: skip
+    assert decision.source == "kb" and decision.hit is not None
+    assert "7–15" in decision.hit.answer
+    alone = await decide_in_context(
+        services, "要整幾耐", "nlu_fallback", "zh-Hant", "部降噪耳機壞咗 右邊冇聲", FILED_REPAIR
+    )
+    assert alone.source != "kb" or "7–15" not in (alone.hit.answer if alone.hit else "")
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("没怎么穿 就是不太喜欢", False),  # 没怎么 = hardly
+        ("耳机不怎么响了", False),  # 不怎么 = not very
+        ("怎么退货", True),
+        ("不怎么好用 能退吗", True),
+    ],
+)
+def test_hardly_is_no_question_word(text: str, asks: bool) -> None:
+    assert asks_for_something(text) is asks
+    assert is_general_question(text) is asks
+
+
+def test_an_english_question_of_a_dozen_words_is_no_story() -> None:
+    assert not is_long("electric toothbrush died. its over a year old can u still fix it")
+    story = (
+        "我上个月买了好多东西 有衣服有鞋子还有一个保温杯 前几天收到了 "
+        "结果发现有一件不合适 我就想问问 那个退货的运费到底是谁出啊"
+    )
+    assert is_long(story)
+    assert is_long(" ".join(["word"] * 25))
+
+
+async def test_an_own_product_with_fix_placed_out_of_scope_runs_the_repair(services) -> None:
+    t = tracker(
+        "electric toothbrush died. its over a year old can u still fix it",
+        intent="out_of_scope",
+        lang="en",
+    )
+    events, _ = await run(ActionOutOfScope(), t)
+    assert {"event": "followup", "name": "repair_form"} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events
+    ]
+
+
+def test_a_white_tee_is_a_t_shirt() -> None:
+    assert named_kinds("今天拍的那件白T怎么一直没动静") == {"tshirt"}
+    assert named_kinds("白tea好喝吗") == set()
