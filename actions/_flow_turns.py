@@ -1,15 +1,7 @@
 """Flows that never trap: what an order flow's form does with a message that is not simply the
 answer it asked for. Called by every form's validation (``actions/order_forms.py``).
 
-- **Start** of a flow: a general question the knowledge base answers (``actions._decide``) is
-  answered instead ("发票怎么开" is not "开发票 for my order"); the customer's own request
-  that also asks a how-to the knowledge base answers confidently ("I need a VAT invoice for
-  my company, what info do you need") gets that answer, then the flow; a message of two
-  questions has the answered ones answered and the others offered as buttons
-  (``actions._two_questions``);
-  a clearly angry message that names no order gets an apology, the knowledge base's answer when
-  it is confident, and a person at once (with an order, the flow answers and a person joins:
-  ``actions._mood``).
+- **Start** of a flow: ``actions._flow_start``.
 - **Inside** a flow, on a fresh customer message:
   - "算了 / 不用了 / 先不退了 / never mind" leaves the flow (on a yes/no question it is the
     "no" the form asked for); a general question asked with it is answered;
@@ -24,65 +16,39 @@ A flow ended here sets ``turn_handled``; the flow's final action then stays sile
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._decide import (
     ORDER_ID as _ORDER_ID,
 )
 from actions._decide import (
-    asks_something,
-    decide,
     decide_with_kb,
-    decided_without_kb,
     faq_text,
-    is_general_question,
-    is_long,
-    no_flow_service,
     own_state_flow,
-    search_kb,
     wants_to_leave,
 )
-from actions._follow_up import decide_in_context, is_elliptical, search_in_context
-from actions._handoff import start_handoff
+from actions._follow_up import decide_in_context
 from actions._orders import (
     FLOW_SLOTS,
-    corrected_task,
-    last_flow,
-    orders_named,
     task_topic,
-    the_customer,
-    the_named_order,
-)
-from actions._payment_rules import (
-    calm_visitor_double_charge,
-    hand_payment_to_person,
-    self_refund_text,
 )
 from actions._picks import answer_pick, is_pick
 from actions._services import get_services
-from actions._text import is_angry, person_button, say
+from actions._text import say
 from actions._tracker import lang_of, latest_text, previous_answer_text, previous_customer_text
-from actions._two_questions import (
-    about_flow,
-    answer_parts,
-    offer_the_others,
-    question_parts,
-    words_flow,
-)
-from kefu.mandarin import to_mandarin
 
 __all__ = [
     "HANDLED",
     "PAUSED",
     "asks_invoice_state",
+    "end_quietly",
+    "intent_of",
     "is_fresh",
-    "on_flow_start",
     "on_flow_turn",
     "opening_text",
     "take_handled",
@@ -91,18 +57,6 @@ __all__ = [
 
 HANDLED = "turn_handled"
 INVOICE_FORM = "invoice_form"
-PAYMENT_FORM = "payment_form"
-RETURN_FORM = "return_form"
-# "换个M", "换货", "swap it for a M": an exchange asked for (the return flow's words, not its task).
-_EXCHANGE = re.compile(
-    r"换货|换(?:个|一个|一件|一双|一条|成|大|小)|\b(?:exchange|swap)\b", re.IGNORECASE
-)
-
-
-def wants_exchange(text: str) -> bool:
-    return bool(_EXCHANGE.search(to_mandarin(text or "")))
-
-
 PAUSED = "flow_paused"
 YES_NO_SLOTS = frozenset({"cancel_confirmed"})
 PERSON_INTENTS = frozenset({"request_human", "file_complaint"})
@@ -153,20 +107,11 @@ def is_fresh(tracker: Tracker, form: str) -> bool:
     )
 
 
-def _intent(tracker: Tracker) -> str:
+def intent_of(tracker: Tracker) -> str:
     return str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
 
 
-# Below this the NLU's flow gives way to the flow the message's own words name when they name
-# nothing of its own (``on_flow_start``).
-UNSURE_BELOW = 0.8
-
-
-def _confidence(tracker: Tracker) -> float:
-    return float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0)
-
-
-def _end_quietly() -> list[dict[str, Any]]:
+def end_quietly() -> list[dict[str, Any]]:
     """End the form now; its final action stays silent (``turn_handled``)."""
     return [
         *(SlotSet(s, None) for s in FLOW_SLOTS),
@@ -177,140 +122,6 @@ def _end_quietly() -> list[dict[str, Any]]:
     ]
 
 
-async def on_flow_start(
-    form: str, dispatcher: CollectingDispatcher, tracker: Tracker, skill_group: str
-) -> list[dict[str, Any]] | None:
-    """Events that replace the flow at its start, or None to run it."""
-    text = latest_text(tracker)
-    lang = lang_of(tracker)
-    services = get_services()
-    if is_angry(text) and not _ORDER_ID.search(text):
-        # With an order named the flow answers and a person joins (actions._mood); without,
-        # it would only ask questions of an angry customer.
-        dispatcher.utter_message(
-            text=say(
-                lang,
-                "让您着急了，真的非常抱歉！我马上请人工客服来跟进～",
-                "I'm really sorry for the frustration — let me bring in a person to follow up.",
-            )
-        )
-        # What the shop's rules already say ("charged twice!! what the hell": refunded by
-        # itself within 24 hours) is said too, so the customer has it while a person comes.
-        hits, thresholds = await search_kb(services, text, lang)
-        if hits and thresholds and hits[0].score >= thresholds.confident:
-            dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
-        handoff = await start_handoff(
-            services,
-            dispatcher,
-            tracker,
-            reason="negative_sentiment",
-            priority="high",
-            skill_group=skill_group,
-            summary=f"客户情绪激动 / angry customer: {text[:200]}",
-        )
-        return [*handoff, *_end_quietly()]
-    previous = corrected_task(tracker, text) if _ORDER_ID.search(text) else None
-    if (
-        previous is None
-        and is_elliptical(text)
-        and (named := await orders_named(services, tracker))
-    ):
-        # "and the fitness band?" after the bottle's tracking: the same task on the product now
-        # named, whatever flow the words alone sound like (its order is found by the product).
-        # (not "那件衬衫可以开发票吗" after a tracking answer: its own words name the invoice)
-        previous = None if about_flow(form, text) else last_flow(tracker)
-        if previous and previous != form:
-            return [
-                *(SlotSet(s, None) for s in FLOW_SLOTS),
-                SlotSet("order_id", the_named_order(named)),
-                SlotSet(PAUSED, None),
-                SlotSet("requested_slot", None),
-                FollowupAction(previous),
-            ]
-    if previous and previous != form:
-        # "sorry wrong number, I meant 2023…" right after a status answer: not a change request
-        # but the same task again, on the order now named (its id is in the order_id slot).
-        return [
-            *(SlotSet(s, None) for s in FLOW_SLOTS),
-            SlotSet(PAUSED, None),
-            SlotSet("requested_slot", None),
-            FollowupAction(previous),
-        ]
-    unsure = _confidence(tracker) < UNSURE_BELOW and not is_long(text)
-    named_flow = words_flow(text) if unsure else None
-    if (
-        named_flow
-        and named_flow != form
-        and not about_flow(form, text)
-        and not is_general_question(text)  # "尺码不合适能换吗 怎么换": the decision step's
-    ):
-        # "when will my earbuds arrive? i need them by friday" read as a repair (0.60): the
-        # words name the tracking and nothing of a repair — the flow they name.
-        return [
-            *(SlotSet(s, None) for s in FLOW_SLOTS),
-            SlotSet(PAUSED, None),
-            SlotSet("requested_slot", None),
-            FollowupAction(named_flow),
-        ]
-    # "牛仔裤买了快两周了 还能退吗", "电动牙刷充不进电了 还在保修吗": a product the logged-in
-    # customer bought is their own case — the flow answers from that order's dates (its return
-    # window, its warranty), where the general FAQ (or an answer to one part of the message)
-    # would say "支持，7天内" to someone past the window.
-    own_product = bool(await orders_named(services, tracker))
-    parts = await question_parts(services, text, lang)
-    if not own_product and await answer_parts(services, dispatcher, text, lang, parts) is not None:
-        # Two questions, one of them answered: the other is offered as a button (it may be
-        # another flow than this one: "发货了吗？还有能开发票吗" read as an invoice request).
-        return _end_quietly()
-    if parts:
-        # Several questions about their own case: this flow takes its own, the others are
-        # offered ("我的手环到哪了？顺便问下这单能开发票吗" as an invoice request).
-        offer_the_others(dispatcher, parts, form, lang)
-    logged_in = bool(the_customer(services, tracker))
-    if form == RETURN_FORM and wants_exchange(text):
-        # "the shirt is too big can i swap it for a M": an exchange, not a return — the shop's
-        # exchange rule, where the return flow would have filed a return nobody asked for.
-        hits, thresholds = await search_kb(services, text, lang)
-        if hits and thresholds and hits[0].score >= thresholds.choose:
-            dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
-            return _end_quietly()
-    if form == PAYMENT_FORM and calm_visitor_double_charge(text, logged_in):
-        # "付款的时候卡了一下 结果扣了我两次钱" from a visitor: the 24-hour rule needs no order.
-        dispatcher.utter_message(text=self_refund_text(lang), buttons=[person_button(lang)])
-        return _end_quietly()
-    if form == PAYMENT_FORM and (
-        payment := await hand_payment_to_person(services, dispatcher, tracker, text, logged_in)
-    ):
-        # "i paid but theres no order in my account": no order number to ask for; a person
-        # traces the payment.
-        return [*payment, *_end_quietly()]
-    intent = _intent(tracker)
-    if (own_product and not no_flow_service(text)) or decided_without_kb(text, intent) is not None:
-        return None
-    hits, thresholds, paired = await search_in_context(
-        services,
-        text,
-        lang,
-        previous_customer_text(tracker),
-        previous_answer_text(tracker),
-        task_topic(tracker, lang),
-    )
-    decision = decide(text, intent, paired, thresholds, follow_up=True) if paired else None
-    if decision is None or decision.source != "kb":
-        decision = decide(text, intent, hits, thresholds)
-    if decision.source == "kb" and decision.hit is not None:
-        dispatcher.utter_message(
-            text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id
-        )
-        return _end_quietly()
-    top = hits[0] if hits else None
-    if top and thresholds and top.score >= thresholds.confident and asks_something(text):
-        # "I need a VAT special invoice for my company, what info do you need": their own
-        # request, and a how-to in the same breath — the answer, then the flow goes on.
-        dispatcher.utter_message(text=faq_text(lang, top.answer), faq_id=top.faq_id)
-    return None
-
-
 async def on_flow_turn(
     form: str,
     dispatcher: CollectingDispatcher,
@@ -319,7 +130,7 @@ async def on_flow_turn(
 ) -> list[dict[str, Any]] | None:
     """Events for a fresh message inside the flow that is not simply the answer asked for, or
     None to let the form validate it as usual."""
-    if _intent(tracker) in PERSON_INTENTS:
+    if intent_of(tracker) in PERSON_INTENTS:
         return None  # "算了 帮我叫个人来吧": the rules bring the person
     text = latest_text(tracker)
     lang = lang_of(tracker)
@@ -343,7 +154,7 @@ async def on_flow_turn(
                 text=say(lang, "好的，这件事先不办理啦～", "No problem, I've stopped there.")
             )
             dispatcher.utter_message(text=faq_text(lang, asked.hit.answer), faq_id=asked.hit.faq_id)
-            return _end_quietly()
+            return end_quietly()
         dispatcher.utter_message(
             text=say(
                 lang,
@@ -351,7 +162,7 @@ async def on_flow_turn(
                 "No problem, I've stopped there. Anything else I can help with?",
             )
         )
-        return _end_quietly()
+        return end_quietly()
     if has_id:
         if requested in (None, "order_id"):
             return None
@@ -364,7 +175,7 @@ async def on_flow_turn(
     decision = await decide_in_context(
         get_services(),
         text,
-        _intent(tracker),
+        intent_of(tracker),
         lang,
         previous_customer_text(tracker),
         previous_answer_text(tracker),

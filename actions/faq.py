@@ -16,6 +16,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._again import say_again
 from actions._decide import decide, faq_text, own_order_intent, own_state_flow
 from actions._follow_up import search_in_context
 from actions._handoff import is_vip, person_asked, start_handoff
@@ -50,6 +51,8 @@ class ActionAnswerFaq(Action):
         if flow := own_order_intent(query, ranking, FLOW_FORMS):
             # "the shirt doesn't fit, can I send it back? order 2023…" is that order's return
             return [FollowupAction(FLOW_FORMS[flow])]
+        if say_again(dispatcher, tracker, lang):
+            return [SlotSet("faq_misses", 0)]  # "抬头写的啥来着": what the last answer said
         if state_form := own_state_flow(query):
             # "我那单发票开了没": the order's own invoice, answered from the shop's data
             return [FollowupAction(state_form)]

@@ -12,6 +12,7 @@ from rasa_sdk.events import FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._again import say_again
 from actions._answers import wants_spec_change
 from actions._decide import (
     faq_text,
@@ -168,6 +169,8 @@ class ActionFallback(Action):
         text = latest_text(tracker)
         if asks_for_person(text):
             return await person_asked(get_services(), dispatcher, tracker, text)
+        if say_again(dispatcher, tracker, lang):
+            return []
         if (record := filed_record(tracker)) and confirms(text):
             dispatcher.utter_message(text=already_filed(lang, record))
             return []

@@ -128,15 +128,29 @@ class ActionRequestInvoice(FlowAction):
                     "Sorry, this order can't be invoiced right now. Shall I get an agent?",
                 )
             )
-        elif invoice.kind == "correction":
+        elif invoice.kind == "correction" and _is_special(invoice.invoice_type):
+            # The shop's rule (FAQ inv-002): a special VAT invoice is reissued once the
+            # original is back.
             dispatcher.utter_message(
                 text=say(
                     lang,
-                    f"好的～已为订单 {order.id} 提交发票更正申请（编号 {invoice.id}），新抬头："
-                    f"{invoice.title}。原发票作废后，新发票会在1-3个工作日内开具并发送到您的邮箱。",
-                    f"Done — a correction request ({invoice.id}) for order {order.id} with the"
-                    " title "
-                    f'"{invoice.title}". The new invoice is issued within 1–3 working days.',
+                    f"好的～已为订单 {order.id} 提交专票换开申请（编号 {invoice.id}），新抬头："
+                    f"{invoice.title}。专票需要先把原票寄回，我们收到后重新开具。",
+                    f"Done — a reissue request ({invoice.id}) for order {order.id} with the title"
+                    f' "{invoice.title}". A special VAT invoice is reissued once the original'
+                    " has been sent back to us.",
+                )
+            )
+        elif invoice.kind == "correction":
+            # An e-invoice is reissued within one working day (FAQ inv-002).
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    f"好的～已为订单 {order.id} 提交发票换开申请（编号 {invoice.id}），新抬头："
+                    f"{invoice.title}。原发票作废，新发票会在1个工作日内重新开具并发送到您的邮箱。",
+                    f"Done — a reissue request ({invoice.id}) for order {order.id} with the title"
+                    f' "{invoice.title}". The old invoice is voided and the new one is issued'
+                    " within 1 working day and emailed to you.",
                 )
             )
         else:
@@ -152,3 +166,7 @@ class ActionRequestInvoice(FlowAction):
                 )
             )
         return events + reset_flow_slots()
+
+
+def _is_special(invoice_type: str) -> bool:
+    return "专用" in invoice_type or "专票" in invoice_type or "special" in invoice_type.lower()

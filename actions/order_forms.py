@@ -23,11 +23,11 @@ from actions._answers import (
 )
 from actions._decide import ORDER_ID as _ORDER_ID
 from actions._decide import is_general_question, wants_to_leave
+from actions._flow_start import on_flow_start
 from actions._flow_turns import (
     HANDLED,
     asks_invoice_state,
     is_fresh,
-    on_flow_start,
     on_flow_turn,
     was_active,
 )

@@ -187,7 +187,7 @@ async def test_invoice_title_correction_given_with_the_request(services):
         ActionRequestInvoice(),
         tracker("", slots={"order_id": "20231120013", "invoice_title": "北京星辰科技有限公司"}),
     )
-    assert "更正申请" in texts[0] and "北京星辰科技有限公司" in texts[0]
+    assert "换开申请" in texts[0] and "北京星辰科技有限公司" in texts[0]
 
 
 async def test_refund_paid_but_not_arrived_gets_its_own_answer(services):

@@ -227,7 +227,12 @@ async def test_invoice_issue_and_correction(services):
         "invoice_title": "上海张江科技有限公司",
     }
     _, texts, _ = await run(ActionRequestInvoice(), tracker("", slots=slots))
-    assert "更正申请" in texts[0]
+    # An e-invoice is reissued within one working day (FAQ inv-002), a special one once the
+    # original is back.
+    assert "换开申请" in texts[0] and "1个工作日内重新开具" in texts[0]
+    slots = {**slots, "invoice_type": "增值税专用发票"}
+    _, texts, _ = await run(ActionRequestInvoice(), tracker("", slots=slots))
+    assert "专票换开申请" in texts[0] and "原票寄回" in texts[0] and "工作日" not in texts[0]
 
 
 async def test_a_double_charge_is_told_it_refunds_itself_and_offered_a_person(services, handoffs):

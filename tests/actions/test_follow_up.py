@@ -12,7 +12,8 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._decide import search_kb
-from actions._flow_turns import HANDLED, on_flow_start
+from actions._flow_start import on_flow_start
+from actions._flow_turns import HANDLED
 from actions._follow_up import covers, decide_in_context, follow_up_query, is_follow_up
 from actions._order_routes import product_followup
 from actions._orders import LOG_IN
