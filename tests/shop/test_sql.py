@@ -83,9 +83,13 @@ async def test_an_order_has_one_open_return_and_one_open_repair(shop: SqlShop, d
     repeat = await shop.create_repair(ME, "20231120013", "右耳没声音")
     assert repair is not None and repeat is not None
     assert repeat.existing and repeat.id == repair.id and not repair.existing
-    with make_engine(database_url).begin() as db:
-        assert db.scalar(select(func.count()).select_from(ReturnRow)) == 1
-        db.execute(update(ReturnRow).values(status="rejected"))
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as db:
+            assert db.scalar(select(func.count()).select_from(ReturnRow)) == 1
+            db.execute(update(ReturnRow).values(status="rejected"))
+    finally:
+        engine.dispose()  # (an engine left to the collector warns of an open connection)
     anew = await shop.create_return(ME, "20231120006", "还是想退", False)
     assert anew is not None and not anew.existing and anew.id != first.id
 
