@@ -39,7 +39,7 @@ from actions._orders import (
 )
 from actions._picks import answer_pick, is_pick
 from actions._services import get_services
-from actions._text import say
+from actions._text import only_leaving, say
 from actions._tracker import lang_of, latest_text, previous_answer_text, previous_customer_text
 
 __all__ = [
@@ -130,9 +130,9 @@ async def on_flow_turn(
 ) -> list[dict[str, Any]] | None:
     """Events for a fresh message inside the flow that is not simply the answer asked for, or
     None to let the form validate it as usual."""
-    if intent_of(tracker) in PERSON_INTENTS:
-        return None  # "算了 帮我叫个人来吧": the rules bring the person
     text = latest_text(tracker)
+    if intent_of(tracker) in PERSON_INTENTS and not only_leaving(text):
+        return None  # "算了 帮我叫个人来吧": the rules bring the person
     lang = lang_of(tracker)
     requested = tracker.get_slot("requested_slot")
     if is_pick(tracker):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from actions._decide import wants_to_leave
 from kefu.i18n import say
 from kefu.mandarin import to_mandarin
 
@@ -52,6 +53,8 @@ _PERSON = re.compile(
     r"转人工|轉人工|(?:给我|帮我|幫我|我要|我想|我需要|麻烦|麻煩)(?:转|轉|找|接|叫|联系|聯繫)?(?:个|個)?"
     r"(?:人工|真人|活人)|(?:找|叫|要|接)(?:个|個)?(?:人工|真人|活人)(?!.{0,6}(?:几点|幾點|什么时候|"
     r"什麼時候|时间|時間|上班|下班))|人工呢|"
+    # "叫个人来吧", "找个人帮我跟快递核实" (not "个人发票": a person who comes or does something)
+    r"(?:叫|找|来|來)(?:个|個)人(?:来|來|过来|過來|帮|幫|处理|處理|跟进|跟進|看看)|"
     r"\b(?:talk|speak|chat) (?:to|with) (?:a |an |some |your )?(?:human|person|agent|someone|"
     r"somebody|real|staff|rep)|\b(?:get|give|connect|transfer) me (?:to )?(?:a |an )?"
     r"(?:human|person|agent|someone|somebody|real)|\b(?:can|could|will) (?:someone|somebody|"
@@ -117,3 +120,9 @@ def vip_offer(lang: str) -> str:
         "您是我们的尊贵会员，如需人工客服，点下面的“转人工客服”马上为您优先接入～",
         'As a valued member you can reach a person first in line — tap "Talk to an agent".',
     )
+
+
+def only_leaving(text: str) -> bool:
+    """The customer drops the matter without asking for anyone ("哦那算了 我让她自己问"), though
+    the NLU may read a person in it: no person words, and words of leaving."""
+    return wants_to_leave(text) and not asks_for_person(text)

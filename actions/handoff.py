@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 from actions._again import say_again
 from actions._answers import wants_spec_change
 from actions._decide import (
+    ORDER_ID,
     faq_text,
     is_own_case,
     own_state_flow,
@@ -32,6 +33,7 @@ from actions._text import (
     asks_for_person,
     is_angry,
     is_thanks,
+    only_leaving,
     person_button,
     say,
     vip_offer,
@@ -44,7 +46,7 @@ from actions._tracker import (
     previous_customer_text,
     previous_user_intent,
 )
-from actions._two_questions import answer_parts
+from actions._two_questions import answer_parts, words_flow
 
 CLOSING = frozenset({"goodbye", "thank"})
 
@@ -123,6 +125,10 @@ class ActionOutOfScope(Action):
             # "hi where are my running shoes" placed out of scope: a product of their own
             # orders, named with a task's words — that task, on it.
             return followup
+        if ORDER_ID.search(text) and (form := words_flow(text)):
+            # "20231120021 这单到哪了 帮我朋友问的": an order id with a task's words is that
+            # task; the form checks the order is theirs ("not found" if not — never its data).
+            return [FollowupAction(form)]
         if await answered_from_kb(dispatcher, tracker, "out_of_scope"):
             return []
         dispatcher.utter_message(
@@ -138,6 +144,16 @@ class ActionRequestHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        if only_leaving(latest_text(tracker)):
+            # "哦那算了 我让她自己问" read as a request for a person: nobody asked for one.
+            dispatcher.utter_message(
+                text=say(
+                    lang_of(tracker),
+                    "好的～还有什么可以帮您的吗？",
+                    "Sure — is there anything else I can help with?",
+                )
+            )
+            return []
         if asks_about_agent_hours(latest_text(tracker)) and await answered_from_kb(
             dispatcher,
             tracker,

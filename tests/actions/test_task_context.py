@@ -12,7 +12,8 @@ from actions._decide import asks_for_something, is_general_question, is_long
 from actions._follow_up import decide_in_context
 from actions._orders import task_topic
 from actions._products import named_kinds
-from actions.handoff import ActionOutOfScope
+from actions._text import asks_for_person, only_leaving
+from actions.handoff import ActionOutOfScope, ActionRequestHuman
 from tests.actions.conftest import tracker
 from tests.actions.test_follow_up import answered, run, said
 
@@ -98,3 +99,40 @@ async def test_an_own_product_with_fix_placed_out_of_scope_runs_the_repair(servi
 def test_a_white_tee_is_a_t_shirt() -> None:
     assert named_kinds("今天拍的那件白T怎么一直没动静") == {"tshirt"}
     assert named_kinds("白tea好喝吗") == set()
+
+
+async def test_another_customers_order_placed_out_of_scope_is_checked_not_refused(
+    services, handoffs
+) -> None:
+    # "20231120021 这单到哪了 帮我朋友问的": the tracking flow, whose form finds the order is not
+    # this customer's — never "can't help", never a person, never the order's data.
+    t = tracker("20231120021 这单到哪了 帮我朋友问的", intent="out_of_scope")
+    events, texts = await run(ActionOutOfScope(), t)
+    assert {"event": "followup", "name": "shipment_form"} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events
+    ]
+    assert texts == [] and handoffs == []
+
+
+@pytest.mark.parametrize(
+    ("text", "leaving", "person"),
+    [
+        ("哦那算了 我让她自己问", True, False),
+        ("never mind, ill ask her to do it", True, False),
+        ("算了 帮我叫个人来吧", False, True),
+        ("找个人帮我跟快递核实", False, True),
+        ("我要个人的发票", False, False),
+    ],
+)
+def test_leaving_is_no_request_for_a_person(text: str, leaving: bool, person: bool) -> None:
+    assert only_leaving(text) is leaving
+    assert asks_for_person(text) is person
+
+
+async def test_leaving_read_as_a_request_for_a_person_brings_nobody(services, handoffs) -> None:
+    _, texts = await run(
+        ActionRequestHuman(), tracker("哦那算了 我让她自己问", intent="request_human")
+    )
+    assert handoffs == [] and "还有什么可以帮您" in texts[0]
+    await run(ActionRequestHuman(), tracker("算了 帮我叫个人来吧", intent="request_human"))
+    assert [h["reason"] for h in handoffs] == ["explicit_request"]
