@@ -20,8 +20,10 @@ rule, written here and in ARCHITECTURE.md ("Who decides what the bot does with a
       (an order id, "我的 / my", a wish to act now "我要 / 帮我 / I want", a state of their
       own "还没到 / 没收到 / 发货了吗 / haven't arrived").
    c. the message asks about a service no order flow performs — price protection ("买完第二天
-      就降价了 能退差价不", "its cheaper now, can i get the difference back"): about their own
-      order or not, the knowledge base's rule is the answer (``no_flow_service``).
+      就降价了 能退差价不", "its cheaper now, can i get the difference back"), an item that
+      arrived broken, a payment that will not go through ("T恤那单付不了款 一直提示支付失败"):
+      about their own order or not, the knowledge base's rule is the answer
+      (``no_flow_service``).
 3. Such a general question (2b) is also the knowledge base's when its best hit is below
    *confident* but at or above *choose* and ahead of the second by at least ``CLEAR_LEAD``:
    "how do i get an invoice" is a how-to, and an order flow asking for an order number does
@@ -281,11 +283,28 @@ _ARRIVED = re.compile(
 )
 
 
+# A payment that will not go through ("付款一直失败 转半天圈然后提示支付失败", "T恤那单付不了款"):
+# what to check and try is the shop's rule (balance, online payments, another method); no flow
+# makes a payment succeed. Not money taken ("支付失败但是扣钱了"): that is the payment flow's.
+_PAY_FAILS = re.compile(
+    r"支付失败|付款失败|付不了|付不出去|支付不了|付款不了|无法支付|无法付款|不能支付|不能付款|"
+    r"付不成|\bpayment (?:failed|fails|keeps failing|won'?t go through|declined|not going "
+    r"through)\b|\bcan'?t (?:pay|check ?out)\b|\bcard (?:was |keeps getting |got )?declined\b",
+    re.IGNORECASE,
+)
+_MONEY_TAKEN = re.compile(
+    r"扣了|扣款|扣钱|扣费|被扣|钱没了|余额少了|\b(?:charged|deducted|taken|debited)\b",
+    re.IGNORECASE,
+)
+
+
 def no_flow_service(text: str) -> bool:
     """The message asks about a service no order flow performs (rule 2c)."""
     plain = _simplified(text)
     return bool(
-        _NO_FLOW_SERVICE.search(plain) or (_BROKEN.search(plain) and _ARRIVED.search(plain))
+        _NO_FLOW_SERVICE.search(plain)
+        or (_BROKEN.search(plain) and _ARRIVED.search(plain))
+        or (_PAY_FAILS.search(plain) and not _MONEY_TAKEN.search(plain))
     )
 
 

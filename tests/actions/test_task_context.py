@@ -7,8 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 
-from actions._decide import asks_for_something, is_general_question, is_long
+from actions._decide import asks_for_something, is_general_question, is_long, no_flow_service
+from actions._flow_start import on_flow_start
 from actions._follow_up import decide_in_context
 from actions._orders import task_topic
 from actions._products import named_kinds
@@ -136,3 +138,27 @@ async def test_leaving_read_as_a_request_for_a_person_brings_nobody(services, ha
     assert handoffs == [] and "还有什么可以帮您" in texts[0]
     await run(ActionRequestHuman(), tracker("算了 帮我叫个人来吧", intent="request_human"))
     assert [h["reason"] for h in handoffs] == ["explicit_request"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fails"),
+    [
+        ("付款一直失败 转半天圈然后提示支付失败", True),
+        ("T恤那单付不了款 一直提示支付失败", True),
+        ("my card keeps getting declined", True),
+        ("支付失败但是扣钱了", False),  # money taken: the payment flow's
+        ("card declined but i was charged", False),
+        ("付款了吗", False),
+    ],
+)
+def test_a_payment_that_will_not_go_through_is_no_flows(text: str, fails: bool) -> None:
+    assert no_flow_service(text) is fails
+
+
+async def test_a_payment_that_will_not_go_through_gets_what_to_try(services) -> None:
+    # "T恤那单付不了款": what to check and try (the shop's rule), not "which order?" nor the
+    # questions about a double charge.
+    d = CollectingDispatcher()
+    t = tracker("T恤那单付不了款 一直提示支付失败", intent="payment_problem")
+    events = await on_flow_start("payment_form", d, t, "presale")
+    assert events is not None and "余额" in d.messages[0]["text"]
