@@ -39,7 +39,7 @@ from actions._decide import (
 )
 from actions._flow_turns import PAUSED, end_quietly, intent_of
 from actions._follow_up import is_elliptical, search_in_context
-from actions._handoff import start_handoff
+from actions._mood import hand_angry_to_person
 from actions._orders import (
     FLOW_SLOTS,
     corrected_task,
@@ -111,15 +111,7 @@ async def on_flow_start(
         hits, thresholds = await search_kb(services, text, lang)
         if hits and thresholds and hits[0].score >= thresholds.confident:
             dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
-        handoff = await start_handoff(
-            services,
-            dispatcher,
-            tracker,
-            reason="negative_sentiment",
-            priority="high",
-            skill_group=skill_group,
-            summary=f"客户情绪激动 / angry customer: {text[:200]}",
-        )
+        handoff = await hand_angry_to_person(services, dispatcher, tracker, text, skill_group)
         return [*handoff, *end_quietly()]
     if say_again(dispatcher, tracker, lang):
         return end_quietly()  # "抬头写的啥来着": what the last answer said, not a new task

@@ -80,7 +80,18 @@ async def add_person_if_angry(
             "I'm really sorry for the frustration — let me bring in a person to follow up.",
         )
     )
-    return events + await start_handoff(
+    return events + await hand_angry_to_person(services, dispatcher, tracker, text, skill_group)
+
+
+async def hand_angry_to_person(
+    services: Services,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    text: str,
+    skill_group: str,
+) -> list[dict[str, Any]]:
+    """The handoff of a clearly angry customer: ``negative_sentiment``, high priority."""
+    return await start_handoff(
         services,
         dispatcher,
         tracker,
