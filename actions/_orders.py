@@ -15,7 +15,7 @@ from actions._decide import asks_for_something
 from actions._filed import RECORD_ID
 from actions._products import Catalogue, asked_about, matching_orders
 from actions._services import Services
-from actions._text import say, yuan
+from actions._text import person_button, say, yuan
 from actions._tracker import customer_id, lang_of, last_replies, latest_text, recent_intents
 from actions._two_questions import about_flow
 from shop import Order, OrderStatus, normalise_order_id
@@ -93,6 +93,24 @@ LOG_IN = (
 
 def no_customer(dispatcher: CollectingDispatcher, lang: str) -> None:
     dispatcher.utter_message(text=say(lang, *LOG_IN))
+
+
+def why_log_in(dispatcher: CollectingDispatcher, lang: str) -> None:
+    """After "please log in", to a name or phone typed in the chat: it proves nothing; why, and
+    a person who can check who they are."""
+    dispatcher.utter_message(
+        text=say(
+            lang,
+            "理解您着急～为了保护每位顾客的隐私，聊天里报姓名或手机号没法核实身份，"
+            "登录账号后我就能马上帮您查。如果登录不了，可以点下面的“转人工客服”，"
+            "由同事核实身份后帮您处理。",
+            "I understand — but a name or phone number typed in the chat can't prove who"
+            " you are, so to protect every customer's privacy I can only look up orders"
+            " once you're logged in. If you can't log in, tap \"Talk to an agent\" and a"
+            " colleague will verify you and help.",
+        ),
+        buttons=[person_button(lang)],
+    )
 
 
 def asked_to_log_in(tracker: Tracker) -> bool:

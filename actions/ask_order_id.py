@@ -12,7 +12,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._flow_turns import PAUSED
-from actions._orders import fitting_first, order_buttons, orders_named, the_customer
+from actions._orders import (
+    asked_to_log_in,
+    fitting_first,
+    no_customer,
+    order_buttons,
+    orders_named,
+    the_customer,
+    why_log_in,
+)
 from actions._services import get_services
 from actions._text import say
 from actions._tracker import lang_of
@@ -28,7 +36,16 @@ class ActionAskOrderId(Action):
         services = get_services()
         lang = lang_of(tracker)
         cid = the_customer(services, tracker)
-        orders = await services.shop.recent_orders(cid, limit=20) if cid else []
+        if not cid:
+            # An anonymous visitor: an order number would not let the bot look (README, "Known
+            # customers"), so asking for one would waste their turn — log in; and to a phone or
+            # a name typed after "please log in", why that cannot do.
+            if asked_to_log_in(tracker):
+                why_log_in(dispatcher, lang)
+            else:
+                no_customer(dispatcher, lang)
+            return []
+        orders = await services.shop.recent_orders(cid, limit=20)
         orders = fitting_first((tracker.active_loop or {}).get("name"), orders)
         if tracker.get_slot(PAUSED):
             # Asked once already and the customer spoke of something else: remind, never

@@ -26,7 +26,7 @@ from actions._filed import already_filed, confirms, filed_record
 from actions._follow_up import decide_in_context
 from actions._handoff import is_vip, person_asked, start_handoff
 from actions._order_routes import order_followup, product_followup
-from actions._orders import asked_to_log_in, task_topic
+from actions._orders import asked_to_log_in, task_topic, why_log_in
 from actions._services import get_services
 from actions._text import (
     asks_about_agent_hours,
@@ -224,21 +224,8 @@ class ActionFallback(Action):
             return []
         if asked_to_log_in(tracker):
             # "its my order, my name is emily", "我就是买家啊 手机号138开头的" after "please log
-            # in": a name or a phone in the chat proves nothing; say why, and offer a person who
-            # can check who they are.
-            dispatcher.utter_message(
-                text=say(
-                    lang,
-                    "理解您着急～为了保护每位顾客的隐私，聊天里报姓名或手机号没法核实身份，"
-                    "登录账号后我就能马上帮您查。如果登录不了，可以点下面的“转人工客服”，"
-                    "由同事核实身份后帮您处理。",
-                    "I understand — but a name or phone number typed in the chat can't prove who"
-                    " you are, so to protect every customer's privacy I can only look up orders"
-                    " once you're logged in. If you can't log in, tap \"Talk to an agent\" and a"
-                    " colleague will verify you and help.",
-                ),
-                buttons=[person_button(lang)],
-            )
+            # in": a name or a phone in the chat proves nothing; say why, and offer a person.
+            why_log_in(dispatcher, lang)
             return []
         if wants_to_leave(text) or is_thanks(text):
             # "好吧 那算了", "謝謝 我去改", "唔該晒" after an answer: no miss, no rephrasing.

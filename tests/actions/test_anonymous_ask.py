@@ -1,0 +1,31 @@
+"""An anonymous visitor is never asked for an order number the bot could not look up (README,
+"Known customers"): the flow's question is "please log in", and a phone or a name typed after
+that is told why it cannot do instead."""
+
+from __future__ import annotations
+
+from actions._orders import LOG_IN
+from actions.ask_order_id import ActionAskOrderId
+from tests.actions.conftest import tracker
+from tests.actions.test_follow_up import answered, run, said
+
+
+async def test_an_anonymous_visitor_is_asked_to_log_in_not_for_an_order_number(services) -> None:
+    _, texts = await run(ActionAskOrderId(), tracker("我的快递到哪了", customer=None))
+    assert texts == [LOG_IN[0]] and "订单号" not in texts[0]
+    _, english = await run(
+        ActionAskOrderId(), tracker("where is my parcel", customer=None, lang="en")
+    )
+    assert english == [LOG_IN[1]]
+
+
+async def test_a_phone_typed_after_please_log_in_is_told_why_not(services) -> None:
+    history = [said("帮我查下20231120003到哪了", "track_shipment"), answered(LOG_IN[0])]
+    t = tracker("我手机号13812345678 这样能查吗", customer=None, history=history)
+    _, texts = await run(ActionAskOrderId(), t)
+    assert "手机号没法核实身份" in texts[0] and "订单号" not in texts[0]
+
+
+async def test_a_logged_in_customer_is_still_asked_which_order(services) -> None:
+    _, texts = await run(ActionAskOrderId(), tracker("我的快递到哪了"))
+    assert "哪一个订单" in texts[0]
