@@ -109,7 +109,8 @@ class Session:
             await self.ws.send(json.dumps(frame, ensure_ascii=False))
 
     async def send_if_open(self, frame: dict[str, Any]) -> None:
-        """Send unless the socket is gone (what it says is in the event log as well)."""
+        """Send unless the socket is gone: the next connection reads the replies from the event
+        log, and a re-sent message is acknowledged as a duplicate."""
         with contextlib.suppress(WebsocketClosed, ServerError, ConnectionClosed):
             await self.send(frame)
 
