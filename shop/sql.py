@@ -61,6 +61,18 @@ async def _open_request(s: AsyncSession, table: Any, order_id: str) -> Any:
     return found.first()
 
 
+def _return_request(row: ReturnRow, existing: bool = False) -> ReturnRequest:
+    return ReturnRequest(
+        row.id, row.order_id, row.reason, row.quality_issue, row.status, row.created_at, existing
+    )
+
+
+def _repair_request(row: RepairRow, existing: bool = False) -> RepairRequest:
+    return RepairRequest(
+        row.id, row.order_id, row.fault, row.in_warranty, row.status, row.created_at, existing
+    )
+
+
 class SqlShop:
     """Implements :class:`shop.api.ShopBackend` with SQLAlchemy on an async engine."""
 
@@ -279,15 +291,7 @@ class SqlShop:
                 return None
             found = await _open_request(s, ReturnRow, row.id)
             if found is not None:
-                return ReturnRequest(
-                    found.id,
-                    found.order_id,
-                    found.reason,
-                    found.quality_issue,
-                    found.status,
-                    found.created_at,
-                    existing=True,
-                )
+                return _return_request(found, existing=True)
             req = ReturnRow(
                 id=_new_id("RT"),
                 order_id=row.id,
@@ -297,9 +301,7 @@ class SqlShop:
                 created_at=datetime.now(UTC),
             )
             s.add(req)
-            return ReturnRequest(
-                req.id, req.order_id, req.reason, req.quality_issue, req.status, req.created_at
-            )
+            return _return_request(req)
 
     async def request_invoice(
         self, customer_id: str, order_id: str, invoice_type: str, title: str
@@ -340,15 +342,7 @@ class SqlShop:
                 return None
             found = await _open_request(s, RepairRow, row.id)
             if found is not None:
-                return RepairRequest(
-                    found.id,
-                    found.order_id,
-                    found.fault,
-                    found.in_warranty,
-                    found.status,
-                    found.created_at,
-                    existing=True,
-                )
+                return _repair_request(found, existing=True)
             order = await self._to_order(s, row)
             req = RepairRow(
                 id=_new_id("RP"),
@@ -359,6 +353,4 @@ class SqlShop:
                 created_at=datetime.now(UTC),
             )
             s.add(req)
-            return RepairRequest(
-                req.id, req.order_id, req.fault, req.in_warranty, req.status, req.created_at
-            )
+            return _repair_request(req)
