@@ -117,7 +117,7 @@ _GENERAL = re.compile(
     re.IGNORECASE,
 )
 _LEAVE = re.compile(
-    r"算了|不用了|不需要了|不要了吧|先不[^了]{0,4}了|暂时不|没事了|不办了|不弄了|不查了|"
+    r"算了|不用了|不用[喇啦嘞]|不需要了|不要了吧|先不[^了]{0,4}了|暂时不|没事了|不办了|不弄了|不查了|"
     r"\bnever ?mind\b|\bnvm\b|\bforget it\b|\bno need\b|\bdon'?t bother\b|\bnot now\b|"
     r"\bcancel that\b|\bno longer need\b|\bdon'?t need (?:it|that|to) ?(?:any ?more)?\b",
     re.IGNORECASE,
@@ -327,10 +327,13 @@ def decide(
     hits: list[Hit],
     thresholds: Thresholds | None,
     follow_up: bool = False,
+    general: bool = False,
 ) -> Decision:
     """The rule of this module's docstring, on one message. ``follow_up``: ``hits`` are those of
     the message read with the one before it (``actions._follow_up``): only a confident answer
-    counts, and the message is a general question unless it speaks of the customer's own case."""
+    counts, and the message is a general question unless it speaks of the customer's own case.
+    ``general``: the message is a general question whatever its words ("那寄到台灣呢" after a
+    general question: ``actions._follow_up.general_follow_up``)."""
     early = decided_without_kb(text, intent)
     if early is not None:
         return early
@@ -352,7 +355,7 @@ def decide(
         if confident:
             return Decision("kb", "a question the knowledge base answers", top)
         return Decision("intent", "no confident knowledge-base answer")
-    if not is_general_question(text):
+    if not (general or is_general_question(text)):
         return Decision("intent", "the customer's own case")
     if confident:
         return Decision("kb", "a general question, not the customer's own case", top)

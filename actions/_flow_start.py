@@ -6,7 +6,8 @@
 - The customer's own request that also asks a how-to the knowledge base answers confidently
   ("I need a VAT invoice for my company, what info do you need") gets that answer, then the flow.
 - A message of two questions has the answered ones answered and the others offered as buttons
-  (``actions._two_questions``).
+  (``actions._two_questions``); when the flow takes the part about the customer's own product
+  ("手环发货了没 顺便问下保修多久"), the answered parts are said before it.
 - A clearly angry message that names no order gets an apology, the knowledge base's answer when
   it is confident, and a person at once (with an order, the flow answers and a person joins:
   ``actions._mood``).
@@ -38,7 +39,7 @@ from actions._decide import (
     search_kb,
 )
 from actions._flow_turns import PAUSED, end_quietly, intent_of
-from actions._follow_up import is_elliptical, search_in_context
+from actions._follow_up import general_follow_up, is_elliptical, search_in_context
 from actions._mood import hand_angry_to_person
 from actions._orders import (
     FLOW_SLOTS,
@@ -168,6 +169,13 @@ async def on_flow_start(
         # Two questions, one of them answered: the other is offered as a button (it may be
         # another flow than this one: "发货了吗？还有能开发票吗" read as an invoice request).
         return end_quietly()
+    if parts and own_product:
+        # "手环发货了没 顺便问下保修多久": the flow takes the part about their own product; the
+        # parts the knowledge base answers are answered first, not left as buttons.
+        answered = [p for p in parts if p.hit is not None and not about_flow(form, p.text)]
+        if answered:
+            await answer_parts(services, dispatcher, text, lang, answered)
+            parts = [p for p in parts if p not in answered]
     if parts:
         # Several questions about their own case: this flow takes its own, the others are
         # offered ("我的手环到哪了？顺便问下这单能开发票吗" as an invoice request).
@@ -191,6 +199,9 @@ async def on_flow_start(
         # traces the payment.
         return [*payment, *end_quietly()]
     intent = intent_of(tracker)
+    # "請問運費怎麼算" → "那寄到台灣呢" read as tracking: the rule asked before, of another
+    # subject — a general question (actions._follow_up)
+    general = general_follow_up(text, previous_customer_text(tracker))
     if (own_product and not no_flow_service(text)) or decided_without_kb(text, intent) is not None:
         return None
     hits, thresholds, paired = await search_in_context(
@@ -203,7 +214,7 @@ async def on_flow_start(
     )
     decision = decide(text, intent, paired, thresholds, follow_up=True) if paired else None
     if decision is None or decision.source != "kb":
-        decision = decide(text, intent, hits, thresholds)
+        decision = decide(text, intent, hits, thresholds, general=general)
     if decision.source == "kb" and decision.hit is not None:
         dispatcher.utter_message(
             text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id

@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, SlotSet
+from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._decide import (
@@ -35,12 +35,15 @@ from actions._decide import (
 from actions._follow_up import decide_in_context
 from actions._orders import (
     FLOW_SLOTS,
+    corrected_task,
     task_topic,
+    the_customer,
 )
 from actions._picks import answer_pick, is_pick
 from actions._services import get_services
 from actions._text import only_leaving, say
 from actions._tracker import lang_of, latest_text, previous_answer_text, previous_customer_text
+from shop import normalise_order_id
 
 __all__ = [
     "HANDLED",
@@ -164,6 +167,16 @@ async def on_flow_turn(
         )
         return end_quietly()
     if has_id:
+        if (switched := corrected_task(tracker, text)) and switched != form:
+            # "歹勢打錯了 我是要問20231120031出貨了沒" while the invoice flow asks which order:
+            # the correction asks that order's state in words of its own — that task, on it.
+            return [
+                *(SlotSet(s, None) for s in FLOW_SLOTS),
+                SlotSet("order_id", normalise_order_id(_ORDER_ID.findall(text)[-1])),
+                SlotSet(PAUSED, None),
+                SlotSet("requested_slot", None),
+                FollowupAction(switched),
+            ]
         if requested in (None, "order_id"):
             return None
         # "不对，是20231120004那单" while a later question waits: that order replaces this one.
@@ -191,8 +204,9 @@ async def on_flow_turn(
         return events
     if requested != "order_id":
         return None  # free text fills the slot; yes/no is read by the form
-    if tracker.get_slot(PAUSED):
-        # Reminded once already: the customer has moved on. End the flow and let the rules
+    if tracker.get_slot(PAUSED) or not the_customer(get_services(), tracker):
+        # Reminded once already, or an anonymous visitor who was asked to log in (no order
+        # number lets the bot look): the customer has moved on. End the flow and let the rules
         # handle this message as a new one.
         return [
             *(SlotSet(s, None) for s in FLOW_SLOTS),

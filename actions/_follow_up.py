@@ -44,8 +44,18 @@ from actions._decide import (
     decide,
     decided_without_kb,
     focus,
+    is_general_question,
+    is_own_case,
     search_kb,
 )
+from actions._refund_channel import (
+    SHORT_CJK,
+    SHORT_WORDS,
+    channel_named,
+    clause_naming,
+    refund_channel_query,
+)
+from actions._refund_channel import is_short as _short
 from actions._services import Services
 from kefu.i18n import to_simplified
 from kefu.mandarin import to_mandarin
@@ -58,14 +68,14 @@ __all__ = [
     "covers",
     "decide_in_context",
     "follow_up_query",
+    "general_follow_up",
     "is_elliptical",
     "is_follow_up",
     "leans_on_previous",
+    "refund_channel_query",
     "search_in_context",
 ]
 
-SHORT_CJK = 16  # characters of a Chinese message (after stripping spaces and punctuation)
-SHORT_WORDS = 9  # words of an English message
 LEANING_CJK = 6  # a question this short naming no shop topic leans on the message before
 
 # "那新疆呢", "银行卡呢", "那如果不满99", "还有那个保温杯呢", "what about bank card",
@@ -79,12 +89,6 @@ _ELLIPTICAL = re.compile(
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PRONOUN_END = re.compile(r"\b(?:it|that|this|them|those|one)\s*[?.!]*$", re.IGNORECASE)
 _NOT_TEXT = re.compile(r"[\s\W_]+")
-
-
-def _short(text: str) -> bool:
-    if _CJK.search(text):
-        return len(_NOT_TEXT.sub("", text)) <= SHORT_CJK
-    return len(text.split()) <= SHORT_WORDS
 
 
 def is_elliptical(text: str) -> bool:
@@ -152,6 +156,8 @@ _LEAD = re.compile(
     re.IGNORECASE,
 )
 _TAIL = re.compile(r"(?:的话)?[呢吗嘛啊呀？?！!。~～\s]*$")
+# what the follow-up asks of its subject, not the subject: "那信用卡得唔得" (得不得), "那花呗可以吗"
+_PREDICATE = re.compile(r"(?:([^\s])不\1|可以|能用|行|得|ok|好)[呢吗嘛啊呀？?！!。~～\s]*$")
 _QUESTION_WORD = re.compile(
     r"[几多怎啥吗谁哪]|什么|\b(?:how|what|when|where|which|who|why)\b", re.I
 )
@@ -167,6 +173,7 @@ def _subject(text: str) -> list[str]:
     if not is_elliptical(text):
         return []
     core = _TAIL.sub("", _LEAD.sub("", to_mandarin(text).strip().lower())).strip()
+    core = _PREDICATE.sub("", core).strip() or core
     if not core or _QUESTION_WORD.search(core):
         return []
     if _CJK.search(core):
@@ -180,6 +187,13 @@ def _subject(text: str) -> list[str]:
     return words if len(words) <= 3 else []
 
 
+# "那X呢", "what about X": a subject alone, asked of as the message before asked
+_BARE = re.compile(r"呢[\s？?！!。～~…]*$|^(?:what|how) about\b", re.IGNORECASE)
+# A topic an answer says in other words: money "到账" (arrives) where it says the account it
+# is paid to ("自动理赔到您的付款账户").
+_SAID_AS = {"到账": ("到账", "账户")}
+
+
 def covers(text: str, previous: str, answer: str) -> bool | None:
     """Whether ``answer`` says what the follow-up ``text`` (after ``previous``) newly asks: its
     own topics, the thing it names, a time, a price (``_follow_up`` rule above); None when the
@@ -187,10 +201,19 @@ def covers(text: str, previous: str, answer: str) -> bool | None:
     said = to_simplified(answer).lower()
     asked = to_mandarin(text)
     before = set(topic_terms(previous))
-    checks = [term in said for term in topic_terms(text) if term not in before]
+    checks = [
+        any(word in said for word in _SAID_AS.get(term, (term,)))
+        for term in topic_terms(text)
+        if term not in before
+    ]
     subject = _subject(text)
-    if subject:  # at least half of it is there
-        checks.append(2 * sum(piece in said for piece in subject) >= len(subject))
+    if subject:  # at least half of it is there, or the head of a bare subject ("那新疆乌鲁木齐
+        # 呢": 新疆 — not of "那积分会过期吗", whose head is the topic and 过期 the question)
+        bare = bool(_BARE.search(asked.strip()))
+        checks.append(
+            2 * sum(piece in said for piece in subject) >= len(subject)
+            or (bare and subject[0] in said)
+        )
     if _ASKS_TIME.search(asked):
         checks.append(bool(_TIME.search(said)))
     if _ASKS_PRICE.search(asked):
@@ -220,33 +243,6 @@ def _topic_query(text: str, previous: str, topic: str = "") -> str | None:
     return f"{text.strip()} {' '.join(carried)}" if carried else None
 
 
-# "我是银行卡付的", "paid w alipay. how long once its done" right after a refund's state: how
-# long a refund takes to reach that channel (the customer names the channel, not the question).
-_CHANNEL = re.compile(
-    r"支付宝|微信|银行卡|信用卡|借记卡|储蓄卡|花呗|云闪付|刷卡|\b(?:alipay|wechat|credit card|"
-    r"debit card|bank card|card|visa|mastercard)\b",
-    re.IGNORECASE,
-)
-_REFUND_SAID = re.compile(r"退款|refund", re.IGNORECASE)
-# the details of a charge ("今天上午十点 微信 599扣了两次"), not the channel of a refund
-_CHARGE = re.compile(r"扣|两次|重复|charged|twice|double", re.IGNORECASE)
-
-
-def refund_channel_query(text: str, answered: str) -> str | None:
-    """The knowledge-base question a short message naming a payment channel asks right after
-    the bot spoke of a refund: how long that refund takes to arrive there; else None."""
-    plain = to_mandarin(text)
-    if not answered or not _REFUND_SAID.search(to_simplified(answered)):
-        return None
-    if ORDER_ID.search(text) or not _short(text) or _CHARGE.search(plain):
-        return None
-    if not (channel := _CHANNEL.search(plain)):
-        return None
-    if _CJK.search(plain):
-        return f"退款多久到账 {channel.group(0)}"
-    return f"how long does a refund take to arrive {channel.group(0)}"
-
-
 async def search_in_context(
     services: Services, text: str, lang: str, previous: str, answered: str = "", topic: str = ""
 ) -> tuple[list[Hit], Thresholds | None, list[Hit] | None]:
@@ -261,9 +257,14 @@ async def search_in_context(
         return hits, thresholds, None
     if query := refund_channel_query(text, answered):
         paired, _ = await search_kb(services, query, lang)
-        fresh = [h for h in paired if h.score >= thresholds.choose and not _repeats(h, answered)]
-        if fresh:  # (not the refund times just given again: "银行卡呢" after them)
+        chosen = [h for h in paired if h.score >= thresholds.choose]
+        fresh = [h for h in chosen if not _repeats(h, answered)]
+        if fresh:  # not the refund times just given again
             return hits, thresholds, _in_context(fresh[0], thresholds)
+        channel = channel_named(text)
+        line = clause_naming(chosen[0].answer, channel) if chosen and channel else None
+        if line:  # "and alipay?" after "…WeChat Pay/Alipay 1–3 working days…": that line
+            return hits, thresholds, _in_context(replace(chosen[0], answer=line), thresholds)
     if not is_follow_up(text):
         return hits, thresholds, None
     own = hits[0] if hits and hits[0].score >= thresholds.confident else None
@@ -334,4 +335,20 @@ async def decide_in_context(
         decision = decide(text, intent, paired, thresholds, follow_up=True)
         if decision.source == "kb":
             return decision
-    return decide(text, intent, hits, thresholds)
+    # "請問運費怎麼算" → "那寄到台灣呢": the rule asked before, of another subject — a general
+    # question too, whatever task its words sound like ("寄到" → tracking).
+    return decide(text, intent, hits, thresholds, general=general_follow_up(text, previous))
+
+
+def general_follow_up(text: str, previous: str) -> bool:
+    """An elliptical follow-up ("那X呢", "and for Y?") of a general question, not of the
+    customer's own case: it asks the same rule of another subject."""
+    previous = (previous or "").strip()
+    return (
+        bool(previous)
+        and not previous.startswith("/")
+        and is_elliptical(text)
+        and is_follow_up(text)
+        and not is_own_case(text)
+        and is_general_question(previous)
+    )

@@ -16,11 +16,11 @@ from actions._follow_up import is_elliptical
 from actions._orders import FLOW_FORMS, corrected_task, last_flow, orders_named, the_named_order
 from actions._services import get_services
 from actions._tracker import latest_text
-from actions._two_questions import about_flow, words_flow
+from actions._two_questions import Part, about_flow, asks_of_its_own, words_flow
 from kefu.mandarin import to_mandarin
 from shop import is_quality_reason
 
-__all__ = ["order_followup", "product_followup"]
+__all__ = ["order_followup", "own_part_flow", "product_followup"]
 
 # Read in Mainland Mandarin (kefu.mandarin): Cantonese "幾時到", "到咗" are "什么时候到", "到了".
 _TRACKING = re.compile(
@@ -136,3 +136,16 @@ async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
     if guessed is None:
         guessed = "shipment_form" if _TRACKING.search(plain) else "order_status_form"
     return [FollowupAction(guessed)]
+
+
+async def own_part_flow(tracker: Tracker, parts: list[Part]) -> str | None:
+    """Of a message of several questions, some answered by the knowledge base: the flow of the
+    one other part when it names a task in its own words and the message names a product of
+    the customer's own orders ("手环发货了没 顺便问下保修多久" → the bracelet's status); the flow
+    then answers the answered parts too (``actions._flow_start``). Else None."""
+    if not any(p.hit is not None for p in parts):
+        return None
+    rest = [p for p in parts if p.hit is None and asks_of_its_own(p)]
+    if len(rest) != 1 or (form := words_flow(rest[0].text)) is None:
+        return None
+    return form if await orders_named(get_services(), tracker) else None

@@ -18,6 +18,7 @@ from actions._services import Services
 from actions._text import person_button, say, yuan
 from actions._tracker import customer_id, lang_of, last_replies, latest_text, recent_intents
 from actions._two_questions import about_flow
+from kefu.mandarin import to_mandarin
 from shop import Order, OrderStatus, normalise_order_id
 
 STATUS = {
@@ -76,7 +77,7 @@ def not_found(dispatcher: CollectingDispatcher, lang: str, order_id: str | None)
     dispatcher.utter_message(
         text=say(
             lang,
-            f"抱歉，没有在您的账户下找到订单 {order_id or ''}呢～请核对一下订单号"
+            f"抱歉，您的账户下没有找到订单 {order_id or ''}呢～请核对一下订单号"
             "（11位数字，例如 20231120001），或在“我的订单”里复制后发给我哦。",
             f"Sorry, I couldn't find order {order_id or ''} in your account. Could you"
             " double-check "
@@ -96,18 +97,18 @@ def no_customer(dispatcher: CollectingDispatcher, lang: str) -> None:
 
 
 def why_log_in(dispatcher: CollectingDispatcher, lang: str) -> None:
-    """After "please log in", to a name or phone typed in the chat: it proves nothing; why, and
-    a person who can check who they are."""
+    """After "please log in", to a name or phone typed in the chat, or "it's my mom's order": it
+    proves nothing; why, and a person who can check who they are."""
     dispatcher.utter_message(
         text=say(
             lang,
-            "理解您着急～为了保护每位顾客的隐私，聊天里报姓名或手机号没法核实身份，"
-            "登录账号后我就能马上帮您查。如果登录不了，可以点下面的“转人工客服”，"
-            "由同事核实身份后帮您处理。",
-            "I understand — but a name or phone number typed in the chat can't prove who"
-            " you are, so to protect every customer's privacy I can only look up orders"
-            " once you're logged in. If you can't log in, tap \"Talk to an agent\" and a"
-            " colleague will verify you and help.",
+            "理解您着急～为了保护每位顾客的隐私，订单只能在下单的账号登录后查询，"
+            "聊天里报姓名或手机号没法核实身份。登录账号后我就能马上帮您查；如果登录不了，"
+            "可以点下面的“转人工客服”，由同事核实身份后帮您处理。",
+            "I understand — but to protect every customer's privacy I can only look up an"
+            " order once the account that placed it is logged in; a name or phone number"
+            " typed in the chat can't prove who you are. If you can't log in, tap \"Talk to"
+            ' an agent" and a colleague will verify you and help.',
         ),
         buttons=[person_button(lang)],
     )
@@ -172,7 +173,7 @@ async def catalogue(services: Services) -> Catalogue:
 
 
 _CORRECTION = re.compile(
-    r"不对|不是这|不是那|搞错|弄错|打错|写错|输错|说错|发错|我要查的是|我说的是|我问的是|应该是|"
+    r"不对|不是这|不是那|搞错|弄错|打错|写错|输错|说错|发错|我要查的是|我说的是|我问的是|我是要问|应该是|"
     r"wrong (?:order|number|one|id)|not that one|\bi meant\b|\bmeant to\b|\btypo\b|\bmy bad\b|"
     r"\boops\b",
     re.IGNORECASE,
@@ -180,8 +181,9 @@ _CORRECTION = re.compile(
 
 
 def is_correction(text: str) -> bool:
-    """The customer corrects what they said ("打错了 是…", "sorry wrong number, I meant…")."""
-    return bool(_CORRECTION.search(text))
+    """The customer corrects what they said ("打错了 是…", "歹勢打錯了", "sorry wrong number, I
+    meant…"), in any Chinese (read in Mainland Mandarin)."""
+    return bool(_CORRECTION.search(to_mandarin(text)))
 
 
 _FLOW_FORM_NAMES = frozenset(FLOW_FORMS.values())
@@ -225,14 +227,18 @@ _TASK_TOPICS = {
 
 
 _FILING = frozenset({"action_request_repair", "action_request_return", "action_request_invoice"})
+# A repair declined because the warranty ran out offered a paid repair: "咁要收幾多錢" after it
+# asks what that repair costs.
+_DECLINED_TOPICS = {"action_request_repair": ("保修期外 付费维修", "repair after warranty")}
 
 
 def task_topic(tracker: Tracker, lang: str) -> str:
     """The topic of the order task the bot took up for the customer's message before the
     latest — a form still asking, or a request it filed ("部降噪耳機壞咗…" → repair RP… filed:
     维修) — or "": what a follow-up that names nothing ("要整幾耐", "how long does it take to get
-    it") is about. A task that ended without filing anything (a warranty that ran out) gives
-    none: "how much roughly" then reads with the customer's own words before."""
+    it") is about. A task that ended without filing anything gives none, unless it offered
+    another way (a warranty that ran out: a paid repair); the customer's own words before
+    weigh first either way (``actions._follow_up``)."""
     events = list(tracker.events or [])
     users = [i for i, e in enumerate(events) if e.get("event") == "user"]
     if len(users) < 2:
@@ -246,18 +252,31 @@ def task_topic(tracker: Tracker, lang: str) -> str:
         if event.get("event") not in ("action", "active_loop") or name not in _TASK_TOPICS:
             continue
         if name in _FILING and not filed:
-            return ""
+            zh, en = _DECLINED_TOPICS.get(name, ("", ""))
+            return en if str(lang).startswith("en") else zh
         zh, en = _TASK_TOPICS[name]
         return en if str(lang).startswith("en") else zh
     return ""
 
 
+_STATE_FORMS = ("shipment_form", "order_status_form")  # read-only: asking them does no harm
+
+
 def corrected_task(tracker: Tracker, text: str) -> str | None:
     """The one rule for corrections: a message that corrects what the customer said ("不对 我
     说的是另一单 那个手环", "sorry wrong number, I meant 2023…") continues their last order task
-    (``last_flow``) on the order it now names, whatever its words sound like; None when it
-    corrects nothing or there was no task."""
-    return last_flow(tracker) if is_correction(text) else None
+    (``last_flow``) on the order it now names, whatever its words sound like — unless it asks
+    in words of its own where that order is or whether it shipped; None when it corrects
+    nothing or there was no task."""
+    if not is_correction(text):
+        return None
+    last = last_flow(tracker)
+    for form in _STATE_FORMS:
+        # "歹勢打錯了 我是要問20231120031出貨了沒" after an invoice question: the correction asks
+        # the state of the order it now names, in words of its own — that, not the task before
+        if about_flow(form, text) and not (last and about_flow(last, text)):
+            return form
+    return last
 
 
 def reset_flow_slots() -> list[dict[str, Any]]:

@@ -88,10 +88,11 @@ def asks_about_agent_hours(text: str) -> bool:
     return bool(_AGENT_HOURS.search(to_mandarin(text or ""))) and not asks_for_person(text)
 
 
-# "谢谢 我去改", "好的 知道了", "好吧 知道了", "唔該晒", "ok thx", "alright i see": thanks or an
-# ok that asks nothing (after an answer the customer did not like, too: "好吧", "fine").
+# "谢谢 我去改", "好的 知道了", "唔該晒", "ok thx", "alright i see", "好 那我申請看看": thanks or
+# an ok that asks nothing (after an answer the customer did not like, too: "好吧", "fine").
 _THANKS = re.compile(
     r"^(?:谢谢|謝謝|多谢|多謝|谢了|謝了|感谢|感謝|唔该|唔該|好的|好嘞|好吧|那好吧|行吧|行(?=\s|$|啊|的)|"
+    r"好(?=\s|$|啊|呀|滴|哒)|"
     r"知道了|明白了|"
     r"懂了|了解|收到|哦哦|噢|嗯嗯|原来如此|原來如此|"
     r"ok(?:ay)?\b|oh ok\b|thanks?\b|thx\b|ty\b|got it\b|cool\b|alright\b|fine\b|i see\b|"
@@ -100,10 +101,22 @@ _THANKS = re.compile(
 )
 
 
+_BUT = re.compile(r"但|可是|不过|不過|还没|還沒|没收到|沒收到|\bbut\b|\bstill\b", re.IGNORECASE)
+# "👌", "👍👍", "🙏": an ok or a thanks in an emoji alone
+_OK_EMOJI = re.compile(r"[\s👌👍🙏🆗✅✔☺😊🙂🤝💯\ufe0f\U0001f3fb-\U0001f3ff]+")
+
+
 def is_thanks(text: str) -> bool:
-    """A short thanks or ok that asks nothing ("謝謝 我去改"): the customer is done."""
+    """A short thanks or ok that asks nothing ("謝謝 我去改", "👌"): the customer is done."""
     plain = (text or "").strip()
-    return bool(_THANKS.match(plain)) and len(plain) <= 16 and not re.search(r"[?？吗嗎]", plain)
+    if plain and _OK_EMOJI.fullmatch(plain):
+        return True
+    return (
+        bool(_THANKS.match(plain))
+        and len(plain) <= 16
+        and not re.search(r"[?？吗嗎]", plain)
+        and not _BUT.search(plain)  # "好 但是还没收到": an ok that goes on to something else
+    )
 
 
 def yuan(cents: int) -> str:

@@ -40,7 +40,14 @@ from actions._text import person_button, say
 from kefu.mandarin import to_mandarin
 from knowledge_base.api import Hit
 
-__all__ = ["Part", "about_flow", "answer_parts", "offer_the_others", "question_parts"]
+__all__ = [
+    "Part",
+    "about_flow",
+    "answer_parts",
+    "asks_of_its_own",
+    "offer_the_others",
+    "question_parts",
+]
 
 MAX_TITLE = 40  # a button title the customer can read at a glance
 
@@ -94,7 +101,7 @@ _ONLY_REFERENCE = re.compile(
 )
 
 
-def _asks(part: Part) -> bool:
+def asks_of_its_own(part: Part) -> bool:
     """The part asks something of its own: a question (marked, or a general question) or the
     customer's own case asked or requested ("发货了吗", "我的手环到哪了", "帮我改下地址") — not a
     statement of reason or fact ("没有质量问题 就是不想要了", "it just doesn't fit") nor a
@@ -126,7 +133,7 @@ async def answer_parts(
             continue
         seen.add(part.hit.faq_id)
         dispatcher.utter_message(text=faq_text(lang, part.hit.answer), faq_id=part.hit.faq_id)
-    rest = [p for p in parts if p.hit is None and _asks(p)]
+    rest = [p for p in parts if p.hit is None and asks_of_its_own(p)]
     if rest:
         dispatcher.utter_message(
             text=say(
@@ -194,7 +201,7 @@ def offer_the_others(
     own = next((p for p in parts if about_flow(form, p.text)), None)
     if own is None:
         return []
-    rest = [p for p in parts if _asks(p) and not about_flow(form, p.text)]
+    rest = [p for p in parts if asks_of_its_own(p) and not about_flow(form, p.text)]
     if rest:
         dispatcher.utter_message(
             text=say(

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._mood import FlowAction
-from actions._orders import load_order, reset_flow_slots, status_text, the_customer
+from actions._orders import STATUS, load_order, reset_flow_slots, status_text, the_customer
 from actions._services import get_services
 from actions._text import say, yuan
 from actions._tracker import lang_of
@@ -32,10 +32,14 @@ class ActionAskCancelConfirmed(Action):
         cid = the_customer(services, tracker)
         order = await services.shop.order(cid, oid) if cid and oid else None
         paid = order is not None and order.status is OrderStatus.PAID
-        zh = f"确认要取消订单 {oid} 吗？" + (
+        # The order's item and state first: a customer unsure whether it has shipped
+        # ("大衣那单还没发货吧 我在犹豫要不要取消") decides on what the shop says of it.
+        about_zh = f"（{order.item}，{STATUS[order.status][0]}）" if order else ""
+        about_en = f" ({order.item}, {STATUS[order.status][1]})" if order else ""
+        zh = f"确认要取消订单 {oid}{about_zh} 吗？" + (
             f"取消后已付的 {yuan(order.amount_cents)} 会原路退回哦～" if paid and order else ""
         )
-        en = f"Do you want to cancel order {oid}?" + (
+        en = f"Do you want to cancel order {oid}{about_en}?" + (
             f" The {yuan(order.amount_cents)} you paid goes back to your original payment method."
             if paid and order
             else ""

@@ -1,6 +1,7 @@
 """``check_ticket``: "我的投诉有结果了吗" — the open ticket's state, who handles it and when it is
 due, read from the staff console (internal API); no ticket, or no answer from the console, is
-said as it is."""
+said as it is — unless, with no ticket, the knowledge base answers the message (its words only
+sounded like a ticket)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions._services import get_services
 from actions._text import say
 from actions._tracker import lang_of
+from actions.handoff import answered_from_kb
 from handoff.ticket_notify import due_text
 
 # what each state means to the customer (simplified Chinese, English; traditional derived)
@@ -49,6 +51,10 @@ class ActionCheckTicket(Action):
                 )
             )
         elif ticket is None:
+            if await answered_from_kb(dispatcher, tracker, "check_ticket"):
+                # no ticket, and a question the knowledge base answers ("那我半夜留言 啥时候回"
+                # after the agents' hours): the words sounded like a ticket, the question is not
+                return []
             dispatcher.utter_message(
                 text=say(
                     lang,

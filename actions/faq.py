@@ -20,13 +20,13 @@ from actions._again import say_again
 from actions._decide import decide, faq_text, own_order_intent, own_state_flow
 from actions._follow_up import search_in_context
 from actions._handoff import is_vip, person_asked, start_handoff
-from actions._order_routes import product_followup
-from actions._orders import FLOW_FORMS, task_topic
+from actions._order_routes import own_part_flow, product_followup
+from actions._orders import FLOW_FORMS, asked_to_log_in, task_topic, why_log_in
 from actions._picks import pick_payload
 from actions._services import get_services
 from actions._text import asks_for_person, is_angry, person_button, say, vip_offer
 from actions._tracker import lang_of, latest_text, previous_answer_text, previous_customer_text
-from actions._two_questions import answer_parts
+from actions._two_questions import answer_parts, question_parts
 from kefu.logging import get_logger
 
 log = get_logger(__name__)
@@ -76,7 +76,13 @@ class ActionAnswerFaq(Action):
             )
             return []
         misses = int(tracker.get_slot("faq_misses") or 0)
-        if query and await answer_parts(services, dispatcher, query, lang) is not None:
+        parts = await question_parts(services, query, lang) if query else []
+        if form := await own_part_flow(tracker, parts):
+            # "手环发货了没 顺便问下保修多久": the warranty part answered, then the bracelet's
+            # status by its flow (a form another action started reads no parts again)
+            await answer_parts(services, dispatcher, query, lang, [p for p in parts if p.hit])
+            return [SlotSet("faq_misses", 0), FollowupAction(form)]
+        if parts and await answer_parts(services, dispatcher, query, lang, parts) is not None:
             return [SlotSet("faq_misses", 0)]  # two questions in one message: both heard
         if paired and decide(query, "ask_faq", paired, thresholds, follow_up=True).source == "kb":
             hits = paired  # "and if im in tibet?" after the free-shipping answer
@@ -88,6 +94,11 @@ class ActionAnswerFaq(Action):
             # No answer in the knowledge base, and a product of their own orders named with a
             # task's words or as a correction ("不对 是另一单 跑步鞋那个"): that task, on it.
             return followup
+        if query and not is_angry(query) and asked_to_log_in(tracker):
+            # "i dont have an account its my moms order" after "please log in": no FAQ answers
+            # it — why the bot cannot look, and a person who can check who they are.
+            why_log_in(dispatcher, lang)
+            return []
         tried = [
             {"faq_id": h.faq_id, "question": h.question, "score": round(h.score, 3)} for h in hits
         ]

@@ -1,7 +1,9 @@
 """``greet``: a greeting that also asks something ("hi do u have a size chart", "哈喽 请问包邮吗")
 gets the answer to what it asks, not only the hello. The greeting words are taken off and the
 rest goes through the decision step (``actions._decide``) as a question; without a confident
-answer the hello is said as before."""
+answer the hello is said as before. A greeting around one of the customer's own products ("hey
+wheres my thermos") runs that product's task first (``actions._order_routes.product_followup``),
+as the same words without the hello would."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._decide import asks_something, decide_with_kb, faq_text
+from actions._order_routes import product_followup
 from actions._services import get_services
 from actions._tracker import lang_of, latest_text
 
@@ -24,9 +27,14 @@ _GREETING = re.compile(
 MIN_QUESTION = 4  # characters left after the greeting to be worth searching
 
 
+def after_greeting(text: str) -> str:
+    """The message without its greeting words."""
+    return _GREETING.sub("", (text or "").strip(), count=1).strip()
+
+
 def asked_with_greeting(text: str) -> str | None:
     """What a greeting asks besides the hello ("do u have a size chart"), else None."""
-    rest = _GREETING.sub("", (text or "").strip(), count=1).strip()
+    rest = after_greeting(text)
     if len(rest) < MIN_QUESTION or not asks_something(rest):
         return None
     return rest
@@ -40,7 +48,12 @@ class ActionGreet(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         lang = lang_of(tracker)
-        asked = asked_with_greeting(latest_text(tracker))
+        text = latest_text(tracker)
+        if len(after_greeting(text)) >= MIN_QUESTION and (
+            followup := await product_followup(tracker)
+        ):
+            return followup
+        asked = asked_with_greeting(text)
         if asked is not None:
             decision = await decide_with_kb(get_services(), asked, "ask_faq", lang)
             if decision.source == "kb" and decision.hit is not None:

@@ -222,11 +222,6 @@ class ActionFallback(Action):
         if _closing(tracker):
             dispatcher.utter_message(response="utter_goodbye")
             return []
-        if asked_to_log_in(tracker):
-            # "its my order, my name is emily", "我就是买家啊 手机号138开头的" after "please log
-            # in": a name or a phone in the chat proves nothing; say why, and offer a person.
-            why_log_in(dispatcher, lang)
-            return []
         if wants_to_leave(text) or is_thanks(text):
             # "好吧 那算了", "謝謝 我去改", "唔該晒" after an answer: no miss, no rephrasing.
             dispatcher.utter_message(
@@ -236,6 +231,12 @@ class ActionFallback(Action):
                     "Sure — is there anything else I can help with?",
                 )
             )
+            return []
+        if asked_to_log_in(tracker):
+            # "its my order, my name is emily", "我就是买家啊 手机号138开头的" after "please log
+            # in": a name or a phone in the chat proves nothing; say why, and offer a person.
+            # (Not "了解" / "ok": thanks are answered above.)
+            why_log_in(dispatcher, lang)
             return []
         if previous_user_intent(tracker) == "nlu_fallback":
             return await start_handoff(

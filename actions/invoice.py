@@ -103,19 +103,10 @@ class ActionRequestInvoice(FlowAction):
             issued = await services.shop.invoices(the_customer(services, tracker), order.id)
             kind = issued[0].invoice_type if issued else ""
         if not kind or not title:
-            cancelled = order.status is OrderStatus.CANCELLED
-            dispatcher.utter_message(
-                text=say(
-                    lang,
-                    f"订单 {order.id} 已取消，无法开具发票哦～"
-                    if cancelled
-                    else f"订单 {order.id} 还未付款，暂时无法开具发票哦～付款完成后再来找我吧。",
-                    f"Order {order.id} was cancelled, so no invoice can be issued."
-                    if cancelled
-                    else f"Order {order.id} hasn't been paid yet, so no invoice can be issued"
-                    " until it is.",
-                )
-            )
+            # The form ended without a type or title (the customer moved on, or the order
+            # cannot be invoiced): say what is true of this order's invoice now.
+            issued = await services.shop.invoices(the_customer(services, tracker), order.id)
+            dispatcher.utter_message(**invoice_state(lang, order, issued))
             return events + reset_flow_slots()
         invoice = await services.shop.request_invoice(
             the_customer(services, tracker), order.id, kind, title

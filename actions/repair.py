@@ -58,14 +58,14 @@ class ActionRequestRepair(FlowAction):
             dispatcher.utter_message(
                 text=say(
                     lang,
-                    f"非常抱歉，{order.item}（订单 {order.id}）的保修期已于 "
-                    f"{end.isoformat()} 到期。您可以选择：1）付费维修，寄修前会先报价，"
+                    f"非常抱歉，{order.item}（订单 {order.id}）已过保修期（保修期于 "
+                    f"{end.isoformat()} 到期）。您可以选择：1）付费维修，寄修前会先报价，"
                     "您确认后才维修；2）到品牌官方售后网点检测；3）转人工客服为您看看"
                     "有没有其他办法～",
-                    f"I'm sorry — the warranty for {order.item} (order {order.id}) ended on "
-                    f"{end.isoformat()}. Options: 1) a paid repair, quoted before any work; "
-                    "2) the brand's official service centre; 3) an agent can look at other "
-                    "options with you.",
+                    f"I'm sorry — {order.item} (order {order.id}) is out of warranty: the "
+                    f"warranty ended on {end.isoformat()}. Options: 1) a paid repair, quoted "
+                    "before any work; 2) the brand's official service centre; 3) an agent can "
+                    "look at other options with you.",
                 ),
                 buttons=[
                     {

@@ -53,6 +53,9 @@ async def test_the_confirmation_mentions_a_refund_only_for_a_paid_order(services
         ActionAskCancelConfirmed(), tracker("", slots={"order_id": "20231120002"}, lang="en")
     )
     assert "20231120001" in unpaid[0] and "退" not in unpaid[0]
+    # the order's item and state: "还没发货吧 我在犹豫要不要取消" decides on what the shop says
+    assert "羊毛大衣" in paid[0] and "已付款，待发货" in paid[0] and "待付款" in unpaid[0]
+    assert "paid, waiting to be shipped" in paid_en[0]
     assert "¥599.00" in paid[0] and "原路退回" in paid[0]
     assert "¥599.00" in paid_en[0] and "original payment" in paid_en[0]
     assert [b["payload"] for b in d.messages[0]["buttons"]] == ["/affirm", "/deny"]

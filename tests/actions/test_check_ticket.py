@@ -13,6 +13,7 @@ from actions.check_ticket import ActionCheckTicket
 from actions.complaint import ActionFileComplaint
 from tests.actions.conftest import tracker
 from tests.actions.test_flows import run
+from tests.actions.test_follow_up import answered, said
 from tests.actions.test_handoff_tickets import Staff, staff, ticket_number  # noqa: F401
 
 
@@ -56,3 +57,17 @@ async def test_console_down_is_said_plainly():
 
     client = HandoffClient("http://127.0.0.1:9", "token", transport=httpx.MockTransport(refuse))
     assert await client.open_ticket("conv-x") == (False, None)
+
+
+async def test_no_ticket_and_a_question_the_knowledge_base_answers_gets_the_answer(
+    staff: Staff,  # noqa: F811
+):
+    # "那我半夜留言 啥时候回" after the agents' hours sounds like a ticket; there is none, and
+    # the knowledge base says when a message left at night is answered.
+    history = [
+        said("人工客服几点下班啊", "ask_faq"),
+        answered("人工客服每天9:00–22:00在线（节假日不休）。"),
+    ]
+    t = tracker("那我半夜留言 啥时候回", intent="check_ticket", history=history)
+    _, answer, _ = await run(ActionCheckTicket(), t)
+    assert "没有未完成的工单" not in answer[0] and "2小时" in answer[0]

@@ -291,3 +291,25 @@ async def test_a_fallback_between_thanks_and_goodbye_is_a_goodbye(services):
     ]
     _, _, d = await run(ActionFallback(), t)
     assert [m.get("response") for m in d.messages] == ["utter_goodbye"]
+
+
+async def test_a_correction_asking_another_orders_state_runs_that(services):
+    # "歹勢打錯了 我是要問20231120031出貨了沒" while the invoice flow asks which order: the
+    # correction asks a state in words of its own — the status, on the order now named.
+    events, _, _ = await run_with_domain(
+        ValidateInvoiceForm(),
+        in_form("invoice_form", "打错了 我是要问20231120002发货了没", requested_slot="order_id"),
+    )
+    assert slot(events, "order_id") == "20231120002"
+    assert [e["name"] for e in events if e.get("event") == "followup"] == ["order_status_form"]
+
+
+async def test_an_anonymous_visitor_moving_on_after_please_log_in_ends_the_flow(services):
+    # "了解" after "please log in": no order number would let the bot look — the flow ends and
+    # the rules answer the message, never "please log in" again.
+    t = tracker("了解", intent="affirm", customer=None, slots={"requested_slot": "order_id"},
+                history=[{"event": "active_loop", "name": "shipment_form"}])  # fmt: skip
+    t.active_loop = {"name": "shipment_form"}
+    events, _, _ = await run_with_domain(ValidateShipmentForm(), t)
+    assert {"event": "active_loop", "timestamp": None, "name": None} in events
+    assert has(events, "action_execution_rejected")

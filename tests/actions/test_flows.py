@@ -146,7 +146,7 @@ async def test_cancel_form_asks_confirmation_only_when_cancellable(services):
     )
     assert paid == ["order_id", "cancel_confirmed"] and shipped == ["order_id"]
     result = await form.validate_order_id("20231120021", d, tracker(""), {})
-    assert result == {"order_id": None} and "没有在您的账户下找到" in d.messages[0]["text"]
+    assert result == {"order_id": None} and "您的账户下没有找到订单" in d.messages[0]["text"]
 
 
 async def test_change_address_before_shipment_is_masked(services):
@@ -214,7 +214,7 @@ async def test_refunds_processing_and_done(services):
     _, texts, _ = await run(
         ActionCheckRefund(), tracker("", slots={"order_id": "20231120021"}, intent="check_refund")
     )
-    assert "没有在您的账户下找到" in texts[0]
+    assert "您的账户下没有找到订单" in texts[0]
 
 
 async def test_invoice_issue_and_correction(services):

@@ -90,6 +90,8 @@ def test_no_follow_up_without_a_message_before() -> None:
             "buyer pays return shipping",
         ),
         ("公司报销要专票 需要提供啥资料", "多久能寄到", "ask_faq", "zh", "5个工作日内寄出"),
+        # the same rule of another subject, whatever task its words sound like (寄到: tracking)
+        ("請問運費怎麼算 滿多少免運", "那寄到台灣呢", "track_shipment", "zh-Hant", "台湾"),
     ],
 )
 async def test_a_follow_up_is_answered_with_the_message_before(
@@ -236,13 +238,21 @@ async def test_an_elliptical_product_continues_the_last_task(services) -> None:
         ("alright i see", True),
         ("谢谢 运费多少呢？", False),
         ("好吧 那能换货吗", False),
+        ("👌", True),  # an ok in an emoji
+        ("🙏🏻", True),
+        ("好 那我申請看看", True),
+        ("好 但是我还没收到", False),  # an ok that goes on to something else
+        ("thanks but still nothing", False),
+        ("好像没收到", False),
     ],
 )
 def test_thanks_that_asks_nothing(text: str, done: bool) -> None:
     assert is_thanks(text) is done
 
 
-@pytest.mark.parametrize("text", ["好吧 那算了", "謝謝 我去改", "唔該晒", "好吧 知道了"])
+@pytest.mark.parametrize(
+    "text", ["好吧 那算了", "謝謝 我去改", "唔該晒", "好吧 知道了", "唔使喇 唔該", "👌"]
+)
 async def test_leaving_or_thanks_after_an_answer_is_no_miss(services, text: str) -> None:
     _, texts = await run(ActionFallback(), tracker(text, intent="nlu_fallback", lang="zh"))
     assert "没太理解" not in texts[0] and "还有什么可以帮您" in texts[0]
@@ -423,6 +433,12 @@ _SPECIAL_VAT = _answer("inv-004")
         ("那寄到要几天", "运费多少 满多少包邮 我在新疆", _DELIVERY_TIMES, True),
         ("开好了多久能寄到", "我们公司要开增值税专票", _SPECIAL_VAT, True),  # 5 working days
         ("那新疆呢", "现在下单寄上海几天能到", _DELIVERY_TIMES, True),  # the place it names
+        ("那新疆乌鲁木齐呢", "现在下单寄杭州几天能到", _DELIVERY_TIMES, True),  # its head: 新疆
+        ("那新加坡呢", "现在下单寄杭州几天能到", _DELIVERY_TIMES, False),
+        ("那积分会过期吗", "积分怎么抵钱", _answer("mem-002"), False),  # 积分 is not what is asked
+        ("咁信用卡得唔得", "可唔可以用PayMe俾錢", _PAYMENT_METHODS, True),  # 得唔得 is no subject
+        ("那用微信行不行", "可唔可以用PayMe俾錢", _PAYMENT_METHODS, True),  # 行不行 neither
+        ("多久到账", "运费险要自己去申请理赔吗", _answer("ins-002"), True),  # "理赔到您的付款账户"
         ("那不满99呢", "买多少包邮啊 我寄新疆", _SHIPPING_FEE, True),  # "满99元…不满则…15元"
         ("那银行卡呢", "退款多久到账", _answer("ret-008"), True),
         ("and to tibet?", "how long to shanghai", "Remote regions such as Tibet: 5-7 days.", True),
@@ -534,3 +550,82 @@ async def test_the_last_task_is_the_one_that_ran_not_the_nlus_reading(services) 
     events = await product_followup(t)
     assert events is not None
     assert [e.get("name") for e in events if e.get("event") == "followup"] == ["shipment_form"]
+
+
+@pytest.mark.parametrize(
+    ("previous", "answered_with", "text", "lang", "fact"),
+    [
+        # the refund times just given name the channel asked about: they are the answer again
+        (
+            "refund to my bank card how long does it take",
+            _answer("ret-008-en"),
+            "and alipay?",
+            "en",
+            "WeChat Pay/Alipay 1–3 working days.",
+        ),
+        # a cancelled order's money "原路退回" is a refund spoken of: how long to a credit card
+        (
+            "燜燒罐我不想要了 幫我取消訂單",
+            "訂單 20231120031 已為您取消～¥189.00 將原路退回，請注意查收哦。",
+            "錢會退回信用卡嗎 要幾天",
+            "zh-Hant",
+            "3–7",
+        ),
+    ],
+)
+async def test_a_refund_channel_asked_after_a_refund_gets_its_times(
+    services, previous: str, answered_with: str, text: str, lang: str, fact: str
+) -> None:
+    decision = await decide_in_context(services, text, "ask_faq", lang, previous, answered_with)
+    assert decision.source == "kb" and decision.hit is not None
+    assert fact in decision.hit.answer
+
+
+async def test_after_please_log_in_a_question_no_faq_answers_gets_why(services) -> None:
+    # "i dont have an account its my moms order": why the bot cannot look, and a person offered
+    history = [said("where is order 20231120022", "check_order_status"),
+               answered(say("en", *LOG_IN))]  # fmt: skip
+    _, texts = await run(
+        ActionAnswerFaq(),
+        tracker(
+            "i dont have an account its my moms order",
+            intent="ask_faq",
+            lang="en",
+            customer=None,
+            history=history,
+        ),
+    )
+    assert "logged in" in texts[0] and "couldn't find an answer" not in texts[0]
+
+
+async def test_a_general_follow_up_at_a_flows_start_is_answered(services) -> None:
+    # "那寄到台灣呢" after the shipping-fee question, read as tracking (0.77): the rule asked
+    # before, of Taiwan — the knowledge base's answer, not "which order?" / "please log in"
+    history = [said("請問運費怎麼算 滿多少免運"), answered("單筆實付滿59元全國包郵…")]
+    t = tracker("那寄到台灣呢", intent="track_shipment", lang="zh-Hant", customer=None,
+                history=history)  # fmt: skip
+    dispatcher = CollectingDispatcher()
+    events = await on_flow_start("shipment_form", dispatcher, t, "logistics")
+    assert events is not None and "結算" in dispatcher.messages[0]["text"]
+
+
+async def test_thanks_after_please_log_in_is_thanks(services) -> None:
+    history = [said("where is order 20231120022", "check_order_status"),
+               answered(say("zh-Hant", *LOG_IN))]  # fmt: skip
+    _, texts = await run(
+        ActionFallback(),
+        tracker("了解", intent="nlu_fallback", lang="zh-Hant", customer=None, history=history),
+    )
+    assert "還有什麼可以幫您" in texts[0] and "登錄" not in texts[0]
+
+
+async def test_a_general_follow_up_keeps_the_clear_lead_rule(services) -> None:
+    # "what about weekends" after the agents' hours, read as an order task: a general question
+    # whose best answer is a clear lead — answered (the hours, every day), not "please log in"
+    agents = _answer("svc-001-en")
+    decision = await decide_in_context(
+        services, "what about weekends", "check_order_status", "en",
+        "when are ur agents online", agents,
+    )  # fmt: skip
+    assert decision.source == "kb" and decision.hit is not None
+    assert "every day" in decision.hit.answer

@@ -37,3 +37,13 @@ async def test_a_plain_hello_gets_the_hello(services) -> None:
     dispatcher = CollectingDispatcher()
     await ActionGreet().run(dispatcher, tracker("哈喽 在吗", intent="greet"), {})
     assert dispatcher.messages[0]["response"] == "utter_greet"
+
+
+async def test_a_greeting_around_an_own_product_runs_its_task(services) -> None:
+    # "hey wheres my thermos": the flask's tracking, not a hello back
+    dispatcher = CollectingDispatcher()
+    events = await ActionGreet().run(
+        dispatcher, tracker("hey wheres my thermos", intent="greet", lang="en"), {}
+    )
+    assert [e.get("name") for e in events if e.get("event") == "followup"] == ["shipment_form"]
+    assert dispatcher.messages == []

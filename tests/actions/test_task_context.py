@@ -20,7 +20,9 @@ from tests.actions.conftest import tracker
 from tests.actions.test_follow_up import answered, run, said
 
 FILED_REPAIR = "已為您提交保修維修申請（編號 RP057F34EE8A），降噪藍牙耳機 Pro在保修期內，維修免費～"
-OUT_OF_WARRANTY = "非常抱歉，声波电动牙刷（订单 20231120014）的保修期已于 2026-11-01 到期。"
+OUT_OF_WARRANTY = (
+    "非常抱歉，声波电动牙刷（订单 20231120014）已过保修期（保修期于 2026-11-01 到期）。"
+)
 
 
 def _after(action: str, reply: str, first: str = "部降噪耳機壞咗 右邊冇聲") -> list[dict[str, Any]]:
@@ -33,9 +35,11 @@ def test_the_topic_is_the_task_taken_up_for_the_message_before() -> None:
     )
     assert task_topic(filed, "zh-Hant") == "维修"
     assert task_topic(filed, "en") == "repair"
-    # A repair declined (the warranty ran out) filed nothing: no topic is carried.
+    # A repair declined (the warranty ran out) filed nothing; it offered a paid repair.
     declined = tracker("修一下大概多少钱", history=_after("action_request_repair", OUT_OF_WARRANTY))
-    assert task_topic(declined, "zh") == ""
+    assert task_topic(declined, "zh") == "保修期外 付费维修"
+    return_declined = _after("action_request_return", "超过7天，无法申请七天无理由退货。")
+    assert task_topic(tracker("要多久", history=return_declined), "zh") == ""
     # A form still asking its question: the follow-up is about it.
     asking = [
         said("need a fapiao for the shirt, company is Acme Trading Co", "request_invoice"),
@@ -162,3 +166,16 @@ async def test_a_payment_that_will_not_go_through_gets_what_to_try(services) -> 
     t = tracker("T恤那单付不了款 一直提示支付失败", intent="payment_problem")
     events = await on_flow_start("payment_form", d, t, "presale")
     assert events is not None and "余额" in d.messages[0]["text"]
+
+
+async def test_how_much_after_a_warranty_ran_out_is_the_paid_repairs_price(services) -> None:
+    # "咁要收幾多錢" after "out of warranty: a paid repair, quoted first": the repair's quote,
+    # not the shipping fee its words alone find.
+    history = _after("action_request_repair", OUT_OF_WARRANTY, "支電動牙刷壞咗 充唔到電 仲有冇保養")
+    t = tracker("咁要收幾多錢", lang="zh-Hant", history=history)
+    decision = await decide_in_context(
+        services, "咁要收幾多錢", "ask_faq", "zh-Hant", "支電動牙刷壞咗 充唔到電 仲有冇保養",
+        OUT_OF_WARRANTY, task_topic(t, "zh-Hant"),
+    )  # fmt: skip
+    assert decision.source == "kb" and decision.hit is not None
+    assert "报价" in decision.hit.answer

@@ -6,7 +6,7 @@ dropped. An angry message the NLU reads as out of scope gets a person."""
 from __future__ import annotations
 
 from actions._decide import split_questions
-from actions._two_questions import Part, _asks, question_parts
+from actions._two_questions import Part, asks_of_its_own, question_parts
 from actions.faq import ActionAnswerFaq
 from actions.handoff import ActionFallback, ActionOutOfScope
 from actions.order_forms import ValidateInvoiceForm, ValidatePaymentForm, ValidateReturnForm
@@ -164,7 +164,7 @@ async def test_a_reason_or_fact_is_not_offered_back_as_a_question(services):  # 
         assert not any("另外问到" in t or "other question" in t for t in texts), text
         assert [b for b in _buttons(dispatcher) if b["payload"] != "/request_human"] == [], text
     parts = [Part("就是不想要了", None), Part("发货了吗", None), Part("帮我把地址改一下", None)]
-    assert [_asks(p) for p in parts] == [False, True, True]
+    assert [asks_of_its_own(p) for p in parts] == [False, True, True]
 
 
 async def test_a_part_asking_more_about_the_one_before_stays_with_it(services):  # type: ignore[no-untyped-def]
