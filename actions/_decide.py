@@ -52,6 +52,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from actions._services import Services
+from actions._specific import naming_first
 from kefu.i18n import detect_lang, normalise_lang, to_traditional
 from kefu.logging import get_logger
 from kefu.mandarin import to_mandarin
@@ -466,7 +467,9 @@ async def search_kb(
                 if hit.faq_id not in best or hit.score > best[hit.faq_id].score:
                     best[hit.faq_id] = hit
             hits = sorted(best.values(), key=lambda h: h.score, reverse=True)[:k]
-        return hits, searcher.thresholds
+        # the FAQ that names what the message names, within the best one's topic
+        # ("内衣拆了还能七天无理由吗": the exceptions): actions._specific
+        return naming_first(query, hits), searcher.thresholds
     except Exception as exc:  # the knowledge base must never take the chat down
         log.warning("kb search failed", error=f"{type(exc).__name__}: {exc}")
         return [], None

@@ -57,6 +57,7 @@ from actions._refund_channel import (
 )
 from actions._refund_channel import is_short as _short
 from actions._services import Services
+from actions._specific import NAMING_FLOOR, named_things
 from kefu.i18n import to_simplified
 from kefu.mandarin import to_mandarin
 from knowledge_base import topic_terms
@@ -221,6 +222,16 @@ def covers(text: str, previous: str, answer: str) -> bool | None:
     return all(checks) if checks else None
 
 
+def _answer_naming(hits: list[Hit], lacking: list[str], besides: str) -> Hit | None:
+    """Of the follow-up's own best answers, the first (from ``NAMING_FLOOR``) that names one of
+    the ``lacking`` words, other than FAQ ``besides``."""
+    for hit in hits[:3]:
+        said = to_simplified(hit.answer).lower()
+        if hit.faq_id != besides and hit.score >= NAMING_FLOOR and any(w in said for w in lacking):
+            return hit
+    return None
+
+
 def _repeats(hit: Hit, answered: str) -> bool:
     """``hit`` is the answer the customer was just given."""
     start = to_simplified(hit.answer).strip()[:30]
@@ -289,6 +300,11 @@ async def search_in_context(
         top = paired[0]
         if _repeats(top, answered):
             said = covers(text, previous, top.answer)
+            lacking = named_things(text, f"{previous} {top.answer}") if said is None else []
+            if lacking and (naming := _answer_naming(hits, lacking, top.faq_id)) is not None:
+                # "秒杀买的也可以吗" after price protection: the answer just given says nothing of
+                # 秒杀 — one of the follow-up's own answers does (the exceptions)
+                return hits, thresholds, _in_context(naming, thresholds)
             if said is False:  # the answer just given does not say what is asked
                 rejected_repeat = True
                 continue

@@ -54,6 +54,19 @@ def words(text: str) -> list[str]:
     return [w for w in _jieba().lcut(text) if w.strip()]
 
 
+@lru_cache(maxsize=1)
+def _tagger() -> Any:
+    import jieba.posseg
+
+    return jieba.posseg.POSTokenizer(_jieba())
+
+
+def nouns(text: str) -> list[str]:
+    """The nouns (jieba's part-of-speech tags n…) of an already normalised text: what a
+    follow-up names ("秒杀买的也可以吗": 秒杀)."""
+    return [w.word for w in _tagger().lcut(text) if w.flag.startswith("n") and w.word.strip()]
+
+
 def build_lexical(ix: LangIndex, texts: list[str]) -> None:
     """Character 1–3-grams, plus jieba words when ``config.lexical_word_weight`` > 0, in one
     L2-normalised TF-IDF space (each part normalised, then weighted)."""

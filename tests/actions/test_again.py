@@ -28,6 +28,10 @@ TRACKING = (
         ("发票怎么开来着", STATE, False),  # a how-to, not what the answer said
         ("抬头能改吗", STATE, False),  # asks to change it, not what it was
         ("what was the title again", TRACKING, False),  # the answer said no title
+        # without "again": only right after an answer about an order (its id said)
+        ("抬头写的是啥 我看下对不对", STATE, True),
+        ("whats the tracking number", TRACKING, True),
+        ("抬头写的是啥", "电子发票抬头可填个人或公司名称，公司需填写税号。", False),  # a policy
     ],
 )
 def test_what_the_answer_said_asked_again(text: str, answer: str, again: bool) -> None:

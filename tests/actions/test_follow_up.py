@@ -460,6 +460,15 @@ def test_an_answer_covers_what_a_follow_up_newly_asks(
         ("运费多少 满多少包邮 我在新疆", _SHIPPING_FEE, "那寄到要几天", "5–7天"),
         # The special invoice's answer says how long it takes to be mailed: not delivery times.
         ("我们公司要开增值税专票 需要提供啥资料", _SPECIAL_VAT, "开好了多久能寄到", "5个工作日"),
+        # Price protection again says nothing of 秒杀: the answer that names it (not supported).
+        (
+            "刚买完就降价了 能退差价不",
+            _answer("prc-001"),
+            "秒杀买的也可以吗",
+            "以下不支持价保：秒杀",
+        ),
+        # "啥资料" asks what papers the special invoice needs, names no new subject: its answer
+        ("你们能开专票吗 公司报销用", _SPECIAL_VAT, "需要提供啥资料", "税号"),
     ],
 )
 async def test_the_answer_just_given_is_repeated_only_when_it_says_what_is_asked(

@@ -1,11 +1,11 @@
 """The shop topics a message names (knowledge_base/topics.py), which carry a question's subject
-to the follow-up after it."""
+to the follow-up after it, and the nouns it names."""
 
 from __future__ import annotations
 
 import pytest
 
-from knowledge_base import topic_terms
+from knowledge_base import nouns, topic_terms
 
 
 @pytest.mark.parametrize(
@@ -26,3 +26,15 @@ from knowledge_base import topic_terms
 )
 def test_topic_terms(text: str, terms: list[str]) -> None:
     assert topic_terms(text) == terms
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("秒杀买的也可以吗", ["秒杀"]),
+        ("预售的可以价保吗", ["预售", "价保"]),
+        ("多久能寄到", []),  # verbs and question words name nothing
+    ],
+)
+def test_the_nouns_a_message_names(text: str, named: list[str]) -> None:
+    assert nouns(text) == named
