@@ -118,7 +118,7 @@ _GENERAL = re.compile(
     re.IGNORECASE,
 )
 _LEAVE = re.compile(
-    r"算了|不用了|不用[喇啦嘞]|不需要了|不要了吧|先不[^了]{0,4}了|暂时不|没事了|不办了|不弄了|不查了|"
+    r"算了|算[啦喇]|不用了|不用[喇啦嘞]|不需要了|不要了吧|先不[^了]{0,4}了|暂时不|没事了|不办了|不弄了|不查了|"
     r"\bnever ?mind\b|\bnvm\b|\bforget it\b|\bno need\b|\bdon'?t bother\b|\bnot now\b|"
     r"\bcancel that\b|\bno longer need\b|\bdon'?t need (?:it|that|to) ?(?:any ?more)?\b",
     re.IGNORECASE,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from kefu.i18n import to_simplified
 from kefu.mandarin import to_mandarin
@@ -38,14 +39,24 @@ _GENERIC = frozenset(
 )  # fmt: skip
 
 
+MAX_CHARS = 120  # a longer message is a story: its question was read by itself (``focus``)
+
+
+@lru_cache(maxsize=512)
+def _nouns(text: str) -> tuple[str, ...]:
+    """Cached: a message is searched several times in a turn; tagging costs a millisecond or
+    two, and grows with the text — hence ``MAX_CHARS``."""
+    return tuple(dict.fromkeys(nouns(to_mandarin(text[:MAX_CHARS]).lower())))
+
+
 def named_things(text: str, besides: str = "") -> list[str]:
     """The Chinese nouns ``text`` names that ``besides`` does not (a question word's object
     excepted)."""
-    plain = to_mandarin(text or "").lower()
+    plain = to_mandarin((text or "")[:MAX_CHARS]).lower()
     seen = to_simplified(besides or "").lower()
     return [
         w
-        for w in dict.fromkeys(nouns(plain))
+        for w in _nouns(text or "")
         if len(w) >= 2
         and _CJK.match(w)
         and w not in seen
@@ -60,17 +71,18 @@ def naming_first(text: str, hits: list[Hit]) -> list[Hit]:
     if len(hits) < 2:
         return hits
     top = hits[0]
+    topics = set(topic_terms(top.question))
+    close = [
+        h for h in hits[1:3] if h.score >= NAMING_FLOOR and topics & set(topic_terms(h.question))
+    ]
+    if not close:
+        return hits  # (the cheap test first: tagging the message costs more)
     named = named_things(text, f"{top.question} {top.answer}")
     if not named:
         return hits
-    topics = set(topic_terms(top.question))
-    for hit in hits[1:3]:
+    for hit in close:
         said = to_simplified(f"{hit.question} {hit.answer}").lower()
-        if (
-            hit.score >= NAMING_FLOOR
-            and any(w in said for w in named)
-            and topics & set(topic_terms(hit.question))
-        ):
+        if any(w in said for w in named):
             rest = [h for h in hits if h.faq_id not in (hit.faq_id, top.faq_id)]
             return [replace(hit, score=top.score), replace(top, score=hit.score), *rest]
     return hits

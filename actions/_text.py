@@ -101,18 +101,32 @@ _THANKS = re.compile(
 )
 
 
-_BUT = re.compile(r"但|可是|不过|不過|还没|還沒|没收到|沒收到|\bbut\b|\bstill\b", re.IGNORECASE)
+_BUT = re.compile(
+    r"但|可是|不过|不過|还没|還沒|没收到|沒收到|[不没沒].{0,2}(?:知道|懂|明白|清楚|了解)|"
+    r"\bbut\b|\bstill\b",
+    re.IGNORECASE,
+)
 # "👌", "👍👍", "🙏": an ok or a thanks in an emoji alone
 _OK_EMOJI = re.compile(r"[\s👌👍🙏🆗✅✔☺😊🙂🤝💯\ufe0f\U0001f3fb-\U0001f3ff]+")
 
 
+# "唉 行吧 知道了", "哦 没到门槛 懂了": a sigh or an "oh" before it, or the ok at the end
+_SIGH = re.compile(r"^(?:[唉哎哦噢喔嗯啊哈]+|oh|ah|hmm)[\s,，.。~～!！]*", re.IGNORECASE)
+_OK_END = re.compile(
+    r"(?<![不没])(?:知道了|懂了|明白了|了解了?|清楚了|好的|\bok|\bgot it|\bi see)[\s.。!！~～]*$",
+    re.I,
+)
+
+
 def is_thanks(text: str) -> bool:
-    """A short thanks or ok that asks nothing ("謝謝 我去改", "👌"): the customer is done."""
-    plain = (text or "").strip()
+    """A short thanks or ok that asks nothing ("謝謝 我去改", "👌", "唉 行吧 知道了"): the customer
+    is done."""
+    raw = (text or "").strip()
+    plain = _SIGH.sub("", raw)
     if plain and _OK_EMOJI.fullmatch(plain):
         return True
     return (
-        bool(_THANKS.match(plain))
+        bool(_THANKS.match(raw) or _THANKS.match(plain) or _OK_END.search(plain))
         and len(plain) <= 16
         and not re.search(r"[?？吗嗎]", plain)
         and not _BUT.search(plain)  # "好 但是还没收到": an ok that goes on to something else

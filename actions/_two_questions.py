@@ -168,7 +168,8 @@ _FLOW_WORDS = {
     "repair_form": r"修|repair|warranty|fix",
     "payment_form": r"付款|支付|扣款|扣钱|付了|\bpa(?:y|id)\b|charge",
     # with the typos customers make: 退宽 (退款), 到帐 (到账)
-    "action_check_refund": r"退款|退宽|退钱|钱.{0,6}退|退.{0,3}钱|到账|到帐|refund|money back",
+    # Cantonese "退咗款未" is "退了款没"
+    "action_check_refund": r"退了?款|退宽|退钱|钱.{0,6}退|退.{0,3}钱|到账|到帐|refund|money back",
 }
 
 

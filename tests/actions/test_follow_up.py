@@ -244,6 +244,13 @@ async def test_an_elliptical_product_continues_the_last_task(services) -> None:
         ("好 但是我还没收到", False),  # an ok that goes on to something else
         ("thanks but still nothing", False),
         ("好像没收到", False),
+        ("唉 行吧 知道了", True),  # a sigh first
+        ("嗯 谢谢 我去看看", True),
+        ("嗯嗯 好", True),
+        ("哦哦", True),
+        ("哦 没到门槛 懂了", True),  # the ok at the end
+        ("还是没搞懂了", False),  # not understood is no ok
+        ("我不懂了", False),
     ],
 )
 def test_thanks_that_asks_nothing(text: str, done: bool) -> None:
@@ -251,7 +258,8 @@ def test_thanks_that_asks_nothing(text: str, done: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["好吧 那算了", "謝謝 我去改", "唔該晒", "好吧 知道了", "唔使喇 唔該", "👌"]
+    "text",
+    ["好吧 那算了", "謝謝 我去改", "唔該晒", "好吧 知道了", "唔使喇 唔該", "👌", "算啦 唔整喇"],
 )
 async def test_leaving_or_thanks_after_an_answer_is_no_miss(services, text: str) -> None:
     _, texts = await run(ActionFallback(), tracker(text, intent="nlu_fallback", lang="zh"))
@@ -266,6 +274,7 @@ async def test_leaving_or_thanks_after_an_answer_is_no_miss(services, text: str)
         ("耳机的发票呢", "invoice_form"),
         ("睡衣的退宽到帐没 都好几天了", "action_check_refund"),  # typed as customers do
         ("我隻手環寄咗未呀 幾時到", "shipment_form"),  # Cantonese
+        ("我嗰套陶瓷餐具退咗款未呀", "action_check_refund"),  # 退咗款未: refunded yet?
         ("随便聊聊", None),
     ],
 )

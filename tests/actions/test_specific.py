@@ -56,3 +56,10 @@ async def test_the_bot_says_underwear_is_excluded(services) -> None:
     decision = await decide_with_kb(services, "内衣拆了还能七天无理由吗", "ask_faq", "zh")
     assert decision.source == "kb" and decision.hit is not None
     assert "贴身内衣" in decision.hit.answer
+
+
+@pytest.mark.parametrize("text", ["", "我" * 4000, "😀" * 2000, "a\ud800b", "内衣 " * 1000])
+def test_bad_input_names_nothing_odd_and_keeps_the_order(text: str) -> None:
+    # (a long message is read by its first MAX_CHARS characters: its question was focused on)
+    assert all(len(w) >= 2 for w in named_things(text))
+    assert naming_first(text, [RULE, CUSTOMS]) == [RULE, CUSTOMS]
