@@ -21,7 +21,6 @@ import re
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._again import say_again
@@ -38,11 +37,10 @@ from actions._decide import (
     no_flow_service,
     search_kb,
 )
-from actions._flow_turns import PAUSED, end_quietly, intent_of
+from actions._flow_turns import end_quietly, intent_of, run_instead
 from actions._follow_up import general_follow_up, is_elliptical, search_in_context
 from actions._mood import hand_angry_to_person
 from actions._orders import (
-    FLOW_SLOTS,
     corrected_task,
     last_flow,
     orders_named,
@@ -127,22 +125,11 @@ async def on_flow_start(
         # (not "那件衬衫可以开发票吗" after a tracking answer: its own words name the invoice)
         previous = None if about_flow(form, text) else last_flow(tracker)
         if previous and previous != form:
-            return [
-                *(SlotSet(s, None) for s in FLOW_SLOTS),
-                SlotSet("order_id", the_named_order(named)),
-                SlotSet(PAUSED, None),
-                SlotSet("requested_slot", None),
-                FollowupAction(previous),
-            ]
+            return run_instead(previous, the_named_order(named))
     if previous and previous != form:
         # "sorry wrong number, I meant 2023…" right after a status answer: not a change request
         # but the same task again, on the order now named (its id is in the order_id slot).
-        return [
-            *(SlotSet(s, None) for s in FLOW_SLOTS),
-            SlotSet(PAUSED, None),
-            SlotSet("requested_slot", None),
-            FollowupAction(previous),
-        ]
+        return run_instead(previous)
     unsure = _confidence(tracker) < UNSURE_BELOW and not is_long(text)
     named_flow = words_flow(text) if unsure else None
     if (
@@ -153,12 +140,7 @@ async def on_flow_start(
     ):
         # "when will my earbuds arrive? i need them by friday" read as a repair (0.60): the
         # words name the tracking and nothing of a repair — the flow they name.
-        return [
-            *(SlotSet(s, None) for s in FLOW_SLOTS),
-            SlotSet(PAUSED, None),
-            SlotSet("requested_slot", None),
-            FollowupAction(named_flow),
-        ]
+        return run_instead(named_flow)
     # "牛仔裤买了快两周了 还能退吗", "电动牙刷充不进电了 还在保修吗": a product the logged-in
     # customer bought is their own case — the flow answers from that order's dates (its return
     # window, its warranty), where the general FAQ (or an answer to one part of the message)

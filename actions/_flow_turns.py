@@ -17,7 +17,7 @@ A flow ended here sets ``turn_handled``; the flow's final action then stays sile
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Literal
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, FollowupAction, SlotSet
@@ -110,6 +110,18 @@ def is_fresh(tracker: Tracker, form: str) -> bool:
     )
 
 
+def run_instead(form: str, order_id: str | Literal[False] | None = False) -> list[dict[str, Any]]:
+    """Leave the flow under way and run ``form`` on this message instead, its questions reset;
+    ``order_id``: the order it runs on (None forgets the one named; False keeps the slot)."""
+    return [
+        *(SlotSet(s, None) for s in FLOW_SLOTS),
+        *([] if order_id is False else [SlotSet("order_id", order_id)]),
+        SlotSet(PAUSED, None),
+        SlotSet("requested_slot", None),
+        FollowupAction(form),
+    ]
+
+
 def intent_of(tracker: Tracker) -> str:
     return str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
 
@@ -170,13 +182,7 @@ async def on_flow_turn(
         if (switched := corrected_task(tracker, text)) and switched != form:
             # "歹勢打錯了 我是要問20231120031出貨了沒" while the invoice flow asks which order:
             # the correction asks that order's state in words of its own — that task, on it.
-            return [
-                *(SlotSet(s, None) for s in FLOW_SLOTS),
-                SlotSet("order_id", normalise_order_id(_ORDER_ID.findall(text)[-1])),
-                SlotSet(PAUSED, None),
-                SlotSet("requested_slot", None),
-                FollowupAction(switched),
-            ]
+            return run_instead(switched, normalise_order_id(_ORDER_ID.findall(text)[-1]))
         if requested in (None, "order_id"):
             return None
         # "不对，是20231120004那单" while a later question waits: that order replaces this one.
