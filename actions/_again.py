@@ -12,7 +12,7 @@ import re
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._decide import ORDER_ID
+from actions._reading import ORDER_ID
 from actions._text import say
 from actions._tracker import last_replies, latest_text
 from kefu.i18n import to_simplified

@@ -24,21 +24,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._again import say_again
-from actions._decide import (
-    ORDER_ID as _ORDER_ID,
-)
-from actions._decide import (
-    asks_something,
-    decide,
-    decided_without_kb,
-    faq_text,
-    is_general_question,
-    is_long,
-    no_flow_service,
-    search_kb,
-)
+from actions._decide import decide, decided_without_kb, no_flow_service
 from actions._flow_turns import end_quietly, intent_of, run_instead
 from actions._follow_up import general_follow_up, is_elliptical, search_in_context
+from actions._kb_search import faq_text, search_kb
 from actions._mood import hand_angry_to_person
 from actions._orders import (
     corrected_task,
@@ -53,6 +42,8 @@ from actions._payment_rules import (
     hand_payment_to_person,
     self_refund_text,
 )
+from actions._reading import ORDER_ID as _ORDER_ID
+from actions._reading import asks_something, is_general_question, is_long
 from actions._services import get_services
 from actions._text import is_angry, person_button, say
 from actions._tracker import lang_of, latest_text, previous_answer_text, previous_customer_text

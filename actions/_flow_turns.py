@@ -23,16 +23,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._decide import (
-    ORDER_ID as _ORDER_ID,
-)
-from actions._decide import (
-    decide_with_kb,
-    faq_text,
-    own_state_flow,
-    wants_to_leave,
-)
+from actions._decide import decide_with_kb, own_state_flow
 from actions._follow_up import decide_in_context
+from actions._kb_search import faq_text
 from actions._orders import (
     FLOW_SLOTS,
     corrected_task,
@@ -40,6 +33,8 @@ from actions._orders import (
     the_customer,
 )
 from actions._picks import answer_pick, is_pick
+from actions._reading import ORDER_ID as _ORDER_ID
+from actions._reading import wants_to_leave
 from actions._services import get_services
 from actions._text import only_leaving, say
 from actions._tracker import lang_of, latest_text, previous_answer_text, previous_customer_text

@@ -8,7 +8,7 @@ such a message names no topic, or another one. The rule (an addition to the deci
 
 - A message is a *follow-up* when it is short (``SHORT_CJK`` characters of Chinese, or
   ``SHORT_WORDS`` English words), names no order id, and asks something (a question word or
-  particle: ``actions._decide.asks_something``) or is elliptical ("那新疆呢", "银行卡呢",
+  particle: ``actions._reading.asks_something``) or is elliptical ("那新疆呢", "银行卡呢",
   "what about bank card", "and to xinjiang?").
 - A follow-up without a confident answer of its own is searched again, first with the shop
   topics of the message before (``knowledge_base.topic_terms``: "多久能寄到 专票", so its own
@@ -37,17 +37,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from actions._decide import (
-    ORDER_ID,
-    Decision,
-    asks_something,
-    decide,
-    decided_without_kb,
-    focus,
-    is_general_question,
-    is_own_case,
-    search_kb,
-)
+from actions._decide import Decision, decide, decided_without_kb
+from actions._kb_search import search_kb
+from actions._reading import ORDER_ID, asks_something, focus, is_general_question, is_own_case
 from actions._refund_channel import (
     SHORT_CJK,
     SHORT_WORDS,

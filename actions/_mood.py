@@ -11,10 +11,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._decide import ORDER_ID, asks_something
 from actions._flow_turns import take_handled
 from actions._follow_up import covers
 from actions._handoff import person_asked, start_handoff
+from actions._reading import ORDER_ID, asks_something
 from actions._services import Services, get_services
 from actions._text import asks_for_person, is_angry, say
 from actions._tracker import (

@@ -10,10 +10,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._decide import ORDER_ID as _ORDER_ID
-from actions._decide import asks_for_something
 from actions._filed import RECORD_ID
 from actions._products import Catalogue, asked_about, matching_orders
+from actions._reading import ORDER_ID as _ORDER_ID
+from actions._reading import asks_for_something
 from actions._services import Services
 from actions._text import person_button, say, yuan
 from actions._tracker import customer_id, lang_of, last_replies, latest_text, recent_intents

@@ -21,7 +21,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._decide import faq_text, ready_searcher
+from actions._kb_search import faq_text, ready_searcher
 from actions._services import Services
 from actions._text import person_button, say
 from actions._tracker import lang_of

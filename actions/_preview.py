@@ -20,7 +20,8 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._decide import decide, faq_text, search_kb
+from actions._decide import decide
+from actions._kb_search import faq_text, search_kb
 from actions._services import Services
 from actions._two_questions import answer_parts
 from knowledge_base.api import Hit

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from actions._decide import ORDER_ID
+from actions._reading import ORDER_ID
 from kefu.i18n import to_simplified
 from kefu.mandarin import to_mandarin
 

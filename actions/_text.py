@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from actions._decide import wants_to_leave
+from actions._reading import wants_to_leave
 from kefu.i18n import say
 from kefu.mandarin import to_mandarin
 

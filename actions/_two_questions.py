@@ -1,14 +1,14 @@
 """Two (or three) questions in one message: "包邮吗？还有就是能开发票不",
 "发货了吗？还有能开发票吗".
 
-The message is split on question boundaries (``actions._decide.split_questions``) and each part
+The message is split on question boundaries (``actions._reading.split_questions``) and each part
 goes through the decision step on its own, as a general question would: a part the knowledge
 base answers (a general question with a confident or clearly leading hit) is answered; every
 other part that asks something — the customer's own case ("发货了吗" needs their order), or a
 question without an answer — is named back with a button that asks it on its own, so nothing
 the customer asked is silently dropped. Whether a part asks something is read by the same
 patterns (a general question, or the customer's own case asked or requested:
-``actions._decide.asks_for_something``); "你好", "谢谢" or a reason ("没有质量问题 就是不想要了",
+``actions._reading.asks_for_something``); "你好", "谢谢" or a reason ("没有质量问题 就是不想要了",
 "it just doesn't fit") is not named back.
 A message naming an order id is not split: it is about that order ("the earbuds are broken,
 can you fix them? 20231120021"), and its flow has it.
@@ -26,15 +26,9 @@ from dataclasses import dataclass
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._decide import (
-    ORDER_ID,
-    asks_for_something,
-    decide,
-    faq_text,
-    is_general_question,
-    search_kb,
-    split_questions,
-)
+from actions._decide import decide
+from actions._kb_search import faq_text, search_kb
+from actions._reading import ORDER_ID, asks_for_something, is_general_question, split_questions
 from actions._services import Services
 from actions._text import person_button, say
 from kefu.mandarin import to_mandarin

@@ -17,9 +17,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._again import say_again
-from actions._decide import decide, faq_text, own_order_intent, own_state_flow
+from actions._decide import decide, own_order_intent, own_state_flow
 from actions._follow_up import search_in_context
 from actions._handoff import is_vip, person_asked, start_handoff
+from actions._kb_search import faq_text
 from actions._order_routes import own_part_flow, product_followup
 from actions._orders import FLOW_FORMS, asked_to_log_in, task_topic, why_log_in
 from actions._picks import pick_payload

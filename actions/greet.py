@@ -14,8 +14,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._decide import asks_something, decide_with_kb, faq_text
+from actions._decide import decide_with_kb
+from actions._kb_search import faq_text
 from actions._order_routes import product_followup
+from actions._reading import asks_something
 from actions._services import get_services
 from actions._tracker import lang_of, latest_text
 

@@ -14,19 +14,15 @@ from rasa_sdk.types import DomainDict
 
 from actions._again import say_again
 from actions._answers import wants_spec_change
-from actions._decide import (
-    ORDER_ID,
-    faq_text,
-    is_own_case,
-    own_state_flow,
-    wants_to_leave,
-)
+from actions._decide import own_state_flow
 from actions._escalate import insists_after_offer
 from actions._filed import already_filed, confirms, filed_record
 from actions._follow_up import decide_in_context
 from actions._handoff import is_vip, person_asked, start_handoff
+from actions._kb_search import faq_text
 from actions._order_routes import order_followup, product_followup
 from actions._orders import asked_to_log_in, task_topic, why_log_in
+from actions._reading import ORDER_ID, is_own_case, wants_to_leave
 from actions._services import get_services
 from actions._text import (
     asks_about_agent_hours,

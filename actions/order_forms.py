@@ -21,8 +21,6 @@ from actions._answers import (
     read_invoice_type,
     read_return_reason,
 )
-from actions._decide import ORDER_ID as _ORDER_ID
-from actions._decide import is_general_question, wants_to_leave
 from actions._flow_start import on_flow_start
 from actions._flow_turns import (
     HANDLED,
@@ -39,6 +37,8 @@ from actions._orders import (
     orders_named,
     the_customer,
 )
+from actions._reading import ORDER_ID as _ORDER_ID
+from actions._reading import is_general_question, wants_to_leave
 from actions._services import get_services
 from actions._text import say
 from actions._tracker import lang_of, latest_text

@@ -10,8 +10,8 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._decide import faq_text
 from actions._follow_up import decide_in_context
+from actions._kb_search import faq_text
 from actions._mood import FlowAction
 from actions._orders import no_customer, not_found, orders_named, task_topic, the_customer
 from actions._payment_rules import DOUBLE, hand_payment_to_person

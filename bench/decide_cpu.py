@@ -22,7 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from actions._decide import decide, focus, split_questions
+from actions._decide import decide
+from actions._reading import focus, split_questions
 from knowledge_base.demo import DEMO_FAQS
 from knowledge_base.encoders import make_encoder
 from knowledge_base.faq import load_faqs

@@ -6,13 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions._decide import (
-    decide,
-    focus,
-    is_general_question,
-    split_questions,
-    wants_to_leave,
-)
+from actions._decide import decide
+from actions._reading import focus, is_general_question, split_questions, wants_to_leave
 
 
 def _decide(knowledge, text: str, intent: str, lang: str = "zh") -> str:  # type: ignore[no-untyped-def]
@@ -217,7 +212,7 @@ def test_counts_in_digits_and_shorthand_meet_the_faqs_wording(knowledge):  # typ
     ],
 )
 def test_an_order_id_pasted_in_groups_is_an_order_id(text: str, names: bool) -> None:
-    from actions._decide import ORDER_ID
+    from actions._reading import ORDER_ID
 
     assert bool(ORDER_ID.search(text)) is names
 

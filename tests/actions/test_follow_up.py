@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._decide import search_kb
 from actions._flow_start import on_flow_start
 from actions._flow_turns import HANDLED
 from actions._follow_up import covers, decide_in_context, follow_up_query, is_follow_up
+from actions._kb_search import search_kb
 from actions._order_routes import product_followup
 from actions._orders import LOG_IN
 from actions._payment_rules import person_first

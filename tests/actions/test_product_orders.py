@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from rasa_sdk import Tracker
 
-from actions._decide import asks_for_something
 from actions._products import Catalogue, asked_about, matching_orders
+from actions._reading import asks_for_something
 from actions.ask_order_id import ActionAskOrderId
 from actions.handoff import ActionFallback
 from actions.order_forms import (

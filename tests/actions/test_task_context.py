@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._decide import asks_for_something, is_general_question, is_long, no_flow_service
+from actions._decide import no_flow_service
 from actions._flow_start import on_flow_start
 from actions._follow_up import decide_in_context
 from actions._orders import task_topic
 from actions._products import named_kinds
+from actions._reading import asks_for_something, is_general_question, is_long
 from actions._text import asks_for_person, only_leaving
 from actions.handoff import ActionOutOfScope, ActionRequestHuman
 from tests.actions.conftest import tracker

@@ -1,0 +1,73 @@
+"""The knowledge base as the decision step asks it: the best hits for a message, searched among
+the FAQs of the language it is written in, a long message by its question too, the FAQ naming
+what the message names first (``actions._specific``); an FAQ's text as the customer reads it."""
+
+from __future__ import annotations
+
+import asyncio
+
+from actions._reading import focus
+from actions._services import Services
+from actions._specific import naming_first
+from kefu.i18n import detect_lang, normalise_lang, to_traditional
+from kefu.logging import get_logger
+from knowledge_base.api import Hit, Searcher, Thresholds
+
+__all__ = ["faq_text", "ready_searcher", "search_kb"]
+
+log = get_logger(__name__)
+
+
+def _search_lang(query: str, lang: str) -> str:
+    """The FAQs to search are those of the language the customer wrote in: "hi can i still
+    return stuff after 7 days" on a Chinese page is searched among the English FAQs (a Chinese
+    message on an English page among the Chinese ones); the page's language otherwise."""
+    written = detect_lang(query, default=normalise_lang(lang) or "zh")
+    if written == "en" and lang != "en":
+        return "en"
+    if written != "en" and lang == "en":
+        return written
+    return lang
+
+
+async def ready_searcher(services: Services) -> Searcher | None:
+    """The live knowledge base once it is built, else None (raises what opening it raises).
+    It is synchronous (an encoder on the CPU): opening and asking it stay off the loop."""
+    searcher = await asyncio.to_thread(lambda: services.searcher)
+    return None if services.knowledge_base_missing() is not None else searcher
+
+
+async def search_kb(
+    services: Services, text: str, lang: str, k: int = 3
+) -> tuple[list[Hit], Thresholds | None]:
+    """The knowledge base's best hits (never raises: a failing index is no hit). A long
+    message is searched whole and by its ``focus``, each FAQ keeping its better score: the
+    question may need the story ("the price dropped right after I bought it, … can I get the
+    difference back?" — the clause alone names no price) or be lost in it."""
+    whole = text.strip()
+    query = focus(whole)
+    if not query or query.startswith("/"):
+        return [], None
+    lang = _search_lang(query, lang)
+    try:
+        searcher = await ready_searcher(services)
+        if searcher is None:
+            return [], None
+        hits = list(await asyncio.to_thread(searcher.search, query, lang, k))
+        if query != whole:
+            best = {h.faq_id: h for h in hits}
+            for hit in await asyncio.to_thread(searcher.search, whole, lang, k):
+                if hit.faq_id not in best or hit.score > best[hit.faq_id].score:
+                    best[hit.faq_id] = hit
+            hits = sorted(best.values(), key=lambda h: h.score, reverse=True)[:k]
+        # the FAQ that names what the message names, within the best one's topic
+        # ("内衣拆了还能七天无理由吗": the exceptions): actions._specific
+        return naming_first(query, hits), searcher.thresholds
+    except Exception as exc:  # the knowledge base must never take the chat down
+        log.warning("kb search failed", error=f"{type(exc).__name__}: {exc}")
+        return [], None
+
+
+def faq_text(lang: str, text: str) -> str:
+    """An FAQ's answer or question as the customer reads it (traditional for zh-Hant)."""
+    return to_traditional(text) if lang == "zh-Hant" else text

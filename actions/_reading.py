@@ -1,0 +1,218 @@
+"""Reading a customer's message for the decision step (``actions._decide``): does it name an
+order, speak of the customer's own case, ask a general question, ask for something, leave what
+the customer was doing; the question a long message asks (``focus``); the questions of one
+message (``split_questions``). Patterns are written in simplified Mandarin and read traditional
+and Cantonese text through ``simplified``."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kefu.mandarin import to_mandarin
+
+__all__ = [
+    "LONG_MESSAGE",
+    "ORDER_ID",
+    "asks_for_something",
+    "asks_something",
+    "focus",
+    "is_general_question",
+    "is_long",
+    "is_own_case",
+    "names_own_thing",
+    "simplified",
+    "split_questions",
+    "wants_to_leave",
+]
+
+# An order id as the NLU reads it: 8+ digits, or one pasted in groups ("2023 1120 005", joined
+# by rasa_addons.order_ids) of 11+ digits. Not the digits of a code that goes on in letters (a
+# company's tax id "91330106MA2KX3L07P"). The one pattern every action module uses.
+ORDER_ID = re.compile(
+    r"\d{8,}(?![0-9A-Za-z])|(?<![0-9A-Za-z])(?=(?:\d[ -]?){11})\d{2,}(?:[ -]\d{2,})+"
+)
+_OWN = re.compile(
+    r"我的|我那|我这|我家|我买|我订|我定的|我拍|我刚|我昨|我前|我上|我下的|我下单|我在你|我收|我填|"
+    r"我付|我退|我申请|俺|那件|那条|那双|那套|那台|"
+    r"那单|这单|那个订单|这个订单|本单|我要|我想(?!问|咨询|了解)|想要|帮我|给我|替我|请帮|麻烦帮|"
+    r"还没|没收到|没到|没有到|没发|到哪|到了没|咋还|怎么还|一直没|了[吗么嘛没]|了没有|好了没|"
+    r"\bmy\b(?! account)|\bmine\b|\bme\b|\bI (?:ordered|bought|paid|got|received|want|need|would)|"
+    r"\bI'd\b|\bI'm\b|haven'?t|hasn'?t|\bstill\b|where (?:is|are|'s)|where's|\byet\b|"
+    r"\bdid (?:it|you|they)\b|\bhas (?:it|the)\b",
+    re.IGNORECASE,
+)
+_OWN_THING = re.compile(r"我的|我那|我这|我家|我买|我订|\bmy\b|\bmine\b", re.IGNORECASE)
+_GENERAL = re.compile(
+    r"(?<![没不])怎么|(?<![没不])怎样|如何|咋|多久|多长|几天|多少天|多少钱|几个工作日|什么时候|啥时候|谁|哪些|哪里|哪儿|"
+    r"(?<!没)什么|(?<!没)啥|能不能|可不可以|([^\s不])不\1|去哪|在哪|可以.*[吗么嘛]|能.*[吗么嘛]|支持.*[吗么嘛]|是否|要是|如果|的话|一般|"
+    r"[吗么嘛不没][？?！!。～~\s]*$|[？?]|"
+    r"\b(?:how|when|what|which|who|why|where do|where can|can i|can you|do you|does|is there|"
+    r"are there|if i|is it|are you|will i|do i|should i|would i|will there)\b|"
+    # an English clause opened by an auxiliary is a yes/no question: "hi, is shipping free",
+    # "are your products genuine" (two words after it: "do it" is no question)
+    r"(?:^|[,;:]\s*|\b(?:hi|hello|hey|ok|also|and)\s+)"
+    r"(?:is|are|do|does|can|could|will|would|should|may)\s+[a-z']+\s+[a-z']+",
+    re.IGNORECASE,
+)
+_LEAVE = re.compile(
+    r"算了|算[啦喇]|不用了|不用[喇啦嘞]|不需要了|不要了吧|先不[^了]{0,4}了|暂时不|没事了|不办了|不弄了|不查了|"
+    r"\bnever ?mind\b|\bnvm\b|\bforget it\b|\bno need\b|\bdon'?t bother\b|\bnot now\b|"
+    r"\bcancel that\b|\bno longer need\b|\bdon'?t need (?:it|that|to) ?(?:any ?more)?\b",
+    re.IGNORECASE,
+)
+
+
+# A message of several questions: split after a question mark or full stop, and where a
+# question particle or a space is followed by "还有 / 另外 / 顺便 / also" or by "and" opening an
+# English question ("is shipping free and can I pay…"); the connector is
+# dropped from the part it opens.
+_SPLIT = re.compile(
+    r"[？?！!。；;\n]+|(?<=[吗么嘛呢不没])[\s，,]+|"
+    r"[\s，,]+(?=还有|另外|顺便|再问|and also\b|also\b)|"
+    r"[\s，,]+(?=and (?:can|could|do|does|is|are|will|how|what|when|where|which|who)\b)",
+    re.IGNORECASE,
+)
+_CONNECTOR = re.compile(
+    r"^(?:还有就是|还有|另外|顺便问一?下|顺便|再问一?下|然后|and also|also|and)[\s，,:：]*",
+    re.IGNORECASE,
+)
+LONG_MESSAGE = 60  # characters of a message in Chinese
+LONG_WORDS = 25  # words of one in English ("electric toothbrush died. its over a year old can u
+# still fix it" is 64 characters and one short question)
+_CLAUSE = re.compile(r"[，,。.！!？?；;…~～\n]+")
+_CJK_CLAUSE = re.compile(r"[\s，,。.！!？?；;…~～]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def is_long(text: str) -> bool:
+    """A story around a question rather than a question (``LONG_MESSAGE``, ``LONG_WORDS``)."""
+    if _CJK.search(text):
+        return len(text) >= LONG_MESSAGE
+    return len(text.split()) >= LONG_WORDS
+
+
+@lru_cache(maxsize=256)
+def simplified(text: str) -> str:
+    """The patterns are written in simplified Mandarin; traditional text is read through OpenCC
+    and Cantonese / Taiwan words as the Mainland ones (``kefu.mandarin``), so all follow one
+    rule."""
+    return to_mandarin(text)
+
+
+def is_own_case(text: str) -> bool:
+    """The message speaks about the customer's own order or case."""
+    return bool(ORDER_ID.search(text) or _OWN.search(simplified(text)))
+
+
+def asks_something(text: str) -> bool:
+    """The message asks a rule or how-to somewhere, own case or not ("I need a VAT invoice
+    for my company, what info do you need")."""
+    return bool(_GENERAL.search(simplified(text)))
+
+
+# What makes a clause of the customer's own case a question or a request rather than a statement
+# of reason or fact ("没有质量问题 就是不想要了", "it just doesn't fit"): the state of something
+# of theirs ("还没到", "到哪了", "where are…", "yet"), or a wish to have something done.
+_ASKS_STATE = re.compile(
+    r"还没|没收到|没到|到哪|了[吗么嘛没]|好了没|\bwhere (?:is|are)\b|\bwhere's\b|\byet\b",
+    re.IGNORECASE,
+)
+_REQUEST = re.compile(
+    r"我要|我想(?!问|咨询|了解)|帮我|给我|替我|请帮|麻烦|\bplease\b|\bpls\b|"
+    r"\bI (?:want|need|would like)\b|\bI'd like\b|\bcan you\b|\bcould you\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_something(text: str) -> bool:
+    """The clause asks a question or for something to be done, not only states a reason or a
+    fact: a question word or particle, the state of something of theirs, or a request."""
+    plain = simplified(text)
+    return bool(_GENERAL.search(plain) or _ASKS_STATE.search(plain) or _REQUEST.search(plain))
+
+
+def is_general_question(text: str) -> bool:
+    """A rule, policy or how-to question, not about the customer's own case."""
+    return bool(_GENERAL.search(simplified(text))) and not is_own_case(text)
+
+
+def focus(text: str) -> str:
+    """The question a long message asks: its last clause that is a general question; the
+    message whole when it is short, names an order, or asks no general question."""
+    # (by characters in any language: the clause asked is found in an English message of a
+    # dozen words too — "…bought it over a year ago. can u fix it")
+    if len(text) < LONG_MESSAGE or ORDER_ID.search(text):
+        return text
+    splitter = _CJK_CLAUSE if _CJK.search(text) else _CLAUSE
+    asked = [c for c in splitter.split(text) if len(c.strip()) >= 4 and is_general_question(c)]
+    return asked[-1].strip() if asked else text
+
+
+def wants_to_leave(text: str) -> bool:
+    """The customer leaves what they were doing: "算了 / 不用了 / 先不退了 / never mind"."""
+    return bool(_LEAVE.search(simplified(text))) and not ORDER_ID.search(text)
+
+
+# A part that only asks more about the one before it ("do electronics come with a warranty? how
+# long is it", "有M码吗 那多少钱"): a short question whose subject is a pronoun, or nothing but a
+# question word. Searched alone it would find another FAQ ("how long is it" → delivery times).
+_FOLLOW_UP_EN = re.compile(
+    r"^(?:and |so |then )?(?:how|what|when|where|which|why|is|are|does|do|can|will|would)\b"
+    r"(?:\s+[\w']+){0,3}?\s+(?:it|that|this|they|them|those)(?:\s+[\w']+)?$",
+    re.IGNORECASE,
+)
+_FOLLOW_UP_ZH = re.compile(
+    r"^(?:那|那么|那个|这个|它|这)?(?:要|需要|大概|一般|得)?"
+    r"(?:多久|多长时间|多长|几天|多少钱|多少|怎么弄|怎么办|怎么算|啥时候|什么时候)[呢啊呀吗嘛]*$"
+)
+
+
+def _follows_up(part: str) -> bool:
+    plain = simplified(part).strip(" ?？!！.。")
+    return bool(_FOLLOW_UP_EN.match(plain) or _FOLLOW_UP_ZH.match(plain))
+
+
+def _without_connector(part: str) -> str:
+    """The part without its leading "还有 / 還有 / also" (read in simplified characters)."""
+    match = _CONNECTOR.match(simplified(part))
+    return part[match.end() :].strip() if match else part.strip()
+
+
+def _split_any_script(text: str) -> list[str]:
+    """``_SPLIT`` (written in simplified characters) applied to text in either script: the
+    boundaries are found in the simplified reading ("可以退嗎 運費要自己出嗎" splits after 嗎)
+    and the parts cut from the customer's own text (``_SPLIT`` has no groups: separators are
+    dropped). OpenCC may map a phrase to one of another length; then the simplified parts are
+    returned."""
+    simple = simplified(text)
+    if simple == text:
+        return _SPLIT.split(text)
+    if len(simple) != len(text):
+        return _SPLIT.split(simple)
+    parts, start = [], 0
+    for match in _SPLIT.finditer(simple):
+        parts.append(text[start : match.start()])
+        start = match.end()
+    parts.append(text[start:])
+    return parts
+
+
+def split_questions(text: str) -> list[str]:
+    """The questions of one message, in order ("包邮吗？还有就是能开发票不" → 包邮吗, 能开发票不);
+    one part when it asks one thing. A part that only asks more about the one before ("…a
+    warranty? how long is it") stays with it."""
+    parts = [p.strip(" ，,、~～…") for p in _split_any_script(text or "")]
+    parts = [p if i == 0 else _without_connector(p) for i, p in enumerate(parts)]
+    questions: list[str] = []
+    for part in (p for p in parts if len(p) >= 2):
+        if questions and _follows_up(part):
+            questions[-1] = f"{questions[-1]} {part}"
+        else:
+            questions.append(part)
+    return questions[:3]
+
+
+def names_own_thing(text: str) -> bool:
+    """The message names something of the customer's own ("我的呢", "my one")."""
+    return bool(_OWN_THING.search(simplified(text)))
