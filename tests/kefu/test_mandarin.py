@@ -25,6 +25,12 @@ def test_cantonese_and_taiwan_words_become_mainland_words() -> None:
     assert to_mandarin("藍牙耳機還在保固內嗎") == "蓝牙耳机还在保修内吗"
 
 
+def test_a_shop_word_half_typed_in_pinyin_is_the_word() -> None:
+    assert to_mandarin("耳机那单的发piao开了没") == "耳机那单的发票开了没"
+    assert to_mandarin("退kuan啥时候到") == "退款啥时候到"
+    assert to_mandarin("can you send the fapiao") == "can you send the fapiao"
+
+
 def test_mandarin_and_english_are_left_as_they_are() -> None:
     """No entry is a Mainland word of its own: every simplified and English training example
     reads the same after the table (唔 alone, Mandarin's "mm", is one reason the table lists
