@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from actions._reading import wants_to_leave
+from actions._reading import asks_for_something, wants_to_leave
 from kefu.i18n import say
 from kefu.mandarin import to_mandarin
 
@@ -95,7 +95,7 @@ _THANKS = re.compile(
     r"好(?=\s|$|啊|呀|滴|哒)|"
     r"知道了|明白了|"
     r"懂了|了解|收到|哦哦|噢|嗯嗯|原来如此|原來如此|"
-    r"ok(?:ay)?\b|oh ok\b|thanks?\b|thx\b|ty\b|got it\b|cool\b|alright\b|fine\b|i see\b|"
+    r"ok(?:ay)?\b|k{1,2}\b|oh ok\b|thanks?\b|thx\b|ty\b|got it\b|cool\b|alright\b|fine\b|i see\b|"
     r"understood\b|noted\b)",
     re.IGNORECASE,
 )
@@ -118,12 +118,27 @@ _OK_END = re.compile(
 )
 
 
+# "oh found it at the front desk lol thx", "卧槽 真在快递柜里 谢了哈": news that ends in a thanks
+_THANKS_END = re.compile(
+    r"(?:\bthx|\bthanks|\bthank (?:you|u)|\bty|\btysm|谢谢|谢了|多谢|感谢|唔该)"
+    r"[\s哈啊呀啦哦~～!！.。🙏👍😊]*$",
+    re.IGNORECASE,
+)
+
+
 def is_thanks(text: str) -> bool:
     """A short thanks or ok that asks nothing ("謝謝 我去改", "👌", "唉 行吧 知道了"): the customer
     is done."""
     raw = (text or "").strip()
     plain = _SIGH.sub("", raw)
     if plain and _OK_EMOJI.fullmatch(plain):
+        return True
+    if (
+        len(plain) <= 60
+        and _THANKS_END.search(to_mandarin(plain))
+        and not asks_for_something(plain)
+        and not _BUT.search(plain)
+    ):
         return True
     return (
         bool(_THANKS.match(raw) or _THANKS.match(plain) or _OK_END.search(plain))

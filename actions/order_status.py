@@ -1,5 +1,8 @@
 """``check_order_status`` and ``track_shipment``: status, carrier, tracking events, promised
-delivery date; "delivered but not received" goes to an after-sales agent."""
+delivery date. "Delivered but not received" is first told where the courier left the parcel
+(the tracking's delivery event: a parcel locker, a station) or where such parcels usually are
+(a locker, a station, family, the front desk), with a person one tap away; said again after
+that advice, it goes to an after-sales agent who traces the parcel."""
 
 from __future__ import annotations
 
@@ -15,17 +18,27 @@ from actions._handoff import start_handoff
 from actions._mood import FlowAction
 from actions._orders import load_order, order_line
 from actions._services import Services, get_services
-from actions._text import say
-from actions._tracker import lang_of, latest_text
+from actions._text import person_button, say
+from actions._tracker import lang_of, latest_text, previous_answer_text
 from actions.change import spec_change_reply
 from kefu.mandarin import to_mandarin
 from shop import Order, OrderStatus
 
 _NOT_RECEIVED = re.compile(
-    r"没收到|沒收到|未收到|没有收到|沒有收到|没拿到|沒拿到|not received|didn'?t (?:get|receive)|"
-    r"haven'?t (?:got|received)|never (?:got|arrived)",
+    r"没收到|沒收到|未收到|没有收到|沒有收到|没拿到|沒拿到|没看到|沒看到|没见到|沒見到|"
+    r"not received|didn'?t (?:get|receive)|haven'?t (?:got|received)|never (?:got|arrived)|"
+    r"(?:do ?n'?t|can'?t|cannot|couldn'?t) (?:see|find) (?:it|them|the (?:parcel|package|box))",
     re.IGNORECASE,
 )
+# Where a courier leaves a parcel it marks delivered, as the delivery event says it.
+_LEFT_AT = re.compile(r"快递柜|快遞櫃|驿站|驛站|代收|门卫|門衛|前台|物业|物業|自提点|locker", re.I)
+# Said again after the advice: it is not there either.
+_STILL_MISSING = re.compile(
+    r"没有|沒有|没找到|沒找到|找不到|找过|找過|不在|都没|都沒|也没|也沒|"
+    r"not there|isn'?t there|nowhere|not in|\bstill\b|checked",
+    re.IGNORECASE,
+)
+_TRACE = ("核实包裹去向", "trace the parcel")
 
 
 # "我邮箱没收到啊" after an invoice answer: an e-mail or a text message, not a parcel.
@@ -95,11 +108,12 @@ async def describe(
             )
         )
         return []
-    if (
-        order.status is OrderStatus.DELIVERED
-        and _NOT_RECEIVED.search(text)
-        and not _NOT_A_PARCEL.search(text)
-    ):
+    advised = any(t in to_mandarin(previous_answer_text(tracker)) for t in _TRACE)
+    missing = _NOT_RECEIVED.search(text) or (advised and _STILL_MISSING.search(text))
+    if order.status is OrderStatus.DELIVERED and missing and not _NOT_A_PARCEL.search(text):
+        if not advised:
+            dispatcher.utter_message(text=_where_left(lang, order), buttons=[person_button(lang)])
+            return []
         dispatcher.utter_message(
             text=say(
                 lang,
@@ -152,6 +166,38 @@ async def describe(
         )
     dispatcher.utter_message(text="\n".join(p for p in parts if p))
     return []
+
+
+def _where_left(lang: str, order: Order) -> str:
+    """Where the courier left the parcel (the delivery event), else where to look first; a
+    person traces it if it is not there."""
+    ship = order.shipment
+    event = ship.events[0] if ship and ship.events else None
+    when = f"{event.at:%m-%d %H:%M} " if event else ""
+    if event is not None and _LEFT_AT.search(event.description):
+        found = say(
+            lang,
+            f"订单 {order.id}（{order.item}）物流显示 {when}已签收：{event.description}。"
+            "请查看取件短信里的取件码，到快递柜或驿站取件～",
+            f"Order {order.id} ({order.item}) shows as delivered {when}— the courier's "
+            f"record: {event.description} (left in a parcel locker or pick-up station). Please "
+            "check your text messages for the pick-up code.",
+        )
+    else:
+        found = say(
+            lang,
+            f"订单 {order.id}（{order.item}）物流显示 {when}已签收。可以先看看快递柜、驿站，"
+            "或问问家人、门卫/前台是否代收～",
+            f"Order {order.id} ({order.item}) shows as delivered {when}. Couriers often leave "
+            "parcels in a parcel locker, at a pick-up station, with family or at the front desk "
+            "or reception — please check there first.",
+        )
+    return found + say(
+        lang,
+        "如果还是找不到，告诉我，我马上为您转售后专员核实包裹去向。",
+        " If it isn't there, tell me and I'll have an after-sales specialist trace the parcel"
+        " right away.",
+    )
 
 
 class _StatusAction(FlowAction):

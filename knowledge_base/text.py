@@ -56,6 +56,8 @@ TYPOS: dict[str, str] = {
     "discout": "discount", "coupen": "coupon", "cupon": "coupon", "pionts": "points",
     "ponts": "points", "packge": "package", "pakage": "package", "pacakge": "package",
     "traking": "tracking", "trakcing": "tracking",
+    # American spelling of the FAQs' British "instalment"
+    "installment": "instalment", "installments": "instalments",
     # chat shorthand: "when r ur agents online", "will u text me"
     "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "thx": "thanks",
 }  # fmt: skip

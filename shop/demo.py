@@ -51,11 +51,20 @@ def _tracking(
     city: str,
     not_received: bool,
 ) -> list[TrackingEventRow]:
+    # Transit hours after pick-up; a parcel delivered sooner has them shortened in proportion,
+    # so no transit event comes after the delivery (the newest event is what the bot shows).
+    scale = 1.0
+    if delivered is not None:
+        scale = min(1.0, (delivered - timedelta(hours=3) - shipped) / timedelta(hours=26))
+
+    def after(hours: int) -> datetime:
+        return shipped + timedelta(hours=hours * scale)
+
     steps = [
         (shipped, "广州", f"【广州】{carrier}已揽收，包裹正在等待发往下一站"),
-        (shipped + timedelta(hours=6), "广州", "【广州转运中心】已发出，下一站【杭州转运中心】"),
-        (shipped + timedelta(hours=20), "杭州", "【杭州转运中心】已到达，正在分拣"),
-        (shipped + timedelta(hours=26), city, f"【{city}】已到达营业点，正在安排派送"),
+        (after(6), "广州", "【广州转运中心】已发出，下一站【杭州转运中心】"),
+        (after(20), "杭州", "【杭州转运中心】已到达，正在分拣"),
+        (after(26), city, f"【{city}】已到达营业点，正在安排派送"),
     ]
     if delivered is not None:
         steps.append((delivered - timedelta(hours=2), city, f"【{city}】快递员正在派件"))

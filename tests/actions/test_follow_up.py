@@ -251,6 +251,14 @@ async def test_an_elliptical_product_continues_the_last_task(services) -> None:
         ("哦 没到门槛 懂了", True),  # the ok at the end
         ("还是没搞懂了", False),  # not understood is no ok
         ("我不懂了", False),
+        ("k", True),  # chat shorthand for ok
+        ("kk", True),
+        ("kinda confused", False),
+        ("oh found it at the front desk lol thx", True),  # news ending in a thanks
+        ("卧槽 真在快递柜里 谢了哈", True),
+        ("订单20231120003到哪了 谢谢", False),  # a question, thanks in advance
+        ("pls check where my parcel is thanks", False),
+        ("still not there thanks", False),
     ],
 )
 def test_thanks_that_asks_nothing(text: str, done: bool) -> None:

@@ -1,16 +1,22 @@
-"""A parcel shown as delivered that the customer never got is a logistics dispute for a person
-(issue 11), even when the NLU reads the message as a refund question: not "no refund records".
-A refund that has not arrived stays a refund answer."""
+"""A parcel shown as delivered that the customer never got (issue 11): first told where the
+courier left it (the delivery event: a parcel locker) or where to look, with a person one tap
+away — even when the NLU reads the message as a refund question (not "no refund records");
+said again after that, a logistics dispute for an after-sales person. A refund that has not
+arrived stays a refund answer."""
 
 from __future__ import annotations
 
+import pytest
+
+from actions.order_status import ActionTrackShipment
 from actions.refund import ActionCheckRefund
 from tests.actions.conftest import tracker
 from tests.actions.test_flows import run, slot
+from tests.actions.test_follow_up import answered, said
 
 
-async def test_delivered_but_not_received_read_as_refund_goes_to_a_person(services, handoffs):
-    events, texts, _ = await run(
+async def test_delivered_but_not_received_is_told_where_the_courier_left_it(services, handoffs):
+    _, texts, dispatcher = await run(
         ActionCheckRefund(),
         tracker(
             "加湿器显示签收了可我根本没收到啊！！20231120012",
@@ -19,6 +25,40 @@ async def test_delivered_but_not_received_read_as_refund_goes_to_a_person(servic
         ),
     )
     assert not any("退款记录" in t for t in texts)
+    assert handoffs == []
+    assert "已放入小区快递柜" in texts[0] and "取件码" in texts[0]  # the delivery event
+    assert dispatcher.messages[0]["buttons"][0]["payload"] == "/request_human"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "where"),
+    [
+        ("did my shirt arrive? app says delivered but i dont see it anywhere", "en", "front desk"),
+        ("衬衫显示签收了 可我没看到啊", "zh", "门卫/前台"),
+    ],
+)
+async def test_delivered_to_the_customer_is_told_where_to_look(
+    services, handoffs, text: str, lang: str, where: str
+) -> None:
+    _, texts, _ = await run(
+        ActionTrackShipment(),
+        tracker(text, intent="track_shipment", customer="demo-002", lang=lang,
+                slots={"order_id": "20231120022"}),
+    )  # fmt: skip
+    assert handoffs == [] and where in texts[0]
+
+
+async def test_still_missing_after_the_advice_goes_to_a_person(services, handoffs):
+    advice = "订单 20231120012 物流显示已签收……如果还是找不到，我马上为您转售后专员核实包裹去向"
+    events, _, _ = await run(
+        ActionTrackShipment(),
+        tracker(
+            "快递柜里也没有啊",
+            intent="track_shipment",
+            slots={"order_id": "20231120012"},
+            history=[said("加湿器显示签收了可我根本没收到啊", "track_shipment"), answered(advice)],
+        ),
+    )
     assert [p["reason"] for p in handoffs] == ["flow_needs_human"]
     assert handoffs[0]["skill_group"] == "aftersales"
     assert slot(events, "handoff_reason") == "flow_needs_human"

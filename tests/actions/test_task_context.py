@@ -150,6 +150,7 @@ async def test_leaving_read_as_a_request_for_a_person_brings_nobody(services, ha
     [
         ("付款一直失败 转半天圈然后提示支付失败", True),
         ("T恤那单付不了款 一直提示支付失败", True),
+        ("T恤付款一直失败是咋回事", True),
         ("my card keeps getting declined", True),
         ("支付失败但是扣钱了", False),  # money taken: the payment flow's
         ("card declined but i was charged", False),

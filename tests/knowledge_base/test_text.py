@@ -32,6 +32,7 @@ from knowledge_base.text import normalise
         ("無流信息", "物流信息"),  # traditional first, then the homophone
         ("do my memebership points expire", "do my membership points expire"),
         ("Cancle my order", "cancel my order"),
+        ("can i pay in installments", "can i pay in instalments"),  # the FAQs' spelling
         ("adressed", "adressed"),  # only whole English words are respelt
         ("when r ur agents online", "when are your agents online"),  # chat shorthand
         ("will u text me pls", "will you text me please"),

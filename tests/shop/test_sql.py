@@ -62,6 +62,19 @@ async def test_delivered_orders_cover_every_return_window(shop: SqlShop):
     assert check_return(twenty, quality_issue=True).why == "window_passed"
 
 
+async def test_a_delivered_parcels_newest_event_is_its_delivery(shop: SqlShop):
+    """The bot shows the newest tracking event: a delivered order's is the delivery, never a
+    transit step (an order delivered a day after shipping had "正在安排派送" after it)."""
+    for oid in ("20231120006", "20231120022", "20231120012", "20231120013"):
+        customer = "demo-002" if oid == "20231120022" else "demo-001"
+        order = await shop.order(customer, oid)
+        assert order is not None and order.shipment is not None
+        assert "签收" in order.shipment.events[0].description, oid
+    locker = await shop.order("demo-001", "20231120012")
+    assert locker is not None and locker.shipment is not None
+    assert "快递柜" in locker.shipment.events[0].description
+
+
 async def test_warranty_inside_and_outside(shop: SqlShop):
     inside = await shop.order(ME, "20231120013")
     outside = await shop.order(ME, "20231120014")
