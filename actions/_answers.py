@@ -107,7 +107,7 @@ def read_return_reason(text: str) -> str | None:
 _FAULT = re.compile(
     r"没声音|没有声音|无声|不响|杂音|噪音|断连|连不上|不开机|开不了机|开不开机|充不进|充不了|"
     r"不充电|不能充|不亮|黑屏|花屏|死机|卡顿|自动关机|坏了|坏掉|故障|失灵|不工作|不转|漏水|漏电|异响|"
-    r"没声|没反应|充不上|用不了|不能用|"
+    r"没声|没有声|没反应|充不上|用不了|不能用|"
     r"no sound|won'?t (?:turn on|charge|connect|work)|not (?:charging|working|turning on)|"
     r"doesn'?t (?:work|charge|turn on|connect)|stopped working|broken|faulty|dead|crackl|noise",
     re.IGNORECASE,
@@ -151,6 +151,21 @@ _WANT_PERSONAL = re.compile(r"(?:要|改成|改为|换成|开成|开|就要?|写
 _NOT_A_COMPANY = re.compile(r"发票|抬头|那张|这张|那个|这个|少打|打错|写错|开错|名字|名称")
 
 
+# The word 抬头 glued to the name it announces (not "抬头开成公司了", "抬头是…" is announced).
+_TITLE_WORD = re.compile(r"^(?:发票|公司)?抬头[：:\s]*(?![开写改换错是为要应就不的有])")
+
+
+def _as_written(text: str, name: str) -> str:
+    """``name`` (read in simplified Mandarin) as the customer wrote it: "青禾國際有限公司" stays
+    in traditional characters on a Taiwan customer's invoice."""
+    if name in text:
+        return name
+    for start in range(len(text) - len(name) + 1):
+        if _zh(text[start : start + len(name)]) == name:
+            return text[start : start + len(name)]
+    return name
+
+
 def read_invoice_type(text: str, lang: str = "zh") -> str | None:
     """The invoice's kind, named as the form's buttons name it in ``lang``; a personal title
     can only take an ordinary electronic invoice."""
@@ -170,8 +185,10 @@ def read_invoice_title(text: str, *, whole: bool = False) -> str | None:
     announced = list(_TITLE_AFTER.finditer(t))
     after = t[announced[-1].end() :] if announced else t
     found = _COMPANY.search(after) or _COMPANY_EN.search(text[len(t) - len(after) :])
-    if found and not _NOT_A_COMPANY.search(found.group(0)):
-        return found.group(0).strip(" ：:，,。") or None
+    # "开公司的 抬头杭州青禾贸易有限公司": the name after the word 抬头 written right before it
+    name = _TITLE_WORD.sub("", found.group(0)) if found else ""
+    if found and not _NOT_A_COMPANY.search(name):
+        return _as_written(text, name.strip(" ：:，,。")) or None
     if _WANT_PERSONAL.search(t) or (
         PERSONAL.search(t) and not re.search(r"公司|company", t, re.IGNORECASE)
     ):
@@ -191,7 +208,9 @@ def read_invoice_title(text: str, *, whole: bool = False) -> str | None:
 
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _SPEC = re.compile(
-    r"尺码|码数|[SMLX]{1,3}码|[SMLX]{1,3}的|颜色|[红黄蓝绿黑白灰粉紫]色|规格|"
+    r"尺码|码数|[SMLX]{1,3}码|[SMLX]{1,3}的|\d{2}(?:\.5)?码|颜色|[红黄蓝绿黑白灰粉紫]色|规格|"
+    # "拍了M 想换成L": a size letter bought or wished for
+    r"(?:拍|买|选|下|成|换|要)了?\s?(?:XXXL|XXL|XL|XS|S|M|L)(?![A-Za-z])|"
     r"\bsize\b|colou?r",
     re.IGNORECASE,
 )

@@ -33,21 +33,70 @@ _FILLER = re.compile(
 )
 
 
+# A clause restating the reason of the request ("ok its just too small, go ahead"), dropped
+# before the rest is read as a confirmation.
+_CLAUSES = re.compile(r"[,，.。;；!！]+")
+_REASON = re.compile(
+    r"太大|太小|偏大|偏小|不合适|不喜欢|不想要|质量|\btoo (?:big|small|large|tight|loose)\b|"
+    r"\bdoesn'?t fit\b|\bdon'?t (?:like|want)\b",
+    re.IGNORECASE,
+)
+# An act asked for in so many words: what a yes must say when the filing was turns ago.
+_ACT = re.compile(
+    r"确认|提交|退吧|办吧|申请吧|\b(go ahead|submit|confirm|do it|please do|file it)\b",
+    re.IGNORECASE,
+)
+RECENT_TURNS = 3
+
+
 def filed_record(tracker: Tracker) -> str | None:
     """The request the bot reported filed in its answer to the previous message, if any."""
+    return _record_in(last_replies(tracker))
+
+
+def _record_in(events: list[dict[str, object]]) -> str | None:
     found = None
-    for event in last_replies(tracker):
+    for event in events:
         for match in RECORD_ID.finditer(str(event.get("text") or "")):
             found = match.group(0)
     return found
 
 
+def _recent_replies(tracker: Tracker, turns: int) -> list[dict[str, object]]:
+    """The bot's answers to the customer's ``turns`` messages before the latest one."""
+    events = list(tracker.events or [])
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    start = users[-1 - turns] if len(users) > turns else 0
+    end = users[-1] if users else len(events)
+    return [e for e in events[start:end] if e.get("event") == "bot"]
+
+
 def confirms(text: str) -> bool:
-    """A yes that asks and changes nothing ("对 确认提交", "yes go ahead and submit it")."""
+    """A yes that asks and changes nothing ("对 确认提交", "yes go ahead and submit it"; "ok its
+    just too small, go ahead": the reason restated is no new question)."""
     plain = to_mandarin((text or "").strip())
-    if not _CONFIRM.search(plain) or len(plain) > 40:
+    if not _CONFIRM.search(plain) or len(plain) > 60:
         return False
-    return not _FILLER.sub("", _CONFIRM.sub("", plain))
+    kept = [c for c in _CLAUSES.split(plain) if c.strip() and not _REASON.search(c)]
+    rest = " ".join(kept) if kept else plain
+    return (
+        bool(kept)
+        and _CONFIRM.search(rest) is not None
+        and not _FILLER.sub("", _CONFIRM.sub("", rest))
+    )
+
+
+def confirmed_filing(tracker: Tracker, text: str) -> str | None:
+    """The request a confirmation is about: the one filed in the answer just before, or — when
+    the yes asks for the act in so many words ("go ahead") — one filed a few turns ago, with a
+    question answered since ("who pays the postage for that")."""
+    if not confirms(text):
+        return None
+    if record := filed_record(tracker):
+        return record
+    if _ACT.search(to_mandarin(text)):
+        return _record_in(_recent_replies(tracker, RECENT_TURNS))
+    return None
 
 
 def already_filed(lang: str, record: str) -> str:

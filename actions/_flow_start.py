@@ -26,7 +26,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions._again import say_again
 from actions._decide import decide, decided_without_kb, no_flow_service
 from actions._flow_turns import end_quietly, intent_of, run_instead
-from actions._follow_up import general_follow_up, is_elliptical, search_in_context
+from actions._follow_up import general_follow_up, is_elliptical, search_in_context, the_question
 from actions._kb_search import faq_text, search_kb
 from actions._mood import hand_angry_to_person
 from actions._orders import (
@@ -73,6 +73,16 @@ def wants_exchange(text: str) -> bool:
 # Below this the NLU's flow gives way to the flow the message's own words name when they name
 # nothing of its own (``on_flow_start``).
 UNSURE_BELOW = 0.8
+# "我嗰套陶瓷餐具退咗款未呀" (refunded yet?, read as a return): the refund's state, whose words
+# hold the return's 退 too. Read in Mainland Mandarin: 退咗款未 is 退了款未.
+_REFUND_STATE = re.compile(
+    r"退了?款了?(?:没|吗|么|未)|钱.{0,4}退(?:了|回来)?(?:没|吗|么|未)|\brefund(?:ed)?\b.{0,20}\byet\b",
+    re.IGNORECASE,
+)
+
+
+def _asks_refund_state(named_flow: str, text: str) -> bool:
+    return named_flow == "action_check_refund" and bool(_REFUND_STATE.search(to_mandarin(text)))
 
 
 def _confidence(tracker: Tracker) -> float:
@@ -126,7 +136,7 @@ async def on_flow_start(
     if (
         named_flow
         and named_flow != form
-        and not about_flow(form, text)
+        and (not about_flow(form, text) or _asks_refund_state(named_flow, text))
         and not is_general_question(text)  # "尺码不合适能换吗 怎么换": the decision step's
     ):
         # "when will my earbuds arrive? i need them by friday" read as a repair (0.60): the
@@ -174,20 +184,22 @@ async def on_flow_start(
     intent = intent_of(tracker)
     # "請問運費怎麼算" → "那寄到台灣呢" read as tracking: the rule asked before, of another
     # subject — a general question (actions._follow_up)
-    general = general_follow_up(text, previous_customer_text(tracker))
+    # "发票呢 刚问的你没回" (after a two-question answer): the question, not the complaint
+    asked = the_question(text)
+    general = general_follow_up(asked, previous_customer_text(tracker))
     if (own_product and not no_flow_service(text)) or decided_without_kb(text, intent) is not None:
         return None
     hits, thresholds, paired = await search_in_context(
         services,
-        text,
+        asked,
         lang,
         previous_customer_text(tracker),
         previous_answer_text(tracker),
         task_topic(tracker, lang),
     )
-    decision = decide(text, intent, paired, thresholds, follow_up=True) if paired else None
+    decision = decide(asked, intent, paired, thresholds, follow_up=True) if paired else None
     if decision is None or decision.source != "kb":
-        decision = decide(text, intent, hits, thresholds, general=general)
+        decision = decide(asked, intent, hits, thresholds, general=general)
     if decision.source == "kb" and decision.hit is not None:
         dispatcher.utter_message(
             text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id

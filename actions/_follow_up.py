@@ -67,6 +67,7 @@ __all__ = [
     "leans_on_previous",
     "refund_channel_query",
     "search_in_context",
+    "the_question",
 ]
 
 LEANING_CJK = 6  # a question this short naming no shop topic leans on the message before
@@ -82,6 +83,25 @@ _ELLIPTICAL = re.compile(
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PRONOUN_END = re.compile(r"\b(?:it|that|this|them|those|one)\s*[?.!]*$", re.IGNORECASE)
 _NOT_TEXT = re.compile(r"[\s\W_]+")
+
+
+# "发票呢 刚问的你没回", "and returns? you didn't answer that": a question said to have gone
+# unanswered — the question is what is left.
+_UNANSWERED = re.compile(
+    r"[\s，,。!！]*(?:刚[才刚]?)?(?:问的?)?(?:你|您)?还?没有?(?:回答|回复|回|答)我?[呢啊呀啦]*"
+    r"(?=[\s，,。!！]|$)|"
+    r"[\s,.!]*\b(?:you )?(?:didn'?t|never|did not) (?:answer|reply|respond)(?: to)?"
+    r"(?: (?:me|my question|that|it))?\b",
+    re.IGNORECASE,
+)
+
+
+def the_question(text: str) -> str:
+    """The message without a complaint that a question went unanswered (in Mainland Mandarin
+    when there was one), else as it is."""
+    plain = to_mandarin(text)
+    left = _UNANSWERED.sub(" ", plain).strip(" ，,。.!！")
+    return left if left and left != plain.strip(" ，,。.!！") else text
 
 
 def is_elliptical(text: str) -> bool:

@@ -21,7 +21,7 @@ from actions._two_questions import Part, about_flow, asks_of_its_own, words_flow
 from kefu.mandarin import to_mandarin
 from shop import is_quality_reason
 
-__all__ = ["order_followup", "own_part_flow", "product_followup"]
+__all__ = ["order_followup", "own_part_flow", "own_window_flow", "product_followup"]
 
 # Read in Mainland Mandarin (kefu.mandarin): Cantonese "幾時到", "到咗" are "什么时候到", "到了".
 _TRACKING = re.compile(
@@ -137,6 +137,38 @@ async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
     if guessed is None:
         guessed = "shipment_form" if _TRACKING.search(plain) else "order_status_form"
     return [FollowupAction(guessed)]
+
+
+# A question about a window — the return's, the warranty's: "还能七天无理由不", "还在保修期内吗",
+# "can i still return it" (read in Mainland Mandarin: 保固 / 保養 are 保修).
+_RETURN_WINDOW = re.compile(
+    r"[7七]天无理由|无理由退|还能退|还可以退|能不能退|可不可以退|还退得了|过了.{0,3}天.{0,6}退|"
+    r"\bstill return\b|\bstill (?:send|take) (?:it|them) back\b|\breturn window\b",
+    re.IGNORECASE,
+)
+_WARRANTY_WINDOW = re.compile(
+    r"保修期内|还在保|过保|保修期.{0,2}过|保修.{0,3}(?:到什么时候|到几时|还有吗|还有没有)|"
+    r"\b(?:still )?(?:under|in) warranty\b|\bwarranty (?:still|expired|over|run out)\b",
+    re.IGNORECASE,
+)
+
+
+async def own_window_flow(tracker: Tracker) -> str | None:
+    """A return or warranty window asked of a product of the logged-in customer's own orders
+    ("牛仔裤不想要了 还能七天无理由不", "降噪耳机还在保修期内吗"): the flow that answers from that
+    order's dates (the return's days since delivery, the warranty's end), not the general
+    rule — which says "支持，7天内" to someone ten days past it. Else None."""
+    text = latest_text(tracker)
+    plain = to_mandarin(text)
+    if is_long(text) or _ORDER_ID.search(text):
+        return None  # a story is read by its question; an order id has its own rule
+    if _WARRANTY_WINDOW.search(plain):
+        form = "repair_form"
+    elif _RETURN_WINDOW.search(plain):
+        form = "return_form"
+    else:
+        return None
+    return form if await orders_named(get_services(), tracker) else None
 
 
 async def own_part_flow(tracker: Tracker, parts: list[Part]) -> str | None:

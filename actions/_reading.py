@@ -28,9 +28,19 @@ __all__ = [
 
 # An order id as the NLU reads it: 8+ digits, or one pasted in groups ("2023 1120 005", joined
 # by rasa_addons.order_ids) of 11+ digits. Not the digits of a code that goes on in letters (a
-# company's tax id "91330106MA2KX3L07P"). The one pattern every action module uses.
+# company's tax id "91330106MA2KX3L07P"), nor a number right after the words of a tax id
+# (税号, Taiwan's 统一编号 / 统编 in either script, then a space or colon or nothing: "統編
+# 24536806"; lookbehinds are fixed-width, so one per width). The one pattern every action
+# module uses.
+_NOT_AFTER_TAX_ID = (
+    r"(?<![统統][编編]|[税稅][号號])"
+    r"(?<![统統][编編][\s:：]|[税稅][号號][\s:：])"
+    r"(?<![统統]一[编編][号號])"
+    r"(?<![统統]一[编編][号號][\s:：])"
+)
 ORDER_ID = re.compile(
-    r"\d{8,}(?![0-9A-Za-z])|(?<![0-9A-Za-z])(?=(?:\d[ -]?){11})\d{2,}(?:[ -]\d{2,})+"
+    rf"(?<!\d){_NOT_AFTER_TAX_ID}\d{{8,}}(?![0-9A-Za-z])|"
+    rf"(?<![0-9A-Za-z]){_NOT_AFTER_TAX_ID}(?=(?:\d[ -]?){{11}})\d{{2,}}(?:[ -]\d{{2,}})+"
 )
 _OWN = re.compile(
     r"我的|我那|我这|我家|我买|我订|我定的|我拍|我刚|我昨|我前|我上|我下的|我下单|我在你|我收|我填|"
@@ -198,11 +208,39 @@ def _split_any_script(text: str) -> list[str]:
     return parts
 
 
+# "运费险怎么理赔 换货也能赔吗": two Chinese questions side by side, the first asked by a question
+# word, the second ending on its particle — no particle after the first for ``_SPLIT``.
+_ASKED_BY_WORD = re.compile(r"怎么|怎样|如何|多久|多长时间|多少|什么|啥|哪|几天|几个")
+_ENDS_ASKING = re.compile(r"(?:[吗么嘛]|能不能\S*|可不可以\S*|[^\s不]不)[\s？?！!。～~]*$")
+_CONDITION = re.compile(r"要是|如果|假如|的话|万一")
+
+
+def _two_asked(part: str) -> list[str]:
+    """``part`` cut at a space between a question asked by a question word and one ending on
+    its particle, each at least three characters of Chinese; else ``part`` whole."""
+    plain = simplified(part)
+    if not _CJK.search(plain) or len(plain) != len(part):
+        return [part]
+    for match in re.finditer(r"\s+", plain):
+        left, right = plain[: match.start()], plain[match.end() :]
+        if (
+            len(left) >= 3
+            and len(right) >= 3
+            and _ASKED_BY_WORD.search(left)
+            and not _CONDITION.search(left)
+            and _ENDS_ASKING.search(right)
+            and _CJK.search(right)
+        ):
+            return [part[: match.start()], part[match.end() :]]
+    return [part]
+
+
 def split_questions(text: str) -> list[str]:
     """The questions of one message, in order ("包邮吗？还有就是能开发票不" → 包邮吗, 能开发票不);
     one part when it asks one thing. A part that only asks more about the one before ("…a
     warranty? how long is it") stays with it."""
     parts = [p.strip(" ，,、~～…") for p in _split_any_script(text or "")]
+    parts = [q for p in parts for q in _two_asked(p)]
     parts = [p if i == 0 else _without_connector(p) for i, p in enumerate(parts)]
     questions: list[str] = []
     for part in (p for p in parts if len(p) >= 2):

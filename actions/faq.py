@@ -18,10 +18,11 @@ from rasa_sdk.types import DomainDict
 
 from actions._again import say_again
 from actions._decide import decide, own_order_intent, own_state_flow
+from actions._filed import already_filed, confirmed_filing
 from actions._follow_up import search_in_context
 from actions._handoff import is_vip, person_asked, start_handoff
 from actions._kb_search import faq_text
-from actions._order_routes import own_part_flow, product_followup
+from actions._order_routes import own_part_flow, own_window_flow, product_followup
 from actions._orders import FLOW_FORMS, asked_to_log_in, task_topic, why_log_in
 from actions._picks import pick_payload
 from actions._services import get_services
@@ -48,6 +49,10 @@ class ActionAnswerFaq(Action):
         if asks_for_person(query):
             # "can someone actually check it pls": a person, in so many words
             return await person_asked(services, dispatcher, tracker, query)
+        if record := confirmed_filing(tracker, query):
+            # "ok its just too small, go ahead" after the return was filed: it is in
+            dispatcher.utter_message(text=already_filed(lang, record))
+            return []
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
         if flow := own_order_intent(query, ranking, FLOW_FORMS):
             # "the shirt doesn't fit, can I send it back? order 2023…" is that order's return
@@ -57,6 +62,9 @@ class ActionAnswerFaq(Action):
         if state_form := own_state_flow(query):
             # "我那单发票开了没": the order's own invoice, answered from the shop's data
             return [FollowupAction(state_form)]
+        if query and (window_form := await own_window_flow(tracker)):
+            # "牛仔裤不想要了 还能七天无理由不": their own jeans' window, from its delivery date
+            return [FollowupAction(window_form)]
         hits, thresholds, paired = await search_in_context(
             services,
             query,

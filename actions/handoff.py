@@ -16,7 +16,7 @@ from actions._again import say_again
 from actions._answers import wants_spec_change
 from actions._decide import own_state_flow
 from actions._escalate import insists_after_offer
-from actions._filed import already_filed, confirms, filed_record
+from actions._filed import already_filed, confirmed_filing
 from actions._follow_up import decide_in_context
 from actions._handoff import is_vip, person_asked, start_handoff
 from actions._kb_search import faq_text
@@ -133,6 +133,15 @@ class ActionOutOfScope(Action):
         return []
 
 
+# Below this, the NLU's "request_human" on an ok with no person in its words is no request.
+UNSURE_PERSON = 0.8
+
+
+def _confidence(tracker: Tracker) -> float:
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    return float(intent.get("confidence") or 0.0)
+
+
 class ActionRequestHuman(Action):
     def name(self) -> str:
         return "action_request_human"
@@ -140,8 +149,11 @@ class ActionRequestHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        if only_leaving(latest_text(tracker)):
-            # "哦那算了 我让她自己问" read as a request for a person: nobody asked for one.
+        text = latest_text(tracker)
+        unsure = _confidence(tracker) < UNSURE_PERSON
+        if only_leaving(text) or (unsure and is_thanks(text) and not asks_for_person(text)):
+            # "哦那算了 我让她自己问", "好吧 那我让家里人帮我收" (after "shipped: the address can't
+            # change"), read as a request for a person: nobody asked for one.
             dispatcher.utter_message(
                 text=say(
                     lang_of(tracker),
@@ -183,7 +195,7 @@ class ActionFallback(Action):
             return await person_asked(get_services(), dispatcher, tracker, text)
         if say_again(dispatcher, tracker, lang):
             return []
-        if (record := filed_record(tracker)) and confirms(text):
+        if record := confirmed_filing(tracker, text):
             dispatcher.utter_message(text=already_filed(lang, record))
             return []
         if insists_after_offer(tracker, text):

@@ -19,6 +19,99 @@ from actions._text import say
 from actions._tracker import lang_of
 from shop import Invoice, Order, OrderStatus
 
+PERSONAL_TITLE = "个人"  # the title ``actions._answers.read_invoice_title`` reads as personal
+
+
+def ordinary_invoice(lang: str) -> str:
+    """The electronic ordinary invoice, named as the form's buttons name it in ``lang``."""
+    return say(lang, "电子普通发票", "Electronic standard invoice")
+
+
+def is_special(invoice_type: str) -> bool:
+    return "专用" in invoice_type or "专票" in invoice_type or "special" in invoice_type.lower()
+
+
+def the_corrected(invoices: list[Invoice]) -> Invoice:
+    """The invoice a correction replaces: the newest issued one, else the newest."""
+    issued = [i for i in invoices if i.status == "issued"]
+    return max(issued or invoices, key=lambda i: i.created_at)
+
+
+def reissue_rules(lang: str, order: Order, invoices: list[Invoice]) -> str:
+    """Said before the new title of a correction is asked (FAQ inv-002): the order's invoice
+    as it is, and how it is reissued — an e-invoice once per order, within 1 working day (or
+    by the customer in the order details), a special VAT invoice once the original is back."""
+    current = the_corrected(invoices)
+    state_zh, state_en = (
+        ("已开具", "has been issued")
+        if current.status == "issued"
+        else ("已申请（还没有开出）", "has been requested (not issued yet)")
+    )
+    head = say(
+        lang,
+        f"订单 {order.id}（{order.item}）的发票{state_zh}：{current.invoice_type}，抬头"
+        f"“{current.title}”。",
+        f"The invoice for order {order.id} ({order.item}) {state_en}: {current.invoice_type}, "
+        f'title "{current.title}". ',
+    )
+    if is_special(current.invoice_type):
+        return head + say(
+            lang,
+            "抬头有误可以换开（每个订单可换开一次）：专票需要先把原票寄回，我们收到后重新开具。",
+            "A wrong title can be corrected once per order: a special VAT invoice is reissued "
+            "once the original has been sent back to us.",
+        )
+    return head + say(
+        lang,
+        "抬头有误可以换开（每个订单可换开一次），新发票1个工作日内重新开具；您也可以在订单详情点"
+        "「换开发票」自己修改。",
+        "A wrong title can be corrected once per order and the new invoice is issued within 1 "
+        'working day; you can also do it yourself with "Reissue invoice" in the order details.',
+    )
+
+
+def invoice_timing(lang: str, order: Order, invoices: list[Invoice], invoice_type: str) -> str:
+    """When the invoice asked for will be ready ("多久能开好"), as the shop's rules say (FAQ
+    inv-002/003/004): a reissue within 1 working day (a special one once the original is back),
+    an e-invoice 1–3 working days after the order is received, a special VAT invoice (paper)
+    mailed within 5 working days of the company's verification; both kinds while the customer
+    has not chosen yet."""
+    if invoices:
+        if is_special(the_corrected(invoices).invoice_type):
+            return say(
+                lang,
+                "专票换开需要先把原票寄回，我们收到后重新开具。",
+                "A special VAT invoice is reissued once the original has been sent back to us.",
+            )
+        return say(
+            lang,
+            "换开的电子发票会在1个工作日内重新开具，并发送到您的邮箱。",
+            "A reissued e-invoice is issued within 1 working day and emailed to you.",
+        )
+    received = order.status is OrderStatus.DELIVERED
+    ordinary = say(
+        lang,
+        "电子普通发票"
+        + ("在1-3个工作日内开具" if received else "在确认收货后1-3个工作日内开具")
+        + "，并发送到您的邮箱",
+        "An electronic standard invoice is issued within 1–3 working days"
+        + ("" if received else " of your confirming receipt")
+        + " and emailed to you",
+    )
+    special = say(
+        lang,
+        "增值税专用发票为纸质，需提供公司名称、税号、注册地址电话、开户行及账号并完成企业资质审核，"
+        "审核通过后5个工作日内寄出",
+        "a VAT special invoice is on paper: it needs the company name, tax number, registered "
+        "address and phone, bank and account number and a business verification, and is mailed "
+        "within 5 working days of approval",
+    )
+    if not invoice_type:
+        return ordinary + say(lang, "；", "; ") + special + say(lang, "。", ".")
+    if is_special(invoice_type):
+        return say(lang, special + "。", special[0].upper() + special[1:] + ".")
+    return ordinary + say(lang, "。", ".")
+
 
 def invoice_state(lang: str, order: Order, invoices: list[Invoice]) -> dict[str, Any]:
     """The reply on the state of ``order``'s invoice (its newest request), as message kwargs."""
@@ -99,13 +192,14 @@ class ActionRequestInvoice(FlowAction):
             return events + reset_flow_slots()
         kind = str(tracker.get_slot("invoice_type") or "").strip()
         title = str(tracker.get_slot("invoice_title") or "").strip()
-        if not kind and title:  # a correction keeps the type of the invoice it corrects
-            issued = await services.shop.invoices(the_customer(services, tracker), order.id)
-            kind = issued[0].invoice_type if issued else ""
+        issued = await services.shop.invoices(the_customer(services, tracker), order.id)
+        if not kind and title and issued:  # a correction keeps the type of the invoice
+            kind = the_corrected(issued).invoice_type
+        elif title == PERSONAL_TITLE and not issued:  # a personal title: an ordinary e-invoice
+            kind = ordinary_invoice(lang)
         if not kind or not title:
             # The form ended without a type or title (the customer moved on, or the order
             # cannot be invoiced): say what is true of this order's invoice now.
-            issued = await services.shop.invoices(the_customer(services, tracker), order.id)
             dispatcher.utter_message(**invoice_state(lang, order, issued))
             return events + reset_flow_slots()
         invoice = await services.shop.request_invoice(
@@ -119,7 +213,7 @@ class ActionRequestInvoice(FlowAction):
                     "Sorry, this order can't be invoiced right now. Shall I get an agent?",
                 )
             )
-        elif invoice.kind == "correction" and _is_special(invoice.invoice_type):
+        elif invoice.kind == "correction" and is_special(invoice.invoice_type):
             # The shop's rule (FAQ inv-002): a special VAT invoice is reissued once the
             # original is back.
             dispatcher.utter_message(
@@ -149,15 +243,12 @@ class ActionRequestInvoice(FlowAction):
                 text=say(
                     lang,
                     f"好的～已为订单 {order.id} 申请开具{invoice.invoice_type}（编号"
-                    f" {invoice.id}），"
-                    f"抬头：{invoice.title}。发票会在1-3个工作日内开具并发送到您的邮箱哦。",
+                    f" {invoice.id}），抬头：{invoice.title}。",
                     f"Done — invoice request {invoice.id} for order {order.id} "
-                    f'({invoice.invoice_type}, title "{invoice.title}"). It is issued within 1–3 '
-                    "working days and emailed to you.",
+                    f'({invoice.invoice_type}, title "{invoice.title}"). ',
                 )
+                # when it is ready, as true of this order and this kind (not "1-3 days" for
+                # a paper special invoice, nor before the order is received)
+                + invoice_timing(lang, order, [], invoice.invoice_type)
             )
         return events + reset_flow_slots()
-
-
-def _is_special(invoice_type: str) -> bool:
-    return "专用" in invoice_type or "专票" in invoice_type or "special" in invoice_type.lower()

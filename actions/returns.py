@@ -144,15 +144,25 @@ class ActionRequestReturn(FlowAction):
         if request.existing:  # asked again ("就是不喜欢…" after it was filed): not a second one
             dispatcher.utter_message(text=_already_filed(lang, order, request))
             return events + reset_flow_slots()
+        days = check.days_since_delivery
+        inside = not quality and days is not None  # "the shirt is too small, can i send it back"
         dispatcher.utter_message(
             text=say(
                 lang,
-                f"好的，已为订单 {order.id}（{order.item}）提交退货申请（编号 {request.id}）～"
-                f"审核会在{REVIEW_HOURS}小时内完成，"
+                f"好的，已为您提交订单 {order.id}（{order.item}）的退货申请（编号 {request.id}）"
+                + (f"，签收{days}天，在{RETURN_DAYS_NO_REASON}天无理由退货期内" if inside else "")
+                + f"～审核会在{REVIEW_HOURS}小时内完成，"
                 "通过后请按短信里的地址寄回商品，并在订单页填写快递单号；仓库签收后退款将原路退回。"
                 + ("质量问题签收后15天内都可以退，寄回运费由我们承担哦。" if quality else ""),
-                f"Your return request {request.id} for order {order.id} ({order.item}) is in."
-                " It will be reviewed within"
+                f"Your return request {request.id} for order {order.id} ({order.item}) has been"
+                " submitted"
+                + (
+                    f" — delivered {days} day(s) ago, inside the {RETURN_DAYS_NO_REASON}-day"
+                    " no-reason return window"
+                    if inside
+                    else ""
+                )
+                + ". It will be reviewed within"
                 f" {REVIEW_HOURS} "
                 "hours; once approved, send the item to the address in the text message and enter "
                 "the tracking number on the order page. We refund to your original payment method "

@@ -118,6 +118,12 @@ def test_leaving_a_flow(text: str, leaves: bool) -> None:
         ("收到貨不喜歡可以退嗎 運費要自己出嗎", ["收到貨不喜歡可以退嗎", "運費要自己出嗎"]),
         ("請問包郵嗎？還有能開發票嗎", ["請問包郵嗎", "能開發票嗎"]),
         ("還有貨嗎", ["還有貨嗎"]),
+        # a question by its word, then one by its particle, side by side
+        ("运费险怎么理赔 换货也能赔吗", ["运费险怎么理赔", "换货也能赔吗"]),
+        ("運費險怎麼理賠 換貨也能賠嗎", ["運費險怎麼理賠", "換貨也能賠嗎"]),
+        ("要是退货的话 运费谁出", ["要是退货的话 运费谁出"]),  # one question and its condition
+        ("为什么还没发货 都三天了", ["为什么还没发货 都三天了"]),  # a question and a fact
+        ("你好 请问怎么退货", ["你好 请问怎么退货"]),
     ],
 )
 def test_split_questions(text: str, parts: list[str]) -> None:

@@ -9,6 +9,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from actions.faq import ActionAnswerFaq
 from actions.handoff import ActionFallback
 from actions.repair import ActionRequestRepair
 from actions.returns import ActionRequestReturn
@@ -32,7 +33,8 @@ async def test_a_return_asked_twice_is_filed_once_and_named(services) -> None:
     again_slots = {"order_id": DRESS, "return_reason": "上身效果跟图片差太多"}
     _, again, _ = await run(ActionRequestReturn(), tracker("就是不喜欢", slots=again_slots))
     number = re.search(r"RT[0-9A-F]{10}", first[0])
-    assert number and "提交退货申请" in first[0]
+    assert number and "已为您提交订单" in first[0] and "的退货申请" in first[0]
+    assert "签收3天，在7天无理由退货期内" in first[0]  # why it could be filed at once
     assert number.group(0) in again[0] and "不用重复申请" in again[0]
     assert await _count(services, ReturnRow) == 1
     _, english, _ = await run(ActionRequestReturn(), tracker("return it", slots=slots, lang="en"))
@@ -49,10 +51,12 @@ async def test_a_repair_asked_twice_is_filed_once(services) -> None:
 
 
 FILED = (
-    "好的，已为订单 20231120006（法式碎花连衣裙）提交退货申请（编号 RT0A373EB0DB）～审核会在24"
+    "好的，已为您提交订单 20231120006（法式碎花连衣裙）的退货申请（编号 RT0A373EB0DB）～审核会在24"
     "小时内完成。"
 )
-FILED_EN = "Your return request RT0C951AC83A for order 20231120022 (Linen shirt) is in."
+FILED_EN = (
+    "Your return request RT0C951AC83A for order 20231120022 (Linen shirt) has been submitted."
+)
 
 
 @pytest.mark.parametrize(
@@ -87,3 +91,23 @@ async def test_a_confirmation_with_nothing_filed_is_not_told_it_was(services) ->
 
 async def run_fallback(t):  # type: ignore[no-untyped-def]
     return await run_action(ActionFallback(), t)
+
+
+async def test_a_go_ahead_after_a_question_answered_since_the_filing_is_told_it_is_in(
+    services, handoffs
+) -> None:
+    # "the linen shirt is too small, can i send it back" (filed) → "who pays the postage for
+    # that" (answered) → "ok its just too small, go ahead", read as a question
+    history = [
+        said("the linen shirt is too small, can i send it back", "request_return"),
+        answered(FILED_EN),
+        said("who pays the postage for that", "ask_faq"),
+        answered("For no-reason returns the buyer pays return shipping."),
+    ]
+    t = tracker("ok its just too small, go ahead", intent="ask_faq", lang="en", history=history)
+    _, texts = await run_action(ActionAnswerFaq(), t)
+    assert "RT0C951AC83A is already submitted" in texts[0] and handoffs == []
+    # a plain "ok" that long after is no confirmation of anything
+    _, plain = await run_action(ActionAnswerFaq(), tracker("ok", intent="ask_faq", lang="en",
+                                                          history=history))  # fmt: skip
+    assert not any("already submitted" in x for x in plain)

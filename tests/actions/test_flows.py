@@ -72,10 +72,19 @@ async def test_no_login_means_no_order_lookup(services):
 
 
 async def test_delivered_but_not_received_goes_to_aftersales(services, handoffs):
+    # (after the bot said where the courier left it: tests/actions/test_parcel_missing.py)
+    first = {"intent": {"name": "track_shipment", "confidence": 0.9}, "entities": []}
+    history = [
+        {"event": "user", "text": "加湿器显示签收了 没收到", "parse_data": first, "metadata": {}},
+        {"event": "bot", "text": "……如果还是找不到，告诉我，我马上为您转售后专员核实包裹去向。"},
+    ]
     events, texts, _ = await run(
         ActionTrackShipment(),
         tracker(
-            "显示签收了但我没收到货", slots={"order_id": "20231120012"}, intent="track_shipment"
+            "显示签收了但我没收到货",
+            slots={"order_id": "20231120012"},
+            intent="track_shipment",
+            history=history,
         ),
     )
     assert len(handoffs) == 1

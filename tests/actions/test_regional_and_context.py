@@ -30,6 +30,9 @@ def test_cantonese_words_name_what_the_mandarin_ones_do() -> None:
     assert words_flow("我隻手環寄咗未呀 幾時到") == "shipment_form"  # 幾時到 = 什么时候到
     assert read_fault("耳机左耳突然没声了 能修不")
     assert read_fault("藍牙耳機的充電盒壞掉了")
+    assert (
+        read_fault("我對降噪耳機左邊冇聲 仲喺保養期內㗎嘛") == "我對降噪耳機左邊冇聲"
+    )  # 冇聲 = 没有声
 
 
 @pytest.mark.parametrize(

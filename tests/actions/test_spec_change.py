@@ -4,6 +4,9 @@ The answer fits the order's state, and promises a refund only when the order was
 
 from __future__ import annotations
 
+import pytest
+
+from actions._answers import read_change_detail, wants_spec_change
 from actions.change import ActionChangeOrder
 from actions.order_status import ActionCheckOrderStatus
 from tests.actions.conftest import tracker
@@ -36,3 +39,17 @@ async def test_the_change_answer_fits_the_orders_state(services):
     assert "取消" in unpaid[0] and "退回" not in unpaid[0]
     assert "已经发货" in shipped[0] and "退货" in shipped[0]
     assert d.messages[0]["buttons"][0]["payload"] == "/request_return"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["大衣拍了M 想换成L 还没发货能改吗", "鞋子买了42码 想换43码", "I want to change the size to L"],
+)
+def test_a_size_bought_or_wished_for_is_a_spec_change(text: str) -> None:
+    # "拍了M 想换成L" (no 码, no 尺码) was read as an address change and asked for the address
+    assert wants_spec_change(text) and read_change_detail(text)
+
+
+@pytest.mark.parametrize("text", ["地址要改一下", "换成上海的地址", "帮我改下手机号"])
+def test_an_address_or_phone_change_is_none(text: str) -> None:
+    assert not wants_spec_change(text)

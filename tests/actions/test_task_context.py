@@ -145,6 +145,19 @@ async def test_leaving_read_as_a_request_for_a_person_brings_nobody(services, ha
     assert [h["reason"] for h in handoffs] == ["explicit_request"]
 
 
+async def test_an_ok_read_unsure_as_a_request_for_a_person_brings_nobody(services, handoffs):
+    # "好吧 那我让家里人帮我收" after "shipped: the address can't change" (request_human, 0.70)
+    ok = tracker("好吧 那我让家里人帮我收", intent="request_human")
+    ok.latest_message["intent"]["confidence"] = 0.70
+    _, texts = await run(ActionRequestHuman(), ok)
+    assert handoffs == [] and "还有什么可以帮您" in texts[0]
+    sure = tracker("好的 帮我转人工", intent="request_human")
+    sure.latest_message["intent"]["confidence"] = 0.70
+    await run(ActionRequestHuman(), sure)  # a person in its words
+    await run(ActionRequestHuman(), tracker("好吧 那你让人联系我", intent="request_human"))  # 0.93
+    assert [h["reason"] for h in handoffs] == ["explicit_request", "explicit_request"]
+
+
 @pytest.mark.parametrize(
     ("text", "fails"),
     [

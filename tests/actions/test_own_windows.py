@@ -1,0 +1,66 @@
+"""A return or warranty window asked of a product the logged-in customer bought is answered from
+that order's dates by its flow, not by the general rule (issue 11: "牛仔裤不想要了 还能七天无理由
+不", ten days after delivery, was told "支持，7天内"); the repair flow says the order is in warranty
+before it asks the fault; "退咗款未" read as a return is the refund's state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions._flow_start import on_flow_start
+from actions.faq import ActionAnswerFaq
+from actions.order_forms import ValidateRepairForm
+from tests.actions.conftest import tracker
+from tests.actions.test_flow_turns import run_with_domain
+from tests.actions.test_flows import run
+
+
+def _followups(events: list[dict[str, Any]]) -> list[str]:
+    return [e["name"] for e in events if e.get("event") == "followup"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "form"),
+    [
+        ("牛仔裤不想要了 还能七天无理由不", "zh", "return_form"),
+        ("can i still return the sweater", "en", "return_form"),
+        ("降噪耳机还在保修期内吗", "zh", "repair_form"),
+        ("我對降噪耳機左邊冇聲 仲喺保養期內㗎嘛", "zh-Hant", "repair_form"),  # 保養期: HK's word
+    ],
+)
+async def test_a_window_asked_of_an_own_product_runs_its_flow(
+    services, text: str, lang: str, form: str
+) -> None:
+    events, _, _ = await run(ActionAnswerFaq(), tracker(text, intent="ask_faq", lang=lang))
+    assert _followups(events) == [form]
+
+
+@pytest.mark.parametrize(
+    ("text", "customer"),
+    [
+        ("牛仔裤不想要了 还能七天无理由不", None),  # a visitor: no order of theirs to read
+        ("自行车不想要了 还能七天无理由不", "demo-001"),  # not a product they bought
+        ("耳机保修期多久", "demo-001"),  # how long, not whether theirs still is: the rule
+    ],
+)
+async def test_the_general_rule_otherwise(services, text: str, customer: str | None) -> None:
+    events, texts, _ = await run(
+        ActionAnswerFaq(), tracker(text, intent="ask_faq", customer=customer)
+    )
+    assert _followups(events) == [] and texts and texts[0]
+
+
+async def test_the_repair_flow_says_the_warranty_before_it_asks_the_fault(services) -> None:
+    t = tracker("降噪耳机还在保修期内吗", intent="request_repair", slots={"order_id": None})
+    _, texts, _ = await run_with_domain(ValidateRepairForm(), t)
+    assert any("在保修期内（至" in x and "免费维修" in x for x in texts), texts
+
+
+async def test_refunded_yet_read_as_a_return_is_the_refunds_state(services) -> None:
+    t = tracker("我嗰套陶瓷餐具退咗款未呀", intent="request_return", lang="zh-Hant")
+    t.latest_message["intent"]["confidence"] = 0.67  # the NLU's reading, unsure
+    events = await on_flow_start("return_form", CollectingDispatcher(), t, "aftersales")
+    assert events is not None and _followups(events) == ["action_check_refund"]
