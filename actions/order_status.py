@@ -39,6 +39,12 @@ _STILL_MISSING = re.compile(
     re.IGNORECASE,
 )
 _TRACE = ("核实包裹去向", "trace the parcel")
+# Looked already, or asks the shop to look: "快递柜也找过了没有", "家里人也说没拿", "帮我查一下"
+_LOOKED = re.compile(
+    r"找过|找過|找了|看了|看過|看过|查过|查過|问过|問過|问了|問了|都没|都沒|也没|也沒|没拿|沒拿|"
+    r"帮我查|幫我查|查一下|找一下|\bchecked\b|\blooked\b|\basked\b|\bcan you (?:check|trace)\b",
+    re.IGNORECASE,
+)
 
 
 # "我邮箱没收到啊" after an invoice answer: an e-mail or a text message, not a parcel.
@@ -109,9 +115,10 @@ async def describe(
         )
         return []
     advised = any(t in to_mandarin(previous_answer_text(tracker)) for t in _TRACE)
-    missing = _NOT_RECEIVED.search(text) or (advised and _STILL_MISSING.search(text))
+    looked = _LOOKED.search(text)
+    missing = _NOT_RECEIVED.search(text) or (advised and (_STILL_MISSING.search(text) or looked))
     if order.status is OrderStatus.DELIVERED and missing and not _NOT_A_PARCEL.search(text):
-        if not advised:
+        if not advised and not looked:  # (looked already: "快递柜也找过了没有")
             dispatcher.utter_message(text=_where_left(lang, order), buttons=[person_button(lang)])
             return []
         dispatcher.utter_message(

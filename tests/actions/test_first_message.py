@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from actions.invoice_form import ValidateInvoiceForm
 from actions.order_forms import (
     ValidateChangeForm,
-    ValidateInvoiceForm,
     ValidateRepairForm,
     ValidateReturnForm,
 )

@@ -16,9 +16,9 @@ from actions.ask_order_id import ActionAskOrderId
 from actions.faq import ActionAnswerFaq
 from actions.handoff import ActionFallback
 from actions.invoice import ActionRequestInvoice
+from actions.invoice_form import ValidateInvoiceForm
 from actions.order_forms import (
     ValidateCancelForm,
-    ValidateInvoiceForm,
     ValidateReturnForm,
     ValidateShipmentForm,
 )

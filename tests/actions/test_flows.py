@@ -404,7 +404,7 @@ async def test_faq_confident_choices_and_second_miss(services, handoffs):
 async def test_switching_flow_mid_form_lets_the_form_go(services):
     from rasa_sdk import Tracker
 
-    from actions.order_forms import ValidateInvoiceForm
+    from actions.invoice_form import ValidateInvoiceForm
 
     t = tracker(
         "订单20231120003到哪了",

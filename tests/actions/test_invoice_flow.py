@@ -14,7 +14,7 @@ from rasa_sdk import Tracker
 
 from actions._reading import ORDER_ID
 from actions.invoice import ActionRequestInvoice
-from actions.order_forms import ValidateInvoiceForm
+from actions.invoice_form import ValidateInvoiceForm
 from tests.actions.conftest import tracker
 from tests.actions.test_flow_turns import in_form, run_with_domain
 from tests.actions.test_flows import run, slot
@@ -81,6 +81,10 @@ async def test_a_company_title_is_asked_the_type_unless_named(services):
     )
     assert slot(events, "invoice_title") == "杭州青禾贸易有限公司"
     assert _asked(events) == "invoice_type"
+    events, texts, _ = await run_with_domain(
+        ValidateInvoiceForm(), _start("20231120007 开发票 抬头杭州青禾贸易有限公司", "20231120007")
+    )
+    assert _asked(events) == "invoice_type" and "好的，抬头：杭州青禾贸易有限公司～" in texts
     for text, kind in (
         ("杭州青禾贸易有限公司 要专票", "增值税专用发票"),
         ("杭州青禾贸易有限公司 普票就行", "电子普通发票"),

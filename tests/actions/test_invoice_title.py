@@ -8,7 +8,7 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.order_forms import ValidateInvoiceForm
+from actions.invoice_form import ValidateInvoiceForm
 from tests.actions.test_flow_turns import in_form, run_with_domain
 from tests.actions.test_flows import slot
 

@@ -15,7 +15,7 @@ from actions._text import is_angry
 from actions.faq import ActionAnswerFaq
 from actions.handoff import ActionFallback
 from actions.invoice import ActionRequestInvoice
-from actions.order_forms import ValidateInvoiceForm
+from actions.invoice_form import ValidateInvoiceForm
 from tests.actions.conftest import tracker
 from tests.actions.test_flows import run
 

@@ -48,6 +48,18 @@ async def test_delivered_to_the_customer_is_told_where_to_look(
     assert handoffs == [] and where in texts[0]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["加湿器显示签收了 可我根本没收到啊 快递柜也找过了没有", "显示签收了 我没收到 家里人也说没拿"],
+)
+async def test_not_received_after_looking_goes_to_a_person(services, handoffs, text: str) -> None:
+    await run(
+        ActionTrackShipment(),
+        tracker(text, intent="track_shipment", slots={"order_id": "20231120012"}),
+    )
+    assert [p["reason"] for p in handoffs] == ["flow_needs_human"]
+
+
 async def test_still_missing_after_the_advice_goes_to_a_person(services, handoffs):
     advice = "订单 20231120012 物流显示已签收……如果还是找不到，我马上为您转售后专员核实包裹去向"
     events, _, _ = await run(

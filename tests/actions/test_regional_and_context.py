@@ -183,7 +183,7 @@ async def test_a_product_with_status_words_runs_the_status_not_the_nlus_weak_gue
 async def test_an_invoice_kind_is_one_of_the_two_and_a_company_given_instead_is_its_title(
     services,
 ) -> None:
-    from actions.order_forms import ValidateInvoiceForm
+    from actions.invoice_form import ValidateInvoiceForm
 
     form = ValidateInvoiceForm()
     t = tracker("", slots={"requested_slot": "invoice_type", "order_id": "20231120007"})
@@ -199,7 +199,7 @@ async def test_an_invoice_kind_is_one_of_the_two_and_a_company_given_instead_is_
 
 
 async def test_a_company_invoice_is_told_what_it_takes_before_its_kind_is_asked(services) -> None:
-    from actions.order_forms import ValidateInvoiceForm
+    from actions.invoice_form import ValidateInvoiceForm
 
     form = ValidateInvoiceForm()
     d = CollectingDispatcher()

@@ -9,7 +9,8 @@ from actions._reading import split_questions
 from actions._two_questions import Part, asks_of_its_own, question_parts
 from actions.faq import ActionAnswerFaq
 from actions.handoff import ActionFallback, ActionOutOfScope
-from actions.order_forms import ValidateInvoiceForm, ValidatePaymentForm, ValidateReturnForm
+from actions.invoice_form import ValidateInvoiceForm
+from actions.order_forms import ValidatePaymentForm, ValidateReturnForm
 from tests.actions.conftest import tracker
 from tests.actions.test_flow_turns import run_with_domain
 from tests.actions.test_flows import run, slot

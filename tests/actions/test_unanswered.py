@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.order_forms import ValidateInvoiceForm
+from actions.invoice_form import ValidateInvoiceForm
 from tests.actions.conftest import tracker
 from tests.actions.test_flow_turns import run_with_domain
 from tests.actions.test_follow_up import answered, said
