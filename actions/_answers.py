@@ -15,6 +15,7 @@ from kefu.mandarin import to_mandarin
 __all__ = [
     "is_change_detail",
     "looks_like_address",
+    "names_spec",
     "read_change_detail",
     "read_confirmation",
     "read_fault",
@@ -226,6 +227,11 @@ _CHANGE_WISH = re.compile(
     r"不是[SMLX\d]|wrong (?:size|colou?r)|change|switch|instead|swap",
     re.IGNORECASE,
 )
+
+
+def names_spec(text: str) -> bool:
+    """The text names a size or colour ("要L的", "拍了M 想换成L", "换成白色")."""
+    return bool(_SPEC.search(_zh(text)))
 
 
 def wants_spec_change(text: str) -> bool:

@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._answers import looks_like_address, names_spec
 from actions._mood import FlowAction
 from actions._orders import load_order, reset_flow_slots, the_customer
 from actions._services import get_services
@@ -17,10 +18,6 @@ from actions._text import say
 from actions._tracker import lang_of
 from shop import Order, OrderStatus, mask_address, mask_phone
 
-_SPEC = re.compile(
-    r"尺码|尺碼|码|碼|颜色|顏色|[红紅黄黃蓝藍绿綠黑白灰粉紫]色|规格|規格|size|colou?r",
-    re.IGNORECASE,
-)
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
@@ -87,7 +84,7 @@ class ActionChangeOrder(FlowAction):
         if order is None:
             return events + reset_flow_slots()
         detail = str(tracker.get_slot("change_detail") or "").strip()
-        if _SPEC.search(detail):
+        if names_spec(detail) and not _PHONE.search(detail):
             spec_change_reply(dispatcher, lang, order)
             return events + reset_flow_slots()
         if order.status is OrderStatus.CANCELLED:
@@ -117,6 +114,17 @@ class ActionChangeOrder(FlowAction):
             changed = await services.shop.change_contact(cid, order.id, phone=phone.group(0))
             shown = mask_phone(phone.group(0))
             zh, en = f"收货手机号已更新为 {shown}", f"the phone number is now {shown}"
+        elif not looks_like_address(detail):
+            # Never stored as the address what is none ("大衣拍了M 想换成L…" once was).
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    "请把完整的新收货地址（省/市/区 + 街道门牌号）或新的手机号发给我～",
+                    "Please send the full new delivery address (street, number, city) or the new"
+                    " phone number.",
+                )
+            )
+            return events + reset_flow_slots()
         else:
             changed = await services.shop.change_contact(cid, order.id, address=detail)
             shown = mask_address(detail)

@@ -127,6 +127,16 @@ class ActionOutOfScope(Action):
             return [FollowupAction(form)]
         if await answered_from_kb(dispatcher, tracker, "out_of_scope"):
             return []
+        if is_thanks(text):
+            # "k", "oh found it at the front desk lol thx": the customer is done, not off-topic
+            dispatcher.utter_message(
+                text=say(
+                    lang_of(tracker),
+                    "好的～还有什么可以帮您的吗？",
+                    "Sure — is there anything else I can help with?",
+                )
+            )
+            return []
         dispatcher.utter_message(
             response="utter_out_of_scope", buttons=[person_button(lang_of(tracker))]
         )

@@ -93,14 +93,16 @@ class ActionRequestReturn(FlowAction):
             zh = (
                 f"订单 {order.id} 还没有发货，暂时不能申请退货哦～不想要的话可以直接取消订单。"
                 if not order.shipped
-                else f"订单 {order.id} 还在运输中，暂时不能申请退货哦～签收后再来找我就好。"
+                else f"订单 {order.id} 还在运输中，暂时不能申请退货哦～签收后"
+                f"{RETURN_DAYS_NO_REASON}天内（商品完好）可以申请七天无理由退货，到时再来找我就好。"
             )
             en = (
                 f"Order {order.id} hasn't shipped yet, so there's nothing to return — you can"
                 " cancel it instead."
                 if not order.shipped
-                else f"Order {order.id} is still on its way; a return is possible once it's"
-                " delivered."
+                else f"Order {order.id} is still on its way; once it's delivered you can return"
+                f" it within {RETURN_DAYS_NO_REASON} days in its original condition, no reason"
+                " needed."
             )
             dispatcher.utter_message(text=say(lang, zh, en))
             return events + reset_flow_slots()

@@ -40,3 +40,10 @@ async def test_past_the_no_reason_window_says_since_when_and_what_is_possible(se
         tracker("", slots={"order_id": LATE, "return_reason": "no reason"}, lang="en"),
     )
     assert got.date().isoformat() in english[0] and "7-day" in english[0]
+
+
+async def test_an_order_on_its_way_is_told_when_it_can_be_returned(services):
+    # "耳机到了以后能七天无理由退吗" of a shipped order: not yet, and then 7 days
+    slots = {"order_id": "20231120003", "return_reason": "不想要了"}
+    _, texts, _ = await run(ActionRequestReturn(), tracker("到了以后能七天无理由退吗", slots=slots))
+    assert "还在运输中" in texts[0] and "签收后7天内" in texts[0]

@@ -53,3 +53,15 @@ def test_a_size_bought_or_wished_for_is_a_spec_change(text: str) -> None:
 @pytest.mark.parametrize("text", ["地址要改一下", "换成上海的地址", "帮我改下手机号"])
 def test_an_address_or_phone_change_is_none(text: str) -> None:
     assert not wants_spec_change(text)
+
+
+async def test_a_size_wish_is_never_stored_as_the_address(services) -> None:
+    # "大衣拍了M 想换成L 还没发货能改吗" once became the coat's delivery address
+    slots = {"order_id": "20231120002", "change_detail": "大衣拍了M 想换成L 还没发货能改吗"}
+    _, texts, _ = await run(ActionChangeOrder(), tracker("", slots=slots))
+    assert "取消" in texts[0] and "地址已更新" not in texts[0]
+    slots = {"order_id": "20231120002", "change_detail": "就那个 你懂的"}
+    _, texts, _ = await run(ActionChangeOrder(), tracker("", slots=slots))
+    assert "地址已更新" not in texts[0] and "完整的新收货地址" in texts[0]
+    order = await services.shop.order("demo-001", "20231120002")
+    assert order is not None and "你懂的" not in order.address and "拍了M" not in order.address

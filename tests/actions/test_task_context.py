@@ -194,3 +194,11 @@ async def test_how_much_after_a_warranty_ran_out_is_the_paid_repairs_price(servi
     )  # fmt: skip
     assert decision.source == "kb" and decision.hit is not None
     assert "报价" in decision.hit.answer
+
+
+@pytest.mark.parametrize("text", ["k", "oh found it at the front desk lol thx"])
+async def test_an_ok_read_as_out_of_scope_closes(services, handoffs, text: str) -> None:
+    history = [said("cash on delivery?", "ask_faq"), answered("Cash on delivery isn't available.")]
+    t = tracker(text, intent="out_of_scope", lang="en", customer=None, history=history)
+    _, texts = await run(ActionOutOfScope(), t)
+    assert texts == ["Sure — is there anything else I can help with?"] and handoffs == []
