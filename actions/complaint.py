@@ -1,4 +1,6 @@
-"""``file_complaint``: apologise first, hand off at once (reason ``complaint``, high priority).
+"""``file_complaint``: apologise first, hand off at once (reason ``complaint``, high priority) —
+unless it is the quality problem the return flow just offered to take back ("其实是质量问题 裤脚
+开线了" after "past the 7 days: 质量问题退货"), calmly said: that return.
 The staff console makes every complaint a ticket, whoever is online, and the bot's next line
 names it (``start_handoff``); escalation agent → team lead → supervisor is the handoff service's
 job."""
@@ -8,13 +10,33 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._handoff import start_handoff
+from actions._reading import ORDER_ID
 from actions._services import get_services
-from actions._text import say
-from actions._tracker import lang_of, latest_text
+from actions._text import is_angry, say
+from actions._tracker import lang_of, latest_text, previous_answer_text
+from kefu.mandarin import to_mandarin
+from shop import is_quality_reason
+
+# The button the return flow offers past the no-reason window (actions/returns.py)
+_QUALITY_OFFERED = ("质量问题退货", "Return: quality problem")
+
+
+def _quality_return_offered(tracker: Tracker) -> str | None:
+    """The order whose quality return the bot offered just before, when the customer now calmly
+    describes a quality problem; else None."""
+    before = to_mandarin(previous_answer_text(tracker))
+    text = latest_text(tracker)
+    offered = ORDER_ID.search(before)
+    if offered is None or not any(b in before for b in _QUALITY_OFFERED):
+        return None
+    if not is_quality_reason(to_mandarin(text)) or is_angry(text):
+        return None
+    return offered.group(0)
 
 
 class ActionFileComplaint(Action):
@@ -26,6 +48,14 @@ class ActionFileComplaint(Action):
     ) -> list[dict[str, Any]]:
         services = get_services()
         lang = lang_of(tracker)
+        if (offered := _quality_return_offered(tracker)) is not None:
+            # "其实是质量问题 裤脚开线了" right after "past the 7 days; a quality problem can
+            # still be returned — tap 质量问题退货": that return, not a complaint.
+            return [
+                SlotSet("order_id", offered),
+                SlotSet("return_reason", latest_text(tracker)),
+                FollowupAction("return_form"),
+            ]
         dispatcher.utter_message(
             text=say(
                 lang,

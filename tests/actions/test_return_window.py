@@ -47,3 +47,21 @@ async def test_an_order_on_its_way_is_told_when_it_can_be_returned(services):
     slots = {"order_id": "20231120003", "return_reason": "不想要了"}
     _, texts, _ = await run(ActionRequestReturn(), tracker("到了以后能七天无理由退吗", slots=slots))
     assert "还在运输中" in texts[0] and "签收后7天内" in texts[0]
+
+
+async def test_a_quality_problem_after_the_offer_is_that_return_not_a_complaint(services, handoffs):
+    from actions.complaint import ActionFileComplaint
+    from tests.actions.test_follow_up import answered, said
+
+    past = (
+        "订单 20231120007 于 11月26日 签收，已经 10 天，超过了七天无理由退货期限～如果"
+        "商品有质量问题，签收15天内仍可申请退货：点“质量问题退货”并写明具体问题就可以"
+    )
+    history = [said("牛仔裤不想要了 还能七天无理由不", "ask_faq"), answered(past)]
+    t = tracker("其实是质量问题 裤脚开线了", intent="file_complaint", history=history)
+    events, _, _ = await run(ActionFileComplaint(), t)
+    assert handoffs == [] and slot(events, "order_id") == LATE
+    assert [e["name"] for e in events if e.get("event") == "followup"] == ["return_form"]
+    angry = tracker("质量这么差 裤脚都开线了 气死我了", intent="file_complaint", history=history)
+    await run(ActionFileComplaint(), angry)  # anger is a complaint
+    assert [h["reason"] for h in handoffs] == ["complaint"]

@@ -23,6 +23,8 @@ def test_cantonese_and_taiwan_words_become_mainland_words() -> None:
     assert to_mandarin("我隻手環寄咗未呀 幾時到") == "我只手环寄了没有呀 什么时候到"
     assert to_mandarin("係唔係要俾運費") == "是不是要给运费"
     assert to_mandarin("藍牙耳機還在保固內嗎") == "蓝牙耳机还在保修内吗"
+    assert to_mandarin("要整幾耐") == "要修多久"  # 整: to fix, of a repair
+    assert to_mandarin("仲喺保養期內") == "仲在保修期内"
 
 
 def test_a_shop_word_half_typed_in_pinyin_is_the_word() -> None:
