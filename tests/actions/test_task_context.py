@@ -52,17 +52,18 @@ def test_the_topic_is_the_task_taken_up_for_the_message_before() -> None:
 
 
 async def test_a_follow_up_naming_nothing_is_answered_for_the_task(services) -> None:
-    # "要整幾耐" (how long will it take) after a repair was filed: the repair's 7–15 days.
+    # "要等幾耐" (how long is the wait) after a repair was filed: the repair's 7–15 days. ("要整
+    # 幾耐" names the repair itself: 整 = to fix, tests/kefu/test_mandarin.py)
     history = _after("action_request_repair", FILED_REPAIR)
-    t = tracker("要整幾耐", lang="zh-Hant", history=history)
+    t = tracker("要等幾耐", lang="zh-Hant", history=history)
     decision = await decide_in_context(
-        services, "要整幾耐", "nlu_fallback", "zh-Hant", "部降噪耳機壞咗 右邊冇聲", FILED_REPAIR,
+        services, "要等幾耐", "nlu_fallback", "zh-Hant", "部降噪耳機壞咗 右邊冇聲", FILED_REPAIR,
         task_topic(t, "zh-Hant"),
     )  # fmt: skip
     assert decision.source == "kb" and decision.hit is not None
     assert "7–15" in decision.hit.answer
     alone = await decide_in_context(
-        services, "要整幾耐", "nlu_fallback", "zh-Hant", "部降噪耳機壞咗 右邊冇聲", FILED_REPAIR
+        services, "要等幾耐", "nlu_fallback", "zh-Hant", "部降噪耳機壞咗 右邊冇聲", FILED_REPAIR
     )
     assert alone.source != "kb" or "7–15" not in (alone.hit.answer if alone.hit else "")
 
