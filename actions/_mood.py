@@ -5,6 +5,7 @@ order flow: the same sentence again helps nobody (README, "Flows that never trap
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -24,6 +25,7 @@ from actions._tracker import (
     previous_answer_text,
     previous_customer_text,
 )
+from kefu.mandarin import to_mandarin
 
 # How many of the customer's latest messages count: a flow's form asks one or two questions
 # after the message that started it, and the anger is usually in that first message.
@@ -36,6 +38,10 @@ def angry_message(tracker: Tracker) -> str | None:
         -RECENT_MESSAGES:
     ]
     return next((t for t in reversed(texts) if is_angry(t)), None)
+
+
+_ASKS_WHEN = re.compile(r"哪天|几号|什么时候|啥时候|几时|\bwhen\b|what day", re.IGNORECASE)
+_DATE_GIVEN = ("预计", "預計", "Expected by")
 
 
 def said_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
@@ -51,6 +57,8 @@ def said_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     now = "\n".join(str(m.get("text") or "") for m in dispatcher.messages).strip()
     if not now or now != previous_answer_text(tracker).strip():
         return False
+    if _ASKS_WHEN.search(to_mandarin(text)) and any(d in now for d in _DATE_GIVEN):
+        return False  # "大概哪天能到 我在上海": the status again says its expected date
     # A question the same answer speaks to is answered; a request ("那你们帮我联系快递改一下吧")
     # that gets it again is the loop.
     return not (asks_something(text) and covers(text, previous_customer_text(tracker), now))

@@ -57,7 +57,8 @@ _GENERAL = re.compile(
     r"(?<![没不])怎么|(?<![没不])怎样|如何|咋|多久|多长|几天|多少天|多少钱|几个工作日|什么时候|啥时候|谁|哪些|哪里|哪儿|"
     r"(?<!没)什么|(?<!没)啥|能不能|可不可以|([^\s不])不\1|去哪|在哪|可以.*[吗么嘛]|能.*[吗么嘛]|支持.*[吗么嘛]|是否|要是|如果|的话|一般|"
     r"[吗么嘛不没][？?！!。～~\s]*$|[？?]|"
-    r"\b(?:how|when|what|which|who|why|where do|where can|can i|can you|do you|does|is there|"
+    r"\b(?:how|when|what|which|who|why|where do|where can|can i|can we|can you|do you|do we|"
+    r"could we|does|is there|"
     r"are there|if i|is it|are you|will i|do i|should i|would i|will there)\b|"
     # an English clause opened by an auxiliary is a yes/no question: "hi, is shipping free",
     # "are your products genuine" (two words after it: "do it" is no question)

@@ -60,7 +60,10 @@ _PERSON = re.compile(
     r"(?:human|person|agent|someone|somebody|real)|\b(?:can|could|will) (?:someone|somebody|"
     r"a (?:real )?(?:person|human)|an agent|a staff)(?: (?:actually|please|pls|just))? "
     r"(?:check|look|help|call|contact|handle|sort|deal|fix|get back)\b|"
-    r"\breal (?:person|human)\b|\bhuman agent\b",
+    r"\breal (?:person|human)\b|\bhuman agent\b|"
+    # "i want an agent to look at this", "i need a human"
+    r"\bI (?:want|need|'d like|would like) (?:a |an |to talk to (?:a |an )?)?(?:human|person|agent|"
+    r"real person|rep)\b|\b(?:an agent|a human|a person) to (?:look|check|help|handle)\b",
     re.IGNORECASE,
 )
 
@@ -96,7 +99,10 @@ _THANKS = re.compile(
     r"知道了|明白了|"
     r"懂了|了解|收到|哦哦|噢|嗯嗯|原来如此|原來如此|"
     r"ok(?:ay)?\b|k{1,2}\b|oh ok\b|thanks?\b|thx\b|ty\b|got it\b|cool\b|alright\b|fine\b|i see\b|"
-    r"understood\b|noted\b)",
+    r"understood\b|noted\b|sweet\b|gotcha\b|good to know\b|perfect\b|great\b|awesome\b|"
+    r"nice\b|makes sense\b|sounds good\b|all good\b|cheers\b|will do\b|"
+    # "哦", "嗯" alone; "找到原因了 没凑够", "找到了": the customer has what they needed
+    r"[哦噢嗯](?=[\s。.!！~～]*$)|找到了|找到原因了|原来是这样)",
     re.IGNORECASE,
 )
 

@@ -208,7 +208,7 @@ class ActionFallback(Action):
         if record := confirmed_filing(tracker, text):
             dispatcher.utter_message(text=already_filed(lang, record))
             return []
-        if insists_after_offer(tracker, text):
+        if insists_after_offer(tracker, text) and not is_thanks(text):
             # "都10天了还没到 你们帮我查一下" after "…超过时限请点转人工": a person, not a miss.
             return await start_handoff(
                 get_services(),

@@ -34,15 +34,16 @@ _NOT_RECEIVED = re.compile(
 _LEFT_AT = re.compile(r"快递柜|快遞櫃|驿站|驛站|代收|门卫|門衛|前台|物业|物業|自提点|locker", re.I)
 # Said again after the advice: it is not there either.
 _STILL_MISSING = re.compile(
-    r"没有|沒有|没找到|沒找到|找不到|找过|找過|不在|都没|都沒|也没|也沒|"
+    r"没有|沒有|没找到|沒找到|找不到|找过|找過|不在|都没|都沒|也没|也沒|也说没|也說沒|都说没|都說沒|"
     r"not there|isn'?t there|nowhere|not in|\bstill\b|checked",
     re.IGNORECASE,
 )
 _TRACE = ("核实包裹去向", "trace the parcel")
 # Looked already, or asks the shop to look: "快递柜也找过了没有", "家里人也说没拿", "帮我查一下"
 _LOOKED = re.compile(
-    r"找过|找過|找了|看了|看過|看过|查过|查過|问过|問過|问了|問了|都没|都沒|也没|也沒|没拿|沒拿|"
-    r"帮我查|幫我查|查一下|找一下|\bchecked\b|\blooked\b|\basked\b|\bcan you (?:check|trace)\b",
+    r"找过|找過|找了|看了|看過|看过|查过|查過|问过|問過|问了|問了|都没|都沒|也没|也沒|也说没|"
+    r"也說沒|都说没|都說沒|帮我查|幫我查|查一下|找一下|"
+    r"\bchecked\b|\blooked\b|\basked\b|\bcan you (?:check|trace)\b",
     re.IGNORECASE,
 )
 

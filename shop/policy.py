@@ -35,8 +35,17 @@ def shop_today() -> date:
     return datetime.now(SHOP_TZ).date()
 
 
+# "不是质量问题 就是不合身", "没有质量问题", "not a quality issue": the reason denies it.
+_NOT_QUALITY = re.compile(
+    r"(?:不是|并不是|並不是|没有|沒有|没啥|沒啥|无|無|非)(?:什么|什麼)?(?:质量|質量|品质|品質)|"
+    r"\bnot (?:a )?(?:quality|defect)|\bno (?:quality|defect)|\bnothing wrong\b",
+    re.IGNORECASE,
+)
+
+
 def is_quality_reason(reason: str) -> bool:
-    return bool(_QUALITY.search(reason or ""))
+    text = _NOT_QUALITY.sub(" ", reason or "")
+    return bool(_QUALITY.search(text))
 
 
 @dataclass(frozen=True)

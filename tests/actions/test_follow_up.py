@@ -259,6 +259,13 @@ async def test_an_elliptical_product_continues_the_last_task(services) -> None:
         ("订单20231120003到哪了 谢谢", False),  # a question, thanks in advance
         ("pls check where my parcel is thanks", False),
         ("still not there thanks", False),
+        ("sweet", True),  # English closings
+        ("gotcha", True),
+        ("good to know", True),
+        ("great, where is my order", False),
+        ("哦", True),  # an "oh" alone
+        ("嗯 发货了吗", False),
+        ("找到原因了 没凑够", True),
     ],
 )
 def test_thanks_that_asks_nothing(text: str, done: bool) -> None:

@@ -35,6 +35,7 @@ async def test_delivered_but_not_received_is_told_where_the_courier_left_it(serv
     [
         ("did my shirt arrive? app says delivered but i dont see it anywhere", "en", "front desk"),
         ("衬衫显示签收了 可我没看到啊", "zh", "门卫/前台"),
+        ("衬衫显示签收了 可我没拿到啊", "zh", "门卫/前台"),  # 没拿到: not "looked already"
     ],
 )
 async def test_delivered_to_the_customer_is_told_where_to_look(

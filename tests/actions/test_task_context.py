@@ -130,6 +130,9 @@ async def test_another_customers_order_placed_out_of_scope_is_checked_not_refuse
         ("算了 帮我叫个人来吧", False, True),
         ("找个人帮我跟快递核实", False, True),
         ("我要个人的发票", False, False),
+        ("yeah i have photos, i want an agent to look at this", False, True),
+        ("i need a human", False, True),
+        ("i want a refund", False, False),
     ],
 )
 def test_leaving_is_no_request_for_a_person(text: str, leaving: bool, person: bool) -> None:
@@ -203,3 +206,18 @@ async def test_an_ok_read_as_out_of_scope_closes(services, handoffs, text: str) 
     t = tracker(text, intent="out_of_scope", lang="en", customer=None, history=history)
     _, texts = await run(ActionOutOfScope(), t)
     assert texts == ["Sure — is there anything else I can help with?"] and handoffs == []
+
+
+async def test_the_expected_date_again_for_when_is_no_loop(services) -> None:
+    from actions._mood import said_again
+
+    status = "订单 20231120003：轻量缓震跑步鞋，已发货，运输中\n预计 12月8日 前送达。"
+    history = [said("我那双跑步穿的鞋子到哪儿了", "track_shipment"), answered(status)]
+    for text, loop in (("大概哪天能到 我在上海", False), ("那你们帮我催一下快递吧", True)):
+        d = CollectingDispatcher()
+        d.utter_message(text=status)
+        assert said_again(d, tracker(text, intent="track_shipment", history=history)) is loop
+
+
+def test_a_we_question_is_a_general_one() -> None:
+    assert is_general_question("can we get a company invoice with our tax id on it")

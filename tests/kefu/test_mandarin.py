@@ -24,6 +24,9 @@ def test_cantonese_and_taiwan_words_become_mainland_words() -> None:
     assert to_mandarin("係唔係要俾運費") == "是不是要给运费"
     assert to_mandarin("藍牙耳機還在保固內嗎") == "蓝牙耳机还在保修内吗"
     assert to_mandarin("要整幾耐") == "要修多久"  # 整: to fix, of a repair
+    assert to_mandarin("單號畀我吖") == "单号给我吖"
+    assert to_mandarin("咁算數 照收") == "那算了 照收"
+    assert to_mandarin("手环fa货了没") == "手环发货了没"
     assert to_mandarin("仲喺保養期內") == "仲在保修期内"
 
 

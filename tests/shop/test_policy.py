@@ -66,3 +66,13 @@ def test_warranty_starts_on_the_beijing_date_of_delivery():
     # 23:30 Beijing on 03-31 is 15:30 UTC the same day; 00:30 Beijing on 04-01 is still 03-31 UTC.
     order = _delivered(datetime(2026, 3, 31, 16, 30, tzinfo=UTC), 12)
     assert warranty_end(order) == date(2027, 4, 1)
+
+
+def test_a_reason_that_denies_a_quality_problem_is_none() -> None:
+    # "不是质量问题 就是不合身" once filed a quality return ten days after delivery
+    from shop import is_quality_reason
+
+    assert is_quality_reason("裤脚开线了") and is_quality_reason("质量问题")
+    assert not is_quality_reason("不是质量问题 就是不合身")
+    assert not is_quality_reason("没有质量问题 就是不喜欢")
+    assert not is_quality_reason("not a quality issue, just too big")
