@@ -101,6 +101,16 @@ async def angry_handoff(
     )
 
 
+def anything_else(dispatcher: CollectingDispatcher, lang: str) -> list[dict[str, Any]]:
+    """The customer is done or drops the matter: no miss, no rephrasing — "anything else?"."""
+    dispatcher.utter_message(
+        text=say(
+            lang, "好的～还有什么可以帮您的吗？", "Sure — is there anything else I can help with?"
+        )
+    )
+    return []
+
+
 class ActionOutOfScope(Action):
     """``out_of_scope``: a clearly angry message gets a person at once ("this is ridiculous,
     nobody tells me anything" is not small talk); a shop question the NLU misplaced is
@@ -129,14 +139,7 @@ class ActionOutOfScope(Action):
             return []
         if is_thanks(text):
             # "k", "oh found it at the front desk lol thx": the customer is done, not off-topic
-            dispatcher.utter_message(
-                text=say(
-                    lang_of(tracker),
-                    "好的～还有什么可以帮您的吗？",
-                    "Sure — is there anything else I can help with?",
-                )
-            )
-            return []
+            return anything_else(dispatcher, lang_of(tracker))
         dispatcher.utter_message(
             response="utter_out_of_scope", buttons=[person_button(lang_of(tracker))]
         )
@@ -164,14 +167,7 @@ class ActionRequestHuman(Action):
         if only_leaving(text) or (unsure and is_thanks(text) and not asks_for_person(text)):
             # "哦那算了 我让她自己问", "好吧 那我让家里人帮我收" (after "shipped: the address can't
             # change"), read as a request for a person: nobody asked for one.
-            dispatcher.utter_message(
-                text=say(
-                    lang_of(tracker),
-                    "好的～还有什么可以帮您的吗？",
-                    "Sure — is there anything else I can help with?",
-                )
-            )
-            return []
+            return anything_else(dispatcher, lang_of(tracker))
         if asks_about_agent_hours(latest_text(tracker)) and await answered_from_kb(
             dispatcher,
             tracker,
@@ -242,14 +238,7 @@ class ActionFallback(Action):
             return []
         if wants_to_leave(text) or is_thanks(text):
             # "好吧 那算了", "謝謝 我去改", "唔該晒" after an answer: no miss, no rephrasing.
-            dispatcher.utter_message(
-                text=say(
-                    lang,
-                    "好的～还有什么可以帮您的吗？",
-                    "Sure — is there anything else I can help with?",
-                )
-            )
-            return []
+            return anything_else(dispatcher, lang)
         if asked_to_log_in(tracker):
             # "its my order, my name is emily", "我就是买家啊 手机号138开头的" after "please log
             # in": a name or a phone in the chat proves nothing; say why, and offer a person.
