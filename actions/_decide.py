@@ -24,10 +24,13 @@ rule, written here and in ARCHITECTURE.md ("Who decides what the bot does with a
       arrived broken, a payment that will not go through ("T恤那单付不了款 一直提示支付失败"):
       about their own order or not, the knowledge base's rule is the answer
       (``no_flow_service``).
-3. Such a general question (2b) is also the knowledge base's when its best hit is below
-   *confident* but at or above *choose* and ahead of the second by at least ``CLEAR_LEAD``:
-   "how do i get an invoice" is a how-to, and an order flow asking for an order number does
-   not answer it.
+3. A question the NLU read as one (``ask_faq``, ``product_inquiry``; not a message it could
+   not place) or such a general question (2b) is also the knowledge base's when its
+   best hit is below *confident* but at or above *choose* and ahead of the second by at least
+   ``CLEAR_LEAD`` (for a question, also ``CLEAR_RATIO`` times its score: ``clear_best``): "how
+   do i get an invoice" is a how-to, and an order flow
+   asking for an order number does not answer it; "货到付款有没有" is the payment methods'
+   question, and a "did you mean" list of one likely answer only delays it.
 4. Anything else keeps the intent: a flow starts, the FAQ action offers close questions, the
    fallback asks to rephrase and offers a person.
 
@@ -57,6 +60,7 @@ from knowledge_base.api import Hit, Thresholds
 
 __all__ = [
     "Decision",
+    "clear_best",
     "decide",
     "decide_with_kb",
     "decided_without_kb",
@@ -70,8 +74,12 @@ NEVER_KB = frozenset(
      "file_complaint", "inform"}
 )  # fmt: skip
 QUESTION_INTENTS = frozenset({"ask_faq", "product_inquiry", "nlu_fallback", "out_of_scope"})
+# the NLU read a question, not nothing: a clear best answer below *confident* answers it (a
+# message it could not place — "its my order, my name is emily" — is no question to guess at)
+ASKING_INTENTS = frozenset({"ask_faq", "product_inquiry"})
 
 CLEAR_LEAD = 0.2
+CLEAR_RATIO = 2.0
 FLOW_RUNNER_UP = 0.1
 
 
@@ -164,6 +172,20 @@ def no_flow_service(text: str) -> bool:
     )
 
 
+def clear_best(hits: list[Hit], thresholds: Thresholds | None) -> bool:
+    """The best hit answers a question (rules 2a and 3): confident, or at least *choose*, ahead
+    of the second by ``CLEAR_LEAD`` and at least ``CLEAR_RATIO`` times its score ("货到付款有没
+    有": the payment methods, which say cash on delivery is not offered, 0.68 against 0.01 —
+    no "did you mean" list; "价格", 0.48 against 0.27, and "发货慢", 0.67 against 0.44, keep
+    their choices)."""
+    if not hits or thresholds is None or hits[0].score < thresholds.choose:
+        return False
+    top, second = hits[0].score, (hits[1].score if len(hits) > 1 else 0.0)
+    return top >= thresholds.confident or (
+        top - second >= CLEAR_LEAD and top >= CLEAR_RATIO * second
+    )
+
+
 def decided_without_kb(text: str, intent: str) -> Decision | None:
     """Rule 1 alone: the decision when the knowledge base's hits cannot change it (a social or
     control intent, a message naming an order, a question about the state of the customer's
@@ -207,25 +229,29 @@ def decide(
         if confident and not ORDER_ID.search(text) and not names_own_thing(text):
             return Decision("kb", "a follow-up the knowledge base answers with its context", top)
         return Decision("intent", "no confident knowledge-base answer in context")
+    second = hits[1].score if len(hits) > 1 else 0.0
     if intent in QUESTION_INTENTS:
         if confident:
             return Decision("kb", "a question the knowledge base answers", top)
+        if intent in ASKING_INTENTS and clear_best(hits, thresholds):
+            return Decision("kb", "a question; the knowledge base's clear best answer", top)
         return Decision("intent", "no confident knowledge-base answer")
     if not (general or is_general_question(text)):
         return Decision("intent", "the customer's own case")
     if confident:
         return Decision("kb", "a general question, not the customer's own case", top)
-    second = hits[1].score if len(hits) > 1 else 0.0
     if top.score - second >= CLEAR_LEAD:
         return Decision("kb", "a general question; the knowledge base's clear best answer", top)
     return Decision("intent", "no confident knowledge-base answer")
 
 
-async def decide_with_kb(services: Services, text: str, intent: str, lang: str) -> Decision:
+async def decide_with_kb(
+    services: Services, text: str, intent: str, lang: str, record: bool = True
+) -> Decision:
     """``decide`` on the knowledge base's hits for ``text``; the search (the sentence encoder,
     a few ms of CPU) runs only when its hits can change the decision (``decided_without_kb``)."""
     early = decided_without_kb(text, intent)
     if early is not None:
         return early
-    hits, thresholds = await search_kb(services, text, lang)
+    hits, thresholds = await search_kb(services, text, lang, record=record)
     return decide(text, intent, hits, thresholds)

@@ -43,7 +43,7 @@ from actions._payment_rules import (
     self_refund_text,
 )
 from actions._reading import ORDER_ID as _ORDER_ID
-from actions._reading import asks_something, is_general_question, is_long
+from actions._reading import asks_something, is_general_question, is_long, wants_exchange
 from actions._services import get_services
 from actions._text import is_angry, person_button, say
 from actions._tracker import lang_of, latest_text, previous_answer_text, previous_customer_text
@@ -56,20 +56,10 @@ from actions._two_questions import (
 )
 from kefu.mandarin import to_mandarin
 
-__all__ = ["on_flow_start", "wants_exchange"]
+__all__ = ["on_flow_start"]
 
 PAYMENT_FORM = "payment_form"
 RETURN_FORM = "return_form"
-# "换个M", "换货", "swap it for a M": an exchange asked for (the return flow's words, not its task).
-_EXCHANGE = re.compile(
-    r"换货|换(?:个|一个|一件|一双|一条|成|大|小)|\b(?:exchange|swap)\b", re.IGNORECASE
-)
-
-
-def wants_exchange(text: str) -> bool:
-    return bool(_EXCHANGE.search(to_mandarin(text or "")))
-
-
 # Below this the NLU's flow gives way to the flow the message's own words name when they name
 # nothing of its own (``on_flow_start``).
 UNSURE_BELOW = 0.8

@@ -36,7 +36,7 @@ from actions._picks import answer_pick, is_pick
 from actions._reading import ORDER_ID as _ORDER_ID
 from actions._reading import wants_to_leave
 from actions._services import get_services
-from actions._text import only_leaving, say
+from actions._text import is_thanks, only_leaving, say
 from actions._tracker import lang_of, latest_text, previous_answer_text, previous_customer_text
 from shop import normalise_order_id
 
@@ -173,6 +173,9 @@ async def on_flow_turn(
             )
         )
         return end_quietly()
+    if requested not in (None, "order_id", *YES_NO_SLOTS) and not has_id and is_thanks(text):
+        # "好 那我自己去订单里改 谢谢" while the new address is asked: done — not a bad address
+        return moved_on(form)
     if has_id:
         if (switched := corrected_task(tracker, text)) and switched != form:
             # "歹勢打錯了 我是要問20231120031出貨了沒" while the invoice flow asks which order:
@@ -207,17 +210,22 @@ async def on_flow_turn(
         return None  # free text fills the slot; yes/no is read by the form
     if tracker.get_slot(PAUSED) or not the_customer(get_services(), tracker):
         # Reminded once already, or an anonymous visitor who was asked to log in (no order
-        # number lets the bot look): the customer has moved on. End the flow and let the rules
-        # handle this message as a new one.
-        return [
-            *(SlotSet(s, None) for s in FLOW_SLOTS),
-            SlotSet(PAUSED, None),
-            SlotSet("requested_slot", None),
-            ActiveLoop(None),
-            ActionExecutionRejected(form),
-        ]
+        # number lets the bot look): the customer has moved on.
+        return moved_on(form)
     # Something else (thanks, a miss, …): the rules answer it, the form reminds once.
     return [SlotSet(PAUSED, True), ActionExecutionRejected(form)]
+
+
+def moved_on(form: str) -> list[dict[str, Any]]:
+    """The customer has moved on: end the flow and let the rules handle the message as a new
+    one (thanks answered as thanks)."""
+    return [
+        *(SlotSet(s, None) for s in FLOW_SLOTS),
+        SlotSet(PAUSED, None),
+        SlotSet("requested_slot", None),
+        ActiveLoop(None),
+        ActionExecutionRejected(form),
+    ]
 
 
 def take_handled(tracker: Tracker) -> list[dict[str, Any]] | None:

@@ -250,6 +250,19 @@ def _repeats(hit: Hit, answered: str) -> bool:
     return bool(start) and start in to_simplified(answered or "")
 
 
+def _own_topic_answered(text: str, previous: str, own: Hit | None, repeat: Hit) -> bool:
+    """The follow-up names a shop topic the message before did not (分期 after the payment
+    methods), and its own confident answer ``own``, another FAQ than the ``repeat``, says what
+    it asks: that answer, not the one just given again ("and to xinjiang?" names no topic: the
+    fee answer naming Xinjiang stays)."""
+    before = set(topic_terms(previous))
+    if own is None or own.faq_id == repeat.faq_id:
+        return False
+    if not [t for t in topic_terms(text) if t not in before]:
+        return False
+    return bool(covers(text, previous, own.answer))
+
+
 def _in_context(hit: Hit, thresholds: Thresholds) -> list[Hit]:
     """``hit`` as a confident answer: the context, not its score alone, chose it."""
     return [replace(hit, score=max(hit.score, thresholds.confident))]
@@ -279,7 +292,7 @@ async def search_in_context(
     if thresholds is None:
         return hits, thresholds, None
     if query := refund_channel_query(text, answered):
-        paired, _ = await search_kb(services, query, lang)
+        paired, _ = await search_kb(services, query, lang, record=False)
         chosen = [h for h in paired if h.score >= thresholds.choose]
         fresh = [h for h in chosen if not _repeats(h, answered)]
         if fresh:  # not the refund times just given again
@@ -296,7 +309,11 @@ async def search_in_context(
     # With the topic of the message before ("多久能寄到 专票"), then with the whole of it ("现在
     # 下单寄上海几天能到 那新疆呢": the place is no topic word).
     topical = None if previous.startswith("/") else _topic_query(text, previous, topic)
-    queries = [q for q in (topical, follow_up_query(text, previous)) if q]
+    long_before = bool(previous) and focus(previous) != previous
+    paired_whole = f"{previous} {text.strip()}" if long_before else None
+    # (the message before whole too when it was long: "is shipping insurance worth it, how much
+    # do you actually get back" → "do i have to claim it myself" — its question drops the subject)
+    queries = [q for q in (topical, follow_up_query(text, previous), paired_whole) if q]
     if own is not None and not is_elliptical(text):
         # Its own answer is confident: only its own words with the topic carried over may
         # overrule it ("多久能寄到 专票"), never the message before whole ("whats the warranty on
@@ -306,7 +323,7 @@ async def search_in_context(
         queries = [topical] if topical else []
     rejected_repeat = False
     for query in queries:
-        paired, _ = await search_kb(services, query, lang)
+        paired, _ = await search_kb(services, query, lang, record=False)
         if not paired or paired[0].score < thresholds.choose:
             continue
         top = paired[0]
@@ -322,6 +339,10 @@ async def search_in_context(
                 continue
             if said is None and (not leaning or top.score < thresholds.confident):
                 continue
+            if said and _own_topic_answered(text, previous, own, top):
+                # "那用信用卡付可以分3期零利率嗎" after the payment methods (which name 花唄分期):
+                # it names a topic of its own, and its own confident answer, no repeat, says it
+                return hits, thresholds, None
             if said:  # it says what is asked: the context chose it
                 return hits, thresholds, _in_context(top, thresholds)
         elif not leaning or top.score < thresholds.confident:

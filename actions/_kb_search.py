@@ -5,8 +5,10 @@ what the message names first (``actions._specific``); an FAQ's text as the custo
 from __future__ import annotations
 
 import asyncio
+import re
 
-from actions._reading import focus
+from actions._products import without_kinds
+from actions._reading import asked_clause, focus
 from actions._services import Services
 from actions._specific import naming_first
 from kefu.i18n import detect_lang, normalise_lang, to_traditional
@@ -14,6 +16,9 @@ from kefu.logging import get_logger
 from knowledge_base.api import Hit, Searcher, Thresholds
 
 __all__ = ["faq_text", "ready_searcher", "search_kb"]
+
+MIN_BARE = 3  # characters (or words) a question keeps without its product words to be searched
+_TEXT = re.compile(r"[\u4e00-\u9fff]|[a-z]+")
 
 log = get_logger(__name__)
 
@@ -38,27 +43,38 @@ async def ready_searcher(services: Services) -> Searcher | None:
 
 
 async def search_kb(
-    services: Services, text: str, lang: str, k: int = 3
+    services: Services, text: str, lang: str, k: int = 3, record: bool = True
 ) -> tuple[list[Hit], Thresholds | None]:
     """The knowledge base's best hits (never raises: a failing index is no hit). A long
-    message is searched whole and by its ``focus``, each FAQ keeping its better score: the
+    message is searched whole and by its ``focus`` (a short one by its ``asked_clause``), each
+    FAQ keeping its better score: the
     question may need the story ("the price dropped right after I bought it, … can I get the
-    difference back?" — the clause alone names no price) or be lost in it."""
+    difference back?" — the clause alone names no price) or be lost in it. ``record``: the
+    customer typed ``text`` (kept for the editors when nothing is found), not the bot."""
     whole = text.strip()
     query = focus(whole)
     if not query or query.startswith("/"):
         return [], None
+    if query == whole and (clause := asked_clause(whole)):
+        query = clause  # "不说了 你们过年发货不": the question, and the message whole beside it
     lang = _search_lang(query, lang)
     try:
         searcher = await ready_searcher(services)
         if searcher is None:
             return [], None
-        hits = list(await asyncio.to_thread(searcher.search, query, lang, k))
-        if query != whole:
+        hits = list(await asyncio.to_thread(searcher.search, query, lang, k, record))
+        others = [(whole, record)] if query != whole else []
+        bare = without_kinds(query)
+        if bare is not None and len(_TEXT.findall(bare)) >= MIN_BARE:
+            # "睡衣套装发错码了" (0.44) is "套装发错码了" (0.91): the product word said, the
+            # question the FAQ asks — searched without it too, never recorded as asked
+            others.append((bare, False))
+        if others:
             best = {h.faq_id: h for h in hits}
-            for hit in await asyncio.to_thread(searcher.search, whole, lang, k):
-                if hit.faq_id not in best or hit.score > best[hit.faq_id].score:
-                    best[hit.faq_id] = hit
+            for other, kept in others:
+                for hit in await asyncio.to_thread(searcher.search, other, lang, k, kept):
+                    if hit.faq_id not in best or hit.score > best[hit.faq_id].score:
+                        best[hit.faq_id] = hit
             hits = sorted(best.values(), key=lambda h: h.score, reverse=True)[:k]
         # the FAQ that names what the message names, within the best one's topic
         # ("内衣拆了还能七天无理由吗": the exceptions): actions._specific

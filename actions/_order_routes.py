@@ -14,14 +14,21 @@ from actions._decide import own_order_intent
 from actions._follow_up import is_elliptical
 from actions._orders import FLOW_FORMS, corrected_task, last_flow, orders_named, the_named_order
 from actions._reading import ORDER_ID as _ORDER_ID
-from actions._reading import is_long
+from actions._reading import is_long, wants_exchange
 from actions._services import get_services
 from actions._tracker import latest_text
 from actions._two_questions import Part, about_flow, asks_of_its_own, words_flow
+from actions.order_status import asks_tracking_number, still_missing_after_advice
 from kefu.mandarin import to_mandarin
 from shop import is_quality_reason
 
-__all__ = ["order_followup", "own_part_flow", "own_window_flow", "product_followup"]
+__all__ = [
+    "order_detail_followup",
+    "order_followup",
+    "own_part_flow",
+    "own_window_flow",
+    "product_followup",
+]
 
 # Read in Mainland Mandarin (kefu.mandarin): Cantonese "幾時到", "到咗" are "什么时候到", "到了".
 _TRACKING = re.compile(
@@ -89,6 +96,21 @@ def order_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
     return [FollowupAction("shipment_form" if tracking else "order_status_form")]
 
 
+def order_detail_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
+    """Right after the status or the tracking of an order, a message the NLU could not place
+    that asks for its tracking number ("單號畀我吖") or — after the advice on where a parcel
+    marked delivered may be — says it is still not there ("快递柜看了 没有 物业也说没见过"):
+    that order's status again (the slot still names it), which answers both; not a miss."""
+    text = latest_text(tracker)
+    if _ORDER_ID.search(text) or is_long(text):
+        return None
+    if last_flow(tracker) not in ("order_status_form", "shipment_form"):
+        return None
+    if asks_tracking_number(text) or still_missing_after_advice(tracker):
+        return [FollowupAction("order_status_form")]
+    return None
+
+
 _STATUS = re.compile(r"发货|寄出|寄了没|\bship|\bstatus\b|\bupdate\b|\bnews\b", re.I)
 
 
@@ -132,6 +154,8 @@ async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
         guessed = words_flow(text) if not is_long(text) else None
         if guessed is None:
             return None
+    if guessed == "return_form" and wants_exchange(text):
+        return None  # "can i swap the shirt for an L": the exchange rule answers, no return
     if not await orders_named(get_services(), tracker):
         return None
     if guessed is None:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from kefu.mandarin import to_mandarin
 from shop import Order
 
-__all__ = ["KINDS", "Catalogue", "asked_about", "matching_orders", "named_kinds"]
+__all__ = ["KINDS", "Catalogue", "asked_about", "matching_orders", "named_kinds", "without_kinds"]
 
 # One product kind per line: the words customers and item names use for it (zh, en).
 KINDS: dict[str, str] = {
@@ -70,6 +70,18 @@ def named_kinds(text: str) -> set[str]:
     """The product kinds a message names ("my earbuds" → {"earphones"})."""
     plain = _plain(text)
     return {kind for kind, pattern in _KINDS.items() if pattern.search(plain)}
+
+
+def without_kinds(text: str) -> str | None:
+    """The message without the product words it names ("睡衣套装发错码了" → "套装发错码了"), in
+    simplified lower case; None when it names none. The knowledge base's questions name no
+    product, and a product word weighs on a short question's reading
+    (``actions._kb_search``)."""
+    plain = _plain(text)
+    bare = plain
+    for pattern in _KINDS.values():
+        bare = pattern.sub(" ", bare)
+    return None if bare == plain else " ".join(bare.split())
 
 
 def _pieces(item: str) -> set[str]:

@@ -10,10 +10,12 @@ import re
 from functools import lru_cache
 
 from kefu.mandarin import to_mandarin
+from knowledge_base import topic_terms
 
 __all__ = [
     "LONG_MESSAGE",
     "ORDER_ID",
+    "asked_clause",
     "asks_for_something",
     "asks_something",
     "focus",
@@ -23,6 +25,7 @@ __all__ = [
     "names_own_thing",
     "simplified",
     "split_questions",
+    "wants_exchange",
     "wants_to_leave",
 ]
 
@@ -38,9 +41,10 @@ _NOT_AFTER_TAX_ID = (
     r"(?<![统統]一[编編][号號])"
     r"(?<![统統]一[编編][号號][\s:：])"
 )
-ORDER_ID = re.compile(
-    rf"(?<!\d){_NOT_AFTER_TAX_ID}\d{{8,}}(?![0-9A-Za-z])|"
-    rf"(?<![0-9A-Za-z]){_NOT_AFTER_TAX_ID}(?=(?:\d[ -]?){{11}})\d{{2,}}(?:[ -]\d{{2,}})+"
+ORDER_ID = re.compile(  # the spaced form first: "20231120 004" is one id, not 20231120
+    rf"(?<![0-9A-Za-z]){_NOT_AFTER_TAX_ID}(?=(?:\d[ .-]?){{9,12}}\d(?![ .-]?\d))"
+    r"\d{2,}(?:[ .-]\d{2,})+|"
+    rf"(?<!\d){_NOT_AFTER_TAX_ID}\d{{8,}}(?![0-9A-Za-z])"
 )
 _OWN = re.compile(
     r"我的|我那|我这|我家|我买|我订|我定的|我拍|我刚|我昨|我前|我上|我下的|我下单|我在你|我收|我填|"
@@ -69,7 +73,12 @@ _GENERAL = re.compile(
 _LEAVE = re.compile(
     r"算了|算[啦喇]|不用了|不用[喇啦嘞]|不需要了|不要了吧|先不[^了]{0,4}了|暂时不|没事了|不办了|不弄了|不查了|"
     r"\bnever ?mind\b|\bnvm\b|\bforget it\b|\bno need\b|\bdon'?t bother\b|\bnot now\b|"
-    r"\bcancel that\b|\bno longer need\b|\bdon'?t need (?:it|that|to) ?(?:any ?more)?\b",
+    r"\bcancel that\b|\bno longer need\b|\bdon'?t need (?:it|that|to) ?(?:any ?more)?\b|"
+    r"回头再(?:说|看|来|问)|晚点再|改天再|\b(?:come|check) back later\b|\bget back to you\b|"
+    r"我自己(?:去|来)?(?:[^\s，,。]{0,6})?(?:改|弄|操作|处理|搞)(?:吧|好了|就行)?$|"
+    r"\bi'?ll (?:do|change|sort|fix) it myself\b|"
+    # "天冷了还是留着穿 不退了", "嗯 留着": keeping the item, the cancel or return dropped
+    r"(?:还是|就)?留着|不(?:想)?(?:退|取消|撤|换|改)了(?![吗么嘛呢])",
     re.IGNORECASE,
 )
 
@@ -158,6 +167,45 @@ def focus(text: str) -> str:
     splitter = _CJK_CLAUSE if _CJK.search(text) else _CLAUSE
     asked = [c for c in splitter.split(text) if len(c.strip()) >= 4 and is_general_question(c)]
     return asked[-1].strip() if asked else text
+
+
+# any question word or mark, however colloquial ("能赔多少", "咋整", "啥时候")
+_ASKS_AT_ALL = re.compile(
+    r"[几多怎咋啥吗嘛么呢谁哪?？]|什么|\b(?:how|what|when|where|which|who|why)\b", re.IGNORECASE
+)
+
+
+def asked_clause(text: str) -> str | None:
+    """The question of a short message that opens with words around it ("不说了 你们过年发货不",
+    "好吧 那积分怎么用"): its last clause when that is a general question and no clause before
+    it asks anything, else None. Searched beside the message whole (``actions._kb_search``):
+    the aside dilutes the question."""
+    if ORDER_ID.search(text) or len(text) >= LONG_MESSAGE:
+        return None
+    splitter = _CJK_CLAUSE if _CJK.search(text) else _CLAUSE
+    clauses = [c.strip() for c in splitter.split(text) if c.strip()]
+    if len(clauses) < 2 or len(clauses[-1]) < 4 or not is_general_question(clauses[-1]):
+        return None
+    if any(
+        asks_something(c) or _ASKS_AT_ALL.search(simplified(c)) or topic_terms(c)
+        for c in clauses[:-1]
+    ):
+        # "那大概能赔多少 多久到账": two questions; "那我直接拒收 运费要我出吗": the subject
+        # (拒收) is before the question — no aside
+        return None
+    return clauses[-1]
+
+
+# "换个M", "换货", "swap it for a M": an exchange asked for (the return flow's words, not its task).
+_EXCHANGE = re.compile(
+    r"换货|换(?:个|一个|一件|一双|一条|成|大|小)|\b(?:exchange|swap)\b", re.IGNORECASE
+)
+
+
+def wants_exchange(text: str) -> bool:
+    """The message asks for an exchange ("换个M", "can i swap the shirt for an L"); only where a
+    return is what it would otherwise start (换个地址 is no exchange)."""
+    return bool(_EXCHANGE.search(simplified(text or "")))
 
 
 def wants_to_leave(text: str) -> bool:

@@ -55,6 +55,10 @@ _PERSON = re.compile(
     r"什麼時候|时间|時間|上班|下班))|人工呢|"
     # "叫个人来吧", "找个人帮我跟快递核实" (not "个人发票": a person who comes or does something)
     r"(?:叫|找|来|來)(?:个|個)人(?:来|來|过来|過來|帮|幫|处理|處理|跟进|跟進|看看)|"
+    # "找人跟一下银行", "叫個同事幫我追下", "get someone to chase the courier": someone to act
+    r"(?:找|叫|派|安排)(?:个|個)?(?:人|同事|客服|专员|專員)(?:帮我|幫我|给我|給我)?"
+    r"(?:跟|追|查|催|核实|核實|处理|處理|联系|聯繫|对接|對接)|"
+    r"\b(?:get|have|send) (?:someone|somebody|a person|an agent|a human|staff) to\b|"
     r"\b(?:talk|speak|chat) (?:to|with) (?:a |an |some |your )?(?:human|person|agent|someone|"
     r"somebody|real|staff|rep)|\b(?:get|give|connect|transfer) me (?:to )?(?:a |an )?"
     r"(?:human|person|agent|someone|somebody|real)|\b(?:can|could|will) (?:someone|somebody|"
@@ -100,6 +104,8 @@ _THANKS = re.compile(
     r"懂了|了解|收到|哦哦|噢|嗯嗯|原来如此|原來如此|"
     r"ok(?:ay)?\b|k{1,2}\b|oh ok\b|thanks?\b|thx\b|ty\b|got it\b|cool\b|alright\b|fine\b|i see\b|"
     r"understood\b|noted\b|sweet\b|gotcha\b|good to know\b|perfect\b|great\b|awesome\b|"
+    r"figured\b|that explains it\b|makes sense now\b|fair enough\b|i'?ll think\b|"
+    r"晓得了|晓得|晓得啦|明白|知道啦|好滴|好哒|行吧|成吧|中吧|"
     r"nice\b|makes sense\b|sounds good\b|all good\b|cheers\b|will do\b|"
     # "哦", "嗯" alone; "找到原因了 没凑够", "找到了": the customer has what they needed
     r"[哦噢嗯](?=[\s。.!！~～]*$)|找到了|找到原因了|原来是这样)",
@@ -117,19 +123,32 @@ _OK_EMOJI = re.compile(r"[\s👌👍🙏🆗✅✔☺😊🙂🤝💯\ufe0f\U000
 
 
 # "唉 行吧 知道了", "哦 没到门槛 懂了": a sigh or an "oh" before it, or the ok at the end
-_SIGH = re.compile(r"^(?:[唉哎哦噢喔嗯啊哈]+|oh|ah|hmm)[\s,，.。~～!！]*", re.IGNORECASE)
+_SIGH = re.compile(
+    r"^(?:[唉哎哦噢喔嗯啊哈]+|oh+|ah+|hmm+|meh|welp|ahh+)[\s,，.。~～!！]*", re.IGNORECASE
+)
 _OK_END = re.compile(
-    r"(?<![不没])(?:知道了|懂了|明白了|了解了?|清楚了|好的|\bok|\bgot it|\bi see)[\s.。!！~～]*$",
+    r"(?<![不没])(?:知道了|懂了|明白了?|晓得了?|了解了?|清楚了|好的|\bok|\bgot it|\bi see)"
+    r"[\s.。!！~～]*$",
     re.I,
 )
 
 
 # "oh found it at the front desk lol thx", "卧槽 真在快递柜里 谢了哈": news that ends in a thanks
 _THANKS_END = re.compile(
-    r"(?:\bthx|\bthanks|\bthank (?:you|u)|\bty|\btysm|谢谢|谢了|多谢|感谢|唔该)"
+    r"(?:\bthx|\bthanks|\bthank (?:you|u)|\bty|\btysm|\bappreciated?(?: it)?|"
+    r"谢谢|谢了|多谢|感谢|唔该)"
     r"[\s哈啊呀啦哦~～!！.。🙏👍😊]*$",
     re.IGNORECASE,
 )
+
+
+# an ok that goes on to ask or want something: "ok how long", "ok can you check", "好 那多久"
+_ASKS_ON = re.compile(
+    r"\b(?:how|what|when|where|why|which|who|can|could|would|will|is|are|do|does|and|but|pls|"
+    r"please|need|want)\b|多久|多少|怎么|怎麼|什么|什麼|啥|几|幾|哪|能不能|可不可以",
+    re.IGNORECASE,
+)
+SHORT_OK_WORDS = 6  # "hmm ok, ill think abt it", "ah ok, no power bank then": still an ok
 
 
 def is_thanks(text: str) -> bool:
@@ -148,8 +167,9 @@ def is_thanks(text: str) -> bool:
         return True
     return (
         bool(_THANKS.match(raw) or _THANKS.match(plain) or _OK_END.search(plain))
-        and len(plain) <= 16
+        and (len(plain) <= 16 or (plain.isascii() and len(plain.split()) <= SHORT_OK_WORDS))
         and not re.search(r"[?？吗嗎]", plain)
+        and not _ASKS_ON.search(plain)  # "ok how long", "ok and the invoice": it goes on
         and not _BUT.search(plain)  # "好 但是还没收到": an ok that goes on to something else
     )
 

@@ -108,13 +108,20 @@ def previous_answer_text(tracker: Tracker) -> str:
     return "\n".join(str(e.get("text") or "") for e in last_replies(tracker))
 
 
-def previous_user_intent(tracker: Tracker) -> str | None:
-    """The intent of the customer message before the latest one."""
-    users = [e for e in tracker.events or [] if e.get("event") == "user"]
-    if len(users) < 2:
-        return None
-    intent = (users[-2].get("parse_data") or {}).get("intent") or {}
-    return intent.get("name")
+# What the bot says when it did not understand or found no answer (actions.handoff's rephrase,
+# actions.faq's "not found"), in the three languages the customer reads.
+MISS_MARKS = (
+    "没太理解", "沒太理解", "didn't quite get", "没找到这个问题的答案", "沒找到這個問題的答案",
+    "couldn't find an answer",
+)  # fmt: skip
+
+
+def previous_was_miss(tracker: Tracker) -> bool:
+    """The bot's reply to the customer's message before the latest one was a miss ("didn't
+    understand"): a second miss in a row brings a person. Not a message the NLU could not
+    place that the bot then handled ("20231120001那件短袖不要了 帮我撤了" started the cancel)."""
+    answered = previous_answer_text(tracker)
+    return any(mark in answered for mark in MISS_MARKS)
 
 
 def answered_this_turn(tracker: Tracker) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -16,7 +16,7 @@ from actions._orders import load_order, reset_flow_slots, the_customer
 from actions._services import get_services
 from actions._text import say
 from actions._tracker import lang_of
-from shop import Order, OrderStatus, mask_address, mask_phone
+from shop import Order, OrderStatus, mask_address, mask_phone, normalise_order_id
 
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
@@ -69,6 +69,37 @@ def spec_change_reply(dispatcher: CollectingDispatcher, lang: str, order: Order)
         ),
         buttons=[{"title": say(lang, "取消订单", "Cancel the order"), "payload": "/cancel_order"}],
     )
+
+
+class ActionAskChangeDetail(Action):
+    """The change form's question. For an order not shipped yet the order and that its address
+    and phone can still be changed come first ("2023112002的地址能改不 应该还没发货吧": the
+    customer asked whether it can); otherwise the plain question (``utter_ask_change_detail``)."""
+
+    def name(self) -> str:
+        return "action_ask_change_detail"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        services = get_services()
+        oid = normalise_order_id(tracker.get_slot("order_id")) or ""
+        cid = the_customer(services, tracker)
+        order = await services.shop.order(cid, oid) if cid and oid else None
+        if order is None or order.shipped or order.status is OrderStatus.CANCELLED:
+            dispatcher.utter_message(response="utter_ask_change_detail")
+            return []
+        dispatcher.utter_message(
+            text=say(
+                lang_of(tracker),
+                f"订单 {order.id}（{order.item}）还没有发货，收货地址和手机号都可以修改～"
+                "请告诉我新的收货地址或新手机号（尺码、颜色也可以告诉我，我来帮您看看）",
+                f"Order {order.id} ({order.item}) hasn't shipped yet, so its delivery address and"
+                " phone number can still be changed. Please send me the new address or phone"
+                " number (or tell me if it's the size or colour).",
+            )
+        )
+        return []
 
 
 class ActionChangeOrder(FlowAction):

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._again import say_again
-from actions._decide import decide, own_order_intent, own_state_flow
+from actions._decide import clear_best, decide, own_order_intent, own_state_flow
 from actions._filed import already_filed, confirmed_filing
 from actions._follow_up import search_in_context
 from actions._handoff import is_vip, person_asked, start_handoff
@@ -108,6 +108,11 @@ class ActionAnswerFaq(Action):
             # it — why the bot cannot look, and a person who can check who they are.
             why_log_in(dispatcher, lang)
             return []
+        if clear_best(hits, thresholds):
+            # below confident but far ahead of the rest ("货到付款有没有"): the answer, not a
+            # "did you mean" list of one (actions._decide, rule 3)
+            dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
+            return [SlotSet("faq_misses", 0)]
         tried = [
             {"faq_id": h.faq_id, "question": h.question, "score": round(h.score, 3)} for h in hits
         ]

@@ -20,7 +20,7 @@ from actions._filed import already_filed, confirmed_filing
 from actions._follow_up import decide_in_context
 from actions._handoff import is_vip, person_asked, start_handoff
 from actions._kb_search import faq_text
-from actions._order_routes import order_followup, product_followup
+from actions._order_routes import order_detail_followup, order_followup, product_followup
 from actions._orders import asked_to_log_in, task_topic, why_log_in
 from actions._reading import ORDER_ID, is_own_case, wants_to_leave
 from actions._services import get_services
@@ -40,7 +40,7 @@ from actions._tracker import (
     latest_text,
     previous_answer_text,
     previous_customer_text,
-    previous_user_intent,
+    previous_was_miss,
 )
 from actions._two_questions import answer_parts, words_flow
 
@@ -219,6 +219,8 @@ class ActionFallback(Action):
                 ),
             )
         followup = None if is_angry(text) else order_followup(tracker)
+        if followup is None and not is_angry(text):
+            followup = order_detail_followup(tracker)  # "單號畀我吖" after the status
         if followup is not None:
             return followup
         if is_own_case(text) and wants_spec_change(text):
@@ -245,7 +247,7 @@ class ActionFallback(Action):
             # (Not "了解" / "ok": thanks are answered above.)
             why_log_in(dispatcher, lang)
             return []
-        if previous_user_intent(tracker) == "nlu_fallback":
+        if previous_was_miss(tracker):
             return await start_handoff(
                 get_services(),
                 dispatcher,

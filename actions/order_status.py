@@ -27,7 +27,9 @@ from shop import Order, OrderStatus
 _NOT_RECEIVED = re.compile(
     r"没收到|沒收到|未收到|没有收到|沒有收到|没拿到|沒拿到|没看到|沒看到|没见到|沒見到|"
     r"not received|didn'?t (?:get|receive)|haven'?t (?:got|received)|never (?:got|arrived)|"
-    r"(?:do ?n'?t|can'?t|cannot|couldn'?t) (?:see|find) (?:it|them|the (?:parcel|package|box))",
+    r"(?:do ?n'?t|can'?t|cannot|couldn'?t) (?:see|find) (?:it|them|the (?:parcel|package|box))|"
+    r"\bnothing (?:at|outside|by|in front of) (?:my|the) (?:door|doorstep|house|place|flat)\b|"
+    r"\bno (?:parcel|package|box)\b|门口(?:什么)?(?:也|都)?没(?:有|东西)?",
     re.IGNORECASE,
 )
 # Where a courier leaves a parcel it marks delivered, as the delivery event says it.
@@ -89,13 +91,28 @@ def _tracking(lang: str, order: Order, limit: int = 3) -> str:
 # "单号发我一下 我自己查", "whats the tracking number": the number itself, not the whole status.
 _NUMBER_ASKED = re.compile(
     r"(?:运单|快递单|物流单|(?<!订)单)号.{0,6}(?:发|给|告诉|多少|是什么|是啥)|(?:发|给|告诉)我.{0,4}(?:运单|快递单|物流单|单)号|"
-    r"\btracking (?:number|no\.?|#|code)\b",
+    r"\b(?:tracking|waybill|shipping) (?:number|no\.?|#|code)\b|\bwaybill\b|(?<!订)单号.{0,3}係咩|"
+    r"(?<!订)单号.{0,2}(?:是|系)(?:咩|乜|什么|啥)",
     re.IGNORECASE,
 )
 
 
 def asks_tracking_number(text: str) -> bool:
     return bool(_NUMBER_ASKED.search(to_mandarin(text or "")))
+
+
+def _advised(tracker: Tracker) -> bool:
+    """The bot's last answer said where a parcel marked delivered may be (``_where_left``)."""
+    return any(t in to_mandarin(previous_answer_text(tracker)) for t in _TRACE)
+
+
+def still_missing_after_advice(tracker: Tracker) -> bool:
+    """After that advice, the customer says the parcel is still not there or that they looked
+    ("快递柜看了 没有 物业也说没见过")."""
+    text = to_mandarin(latest_text(tracker))
+    return _advised(tracker) and bool(
+        _NOT_RECEIVED.search(text) or _STILL_MISSING.search(text) or _LOOKED.search(text)
+    )
 
 
 async def describe(
@@ -115,7 +132,7 @@ async def describe(
             )
         )
         return []
-    advised = any(t in to_mandarin(previous_answer_text(tracker)) for t in _TRACE)
+    advised = _advised(tracker)
     looked = _LOOKED.search(text)
     missing = _NOT_RECEIVED.search(text) or (advised and (_STILL_MISSING.search(text) or looked))
     if order.status is OrderStatus.DELIVERED and missing and not _NOT_A_PARCEL.search(text):

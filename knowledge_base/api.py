@@ -30,7 +30,13 @@ class Searcher(Protocol):
 
     thresholds: Thresholds
 
-    def search(self, query: str, lang: str | None = None, k: int = 5) -> list[Hit]: ...
+    def search(
+        self, query: str, lang: str | None = None, k: int = 5, record: bool = True
+    ) -> list[Hit]:
+        """The best ``k`` FAQs for ``query``. ``record``: a query the customer typed, kept for
+        the editors when nothing is found; False for one the bot derived from it (a clause, a
+        follow-up read with the message before), which no customer asked as such."""
+        ...
 
     def get(self, faq_id: str) -> Hit | None:
         """The published FAQ ``faq_id`` (score 1.0), or None when no published FAQ has it."""

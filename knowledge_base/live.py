@@ -118,13 +118,15 @@ class LiveSearcher:
         current = self._current
         return current.version if current else 0
 
-    def search(self, query: str, lang: str | None = None, k: int = 5) -> list[Hit]:
+    def search(
+        self, query: str, lang: str | None = None, k: int = 5, record: bool = True
+    ) -> list[Hit]:
         current = self._current  # one read: a swap during the query does not affect it
         if current is None or not isinstance(query, str):
             return []
         hits = current.search(query, lang=lang, k=k)
         top = hits[0].score if hits else 0.0
-        if self.log_unanswered and query.strip() and top < current.thresholds.choose:
+        if record and self.log_unanswered and query.strip() and top < current.thresholds.choose:
             self._outbox.put((query, lang, "low_score", top))
         return hits
 

@@ -76,7 +76,9 @@ class Retriever:
         faq = self._by_id.get(faq_id) if isinstance(faq_id, str) else None
         return Hit(faq.id, faq.question, faq.answer, 1.0) if faq is not None else None
 
-    def search(self, query: str, lang: str | None = None, k: int = 5) -> list[Hit]:
+    def search(
+        self, query: str, lang: str | None = None, k: int = 5, record: bool = True
+    ) -> list[Hit]:  # (``record`` is the live knowledge base's: nothing is kept here)
         from kefu.i18n import detect_lang, normalise_lang
 
         text = normalise(query)

@@ -36,7 +36,11 @@ _DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
            "八": 8, "九": 9}  # fmt: skip
 _UNITS = "天|日|个工作日|工作日|个小时|小时|周|个星期|星期|个月|年|次|件|元|块"
 _COUNT = re.compile(rf"(?<![第星礼])([一二两三四五六七八九十]{{1,3}})(?=(?:{_UNITS}))")
-_SHORTHAND = ((re.compile(r"无理由(?!退)"), "无理由退货"),)
+_SHORTHAND = (
+    (re.compile(r"无理由(?!退)"), "无理由退货"),
+    # "how fast to shanghai", "how quick is delivery": the FAQs ask "how long"
+    (re.compile(r"\bhow (?:fast|quick|quickly)\b"), "how long"),
+)
 # Misspelling → the shop word meant. Chinese: homophones the pinyin keyboard offers first.
 TYPOS: dict[str, str] = {
     "发漂": "发票", "发飘": "发票", "退或": "退货", "退火": "退货", "换或": "换货",

@@ -24,7 +24,7 @@ _CORE_ZH = (
 _CORE_EN = (
     "refund", "return", "invoice", "warranty", "repair", "shipping", "delivery", "exchange",
     "points", "coupon", "payment", "instalment", "installment", "size", "membership", "customs",
-    "courier", "restock",
+    "courier", "restock", "insurance", "tracking",
 )  # fmt: skip
 _EN = re.compile(r"\b(" + "|".join(_CORE_EN) + r")s?\b", re.IGNORECASE)
 

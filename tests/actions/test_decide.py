@@ -92,6 +92,13 @@ def test_a_question_intent_without_a_confident_hit_keeps_the_intent(knowledge): 
         ("I don't need it anymore", True),
         ("算了 是20231120003那单", False),
         ("我要退这个", False),
+        ("诶等下 天冷了还是留着穿 不退了", True),  # keeping the item
+        ("嗯 留着", True),
+        ("我不想退了", True),
+        ("不退了吗", False),
+        ("衣服不要了能退吗", False),  # the reason of a return, not leaving it
+        ("ok gonna measure first, will come back later", True),
+        ("那我自己去订单里改吧", True),
     ],
 )
 def test_leaving_a_flow(text: str, leaves: bool) -> None:
@@ -141,9 +148,9 @@ class _CountingSearcher:
     def thresholds(self):  # type: ignore[no-untyped-def]
         return self.inner.thresholds
 
-    def search(self, query, lang=None, k=5):  # type: ignore[no-untyped-def]
+    def search(self, query, lang=None, k=5, record=True):  # type: ignore[no-untyped-def]
         self.queries.append(query)
-        return self.inner.search(query, lang, k)
+        return self.inner.search(query, lang, k, record)
 
 
 @pytest.mark.parametrize(

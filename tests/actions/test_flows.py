@@ -363,18 +363,33 @@ async def test_two_fallbacks_in_a_row_hand_off(services, handoffs):
         ActionFallback(), tracker("asdfgh", intent="nlu_fallback", customer="demo-003")
     )
     assert "换个说法" in texts[0] and handoffs == []
-    history = [
-        {
-            "event": "user",
-            "text": "asdfgh",
-            "parse_data": {"intent": {"name": "nlu_fallback", "confidence": 0.3}},
-        }
-    ]
+    first = {
+        "event": "user",
+        "text": "asdfgh",
+        "parse_data": {"intent": {"name": "nlu_fallback", "confidence": 0.3}},
+    }
+    missed = {"event": "bot", "text": texts[0]}
     await run(
         ActionFallback(),
-        tracker("qwerty", intent="nlu_fallback", history=history, customer="demo-003"),
+        tracker("qwerty", intent="nlu_fallback", history=[first, missed], customer="demo-003"),
     )
     assert handoffs[0]["reason"] == "repeated_fallback"
+
+
+async def test_a_message_the_nlu_could_not_place_but_the_bot_handled_is_no_miss(services, handoffs):
+    # "20231120001那件短袖不要了 帮我撤了" read as nlu_fallback started the cancel (its
+    # confirmation asked); a question after it that the bot cannot answer is a first miss.
+    first = {
+        "event": "user",
+        "text": "20231120001那件短袖不要了 帮我撤了",
+        "parse_data": {"intent": {"name": "nlu_fallback", "confidence": 0.4}},
+    }
+    asked = {"event": "bot", "text": "确认要取消订单 20231120001（男士纯棉圆领T恤，待付款） 吗？"}
+    _, texts, _ = await run(
+        ActionFallback(),
+        tracker("qwerty", intent="nlu_fallback", history=[first, asked], customer="demo-003"),
+    )
+    assert handoffs == [] and "换个说法" in texts[0]
 
 
 async def test_angry_message_hands_off(services, handoffs):

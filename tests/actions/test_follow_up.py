@@ -143,6 +143,11 @@ async def test_the_faq_action_answers_a_follow_up_from_its_context(services) -> 
         ("人工客服几点上班", False),
         ("can someone tell me the shipping fee", False),
         ("do you have live agents", False),
+        # someone asked to act: "找人跟一下银行", Cantonese "叫個同事幫我追下"
+        ("3到7个工作日早过了 你们出个凭证或者找人跟一下银行", True),
+        ("管理處同樓下智能櫃都問晒 都係無 叫個同事幫我追下", True),
+        ("checked every locker, nada. get someone to chase the courier", True),
+        ("个人发票怎么开", False),
     ],
 )
 def test_a_person_asked_for_in_words(text: str, asks: bool) -> None:
@@ -266,6 +271,19 @@ async def test_an_elliptical_product_continues_the_last_task(services) -> None:
         ("哦", True),  # an "oh" alone
         ("嗯 发货了吗", False),
         ("找到原因了 没凑够", True),
+        ("晓得了", True),  # more ways of saying ok
+        ("ok明白", True),
+        ("明白 我再check下", True),
+        ("sweet, much appreciated", True),
+        ("hmm ok, ill think abt it", True),  # an English ok of a few words
+        ("ah ok, no power bank then", True),
+        ("meh, figured", True),
+        ("ahh that explains it", True),
+        ("ok how long", False),  # an ok that goes on to ask
+        ("ok can you check", False),
+        ("ok and the invoice", False),
+        ("好 那多久能到", False),
+        ("不明白", False),
     ],
 )
 def test_thanks_that_asks_nothing(text: str, done: bool) -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions.order_status import ActionTrackShipment
+from actions.handoff import ActionFallback
+from actions.order_status import ActionCheckOrderStatus, ActionTrackShipment
 from actions.refund import ActionCheckRefund
 from tests.actions.conftest import tracker
 from tests.actions.test_flows import run, slot
@@ -87,3 +88,43 @@ async def test_a_refund_not_arrived_is_still_a_refund_answer(services, handoffs)
         ),
     )
     assert handoffs == [] and "¥219.00" in texts[0]
+
+
+async def test_nothing_at_the_door_is_not_received(services, handoffs):
+    _, texts, _ = await run(
+        ActionTrackShipment(),
+        tracker("my blue shirt order says delivered?? nothing at my door", intent="track_shipment",
+                customer="demo-002", lang="en", slots={"order_id": "20231120022"}),
+    )  # fmt: skip
+    assert handoffs == [] and "front desk" in texts[0]  # where to look, not the status again
+
+
+async def test_still_missing_said_in_words_the_nlu_could_not_place(services, handoffs):
+    # "快递柜看了 没有 物业也说没见过" after the advice, read as nothing (nlu_fallback): the order's
+    # status again, which brings the after-sales person — not a miss, not "didn't understand"
+    advice = "订单 20231120012 物流显示已签收……如果还是找不到，我马上为您转售后专员核实包裹去向"
+    history = [said("加湿器显示签收了可我根本没收到啊", "track_shipment"), answered(advice)]
+    events, texts, _ = await run(
+        ActionFallback(),
+        tracker("快递柜看了 没有 物业也说没见过", intent="nlu_fallback", history=history,
+                slots={"order_id": "20231120012"}),
+    )  # fmt: skip
+    assert events == [{"event": "followup", "timestamp": None, "name": "order_status_form"}]
+    assert texts == []
+
+
+async def test_the_tracking_number_asked_after_the_status(services, handoffs):
+    status = "订单 20231120003：轻量缓震跑步鞋（黑白 42码），¥399.00，已发货，运输中"
+    history = [said("我對跑步鞋而家去到邊", "check_order_status"), answered(status)]
+    events, _, _ = await run(
+        ActionFallback(),
+        tracker("單號畀我吖", intent="nlu_fallback", lang="zh-Hant", history=history,
+                slots={"order_id": "20231120003"}),
+    )  # fmt: skip
+    assert events == [{"event": "followup", "timestamp": None, "name": "order_status_form"}]
+    _, texts, _ = await run(
+        ActionCheckOrderStatus(),
+        tracker("單號畀我吖", intent="nlu_fallback", lang="zh-Hant", history=history,
+                slots={"order_id": "20231120003"}),
+    )  # fmt: skip
+    assert "SF14021120003" in texts[0] and "運單號" in texts[0]

@@ -22,6 +22,7 @@ FIRST_FALLBACK = {
     "text": "asdfgh",
     "parse_data": {"intent": {"name": "nlu_fallback", "confidence": 0.3}},
 }
+MISSED = {"event": "bot", "text": "抱歉，小蜜没太理解您的意思，可以换个说法再描述一下吗？"}
 
 
 def payloads(messages: list[dict[str, Any]]) -> list[str]:
@@ -83,7 +84,7 @@ async def test_vip_second_miss_is_queued_ahead_by_the_queue(services, handoffs):
                 "qwerty",
                 intent="nlu_fallback",
                 customer=customer,
-                history=[FIRST_FALLBACK],
+                history=[FIRST_FALLBACK, MISSED],
                 sender=sender,
             ),
         )
