@@ -21,7 +21,8 @@ rule, written here and in ARCHITECTURE.md ("Who decides what the bot does with a
       own "还没到 / 没收到 / 发货了吗 / haven't arrived").
    c. the message asks about a service no order flow performs — price protection ("买完第二天
       就降价了 能退差价不", "its cheaper now, can i get the difference back"), an item that
-      arrived broken, a payment that will not go through ("T恤那单付不了款 一直提示支付失败"):
+      arrived broken or a wrong item sent ("连衣裙发错了 收到个黑色M"), a payment that will not
+      go through ("T恤那单付不了款 一直提示支付失败"):
       about their own order or not, the knowledge base's rule is the answer
       (``no_flow_service``).
 3. A question the NLU read as one (``ask_faq``, ``product_inquiry``; not a message it could
@@ -162,11 +163,22 @@ _MONEY_TAKEN = re.compile(
 )
 
 
+# A wrong item sent ("连衣裙发错了 我买的米白S 收到个黑色M", "you sent me the wrong size"): photos
+# and a reship, exchange or refund by after-sales — no order flow, not the parcel's status.
+_WRONG_ITEM = re.compile(
+    r"发错|寄错|错发|发成了|收到的?(?:东西)?不是我(?:买|要|订|拍)的|"
+    r"\b(?:sent|got|received) (?:me )?(?:the |a )?wrong\b|\bwrong (?:item|size|colou?r|product)"
+    r" (?:was )?(?:sent|arrived|came|delivered)\b",
+    re.IGNORECASE,
+)
+
+
 def no_flow_service(text: str) -> bool:
     """The message asks about a service no order flow performs (rule 2c)."""
     plain = simplified(text)
     return bool(
         _NO_FLOW_SERVICE.search(plain)
+        or _WRONG_ITEM.search(plain)
         or (_BROKEN.search(plain) and _ARRIVED.search(plain))
         or (_PAY_FAILS.search(plain) and not _MONEY_TAKEN.search(plain))
     )
@@ -220,7 +232,7 @@ def decide(
     if top is None or thresholds is None or top.score < thresholds.choose:
         return Decision("intent", "no confident knowledge-base answer")
     confident = top.score >= thresholds.confident
-    if confident and no_flow_service(text):
+    if no_flow_service(text) and clear_best(hits, thresholds):
         return Decision("kb", "a service no order flow performs", top)
     if follow_up:
         # Read with the message before, only the customer's own order or thing keeps the

@@ -22,6 +22,7 @@ from actions._handoff import is_vip, person_asked, start_handoff
 from actions._kb_search import faq_text
 from actions._order_routes import order_detail_followup, order_followup, product_followup
 from actions._orders import asked_to_log_in, task_topic, why_log_in
+from actions._photos import photos_ready
 from actions._reading import ORDER_ID, is_own_case, wants_to_leave
 from actions._services import get_services
 from actions._text import (
@@ -238,6 +239,8 @@ class ActionFallback(Action):
         if _closing(tracker):
             dispatcher.utter_message(response="utter_goodbye")
             return []
+        if photos_ready(dispatcher, tracker, lang):
+            return []  # "照片我都拍好了" after the wrong-item rule asked for photos
         if wants_to_leave(text) or is_thanks(text):
             # "好吧 那算了", "謝謝 我去改", "唔該晒" after an answer: no miss, no rephrasing.
             return anything_else(dispatcher, lang)

@@ -63,3 +63,30 @@ async def test_a_reply_that_is_no_address_is_asked_again(services):
         d = CollectingDispatcher()
         taken = await ValidateChangeForm().validate_change_detail(text, d, _waiting(text), {})
         assert taken == {"change_detail": text} and d.messages == [], text
+
+
+async def test_the_new_detail_is_asked_with_the_orders_state(services):
+    # "2023112002的地址能改不 应该还没发货吧": the customer asked whether it can — the order and
+    # that its address can still change come first
+    from actions.change import ActionAskChangeDetail
+
+    dispatcher = CollectingDispatcher()
+    await ActionAskChangeDetail().run(
+        dispatcher, tracker("是20231120002", slots={"order_id": "20231120002"}), {}
+    )
+    text = dispatcher.messages[0]["text"]
+    assert "20231120002" in text and "还没有发货" in text and "新的收货地址" in text
+    shipped = CollectingDispatcher()  # a shipped order: the plain question, no promise
+    await ActionAskChangeDetail().run(
+        shipped, tracker("20231120003", slots={"order_id": "20231120003"}), {}
+    )
+    assert shipped.messages[0].get("response") == "utter_ask_change_detail"
+
+
+async def test_thanks_while_the_new_address_is_asked_ends_the_flow(services):
+    # "好 那我自己去订单里改 谢谢": done — never read as an address that cannot be used
+    events, texts, _ = await run_with_domain(
+        ValidateChangeForm(), _waiting("好 那我自己去订单里改 谢谢")
+    )
+    assert {"event": "active_loop", "timestamp": None, "name": None} in events
+    assert not any("地址" in t for t in texts)

@@ -220,6 +220,8 @@ def test_counts_in_digits_and_shorthand_meet_the_faqs_wording(knowledge):  # typ
         ("2023 1120 005 这个单什么情况了", True),  # pasted in groups: the NLU joins it too
         ("订单 2023-1120-0050 到哪了", True),
         ("20231120005", True),
+        ("20231120.003到哪儿了", True),  # a dot between the groups
+        ("20231120 004 快递单号发我下", True),  # one id, not 20231120
         ("599 599 扣了两次", False),
         ("ordered 2 days ago", False),
     ],
@@ -228,6 +230,21 @@ def test_an_order_id_pasted_in_groups_is_an_order_id(text: str, names: bool) -> 
     from actions._reading import ORDER_ID
 
     assert bool(ORDER_ID.search(text)) is names
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("20231120.003到哪儿了", ["20231120003"]),
+        ("20231120 004 快递单号发我下", ["20231120004"]),
+        ("20231120003 20231120004 这两单", ["20231120003", "20231120004"]),  # two ids
+    ],
+)
+def test_the_order_ids_a_message_names(text: str, ids: list[str]) -> None:
+    from actions._reading import ORDER_ID
+    from shop import normalise_order_id
+
+    assert [normalise_order_id(m) for m in ORDER_ID.findall(text)] == ids
 
 
 @pytest.mark.parametrize(

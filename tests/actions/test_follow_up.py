@@ -81,13 +81,23 @@ def test_no_follow_up_without_a_message_before() -> None:
         ("退款一般多久到账啊 支付宝的", "银行卡呢", "check_refund", "zh", "银行卡3–7个工作日"),
         ("耳机的发票开了吗 公司要报销", "在哪下载", "track_shipment", "zh", "下载"),
         ("whats the minimum for free shipping", "and if im in tibet?", "ask_faq", "en", "99 yuan"),
-        ("可以用信用卡分期嗎 可以分幾期", "有免息嗎", "ask_faq", "zh-Hant", "免息"),
+        # (read by the NLU as nothing: alone, a clear best answer is no answer — rule 3)
+        ("可以用信用卡分期嗎 可以分幾期", "有免息嗎", "nlu_fallback", "zh-Hant", "免息"),
         (
             "the linen shirt is way too big, can i return it",
             "who pays the postage",
-            "ask_faq",
+            "nlu_fallback",
             "en",
             "buyer pays return shipping",
+        ),
+        # the message before was long: its question alone ("how much do you actually get back")
+        # drops the subject, shipping insurance — it is read whole too
+        (
+            "is shipping insurance worth it, how much do you actually get back",
+            "do i have to claim it myself",
+            "ask_faq",
+            "en",
+            "No claim needed",
         ),
         ("公司报销要专票 需要提供啥资料", "多久能寄到", "ask_faq", "zh", "5个工作日内寄出"),
         # the same rule of another subject, whatever task its words sound like (寄到: tracking)
@@ -103,6 +113,24 @@ async def test_a_follow_up_is_answered_with_the_message_before(
     alone = await decide_in_context(services, text, intent, lang, "")
     # without the message before: nothing to answer, or another question's answer
     assert alone.hit is None or fact not in alone.hit.answer
+
+
+async def test_a_follow_up_naming_a_topic_of_its_own_gets_its_own_answer(services) -> None:
+    # The payment methods name 花唄分期, so they "cover" 分期; but the follow-up names a topic
+    # the message before did not, and its own confident answer (instalments) says it: that one,
+    # not the payment methods again.
+    methods = "支持微信支付、支付寶（含花唄分期）、銀聯借記卡/信用卡、雲閃付和帳戶餘額。"
+    asked = "可以用LINE Pay或街口支付嗎"
+    decision = await decide_in_context(
+        services, "那用信用卡付可以分3期零利率嗎", "ask_faq", "zh-Hant", asked, methods
+    )
+    assert decision.hit is not None and decision.hit.faq_id == "pay-004"
+    # naming no topic of its own, the answer just given stays: "and to xinjiang?" (fees)
+    fees = "Orders paying 59 yuan or more ship free (99 yuan for remote regions such as Xinjiang…"
+    decision = await decide_in_context(
+        services, "and to xinjiang?", "ask_faq", "en", "whats the minimum for free shipping", fees
+    )
+    assert decision.hit is not None and "99 yuan" in decision.hit.answer
 
 
 async def test_a_follow_up_about_their_own_case_keeps_the_intent(services) -> None:

@@ -329,3 +329,42 @@ async def test_of_two_asking_parts_the_one_the_running_flow_takes_names_the_orde
     assert _ids(await orders_named(services, t) or []) == ["20231120003"]
     t.active_loop = {"name": "invoice_form"}
     assert _ids(await orders_named(services, t) or []) == ["20231120013"]
+
+
+async def test_an_exchange_asked_of_an_own_product_gets_the_exchange_rule(services):
+    # "can i swap the shirt for an L" (the NLU unsure: a return 0.49): the exchange rule, never
+    # a return form asking the reason of a return nobody asked for
+    t = tracker("can i swap the shirt for an L instead of M", intent="nlu_fallback",
+                customer="demo-002", lang="en")  # fmt: skip
+    t.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "request_return", "confidence": 0.49},
+    ]
+    events, texts, _ = await run(ActionFallback(), t)
+    assert not any(e.get("event") == "followup" for e in events)
+    assert "exchange" in texts[0].lower()
+
+
+async def test_a_wrong_item_of_an_own_product_gets_the_wrong_item_rule(services, handoffs):
+    # "连衣裙发错了 收到个黑色M": photos and a reship, exchange or refund — not the dress's
+    # status; then "照片我都拍好了" is where they go, with a person one tap away (no miss)
+    t = tracker("连衣裙发错了 我买的米白S 收到个黑色M", intent="nlu_fallback")
+    t.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "check_order_status", "confidence": 0.4},
+    ]
+    events, texts, _ = await run(ActionFallback(), t)
+    assert not any(e.get("event") == "followup" for e in events)
+    assert "上传照片" in texts[0]
+    history = [
+        {"event": "user", "text": "连衣裙发错了 我买的米白S 收到个黑色M",
+         "parse_data": {"intent": {"name": "nlu_fallback", "confidence": 0.5}}},
+        {"event": "bot", "text": texts[0]},
+    ]  # fmt: skip
+    _, texts, dispatcher = await run(
+        ActionFallback(),
+        tracker("照片我都拍好了 吊牌都没拆", intent="nlu_fallback", history=history),
+    )
+    assert "申请售后" in texts[0] and "没太理解" not in texts[0]
+    assert dispatcher.messages[0]["buttons"][0]["payload"] == "/request_human"
+    assert handoffs == []

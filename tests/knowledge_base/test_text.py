@@ -39,6 +39,9 @@ from knowledge_base.text import normalise
         ("藍牙耳機的保固是多久", "蓝牙耳机的保修是多久"),  # Taiwan's word for the shop's own
         ("發票要打統編", "发票要打税号"),
         ("點數可以折抵現金嗎", "积分可以抵扣现金吗"),
+        ("and how fast to shanghai tho", "and how long to shanghai tho"),  # the FAQs ask "how long"
+        ("how quickly will it get to beijing", "how long will it get to beijing"),
+        ("我买了yun费险的", "我买了运费险的"),  # a shop word half typed in pinyin
     ],
 )
 def test_normalise(typed: str, normal: str) -> None:

@@ -20,6 +20,7 @@ from knowledge_base import nouns, topic_terms
         ("how long do refunds take", ["refund"]),
         ("退宽一般几天到帐", ["退款", "到账"]),  # misspellings read right
         ("do the earbuds come with warranty", ["warranty"]),
+        ("is shipping insurance worth it", ["shipping", "insurance"]),
         ("现在下单寄上海几天能到", []),
         ("", []),
     ],
