@@ -68,6 +68,7 @@ __all__ = [
     "no_flow_service",
     "own_order_intent",
     "own_state_flow",
+    "wrong_item_sent",
 ]
 
 NEVER_KB = frozenset(
@@ -112,7 +113,7 @@ class Decision:
 # the customer's own invoice, which the shop's data answers (the invoice flow), not the FAQ on
 # where invoices are downloaded. "发票什么时候能开好" stays that FAQ's: it asks the rule.
 _INVOICE_STATE = re.compile(
-    r"(?:发票|invoice).{0,8}?(?:开了[吗么嘛没]|开了没|开出来了|开好了|开具了[吗么嘛没]|开没开|"
+    r"(?:发票|invoice).{0,8}?(?:开了[吗么嘛没]|开了没|开出来了|开好了|开好[没吗么]|开具了[吗么嘛没]|开没开|"
     r"还没开|没有?开|到哪一?步|进度|状态)|"
     r"\binvoice\b.{0,30}\b(?:been issued|issued yet|ready yet|been sent|sent yet|status)\b",
     re.IGNORECASE,
@@ -173,12 +174,17 @@ _WRONG_ITEM = re.compile(
 )
 
 
+def wrong_item_sent(text: str) -> bool:
+    """The message says a wrong item was sent (part of rule 2c)."""
+    return bool(_WRONG_ITEM.search(simplified(text)))
+
+
 def no_flow_service(text: str) -> bool:
     """The message asks about a service no order flow performs (rule 2c)."""
     plain = simplified(text)
     return bool(
         _NO_FLOW_SERVICE.search(plain)
-        or _WRONG_ITEM.search(plain)
+        or wrong_item_sent(text)
         or (_BROKEN.search(plain) and _ARRIVED.search(plain))
         or (_PAY_FAILS.search(plain) and not _MONEY_TAKEN.search(plain))
     )

@@ -131,6 +131,11 @@ def follow_up_query(text: str, previous: str) -> str | None:
     return f"{focus(previous)} {text.strip()}"
 
 
+# A verb whose object is the subject of the message before: "开好直接发我邮箱 大概要几天" (the
+# invoice, once issued), "纸质的开好多久能寄到我手上", "修好了怎么寄回来" (the repaired item).
+_IMPLIED_OBJECT = re.compile(r"开好|开出来|开了以后|开完|修好|修完|寄回去以后|退回去以后")
+
+
 def leans_on_previous(text: str) -> bool:
     """The message cannot be read without the one before, even when it finds an answer of its
     own: it names no shop topic of its own and is elliptical, ends on a pronoun ("how long
@@ -138,7 +143,7 @@ def leans_on_previous(text: str) -> bool:
     plain = to_mandarin(text).strip()
     if topic_terms(plain):
         return False  # "那还有什么付款方式": its own topic (付款), whatever the one before
-    if is_elliptical(plain) or _PRONOUN_END.search(plain):
+    if is_elliptical(plain) or _PRONOUN_END.search(plain) or _IMPLIED_OBJECT.search(plain):
         return True
     han = _CJK.findall(plain)
     return bool(han) and len(han) <= LEANING_CJK

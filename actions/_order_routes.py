@@ -10,7 +10,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 
-from actions._decide import no_flow_service, own_order_intent
+from actions._decide import own_order_intent, wrong_item_sent
 from actions._follow_up import is_elliptical
 from actions._orders import FLOW_FORMS, corrected_task, last_flow, orders_named, the_named_order
 from actions._reading import ORDER_ID as _ORDER_ID
@@ -156,7 +156,7 @@ async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
             return None
     if guessed == "return_form" and wants_exchange(text):
         return None  # "can i swap the shirt for an L": the exchange rule answers, no return
-    if no_flow_service(text):
+    if wrong_item_sent(text):
         return None  # "连衣裙发错了 收到个黑色M": the wrong-item rule, not the dress's status
     if not await orders_named(get_services(), tracker):
         return None
