@@ -36,7 +36,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 ENTITY = "order_id"
 
 _SHAPE = re.compile(r"(?:[A-Z]{1,3}[0-9]{5,16}|(?!1[3-9][0-9]{9}$)[0-9]{11,16})")
-_SEPARATORS = re.compile(r"[\s\-_.]+")
+_SEPARATORS = re.compile(r"[\s\-_]+|(?<=[0-9])\.(?=[0-9])")  # "No.2023…" keeps its dot
 # Digits in groups of 2+ joined by single spaces, dashes or dots ("20231120.003"), not touching
 # other digits or letters.
 _GROUPED = re.compile(r"(?<![A-Za-z0-9])[0-9]{2,}(?:[ \-.][0-9]{2,}){1,7}(?![A-Za-z0-9])")

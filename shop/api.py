@@ -27,7 +27,8 @@ def normalise_order_id(value: object) -> str | None:
     """The canonical form of an order id a customer typed, or None if it cannot be one."""
     if value is None:
         return None
-    text = re.sub(r"[\s\-_.]+", "", str(value)).upper()  # "2023 1120 005", "20231120.003"
+    # "2023 1120 005", "20231120.003" — a dot between digits only: "No.2023…" is no id
+    text = re.sub(r"[\s\-_]+|(?<=\d)\.(?=\d)", "", str(value)).upper()
     return text if ORDER_ID_RE.match(text) else None
 
 

@@ -51,6 +51,7 @@ def test_numbers_that_cannot_be_order_ids_are_dropped_and_spaced_ids_joined() ->
         ["电话 138 1234 5678", []],
         ["599 599 扣了两次", []],
         ["20231120.003到哪儿了", [_entity("20231120", 0)]],  # a dot between the groups
+        ["No.20231120004 物流三天没动静了", [_entity("No.20231120004", 0)]],  # "No." stays
     ]
     found, shapes = _run(cases)  # type: ignore[misc]
     assert found == [
@@ -63,6 +64,7 @@ def test_numbers_that_cannot_be_order_ids_are_dropped_and_spaced_ids_joined() ->
         [],
         [],
         ["20231120003"],
+        [],
     ]
     assert shapes == [
         "20231120001",
