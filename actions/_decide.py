@@ -55,7 +55,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from actions._kb_search import search_kb
-from actions._reading import ORDER_ID, focus, is_general_question, names_own_thing, simplified
+from actions._reading import (
+    ORDER_ID,
+    focus,
+    is_general_question,
+    names_own_thing,
+    simplified,
+    wrong_item_sent,
+)
 from actions._services import Services
 from knowledge_base.api import Hit, Thresholds
 
@@ -68,7 +75,6 @@ __all__ = [
     "no_flow_service",
     "own_order_intent",
     "own_state_flow",
-    "wrong_item_sent",
 ]
 
 NEVER_KB = frozenset(
@@ -162,21 +168,6 @@ _MONEY_TAKEN = re.compile(
     r"扣了|扣款|扣钱|扣费|被扣|钱没了|余额少了|\b(?:charged|deducted|taken|debited)\b",
     re.IGNORECASE,
 )
-
-
-# A wrong item sent ("连衣裙发错了 我买的米白S 收到个黑色M", "you sent me the wrong size"): photos
-# and a reship, exchange or refund by after-sales — no order flow, not the parcel's status.
-_WRONG_ITEM = re.compile(
-    r"发错|寄错|错发|发成了|收到的?(?:东西)?不是我(?:买|要|订|拍)的|"
-    r"\b(?:sent|got|received) (?:me )?(?:the |a )?wrong\b|\bwrong (?:item|size|colou?r|product)"
-    r" (?:was )?(?:sent|arrived|came|delivered)\b",
-    re.IGNORECASE,
-)
-
-
-def wrong_item_sent(text: str) -> bool:
-    """The message says a wrong item was sent (part of rule 2c)."""
-    return bool(_WRONG_ITEM.search(simplified(text)))
 
 
 def no_flow_service(text: str) -> bool:

@@ -8,7 +8,7 @@ import asyncio
 import re
 
 from actions._products import without_kinds
-from actions._reading import asked_clause, focus
+from actions._reading import asked_clause, focus, wrong_item_clause
 from actions._services import Services
 from actions._specific import naming_first
 from kefu.i18n import detect_lang, normalise_lang, to_traditional
@@ -64,6 +64,8 @@ async def search_kb(
             return [], None
         hits = list(await asyncio.to_thread(searcher.search, query, lang, k, record))
         others = [(whole, record)] if query != whole else []
+        if said := wrong_item_clause(whole):
+            others.append((said, False))  # "牛仔裤发错了 我买的深蓝27 收到的是浅蓝29"
         bare = without_kinds(query)
         if bare is not None and len(_TEXT.findall(bare)) >= MIN_BARE:
             # "睡衣套装发错码了" (0.44) is "套装发错码了" (0.91): the product word said, the

@@ -27,6 +27,8 @@ __all__ = [
     "split_questions",
     "wants_exchange",
     "wants_to_leave",
+    "wrong_item_clause",
+    "wrong_item_sent",
 ]
 
 # An order id as the NLU reads it: 8+ digits, or one pasted in groups ("2023 1120 005", joined
@@ -175,6 +177,9 @@ _ASKS_AT_ALL = re.compile(
 )
 
 
+ASIDE_CHARS = 4  # "不说了", "对了", "好吧": an aside is a few characters
+
+
 def asked_clause(text: str) -> str | None:
     """The question of a short message that opens with words around it ("不说了 你们过年发货不",
     "好吧 那积分怎么用"): its last clause when that is a general question and no clause before
@@ -187,11 +192,14 @@ def asked_clause(text: str) -> str | None:
     if len(clauses) < 2 or len(clauses[-1]) < 4 or not is_general_question(clauses[-1]):
         return None
     if any(
-        asks_something(c) or _ASKS_AT_ALL.search(simplified(c)) or topic_terms(c)
+        len(c) > ASIDE_CHARS
+        or asks_something(c)
+        or _ASKS_AT_ALL.search(simplified(c))
+        or topic_terms(c)
         for c in clauses[:-1]
     ):
-        # "那大概能赔多少 多久到账": two questions; "那我直接拒收 运费要我出吗": the subject
-        # (拒收) is before the question — no aside
+        # "那大概能赔多少 多久到账": two questions; "那我直接拒收 运费要我出吗", "抬头好像写错了
+        # 能换开吗": the subject is before the question — no aside
         return None
     return clauses[-1]
 
@@ -206,6 +214,33 @@ def wants_exchange(text: str) -> bool:
     """The message asks for an exchange ("换个M", "can i swap the shirt for an L"); only where a
     return is what it would otherwise start (换个地址 is no exchange)."""
     return bool(_EXCHANGE.search(simplified(text or "")))
+
+
+# A wrong item sent ("连衣裙发错了 我买的米白S 收到个黑色M", "you sent me the wrong size"): photos
+# and a reship, exchange or refund by after-sales — no order flow, not the parcel's status.
+_WRONG_ITEM = re.compile(
+    r"发错|寄错|错发|发成了|收到的?(?:东西)?不是我(?:买|要|订|拍)的|"
+    r"\b(?:sent|got|received) (?:me )?(?:the |a )?wrong\b|\bwrong (?:item|size|colou?r|product)"
+    r" (?:was )?(?:sent|arrived|came|delivered)\b",
+    re.IGNORECASE,
+)
+
+
+def wrong_item_sent(text: str) -> bool:
+    """The message says a wrong item was sent (rule 2c of ``actions._decide``)."""
+    return bool(_WRONG_ITEM.search(simplified(text)))
+
+
+def wrong_item_clause(text: str) -> str | None:
+    """Of a short message of several clauses saying a wrong item was sent, the clause that says
+    it ("牛仔裤发错了 我买的深蓝27 收到的是浅蓝29" → "牛仔裤发错了"): the colours and sizes
+    around it weigh on the search."""
+    if not wrong_item_sent(text) or ORDER_ID.search(text) or is_long(text):
+        return None
+    splitter = _CJK_CLAUSE if _CJK.search(text) else _CLAUSE
+    parts = [c.strip() for c in splitter.split(text) if c.strip()]
+    said = [c for c in parts if wrong_item_sent(c)]
+    return said[0] if len(parts) > 1 and said else None
 
 
 def wants_to_leave(text: str) -> bool:

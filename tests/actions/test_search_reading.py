@@ -18,6 +18,7 @@ from actions._reading import asked_clause
         ("不说了 你们过年发货不", "你们过年发货不"),  # an aside, then the question
         ("那大概能赔多少 多久到账", None),  # two questions
         ("那我直接拒收 运费要我出吗", None),  # the subject (拒收) comes before the question
+        ("抬头好像写错了 能换开吗", None),  # (抬头: no topic word, but no aside either)
         ("你们过年发货不", None),  # one clause
         ("20231120003 到哪了", None),  # an order id has its own rule
     ],
@@ -44,6 +45,16 @@ async def test_a_product_word_does_not_hide_the_question(services) -> None:
     hits, thresholds = await search_kb(services, "睡衣套装发错码了", "zh")
     assert thresholds is not None and hits[0].faq_id == "ord-005"
     assert hits[0].score >= thresholds.confident
+
+
+async def test_a_wrong_item_is_searched_by_the_clause_that_says_it(services) -> None:
+    from actions._reading import wrong_item_clause
+
+    text = "牛仔裤发错了 我买的深蓝27 收到的是浅蓝29"
+    assert wrong_item_clause(text) == "牛仔裤发错了"
+    hits, thresholds = await search_kb(services, text, "zh")
+    assert hits[0].faq_id == "ord-005"
+    assert decide(text, "nlu_fallback", hits, thresholds).source == "kb"  # rule 2c
 
 
 async def test_a_clear_best_answer_answers_a_question(services) -> None:
