@@ -27,6 +27,7 @@ from actions._again import say_again
 from actions._decide import decide, decided_without_kb, no_flow_service
 from actions._flow_turns import end_quietly, intent_of, run_instead
 from actions._follow_up import general_follow_up, is_elliptical, search_in_context, the_question
+from actions._handoff import person_asked
 from actions._kb_search import faq_text, search_kb
 from actions._mood import hand_angry_to_person
 from actions._orders import (
@@ -45,7 +46,7 @@ from actions._payment_rules import (
 from actions._reading import ORDER_ID as _ORDER_ID
 from actions._reading import asks_something, is_general_question, is_long, wants_exchange
 from actions._services import get_services
-from actions._text import is_angry, person_button, say
+from actions._text import asks_for_person, is_angry, person_button, say
 from actions._tracker import lang_of, latest_text, previous_answer_text, previous_customer_text
 from actions._two_questions import (
     about_flow,
@@ -86,6 +87,10 @@ async def on_flow_start(
     text = latest_text(tracker)
     lang = lang_of(tracker)
     services = get_services()
+    if asks_for_person(text) and not _ORDER_ID.search(text):
+        # "asked building security and checked every locker, nada. get someone to chase the
+        # courier" read as tracking: a person asked for in so many words — not "which order?"
+        return [*await person_asked(services, dispatcher, tracker, text), *end_quietly()]
     if is_angry(text) and not _ORDER_ID.search(text):
         # With an order named the flow answers and a person joins (actions._mood); without,
         # it would only ask questions of an angry customer.

@@ -313,3 +313,12 @@ async def test_an_anonymous_visitor_moving_on_after_please_log_in_ends_the_flow(
     events, _, _ = await run_with_domain(ValidateShipmentForm(), t)
     assert {"event": "active_loop", "timestamp": None, "name": None} in events
     assert has(events, "action_execution_rejected")
+
+
+async def test_a_person_asked_for_at_a_flows_start_is_brought(services, handoffs):
+    # read as tracking, but the customer asks for someone in so many words: not "which order?"
+    t = tracker("asked building security and checked every locker, nada. get someone to chase "
+                "the courier", intent="track_shipment", customer="demo-002", lang="en")  # fmt: skip
+    _, texts, _ = await run_with_domain(ValidateShipmentForm(), t)
+    assert [p["reason"] for p in handoffs] == ["explicit_request"]
+    assert not any("Which order" in x for x in texts)
