@@ -26,12 +26,12 @@ rule, written here and in ARCHITECTURE.md ("Who decides what the bot does with a
       about their own order or not, the knowledge base's rule is the answer
       (``no_flow_service``).
 3. A question the NLU read as one (``ask_faq``, ``product_inquiry``; not a message it could
-   not place) or such a general question (2b) is also the knowledge base's when its
-   best hit is below *confident* but at or above *choose* and ahead of the second by at least
-   ``CLEAR_LEAD`` (for a question, also ``CLEAR_RATIO`` times its score: ``clear_best``): "how
-   do i get an invoice" is a how-to, and an order flow
-   asking for an order number does not answer it; "货到付款有没有" is the payment methods'
-   question, and a "did you mean" list of one likely answer only delays it.
+   not place) or such a general question (2b) is also the knowledge base's when its best hit
+   is below *confident* but at or above *choose* and ahead of the second by at least
+   ``CLEAR_LEAD`` (for a question, also ``CLEAR_RATIO`` times its score: ``clear_best``):
+   "how do i get an invoice" is a how-to, and an order flow asking for an order number does
+   not answer it; "货到付款有没有" is the payment methods' question, and a "did you mean" list
+   of one likely answer only delays it.
 4. Anything else keeps the intent: a flow starts, the FAQ action offers close questions, the
    fallback asks to rephrase and offers a person.
 
@@ -254,13 +254,11 @@ def decide(
     return Decision("intent", "no confident knowledge-base answer")
 
 
-async def decide_with_kb(
-    services: Services, text: str, intent: str, lang: str, record: bool = True
-) -> Decision:
+async def decide_with_kb(services: Services, text: str, intent: str, lang: str) -> Decision:
     """``decide`` on the knowledge base's hits for ``text``; the search (the sentence encoder,
     a few ms of CPU) runs only when its hits can change the decision (``decided_without_kb``)."""
     early = decided_without_kb(text, intent)
     if early is not None:
         return early
-    hits, thresholds = await search_kb(services, text, lang, record=record)
+    hits, thresholds = await search_kb(services, text, lang)
     return decide(text, intent, hits, thresholds)
