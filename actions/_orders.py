@@ -120,6 +120,16 @@ def asked_to_log_in(tracker: Tracker) -> bool:
     return any(str(e.get("text") or "").strip() in said for e in last_replies(tracker))
 
 
+async def customer_order(
+    services: Services, tracker: Tracker, order_id: Any = None
+) -> Order | None:
+    """The logged-in customer's order ``order_id`` (default: the ``order_id`` slot's), or None
+    — quietly (``load_order`` says why there is none)."""
+    oid = normalise_order_id(order_id or tracker.get_slot("order_id"))
+    cid = the_customer(services, tracker)
+    return await services.shop.order(cid, oid) if oid and cid else None
+
+
 async def load_order(
     services: Services, dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> tuple[Order | None, list[dict[str, Any]]]:

@@ -107,6 +107,12 @@ _CJK_CLAUSE = re.compile(r"[\s，,。.！!？?；;…~～]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+def _clauses(text: str) -> list[str]:
+    """The message's clauses, split as its script punctuates them (Chinese by spaces too)."""
+    splitter = _CJK_CLAUSE if _CJK.search(text) else _CLAUSE
+    return [c.strip() for c in splitter.split(text) if c.strip()]
+
+
 def is_long(text: str) -> bool:
     """A story around a question rather than a question (``LONG_MESSAGE``, ``LONG_WORDS``)."""
     if _CJK.search(text):
@@ -187,8 +193,7 @@ def asked_clause(text: str) -> str | None:
     the aside dilutes the question."""
     if ORDER_ID.search(text) or len(text) >= LONG_MESSAGE:
         return None
-    splitter = _CJK_CLAUSE if _CJK.search(text) else _CLAUSE
-    clauses = [c.strip() for c in splitter.split(text) if c.strip()]
+    clauses = _clauses(text)
     if len(clauses) < 2 or len(clauses[-1]) < 4 or not is_general_question(clauses[-1]):
         return None
     if any(
@@ -237,8 +242,7 @@ def wrong_item_clause(text: str) -> str | None:
     around it weigh on the search."""
     if not wrong_item_sent(text) or ORDER_ID.search(text) or is_long(text):
         return None
-    splitter = _CJK_CLAUSE if _CJK.search(text) else _CLAUSE
-    parts = [c.strip() for c in splitter.split(text) if c.strip()]
+    parts = _clauses(text)
     said = [c for c in parts if wrong_item_sent(c)]
     return said[0] if len(parts) > 1 and said else None
 

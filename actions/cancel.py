@@ -10,7 +10,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._mood import FlowAction
-from actions._orders import STATUS, load_order, reset_flow_slots, status_text, the_customer
+from actions._orders import (
+    STATUS,
+    customer_order,
+    load_order,
+    reset_flow_slots,
+    status_text,
+    the_customer,
+)
 from actions._services import get_services
 from actions._text import say, yuan
 from actions._tracker import lang_of
@@ -29,8 +36,7 @@ class ActionAskCancelConfirmed(Action):
         services = get_services()
         lang = lang_of(tracker)
         oid = normalise_order_id(tracker.get_slot("order_id")) or ""
-        cid = the_customer(services, tracker)
-        order = await services.shop.order(cid, oid) if cid and oid else None
+        order = await customer_order(services, tracker)
         paid = order is not None and order.status is OrderStatus.PAID
         # The order's item and state first: a customer unsure whether it has shipped
         # ("大衣那单还没发货吧 我在犹豫要不要取消") decides on what the shop says of it.

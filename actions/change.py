@@ -12,11 +12,11 @@ from rasa_sdk.types import DomainDict
 
 from actions._answers import looks_like_address, names_spec
 from actions._mood import FlowAction
-from actions._orders import load_order, reset_flow_slots, the_customer
+from actions._orders import customer_order, load_order, reset_flow_slots, the_customer
 from actions._services import get_services
 from actions._text import say
 from actions._tracker import lang_of
-from shop import Order, OrderStatus, mask_address, mask_phone, normalise_order_id
+from shop import Order, OrderStatus, mask_address, mask_phone
 
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
@@ -82,10 +82,7 @@ class ActionAskChangeDetail(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        services = get_services()
-        oid = normalise_order_id(tracker.get_slot("order_id")) or ""
-        cid = the_customer(services, tracker)
-        order = await services.shop.order(cid, oid) if cid and oid else None
+        order = await customer_order(get_services(), tracker)
         if order is None or order.shipped or order.status is OrderStatus.CANCELLED:
             dispatcher.utter_message(response="utter_ask_change_detail")
             return []

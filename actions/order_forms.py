@@ -28,6 +28,7 @@ from actions._flow_turns import (
 from actions._orders import (
     FLOW_FORMS,
     FLOW_SLOTS,
+    customer_order,
     no_customer,
     not_found,
     orders_named,
@@ -169,10 +170,7 @@ class OrderForm(FormValidationAction):
 
     async def _order(self, tracker: Tracker, order_id: Any = None) -> Order | None:
         """The customer's order ``order_id`` (default: the slot's), or None."""
-        services = get_services()
-        oid = normalise_order_id(order_id or tracker.get_slot("order_id"))
-        cid = the_customer(services, tracker)
-        return await services.shop.order(cid, oid) if oid and cid else None
+        return await customer_order(get_services(), tracker, order_id)
 
     def later_slots(self, order: Order | None) -> list[str]:
         return []
