@@ -42,7 +42,7 @@ without one it stays whole. It is searched both whole and by that question, each
 its better score.
 
 Two questions in one message ("包邮吗？还有能开发票吗") are split on question boundaries
-(``actions._reading.split_questions``) by the callers, and each half goes through the same rule
+(``actions._splitting.split_questions``) by the callers, and each half goes through the same rule
 (``actions._two_questions``). How a message is read (own case, general question, …) is
 ``actions._reading``; how the knowledge base is searched, ``actions._kb_search``.
 """

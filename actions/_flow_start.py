@@ -26,7 +26,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions._again import say_again
 from actions._decide import decide, decided_without_kb, no_flow_service
 from actions._flow_turns import end_quietly, intent_of, run_instead
-from actions._follow_up import general_follow_up, is_elliptical, search_in_context, the_question
+from actions._follow_up import general_follow_up, search_in_context
+from actions._follow_up_text import is_elliptical, the_question
 from actions._handoff import person_asked
 from actions._kb_search import faq_text, search_kb
 from actions._mood import hand_angry_to_person

@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._flow_turns import take_handled
-from actions._follow_up import covers
+from actions._follow_up_text import covers
 from actions._handoff import person_asked, start_handoff
 from actions._reading import ORDER_ID, asks_something
 from actions._services import Services, get_services

@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions._decide import own_order_intent
-from actions._follow_up import is_elliptical
+from actions._follow_up_text import is_elliptical
 from actions._orders import FLOW_FORMS, corrected_task, last_flow, orders_named, the_named_order
 from actions._reading import ORDER_ID as _ORDER_ID
 from actions._reading import is_long, wants_exchange, wrong_item_sent

@@ -1,7 +1,7 @@
 """Two (or three) questions in one message: "包邮吗？还有就是能开发票不",
 "发货了吗？还有能开发票吗".
 
-The message is split on question boundaries (``actions._reading.split_questions``) and each part
+The message is split on question boundaries (``actions._splitting.split_questions``) and each part
 goes through the decision step on its own, as a general question would: a part the knowledge
 base answers (a general question with a confident or clearly leading hit) is answered; every
 other part that asks something — the customer's own case ("发货了吗" needs their order), or a
@@ -28,8 +28,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions._decide import decide
 from actions._kb_search import faq_text, search_kb
-from actions._reading import ORDER_ID, asks_for_something, is_general_question, split_questions
+from actions._reading import ORDER_ID, asks_for_something, is_general_question
 from actions._services import Services
+from actions._splitting import split_questions
 from actions._text import person_button, say
 from kefu.mandarin import to_mandarin
 from knowledge_base.api import Hit

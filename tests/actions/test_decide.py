@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from actions._decide import decide
-from actions._reading import focus, is_general_question, split_questions, wants_to_leave
+from actions._reading import focus, is_general_question, wants_to_leave
 
 
 def _decide(knowledge, text: str, intent: str, lang: str = "zh") -> str:  # type: ignore[no-untyped-def]
@@ -103,38 +103,6 @@ def test_a_question_intent_without_a_confident_hit_keeps_the_intent(knowledge): 
 )
 def test_leaving_a_flow(text: str, leaves: bool) -> None:
     assert wants_to_leave(text) is leaves
-
-
-@pytest.mark.parametrize(
-    ("text", "parts"),
-    [
-        ("包邮吗？还有就是能开发票不", ["包邮吗", "能开发票不"]),
-        ("发货了吗 还有能开发票吗", ["发货了吗", "能开发票吗"]),
-        (
-            "do you ship to the US? also, can I get an invoice",
-            ["do you ship to the US", "can I get an invoice"],
-        ),
-        (
-            "is shipping free and can I pay with alipay",
-            ["is shipping free", "can I pay with alipay"],
-        ),
-        ("还有货吗", ["还有货吗"]),
-        ("你好，请问包邮吗", ["你好，请问包邮吗"]),
-        ("退款多久到账", ["退款多久到账"]),
-        # Traditional characters split alike, and the parts stay in the customer's script.
-        ("收到貨不喜歡可以退嗎 運費要自己出嗎", ["收到貨不喜歡可以退嗎", "運費要自己出嗎"]),
-        ("請問包郵嗎？還有能開發票嗎", ["請問包郵嗎", "能開發票嗎"]),
-        ("還有貨嗎", ["還有貨嗎"]),
-        # a question by its word, then one by its particle, side by side
-        ("运费险怎么理赔 换货也能赔吗", ["运费险怎么理赔", "换货也能赔吗"]),
-        ("運費險怎麼理賠 換貨也能賠嗎", ["運費險怎麼理賠", "換貨也能賠嗎"]),
-        ("要是退货的话 运费谁出", ["要是退货的话 运费谁出"]),  # one question and its condition
-        ("为什么还没发货 都三天了", ["为什么还没发货 都三天了"]),  # a question and a fact
-        ("你好 请问怎么退货", ["你好 请问怎么退货"]),
-    ],
-)
-def test_split_questions(text: str, parts: list[str]) -> None:
-    assert split_questions(text) == parts
 
 
 class _CountingSearcher:

@@ -13,7 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions._flow_start import on_flow_start
 from actions._flow_turns import HANDLED
-from actions._follow_up import covers, decide_in_context, follow_up_query, is_follow_up
+from actions._follow_up import decide_in_context
+from actions._follow_up_text import covers, follow_up_query, is_follow_up
 from actions._kb_search import search_kb
 from actions._order_routes import product_followup
 from actions._orders import LOG_IN

@@ -12,8 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions._answers import read_fault, read_invoice_title
 from actions._flow_start import on_flow_start
-from actions._follow_up import decide_in_context, refund_channel_query
+from actions._follow_up import decide_in_context
 from actions._reading import ORDER_ID
+from actions._refund_channel import refund_channel_query
 from actions._text import asks_about_agent_hours, asks_for_person
 from actions._two_questions import words_flow
 from actions.handoff import ActionRequestHuman

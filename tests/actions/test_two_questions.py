@@ -5,7 +5,7 @@ dropped. An angry message the NLU reads as out of scope gets a person."""
 
 from __future__ import annotations
 
-from actions._reading import split_questions
+from actions._splitting import split_questions
 from actions._two_questions import Part, asks_of_its_own, question_parts
 from actions.faq import ActionAnswerFaq
 from actions.handoff import ActionFallback, ActionOutOfScope

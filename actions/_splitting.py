@@ -1,0 +1,115 @@
+"""The questions of one message ("包邮吗？还有就是能开发票不" → 包邮吗, 能开发票不), for the
+two-question step (``actions._two_questions``). Patterns are written in simplified Mandarin and
+read traditional and Cantonese text through ``actions._reading.simplified``."""
+
+from __future__ import annotations
+
+import re
+
+from actions._reading import simplified
+
+__all__ = ["split_questions"]
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+# A message of several questions: split after a question mark or full stop, and where a
+# question particle or a space is followed by "还有 / 另外 / 顺便 / also" or by "and" opening an
+# English question ("is shipping free and can I pay…"); the connector is
+# dropped from the part it opens.
+_SPLIT = re.compile(
+    r"[？?！!。；;\n]+|(?<=[吗么嘛呢不没])[\s，,]+|"
+    r"[\s，,]+(?=还有|另外|顺便|再问|and also\b|also\b)|"
+    r"[\s，,]+(?=and (?:can|could|do|does|is|are|will|how|what|when|where|which|who)\b)",
+    re.IGNORECASE,
+)
+_CONNECTOR = re.compile(
+    r"^(?:还有就是|还有|另外|顺便问一?下|顺便|再问一?下|然后|and also|also|and)[\s，,:：]*",
+    re.IGNORECASE,
+)
+
+
+# A part that only asks more about the one before it ("do electronics come with a warranty? how
+# long is it", "有M码吗 那多少钱"): a short question whose subject is a pronoun, or nothing but a
+# question word. Searched alone it would find another FAQ ("how long is it" → delivery times).
+_FOLLOW_UP_EN = re.compile(
+    r"^(?:and |so |then )?(?:how|what|when|where|which|why|is|are|does|do|can|will|would)\b"
+    r"(?:\s+[\w']+){0,3}?\s+(?:it|that|this|they|them|those)(?:\s+[\w']+)?$",
+    re.IGNORECASE,
+)
+_FOLLOW_UP_ZH = re.compile(
+    r"^(?:那|那么|那个|这个|它|这)?(?:要|需要|大概|一般|得)?"
+    r"(?:多久|多长时间|多长|几天|多少钱|多少|怎么弄|怎么办|怎么算|啥时候|什么时候)[呢啊呀吗嘛]*$"
+)
+
+
+def _follows_up(part: str) -> bool:
+    plain = simplified(part).strip(" ?？!！.。")
+    return bool(_FOLLOW_UP_EN.match(plain) or _FOLLOW_UP_ZH.match(plain))
+
+
+def _without_connector(part: str) -> str:
+    """The part without its leading "还有 / 還有 / also" (read in simplified characters)."""
+    match = _CONNECTOR.match(simplified(part))
+    return part[match.end() :].strip() if match else part.strip()
+
+
+def _split_any_script(text: str) -> list[str]:
+    """``_SPLIT`` (written in simplified characters) applied to text in either script: the
+    boundaries are found in the simplified reading ("可以退嗎 運費要自己出嗎" splits after 嗎)
+    and the parts cut from the customer's own text (``_SPLIT`` has no groups: separators are
+    dropped). OpenCC may map a phrase to one of another length; then the simplified parts are
+    returned."""
+    simple = simplified(text)
+    if simple == text:
+        return _SPLIT.split(text)
+    if len(simple) != len(text):
+        return _SPLIT.split(simple)
+    parts, start = [], 0
+    for match in _SPLIT.finditer(simple):
+        parts.append(text[start : match.start()])
+        start = match.end()
+    parts.append(text[start:])
+    return parts
+
+
+# "运费险怎么理赔 换货也能赔吗": two Chinese questions side by side, the first asked by a question
+# word, the second ending on its particle — no particle after the first for ``_SPLIT``.
+_ASKED_BY_WORD = re.compile(r"怎么|怎样|如何|多久|多长时间|多少|什么|啥|哪|几天|几个")
+_ENDS_ASKING = re.compile(r"(?:[吗么嘛]|能不能\S*|可不可以\S*|[^\s不]不)[\s？?！!。～~]*$")
+_CONDITION = re.compile(r"要是|如果|假如|的话|万一")
+
+
+def _two_asked(part: str) -> list[str]:
+    """``part`` cut at a space between a question asked by a question word and one ending on
+    its particle, each at least three characters of Chinese; else ``part`` whole."""
+    plain = simplified(part)
+    if not _CJK.search(plain) or len(plain) != len(part):
+        return [part]
+    for match in re.finditer(r"\s+", plain):
+        left, right = plain[: match.start()], plain[match.end() :]
+        if (
+            len(left) >= 3
+            and len(right) >= 3
+            and _ASKED_BY_WORD.search(left)
+            and not _CONDITION.search(left)
+            and _ENDS_ASKING.search(right)
+            and _CJK.search(right)
+        ):
+            return [part[: match.start()], part[match.end() :]]
+    return [part]
+
+
+def split_questions(text: str) -> list[str]:
+    """The questions of one message, in order ("包邮吗？还有就是能开发票不" → 包邮吗, 能开发票不);
+    one part when it asks one thing. A part that only asks more about the one before ("…a
+    warranty? how long is it") stays with it."""
+    parts = [p.strip(" ，,、~～…") for p in _split_any_script(text or "")]
+    parts = [q for p in parts for q in _two_asked(p)]
+    parts = [p if i == 0 else _without_connector(p) for i, p in enumerate(parts)]
+    questions: list[str] = []
+    for part in (p for p in parts if len(p) >= 2):
+        if questions and _follows_up(part):
+            questions[-1] = f"{questions[-1]} {part}"
+        else:
+            questions.append(part)
+    return questions[:3]
