@@ -90,7 +90,8 @@ def read_confirmation(text: str) -> bool | None:
 _REASON = re.compile(
     r"太大|太小|偏大|偏小|大了|小了|尺码|尺寸|不合身|不合适|穿不下|不合脚|挤脚|"
     r"质量|品质|瑕疵|破损|损坏|坏了|故障|开线|掉色|起球|漏|发错|错发|少发|漏发|色差|"
-    r"和描述不符|与描述不符|不一样|不想要|不要了|不喜欢|无理由|拍错|买错|"
+    r"和描述不符|与描述不符|不一样|不想要|不要了|不喜欢|无理由|拍错|买错|扎人|不舒服|"
+    r"\bitchy\b|\buncomfortable\b|"
     r"too (?:big|small|large|tight|loose)|doesn'?t fit|does not fit|don'?t fit|wrong size|"
     r"size|fit|quality|defect|broken|damaged|faulty|wrong item|don'?t (?:like|want)|"
     r"changed my mind|no reason",
@@ -140,7 +141,7 @@ _TITLE_AFTER = re.compile(
     re.IGNORECASE,
 )
 _NOT_A_TITLE = re.compile(
-    r"[吗嘛呢?？]|的话|怎么|什么|发票|抬头|开错|重开|错了|不对|正确|要|想|帮|能|可以|invoice|how|"
+    r"[吗嘛呢?？]|的话|怎么|什么|啥|哪家|哪个|来着|发票|抬头|开错|重开|错了|不对|正确|要|想|帮|能|可以|invoice|how|"
     r"what|why|谢谢|多谢|好的|算了|不用|没事|\b(?:ok|okay|thanks|thank|thx|ty|nevermind)\b",
     re.IGNORECASE,
 )
@@ -149,7 +150,10 @@ _WANT_PERSONAL = re.compile(r"(?:要|改成|改为|换成|开成|开|就要?|写
 
 
 # "耳机那张发票公司名少打了个字": words about an invoice that end on 公司, not a company's name.
-_NOT_A_COMPANY = re.compile(r"发票|抬头|那张|这张|那个|这个|少打|打错|写错|开错|名字|名称")
+# "当时开的票抬头写的哪家公司来着": a question about the title, not a name.
+_NOT_A_COMPANY = re.compile(
+    r"发票|抬头|那张|这张|那个|这个|少打|打错|写错|开错|名字|名称|哪家|哪个|什么|啥|来着|[吗呢?？]|^的"
+)
 
 
 # The word 抬头 glued to the name it announces (not "抬头开成公司了", "抬头是…" is announced).

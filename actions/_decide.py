@@ -121,7 +121,10 @@ class Decision:
 _INVOICE_STATE = re.compile(
     r"(?:发票|invoice).{0,8}?(?:开了[吗么嘛没]|开了没|开出来了|开好了|开好[没吗么]|开具了[吗么嘛没]|开没开|"
     r"还没开|没有?开|到哪一?步|进度|状态)|"
-    r"\binvoice\b.{0,30}\b(?:been issued|issued yet|ready yet|been sent|sent yet|status)\b",
+    r"\binvoice\b.{0,30}\b(?:been issued|issued yet|ready yet|been sent|sent yet|status)\b|"
+    # "当时开的票抬头写的哪家公司来着", "what name is on my invoice": the title it was issued to
+    r"抬头.{0,4}?(?:写的|开的|是)?(?:哪家|哪个|什么|啥)|"
+    r"\bwh(?:at|ich) (?:name|title|company)\b.{0,20}\bon (?:the|my) invoice\b",
     re.IGNORECASE,
 )
 OWN_STATE_FLOWS = {"invoice_form": _INVOICE_STATE}
@@ -170,11 +173,24 @@ _MONEY_TAKEN = re.compile(
 )
 
 
+# A call or message from someone claiming to be the shop ("有人打电话说是你们客服 让我共享屏幕帮我
+# 退款", "got a call from someone claiming to be your staff, wants the code from my texts"): the
+# shop's anti-fraud rule, though it speaks of a refund of the customer's own.
+_SCAM = re.compile(
+    r"(?:电话|来电|短信|call(?:ed)?|texted|messaged).{0,30}(?:说是|自称|冒充|假装|claim|pretend|"
+    r"said (?:they|he|she)|says (?:they|he|she)).{0,12}(?:客服|工作人员|你们的人|官方|\bstaff\b|"
+    r"customer service|your (?:team|company|shop|store))|"
+    r"(?:验证码|共享屏幕|屏幕共享|\bthe code\b|\bverification code\b).{0,30}(?:退款|refund)",
+    re.IGNORECASE,
+)
+
+
 def no_flow_service(text: str) -> bool:
     """The message asks about a service no order flow performs (rule 2c)."""
     plain = simplified(text)
     return bool(
         _NO_FLOW_SERVICE.search(plain)
+        or _SCAM.search(plain)
         or wrong_item_sent(text)
         or (_BROKEN.search(plain) and _ARRIVED.search(plain))
         or (_PAY_FAILS.search(plain) and not _MONEY_TAKEN.search(plain))

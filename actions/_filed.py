@@ -9,6 +9,7 @@ import re
 
 from rasa_sdk import Tracker
 
+from actions._reading import asks_something
 from actions._text import say
 from actions._tracker import last_replies
 from kefu.mandarin import to_mandarin
@@ -36,6 +37,8 @@ _FILLER = re.compile(
 # A clause restating the reason of the request ("ok its just too small, go ahead"), dropped
 # before the rest is read as a confirmation.
 _CLAUSES = re.compile(r"[,，.。;；!！]+")
+_CJK_CLAUSES = re.compile(r"[\s,，.。;；!！]+")  # Chinese clauses are separated by spaces too
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _REASON = re.compile(
     r"太大|太小|偏大|偏小|不合适|不喜欢|不想要|质量|\btoo (?:big|small|large|tight|loose)\b|"
     r"\bdoesn'?t fit\b|\bdon'?t (?:like|want)\b",
@@ -77,13 +80,20 @@ def confirms(text: str) -> bool:
     plain = to_mandarin((text or "").strip())
     if not _CONFIRM.search(plain) or len(plain) > 60:
         return False
-    kept = [c for c in _CLAUSES.split(plain) if c.strip() and not _REASON.search(c)]
+    clauses = (_CJK_CLAUSES if _CJK.search(plain) else _CLAUSES).split(plain)
+    kept = [c for c in clauses if c.strip() and not _REASON.search(c)]
     rest = " ".join(kept) if kept else plain
-    return (
+    if (
         bool(kept)
         and _CONFIRM.search(rest) is not None
         and not _FILLER.sub("", _CONFIRM.sub("", rest))
-    )
+    ):
+        return True
+    # "yep tags are on, go ahead and submit it": a clause of the act asked for, beside a
+    # statement that asks nothing
+    return any(
+        _CONFIRM.search(c) and not _FILLER.sub("", _CONFIRM.sub("", c)) for c in kept
+    ) and not any(asks_something(c) for c in kept)
 
 
 def confirmed_filing(tracker: Tracker, text: str) -> str | None:
@@ -97,6 +107,18 @@ def confirmed_filing(tracker: Tracker, text: str) -> str | None:
     if _ACT.search(to_mandarin(text)):
         return _record_in(_recent_replies(tracker, RECENT_TURNS))
     return None
+
+
+def filed_lately(tracker: Tracker, prefix: str) -> tuple[str, str] | None:
+    """The request of kind ``prefix`` ("RP": a repair) the bot reported filed in its answers to
+    the last few messages, and the answer that said so: "帮我提交维修" a turn after the repair
+    was filed asks for it again."""
+    replies = _recent_replies(tracker, RECENT_TURNS)
+    record = _record_in(replies)
+    if not record or not record.startswith(prefix):
+        return None
+    said = next(str(e.get("text") or "") for e in replies if record in str(e.get("text") or ""))
+    return record, said
 
 
 def already_filed(lang: str, record: str) -> str:

@@ -21,10 +21,12 @@ import re
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._again import say_again
 from actions._decide import decide, decided_without_kb, no_flow_service
+from actions._filed import already_filed, filed_lately
 from actions._flow_turns import end_quietly, intent_of, run_instead
 from actions._follow_up import general_follow_up, search_in_context
 from actions._follow_up_text import is_elliptical, the_question
@@ -44,6 +46,7 @@ from actions._payment_rules import (
     hand_payment_to_person,
     self_refund_text,
 )
+from actions._quality_return import quality_return_offered
 from actions._reading import ORDER_ID as _ORDER_ID
 from actions._reading import asks_something, is_general_question, is_long, wants_exchange
 from actions._services import get_services
@@ -62,6 +65,8 @@ __all__ = ["on_flow_start"]
 
 PAYMENT_FORM = "payment_form"
 RETURN_FORM = "return_form"
+# The flows that file a request, and its record's prefix (``actions._filed.RECORD_ID``)
+_FILED_BY = {"repair_form": "RP", RETURN_FORM: "RT"}
 # Below this the NLU's flow gives way to the flow the message's own words name when they name
 # nothing of its own (``on_flow_start``).
 UNSURE_BELOW = 0.8
@@ -109,6 +114,19 @@ async def on_flow_start(
             dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
         handoff = await hand_angry_to_person(services, dispatcher, tracker, text, skill_group)
         return [*handoff, *end_quietly()]
+    if form != RETURN_FORM and (offered := quality_return_offered(tracker)) is not None:
+        # "其实拉链坏了拉不上去 这算质量问题吧" read as a repair, right after the quality return
+        # was offered: that return, its reason said
+        return [*run_instead(RETURN_FORM, offered), SlotSet("return_reason", text)]
+    filed = _FILED_BY.get(form)
+    if filed and not _ORDER_ID.search(text) and (lately := filed_lately(tracker, filed)):
+        # "就是右耳断断续续的 … 帮我提交维修" a turn after the repair was filed: it is in —
+        # unless the message names another product ("那耳机也帮我修一下")
+        record, said = lately
+        named = await orders_named(services, tracker)
+        if not named or any(o.item in said for o in named):
+            dispatcher.utter_message(text=already_filed(lang, record))
+            return end_quietly()
     if say_again(dispatcher, tracker, lang):
         return end_quietly()  # "抬头写的啥来着": what the last answer said, not a new task
     previous = corrected_task(tracker, text) if _ORDER_ID.search(text) else None

@@ -8,7 +8,7 @@ import asyncio
 import re
 
 from actions._products import without_kinds
-from actions._reading import asked_clause, focus, wrong_item_clause
+from actions._reading import asked_clause, focus, topic_clauses, wrong_item_clause
 from actions._services import Services
 from actions._specific import naming_first
 from kefu.i18n import detect_lang, normalise_lang, to_traditional
@@ -66,6 +66,8 @@ async def search_kb(
         others = [(whole, record)] if query != whole else []
         if said := wrong_item_clause(whole):
             others.append((said, False))  # "牛仔裤发错了 我买的深蓝27 收到的是浅蓝29"
+        # "积分能换啥 在哪换": each clause that asks of a topic, never recorded as asked
+        others.extend((c, False) for c in topic_clauses(whole) if c not in (query, whole))
         bare = without_kinds(query)
         if bare is not None and len(_TEXT.findall(bare)) >= MIN_BARE:
             # "睡衣套装发错码了" (0.44) is "套装发错码了" (0.91): the product word said, the

@@ -10,7 +10,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 
-from actions._decide import own_order_intent
+from actions._decide import no_flow_service, own_order_intent
 from actions._follow_up_text import is_elliptical
 from actions._orders import FLOW_FORMS, corrected_task, last_flow, orders_named, the_named_order
 from actions._reading import ORDER_ID as _ORDER_ID
@@ -188,6 +188,8 @@ async def own_window_flow(tracker: Tracker) -> str | None:
     plain = to_mandarin(text)
     if is_long(text) or _ORDER_ID.search(text):
         return None  # a story is read by its question; an order id has its own rule
+    if no_flow_service(text):
+        return None  # "…便宜了二十 差价能退吗": price protection, no return (rule 2c)
     if _WARRANTY_WINDOW.search(plain):
         form = "repair_form"
     elif _RETURN_WINDOW.search(plain):

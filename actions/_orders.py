@@ -322,9 +322,11 @@ def the_named_order(named: list[Order]) -> str | None:
 def order_buttons(lang: str, orders: list[Order]) -> list[dict[str, str]]:
     return [
         {
-            "title": f"{o.id} {o.item}（{status_text(lang, o)}）"
-            if lang != "en"
-            else f"{o.id} {o.item} ({status_text(lang, o)})",
+            "title": say(
+                lang,
+                f"{o.id} {o.item}（{status_text('zh', o)}）",
+                f"{o.id} {o.item} ({status_text(lang, o)})",
+            ),
             "payload": f'/inform{{"order_id":"{o.id}"}}',
         }
         for o in orders

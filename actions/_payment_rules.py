@@ -29,7 +29,8 @@ __all__ = [
 # "扣了我两次钱", "付了一次扣了两遍", "charged twice", "a duplicate payment"
 DOUBLE = re.compile(
     r"两次|两遍|2次|重复扣|重复支付|多扣|扣了两|"
-    r"\btwice\b|\btwo times\b|\bdouble[- ]?charged\b|\bdouble charge|\bduplicate\b",
+    r"\btwice\b|\btwo times\b|\bdouble[- ]?charged\b|\bdouble charge|\bduplicate\b|"
+    r"\b(?:two|2) (?:charges|payments|debits)\b|两笔|扣了2",
     re.IGNORECASE,
 )
 # "都三天了也没退回来", "上周", "好几天了", "over 24 hours", "3 days and nothing": past the 24

@@ -43,15 +43,16 @@ KINDS: dict[str, str] = {
     "coat": r"大衣|外套|风衣|\b(?:coats?|jackets?)\b",
     "dress": r"裙|洋装|\b(?:dress(?:es)?|skirts?)\b",  # 洋裝: Taiwan's word for a dress
     "trousers": r"裤|\b(?:jeans|trousers|pants)\b",
-    "sweater": r"毛衣|针织衫|\b(?:sweaters?|jumpers?|knitwear)\b",
+    "sweater": r"毛衣|针织|\b(?:sweaters?|jumpers?|knitwear)\b",
     "pyjamas": r"睡衣|\b(?:pajamas|pyjamas|sleepwear)\b",
     "bottle": r"杯|保温瓶|水瓶|\b(?:bottles?|flasks?|thermos(?:es)?|tumblers?|mugs?|cups?)\b",
     "food_jar": r"罐|\b(?:food jars?|jars?)\b",
-    "wearable": r"手环|手表|\b(?:bands?|fitness tracker|smart ?watch(?:es)?|watch(?:es)?)\b",
+    "wearable": r"手环|手表|腕带|手带|"
+    r"\b(?:bands?|fitness tracker|smart ?watch(?:es)?|watch(?:es)?)\b",
     "books": r"绘本|图书|书籍|童书|\bbooks?\b",
     "tableware": r"餐具|碗|盘子|\b(?:tableware|dishes|plates|bowls)\b",
     "humidifier": r"加湿器|\bhumidifiers?\b",
-    "toothbrush": r"牙刷|\btoothbrush(?:es)?\b",
+    "toothbrush": r"牙刷|声波|\btoothbrush(?:es)?\b",
 }
 _KINDS = {kind: re.compile(words, re.IGNORECASE) for kind, words in KINDS.items()}
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")

@@ -24,6 +24,7 @@ __all__ = [
     "is_own_case",
     "names_own_thing",
     "simplified",
+    "topic_clauses",
     "wants_exchange",
     "wants_to_leave",
     "wrong_item_clause",
@@ -51,15 +52,19 @@ _OWN = re.compile(
     r"我的|我那|我这|我家|我买|我订|我定的|我拍|我刚|我昨|我前|我上|我下的|我下单|我在你|我收|我填|"
     r"我付|我退|我申请|俺|那件|那条|那双|那套|那台|"
     r"那单|这单|那个订单|这个订单|本单|我要|我想(?!问|咨询|了解)|想要|帮我|给我|替我|请帮|麻烦帮|"
-    r"还没|没收到|没到|没有到|没发|到哪|到了没|咋还|怎么还|一直没|了[吗么嘛没]|了没有|好了没|"
+    r"还没|没收到|没到|没有到|没发|(?<![寄送退])到哪(?!个地址|家)|到哪了|到了没|咋还|怎么还|一直没|了[吗么嘛没]|了没有|好了没|"
     r"\bmy\b(?! account)|\bmine\b|\bme\b|\bI (?:ordered|bought|paid|got|received|want|need|would)|"
     r"\bI'd\b|\bI'm\b|haven'?t|hasn'?t|\bstill\b|where (?:is|are|'s)|where's|\byet\b|"
     r"\bdid (?:it|you|they)\b|\bhas (?:it|the)\b",
     re.IGNORECASE,
 )
-_OWN_THING = re.compile(r"我的|我那|我这|我家|我买|我订|\bmy\b|\bmine\b", re.IGNORECASE)
+_OWN_THING = re.compile(
+    r"我的|我那|我这|我家|我买|我订|这单|那单|这个订单|那个订单|本单|\bmy\b|\bmine\b|"
+    r"\bthis order\b|\bthat order\b",
+    re.IGNORECASE,
+)
 _GENERAL = re.compile(
-    r"(?<![没不])怎么|(?<![没不])怎样|如何|咋|多久|多长|几天|多少天|多少钱|几个工作日|什么时候|啥时候|谁|哪些|哪里|哪儿|"
+    r"(?<![没不])怎么|(?<![没不])怎样|如何|咋|多久|多长|几天|多少天|多少钱|几个工作日|什么时候|啥时候|几点|谁|哪些|哪里|哪儿|哪个|[寄送退]到哪(?!了)|"
     r"(?<!没)什么|(?<!没)啥|能不能|可不可以|([^\s不])不\1|去哪|在哪|可以.*[吗么嘛]|能.*[吗么嘛]|支持.*[吗么嘛]|是否|要是|如果|的话|一般|"
     r"[吗么嘛不没][？?！!。～~\s]*$|[？?]|"
     r"\b(?:how|when|what|which|who|why|where do|where can|can i|can we|can you|do you|do we|"
@@ -192,6 +197,19 @@ def asked_clause(text: str) -> str | None:
         # 能换开吗": the subject is before the question — no aside
         return None
     return clauses[-1]
+
+
+def topic_clauses(text: str) -> list[str]:
+    """Of a short message of several clauses, those that ask something and name a shop topic
+    ("积分能换啥 在哪换": 积分能换啥 — the message whole reads as an exchange, 换). Searched
+    beside the message whole (``actions._kb_search``), each FAQ keeping its better score: a
+    second clause that leans on the first ("在哪换") drowns its topic."""
+    if ORDER_ID.search(text) or len(text) >= LONG_MESSAGE:
+        return []
+    clauses = _clauses(text)
+    if len(clauses) < 2:
+        return []
+    return [c for c in clauses if len(c) >= 3 and topic_terms(c) and asks_something(c)]
 
 
 # "换个M", "换货", "swap it for a M": an exchange asked for (the return flow's words, not its task).

@@ -35,8 +35,8 @@ def is_short(text: str) -> bool:
 # "我是银行卡付的", "paid w alipay. how long once its done" right after a refund's state: how
 # long a refund takes to reach that channel (the customer names the channel, not the question).
 _CHANNEL = re.compile(
-    r"支付宝|微信|银行卡|信用卡|借记卡|储蓄卡|花呗|云闪付|刷卡|\b(?:alipay|wechat|credit card|"
-    r"debit card|bank card|card|visa|mastercard)\b",
+    r"支付宝|微信|银行卡|信用卡|借记卡|储蓄卡|花呗|云闪付|刷卡|余额|零钱|"
+    r"\b(?:alipay|wechat|credit card|debit card|bank card|card|visa|mastercard|balance)\b",
     re.IGNORECASE,
 )
 # a refund spoken of: its state or times, or a cancelled order's money "将原路退回"

@@ -50,14 +50,16 @@ def is_angry(text: str) -> bool:
 # a request for a person in the customer's own words, whatever else the message says. Not a
 # question about people ("人工客服几点上班", "do you have live agents"): those are FAQs.
 _PERSON = re.compile(
-    r"转人工|轉人工|(?:给我|帮我|幫我|我要|我想|我需要|麻烦|麻煩)(?:转|轉|找|接|叫|联系|聯繫)?(?:个|個)?"
+    r"转人工|轉人工|(?:给我|帮我|幫我|我要|我想|我需要|麻烦|麻煩)(?:转|轉|找|接|叫|换|換|联系|聯繫)?(?:个|個)?"
     r"(?:人工|真人|活人)|(?:找|叫|要|接)(?:个|個)?(?:人工|真人|活人)(?!.{0,6}(?:几点|幾點|什么时候|"
     r"什麼時候|时间|時間|上班|下班))|人工呢|"
     # "叫个人来吧", "找个人帮我跟快递核实" (not "个人发票": a person who comes or does something)
     r"(?:叫|找|来|來)(?:个|個)人(?:来|來|过来|過來|帮|幫|处理|處理|跟进|跟進|看看)|"
     # "找人跟一下银行", "叫個同事幫我追下", "get someone to chase the courier": someone to act
-    r"(?:找|叫|派|安排)(?:个|個)?(?:人|同事|客服|专员|專員)(?:帮我|幫我|给我|給我)?"
+    r"(?:找|叫|派|安排)(?:个|個)?(?:人|同事|客服|专员|專員)(?:帮我|幫我|给我|給我|去|来|來)?"
     r"(?:跟|追|查|催|核实|核實|处理|處理|联系|聯繫|对接|對接)|"
+    # "即刻叫個負責人出嚟同我講", "让你们主管来": someone in charge, called to the chat
+    r"(?:找|叫|让|讓|要|请|請)(?:个|個|你们|你們|你地)?(?:负责人|負責人|主管|经理|經理|领导|領導|上级|上級)|"
     r"\b(?:get|have|send) (?:someone|somebody|a person|an agent|a human|staff) to\b|"
     r"\b(?:talk|speak|chat) (?:to|with) (?:a |an |some |your )?(?:human|person|agent|someone|"
     r"somebody|real|staff|rep)|\b(?:get|give|connect|transfer) me (?:to )?(?:a |an )?"
@@ -66,8 +68,9 @@ _PERSON = re.compile(
     r"(?:check|look|help|call|contact|handle|sort|deal|fix|get back)\b|"
     r"\breal (?:person|human)\b|\bhuman agent\b|"
     # "i want an agent to look at this", "i need a human"
-    r"\bI (?:want|need|'d like|would like) (?:a |an |to talk to (?:a |an )?)?(?:human|person|agent|"
-    r"real person|rep)\b|\b(?:an agent|a human|a person) to (?:look|check|help|handle)\b",
+    r"\bI (?:want|need|'d like|would like) (?:a |an |to talk to (?:a |an )?)?(?:actual |real )?"
+    r"(?:human|person|agent|real person|rep|staff(?: member)?|manager|supervisor)\b|"
+    r"\b(?:an agent|a human|a person) to (?:look|check|help|handle)\b",
     re.IGNORECASE,
 )
 
@@ -106,6 +109,10 @@ _THANKS = re.compile(
     r"understood\b|noted\b|sweet\b|gotcha\b|good to know\b|perfect\b|great\b|awesome\b|"
     r"figured\b|that explains it\b|makes sense now\b|fair enough\b|i'?ll think\b|"
     r"晓得了|晓得|晓得啦|明白|知道啦|好滴|好哒|行吧|成吧|中吧|"
+    # "对上了 没毛病": it checks out
+    r"对上了|對上了|没毛病|沒毛病|"
+    # "好险 差点就信了" after the anti-fraud rule: relief, nothing asked
+    r"好险|好險|幸好|还好没|還好沒|"
     r"nice\b|makes sense\b|sounds good\b|all good\b|cheers\b|will do\b|"
     # "哦", "嗯" alone; "找到原因了 没凑够", "找到了": the customer has what they needed
     r"[哦噢嗯](?=[\s。.!！~～]*$)|找到了|找到原因了|原来是这样)",

@@ -15,28 +15,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._handoff import start_handoff
-from actions._reading import ORDER_ID
+from actions._quality_return import quality_return_offered
 from actions._services import get_services
-from actions._text import is_angry, say
-from actions._tracker import lang_of, latest_text, previous_answer_text
-from kefu.mandarin import to_mandarin
-from shop import is_quality_reason
-
-# The button the return flow offers past the no-reason window (actions/returns.py)
-_QUALITY_OFFERED = ("质量问题退货", "Return: quality problem")
-
-
-def _quality_return_offered(tracker: Tracker) -> str | None:
-    """The order whose quality return the bot offered just before, when the customer now calmly
-    describes a quality problem; else None."""
-    before = to_mandarin(previous_answer_text(tracker))
-    text = latest_text(tracker)
-    offered = ORDER_ID.search(before)
-    if offered is None or not any(b in before for b in _QUALITY_OFFERED):
-        return None
-    if not is_quality_reason(to_mandarin(text)) or is_angry(text):
-        return None
-    return offered.group(0)
+from actions._text import say
+from actions._tracker import lang_of, latest_text
 
 
 class ActionFileComplaint(Action):
@@ -48,7 +30,7 @@ class ActionFileComplaint(Action):
     ) -> list[dict[str, Any]]:
         services = get_services()
         lang = lang_of(tracker)
-        if (offered := _quality_return_offered(tracker)) is not None:
+        if (offered := quality_return_offered(tracker)) is not None:
             # "其实是质量问题 裤脚开线了" right after "past the 7 days; a quality problem can
             # still be returned — tap 质量问题退货": that return, not a complaint.
             return [

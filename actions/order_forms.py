@@ -25,6 +25,7 @@ from actions._flow_turns import (
     on_flow_turn,
     was_active,
 )
+from actions._free_answers import question_not_answer
 from actions._orders import (
     FLOW_FORMS,
     FLOW_SLOTS,
@@ -276,6 +277,12 @@ class ValidateReturnForm(OrderForm):
     def later_slots(self, order: Order | None) -> list[str]:
         return ["return_reason"] if order and could_return(order) else []
 
+    async def validate_return_reason(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        reading = read_return_reason(str(value or ""))
+        return question_not_answer("return_reason", value, reading, dispatcher, lang_of(tracker))
+
     async def order_chosen(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, order_id: str
     ) -> None:
@@ -314,7 +321,7 @@ class ValidateReturnForm(OrderForm):
 # The charge itself described with the request: what the form's question asks for.
 _CHARGE = re.compile(
     r"扣款|扣了|扣钱|扣费|付了|已付|付过|支付了|交了钱|钱.{0,6}(?:扣|付)|"
-    r"\bcharged\b|\bpaid\b|\bdeducted\b|\btaken from\b",
+    r"\bcharged\b|\bcharges\b|\bpaid\b|\bdeducted\b|\btaken from\b|两笔",
     re.IGNORECASE,
 )
 
@@ -367,3 +374,11 @@ class ValidateRepairForm(OrderForm):
     def later_slots(self, order: Order | None) -> list[str]:
         ok = order and order.status is OrderStatus.DELIVERED and in_warranty(order)
         return ["fault_description"] if ok else []
+
+    async def validate_fault_description(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        reading = read_fault(str(value or ""))
+        return question_not_answer(
+            "fault_description", value, reading, dispatcher, lang_of(tracker)
+        )

@@ -84,7 +84,9 @@ def _tracking(lang: str, order: Order, limit: int = 3) -> str:
         f"承运快递：{ship.carrier}，运单号 {ship.tracking_no}。",
         f"Carrier: {ship.carrier}, tracking number {ship.tracking_no}.",
     )
+    # the carrier's words, in the customer's script (traditional for zh-Hant)
     lines = [f"· {e.at:%m-%d %H:%M} {e.description}" for e in ship.events[:limit]]
+    lines = [say(lang, line, line) for line in lines]
     return "\n".join([head, *lines])
 
 
@@ -171,8 +173,9 @@ async def describe(
         parts.append(
             say(
                 lang,
-                "仓库正在为您打包，发货后会第一时间通知您～",
-                "The warehouse is packing it and you'll be notified once it ships.",
+                "仓库正在为您打包（现货商品一般付款后24–48小时内发货），发货后会第一时间通知您～",
+                "The warehouse is packing it (in-stock items ship within 24–48 hours of payment);"
+                " you'll be notified once it ships.",
             )
         )
         parts.append(_when(lang, order))

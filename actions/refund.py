@@ -28,7 +28,7 @@ def _line(lang: str, r: Refund) -> str:
         d = local_date(r.completed_at)
         return say(
             lang,
-            f"订单 {r.order_id} 的退款 {yuan(r.amount_cents)} 已完成，已于 {d.month}月{d.day}日"
+            f"订单 {r.order_id} 已退款成功（{yuan(r.amount_cents)}），已于 {d.month}月{d.day}日"
             f"{r.method}，请留意支付账户的到账记录～",
             f"The refund of {yuan(r.amount_cents)} for order {r.order_id} is complete: it was"
             f" paid back to your original payment method on {d.isoformat()}.",
@@ -53,7 +53,8 @@ def _line(lang: str, r: Refund) -> str:
 
 
 _NOT_ARRIVED = re.compile(
-    r"没到|没收到|没有到|不到账|没看到|没看见|没见到|没进|没退回|haven'?t (?:got|received|seen)|"
+    r"没到|没收到|没有到|不到账|没看到|没看见|没见|没进|没退回|木有到|"
+    r"haven'?t (?:got|received|seen)|"
     r"not (?:arrived|received|showed? up)|hasn'?t (?:arrived|come|shown)|"
     r"never (?:arrived|came|got)|"
     r"didn'?t (?:get|receive)",
@@ -67,7 +68,7 @@ def _not_arrived_line(lang: str, r: Refund) -> str:
     day = say(lang, f"{d.month}月{d.day}日", d.isoformat()) if d else ""
     return say(
         lang,
-        f"订单 {r.order_id} 的退款 {yuan(r.amount_cents)} 已完成，已于 {day} 原路退回。"
+        f"订单 {r.order_id} 已退款成功（{yuan(r.amount_cents)}），已于 {day} 原路退回。"
         "到账时间取决于支付渠道：微信/支付宝1–3个工作日，银行卡3–7个工作日（以银行入账为准）。如果已经超过"
         "这个时间还没到账，点下面的“转人工客服”，我们帮您向支付渠道核实～",
         f"The refund of {yuan(r.amount_cents)} for order {r.order_id} is complete: it was paid"

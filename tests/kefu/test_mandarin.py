@@ -28,6 +28,9 @@ def test_cantonese_and_taiwan_words_become_mainland_words() -> None:
     assert to_mandarin("咁算數 照收") == "那算了 照收"
     assert to_mandarin("手环fa货了没") == "手环发货了没"
     assert to_mandarin("仲喺保養期內") == "仲在保修期内"
+    assert to_mandarin("我對42碼黑白鞋去到邊呀") == "我对42码黑白鞋到哪了呀"
+    assert to_mandarin("聲波嗰支唔著得機 仲喺保用期內嗎") == "声波𠮶支开不了机 仲在保修期内吗"
+    assert to_mandarin("退款搞掂未") == "退款好了没"
 
 
 def test_a_shop_word_half_typed_in_pinyin_is_the_word() -> None:

@@ -1,0 +1,112 @@
+"""A free-text answer that is a question is no answer (actions/_free_answers.py): "我是拼团拍的
+这种也算吗" while the return form asks the reason filed a return with that as its reason. A
+request asked for again a turn after it was filed is told it is in (actions/_filed.py), and a
+yes beside a statement is a yes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from actions._filed import confirms
+from actions._flow_start import on_flow_start
+from actions.order_forms import ValidateRepairForm, ValidateReturnForm
+from tests.actions.conftest import tracker
+from tests.actions.test_flow_turns import in_form, run_with_domain
+
+
+def _extracted(t: Any, name: str, value: str) -> Any:
+    """The tracker as Rasa sends it after the form's mapping took the message for ``name``."""
+    t.events.append({"event": "slot", "name": name, "value": value})
+    return t
+
+
+def _values(events: list[dict[str, Any]], name: str) -> list[Any]:
+    return [e["value"] for e in events if e.get("event") == "slot" and e.get("name") == name]
+
+
+async def test_a_question_is_no_return_reason(services) -> None:
+    asked = "我是拼团拍的 这种也算吗"
+    t = in_form(
+        "return_form",
+        asked,
+        intent="ask_faq",
+        order_id="20231120006",
+        requested_slot="return_reason",
+        return_reason=asked,
+    )
+    t = _extracted(t, "return_reason", asked)
+    events, texts, _ = await run_with_domain(ValidateReturnForm(), t)
+    values = _values(events, "return_reason")
+    assert None in values and asked not in values
+    assert any("没找到这个问题的答案" in x for x in texts), texts
+
+
+@pytest.mark.parametrize("reason", ["尺码不合适", "衣服有点扎人"])
+async def test_a_reason_is_taken(services, reason: str) -> None:
+    t = in_form(
+        "return_form",
+        reason,
+        order_id="20231120006",
+        requested_slot="return_reason",
+        return_reason=reason,
+    )
+    events, _, _ = await run_with_domain(
+        ValidateReturnForm(), _extracted(t, "return_reason", reason)
+    )
+    assert _values(events, "return_reason")[-1] == reason
+
+
+async def test_a_question_is_no_fault(services) -> None:
+    asked = "修的话要多久啊"
+    t = in_form(
+        "repair_form",
+        asked,
+        intent="ask_faq",
+        order_id="20231120013",
+        requested_slot="fault_description",
+        fault_description=asked,
+    )
+    t = _extracted(t, "fault_description", asked)
+    events, _, _ = await run_with_domain(ValidateRepairForm(), t)
+    assert None in _values(events, "fault_description")
+    assert asked not in _values(events, "fault_description")
+
+
+async def test_a_repair_asked_again_after_it_was_filed_is_in(services) -> None:
+    history = [
+        {"event": "user", "text": "星光白那副耳机右边一会儿有声一会儿没声 想报修"},
+        {
+            "event": "bot",
+            "text": "已为您提交保修维修申请（编号 RP2C4F5F4456），降噪蓝牙耳机 Pro在保修期内",
+        },
+    ]
+    t = tracker(
+        "就是右耳断断续续的 没摔过也没进水 帮我提交维修", intent="request_repair", history=history
+    )
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    events = await on_flow_start("repair_form", dispatcher, t, "aftersales")
+    texts = [m.get("text") or "" for m in dispatcher.messages]
+    assert events is not None and any("RP2C4F5F4456" in x and "已提交" in x for x in texts)
+    # Another product named: not the request filed before.
+    t = tracker("那个粉色的牙刷也开不了机 帮我报修", intent="request_repair", history=history)
+    dispatcher = CollectingDispatcher()
+    await on_flow_start("repair_form", dispatcher, t, "aftersales")
+    assert not any("RP2C4F5F4456" in (m.get("text") or "") for m in dispatcher.messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "yes"),
+    [
+        ("yep tags are on, go ahead and submit it", True),
+        ("对 就按质量问题退 图我待会儿传", True),
+        ("go ahead, how long does it take?", False),
+        ("tags are on", False),
+        ("对 还有运费谁出", False),
+    ],
+)
+def test_a_yes_beside_a_statement_is_a_yes(text: str, yes: bool) -> None:
+    assert confirms(text) is yes
