@@ -10,7 +10,7 @@ import re
 from rasa_sdk import Tracker
 
 from actions._reading import asks_something
-from actions._text import say
+from actions._text import is_thanks, say
 from actions._tracker import last_replies
 from kefu.mandarin import to_mandarin
 
@@ -89,8 +89,10 @@ def confirms(text: str) -> bool:
         and not _FILLER.sub("", _CONFIRM.sub("", rest))
     ):
         return True
-    # "yep tags are on, go ahead and submit it": a clause of the act asked for, beside a
-    # statement that asks nothing
+    # "yep tags are on, go ahead and submit it": a yes, beside a statement that asks nothing
+    # (not thanks: "ok 谢谢" is done, not confirming)
+    if is_thanks(plain):
+        return False
     return any(
         _CONFIRM.search(c) and not _FILLER.sub("", _CONFIRM.sub("", c)) for c in kept
     ) and not any(asks_something(c) for c in kept)

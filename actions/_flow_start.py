@@ -119,7 +119,12 @@ async def on_flow_start(
         # was offered: that return, its reason said
         return [*run_instead(RETURN_FORM, offered), SlotSet("return_reason", text)]
     filed = _FILED_BY.get(form)
-    if filed and not _ORDER_ID.search(text) and (lately := filed_lately(tracker, filed)):
+    if (
+        filed
+        and not _ORDER_ID.search(text)
+        and not asks_something(text)  # "维修大概要多久": a question about it, answered
+        and (lately := filed_lately(tracker, filed))
+    ):
         # "就是右耳断断续续的 … 帮我提交维修" a turn after the repair was filed: it is in —
         # unless the message names another product ("那耳机也帮我修一下")
         record, said = lately

@@ -156,10 +156,7 @@ async def search_in_context(
         if _repeats(top, answered):
             said = covers(text, previous, top.answer)
             lacking = named_things(text, f"{previous} {top.answer}") if said is None else []
-            naming = _answer_naming(hits, lacking, top.faq_id) or _answer_naming(
-                paired[1:], lacking, top.faq_id
-            )
-            if lacking and naming is not None:
+            if lacking and (naming := _answer_naming(hits, lacking, top.faq_id)) is not None:
                 # "秒杀买的也可以吗" after price protection: the answer just given says nothing of
                 # 秒杀 — one of the follow-up's own answers does (the exceptions)
                 return hits, thresholds, _in_context(naming, thresholds)

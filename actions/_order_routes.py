@@ -128,6 +128,10 @@ async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
         # product now named — the order id of the one before is replaced by that order's (or
         # forgotten when several hold the product, so the flow asks which).
         return [SlotSet("order_id", the_named_order(named)), FollowupAction(previous)]
+    if no_flow_service(text) and words_flow(text) in (None, "return_form", "action_check_refund"):
+        # "…便宜了二十 差价能退吗": price protection, no return (rule 2c) — but "pls cancel my
+        # earbuds order, found them cheaper somewhere else" is a cancel
+        return None
     ranking = (tracker.latest_message or {}).get("intent_ranking") or []
     likely = [
         PRODUCT_FLOWS[str(item["name"])]

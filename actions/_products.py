@@ -44,7 +44,7 @@ KINDS: dict[str, str] = {
     "dress": r"裙|洋装|\b(?:dress(?:es)?|skirts?)\b",  # 洋裝: Taiwan's word for a dress
     "trousers": r"裤|\b(?:jeans|trousers|pants)\b",
     "sweater": r"毛衣|针织|\b(?:sweaters?|jumpers?|knitwear)\b",
-    "pyjamas": r"睡衣|\b(?:pajamas|pyjamas|sleepwear)\b",
+    "pyjamas": r"睡衣|家居服|\b(?:pajamas|pyjamas|sleepwear)\b",
     "bottle": r"杯|保温瓶|水瓶|\b(?:bottles?|flasks?|thermos(?:es)?|tumblers?|mugs?|cups?)\b",
     "food_jar": r"罐|\b(?:food jars?|jars?)\b",
     "wearable": r"手环|手表|腕带|手带|"

@@ -201,15 +201,19 @@ def asked_clause(text: str) -> str | None:
 
 def topic_clauses(text: str) -> list[str]:
     """Of a short message of several clauses, those that ask something and name a shop topic
-    ("积分能换啥 在哪换": 积分能换啥 — the message whole reads as an exchange, 换). Searched
-    beside the message whole (``actions._kb_search``), each FAQ keeping its better score: a
-    second clause that leans on the first ("在哪换") drowns its topic."""
+    ("积分能换啥 在哪换": 积分能换啥 — the message whole reads as an exchange, 换), when another
+    clause asks without a topic of its own. Searched beside the message whole
+    (``actions._kb_search``), each FAQ keeping its better score: a clause that leans on
+    another ("在哪换") drowns its topic."""
     if ORDER_ID.search(text) or len(text) >= LONG_MESSAGE:
         return []
     clauses = _clauses(text)
     if len(clauses) < 2:
         return []
-    return [c for c in clauses if len(c) >= 3 and topic_terms(c) and asks_something(c)]
+    asking = [c for c in clauses if asks_something(c)]
+    if all(topic_terms(c) for c in asking):
+        return []  # no question leans on another's topic ("那我直接拒收 运费要我出吗": its own)
+    return [c for c in asking if len(c) >= 3 and topic_terms(c)]
 
 
 # "换个M", "换货", "swap it for a M": an exchange asked for (the return flow's words, not its task).

@@ -28,7 +28,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions._decide import decide
 from actions._kb_search import faq_text, search_kb
-from actions._reading import ORDER_ID, asks_for_something, is_general_question, is_own_case
+from actions._reading import ORDER_ID, asks_for_something, is_general_question
 from actions._services import Services
 from actions._splitting import split_questions
 from actions._text import person_button, say
@@ -81,10 +81,7 @@ async def question_parts(services: Services, text: str, lang: str) -> list[Part]
         hits, thresholds = await search_kb(services, piece, lang)
         # No intent of its own: the part is the knowledge base's only as a general question;
         # its question mark, dropped by the split, still says it is one.
-        # A marked question not about the customer's own case is a question whatever its
-        # words ("the hoodie i want is sold out in L - will it be back?": the restock rule).
-        general = marked and not is_own_case(piece)
-        decision = decide(f"{piece}?" if marked else piece, "", hits, thresholds, general=general)
+        decision = decide(f"{piece}?" if marked else piece, "", hits, thresholds)
         parts.append(Part(piece, decision.hit if decision.source == "kb" else None, marked))
     return parts
 

@@ -56,6 +56,29 @@ async def test_status_in_english_and_traditional(services):
     assert "倉庫" in texts[0]
 
 
+async def test_a_paid_order_says_when_it_ships(services):
+    # "昨天買的悶燒罐 大概什麼時候會寄": packing, and in-stock items ship within 24-48 hours
+    _, texts, _ = await run(
+        ActionCheckOrderStatus(), tracker("什么时候发", slots={"order_id": "20231120002"})
+    )
+    assert "24–48小时内发货" in texts[0]
+
+
+async def test_a_traditional_chinese_customer_reads_the_tracking_in_traditional(services):
+    _, texts, _ = await run(
+        ActionTrackShipment(),
+        tracker("去到邊", slots={"order_id": "20231120003"}, lang="zh-Hant"),
+    )
+    assert "轉運中心" in texts[0] and "转运中心" not in texts[0]
+
+
+async def test_a_refund_paid_out_is_said_refunded(services):
+    _, texts, _ = await run(
+        ActionCheckRefund(), tracker("退款好了没", slots={"order_id": "20231120011"})
+    )
+    assert "已退款成功" in texts[0] and "已于" in texts[0]
+
+
 async def test_someone_elses_order_answers_like_a_missing_one(services):
     theirs = await run(ActionTrackShipment(), tracker("", slots={"order_id": "20231120021"}))
     missing = await run(ActionTrackShipment(), tracker("", slots={"order_id": "20231120099"}))

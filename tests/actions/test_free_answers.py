@@ -91,6 +91,11 @@ async def test_a_repair_asked_again_after_it_was_filed_is_in(services) -> None:
     events = await on_flow_start("repair_form", dispatcher, t, "aftersales")
     texts = [m.get("text") or "" for m in dispatcher.messages]
     assert events is not None and any("RP2C4F5F4456" in x and "已提交" in x for x in texts)
+    # A question about it is answered, not told it is in.
+    t = tracker("维修大概要多久", intent="ask_faq", history=history)
+    dispatcher = CollectingDispatcher()
+    await on_flow_start("repair_form", dispatcher, t, "aftersales")
+    assert not any("RP2C4F5F4456" in (m.get("text") or "") for m in dispatcher.messages)
     # Another product named: not the request filed before.
     t = tracker("那个粉色的牙刷也开不了机 帮我报修", intent="request_repair", history=history)
     dispatcher = CollectingDispatcher()

@@ -64,3 +64,33 @@ async def test_refunded_yet_read_as_a_return_is_the_refunds_state(services) -> N
     t.latest_message["intent"]["confidence"] = 0.67  # the NLU's reading, unsure
     events = await on_flow_start("return_form", CollectingDispatcher(), t, "aftersales")
     assert events is not None and _followups(events) == ["action_check_refund"]
+
+
+async def test_a_price_drop_of_an_own_product_is_no_return(services) -> None:
+    # "…便宜了二十 差价能退吗", which the NLU could not place (a return at 0.47): price
+    # protection, which no flow performs — never the return flow (a return was filed on the
+    # next message)
+    from actions._order_routes import own_window_flow, product_followup
+
+    text = "大前天签收的那条碎花连衣裙 今天一看便宜了二十 差价能退吗"
+    t = tracker(text, intent="nlu_fallback")
+    t.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "request_return", "confidence": 0.47},
+    ]
+    assert await product_followup(t) is None
+    assert await own_window_flow(tracker(text, intent="ask_faq")) is None
+
+
+async def test_the_quality_return_offered_is_taken_up_though_read_as_a_repair(services) -> None:
+    history = [
+        {"event": "user", "text": "深蓝27码那条裤子穿着不喜欢 签收十来天了 无理由退货还来得及吗"},
+        {"event": "bot", "text": "订单 20231120007 于 11月26日 签收，已经 10 天，超过了七天无理由"
+         "退货期限～如果商品有质量问题，签收15天内仍可申请退货：点“质量问题退货”并写明具体问题就可以"},
+    ]  # fmt: skip
+    t = tracker("其实拉链坏了拉不上去 这算质量问题吧", intent="request_repair", history=history)
+    events = await on_flow_start("repair_form", CollectingDispatcher(), t, "aftersales")
+    assert events is not None and _followups(events) == ["return_form"]
+    reason = [e["value"] for e in events if e.get("name") == "return_reason"]
+    assert reason[-1] == "其实拉链坏了拉不上去 这算质量问题吧"
+    assert [e["value"] for e in events if e.get("name") == "order_id"][-1] == "20231120007"

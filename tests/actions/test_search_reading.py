@@ -9,7 +9,7 @@ import pytest
 from actions._decide import clear_best, decide
 from actions._kb_search import search_kb
 from actions._products import without_kinds
-from actions._reading import asked_clause
+from actions._reading import asked_clause, topic_clauses
 
 
 @pytest.mark.parametrize(
@@ -74,3 +74,30 @@ async def test_two_close_answers_keep_the_choice(services, text: str) -> None:
     hits, thresholds = await search_kb(services, text, "zh")
     assert not clear_best(hits, thresholds)
     assert decide(text, "ask_faq", hits, thresholds).source == "intent"
+
+
+@pytest.mark.parametrize(
+    ("text", "clauses"),
+    [
+        ("积分能换啥 在哪换", ["积分能换啥"]),  # "在哪换" leans on the points
+        ("那我直接拒收 运费要我出吗", []),  # the one question names its own topic
+        ("那要是只是不喜欢想换个颜色呢 运费呢", []),  # each question its own topic
+        ("积分能换啥", []),  # one clause
+    ],
+)
+def test_the_clauses_that_carry_a_topic(text: str, clauses: list[str]) -> None:
+    assert topic_clauses(text) == clauses
+
+
+async def test_a_leaning_clause_does_not_drown_the_topic(services) -> None:
+    # Whole, "积分能换啥 在哪换" reads as an exchange (换): the points' clause is searched too.
+    hits, thresholds = await search_kb(services, "积分能换啥 在哪换", "zh")
+    assert thresholds is not None and hits[0].faq_id == "mem-002"
+
+
+async def test_a_scam_call_gets_the_anti_fraud_rule(services) -> None:
+    text = "有人打电话说是你们客服 让我下个会议软件共享屏幕帮我退款 靠谱不"
+    hits, thresholds = await search_kb(services, text, "zh")
+    decision = decide(text, "nlu_fallback", hits, thresholds)
+    assert decision.source == "kb" and decision.hit is not None
+    assert decision.hit.faq_id == "acc-004"

@@ -1,0 +1,107 @@
+"""Words customers typed that the bot read wrongly (heldout17's blind run): a request for a person
+in words of their own, a product by a nickname, a question of the shop's rules that sounded like
+the customer's own case, a title asked about, a charge described, a yes that checks out."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions._answers import read_invoice_title, read_return_reason
+from actions._decide import own_state_flow
+from actions._payment_rules import DOUBLE
+from actions._products import named_kinds
+from actions._reading import is_general_question, is_own_case, names_own_thing
+from actions._refund_channel import refund_channel_query
+from actions._text import asks_for_person, is_thanks
+from actions._two_questions import words_flow
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "柜子那边扫码开了 格子是空的 赶紧安排人去查",
+        "我问的不是这个 打字说不清楚 给我换个活人来",
+        "嘥晒我時間 即刻叫個負責人出嚟同我講",
+        "it's been 5 days though, not one. i need an actual staff member to sort this out",
+    ],
+)
+def test_a_person_asked_for_in_own_words(text: str) -> None:
+    assert asks_for_person(text)
+
+
+@pytest.mark.parametrize("text", ["你们负责人是谁", "要个人发票", "我要换个颜色", "主管几点上班"])
+def test_no_person_asked_for(text: str) -> None:
+    assert not asks_for_person(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("燕麦色那件针织的", "sweater"),
+        ("智能腕带寄了没有呀", "wearable"),
+        ("粉色声波那支", "toothbrush"),
+        ("真丝家居服那笔退款", "pyjamas"),
+    ],
+)
+def test_a_product_by_its_nickname(text: str, kind: str) -> None:
+    assert kind in named_kinds(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "general", "own"),
+    [
+        ("行吧 那问个正事 退货该寄到哪个地址", True, False),  # where to send: the rule
+        ("半夜send咗訊息 第二朝大約幾點有人覆", True, False),  # 几点: a question word
+        ("退货寄到哪", True, False),
+        ("耳机到哪个站了", False, True),  # where it is now: their parcel
+        ("寄到哪了", False, True),
+    ],
+)
+def test_where_to_send_is_a_rule_where_it_is_their_case(
+    text: str, general: bool, own: bool
+) -> None:
+    assert is_general_question(text) is general
+    assert is_own_case(text) is own
+
+
+def test_this_order_is_the_customers_own() -> None:
+    assert names_own_thing("那把这单撤掉吧 我重新拍")
+    assert names_own_thing("cancel this order")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["星光白那副耳机 当时开的票抬头写的哪家公司来着", "抬头写的哪个", "what name is on my invoice"],
+)
+def test_the_title_asked_about_is_no_title(text: str) -> None:
+    assert read_invoice_title(text) is None
+    assert own_state_flow(text) == "invoice_form"
+
+
+def test_a_company_name_with_a_question_character_is_a_title() -> None:
+    assert read_invoice_title("抬头是杭州哪吒科技有限公司") == "杭州哪吒科技有限公司"
+
+
+def test_the_balance_is_a_refund_channel() -> None:
+    answered = "Arrival: balance instantly, WeChat Pay/Alipay 1–3 working days"
+    assert refund_channel_query("那退到余额呢", f"refund: {answered}") == "退款多久到账 余额"
+
+
+@pytest.mark.parametrize("text", ["对上了 没毛病", "好险 差点就信了", "还好没转"])
+def test_it_checks_out_is_an_ok(text: str) -> None:
+    assert is_thanks(text)
+
+
+@pytest.mark.parametrize("text", ["对上了吗", "好险 那怎么举报"])
+def test_an_ok_that_asks_is_no_ok(text: str) -> None:
+    assert not is_thanks(text)
+
+
+def test_two_charges_are_a_double_charge() -> None:
+    assert DOUBLE.search("my bank app shows two charges of 239 for order 20231120022")
+
+
+def test_sending_back_is_a_return_and_itchy_a_reason() -> None:
+    text = 'i\'d like to send back order "20231120022", the fabric is way too itchy on me'
+    assert words_flow(text) == "return_form"
+    assert read_return_reason(text)
