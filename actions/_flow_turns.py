@@ -34,7 +34,7 @@ from actions._orders import (
 )
 from actions._picks import answer_pick, is_pick
 from actions._reading import ORDER_ID as _ORDER_ID
-from actions._reading import wants_to_leave
+from actions._reading import joined_order_id, wants_to_leave
 from actions._services import get_services
 from actions._text import is_thanks, only_leaving, say
 from actions._tracker import lang_of, latest_text, previous_answer_text, previous_customer_text
@@ -189,6 +189,12 @@ async def on_flow_turn(
             *(SlotSet(s, None) for s in FLOW_SLOTS),
             *(SlotSet(k, v) for k, v in checked.items()),
         ]
+    if requested == "order_id" and (
+        joined := joined_order_id(previous_customer_text(tracker), text)
+    ):
+        # "单号2023112" then "0004 刚手快按了发送": the order id, sent in two messages
+        checked = await check_order(joined)
+        return [SlotSet(k, v) for k, v in checked.items()]
     decision = await decide_in_context(
         get_services(),
         text,

@@ -22,6 +22,7 @@ __all__ = [
     "is_general_question",
     "is_long",
     "is_own_case",
+    "joined_order_id",
     "names_own_thing",
     "simplified",
     "topic_clauses",
@@ -211,8 +212,12 @@ def topic_clauses(text: str) -> list[str]:
     if len(clauses) < 2:
         return []
     asking = [c for c in clauses if asks_something(c)]
-    if all(topic_terms(c) for c in asking):
-        return []  # no question leans on another's topic ("那我直接拒收 运费要我出吗": its own)
+    leaning = any(not topic_terms(c) for c in asking)  # "在哪换"
+    # the rest is background ("她老人家不会弄这些 一般退款几天能到"), not the subject the
+    # question is about ("那我直接拒收 运费要我出吗": 拒收)
+    background = not any(topic_terms(c) for c in clauses if c not in asking)
+    if not (leaning or background):
+        return []
     return [c for c in asking if len(c) >= 3 and topic_terms(c)]
 
 
@@ -257,6 +262,22 @@ def wrong_item_clause(text: str) -> str | None:
 def wants_to_leave(text: str) -> bool:
     """The customer leaves what they were doing: "算了 / 不用了 / 先不退了 / never mind"."""
     return bool(_LEAVE.search(simplified(text))) and not ORDER_ID.search(text)
+
+
+# "单号2023112" then "0004 刚手快按了发送": an order id sent in two messages
+_TAIL_DIGITS = re.compile(r"(\d{4,12})\s*$")
+_HEAD_DIGITS = re.compile(r"^\s*(\d{1,9})(?!\d)")
+
+
+def joined_order_id(previous: str, text: str) -> str | None:
+    """The order id the customer's last two messages make together (the first ends on digits,
+    this one starts with the rest: "单号2023112" + "0004 刚手快按了发送"), else None."""
+    tail = _TAIL_DIGITS.search(previous or "")
+    head = _HEAD_DIGITS.search(text or "")
+    if tail is None or head is None or ORDER_ID.search(previous or ""):
+        return None
+    joined = tail.group(1) + head.group(1)
+    return joined if len(joined) in (11, 12) and ORDER_ID.fullmatch(joined) else None
 
 
 def names_own_thing(text: str) -> bool:

@@ -117,12 +117,38 @@ def still_missing_after_advice(tracker: Tracker) -> bool:
     )
 
 
+# "大概仲要等多幾日", "how many more days" right after the order's status: when it arrives.
+_ARRIVAL_ASKED = re.compile(
+    r"几天|几日|多少天|多久|几时到|什么时候到|啥时候到|几号到|还要等|"
+    r"\bhow (?:long|many (?:more )?days|soon)\b|\bwhen will (?:it|they)\b",
+    re.IGNORECASE,
+)
+
+
+def _arrival_after_status(tracker: Tracker, order: Order, text: str) -> bool:
+    """The order's status was the answer just given, and the customer asks when it arrives:
+    the estimate, not the whole status again (the same answer twice brings a person)."""
+    return (
+        order.status in (OrderStatus.PAID, OrderStatus.SHIPPED)
+        and order.promised_delivery is not None
+        and order.id in previous_answer_text(tracker)
+        and bool(_ARRIVAL_ASKED.search(to_mandarin(text)))
+    )
+
+
 async def describe(
     services: Services, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order
 ) -> list[dict[str, Any]]:
     lang = lang_of(tracker)
     text = latest_text(tracker)
     ship = order.shipment
+    if _arrival_after_status(tracker, order, text):
+        latest = ship.events[0].description if ship and ship.events else ""
+        where = say(lang, f"最新物流：{latest}。", f"Latest: {latest}.") if latest else ""
+        dispatcher.utter_message(
+            text=say(lang, f"订单 {order.id} ", f"Order {order.id}: ") + _when(lang, order) + where
+        )
+        return []
     if ship is not None and asks_tracking_number(text):
         dispatcher.utter_message(
             text=say(

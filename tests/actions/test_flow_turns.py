@@ -322,3 +322,15 @@ async def test_a_person_asked_for_at_a_flows_start_is_brought(services, handoffs
     _, texts, _ = await run_with_domain(ValidateShipmentForm(), t)
     assert [p["reason"] for p in handoffs] == ["explicit_request"]
     assert not any("Which order" in x for x in texts)
+
+
+async def test_an_order_id_sent_in_two_messages_is_one_id(services):
+    history = [
+        {"event": "user", "text": "帮我瞅瞅物流 单号2023112"},
+        {"event": "active_loop", "name": "shipment_form"},
+        {"event": "bot", "text": "请问是哪一个订单呢？"},
+    ]
+    t = tracker("0004 刚手快按了发送", slots={"requested_slot": "order_id"}, history=history)
+    t.active_loop = {"name": "shipment_form"}
+    events, _, _ = await run_with_domain(ValidateShipmentForm(), t)
+    assert slot(events, "order_id") == "20231120004"

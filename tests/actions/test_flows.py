@@ -619,3 +619,18 @@ async def test_the_same_status_for_the_order_number_given_is_no_loop(services, h
     t = tracker("订单号20231120005", slots=slots, history=history)
     _, again, _ = await run(ActionTrackShipment(), t)
     assert again == texts and handoffs == []
+
+
+async def test_when_it_arrives_after_its_status_is_the_estimate_alone(services):
+    # "大概仲要等多幾日" right after the status: the estimate, not the whole status again
+    history = [
+        {"event": "user", "text": "跑步鞋到哪了"},
+        {"event": "bot", "text": "订单 20231120003：轻量缓震跑步鞋（黑白 42码），已发货，运输中"},
+    ]
+    _, texts, _ = await run(
+        ActionTrackShipment(),
+        tracker(
+            "大概仲要等多幾日", slots={"order_id": "20231120003"}, lang="zh-Hant", history=history
+        ),
+    )
+    assert len(texts) == 1 and "預計" in texts[0] and "承運快遞" not in texts[0]

@@ -83,6 +83,8 @@ async def test_two_close_answers_keep_the_choice(services, text: str) -> None:
         ("那我直接拒收 运费要我出吗", []),  # the one question names its own topic
         ("那要是只是不喜欢想换个颜色呢 运费呢", []),  # each question its own topic
         ("积分能换啥", []),  # one clause
+        ("她老人家不会弄这些 一般退款几天能到", ["一般退款几天能到"]),  # background before it
+        ("藍牙喇叭買半年就壞了 送修的來回運費要我出嗎", ["送修的來回運費要我出嗎"]),
     ],
 )
 def test_the_clauses_that_carry_a_topic(text: str, clauses: list[str]) -> None:

@@ -10,7 +10,7 @@ from actions._answers import read_invoice_title, read_return_reason
 from actions._decide import own_state_flow
 from actions._payment_rules import DOUBLE
 from actions._products import named_kinds
-from actions._reading import is_general_question, is_own_case, names_own_thing
+from actions._reading import is_general_question, is_own_case, joined_order_id, names_own_thing
 from actions._refund_channel import refund_channel_query
 from actions._text import asks_for_person, is_thanks
 from actions._two_questions import words_flow
@@ -105,3 +105,15 @@ def test_sending_back_is_a_return_and_itchy_a_reason() -> None:
     text = 'i\'d like to send back order "20231120022", the fabric is way too itchy on me'
     assert words_flow(text) == "return_form"
     assert read_return_reason(text)
+
+
+@pytest.mark.parametrize(
+    ("previous", "text", "joined"),
+    [
+        ("帮我瞅瞅物流 单号2023112", "0004 刚手快按了发送", "20231120004"),
+        ("我买了3件", "0004", None),  # no order id together
+        ("20231120004", "5", None),  # the id was whole already
+    ],
+)
+def test_an_order_id_in_two_messages(previous: str, text: str, joined: str | None) -> None:
+    assert joined_order_id(previous, text) == joined
