@@ -149,10 +149,25 @@ class Catalogue:
         )
 
 
+# "尾号004那个", "尾数是010", "ending in 022": the last digits of an order's id
+_TAIL = re.compile(
+    r"(?:尾号|尾数|尾號|尾數|后[三四五]位|末[三四五]位)(?:是|为|係)?\s*(\d{2,6})(?!\d)|"
+    r"\b(?:ending|ends) (?:in|with) (\d{2,6})\b|\blast (?:\w+ )?digits (?:are |is )?(\d{2,6})\b",
+    re.IGNORECASE,
+)
+
+
 def matching_orders(text: str, orders: Iterable[Order]) -> list[Order]:
-    """The orders among ``orders`` (one customer's) whose item the message names."""
+    """The orders among ``orders`` (one customer's) whose item the message names — or, when it
+    gives the last digits of an order's id ("香槟色真丝那套 尾数是010"), the orders ending so."""
     plain = _plain(text)
     kinds = named_kinds(plain)
+    orders = list(orders)
+    if tail := _TAIL.search(plain):
+        digits = next(g for g in tail.groups() if g)
+        ending = [o for o in orders if o.id.endswith(digits)]
+        if ending:
+            return ending
     return [o for o in orders if _matches(plain, kinds, o)]
 
 

@@ -206,6 +206,20 @@ async def test_a_refund_asked_by_product_is_that_orders_refund(services):  # typ
     assert "20231120007" in texts[0] and "没有查到退款" in texts[0]
 
 
+async def test_an_order_named_by_the_last_digits_of_its_id(services):  # type: ignore[no-untyped-def]
+    # "尾数是010": the order ending so, of her own (真丝 and 套装 name no product alone)
+    _, texts, _ = await run(
+        ActionCheckRefund(),
+        tracker("香槟色真丝那套 尾数是010 昨天申请的退款走到哪一步了", intent="check_refund"),
+    )
+    assert "20231120010" in texts[0] and "20231120011" not in "".join(texts)
+    # Another customer's order's digits find nothing of hers.
+    _, texts, _ = await run(
+        ActionCheckRefund(), tracker("尾号022那单退款了吗", intent="check_refund")
+    )
+    assert "20231120022" not in "".join(texts)
+
+
 async def test_a_correction_by_product_continues_the_task_on_that_order(services):  # type: ignore[no-untyped-def]
     before = {
         "event": "user",
