@@ -200,6 +200,9 @@ def asked_clause(text: str) -> str | None:
     return clauses[-1]
 
 
+LEANING_CHARS = 3  # "在哪换", "咋弄啊"
+
+
 def topic_clauses(text: str) -> list[str]:
     """Of a short message of several clauses, those that ask something and name a shop topic
     ("积分能换啥 在哪换": 积分能换啥 — the message whole reads as an exchange, 换), when another
@@ -212,10 +215,13 @@ def topic_clauses(text: str) -> list[str]:
     if len(clauses) < 2:
         return []
     asking = [c for c in clauses if asks_something(c)]
-    leaning = any(not topic_terms(c) for c in asking)  # "在哪换"
+    # a question of a few characters without a topic leans on another ("在哪换"); a longer one
+    # is its own ("付款后多久发货啊 寄到成都要几天能到")
+    leaning = any(not topic_terms(c) and len(c) <= LEANING_CHARS for c in asking)
     # the rest is background ("她老人家不会弄这些 一般退款几天能到"), not the subject the
     # question is about ("那我直接拒收 运费要我出吗": 拒收)
-    background = not any(topic_terms(c) for c in clauses if c not in asking)
+    rest = [c for c in clauses if c not in asking]
+    background = bool(rest) and not any(topic_terms(c) for c in rest)
     if not (leaning or background):
         return []
     return [c for c in asking if len(c) >= 3 and topic_terms(c)]

@@ -85,6 +85,8 @@ async def test_two_close_answers_keep_the_choice(services, text: str) -> None:
         ("积分能换啥", []),  # one clause
         ("她老人家不会弄这些 一般退款几天能到", ["一般退款几天能到"]),  # background before it
         ("藍牙喇叭買半年就壞了 送修的來回運費要我出嗎", ["送修的來回運費要我出嗎"]),
+        ("付款后多久发货啊 寄到成都要几天能到", []),  # two questions, each its own
+        ("收到不喜歡可以退嗎 要幾天內", []),
     ],
 )
 def test_the_clauses_that_carry_a_topic(text: str, clauses: list[str]) -> None:
