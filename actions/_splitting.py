@@ -75,7 +75,10 @@ def _split_any_script(text: str) -> list[str]:
 # "运费险怎么理赔 换货也能赔吗": two Chinese questions side by side, the first asked by a question
 # word, the second ending on its particle — no particle after the first for ``_SPLIT``.
 _ASKED_BY_WORD = re.compile(r"怎么|怎样|如何|多久|多长时间|多少|什么|啥|哪|几天|几个")
-_ENDS_ASKING = re.compile(r"(?:[吗么嘛]|能不能\S*|可不可以\S*|[^\s不]不)[\s？?！!。～~]*$")
+# (ending on its particle, or asked as "X不X…": "要不要交税", Cantonese "要唔要交稅")
+_ENDS_ASKING = re.compile(
+    r"(?:[吗么嘛]|能不能\S*|可不可以\S*|[^\s不]不|^\S*?([^\s不])不\1\S*)[\s？?！!。～~]*$"
+)
 _CONDITION = re.compile(r"要是|如果|假如|的话|万一")
 
 

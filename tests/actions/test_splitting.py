@@ -31,6 +31,7 @@ from actions._splitting import split_questions
         # a question by its word, then one by its particle, side by side
         ("运费险怎么理赔 换货也能赔吗", ["运费险怎么理赔", "换货也能赔吗"]),
         ("運費險怎麼理賠 換貨也能賠嗎", ["運費險怎麼理賠", "換貨也能賠嗎"]),
+        ("寄去香港運費點樣收 要唔要交稅", ["寄去香港運費點樣收", "要唔要交稅"]),  # X不X
         ("要是退货的话 运费谁出", ["要是退货的话 运费谁出"]),  # one question and its condition
         ("为什么还没发货 都三天了", ["为什么还没发货 都三天了"]),  # a question and a fact
         ("你好 请问怎么退货", ["你好 请问怎么退货"]),
