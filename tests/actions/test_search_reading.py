@@ -87,6 +87,7 @@ async def test_two_close_answers_keep_the_choice(services, text: str) -> None:
         ("藍牙喇叭買半年就壞了 送修的來回運費要我出嗎", ["送修的來回運費要我出嗎"]),
         ("付款后多久发货啊 寄到成都要几天能到", []),  # two questions, each its own
         ("收到不喜歡可以退嗎 要幾天內", []),
+        ("抬头好像写错了 能换开吗", []),  # the title is the subject, no background
     ],
 )
 def test_the_clauses_that_carry_a_topic(text: str, clauses: list[str]) -> None:
