@@ -57,6 +57,7 @@ from actions._two_questions import (
     answer_parts,
     offer_the_others,
     question_parts,
+    requests_flow,
     words_flow,
 )
 from kefu.mandarin import to_mandarin
@@ -223,6 +224,10 @@ async def on_flow_start(
         dispatcher.utter_message(
             text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id
         )
+        if requests_flow(form, text):
+            # "那乾脆不要了 取消吧 錢會退回原本的卡嗎": the question answered, and the cancel
+            # asked for in the same breath goes on
+            return None
         return end_quietly()
     top = hits[0] if hits else None
     if top and thresholds and top.score >= thresholds.confident and asks_something(text):

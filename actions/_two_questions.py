@@ -28,7 +28,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions._decide import decide
 from actions._kb_search import faq_text, search_kb
-from actions._reading import ORDER_ID, asks_for_something, is_general_question
+from actions._reading import ORDER_ID, asks_for_something, asks_something, is_general_question
 from actions._services import Services
 from actions._splitting import split_questions
 from actions._text import person_button, say
@@ -42,6 +42,7 @@ __all__ = [
     "asks_of_its_own",
     "offer_the_others",
     "question_parts",
+    "requests_flow",
 ]
 
 MAX_TITLE = 40  # a button title the customer can read at a glance
@@ -185,6 +186,28 @@ def about_flow(form: str, text: str) -> bool:
     """The message's own words name what ``form`` does ("cancel", "发票", "修")."""
     words = _FLOW_WORDS.get(form)
     return bool(words and re.search(words, to_mandarin(text), re.IGNORECASE))
+
+
+_CJK_CLAUSE = re.compile(r"[\s，,。.！!？?；;]+")  # Chinese clauses: spaces too
+_CLAUSE = re.compile(r"[，,。.！!？?；;]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# words that ask for an act ("取消吧", "帮我退了", "cancel it please"), not report a state
+# ("一直提示支付失败")
+_ASKS_ACT = re.compile(
+    r"吧|帮我|给我|请|麻烦|我要|我想|\bplease\b|\bpls\b|^\s*(?:cancel|return|change|refund)\b",
+    re.IGNORECASE,
+)
+
+
+def requests_flow(form: str, text: str) -> bool:
+    """A clause of the message asks for what ``form`` does, not a question about it ("取消吧",
+    "cancel it please" — not "订单怎么取消", "how do i cancel")."""
+    plain = to_mandarin(text)
+    splitter = _CJK_CLAUSE if _CJK.search(plain) else _CLAUSE
+    return any(
+        c.strip() and about_flow(form, c) and _ASKS_ACT.search(c) and not asks_something(c)
+        for c in splitter.split(plain)
+    )
 
 
 def offer_the_others(

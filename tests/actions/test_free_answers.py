@@ -115,3 +115,20 @@ async def test_a_repair_asked_again_after_it_was_filed_is_in(services) -> None:
 )
 def test_a_yes_beside_a_statement_is_a_yes(text: str, yes: bool) -> None:
     assert confirms(text) is yes
+
+
+async def test_a_question_asked_with_the_request_is_answered_and_the_flow_goes_on(
+    services,
+) -> None:
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions._two_questions import requests_flow
+
+    # "取消吧" asks for the cancel; the refund question beside it is answered, then the cancel
+    t = tracker("那干脆不要了 取消吧 钱会退回原本的卡吗", intent="cancel_order")
+    dispatcher = CollectingDispatcher()
+    events = await on_flow_start("cancel_form", dispatcher, t, "presale")
+    texts = [m.get("text") or "" for m in dispatcher.messages]
+    assert events is None and any("原路退回" in x for x in texts), texts
+    assert not requests_flow("cancel_form", "订单怎么取消")
+    assert not requests_flow("cancel_form", "how do i cancel")
