@@ -167,7 +167,7 @@ async def on_flow_start(
     # window, its warranty), where the general FAQ (or an answer to one part of the message)
     # would say "支持，7天内" to someone past the window.
     own_product = bool(await orders_named(services, tracker))
-    parts = await question_parts(services, text, lang)
+    parts = await question_parts(services, text, lang, previous_answer_text(tracker))
     if not own_product and await answer_parts(services, dispatcher, text, lang, parts) is not None:
         # Two questions, one of them answered: the other is offered as a button (it may be
         # another flow than this one: "发货了吗？还有能开发票吗" read as an invoice request).

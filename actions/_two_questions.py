@@ -29,6 +29,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions._decide import decide
 from actions._kb_search import faq_text, search_kb
 from actions._reading import ORDER_ID, asks_for_something, asks_something, is_general_question
+from actions._refund_channel import refund_channel_query
 from actions._services import Services
 from actions._splitting import split_questions
 from actions._text import person_button, say
@@ -72,14 +73,20 @@ def _marked(text: str, pieces: list[str]) -> list[bool]:
 _QUESTION_MARK = re.compile(r"[\s~～…]*[？?]")
 
 
-async def question_parts(services: Services, text: str, lang: str) -> list[Part]:
-    """Each part of a message that asks several things; [] when it asks one thing."""
+async def question_parts(
+    services: Services, text: str, lang: str, answered: str = ""
+) -> list[Part]:
+    """Each part of a message that asks several things; [] when it asks one thing.
+    ``answered``: the bot's replies to the message before — a part naming a payment channel
+    right after a refund was spoken of asks when the refund reaches it ("钱是原路回去吗 我用
+    信用卡付的 多久能到账" inside a cancel: ``actions._refund_channel``)."""
     pieces = split_questions(text)
     if len(pieces) < 2 or ORDER_ID.search(text):
         return []  # one question, or one about a named order: the decision step has it whole
     parts = []
     for piece, marked in zip(pieces, _marked(text, pieces), strict=True):
-        hits, thresholds = await search_kb(services, piece, lang)
+        query = refund_channel_query(piece, answered) or piece
+        hits, thresholds = await search_kb(services, query, lang, record=query == piece)
         # No intent of its own: the part is the knowledge base's only as a general question;
         # its question mark, dropped by the split, still says it is one.
         decision = decide(f"{piece}?" if marked else piece, "", hits, thresholds)
@@ -113,18 +120,20 @@ async def answer_parts(
     text: str,
     lang: str,
     parts: list[Part] | None = None,
+    answered: str = "",
 ) -> list[Part] | None:
     """Answer the parts the knowledge base answers and name each other question back with a
     button that asks it alone. None (nothing said) unless the message asks several things and
     at least one was answered; else the parts named back. ``parts``: the message's
-    ``question_parts`` when the caller has them already."""
+    ``question_parts`` when the caller has them already; ``answered``: the bot's replies to the
+    message before (see ``question_parts``)."""
     if parts is None:
-        parts = await question_parts(services, text, lang)
-    answered = [p for p in parts if p.hit is not None]
-    if not answered:
+        parts = await question_parts(services, text, lang, answered)
+    found = [p for p in parts if p.hit is not None]
+    if not found:
         return None
     seen: set[str] = set()
-    for part in answered:
+    for part in found:
         if part.hit is None or part.hit.faq_id in seen:
             continue
         seen.add(part.hit.faq_id)

@@ -85,7 +85,8 @@ class ActionAnswerFaq(Action):
             )
             return []
         misses = int(tracker.get_slot("faq_misses") or 0)
-        parts = await question_parts(services, query, lang) if query else []
+        answered = previous_answer_text(tracker)
+        parts = await question_parts(services, query, lang, answered) if query else []
         if form := await own_part_flow(tracker, parts):
             # "手环发货了没 顺便问下保修多久": the warranty part answered, then the bracelet's
             # status by its flow (a form another action started reads no parts again)

@@ -64,7 +64,8 @@ async def answered_from_kb(dispatcher: CollectingDispatcher, tracker: Tracker, i
     """Answer from the knowledge base when the decision step gives it the message."""
     lang = lang_of(tracker)
     text = latest_text(tracker)
-    if await answer_parts(get_services(), dispatcher, text, lang) is not None:
+    answered = previous_answer_text(tracker)
+    if await answer_parts(get_services(), dispatcher, text, lang, answered=answered) is not None:
         return True  # two questions in one message: both heard (actions._two_questions)
     previous = previous_customer_text(tracker)
     decision = await decide_in_context(

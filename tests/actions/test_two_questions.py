@@ -178,3 +178,14 @@ async def test_a_part_asking_more_about_the_one_before_stays_with_it(services): 
     assert split_questions("这个外套有M码吗 那多少钱") == ["这个外套有M码吗 那多少钱"]
     # Two questions of their own are still two.
     assert len(split_questions("do you ship to the US? also, can I get an invoice")) == 2
+
+
+async def test_a_part_naming_a_channel_after_a_refund_asks_when_it_arrives(services):  # type: ignore[no-untyped-def]
+    # inside the cancel ("取消后已付的 ¥599.00 会原路退回"): "我用信用卡付的 多久能到账" asks
+    # when the refund reaches the card, not the payment methods its words find
+    from actions._two_questions import question_parts
+
+    text = "钱是原路回去吗 我用信用卡付的 多久能到账"
+    answered = "确认要取消订单 20231120002 吗？取消后已付的 ¥599.00 会原路退回哦～"
+    parts = await question_parts(services, text, "zh", answered)
+    assert len(parts) == 2 and parts[1].hit is not None and "3–7" in parts[1].hit.answer
