@@ -25,6 +25,7 @@ __all__ = [
     "joined_order_id",
     "names_own_thing",
     "simplified",
+    "split_clauses",
     "topic_clauses",
     "wants_exchange",
     "wants_to_leave",
@@ -98,7 +99,7 @@ _CJK_CLAUSE = re.compile(r"[\s，,。.！!？?；;…~～]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _clauses(text: str) -> list[str]:
+def split_clauses(text: str) -> list[str]:
     """The message's clauses, split as its script punctuates them (Chinese by spaces too)."""
     splitter = _CJK_CLAUSE if _CJK.search(text) else _CLAUSE
     return [c.strip() for c in splitter.split(text) if c.strip()]
@@ -184,7 +185,7 @@ def asked_clause(text: str) -> str | None:
     the aside dilutes the question."""
     if ORDER_ID.search(text) or len(text) >= LONG_MESSAGE:
         return None
-    clauses = _clauses(text)
+    clauses = split_clauses(text)
     if len(clauses) < 2 or len(clauses[-1]) < 4 or not is_general_question(clauses[-1]):
         return None
     if any(
@@ -211,7 +212,7 @@ def topic_clauses(text: str) -> list[str]:
     another ("在哪换") drowns its topic."""
     if ORDER_ID.search(text) or len(text) >= LONG_MESSAGE:
         return []
-    clauses = _clauses(text)
+    clauses = split_clauses(text)
     if len(clauses) < 2:
         return []
     asking = [c for c in clauses if asks_something(c)]
@@ -260,7 +261,7 @@ def wrong_item_clause(text: str) -> str | None:
     around it weigh on the search."""
     if not wrong_item_sent(text) or ORDER_ID.search(text) or is_long(text):
         return None
-    parts = _clauses(text)
+    parts = split_clauses(text)
     said = [c for c in parts if wrong_item_sent(c)]
     return said[0] if len(parts) > 1 and said else None
 

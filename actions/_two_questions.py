@@ -28,7 +28,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions._decide import decide
 from actions._kb_search import faq_text, search_kb
-from actions._reading import ORDER_ID, asks_for_something, asks_something, is_general_question
+from actions._reading import (
+    ORDER_ID,
+    asks_for_something,
+    asks_something,
+    is_general_question,
+    split_clauses,
+)
 from actions._refund_channel import refund_channel_query
 from actions._services import Services
 from actions._splitting import split_questions
@@ -197,9 +203,6 @@ def about_flow(form: str, text: str) -> bool:
     return bool(words and re.search(words, to_mandarin(text), re.IGNORECASE))
 
 
-_CJK_CLAUSE = re.compile(r"[\s，,。.！!？?；;]+")  # Chinese clauses: spaces too
-_CLAUSE = re.compile(r"[，,。.！!？?；;]+")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 # words that ask for an act ("取消吧", "帮我退了", "cancel it please"), not report a state
 # ("一直提示支付失败")
 _ASKS_ACT = re.compile(
@@ -211,11 +214,9 @@ _ASKS_ACT = re.compile(
 def requests_flow(form: str, text: str) -> bool:
     """A clause of the message asks for what ``form`` does, not a question about it ("取消吧",
     "cancel it please" — not "订单怎么取消", "how do i cancel")."""
-    plain = to_mandarin(text)
-    splitter = _CJK_CLAUSE if _CJK.search(plain) else _CLAUSE
     return any(
-        c.strip() and about_flow(form, c) and _ASKS_ACT.search(c) and not asks_something(c)
-        for c in splitter.split(plain)
+        about_flow(form, c) and _ASKS_ACT.search(c) and not asks_something(c)
+        for c in split_clauses(to_mandarin(text))
     )
 
 
