@@ -41,7 +41,36 @@ def redis_executable() -> str:
     return found
 
 
+_EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+_LOWEST = 20000  # above the well-known and commonly configured service ports
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = (int(part) for part in _EPHEMERAL_RANGE.read_text().split()[:2])
+    except (OSError, ValueError):
+        return 32768, 60999  # Linux's default
+    return low, high
+
+
 def free_port() -> int:
+    """A free 127.0.0.1 port *below* the kernel's ephemeral range.
+
+    A port the kernel hands out with ``bind(0)`` lies inside the ephemeral range, and once the
+    server on it dies any outgoing connection (a client's pooled Redis connection, or one that
+    retries the dead port itself and connects to itself) may be given it as its local port —
+    the server's restart then finds the port taken for as long as that connection lives. Ports
+    below the range are never handed to outgoing connections.
+    """
+    low, _high = _ephemeral_range()
+    if low - _LOWEST >= 1000:
+        for port in random.sample(range(_LOWEST, low), 200):
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+                try:
+                    sock.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
