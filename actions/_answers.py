@@ -255,6 +255,15 @@ _ADDRESS_EN = re.compile(r"(?<!\d)\d+[A-Za-z]?\s+\w+", re.ASCII)
 _ADDRESS_EN_WORD = re.compile(r"\b[A-Za-z]{2,}", re.ASCII)
 
 
+# "改成 杭州市西湖区文三路259号 电话不变": the address after the change word, without what stays
+_ADDRESS_LEAD = re.compile(
+    r"^\s*(?:就|那就?|帮我|麻烦)?(?:改成|改为|換成|换成|改到|更新为|新地址(?:是|为)?)[：:\s]*(.{4,80})"
+)
+_UNCHANGED = re.compile(
+    r"[\s，,；;]*(?:电话|電話|手机号?|手機號?|号码|號碼|其他|其它|别的)\S{0,3}不变.*$"
+)
+
+
 def looks_like_address(text: str) -> bool:
     """Whether ``text`` is a delivery address the shop could ship to (not "公司地址")."""
     t = _zh(text).strip()
@@ -279,9 +288,9 @@ def read_change_detail(text: str) -> str | None:
     t = _zh(text)
     if _PHONE.search(t):
         return _ORDER_ID.sub("", text).strip() or None
-    found = _ADDRESS_AFTER.search(text) or _ADDRESS_AFTER.search(t)
+    found = _ADDRESS_AFTER.search(text) or _ADDRESS_AFTER.search(t) or _ADDRESS_LEAD.search(text)
     if found and looks_like_address(found.group(1)):
-        return found.group(1).strip()
+        return _UNCHANGED.sub("", found.group(1)).strip()
     if _SPEC.search(t):
         return _ORDER_ID.sub("", text).strip() or None
     return None

@@ -32,6 +32,12 @@ rule, written here and in ARCHITECTURE.md ("Who decides what the bot does with a
    "how do i get an invoice" is a how-to, and an order flow asking for an order number does
    not answer it; "货到付款有没有" is the payment methods' question, and a "did you mean" list
    of one likely answer only delays it.
+   Lower still — below *choose* but at least ``LIKELY_FLOOR``, ``CLEAR_RATIO`` times the
+   second and ``LIKELY_LEAD`` ahead of it (``likely_best``) — a question the NLU read as one is
+   given that FAQ *as a likely answer*: the FAQ's own question is named before its answer, and a
+   person is a tap away ("买了四十块的东西要运费不": the free-shipping rule at 0.37 against 0.17).
+   Real customers' wording scores lower than the editors' similar questions the layer learned
+   from, and the customer reads which question was answered; a dead end helped nobody.
 4. Anything else keeps the intent: a flow starts, the FAQ action offers close questions, the
    fallback asks to rephrase and offers a person.
 
@@ -72,6 +78,7 @@ __all__ = [
     "decide",
     "decide_with_kb",
     "decided_without_kb",
+    "likely_best",
     "no_flow_service",
     "own_order_intent",
     "own_state_flow",
@@ -88,6 +95,8 @@ ASKING_INTENTS = frozenset({"ask_faq", "product_inquiry"})
 
 CLEAR_LEAD = 0.2
 CLEAR_RATIO = 2.0
+LIKELY_FLOOR = 0.2
+LIKELY_LEAD = 0.1
 FLOW_RUNNER_UP = 0.1
 
 
@@ -208,6 +217,20 @@ def clear_best(hits: list[Hit], thresholds: Thresholds | None) -> bool:
     top, second = hits[0].score, (hits[1].score if len(hits) > 1 else 0.0)
     return top >= thresholds.confident or (
         top - second >= CLEAR_LEAD and top >= CLEAR_RATIO * second
+    )
+
+
+def likely_best(hits: list[Hit], thresholds: Thresholds | None) -> bool:
+    """The best hit is below *choose* but far ahead of the rest (rule 3, lower still): given as
+    a likely answer, its question named ("银卡升金卡要怎么升": the membership levels, 0.25
+    against 0.09; "七天无理由退回去 邮费是谁掏", 0.27 against 0.24, is no likely answer)."""
+    if not hits or thresholds is None:
+        return False
+    top, second = hits[0].score, (hits[1].score if len(hits) > 1 else 0.0)
+    return (
+        LIKELY_FLOOR <= top < thresholds.choose
+        and top - second >= LIKELY_LEAD
+        and top >= CLEAR_RATIO * second
     )
 
 

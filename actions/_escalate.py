@@ -29,6 +29,14 @@ _INSISTS = re.compile(
 )
 
 
+# "那我再等两天看看", "ok i'll give it a few more days": the customer will wait, not insist
+_WILL_WAIT = re.compile(
+    r"再等|等等看|先等|等[两二三几\d]+天(?:看|再说|再說)|耐心等|"
+    r"\b(?:i'?ll|i will|let me|gonna) (?:wait|give it)\b|\bwait and see\b",
+    re.IGNORECASE,
+)
+
+
 def _offered_person(event: dict[str, Any]) -> bool:
     buttons = (event.get("data") or {}).get("buttons") or []
     return any(b.get("payload") == PERSON_PAYLOAD for b in buttons if isinstance(b, dict))
@@ -38,6 +46,6 @@ def insists_after_offer(tracker: Tracker, text: str) -> bool:
     """The bot's replies to the customer's message before this one offered a person, and this
     one insists (``WAITED`` or ``_INSISTS``)."""
     plain = to_mandarin(text or "")
-    if not (WAITED.search(plain) or _INSISTS.search(plain)):
+    if not (WAITED.search(plain) or _INSISTS.search(plain)) or _WILL_WAIT.search(plain):
         return False
     return any(_offered_person(e) for e in last_replies(tracker))

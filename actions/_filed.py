@@ -1,7 +1,7 @@
 """A confirmation typed after the bot has already filed the request ("对 确认提交", "yes go ahead
 and submit it" right after "已为订单…提交退货申请（编号 RT…）"): the bot files without a
 confirmation step, so the customer is told that the request is in, with its number — not
-"didn't understand"."""
+"didn't understand". The same for a yes right after the bot changed an order's address."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from rasa_sdk import Tracker
 from actions._reading import asks_something
 from actions._text import is_thanks, say
 from actions._tracker import last_replies
+from kefu.i18n import to_simplified
 from kefu.mandarin import to_mandarin
 
 # The ids the shop gives requests (``shop.sql``): a prefix and ten hex digits.
@@ -23,12 +24,12 @@ _KINDS = {
 }
 # A confirmation is these words and nothing else but fillers.
 _CONFIRM = re.compile(
-    r"确认|提交|没问题|是的|对的|对|好的|好|可以|行|嗯|"
+    r"确认|提交|没问题|是的|对的|对|好的|好|可以|行|嗯|没错|就这个|就这么[办报弄定]?|就这样|改这个|"
     r"\b(yes|yeah|yep|yup|sure|ok|okay|go ahead|submit|confirm|do it|please do)\b",
     re.IGNORECASE,
 )
 _FILLER = re.compile(
-    r"吧|啊|呀|了|哈|的|就|直接|帮我|申请|这样|那就|"
+    r"吧|啊|呀|了|哈|的|就|直接|帮我|申请|这样|那就|呐|呗|啦|"
     r"\b(and|it|please|pls|plz|the|request|then|now|thanks?)\b|[\s,.!，。！~～、]",
     re.IGNORECASE,
 )
@@ -121,6 +122,33 @@ def filed_lately(tracker: Tracker, prefix: str) -> tuple[str, str] | None:
         return None
     said = next(str(e.get("text") or "") for e in replies if record in str(e.get("text") or ""))
     return record, said
+
+
+# The change flow's own words when it changed an order's address or phone (actions.change)
+_CHANGED = re.compile(
+    r"(?:收货地址|收货手机号)已更新为|\b(?:delivery address|phone number) is now\b"
+)
+
+
+_THANKS_WORDS = re.compile(r"谢谢你?|多谢|\bthanks?(?: you)?\b|\bthx\b", re.IGNORECASE)
+
+
+def confirmed_change(tracker: Tracker, text: str) -> bool:
+    """A yes right after the bot changed the order's address or phone ("没问题 就这个", "對 改這個
+    謝謝你"): it is done already, nothing to confirm."""
+    if not confirms(_THANKS_WORDS.sub(" ", to_mandarin(text or ""))):
+        return False
+    return any(
+        _CHANGED.search(to_simplified(str(e.get("text") or ""))) for e in last_replies(tracker)
+    )
+
+
+def already_changed(lang: str) -> str:
+    return say(
+        lang,
+        "已经按这个改好啦，不用再确认～还有什么可以帮您的吗？",
+        "That's already updated — nothing more to confirm. Anything else I can help with?",
+    )
 
 
 def already_filed(lang: str, record: str) -> str:

@@ -11,11 +11,11 @@ from actions._products import without_kinds
 from actions._reading import asked_clause, focus, topic_clauses, wrong_item_clause
 from actions._services import Services
 from actions._specific import naming_first
-from kefu.i18n import detect_lang, normalise_lang, to_traditional
+from kefu.i18n import detect_lang, normalise_lang, say, to_traditional
 from kefu.logging import get_logger
 from knowledge_base.api import Hit, Searcher, Thresholds
 
-__all__ = ["faq_text", "ready_searcher", "search_kb"]
+__all__ = ["faq_text", "likely_answer", "ready_searcher", "search_kb"]
 
 MIN_BARE = 3  # characters (or words) a question keeps without its product words to be searched
 _TEXT = re.compile(r"[\u4e00-\u9fff]|[a-z]+")
@@ -91,3 +91,16 @@ async def search_kb(
 def faq_text(lang: str, text: str) -> str:
     """An FAQ's answer or question as the customer reads it (traditional for zh-Hant)."""
     return to_traditional(text) if lang == "zh-Hant" else text
+
+
+def likely_answer(lang: str, hit: Hit) -> str:
+    """A likely answer (``actions._decide.likely_best``): the FAQ's question named, then its
+    answer, then how to go on if it was not what the customer asked."""
+    question = hit.question.rstrip("？?")
+    return say(  # the whole reply in traditional characters for a zh-Hant customer
+        lang,
+        f"您问的可能是「{question}」：\n{hit.answer}\n"
+        "如果不是您想问的，换个说法再问一次，或者点“转人工客服”～",
+        f'You may be asking "{question}":\n{hit.answer}\n'
+        'If that is not your question, try asking another way or tap "Talk to an agent".',
+    )

@@ -38,7 +38,7 @@ __all__ = ["KINDS", "Catalogue", "asked_about", "matching_orders", "named_kinds"
 KINDS: dict[str, str] = {
     "earphones": r"耳机|耳麦|耳塞|\b(?:earbuds?|earphones?|headphones?|headsets?|airpods|buds)\b",
     "shoes": r"鞋|\b(?:sneakers?|shoes?|trainers?|boots?)\b",
-    "tshirt": r"t恤|体恤|短袖|[白黑灰]t(?![a-z])|\b(?:t-?shirts?|tees?)\b",  # 白T: a white tee
+    "tshirt": r"t恤|体恤|短袖|[白黑灰短]t(?![a-z])|\b(?:t-?shirts?|tees?)\b",  # 白T, 短T: a tee
     "shirt": r"衬衫|衬衣|(?<![t-])\bshirts?\b",
     "coat": r"大衣|外套|风衣|\b(?:coats?|jackets?)\b",
     "dress": r"裙|洋装|\b(?:dress(?:es)?|skirts?)\b",  # 洋裝: Taiwan's word for a dress
@@ -51,8 +51,8 @@ KINDS: dict[str, str] = {
     r"\b(?:bands?|fitness tracker|smart ?watch(?:es)?|watch(?:es)?)\b",
     "books": r"绘本|图书|书籍|童书|\bbooks?\b",
     "tableware": r"餐具|碗|盘子|\b(?:tableware|dishes|plates|bowls)\b",
-    "humidifier": r"加湿器|\bhumidifiers?\b",
-    "toothbrush": r"牙刷|声波|\btoothbrush(?:es)?\b",
+    "humidifier": r"加湿|喷雾机|\bhumidifiers?\b",
+    "toothbrush": r"牙刷|声波|电动刷|洁牙|\btoothbrush(?:es)?\b",
 }
 _KINDS = {kind: re.compile(words, re.IGNORECASE) for kind, words in KINDS.items()}
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -157,9 +157,31 @@ _TAIL = re.compile(
 )
 
 
+# "500毫升", "4升", "42码": a capacity or a size as the order's spec writes it ("500ml", "4l", "42")
+_UNITS = ((re.compile(r"(\d+)\s*毫升"), r"\1ml"), (re.compile(r"(\d+)\s*升"), r"\1l"))
+
+
+def _names_spec(text: str, order: Order) -> bool:
+    """The message names the order's colour or capacity ("500毫升那只雾蓝的", "曜石黑6代"): a
+    Chinese two-character piece of its spec, or one of its capacities or sizes."""
+    spec = _plain(getattr(order, "spec", "") or "")
+    if not spec:
+        return False
+    if any(piece in text for piece in _pieces(spec)):
+        return True
+    for pattern, unit in _UNITS:
+        text = pattern.sub(unit, text)
+    sizes = set(re.findall(r"(?<![\d.])\d+(?:ml|l)?(?![\d.])", spec))
+    asked = set(re.findall(r"(?<![\d.])\d+(?:ml|l)(?![a-z])", text))
+    asked |= set(re.findall(r"(?<![\d.])(\d{2})(?=码)", text))
+    return bool(sizes & asked)
+
+
 def matching_orders(text: str, orders: Iterable[Order]) -> list[Order]:
     """The orders among ``orders`` (one customer's) whose item the message names — or, when it
-    gives the last digits of an order's id ("香槟色真丝那套 尾数是010"), the orders ending so."""
+    gives the last digits of an order's id ("香槟色真丝那套 尾数是010"), the orders ending so.
+    The item's colour or capacity narrows several named orders to one, or names the order when
+    no item is named ("500毫升那只雾蓝的")."""
     plain = _plain(text)
     kinds = named_kinds(plain)
     orders = list(orders)
@@ -168,7 +190,11 @@ def matching_orders(text: str, orders: Iterable[Order]) -> list[Order]:
         ending = [o for o in orders if o.id.endswith(digits)]
         if ending:
             return ending
-    return [o for o in orders if _matches(plain, kinds, o)]
+    named = [o for o in orders if _matches(plain, kinds, o)]
+    if len(named) == 1:
+        return named
+    by_spec = [o for o in (named or orders) if _names_spec(plain, o)]
+    return by_spec or named
 
 
 # Clauses: Chinese customers separate them with spaces as often as with commas; English words

@@ -17,6 +17,7 @@ __all__ = [
     "ORDER_ID",
     "asked_clause",
     "asks_for_something",
+    "asks_own_state",
     "asks_something",
     "focus",
     "is_general_question",
@@ -143,6 +144,11 @@ _REQUEST = re.compile(
     r"\bI (?:want|need|would like)\b|\bI'd like\b|\bcan you\b|\bcould you\b",
     re.IGNORECASE,
 )
+
+
+def asks_own_state(text: str) -> bool:
+    """The message asks the state of something of the customer's ("到哪了", "still not here")."""
+    return bool(_ASKS_STATE.search(simplified(text)))
 
 
 def asks_for_something(text: str) -> bool:

@@ -60,7 +60,15 @@ _PERSON = re.compile(
     r"(?:跟|追|查|催|核实|核實|处理|處理|联系|聯繫|对接|對接)|"
     # "即刻叫個負責人出嚟同我講", "让你们主管来": someone in charge, called to the chat
     r"(?:找|叫|让|讓|要|请|請)(?:个|個|你们|你們|你地)?(?:负责人|負責人|主管|经理|經理|领导|領導|上级|上級)|"
-    r"\b(?:get|have|send) (?:someone|somebody|a person|an agent|a human|staff) to\b|"
+    # "赶紧让人帮我对一下账", "马上弄个工作人员来处理", "给我叫个客服专员来", "安排個職員同我跟進":
+    # someone (of the shop's staff) called to come or to act
+    r"(?:叫|找|让|讓|派|安排|弄|请|請|换|換)(?:一?个|一?個|位)?(?:能管事儿?的|管事儿?的)?"
+    r"(?:工作人员|工作人員|职员|職員|客服人员|客服人員|客服专员|客服專員|专员|專員|同事|人)"
+    r"(?:来|來|过来|過來|出来|出嚟|帮我|幫我|给我|給我|同我|跟我|处理|處理|跟进|跟進)"
+    r"(?!.{0,4}(?:取件|取货|取貨|上门|上門|揽收|攬收|收件))|"  # not a pickup: "会派人来取件吗"
+    r"\b(?:get|have|send|want|need) (?:someone|somebody|a person|an agent|a human|staff|"
+    r"a (?:member of staff|staff member))(?: (?:on|from|at|in) (?:your|the) (?:team|end|side|"
+    r"company|shop|store|staff))? to\b|"
     r"\b(?:talk|speak|chat) (?:to|with) (?:a |an |some |your )?(?:human|person|agent|someone|"
     r"somebody|real|staff|rep)|\b(?:get|give|connect|transfer) me (?:to )?(?:a |an )?"
     r"(?:human|person|agent|someone|somebody|real)|\b(?:can|could|will) (?:someone|somebody|"
@@ -91,6 +99,30 @@ _AGENT_HOURS = re.compile(
     r"\b(?:agents?|humans?|staff|support|customer service)\b.{0,20}\b(?:hours|what time|when)\b",
     re.IGNORECASE,
 )
+
+
+# "上回那个客服爱答不理的 我要投诉她", "i want to complain about the courier": a complaint made
+# now, not how complaints are made ("怎么投诉", "投诉电话多少", "where do i complain").
+_COMPLAINS = re.compile(
+    r"(?:我要|我想|我得|必须|必須|我會|我会|我就要)投[诉訴]|投[诉訴](?:你们|你們|他|她|这个|這個|那个|"
+    r"那個|这位|這位|那位|你地)|"
+    r"\bI (?:want|need|would like|'d like|wish|am going|'m going) to (?:make a |file a |lodge a "
+    r"|raise a )?complain(?:t)?\b",
+    re.IGNORECASE,
+)
+_HOW_TO_COMPLAIN = re.compile(
+    r"(?:怎么|怎麼|如何|在哪|哪里|哪裡|去哪)[^，,。？?]{0,4}投[诉訴]|"
+    r"投[诉訴][^，,。？?]{0,6}(?:怎么|怎麼|如何|在哪|哪里|哪裡|电话|電話|入口|渠道)|"
+    r"\b(?:how|where)\b.{0,30}\bcomplain",
+    re.IGNORECASE,
+)
+
+
+def complains_now(text: str) -> bool:
+    """A complaint made in this message (the complaint's path: an apology and a person), not a
+    question about how to complain."""
+    plain = to_mandarin(text or "")
+    return bool(_COMPLAINS.search(plain)) and not _HOW_TO_COMPLAIN.search(plain)
 
 
 def asks_about_agent_hours(text: str) -> bool:

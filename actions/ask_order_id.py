@@ -12,18 +12,53 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._flow_turns import PAUSED
+from actions._follow_up import decide_in_context
+from actions._kb_search import faq_text
 from actions._orders import (
     asked_to_log_in,
     fitting_first,
     no_customer,
     order_buttons,
     orders_named,
+    task_topic,
     the_customer,
     why_log_in,
 )
+from actions._reading import ORDER_ID, asks_own_state, asks_something, split_clauses
 from actions._services import get_services
 from actions._text import say
-from actions._tracker import lang_of
+from actions._tracker import (
+    lang_of,
+    latest_text,
+    previous_answer_text,
+    previous_customer_text,
+)
+
+
+async def _answer_visitor(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
+    """An anonymous visitor's message that a flow took, when the decision step gives it to the
+    knowledge base (a general question, not their own case; read with the message before it):
+    its answer."""
+    text = latest_text(tracker)
+    if not text or text.startswith("/") or ORDER_ID.search(text):
+        return
+    intent = str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
+    asking = [c for c in split_clauses(text) if asks_something(c)]
+    if asking and not any(asks_own_state(c) for c in asking):
+        # a visitor's own case cannot be looked up: a rule asked of it is a question
+        intent = "ask_faq"
+    decision = await decide_in_context(
+        get_services(),
+        text,
+        intent,
+        lang,
+        previous_customer_text(tracker),
+        previous_answer_text(tracker),
+        task_topic(tracker, lang),
+    )
+    if decision.source == "kb" and decision.hit is not None:
+        hit = decision.hit
+        dispatcher.utter_message(text=faq_text(lang, hit.answer), faq_id=hit.faq_id)
 
 
 class ActionAskOrderId(Action):
@@ -43,6 +78,9 @@ class ActionAskOrderId(Action):
             if asked_to_log_in(tracker):
                 why_log_in(dispatcher, lang)
             else:
+                # "衣服尺寸不合 還沒剪標 可以退嗎", "and if im sending it to qinghai?": the
+                # rule the knowledge base holds is answered first; their own order needs a login
+                await _answer_visitor(dispatcher, tracker, lang)
                 no_customer(dispatcher, lang)
             return []
         orders = await services.shop.recent_orders(cid, limit=20)

@@ -17,16 +17,29 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._again import say_again
-from actions._decide import clear_best, decide, own_order_intent, own_state_flow
+from actions._decide import (
+    clear_best,
+    decide,
+    likely_best,
+    own_order_intent,
+    own_state_flow,
+)
 from actions._filed import already_filed, confirmed_filing
 from actions._follow_up import search_in_context
 from actions._handoff import is_vip, person_asked, start_handoff
-from actions._kb_search import faq_text
+from actions._kb_search import faq_text, likely_answer
 from actions._order_routes import own_part_flow, own_window_flow, product_followup
 from actions._orders import FLOW_FORMS, asked_to_log_in, task_topic, why_log_in
 from actions._picks import pick_payload
 from actions._services import get_services
-from actions._text import asks_for_person, is_angry, person_button, say, vip_offer
+from actions._text import (
+    asks_for_person,
+    complains_now,
+    is_angry,
+    person_button,
+    say,
+    vip_offer,
+)
 from actions._tracker import lang_of, latest_text, previous_answer_text, previous_customer_text
 from actions._two_questions import answer_parts, question_parts
 from kefu.logging import get_logger
@@ -49,6 +62,9 @@ class ActionAnswerFaq(Action):
         if asks_for_person(query):
             # "can someone actually check it pls": a person, in so many words
             return await person_asked(services, dispatcher, tracker, query)
+        if complains_now(query):
+            # "上回那个客服爱答不理的 我要投诉她": a complaint now, not the FAQ on complaining
+            return [FollowupAction("action_file_complaint")]
         if record := confirmed_filing(tracker, query):
             # "ok its just too small, go ahead" after the return was filed: it is in
             dispatcher.utter_message(text=already_filed(lang, record))
@@ -114,6 +130,15 @@ class ActionAnswerFaq(Action):
             # "did you mean" list of one (actions._decide, rule 3)
             dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
             return [SlotSet("faq_misses", 0)]
+        if likely_best(hits, thresholds) and not is_angry(query):
+            # below *choose*, far ahead of the rest: the likely answer, its question named so
+            # the customer sees what was answered (rule 3, lower still); no miss counted
+            dispatcher.utter_message(
+                text=likely_answer(lang, hits[0]),
+                faq_id=hits[0].faq_id,
+                buttons=[person_button(lang)],
+            )
+            return []
         tried = [
             {"faq_id": h.faq_id, "question": h.question, "score": round(h.score, 3)} for h in hits
         ]

@@ -16,7 +16,7 @@ from actions._again import say_again
 from actions._answers import wants_spec_change
 from actions._decide import own_state_flow
 from actions._escalate import insists_after_offer
-from actions._filed import already_filed, confirmed_filing
+from actions._filed import already_changed, already_filed, confirmed_change, confirmed_filing
 from actions._follow_up import decide_in_context
 from actions._handoff import is_vip, person_asked, start_handoff
 from actions._kb_search import faq_text
@@ -28,6 +28,7 @@ from actions._services import get_services
 from actions._text import (
     asks_about_agent_hours,
     asks_for_person,
+    complains_now,
     is_angry,
     is_thanks,
     only_leaving,
@@ -201,10 +202,15 @@ class ActionFallback(Action):
         text = latest_text(tracker)
         if asks_for_person(text):
             return await person_asked(get_services(), dispatcher, tracker, text)
+        if complains_now(text):
+            return [FollowupAction("action_file_complaint")]
         if say_again(dispatcher, tracker, lang):
             return []
         if record := confirmed_filing(tracker, text):
             dispatcher.utter_message(text=already_filed(lang, record))
+            return []
+        if confirmed_change(tracker, text):
+            dispatcher.utter_message(text=already_changed(lang))
             return []
         if insists_after_offer(tracker, text) and not is_thanks(text):
             # "都10天了还没到 你们帮我查一下" after "…超过时限请点转人工": a person, not a miss.

@@ -247,7 +247,8 @@ class ValidateChangeForm(OrderForm):
     ) -> dict[str, Any]:
         text = str(value or "").strip()
         if is_change_detail(text):
-            return {"change_detail": text}
+            # "改成 杭州市…601 电话不变": the address itself, not the words around it
+            return {"change_detail": read_change_detail(text) or text}
         # "改成公司地址": nothing to ship to; the form asks again (never "已更新为 ****").
         dispatcher.utter_message(
             text=say(

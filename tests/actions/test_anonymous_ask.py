@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from actions._orders import LOG_IN
 from actions.ask_order_id import ActionAskOrderId
+from kefu.i18n import to_traditional
 from tests.actions.conftest import tracker
 from tests.actions.test_follow_up import answered, run, said
 
@@ -29,3 +30,18 @@ async def test_a_phone_typed_after_please_log_in_is_told_why_not(services) -> No
 async def test_a_logged_in_customer_is_still_asked_which_order(services) -> None:
     _, texts = await run(ActionAskOrderId(), tracker("我的快递到哪了"))
     assert "哪一个订单" in texts[0]
+
+
+async def test_a_visitors_question_a_flow_took_is_answered_before_please_log_in(services) -> None:
+    t = tracker(
+        "衣服穿起來尺寸不合 還沒剪標 可以退嗎",
+        intent="request_return",
+        customer=None,
+        lang="zh-Hant",
+    )
+    _, texts = await run(ActionAskOrderId(), t)
+    assert len(texts) == 2 and "7天" in texts[0] and texts[1] == to_traditional(LOG_IN[0])
+    # their own parcel's state is no rule: please log in, alone
+    t = tracker("where is my parcel", intent="track_shipment", customer=None, lang="en")
+    _, texts = await run(ActionAskOrderId(), t)
+    assert texts == [LOG_IN[1]]

@@ -65,6 +65,14 @@ async def test_a_reply_that_is_no_address_is_asked_again(services):
         assert taken == {"change_detail": text} and d.messages == [], text
 
 
+async def test_the_address_is_stored_without_the_words_around_it(services):
+    # "改成 … 电话不变": the address is "杭州市…601", not "改成 杭州市…601 电话不变"
+    text = "改成 杭州市西湖区文三路259号8幢1单元601 电话不变"
+    d = CollectingDispatcher()
+    taken = await ValidateChangeForm().validate_change_detail(text, d, _waiting(text), {})
+    assert taken == {"change_detail": "杭州市西湖区文三路259号8幢1单元601"}
+
+
 async def test_the_new_detail_is_asked_with_the_orders_state(services):
     # "2023112002的地址能改不 应该还没发货吧": the customer asked whether it can — the order and
     # that its address can still change come first

@@ -83,6 +83,33 @@ async def test_other_words_after_a_filing_are_no_confirmation(services, text: st
     assert not any("不用再确认" in t for t in texts)
 
 
+REPAIR_FILED = "已为您提交保修维修申请（编号 RP16DF406F86），降噪蓝牙耳机 Pro在保修期内，维修免费～"
+CHANGED = "好的～订单 20231120002 的收货地址已更新为 杭州市西湖区****，仓库会按新信息为您发货哦。"
+
+
+async def test_a_yes_in_other_words_after_a_repair_was_filed_is_told_it_is_in(services) -> None:
+    history = [said("耳麦右耳彻底没声了 帮我报个修 20231120013的", "request_repair")]
+    history.append(answered(REPAIR_FILED))
+    t = tracker("嗯呐 就这么报吧", intent="nlu_fallback", history=history)
+    _, texts = await run_fallback(t)
+    assert "维修申请已提交（编号 RP16DF406F86）" in texts[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"), [("没问题 就这个", "zh"), ("對 改這個 謝謝你", "zh-Hant")]
+)
+async def test_a_yes_right_after_the_address_was_changed_is_told_it_is_done(
+    services, handoffs, text: str, lang: str
+) -> None:
+    history = [said("改成 杭州市西湖区文三路259号8幢1单元601", "inform"), answered(CHANGED)]
+    _, texts = await run_fallback(tracker(text, intent="nlu_fallback", lang=lang, history=history))
+    assert ("已经按这个改好啦" in texts[0] or "已經按這個改好啦" in texts[0]) and handoffs == []
+    # the same yes after an answer that changed nothing is not told anything was changed
+    plain = [said("运费多少", "ask_faq"), answered("单笔实付满59元全国包邮。")]
+    _, texts = await run_fallback(tracker(text, intent="nlu_fallback", lang=lang, history=plain))
+    assert not any("改好" in t for t in texts)
+
+
 async def test_a_confirmation_with_nothing_filed_is_not_told_it_was(services) -> None:
     history = [said("运费多少", "ask_faq"), answered("单笔实付满59元全国包邮。")]
     _, texts = await run_fallback(tracker("对 确认提交", intent="nlu_fallback", history=history))

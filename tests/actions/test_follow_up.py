@@ -19,7 +19,7 @@ from actions._kb_search import search_kb
 from actions._order_routes import product_followup
 from actions._orders import LOG_IN
 from actions._payment_rules import person_first
-from actions._text import asks_for_person, is_thanks, person_button, say
+from actions._text import asks_for_person, complains_now, is_thanks, person_button, say
 from actions._two_questions import words_flow
 from actions.faq import ActionAnswerFaq
 from actions.handoff import ActionFallback, ActionOutOfScope
@@ -152,6 +152,17 @@ async def test_the_fallback_answers_a_follow_up_from_its_context(services) -> No
     assert "没太理解" in texts[0]
 
 
+async def test_a_likely_answer_names_its_question_and_offers_a_person(services) -> None:
+    # 0.37 against 0.17 for the free-shipping rule: below *choose*, far ahead of the rest
+    events, texts = await run(ActionAnswerFaq(), tracker("买了四十块的东西要运费不", intent="ask_faq"))
+    assert texts[0].startswith("您问的可能是「包邮吗")
+    assert "59元" in texts[0] and "转人工客服" in texts[0]
+    assert not any(e.get("name") == "faq_misses" for e in events)  # no miss counted
+    # Far behind, or close to the second: no likely answer, the usual "not found".
+    _, texts = await run(ActionAnswerFaq(), tracker("七天无理由退回去 邮费是谁掏", intent="ask_faq"))
+    assert "可能是" not in texts[0]
+
+
 async def test_the_faq_action_answers_a_follow_up_from_its_context(services) -> None:
     history = [said("whats the minimum for free shipping"), answered("Orders paying 59 yuan…")]
     _, texts = await run(
@@ -177,10 +188,45 @@ async def test_the_faq_action_answers_a_follow_up_from_its_context(services) -> 
         ("管理處同樓下智能櫃都問晒 都係無 叫個同事幫我追下", True),
         ("checked every locker, nada. get someone to chase the courier", True),
         ("个人发票怎么开", False),
+        # staff called to come or to act, in more words
+        ("都快一个星期了还没见着钱 闹心 赶紧让人帮我对一下账", True),
+        ("等了半小时还是登不上 马上弄个工作人员来处理", True),
+        ("都三天了一分没退 给我叫个客服专员来", True),
+        ("搞乜鬼呀 安排個職員同我跟進", True),
+        ("I want someone on your team to ring the delivery company for me", True),
+        # a pickup asked about is no person asked for
+        ("你们会派人来取件吗", False),
+        ("叫人来上门取件要钱吗", False),
+        ("这个价格让人心动", False),
     ],
 )
 def test_a_person_asked_for_in_words(text: str, asks: bool) -> None:
     assert asks_for_person(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "now"),
+    [
+        ("上回跟我聊的那个客服爱答不理的 我要投诉她", True),
+        ("刚快递员打电话冲我吼 我要投诉这个快递员", True),
+        ("I want to complain about the courier", True),
+        ("投诉电话多少", False),
+        ("怎么投诉啊", False),
+        ("how do i make a complaint", False),
+    ],
+)
+def test_a_complaint_made_now_is_not_a_question_about_complaining(text: str, now: bool) -> None:
+    assert complains_now(text) is now
+
+
+@pytest.mark.parametrize("action", [ActionAnswerFaq(), ActionFallback()])
+async def test_a_complaint_read_as_a_question_goes_to_the_complaint(services, action: Any) -> None:
+    events, _ = await run(
+        action, tracker("上回跟我聊的那个客服爱答不理的 我要投诉她", intent="ask_faq")
+    )
+    assert {"event": "followup", "name": "action_file_complaint"} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events
+    ]
 
 
 @pytest.mark.parametrize(
@@ -378,6 +424,10 @@ async def test_insisting_after_a_person_was_offered_brings_one(services, handoff
     handoffs.clear()
     plain = [said("餐具退款说退了 我支付宝一直没看到钱", "check_refund"), answered("…")]
     await run(ActionFallback(), tracker(text, intent="nlu_fallback", history=plain))
+    assert handoffs == []
+    # A customer who says they will wait is not insisting, offer or not.
+    wait = "哦 退的是银行卡是吧 那我再等两天看看"
+    await run(ActionFallback(), tracker(wait, intent="nlu_fallback", history=history))
     assert handoffs == []
 
 

@@ -32,6 +32,25 @@ def _ids(orders: list[Any]) -> list[str]:
     return sorted(o.id for o in orders)
 
 
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        # its colour or capacity, no item named
+        ("500毫升那只雾蓝的 走到哪了", ["20231120004"]),
+        ("曜石黑6代发出来一天了", ["20231120005"]),
+        ("42码那双", ["20231120003"]),
+        # the colour narrows two named orders to one: "白色短T" is the tee, not the white
+        # humidifier; nicknames of kinds
+        ("白色短T那单 码数拍小了 要M的", ["20231120001"]),
+        ("粉紅色電動刷用咗一年幾", ["20231120014"]),
+        ("那个4L喷雾机是不是已经到了", ["20231120012"]),
+    ],
+)
+async def test_an_order_named_by_its_colour_capacity_or_nickname(services, text, ids):
+    own = await services.shop.recent_orders("demo-001", limit=20)
+    assert _ids(matching_orders(text, own)) == ids
+
+
 async def test_the_product_named_finds_the_customers_own_order(services):
     own = await services.shop.recent_orders("demo-001", limit=20)
     assert _ids(matching_orders("我买的跑步鞋到哪了", own)) == ["20231120003"]
