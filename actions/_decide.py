@@ -65,6 +65,7 @@ from actions._reading import (
     ORDER_ID,
     focus,
     is_general_question,
+    is_question,
     names_own_thing,
     simplified,
     wrong_item_sent,
@@ -281,7 +282,9 @@ def decide(
     if intent in QUESTION_INTENTS:
         if confident:
             return Decision("kb", "a question the knowledge base answers", top)
-        if intent in ASKING_INTENTS and clear_best(hits, thresholds):
+        if (intent in ASKING_INTENTS or is_question(text)) and clear_best(hits, thresholds):
+            # a message the NLU could not place but that asks ("凑单凑到52块 还差几块才免邮啊");
+            # not one that asks nothing ("its my order, my name is emily")
             return Decision("kb", "a question; the knowledge base's clear best answer", top)
         return Decision("intent", "no confident knowledge-base answer")
     if not (general or is_general_question(text)):

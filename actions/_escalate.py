@@ -18,7 +18,7 @@ from actions._payment_rules import WAITED
 from actions._tracker import last_replies
 from kefu.mandarin import to_mandarin
 
-__all__ = ["insists_after_offer"]
+__all__ = ["insists_after_offer", "will_wait"]
 
 PERSON_PAYLOAD = "/request_human"
 _INSISTS = re.compile(
@@ -35,6 +35,11 @@ _WILL_WAIT = re.compile(
     r"\b(?:i'?ll|i will|let me|gonna) (?:wait|give it)\b|\bwait and see\b",
     re.IGNORECASE,
 )
+
+
+def will_wait(text: str) -> bool:
+    """The customer says they will wait ("那我再等两天看看"): nothing left to do now."""
+    return bool(_WILL_WAIT.search(to_mandarin(text or "")))
 
 
 def _offered_person(event: dict[str, Any]) -> bool:

@@ -120,10 +120,13 @@ async def search_in_context(
     if query := refund_channel_query(text, answered):
         paired, _ = await search_kb(services, query, lang, record=False)
         chosen = [h for h in paired if h.score >= thresholds.choose]
+        channel = channel_named(text)
+        given = clause_naming(answered, channel) if channel and chosen else None
+        if given:  # "what if i'd paid with wechat" after "…WeChat Pay/Alipay 1–3 working days…"
+            return hits, thresholds, _in_context(replace(chosen[0], answer=given), thresholds)
         fresh = [h for h in chosen if not _repeats(h, answered)]
         if fresh:  # not the refund times just given again
             return hits, thresholds, _in_context(fresh[0], thresholds)
-        channel = channel_named(text)
         line = clause_naming(chosen[0].answer, channel) if chosen and channel else None
         if line:  # "and alipay?" after "…WeChat Pay/Alipay 1–3 working days…": that line
             return hits, thresholds, _in_context(replace(chosen[0], answer=line), thresholds)

@@ -23,6 +23,7 @@ __all__ = [
     "is_general_question",
     "is_long",
     "is_own_case",
+    "is_question",
     "joined_order_id",
     "names_own_thing",
     "simplified",
@@ -179,6 +180,11 @@ def focus(text: str) -> str:
 _ASKS_AT_ALL = re.compile(
     r"[几多怎咋啥吗嘛么呢谁哪?？]|什么|\b(?:how|what|when|where|which|who|why)\b", re.IGNORECASE
 )
+
+
+def is_question(text: str) -> bool:
+    """Any question word or mark, however colloquial ("还差几块才免邮啊", "能赔多少")."""
+    return bool(_ASKS_AT_ALL.search(simplified(text)))
 
 
 ASIDE_CHARS = 4  # "不说了", "对了", "好吧": an aside is a few characters

@@ -3,6 +3,7 @@ explain and offer a return."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -19,8 +20,9 @@ from actions._orders import (
     the_customer,
 )
 from actions._services import get_services
-from actions._text import say, yuan
-from actions._tracker import lang_of
+from actions._text import person_button, say, yuan
+from actions._tracker import lang_of, latest_text
+from kefu.mandarin import to_mandarin
 from shop import OrderStatus, normalise_order_id
 
 
@@ -60,6 +62,12 @@ class ActionAskCancelConfirmed(Action):
         return []
 
 
+# The customer asks about the money of an order that is already cancelled
+_ASKS_MONEY = re.compile(
+    r"钱|款|退哪|退到|到账|到帐|\b(?:refund|money|charged|paid)\b", re.IGNORECASE
+)
+
+
 class ActionCancelOrder(FlowAction):
     action_name = "action_cancel_order"
     skill_group = "aftersales"
@@ -88,6 +96,23 @@ class ActionCancelOrder(FlowAction):
                         "payload": "/request_return",
                     }
                 ],
+            )
+        elif order.status is OrderStatus.CANCELLED and _ASKS_MONEY.search(
+            to_mandarin(latest_text(tracker))
+        ):
+            # "之前取消的那套绘本 158块钱退哪去了": where a cancelled order's money goes
+            dispatcher.utter_message(
+                text=say(
+                    lang,
+                    f"订单 {order.id} 已取消。如果下单时已经付款，取消后款项会原路退回：微信/支付宝"
+                    "1–3个工作日、银行卡3–7个工作日到账（以银行入账为准）；超过这个时间还没到账，"
+                    "点下面的“转人工客服”，我们帮您核实～",
+                    f"Order {order.id} is cancelled. If it was paid, the money goes back the way "
+                    "you paid: WeChat Pay/Alipay within 1–3 working days, bank cards within 3–7 "
+                    'working days. If it has not arrived after that, tap "Talk to an agent" and '
+                    "we'll check it for you.",
+                ),
+                buttons=[person_button(lang)],
             )
         elif order.status is OrderStatus.CANCELLED:
             dispatcher.utter_message(

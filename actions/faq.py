@@ -116,6 +116,11 @@ class ActionAnswerFaq(Action):
             # faq_id rides in the bot event's metadata: the conversation's facts list it
             dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
             return [SlotSet("faq_misses", 0)]
+        if flow := own_order_intent(query, ranking, FLOW_FORMS, floor=0.0):
+            # "did my button-down actually get delivered? ord 2023…": no answer in the
+            # knowledge base, and an order named — the NLU's likeliest flow on it, however
+            # unsure, rather than "not found" (rule 1: a message naming an order is about it)
+            return [FollowupAction(FLOW_FORMS[flow])]
         if query and (followup := await product_followup(tracker)) is not None:
             # No answer in the knowledge base, and a product of their own orders named with a
             # task's words or as a correction ("不对 是另一单 跑步鞋那个"): that task, on it.

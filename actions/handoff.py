@@ -14,16 +14,16 @@ from rasa_sdk.types import DomainDict
 
 from actions._again import say_again
 from actions._answers import wants_spec_change
-from actions._decide import own_state_flow
-from actions._escalate import insists_after_offer
+from actions._decide import likely_best, own_state_flow
+from actions._escalate import insists_after_offer, will_wait
 from actions._filed import already_changed, already_filed, confirmed_change, confirmed_filing
 from actions._follow_up import decide_in_context
 from actions._handoff import is_vip, person_asked, start_handoff
-from actions._kb_search import faq_text
+from actions._kb_search import faq_text, likely_answer, search_kb
 from actions._order_routes import order_detail_followup, order_followup, product_followup
 from actions._orders import asked_to_log_in, task_topic, why_log_in
 from actions._photos import photos_ready
-from actions._reading import ORDER_ID, is_own_case, wants_to_leave
+from actions._reading import ORDER_ID, is_own_case, is_question, wants_to_leave
 from actions._services import get_services
 from actions._text import (
     asks_about_agent_hours,
@@ -83,6 +83,18 @@ async def answered_from_kb(dispatcher: CollectingDispatcher, tracker: Tracker, i
             text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id
         )
         return True
+    if is_question(text) and not is_own_case(text):
+        # a question the NLU could not place, far ahead of the rest below *choose*: the likely
+        # answer, its question named ("2 store vouchers on one order and it only takes one of
+        # them, is that normal??"; actions._decide, rule 3)
+        hits, thresholds = await search_kb(get_services(), text, lang)
+        if likely_best(hits, thresholds):
+            dispatcher.utter_message(
+                text=likely_answer(lang, hits[0]),
+                faq_id=hits[0].faq_id,
+                buttons=[person_button(lang)],
+            )
+            return True
     return False
 
 
@@ -248,7 +260,7 @@ class ActionFallback(Action):
             return []
         if photos_ready(dispatcher, tracker, lang):
             return []  # "照片我都拍好了" after the wrong-item rule asked for photos
-        if wants_to_leave(text) or is_thanks(text):
+        if wants_to_leave(text) or is_thanks(text) or will_wait(text):
             # "好吧 那算了", "謝謝 我去改", "唔該晒" after an answer: no miss, no rephrasing.
             return anything_else(dispatcher, lang)
         if asked_to_log_in(tracker):

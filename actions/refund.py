@@ -10,6 +10,7 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._decide import no_flow_service
 from actions._follow_up import decide_in_context
 from actions._kb_search import faq_text
 from actions._mood import FlowAction
@@ -99,7 +100,7 @@ class ActionCheckRefund(FlowAction):
         named = None if tracker.get_slot("order_id") else await orders_named(services, tracker)
         decision = (
             None
-            if named
+            if named and not no_flow_service(text)  # "碎花裙降了三十 能补差价吗": price protection
             else await decide_in_context(
                 services,
                 text,

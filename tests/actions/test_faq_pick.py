@@ -98,6 +98,18 @@ async def test_an_order_named_in_a_question_goes_to_its_flow(services):  # type:
     assert FollowupAction("return_form") not in events
 
 
+async def test_an_order_named_in_a_question_the_kb_cannot_answer_takes_its_likeliest_flow(services):  # type: ignore[no-untyped-def]
+    t = tracker("did my button-down actually get delivered? ord 20231120022", lang="en")
+    t.latest_message["intent"] = {"name": "ask_faq", "confidence": 0.9}
+    t.latest_message["intent_ranking"] = [
+        {"name": "ask_faq", "confidence": 0.9},
+        {"name": "track_shipment", "confidence": 0.04},
+        {"name": "change_order", "confidence": 0.01},
+    ]
+    events, texts, _ = await run(ActionAnswerFaq(), t)
+    assert events == [FollowupAction("shipment_form")] and texts == []
+
+
 async def test_a_fallback_naming_an_order_follows_its_best_flow_behind_inform(services):  # type: ignore[no-untyped-def]
     t = tracker("耳机那单20231120013发票抬头开错了 要改成新公司", intent="nlu_fallback")
     t.latest_message["intent_ranking"] = [

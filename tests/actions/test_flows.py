@@ -167,6 +167,15 @@ async def test_cancel_after_shipment_offers_a_return(services):
     assert d.messages[0]["buttons"][0]["payload"] == "/request_return"
 
 
+async def test_the_money_of_an_order_already_cancelled_is_where_it_goes(services):
+    t = tracker("之前取消的那套儿童绘本 158块钱退哪去了", slots={"order_id": "20231120009"})
+    _, _, d = await run(ActionCancelOrder(), t)
+    assert "原路退回" in d.messages[0]["text"] and "3–7个工作日" in d.messages[0]["text"]
+    assert d.messages[0]["buttons"][0]["payload"] == "/request_human"
+    _, texts, _ = await run(ActionCancelOrder(), tracker("取消", slots={"order_id": "20231120009"}))
+    assert "已经是取消状态" in texts[0]
+
+
 async def test_cancel_form_asks_confirmation_only_when_cancellable(services):
     form = ValidateCancelForm()
     d = CollectingDispatcher()
