@@ -171,7 +171,9 @@ _FLOW_WORDS = {
     "invoice_form": r"发票|开票|抬头|invoice|fapiao",
     # read in Mainland Mandarin (kefu.mandarin): Cantonese "寄咗未呀 幾時到" is "寄了没有呀
     # 什么时候到", Taiwan's 出貨 is 发货
-    "shipment_form": r"到哪|物流|快递|运单|什么时候到|几时到|\btrack|\bwhere\b|deliver|arriv",
+    # "怎么到现在都还没寄来", "等到颈都长埋 还是未到": not here yet
+    "shipment_form": r"到哪|物流|快递|运单|什么时候到|几时到|没寄来|[没未]到|"
+    r"\btrack|\bwhere\b|deliver|arriv",
     "order_status_form": r"发货|状态|寄了没|寄出了?没|\bship|status",
     "cancel_form": r"取消|不要了|cancel",
     "change_form": r"改|换|地址|电话|change|switch|address",

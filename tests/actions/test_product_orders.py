@@ -14,7 +14,7 @@ from rasa_sdk import Tracker
 from actions._products import Catalogue, asked_about, matching_orders
 from actions._reading import asks_for_something
 from actions.ask_order_id import ActionAskOrderId
-from actions.handoff import ActionFallback
+from actions.handoff import ActionFallback, ActionOutOfScope
 from actions.order_forms import (
     ValidateChangeForm,
     ValidatePaymentForm,
@@ -401,3 +401,22 @@ async def test_a_wrong_item_of_an_own_product_gets_the_wrong_item_rule(services,
     assert "申请售后" in texts[0] and "没太理解" not in texts[0]
     assert dispatcher.messages[0]["buttons"][0]["payload"] == "/request_human"
     assert handoffs == []
+
+
+@pytest.mark.parametrize(
+    ("action", "text", "intent", "customer", "order_id"),
+    [
+        (ActionFallback(), "燜燒壺怎麼到現在都還沒寄來", "nlu_fallback", "demo-003", "20231120031"),
+        (ActionOutOfScope(), "霧藍嘅水杯等到頸都長埋 仲係未到", "out_of_scope", "demo-001",
+         "20231120004"),
+    ],
+)  # fmt: skip
+async def test_an_own_product_not_here_yet_is_its_tracking(
+    services, action, text, intent, customer, order_id
+):
+    t = tracker(text, intent=intent, customer=customer, lang="zh-Hant")
+    events, _, _ = await run(action, t)
+    # the form finds the order by the product named (its prefill: tests above)
+    assert ("followup", "shipment_form") in {(e.get("event"), e.get("name")) for e in events}
+    own = await services.shop.recent_orders(customer, limit=20)
+    assert _ids(matching_orders(text, own)) == [order_id]
