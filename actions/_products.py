@@ -39,7 +39,7 @@ KINDS: dict[str, str] = {
     "earphones": r"耳机|耳麦|耳塞|\b(?:earbuds?|earphones?|headphones?|headsets?|airpods|buds)\b",
     "shoes": r"鞋|\b(?:sneakers?|shoes?|trainers?|boots?)\b",
     "tshirt": r"t恤|体恤|短袖|[白黑灰短]t(?![a-z])|\b(?:t-?shirts?|tees?)\b",  # 白T, 短T: a tee
-    "shirt": r"衬衫|衬衣|(?<![t-])\bshirts?\b",
+    "shirt": r"衬衫|衬衣|(?<![t-])\bshirts?\b|\bbutton-?(?:downs?|ups?)\b",
     "coat": r"大衣|外套|风衣|\b(?:coats?|jackets?)\b",
     "dress": r"裙|洋装|\b(?:dress(?:es)?|skirts?)\b",  # 洋裝: Taiwan's word for a dress
     "trousers": r"裤|\b(?:jeans|trousers|pants)\b",

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -55,6 +56,10 @@ class ActionGreet(Action):
             followup := await product_followup(tracker)
         ):
             return followup
+        if after_greeting(text) == text.strip() and asked_with_greeting(text) is not None:
+            # no greeting in it at all ("在哪点申请" after the price-protection answer, read as
+            # a hello): a question — the FAQ action's, with its follow-up reading
+            return [FollowupAction("action_answer_faq")]
         asked = asked_with_greeting(text)
         if asked is not None:
             decision = await decide_with_kb(get_services(), asked, "ask_faq", lang)

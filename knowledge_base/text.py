@@ -8,6 +8,8 @@ typing get one form on both sides, so that the FAQ's wording and the customer's 
 - a question ending in the colloquial "么 / 嘛" ends in "吗" ("支持么" is "支持吗"; "什么",
   "怎么", "那么", "这么", "多么" stay);
 - shop shorthand is written out: "7天无理由" is "7天无理由退货" (the policy's full name);
+- a city is followed by the region the shop's rules name ("寄拉萨" → "寄拉萨西藏", "kaohsiung"
+  → "kaohsiung taiwan": remote regions' shipping, Taiwan's cross-border rules);
 - common misspellings of shop words are spelt right (``TYPOS``): pinyin-input homophones
   ("发漂" for 发票, "快滴" for 快递, "退或" for 退货, "定单" for 订单) and English slips
   ("memebership", "recieve", "cancle"). Only misspellings that are no word of their own in a
@@ -73,6 +75,34 @@ _TYPO = re.compile(
         for w in sorted(TYPOS, key=len, reverse=True)
     )
 )
+# A city names the region the shop's rules speak of ("寄拉萨" is a remote region's shipping,
+# "寄到高雄" Taiwan's): the region is written after it. Only regions the FAQs name by name.
+_REGIONS: dict[str, tuple[str, ...]] = {
+    "西藏": ("拉萨", "日喀则", "林芝", "昌都", "那曲", "lhasa", "shigatse"),
+    "新疆": ("乌鲁木齐", "喀什", "伊犁", "克拉玛依", "吐鲁番", "阿克苏", "库尔勒", "urumqi",
+             "kashgar"),
+    "青海": ("西宁", "格尔木", "玉树", "xining"),
+    "台湾": ("台北", "新北", "台中", "台南", "高雄", "桃园", "新竹", "基隆", "taipei",
+             "kaohsiung", "taichung"),
+    "香港": ("九龙", "新界", "铜锣湾", "尖沙咀", "旺角", "kowloon"),
+}  # fmt: skip
+_REGION_EN = {"西藏": "tibet", "新疆": "xinjiang", "青海": "qinghai", "台湾": "taiwan",
+              "香港": "hong kong"}  # fmt: skip
+_CITY_REGION = {city: region for region, cities in _REGIONS.items() for city in cities}
+_CITY = re.compile(
+    "|".join(
+        rf"\b{re.escape(c)}\b" if c.isascii() else re.escape(c)
+        for c in sorted(_CITY_REGION, key=len, reverse=True)
+    )
+)
+
+
+def _with_region(match: re.Match[str]) -> str:
+    city = match.group(0)
+    region = _CITY_REGION[city]
+    return f"{city} {_REGION_EN[region]}" if city.isascii() else f"{city}{region}"
+
+
 _PARTICLE = re.compile(r"(?<![什怎那这多要])[么嘛](?=[\s!！。~～]*$|[?？])")
 
 
@@ -101,6 +131,7 @@ def normalise(text: str, limit: int = MAX_QUERY_CHARS) -> str:
     text = _COUNT.sub(_digits, text)
     text = _TYPO.sub(lambda m: TYPOS[m.group(0)], text)
     text = _PARTICLE.sub("吗", text)
+    text = _CITY.sub(_with_region, text)
     for pattern, full in _SHORTHAND:
         text = pattern.sub(full, text)
     return _SPACE.sub(" ", text).strip()[:limit]

@@ -47,3 +47,11 @@ async def test_a_greeting_around_an_own_product_runs_its_task(services) -> None:
     )
     assert [e.get("name") for e in events if e.get("event") == "followup"] == ["shipment_form"]
     assert dispatcher.messages == []
+
+
+async def test_a_question_with_no_greeting_read_as_one_goes_to_the_faq_action(services) -> None:
+    # "在哪点申请" after the price-protection answer, read by the NLU as a hello
+    dispatcher = CollectingDispatcher()
+    events = await ActionGreet().run(dispatcher, tracker("在哪点申请", intent="greet"), {})
+    assert [e.get("name") for e in events if e.get("event") == "followup"] == ["action_answer_faq"]
+    assert dispatcher.messages == []

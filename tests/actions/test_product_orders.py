@@ -51,6 +51,12 @@ async def test_an_order_named_by_its_colour_capacity_or_nickname(services, text,
     assert _ids(matching_orders(text, own)) == ids
 
 
+async def test_a_button_down_is_the_shirt(services):
+    own = await services.shop.recent_orders("demo-002", limit=20)
+    text = "the stitching on the sleeve of my button-down is coming apart"
+    assert _ids(matching_orders(text, own)) == ["20231120022"]
+
+
 async def test_the_product_named_finds_the_customers_own_order(services):
     own = await services.shop.recent_orders("demo-001", limit=20)
     assert _ids(matching_orders("我买的跑步鞋到哪了", own)) == ["20231120003"]
@@ -420,3 +426,11 @@ async def test_an_own_product_not_here_yet_is_its_tracking(
     assert ("followup", "shipment_form") in {(e.get("event"), e.get("name")) for e in events}
     own = await services.shop.recent_orders(customer, limit=20)
     assert _ids(matching_orders(text, own)) == [order_id]
+
+
+async def test_an_own_products_money_come_back_is_its_refund(services):
+    # Cantonese "D錢返咗嚟未": has the money come back — the tableware's refund, not its warranty
+    t = tracker("北歐風嘅瓷碗套裝 D錢返咗嚟未", intent="nlu_fallback", lang="zh-Hant")
+    events, texts, _ = await run(ActionFallback(), t)
+    followups = [e.get("name") for e in events if e.get("event") == "followup"]
+    assert followups == ["action_check_refund"] or any("已退款" in x for x in texts)

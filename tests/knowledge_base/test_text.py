@@ -42,6 +42,11 @@ from knowledge_base.text import normalise
         ("and how fast to shanghai tho", "and how long to shanghai tho"),  # the FAQs ask "how long"
         ("how quickly will it get to beijing", "how long will it get to beijing"),
         ("我买了yun费险的", "我买了运费险的"),  # a shop word half typed in pinyin
+        ("我的鸡分攒了老多了", "我的积分攒了老多了"),
+        # a city names the region the rules speak of
+        ("那寄拉萨呢", "那寄拉萨西藏呢"),
+        ("寄到高雄的話運費", "寄到高雄台湾的话运费"),
+        ("and if im sending it to lhasa", "and if im sending it to lhasa tibet"),
     ],
 )
 def test_normalise(typed: str, normal: str) -> None:
