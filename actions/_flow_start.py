@@ -166,8 +166,11 @@ async def on_flow_start(
     # customer bought is their own case — the flow answers from that order's dates (its return
     # window, its warranty), where the general FAQ (or an answer to one part of the message)
     # would say "支持，7天内" to someone past the window.
-    own_product = bool(await orders_named(services, tracker))
-    parts = await question_parts(services, text, lang, previous_answer_text(tracker))
+    # An order id named is their own case as much ("20231120003 发货了吧？还有积分多久到账").
+    own_product = bool(_ORDER_ID.search(text)) or bool(await orders_named(services, tracker))
+    parts = await question_parts(
+        services, text, lang, previous_answer_text(tracker), with_order=True
+    )
     if not own_product and await answer_parts(services, dispatcher, text, lang, parts) is not None:
         # Two questions, one of them answered: the other is offered as a button (it may be
         # another flow than this one: "发货了吗？还有能开发票吗" read as an invoice request).

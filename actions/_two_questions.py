@@ -80,14 +80,17 @@ _QUESTION_MARK = re.compile(r"[\s~～…]*[？?]")
 
 
 async def question_parts(
-    services: Services, text: str, lang: str, answered: str = ""
+    services: Services, text: str, lang: str, answered: str = "", with_order: bool = False
 ) -> list[Part]:
     """Each part of a message that asks several things; [] when it asks one thing.
     ``answered``: the bot's replies to the message before — a part naming a payment channel
     right after a refund was spoken of asks when the refund reaches it ("钱是原路回去吗 我用
-    信用卡付的 多久能到账" inside a cancel: ``actions._refund_channel``)."""
+    信用卡付的 多久能到账" inside a cancel: ``actions._refund_channel``). ``with_order``: a
+    message naming an order id is split too (at a flow's start on that order: "2023… 发货了吧？
+    还有积分多久到账" — the part naming the order is the flow's, the other the knowledge
+    base's)."""
     pieces = split_questions(text)
-    if len(pieces) < 2 or ORDER_ID.search(text):
+    if len(pieces) < 2 or (ORDER_ID.search(text) and not with_order):
         return []  # one question, or one about a named order: the decision step has it whole
     parts = []
     for piece, marked in zip(pieces, _marked(text, pieces), strict=True):

@@ -42,6 +42,10 @@ _SHORTHAND = (
     (re.compile(r"无理由(?!退)"), "无理由退货"),
     # "how fast to shanghai", "how quick is delivery": the FAQs ask "how long"
     (re.compile(r"\bhow (?:fast|quick|quickly)\b"), "how long"),
+    # "我买的东西少了一件": an item missing from the parcel, as the shop says it (少发)
+    (re.compile(r"(?<![发寄])少了(?=[一两1-9]?[件样个])"), "少发了"),
+    # "能麻溜点不": colloquial "quickly"
+    (re.compile(r"麻溜|麻利"), "快"),
 )
 # Misspelling → the shop word meant. Chinese: homophones the pinyin keyboard offers first.
 TYPOS: dict[str, str] = {

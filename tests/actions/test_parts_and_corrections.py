@@ -40,6 +40,18 @@ async def test_a_faq_part_and_an_own_products_state_both_are_answered(services) 
     assert not dispatcher.messages[0].get("buttons")
 
 
+async def test_an_order_id_and_a_faq_part_both_are_answered(services) -> None:
+    # "20231120003🙃 发货了吧？还有积分会过期吗": the points part is the knowledge base's,
+    # the order's shipping its flow's — not the status alone
+    text = "20231120003🙃 发货了吧？还有积分会过期吗"
+    dispatcher = CollectingDispatcher()
+    t = tracker(text, intent="check_order_status", slots={"order_id": "20231120003"})
+    started = await on_flow_start("order_status_form", dispatcher, t, "logistics")
+    assert started is None  # the flow goes on, on that order
+    said_texts = [m.get("text") or "" for m in dispatcher.messages]
+    assert len(said_texts) == 1 and "12月31日" in said_texts[0]
+
+
 def test_a_correction_asking_a_state_in_its_own_words_asks_that() -> None:
     asked_invoice = [
         said("幫我查一下20231120013的發票開了沒", "request_invoice"),

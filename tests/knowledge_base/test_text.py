@@ -43,6 +43,9 @@ from knowledge_base.text import normalise
         ("how quickly will it get to beijing", "how long will it get to beijing"),
         ("我买了yun费险的", "我买了运费险的"),  # a shop word half typed in pinyin
         ("我的鸡分攒了老多了", "我的积分攒了老多了"),
+        ("我买的东西少了一件", "我买的东西少发了1件"),  # the shop's word for a missing item
+        ("少发了一件", "少发了1件"),
+        ("能麻溜点不", "能快点不"),
         # a city names the region the rules speak of
         ("那寄拉萨呢", "那寄拉萨西藏呢"),
         ("寄到高雄的話運費", "寄到高雄台湾的话运费"),
