@@ -67,6 +67,7 @@ from actions._reading import (
     is_general_question,
     is_question,
     names_own_thing,
+    requests_act,
     simplified,
     wrong_item_sent,
 )
@@ -221,7 +222,7 @@ def clear_best(hits: list[Hit], thresholds: Thresholds | None) -> bool:
     )
 
 
-def likely_best(hits: list[Hit], thresholds: Thresholds | None) -> bool:
+def likely_best(text: str, hits: list[Hit], thresholds: Thresholds | None) -> bool:
     """The best hit is below *choose* but far ahead of the rest (rule 3, lower still): given as
     a likely answer, its question named ("银卡升金卡要怎么升": the membership levels, 0.25
     against 0.09; "七天无理由退回去 邮费是谁掏", 0.27 against 0.24, is no likely answer)."""
@@ -229,7 +230,8 @@ def likely_best(hits: list[Hit], thresholds: Thresholds | None) -> bool:
         return False
     top, second = hits[0].score, (hits[1].score if len(hits) > 1 else 0.0)
     return (
-        LIKELY_FLOOR <= top < thresholds.choose
+        not requests_act(text)  # "帮她查查嘛": an act asked for, no rule to guess at
+        and LIKELY_FLOOR <= top < thresholds.choose
         and top - second >= LIKELY_LEAD
         and top >= CLEAR_RATIO * second
     )

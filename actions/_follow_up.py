@@ -34,6 +34,7 @@ such a message names no topic, or another one. The rule (an addition to the deci
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from actions._decide import Decision, decide, decided_without_kb
@@ -58,6 +59,8 @@ from knowledge_base import topic_terms
 from knowledge_base.api import Hit, Thresholds
 
 __all__ = ["decide_in_context", "general_follow_up", "search_in_context"]
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _answer_naming(hits: list[Hit], lacking: list[str], besides: str) -> Hit | None:
@@ -123,7 +126,12 @@ async def search_in_context(
         channel = channel_named(text)
         given = clause_naming(answered, channel) if channel and chosen else None
         if given:  # "what if i'd paid with wechat" after "…WeChat Pay/Alipay 1–3 working days…"
-            return hits, thresholds, _in_context(replace(chosen[0], answer=given), thresholds)
+            back = (
+                f"退款会原路退回到您付款的渠道，{given}"
+                if _CJK.search(given)
+                else f"Refunds go back the way you paid: {given}"
+            )
+            return hits, thresholds, _in_context(replace(chosen[0], answer=back), thresholds)
         fresh = [h for h in chosen if not _repeats(h, answered)]
         if fresh:  # not the refund times just given again
             return hits, thresholds, _in_context(fresh[0], thresholds)

@@ -100,7 +100,7 @@ def likely_answer(lang: str, hit: Hit) -> str:
     return say(  # the whole reply in traditional characters for a zh-Hant customer
         lang,
         f"您问的可能是「{question}」：\n{hit.answer}\n"
-        "如果不是您想问的，换个说法再问一次，或者点“转人工客服”～",
+        "如果不是您想问的，可以再具体描述一下，或者点“转人工客服”～",
         f'You may be asking "{question}":\n{hit.answer}\n'
-        'If that is not your question, try asking another way or tap "Talk to an agent".',
+        'If that is not your question, tell me a little more or tap "Talk to an agent".',
     )

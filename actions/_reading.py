@@ -26,6 +26,7 @@ __all__ = [
     "is_question",
     "joined_order_id",
     "names_own_thing",
+    "requests_act",
     "simplified",
     "split_clauses",
     "topic_clauses",
@@ -141,7 +142,7 @@ _ASKS_STATE = re.compile(
     re.IGNORECASE,
 )
 _REQUEST = re.compile(
-    r"我要|我想(?!问|咨询|了解)|帮我|给我|替我|请帮|麻烦|\bplease\b|\bpls\b|"
+    r"我要|我想(?!问|咨询|了解)|帮[我她他]|给我|替我|请帮|麻烦|\bplease\b|\bpls\b|"
     r"\bI (?:want|need|would like)\b|\bI'd like\b|\bcan you\b|\bcould you\b",
     re.IGNORECASE,
 )
@@ -150,6 +151,11 @@ _REQUEST = re.compile(
 def asks_own_state(text: str) -> bool:
     """The message asks the state of something of the customer's ("到哪了", "still not here")."""
     return bool(_ASKS_STATE.search(simplified(text)))
+
+
+def requests_act(text: str) -> bool:
+    """The message asks for something to be done ("帮她查查嘛", "can you check it")."""
+    return bool(_REQUEST.search(simplified(text)))
 
 
 def asks_for_something(text: str) -> bool:

@@ -135,7 +135,7 @@ class ActionAnswerFaq(Action):
             # "did you mean" list of one (actions._decide, rule 3)
             dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
             return [SlotSet("faq_misses", 0)]
-        if likely_best(hits, thresholds) and not is_angry(query):
+        if likely_best(query, hits, thresholds) and not is_angry(query):
             # below *choose*, far ahead of the rest: the likely answer, its question named so
             # the customer sees what was answered (rule 3, lower still); no miss counted
             dispatcher.utter_message(

@@ -88,7 +88,7 @@ async def answered_from_kb(dispatcher: CollectingDispatcher, tracker: Tracker, i
         # answer, its question named ("2 store vouchers on one order and it only takes one of
         # them, is that normal??"; actions._decide, rule 3)
         hits, thresholds = await search_kb(get_services(), text, lang)
-        if likely_best(hits, thresholds):
+        if likely_best(text, hits, thresholds):
             dispatcher.utter_message(
                 text=likely_answer(lang, hits[0]),
                 faq_id=hits[0].faq_id,

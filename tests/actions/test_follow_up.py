@@ -793,6 +793,11 @@ async def test_a_question_the_nlu_could_not_place_gets_a_likely_answer(services)
     text = "trying to put 2 store vouchers on one order and it only takes one, is that normal??"
     _, texts = await run(ActionFallback(), tracker(text, intent="nlu_fallback", lang="en"))
     assert texts[0].startswith('You may be asking "Can coupons be combined')
+    # an act asked for is no question to guess a rule for
+    _, texts = await run(
+        ActionFallback(), tracker("那是我朋友的单 帮她查查嘛", intent="nlu_fallback")
+    )
+    assert not any("可能是" in x for x in texts)
 
 
 async def test_a_channel_named_after_refund_times_gets_the_line_just_given(services) -> None:
@@ -808,4 +813,15 @@ async def test_a_channel_named_after_refund_times_gets_the_line_just_given(servi
         "what if i'd paid with wechat instead", intent="ask_faq", lang="en", history=history
     )
     _, texts = await run(ActionAnswerFaq(), t)
-    assert texts == ["WeChat Pay/Alipay 1–3 working days."]  # not the review time
+    assert texts == ["Refunds go back the way you paid: WeChat Pay/Alipay 1–3 working days."]
+    # "錢會退回信用卡嗎" right after the cancel said the times: back the way it was paid, and when
+    zh = [
+        said("燜燒罐不要了 幫我取消", "cancel_order"),
+        answered(
+            "订单 20231120031 已为您取消～¥189.00 将原路退回：微信/支付宝一般1–3个工作日到账，"
+            "银行卡（含信用卡）3–7个工作日，请注意查收哦。"
+        ),
+    ]
+    t = tracker("錢會退回信用卡嗎", intent="ask_faq", lang="zh-Hant", history=zh)
+    _, texts = await run(ActionAnswerFaq(), t)
+    assert "原路退回" in texts[0] and "3–7" in texts[0]
