@@ -257,7 +257,7 @@ _ADDRESS_EN_WORD = re.compile(r"\b[A-Za-z]{2,}", re.ASCII)
 
 # "改成 杭州市西湖区文三路259号 电话不变": the address after the change word, without what stays
 _ADDRESS_LEAD = re.compile(
-    r"^\s*(?:就|那就?|帮我|麻烦)?(?:改成|改为|換成|换成|改到|更新为|新地址(?:是|为)?)[：:\s]*(.{4,80})"
+    r"^\s*(?:就|那就?|帮我|麻烦)?(?:改成|改为|換成|换成|改到|更新为)[：:\s]*(.{4,80})"
 )
 _UNCHANGED = re.compile(
     r"[\s，,；;]*(?:电话|電話|手机号?|手機號?|号码|號碼|其他|其它|别的)\S{0,3}不变.*$"

@@ -29,7 +29,9 @@ _NOT_RECEIVED = re.compile(
     r"not received|didn'?t (?:get|receive)|haven'?t (?:got|received)|never (?:got|arrived)|"
     r"(?:do ?n'?t|can'?t|cannot|couldn'?t) (?:see|find) (?:it|them|the (?:parcel|package|box))|"
     r"\bnothing (?:at|outside|by|in front of) (?:my|the) (?:door|doorstep|house|place|flat)\b|"
-    r"\bno (?:parcel|package|box)\b|门口(?:什么)?(?:也|都)?没(?:有|东西)?",
+    r"\bno (?:parcel|package|box)\b|门口(?:什么)?(?:也|都)?没(?:有|东西)?|"
+    # "app shows my linen button-up as delivered but theres nothing here"
+    r"\bthere'?s nothing (?:here|there)\b|\bnothing(?: has)? (?:here|came|arrived|turned up)\b",
     re.IGNORECASE,
 )
 # Where a courier leaves a parcel it marks delivered, as the delivery event says it.

@@ -90,11 +90,18 @@ async def test_a_refund_not_arrived_is_still_a_refund_answer(services, handoffs)
     assert handoffs == [] and "¥219.00" in texts[0]
 
 
-async def test_nothing_at_the_door_is_not_received(services, handoffs):
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my blue shirt order says delivered?? nothing at my door",
+        "app shows my linen button-up as delivered but theres nothing here",
+    ],
+)
+async def test_nothing_at_the_door_is_not_received(services, handoffs, text: str) -> None:
     _, texts, _ = await run(
         ActionTrackShipment(),
-        tracker("my blue shirt order says delivered?? nothing at my door", intent="track_shipment",
-                customer="demo-002", lang="en", slots={"order_id": "20231120022"}),
+        tracker(text, intent="track_shipment", customer="demo-002", lang="en",
+                slots={"order_id": "20231120022"}),
     )  # fmt: skip
     assert handoffs == [] and "front desk" in texts[0]  # where to look, not the status again
 
