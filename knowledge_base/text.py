@@ -101,6 +101,9 @@ _CITY = re.compile(
 )
 
 
+_STREET = re.compile(r"\d+\s*[号楼室]|[路街道巷弄]\S{0,12}\d")
+
+
 def _with_region(match: re.Match[str]) -> str:
     city = match.group(0)
     region = _CITY_REGION[city]
@@ -135,7 +138,8 @@ def normalise(text: str, limit: int = MAX_QUERY_CHARS) -> str:
     text = _COUNT.sub(_digits, text)
     text = _TYPO.sub(lambda m: TYPOS[m.group(0)], text)
     text = _PARTICLE.sub("吗", text)
-    text = _CITY.sub(_with_region, text)
+    if not _STREET.search(text):  # an address typed is no question about a region
+        text = _CITY.sub(_with_region, text)
     for pattern, full in _SHORTHAND:
         text = pattern.sub(full, text)
     return _SPACE.sub(" ", text).strip()[:limit]

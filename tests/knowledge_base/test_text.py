@@ -50,6 +50,7 @@ from knowledge_base.text import normalise
         ("那寄拉萨呢", "那寄拉萨西藏呢"),
         ("寄到高雄的話運費", "寄到高雄台湾的话运费"),
         ("and if im sending it to lhasa", "and if im sending it to lhasa tibet"),
+        ("新地址是台北市大安區復興南路一段200號5樓", "新地址是台北市大安区复兴南路一段200号5楼"),
     ],
 )
 def test_normalise(typed: str, normal: str) -> None:
