@@ -67,10 +67,32 @@ def is_elliptical(text: str) -> bool:
 _EMAIL = re.compile(r"邮箱|邮件|\be-?mail\b", re.IGNORECASE)
 
 
+# "and if im sending it to my cousin out in qinghai?", "那要是寄到我老家那边 运费还是一样的吗":
+# opened by a connective, a longer message still leans on the one before
+_OPENS_FOLLOW = re.compile(
+    r"^(?:and|but|also|so)?\s*(?:what|how) about\b|^(?:and|but|also|so) (?:if|what if|for|to)\b|"
+    r"^what if\b|^那(?:要是|如果|假如)?",
+    re.IGNORECASE,
+)
+LONG_FOLLOW_WORDS = 16  # words of an English follow-up opened by a connective
+LONG_FOLLOW_CJK = 24  # characters of a Chinese one
+
+
+def _short_enough(text: str) -> bool:
+    if _short(text):
+        return True
+    if not _OPENS_FOLLOW.search(text):
+        return False
+    if _CJK.search(text):
+        return len(_NOT_TEXT.sub("", text)) <= LONG_FOLLOW_CJK
+    return len(text.split()) <= LONG_FOLLOW_WORDS
+
+
 def is_follow_up(text: str) -> bool:
-    """A short question without an order id that may lean on the message before it."""
+    """A short question without an order id that may lean on the message before it (longer
+    when a connective opens it: "and if im sending it to my cousin out in qinghai?")."""
     text = text.strip()
-    if not text or text.startswith("/") or ORDER_ID.search(text) or not _short(text):
+    if not text or text.startswith("/") or ORDER_ID.search(text) or not _short_enough(text):
         return False
     return is_elliptical(text) or asks_something(text) or bool(_EMAIL.search(to_mandarin(text)))
 

@@ -64,7 +64,11 @@ _OWN = re.compile(
     re.IGNORECASE,
 )
 _OWN_THING = re.compile(
-    r"我的|我那|我这|我家|我买|我订|这单|那单|这个订单|那个订单|本单|\bmy\b|\bmine\b|"
+    r"我的|我那|我这|我家|我买|我订|这单|那单|这个订单|那个订单|本单|\bmine\b|"
+    # "my order", not "my cousin": someone the customer sends to is nothing of theirs to look up
+    r"\bmy\b(?!\s+(?:cousin|mum|mom|dad|father|mother|friend|sister|brother|aunt|uncle|wife|"
+    r"husband|parents?|grandma|grandpa|grandparents|colleague|boss|flatmate|roommate|partner|"
+    r"girlfriend|boyfriend|kids?|son|daughter|family|relatives?|niece|nephew)\b)|"
     r"\bthis order\b|\bthat order\b",
     re.IGNORECASE,
 )
