@@ -90,6 +90,9 @@ _LEAVE = re.compile(
     r"\bnever ?mind\b|\bnvm\b|\bforget it\b|\bno need\b|\bdon'?t bother\b|\bnot now\b|"
     r"\bcancel that\b|\bno longer need\b|\bdon'?t need (?:it|that|to) ?(?:any ?more)?\b|"
     r"回头再(?:说|看|来|问)|晚点再|改天再|\b(?:come|check) back later\b|\bget back to you\b|"
+    # "那行 让他自己来问吧": the account holder will ask themselves
+    r"[让叫][他她]自己(?:来|过来)?(?:问|查|弄|联系|找你们)|"
+    r"\b(?:i'?ll )?(?:let|get) (?:him|her|them) (?:ask|check|contact you)\b|"
     r"我自己(?:去|来)?(?:[^\s，,。]{0,6})?(?:改|弄|操作|处理|搞)(?:吧|好了|就行)?$|"
     r"\bi'?ll (?:do|change|sort|fix) it myself\b|"
     # "天冷了还是留着穿 不退了", "嗯 留着": keeping the item, the cancel or return dropped

@@ -127,6 +127,8 @@ async def test_another_customers_order_placed_out_of_scope_is_checked_not_refuse
     [
         ("哦那算了 我让她自己问", True, False),
         ("never mind, ill ask her to do it", True, False),
+        ("那行 让他自己来问吧", True, False),  # the account holder will ask themselves
+        ("ok i'll let him ask then", True, False),
         ("算了 帮我叫个人来吧", False, True),
         ("找个人帮我跟快递核实", False, True),
         ("我要个人的发票", False, False),
