@@ -36,7 +36,8 @@ __all__ = ["KINDS", "Catalogue", "asked_about", "matching_orders", "named_kinds"
 
 # One product kind per line: the words customers and item names use for it (zh, en).
 KINDS: dict[str, str] = {
-    "earphones": r"耳机|耳麦|耳塞|\b(?:earbuds?|earphones?|headphones?|headsets?|airpods|buds)\b",
+    "earphones": r"耳机|耳麦|耳塞|"
+    r"\b(?:earbuds?|earphones?|headphones?|headsets?|airpods|buds|in-?ears?)\b",
     "shoes": r"鞋|\b(?:sneakers?|shoes?|trainers?|boots?)\b",
     "tshirt": r"t恤|体恤|短袖|[白黑灰短]t(?![a-z])|\b(?:t-?shirts?|tees?)\b",  # 白T, 短T: a tee
     "shirt": r"衬衫|衬衣|(?<![t-])\bshirts?\b|\bbutton-?(?:downs?|ups?)\b",

@@ -42,6 +42,11 @@ _SHORTHAND = (
     (re.compile(r"无理由(?!退)"), "无理由退货"),
     # "how fast to shanghai", "how quick is delivery": the FAQs ask "how long"
     (re.compile(r"\bhow (?:fast|quick|quickly)\b"), "how long"),
+    # "if it dies after a few months am i covered?": the warranty, as the FAQs say it
+    (
+        re.compile(r"\b(?:am i|is it|are they|is that|are you|would i be|will i be) covered\b"),
+        "is it under warranty",
+    ),
     # "我买的东西少了一件": an item missing from the parcel, as the shop says it (少发)
     (re.compile(r"(?<![发寄])少了(?=[一两1-9]?[件样个])"), "少发了"),
     # "能麻溜点不": colloquial "quickly"

@@ -46,6 +46,10 @@ from knowledge_base.text import normalise
         ("我买的东西少了一件", "我买的东西少发了1件"),  # the shop's word for a missing item
         ("少发了一件", "少发了1件"),
         ("能麻溜点不", "能快点不"),
+        (
+            "if they die after a few months am i covered?",
+            "if they die after a few months is it under warranty?",
+        ),
         # a city names the region the rules speak of
         ("那寄拉萨呢", "那寄拉萨西藏呢"),
         ("寄到高雄的話運費", "寄到高雄台湾的话运费"),
