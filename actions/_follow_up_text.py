@@ -71,7 +71,7 @@ _EMAIL = re.compile(r"邮箱|邮件|\be-?mail\b", re.IGNORECASE)
 # opened by a connective, a longer message still leans on the one before
 _OPENS_FOLLOW = re.compile(
     r"^(?:and|but|also|so)?\s*(?:what|how) about\b|^(?:and|but|also|so) (?:if|what if|for|to)\b|"
-    r"^what if\b|^那(?:要是|如果|假如)?",
+    r"^what if\b|^那(?:要是|如果|假如)",  # not a bare 那: "那你们帮我联系快递改一下吧" acts
     re.IGNORECASE,
 )
 LONG_FOLLOW_WORDS = 16  # words of an English follow-up opened by a connective

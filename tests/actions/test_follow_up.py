@@ -62,6 +62,7 @@ async def run(action: Any, t: Any) -> tuple[list[dict[str, Any]], list[str]]:
         # opened by a connective, a longer message still leans on the one before
         ("and if im sending it to my cousin out in qinghai?", True),
         ("i was wondering whether you could tell me how the points work here", False),
+        ("那你们帮我联系快递改一下吧 改到苏州", False),  # a bare 那 opens an act, not a follow-up
         (
             "我上个月买了好多东西 有衣服有鞋子 然后鞋子穿了两天发现开胶了 这种情况一般怎么处理呢",
             False,
