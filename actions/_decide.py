@@ -60,6 +60,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from actions._item_wishes import wrong_item_sent
 from actions._kb_search import search_kb
 from actions._reading import (
     ORDER_ID,
@@ -69,7 +70,6 @@ from actions._reading import (
     names_own_thing,
     requests_act,
     simplified,
-    wrong_item_sent,
 )
 from actions._services import Services
 from knowledge_base.api import Hit, Thresholds

@@ -31,6 +31,7 @@ from actions._flow_turns import end_quietly, intent_of, run_instead
 from actions._follow_up import general_follow_up, search_in_context
 from actions._follow_up_text import is_elliptical, the_question
 from actions._handoff import person_asked
+from actions._item_wishes import wants_exchange
 from actions._kb_search import faq_text, search_kb
 from actions._mood import hand_angry_to_person
 from actions._orders import (
@@ -48,7 +49,7 @@ from actions._payment_rules import (
 )
 from actions._quality_return import quality_return_offered
 from actions._reading import ORDER_ID as _ORDER_ID
-from actions._reading import asks_something, is_general_question, is_long, wants_exchange
+from actions._reading import asks_something, is_general_question, is_long
 from actions._services import get_services
 from actions._text import asks_for_person, is_angry, person_button, say
 from actions._tracker import lang_of, latest_text, previous_answer_text, previous_customer_text

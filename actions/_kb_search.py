@@ -7,8 +7,9 @@ from __future__ import annotations
 import asyncio
 import re
 
+from actions._item_wishes import wrong_item_clause
 from actions._products import without_kinds
-from actions._reading import asked_clause, focus, topic_clauses, wrong_item_clause
+from actions._reading import asked_clause, focus, topic_clauses
 from actions._services import Services
 from actions._specific import naming_first
 from kefu.i18n import detect_lang, normalise_lang, say, to_traditional

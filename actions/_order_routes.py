@@ -12,9 +12,10 @@ from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions._decide import no_flow_service, own_order_intent
 from actions._follow_up_text import is_elliptical
+from actions._item_wishes import wants_exchange, wrong_item_sent
 from actions._orders import FLOW_FORMS, corrected_task, last_flow, orders_named, the_named_order
 from actions._reading import ORDER_ID as _ORDER_ID
-from actions._reading import is_long, wants_exchange, wrong_item_sent
+from actions._reading import is_long
 from actions._services import get_services
 from actions._tracker import latest_text
 from actions._two_questions import Part, about_flow, asks_of_its_own, words_flow

@@ -48,7 +48,7 @@ async def test_a_product_word_does_not_hide_the_question(services) -> None:
 
 
 async def test_a_wrong_item_is_searched_by_the_clause_that_says_it(services) -> None:
-    from actions._reading import wrong_item_clause
+    from actions._item_wishes import wrong_item_clause
 
     text = "牛仔裤发错了 我买的深蓝27 收到的是浅蓝29"
     assert wrong_item_clause(text) == "牛仔裤发错了"

@@ -1,0 +1,38 @@
+"""What a customer wants done with an item (actions/_item_wishes.py): an exchange, a wrong item
+sent, and the clause of a message that says the latter."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions._item_wishes import wants_exchange, wrong_item_clause, wrong_item_sent
+
+
+@pytest.mark.parametrize(
+    ("text", "exchange"),
+    [
+        ("衣服小了 能换个M吗", True),
+        ("can i swap the shirt for an L", True),
+        ("能退吗", False),
+        ("我要退货", False),
+    ],
+)
+def test_an_exchange_asked_for(text: str, exchange: bool) -> None:
+    assert wants_exchange(text) is exchange
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("连衣裙发错了 我买的米白S 收到个黑色M", True),
+        ("you sent me the wrong size", True),
+        ("发货了吗", False),
+    ],
+)
+def test_a_wrong_item_sent(text: str, wrong: bool) -> None:
+    assert wrong_item_sent(text) is wrong
+
+
+def test_the_clause_that_says_a_wrong_item_was_sent() -> None:
+    assert wrong_item_clause("牛仔裤发错了 我买的深蓝27 收到的是浅蓝29") == "牛仔裤发错了"
+    assert wrong_item_clause("牛仔裤发错了") is None  # one clause: searched whole
