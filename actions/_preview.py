@@ -8,7 +8,8 @@ the preview gives the message's two possible readings where they differ:
 
 - ``as_question``: what the bot says when the NLU reads it as a question (``ask_faq``), as the
   FAQ action answers — ``answer`` (one FAQ, or one per question of a two-question message),
-  ``choose`` (the closest questions offered), ``not_found`` (ask to rephrase, offer a person);
+  ``likely`` (one FAQ given as a likely answer, its question named), ``choose`` (the closest
+  questions offered), ``not_found`` (ask to rephrase, offer a person);
 - ``as_request``: what happens when the NLU reads it as a request (an order flow): ``answer``
   when the decision step still gives it to the knowledge base (a general question), else
   ``flow`` with the reason ("the customer's own case", "names an order").
@@ -20,8 +21,8 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._decide import decide
-from actions._kb_search import faq_text, search_kb
+from actions._decide import decide, likely_best
+from actions._kb_search import faq_text, likely_answer, search_kb
 from actions._services import Services
 from actions._two_questions import answer_parts
 from knowledge_base.api import Hit
@@ -56,6 +57,10 @@ async def preview(services: Services, text: str, lang: str) -> dict[str, Any]:
         if question.source == "kb" and question.hit is not None:
             as_question = "answer"
             replies = [{"text": faq_text(lang, question.hit.answer), "faq_id": question.hit.faq_id}]
+        elif likely_best(text, hits, thresholds):
+            # below *choose*, far ahead of the rest: the likely answer, its question named
+            as_question = "likely"
+            replies = [{"text": likely_answer(lang, hits[0]), "faq_id": hits[0].faq_id}]
         elif hits and thresholds and hits[0].score >= thresholds.choose:
             as_question = "choose"
         else:

@@ -32,8 +32,8 @@ class PreviewUnavailable(Exception):
 @openapi.summary("Preview: what the bot would answer, through its own decision step")
 @openapi.description(
     "Asks the action server's decision step (the one every customer message goes through) "
-    "with the live knowledge base. `as_question`: answer | choose | not_found when the NLU "
-    "reads the message as a question; `as_request`: answer | flow when it reads it as an order "
+    "with the live knowledge base. `as_question`: answer | likely | choose | not_found when the "
+    "NLU reads the message as a question; `as_request`: answer | flow when it reads it as an order "
     "request; `replies`: what the customer reads; `hits`: the knowledge base's best FAQs. "
     "503 `preview_unavailable` when the action server cannot be asked."
 )

@@ -70,6 +70,10 @@ async def test_the_editors_preview_is_the_bots_decision_step(services, serve, co
     # Not confident, but far ahead of the next FAQ: the bot answers; the preview says so.
     body = (await preview("how would i go about invoicing")).json()
     assert body["as_request"] == "answer" and body["hits"][0]["score"] < 0.75
+    # Below choose, far ahead of the rest: the likely answer the bot gives, shown as such.
+    body = (await preview("买了四十块的东西要运费不")).json()
+    assert body["as_question"] == "likely"
+    assert body["replies"][0]["text"].startswith("您问的可能是「包邮吗")
     # The customer's own order: read as a request, the order flow starts.
     body = (await preview("帮我给20231120013开发票")).json()
     assert body["as_request"] == "flow"
