@@ -51,6 +51,6 @@ def insists_after_offer(tracker: Tracker, text: str) -> bool:
     """The bot's replies to the customer's message before this one offered a person, and this
     one insists (``WAITED`` or ``_INSISTS``)."""
     plain = to_mandarin(text or "")
-    if not (WAITED.search(plain) or _INSISTS.search(plain)) or _WILL_WAIT.search(plain):
+    if not (WAITED.search(plain) or _INSISTS.search(plain)) or will_wait(text):
         return False
     return any(_offered_person(e) for e in last_replies(tracker))

@@ -7,16 +7,19 @@ from __future__ import annotations
 import asyncio
 import re
 
+from rasa_sdk.executor import CollectingDispatcher
+
 from actions._item_wishes import wrong_item_clause
 from actions._products import without_kinds
 from actions._reading import asked_clause, focus, topic_clauses
 from actions._services import Services
 from actions._specific import naming_first
+from actions._text import person_button
 from kefu.i18n import detect_lang, normalise_lang, say, to_traditional
 from kefu.logging import get_logger
 from knowledge_base.api import Hit, Searcher, Thresholds
 
-__all__ = ["faq_text", "likely_answer", "ready_searcher", "search_kb"]
+__all__ = ["faq_text", "likely_answer", "ready_searcher", "say_likely", "search_kb"]
 
 MIN_BARE = 3  # characters (or words) a question keeps without its product words to be searched
 _TEXT = re.compile(r"[\u4e00-\u9fff]|[a-z]+")
@@ -104,4 +107,12 @@ def likely_answer(lang: str, hit: Hit) -> str:
         "如果不是您想问的，可以再具体描述一下，或者点“转人工客服”～",
         f'You may be asking "{question}":\n{hit.answer}\n'
         'If that is not your question, tell me a little more or tap "Talk to an agent".',
+    )
+
+
+def say_likely(dispatcher: CollectingDispatcher, lang: str, hit: Hit) -> None:
+    """Say ``hit`` as a likely answer, with the person button (the FAQ action and the
+    fallback alike)."""
+    dispatcher.utter_message(
+        text=likely_answer(lang, hit), faq_id=hit.faq_id, buttons=[person_button(lang)]
     )

@@ -165,7 +165,7 @@ _UNITS = ((re.compile(r"(\d+)\s*毫升"), r"\1ml"), (re.compile(r"(\d+)\s*升"),
 def _names_spec(text: str, order: Order) -> bool:
     """The message names the order's colour or capacity ("500毫升那只雾蓝的", "曜石黑6代"): a
     Chinese two-character piece of its spec, or one of its capacities or sizes."""
-    spec = _plain(getattr(order, "spec", "") or "")
+    spec = _plain(order.spec)
     if not spec:
         return False
     if any(piece in text for piece in _pieces(spec)):

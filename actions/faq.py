@@ -27,7 +27,7 @@ from actions._decide import (
 from actions._filed import already_filed, confirmed_filing
 from actions._follow_up import search_in_context
 from actions._handoff import is_vip, person_asked, start_handoff
-from actions._kb_search import faq_text, likely_answer
+from actions._kb_search import faq_text, say_likely
 from actions._order_routes import own_part_flow, own_window_flow, product_followup
 from actions._orders import FLOW_FORMS, asked_to_log_in, task_topic, why_log_in
 from actions._picks import pick_payload
@@ -138,11 +138,7 @@ class ActionAnswerFaq(Action):
         if likely_best(query, hits, thresholds) and not is_angry(query):
             # below *choose*, far ahead of the rest: the likely answer, its question named so
             # the customer sees what was answered (rule 3, lower still); no miss counted
-            dispatcher.utter_message(
-                text=likely_answer(lang, hits[0]),
-                faq_id=hits[0].faq_id,
-                buttons=[person_button(lang)],
-            )
+            say_likely(dispatcher, lang, hits[0])
             return []
         tried = [
             {"faq_id": h.faq_id, "question": h.question, "score": round(h.score, 3)} for h in hits

@@ -19,7 +19,7 @@ from actions._escalate import insists_after_offer, will_wait
 from actions._filed import already_changed, already_filed, confirmed_change, confirmed_filing
 from actions._follow_up import decide_in_context
 from actions._handoff import is_vip, person_asked, start_handoff
-from actions._kb_search import faq_text, likely_answer, search_kb
+from actions._kb_search import faq_text, say_likely, search_kb
 from actions._order_routes import order_detail_followup, order_followup, product_followup
 from actions._orders import asked_to_log_in, task_topic, why_log_in
 from actions._photos import photos_ready
@@ -89,11 +89,7 @@ async def answered_from_kb(dispatcher: CollectingDispatcher, tracker: Tracker, i
         # them, is that normal??"; actions._decide, rule 3)
         hits, thresholds = await search_kb(get_services(), text, lang)
         if likely_best(text, hits, thresholds):
-            dispatcher.utter_message(
-                text=likely_answer(lang, hits[0]),
-                faq_id=hits[0].faq_id,
-                buttons=[person_button(lang)],
-            )
+            say_likely(dispatcher, lang, hits[0])
             return True
     return False
 
