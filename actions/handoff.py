@@ -87,7 +87,8 @@ async def answered_from_kb(dispatcher: CollectingDispatcher, tracker: Tracker, i
         # a question the NLU could not place, far ahead of the rest below *choose*: the likely
         # answer, its question named ("2 store vouchers on one order and it only takes one of
         # them, is that normal??"; actions._decide, rule 3)
-        hits, thresholds = await search_kb(get_services(), text, lang)
+        # searched again, not recorded again: the decision's search kept it for the editors
+        hits, thresholds = await search_kb(get_services(), text, lang, record=False)
         if likely_best(text, hits, thresholds):
             say_likely(dispatcher, lang, hits[0])
             return True

@@ -804,6 +804,33 @@ async def test_a_question_the_nlu_could_not_place_gets_a_likely_answer(services)
     assert not any("可能是" in x for x in texts)
 
 
+async def test_a_likely_answer_keeps_its_question_for_the_editors_once(services) -> None:
+    # the unanswered list counts what customers asked: one message, one entry
+    recorded: list[str] = []
+    inner = services._searcher
+
+    class Recording:
+        thresholds = inner.thresholds
+
+        def search(self, query: str, lang: Any = None, k: int = 5, record: bool = True) -> Any:
+            hits = inner.search(query, lang, k)
+            if record and (not hits or hits[0].score < inner.thresholds.choose):
+                recorded.append(query)
+            return hits
+
+        def get(self, faq_id: str) -> Any:
+            return inner.get(faq_id)
+
+    services._searcher = Recording()
+    try:
+        text = "trying to put 2 store vouchers on one order and it only takes one, is that normal??"
+        _, texts = await run(ActionFallback(), tracker(text, intent="nlu_fallback", lang="en"))
+    finally:
+        services._searcher = inner
+    assert texts[0].startswith("You may be asking")
+    assert len(recorded) == 1, recorded
+
+
 async def test_a_channel_named_after_refund_times_gets_the_line_just_given(services) -> None:
     history = [
         said("if a refund goes back onto a credit card how many days does it take", "ask_faq"),
