@@ -22,6 +22,7 @@ from actions._flow_turns import (
     end_quietly,
     opening_text,
 )
+from actions._order_form import OrderForm, given_slot
 from actions._orders import (
     the_customer,
 )
@@ -31,7 +32,6 @@ from actions._services import get_services
 from actions._text import person_button, say
 from actions._tracker import lang_of, latest_text
 from actions.invoice import PERSONAL_TITLE, invoice_timing, reissue_rules
-from actions.order_forms import OrderForm, given_slot
 from kefu.mandarin import to_mandarin
 from shop import (
     Order,
