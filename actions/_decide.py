@@ -33,9 +33,11 @@ rule, written here and in ARCHITECTURE.md ("Who decides what the bot does with a
    not answer it; "货到付款有没有" is the payment methods' question, and a "did you mean" list
    of one likely answer only delays it.
    Lower still — below *choose* but at least ``LIKELY_FLOOR``, ``CLEAR_RATIO`` times the
-   second and ``LIKELY_LEAD`` ahead of it (``likely_best``) — a question the NLU read as one is
-   given that FAQ *as a likely answer*: the FAQ's own question is named before its answer, and a
-   person is a tap away ("买了四十块的东西要运费不": the free-shipping rule at 0.37 against 0.17).
+   second and ``LIKELY_LEAD`` ahead of it (``likely_best``), or for a question the only hit at
+   or above *choose*, ``LIKELY_LEAD`` ahead of the next (a "did you mean" list of one) — a question
+   the NLU read as one is given that FAQ *as a likely answer*: the FAQ's own question is named
+   before its answer, and a person is a tap away ("买了四十块的东西要运费不": the free-shipping
+   rule at 0.37 against 0.17).
    Real customers' wording scores lower than the editors' similar questions the layer learned
    from, and the customer reads which question was answered; a dead end helped nobody.
 4. Anything else keeps the intent: a flow starts, the FAQ action offers close questions, the
@@ -130,7 +132,7 @@ class Decision:
 # the customer's own invoice, which the shop's data answers (the invoice flow), not the FAQ on
 # where invoices are downloaded. "发票什么时候能开好" stays that FAQ's: it asks the rule.
 _INVOICE_STATE = re.compile(
-    r"(?:发票|invoice).{0,8}?(?:开了[吗么嘛没]|开了没|开出来了|开好了|开好[没吗么]|开具了[吗么嘛没]|开没开|"
+    r"(?:发票|invoice).{0,8}?(?:开了[吗么嘛没]|开了没|开出来[了没吗么]|开好了|开好[没吗么]|开具了[吗么嘛没]|开没开|"
     r"还没开|没有?开|到哪一?步|进度|状态)|"
     r"\binvoice\b.{0,30}\b(?:been issued|issued yet|ready yet|been sent|sent yet|status)\b|"
     # "当时开的票抬头写的哪家公司来着", "what name is on my invoice": the title it was issued to
@@ -189,8 +191,8 @@ _MONEY_TAKEN = re.compile(
 # shop's anti-fraud rule, though it speaks of a refund of the customer's own.
 _SCAM = re.compile(
     r"(?:电话|来电|短信|call(?:ed)?|texted|messaged).{0,30}(?:说是|自称|冒充|假装|claim|pretend|"
-    r"said (?:they|he|she)|says (?:they|he|she)).{0,12}(?:客服|工作人员|你们的人|官方|\bstaff\b|"
-    r"customer service|your (?:team|company|shop|store))|"
+    r"said (?:they|he|she)|says (?:they|he|she)).{0,12}(?:客服|售后|工作人员|你们的人|官方|"
+    r"\bstaff\b|customer service|your (?:team|company|shop|store))|"
     r"(?:验证码|共享屏幕|屏幕共享|\bthe code\b|\bverification code\b).{0,30}(?:退款|refund)",
     re.IGNORECASE,
 )
@@ -222,16 +224,25 @@ def clear_best(hits: list[Hit], thresholds: Thresholds | None) -> bool:
     )
 
 
-def likely_best(text: str, hits: list[Hit], thresholds: Thresholds | None) -> bool:
+def likely_best(
+    text: str, hits: list[Hit], thresholds: Thresholds | None, service: bool = False
+) -> bool:
     """The best hit is below *choose* but far ahead of the rest (rule 3, lower still): given as
     a likely answer, its question named ("银卡升金卡要怎么升": the membership levels, 0.25
     against 0.09; "七天无理由退回去 邮费是谁掏", 0.27 against 0.24, is no likely answer)."""
-    if not hits or thresholds is None:
+    if not hits or thresholds is None or (requests_act(text) and not service):
+        # "帮她查查嘛": an act asked for, no rule to guess at — unless it asks a service no
+        # flow performs (``service``: "让我把验证码念给他" reports a scam call, rule 2c)
         return False
     top, second = hits[0].score, (hits[1].score if len(hits) > 1 else 0.0)
+    if thresholds.choose <= top < thresholds.confident:
+        # a question whose only FAQ at or above *choose* is ahead of the next ("寄去澳門要幾耐":
+        # shipping to Hong Kong, Macau and Taiwan at 0.45 against 0.30): a "did you mean" list
+        # of one would only ask for a tap — the likely answer, its question named, instead. Not
+        # a bare word ("退货": the refused refund at 0.49), whose list lets the customer say more
+        return is_question(text) and second < thresholds.choose and top - second >= LIKELY_LEAD
     return (
-        not requests_act(text)  # "帮她查查嘛": an act asked for, no rule to guess at
-        and LIKELY_FLOOR <= top < thresholds.choose
+        LIKELY_FLOOR <= top < thresholds.choose
         and top - second >= LIKELY_LEAD
         and top >= CLEAR_RATIO * second
     )

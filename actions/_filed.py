@@ -126,28 +126,34 @@ def filed_lately(tracker: Tracker, prefix: str) -> tuple[str, str] | None:
 
 # The change flow's own words when it changed an order's address or phone (actions.change)
 _CHANGED = re.compile(
-    r"(?:收货地址|收货手机号)已更新为|\b(?:delivery address|phone number) is now\b"
+    r"(收货地址|收货手机号)已(?:更新|修改)为|\b(delivery address|phone number) is now\b"
 )
 
 
 _THANKS_WORDS = re.compile(r"谢谢你?|多谢|\bthanks?(?: you)?\b|\bthx\b", re.IGNORECASE)
 
 
-def confirmed_change(tracker: Tracker, text: str) -> bool:
+def confirmed_change(tracker: Tracker, text: str) -> str | None:
     """A yes right after the bot changed the order's address or phone ("没问题 就这个", "對 改這個
-    謝謝你"): it is done already, nothing to confirm."""
+    謝謝你"): it is done already, nothing to confirm — what was changed ("收货地址" or
+    "收货手机号"), else None."""
     if not confirms(_THANKS_WORDS.sub(" ", to_mandarin(text or ""))):
-        return False
-    return any(
-        _CHANGED.search(to_simplified(str(e.get("text") or ""))) for e in last_replies(tracker)
-    )
+        return None
+    for event in last_replies(tracker):
+        if found := _CHANGED.search(to_simplified(str(event.get("text") or ""))):
+            if found.group(1):
+                return found.group(1)
+            return "收货地址" if found.group(2) == "delivery address" else "收货手机号"
+    return None
 
 
-def already_changed(lang: str) -> str:
+def already_changed(lang: str, what: str) -> str:
+    """``what`` ("收货地址" / "收货手机号") was changed already: nothing to confirm."""
+    en = "delivery address" if what == "收货地址" else "phone number"
     return say(
         lang,
-        "已经按这个改好啦，不用再确认～还有什么可以帮您的吗？",
-        "That's already updated — nothing more to confirm. Anything else I can help with?",
+        f"{what}已经按这个修改好啦，不用再确认～还有什么可以帮您的吗？",
+        f"The {en} is already updated — nothing more to confirm. Anything else I can help with?",
     )
 
 

@@ -13,11 +13,13 @@ from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._decide import own_state_flow
 from actions._flow_start import on_flow_start
 from actions._flow_turns import (
     HANDLED,
     is_fresh,
     on_flow_turn,
+    run_instead,
     was_active,
 )
 from actions._orders import (
@@ -79,6 +81,11 @@ class OrderForm(FormValidationAction):
             # Another flow (e.g. "订单…到哪了" while an invoice form waits): reject, so the
             # rules start that flow's form; answers typed into this form are forgotten.
             return [*(SlotSet(s, None) for s in FLOW_SLOTS), ActionExecutionRejected(self.form)]
+        asked_state = own_state_flow(latest_text(tracker)) if fresh else None
+        if asked_state and asked_state != self.form and was_active(tracker, self.form):
+            # "行吧 那看看我的耳机 发票开出来没" while the status flow asks which order: the
+            # state of the product's invoice — that flow, on the order the product names
+            return run_instead(asked_state, None)
         named = await self._named_order(
             tracker, starting=fresh and not was_active(tracker, self.form)
         )

@@ -32,8 +32,11 @@ __all__ = [
 ]
 
 # Read in Mainland Mandarin (kefu.mandarin): Cantonese "幾時到", "到咗" are "什么时候到", "到了".
+# "any movement on the earbuds since they left your warehouse?": where the parcel is
 _TRACKING = re.compile(
-    r"到哪|物流|快递|签收|收到|到了|什么时候到|几时到|where|track|deliver|arriv", re.I
+    r"到哪|物流|快递|签收|收到|到了|什么时候到|几时到|where|track|deliver|arriv|"
+    r"\bmov(?:e|ed|ing|ement)\b|\b(?:left|leave|leaving) (?:your|the) (?:warehouse|depot)\b",
+    re.I,
 )
 
 

@@ -60,6 +60,8 @@ _PERSON = re.compile(
     r"(?:跟|追|查|催|核实|核實|处理|處理|联系|聯繫|对接|對接)|"
     # "即刻叫個負責人出嚟同我講", "让你们主管来": someone in charge, called to the chat
     r"(?:找|叫|让|讓|要|请|請)(?:个|個|你们|你們|你地)?(?:负责人|負責人|主管|经理|經理|领导|領導|上级|上級)|"
+    # "让你们负责的出来": whoever is in charge, called out
+    r"(?:找|叫|让|讓|请|請)(?:你们|你們|你地)?(?:负责|負責|管事)(?:的|嘅)(?:人)?(?:出来|出來|出嚟|来|來)|"
     # "赶紧让人帮我对一下账", "马上弄个工作人员来处理", "给我叫个客服专员来", "安排個職員同我跟進":
     # someone (of the shop's staff) called to come or to act
     r"(?:叫|找|让|讓|派|安排|弄|请|請|换|換)(?:一?个|一?個|位)?(?:能管事儿?的|管事儿?的)?"
@@ -78,7 +80,10 @@ _PERSON = re.compile(
     # "i want an agent to look at this", "i need a human"
     r"\bI (?:want|need|'d like|would like) (?:a |an |to talk to (?:a |an )?)?(?:actual |real )?"
     r"(?:human|person|agent|real person|rep|staff(?: member)?|manager|supervisor)\b|"
-    r"\b(?:an agent|a human|a person) to (?:look|check|help|handle)\b",
+    r"\b(?:an agent|a human|a person) to (?:look|check|help|handle)\b|"
+    # "get one of your people to look at it", "get one of your support folks on this asap"
+    r"\b(?:get|have|send|put) (?:one of )?(?:your|ur|you guys'?) (?:\w+ )?(?:people|folks|staff|"
+    r"team|guys|agents?|reps?|humans?)\b (?:on|to)\b",
     re.IGNORECASE,
 )
 

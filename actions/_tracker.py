@@ -108,6 +108,17 @@ def previous_answer_text(tracker: Tracker) -> str:
     return "\n".join(str(e.get("text") or "") for e in last_replies(tracker))
 
 
+def previous_faq_answer(tracker: Tracker) -> str:
+    """The knowledge-base answers among the bot's replies to the customer's message before the
+    latest one (a bot event whose metadata names its ``faq_id``), as one text; "" when the
+    bot answered with something else (a flow's question, "please log in")."""
+    return "\n".join(
+        str(e.get("text") or "")
+        for e in last_replies(tracker)
+        if isinstance(e.get("metadata"), dict) and e["metadata"].get("faq_id")
+    )
+
+
 # What the bot says when it did not understand or found no answer (actions.handoff's rephrase,
 # actions.faq's "not found"), in the three languages the customer reads.
 MISS_MARKS = (

@@ -203,10 +203,21 @@ def words_flow(text: str) -> str | None:
     return next((form for form in _SPECIFIC_FIRST if about_flow(form, text)), None)
 
 
+# "燜燒罐那筆已經付款了 大概哪天會出貨呀": the order's state said on the way to a question about
+# it, no payment problem ("已经付款了 还显示待付款" still names one: 待付款)
+_PAID_ALREADY = re.compile(
+    r"已经?付(?:过)?款了?|\b(?:already paid|i'?ve (?:already )?paid|i have (?:already )?paid)\b",
+    re.IGNORECASE,
+)
+
+
 def about_flow(form: str, text: str) -> bool:
     """The message's own words name what ``form`` does ("cancel", "发票", "修")."""
     words = _FLOW_WORDS.get(form)
-    return bool(words and re.search(words, to_mandarin(text), re.IGNORECASE))
+    plain = to_mandarin(text)
+    if form == "payment_form":
+        plain = _PAID_ALREADY.sub(" ", plain)
+    return bool(words and re.search(words, plain, re.IGNORECASE))
 
 
 # words that ask for an act ("取消吧", "帮我退了", "cancel it please"), not report a state

@@ -141,7 +141,7 @@ class ActionChangeOrder(FlowAction):
         if phone:
             changed = await services.shop.change_contact(cid, order.id, phone=phone.group(0))
             shown = mask_phone(phone.group(0))
-            zh, en = f"收货手机号已更新为 {shown}", f"the phone number is now {shown}"
+            zh, en = f"收货手机号已修改为 {shown}", f"the phone number is now {shown}"
         elif not looks_like_address(detail):
             # Never stored as the address what is none ("大衣拍了M 想换成L…" once was).
             dispatcher.utter_message(
@@ -156,7 +156,7 @@ class ActionChangeOrder(FlowAction):
         else:
             changed = await services.shop.change_contact(cid, order.id, address=detail)
             shown = mask_address(detail)
-            zh, en = f"收货地址已更新为 {shown}", f"the delivery address is now {shown}"
+            zh, en = f"收货地址已修改为 {shown}", f"the delivery address is now {shown}"
         if changed is None:
             dispatcher.utter_message(
                 text=say(

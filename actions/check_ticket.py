@@ -8,12 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._handoff import person_asked
 from actions._services import get_services
-from actions._text import say
-from actions._tracker import lang_of
+from actions._text import asks_for_person, complains_now, say
+from actions._tracker import lang_of, latest_text
 from actions.handoff import answered_from_kb
 from handoff.ticket_notify import due_text
 
@@ -41,6 +43,12 @@ class ActionCheckTicket(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         lang = lang_of(tracker)
+        text = latest_text(tracker)
+        if asks_for_person(text):
+            # "这事我得投诉 让你们负责的出来" read as a ticket's state: a person, asked for
+            return await person_asked(get_services(), dispatcher, tracker, text)
+        if complains_now(text):
+            return [FollowupAction("action_file_complaint")]  # a complaint made now
         reached, ticket = await get_services().handoff.open_ticket(tracker.sender_id)
         if not reached:
             dispatcher.utter_message(

@@ -31,6 +31,7 @@ from actions._kb_search import faq_text, say_likely
 from actions._order_routes import own_part_flow, own_window_flow, product_followup
 from actions._orders import FLOW_FORMS, asked_to_log_in, task_topic, why_log_in
 from actions._picks import pick_payload
+from actions._said_before import said_before, said_before_reply
 from actions._services import get_services
 from actions._text import (
     asks_for_person,
@@ -40,7 +41,13 @@ from actions._text import (
     say,
     vip_offer,
 )
-from actions._tracker import lang_of, latest_text, previous_answer_text, previous_customer_text
+from actions._tracker import (
+    lang_of,
+    latest_text,
+    previous_answer_text,
+    previous_customer_text,
+    previous_faq_answer,
+)
 from actions._two_questions import answer_parts, question_parts
 from kefu.logging import get_logger
 
@@ -135,6 +142,11 @@ class ActionAnswerFaq(Action):
             # "did you mean" list of one (actions._decide, rule 3)
             dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
             return [SlotSet("faq_misses", 0)]
+        if query and (sentence := said_before(query, previous_faq_answer(tracker))) is not None:
+            # "一单最多能抵多少" right after the points answer: the sentence of it that says so
+            # (actions._said_before), not a guess of the knowledge base reading it alone
+            dispatcher.utter_message(text=said_before_reply(lang, sentence))
+            return []
         if likely_best(query, hits, thresholds) and not is_angry(query):
             # below *choose*, far ahead of the rest: the likely answer, its question named so
             # the customer sees what was answered (rule 3, lower still); no miss counted

@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions._again import say_again
 from actions._answers import wants_spec_change
-from actions._decide import likely_best, own_state_flow
+from actions._decide import likely_best, no_flow_service, own_state_flow
 from actions._escalate import insists_after_offer, will_wait
 from actions._filed import already_changed, already_filed, confirmed_change, confirmed_filing
 from actions._follow_up import decide_in_context
@@ -24,6 +24,7 @@ from actions._order_routes import order_detail_followup, order_followup, product
 from actions._orders import asked_to_log_in, task_topic, why_log_in
 from actions._photos import photos_ready
 from actions._reading import ORDER_ID, is_own_case, is_question, wants_to_leave
+from actions._said_before import said_before, said_before_reply
 from actions._services import get_services
 from actions._text import (
     asks_about_agent_hours,
@@ -42,6 +43,7 @@ from actions._tracker import (
     latest_text,
     previous_answer_text,
     previous_customer_text,
+    previous_faq_answer,
     previous_was_miss,
 )
 from actions._two_questions import answer_parts, words_flow
@@ -83,13 +85,21 @@ async def answered_from_kb(dispatcher: CollectingDispatcher, tracker: Tracker, i
             text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id
         )
         return True
-    if is_question(text) and not is_own_case(text):
+    if (sentence := said_before(text, previous_faq_answer(tracker))) is not None:
+        # "also please make sure no receipt with prices goes in the parcel" right after the
+        # gift-wrap answer: the sentence of it that says so (actions._said_before)
+        dispatcher.utter_message(text=said_before_reply(lang, sentence))
+        return True
+    # a question — or a report of a call from someone claiming to be the shop ("自称你们售后…
+    # 让我把验证码念给他"), whose answer is the shop's anti-fraud rule (rule 2c)
+    service = no_flow_service(text)
+    if (is_question(text) and not is_own_case(text)) or service:
         # a question the NLU could not place, far ahead of the rest below *choose*: the likely
         # answer, its question named ("2 store vouchers on one order and it only takes one of
         # them, is that normal??"; actions._decide, rule 3)
         # searched again, not recorded again: the decision's search kept it for the editors
         hits, thresholds = await search_kb(get_services(), text, lang, record=False)
-        if likely_best(text, hits, thresholds):
+        if likely_best(text, hits, thresholds, service=service):
             say_likely(dispatcher, lang, hits[0])
             return True
     return False
@@ -218,8 +228,8 @@ class ActionFallback(Action):
         if record := confirmed_filing(tracker, text):
             dispatcher.utter_message(text=already_filed(lang, record))
             return []
-        if confirmed_change(tracker, text):
-            dispatcher.utter_message(text=already_changed(lang))
+        if changed := confirmed_change(tracker, text):
+            dispatcher.utter_message(text=already_changed(lang, changed))
             return []
         if insists_after_offer(tracker, text) and not is_thanks(text):
             # "都10天了还没到 你们帮我查一下" after "…超过时限请点转人工": a person, not a miss.

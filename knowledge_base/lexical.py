@@ -54,6 +54,43 @@ def words(text: str) -> list[str]:
     return [w for w in _jieba().lcut(text) if w.strip()]
 
 
+# Words that carry no content of their own: pronouns, conjunctions, particles, prepositions,
+# measure words, time words and the interjections of a question (jieba's tags), and the
+# commonest words of asking and of English.
+_EMPTY_FLAGS = ("r", "c", "u", "y", "p", "q", "t", "e", "o", "x", "w", "m")
+_EMPTY_WORDS = frozenset(
+    {
+        "可以", "能不能", "是不是", "有没有", "还是", "就是", "什么", "怎么", "怎么样",
+        "多少", "一下", "知道", "请问", "这个", "那个", "一个", "没有", "现在", "时候",
+        "需要", "的话", "如果", "还有", "麻烦", "谢谢", "好的",
+        "the", "a", "an", "and",
+        "or", "but", "if", "is", "are", "was", "were", "be", "been", "do", "does", "did", "doing",
+        "done", "have", "has", "had", "having", "can", "could", "will", "would", "should", "may",
+        "might", "must", "shall", "i", "me", "my", "we", "our", "you", "your", "he", "she", "it",
+        "its", "they", "them", "their", "this", "that", "these", "those", "there", "here", "what",
+        "which", "who", "whom", "when", "where", "why", "how", "also", "please", "just", "still",
+        "really", "actually", "anything", "something", "thing", "things", "get", "got", "gets",
+        "make", "sure", "same", "deal", "want", "wants", "need", "needs", "know", "like", "any",
+        "some", "all", "much", "many", "more", "most", "with", "without", "from", "into", "onto",
+        "about", "for", "of", "in", "on", "at", "by", "to", "as", "so", "not", "no", "yes", "yeah",
+        "ok", "okay", "too", "very", "then", "than", "one", "ones",
+    }
+)  # fmt: skip
+
+
+def content_words(text: str) -> list[str]:
+    """The words of an already normalised text that say what it is about ("开好了是寄纸质的还是发
+    邮箱": 开好, 纸质, 邮箱; "no receipt with prices in the parcel": receipt, prices, parcel):
+    two characters or more, none of the empty kinds or commonest words above."""
+    return [
+        w.word
+        for w in _tagger().lcut(text)
+        if len(w.word.strip()) >= 2
+        and (w.flag == "eng" or not w.flag.startswith(_EMPTY_FLAGS))
+        and w.word not in _EMPTY_WORDS
+    ]
+
+
 @lru_cache(maxsize=1)
 def _tagger() -> Any:
     import jieba.posseg

@@ -42,6 +42,8 @@ _SHORTHAND = (
     (re.compile(r"无理由(?!退)"), "无理由退货"),
     # "how fast to shanghai", "how quick is delivery": the FAQs ask "how long"
     (re.compile(r"\bhow (?:fast|quick|quickly)\b"), "how long"),
+    # "the blender dropped by 40 yuan today": its price (the FAQs say "the price dropped")
+    (re.compile(r"(?<!price )\b(?:dropped|went down|fell) by (?=\d|¥)"), "price dropped by "),
     # "if it dies after a few months am i covered?": the warranty, as the FAQs say it
     (
         re.compile(r"\b(?:am i|is it|are they|is that|are you|would i be|will i be) covered\b"),

@@ -19,6 +19,8 @@ from actions.invoice import ActionRequestInvoice
 from actions.invoice_form import ValidateInvoiceForm
 from actions.order_forms import (
     ValidateCancelForm,
+    ValidateOrderStatusForm,
+    ValidatePaymentForm,
     ValidateReturnForm,
     ValidateShipmentForm,
 )
@@ -334,3 +336,33 @@ async def test_an_order_id_sent_in_two_messages_is_one_id(services):
     t.active_loop = {"name": "shipment_form"}
     events, _, _ = await run_with_domain(ValidateShipmentForm(), t)
     assert slot(events, "order_id") == "20231120004"
+
+
+async def test_a_person_asked_for_inside_a_flow_is_brought(services, handoffs):
+    # the payment flow asks which order; the customer asks for someone in so many words
+    t = in_form(
+        "payment_form",
+        "it's been two days and the second charge still hasn't bounced back. please get one of"
+        " your people to look at it",
+        intent="payment_problem",
+        requested_slot="order_id",
+    )
+    t.slots["lang"] = "en"
+    events, texts, _ = await run_with_domain(ValidatePaymentForm(), t)
+    assert [p["reason"] for p in handoffs] == ["explicit_request"]
+    assert not any("Which order" in x for x in texts)
+    assert slot(events, "requested_slot") is None  # the flow ends
+
+
+async def test_a_question_about_the_invoices_state_inside_another_flow_runs_that(services):
+    # the status flow asks which order; "那看看我的耳机 发票开出来没" asks the earphones' invoice
+    # (the NLU unsure of it: below the confidence that switches flows by the intent alone)
+    t = in_form(
+        "order_status_form",
+        "行吧 那看看我的耳机 发票开出来没",
+        intent="request_invoice",
+        requested_slot="order_id",
+    )
+    t.latest_message["intent"]["confidence"] = 0.65
+    events, _, _ = await run_with_domain(ValidateOrderStatusForm(), t)
+    assert {"event": "followup", "timestamp": None, "name": "invoice_form"} in events

@@ -195,7 +195,7 @@ async def test_change_address_before_shipment_is_masked(services):
     _, texts, _ = await run(
         ActionChangeOrder(), tracker(new, slots={"order_id": "20231120002", "change_detail": new})
     )
-    assert "收货地址已更新" in texts[0] and "1101" not in texts[0]
+    assert "收货地址已修改" in texts[0] and "1101" not in texts[0]
     assert (await services.shop.order("demo-001", "20231120002")).address == new
 
 

@@ -209,6 +209,11 @@ async def test_the_faq_action_answers_a_follow_up_from_its_context(services) -> 
         ("都三天了一分没退 给我叫个客服专员来", True),
         ("搞乜鬼呀 安排個職員同我跟進", True),
         ("I want someone on your team to ring the delivery company for me", True),
+        # "your people / support folks" called on it; someone in charge called out
+        ("its been two days. please get one of your people to look at it", True),
+        ("im locked out. get one of your support folks on this asap", True),
+        ("二十天就不管了？啥破质量 这事我得投诉 让你们负责的出来", True),
+        ("负责的人是谁", False),
         # a pickup asked about is no person asked for
         ("你们会派人来取件吗", False),
         ("叫人来上门取件要钱吗", False),
@@ -284,7 +289,7 @@ async def test_a_payment_with_no_order_goes_to_a_person_at_once(services, handof
     assert not any("order number" in (m.get("text") or "") for m in dispatcher.messages)
 
 
-async def test_a_visitors_calm_double_charge_gets_the_24_hour_rule_without_an_order(
+async def test_a_calm_double_charge_gets_the_24_hour_rule_without_an_order(
     services, handoffs
 ) -> None:
     # "付款的时候卡了一下 结果扣了我两次钱" from a visitor: the payment system refunds it within 24
@@ -296,6 +301,13 @@ async def test_a_visitors_calm_double_charge_gets_the_24_hour_rule_without_an_or
     assert "24小时内自动原路退回" in dispatcher.messages[0]["text"]
     assert dispatcher.messages[0]["buttons"] == [person_button("zh")]
     assert not any("订单号" in (m.get("text") or "") for m in dispatcher.messages)
+    # a customer who is logged in is told the same at once: which order it was changes nothing
+    dispatcher = CollectingDispatcher()
+    text = "my card got charged twice for the same order this morning, both went through"
+    t = tracker(text, intent="payment_problem", customer="demo-002", lang="en")
+    events = await on_flow_start("payment_form", dispatcher, t, "aftersales")
+    assert events is not None and handoffs == []
+    assert "within 24 hours" in dispatcher.messages[0]["text"]
 
 
 async def test_a_product_named_as_a_flow_starts_replaces_the_order_before(services) -> None:
@@ -398,6 +410,9 @@ async def test_leaving_or_thanks_after_an_answer_is_no_miss(services, text: str)
         ("睡衣的退宽到帐没 都好几天了", "action_check_refund"),  # typed as customers do
         ("我隻手環寄咗未呀 幾時到", "shipment_form"),  # Cantonese
         ("我嗰套陶瓷餐具退咗款未呀", "action_check_refund"),  # 退咗款未: refunded yet?
+        # paid already, said on the way to a question about shipping: no payment problem
+        ("燜燒罐那筆已經付款了 大概哪天會出貨呀", "order_status_form"),
+        ("已经付款了 订单还显示待付款", "payment_form"),
         ("随便聊聊", None),
     ],
 )

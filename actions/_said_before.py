@@ -1,0 +1,110 @@
+"""A follow-up the bot's last reply already answers ("一单最多能抵多少" right after "100积分可
+抵1元，每单最多抵扣实付金额的10%…"; "also please make sure no receipt with prices goes in the
+parcel" right after the gift-wrap answer, which says to note "no price slip"): the sentence of that
+reply which speaks of what the follow-up names, said again with a word that it was said.
+
+Asked only when nothing else answers the message — no confident or clear answer of its own, no
+answer read with the message before (``actions._follow_up``) — and before a likely answer or
+"not found": the customer is still on the subject just answered, and the knowledge base, which
+reads each message alone, misses it ("开好了是寄纸质的还是发邮箱" after the special VAT invoice's
+requirements found the e-invoice download at 0.75 read with it). A sentence is chosen by the
+content words of the follow-up it contains (``knowledge_base.content_words``), and only when one
+sentence contains more of them than any other; a message that says the reply did not help, names
+an order or is long is never answered so."""
+
+from __future__ import annotations
+
+import re
+
+from actions._reading import ORDER_ID
+from actions._tracker import MISS_MARKS
+from kefu.i18n import say
+from knowledge_base import content_words, normalise
+
+__all__ = ["said_before", "said_before_reply"]
+
+_SENTENCE = re.compile(r"(?<=[。！？；!?;])|(?<=\.)\s+|\n+")
+_ASKED = re.compile(r"[？?]\s*$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# "没用 / 不是这个 / that's not what i asked": the reply did not help — never said again
+_UNHELPED = re.compile(
+    r"没用|沒用|不是这个|不是這個|不是我问的|不是我問的|答非所问|答非所問|说了等于没说|"
+    r"\b(?:not what i (?:asked|meant)|didn'?t help|doesn'?t help|not helpful)\b",
+    re.IGNORECASE,
+)
+FOLLOW_UP_CJK = 30  # characters of a Chinese follow-up
+FOLLOW_UP_WORDS = 16  # words of an English one
+MIN_SENTENCE = 4  # characters: shorter pieces ("好的～") say nothing
+SHORT_SENTENCE = 8  # characters (CJK) or 5 words: the next sentence is said with it
+
+
+def _stem(word: str) -> str:
+    for end in ("ing", "ed", "es", "s"):
+        if word.endswith(end) and len(word) - len(end) >= 4:
+            return word[: -len(end)]
+    return word
+
+
+def _present(word: str, sentence: str) -> bool:
+    """``word`` of the follow-up is said in ``sentence`` (both normalised): an English word by
+    its stem at a word's start ("prices" in "price slip"), a Chinese one whole or, when longer
+    than two characters, by a two-character piece ("拍照片": 照片)."""
+    if word.isascii():
+        return re.search(rf"\b{re.escape(_stem(word))}", sentence) is not None
+    if word in sentence:
+        return True
+    return len(word) > 2 and any(word[i : i + 2] in sentence for i in range(len(word) - 1))
+
+
+def _sentences(reply: str) -> list[str]:
+    pieces = [p.strip() for p in _SENTENCE.split(reply)]
+    return [p for p in pieces if len(p) >= MIN_SENTENCE and not _ASKED.search(p)]
+
+
+def _follow_up_length(text: str) -> bool:
+    if _CJK.search(text):
+        return len(_CJK.findall(text)) <= FOLLOW_UP_CJK
+    return len(text.split()) <= FOLLOW_UP_WORDS
+
+
+def _is_short(sentence: str) -> bool:
+    if _CJK.search(sentence):
+        return len(_CJK.findall(sentence)) < SHORT_SENTENCE
+    return len(sentence.split()) < 5
+
+
+def said_before(text: str, answered: str) -> str | None:
+    """The sentence (with the next one when it is short) of the bot's last reply ``answered``
+    that speaks of what the follow-up ``text`` names; None when none does, or two do equally."""
+    if (
+        not answered.strip()
+        or not text.strip()
+        or text.startswith("/")
+        or any(mark in answered for mark in MISS_MARKS)
+        or ORDER_ID.search(text)
+        or not _follow_up_length(text)
+        or _UNHELPED.search(text)
+    ):
+        return None
+    asked = set(content_words(normalise(text)))
+    if not asked:
+        return None
+    sentences = _sentences(answered)
+    scores = [sum(_present(w, normalise(s)) for w in asked) for s in sentences]
+    if not scores or max(scores) == 0 or scores.count(max(scores)) > 1:
+        return None
+    at = scores.index(max(scores))
+    chosen = sentences[at]
+    if _is_short(chosen) and at + 1 < len(sentences):
+        chosen = f"{chosen}{'' if _CJK.search(chosen) else ' '}{sentences[at + 1]}"
+    return chosen
+
+
+def said_before_reply(lang: str, sentence: str) -> str:
+    """The sentence said again, with a word that it was just said (in the sentence's
+    language: an English answer on a Chinese page is quoted in English)."""
+    if not _CJK.search(sentence):
+        lang = "en"
+    elif lang not in ("zh", "zh-Hant"):
+        lang = "zh"
+    return say(lang, f"刚才提到了哦：{sentence}", f"As I mentioned: {sentence}")
