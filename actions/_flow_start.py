@@ -43,7 +43,7 @@ from actions._orders import (
     the_named_order,
 )
 from actions._payment_rules import (
-    calm_double_charge,
+    calm_visitor_double_charge,
     hand_payment_to_person,
     self_refund_text,
 )
@@ -195,8 +195,8 @@ async def on_flow_start(
         if hits and thresholds and hits[0].score >= thresholds.choose:
             dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
             return end_quietly()
-    if form == PAYMENT_FORM and calm_double_charge(text):
-        # "付款的时候卡了一下 结果扣了我两次钱": the 24-hour rule needs no order.
+    if form == PAYMENT_FORM and calm_visitor_double_charge(text, logged_in):
+        # "付款的时候卡了一下 结果扣了我两次钱" from a visitor: the 24-hour rule needs no order.
         dispatcher.utter_message(text=self_refund_text(lang), buttons=[person_button(lang)])
         return end_quietly()
     if form == PAYMENT_FORM and (

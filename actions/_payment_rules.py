@@ -12,7 +12,6 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._handoff import start_handoff
-from actions._reading import ORDER_ID
 from actions._services import Services
 from actions._text import is_angry, say
 from kefu.mandarin import to_mandarin
@@ -20,7 +19,7 @@ from kefu.mandarin import to_mandarin
 __all__ = [
     "DOUBLE",
     "WAITED",
-    "calm_double_charge",
+    "calm_visitor_double_charge",
     "hand_payment_to_person",
     "person_first",
     "pressing",
@@ -99,17 +98,15 @@ def self_refund_text(lang: str, order_id: str | None = None) -> str:
     )
 
 
-def calm_double_charge(text: str) -> bool:
-    """A double charge reported calmly, not as days old, and naming no order ("my card got
-    charged twice for the same order this morning", "付款的时候卡了一下 结果扣了我两次钱"): the
-    24-hour rule answers it whoever asks and whichever order it was (``self_refund_text``) —
-    asking which order first would only delay the answer."""
+def calm_visitor_double_charge(text: str, logged_in: bool) -> bool:
+    """A visitor (not logged in: no order to look up) reports a double charge calmly and not as
+    days old: the 24-hour rule answers it without an order number (``self_refund_text``)."""
     plain = to_mandarin(text)
     return (
-        bool(DOUBLE.search(plain))
+        not logged_in
+        and bool(DOUBLE.search(plain))
         and not pressing(text)
         and not _NO_ORDER.search(plain)
-        and not ORDER_ID.search(text)
     )
 
 
