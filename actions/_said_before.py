@@ -17,11 +17,13 @@ from __future__ import annotations
 import re
 
 from actions._reading import ORDER_ID
+from actions._specific import NAMING_FLOOR
 from actions._tracker import MISS_MARKS
 from kefu.i18n import say
-from knowledge_base import content_words, normalise
+from kefu.mandarin import to_mandarin
+from knowledge_base import Hit, content_words, normalise, topic_terms
 
-__all__ = ["said_before", "said_before_reply"]
+__all__ = ["answer_naming_it", "refers_back", "said_before", "said_before_reply"]
 
 _SENTENCE = re.compile(r"(?<=[。！？；!?;])|(?<=\.)\s+|\n+")
 _ASKED = re.compile(r"[？?]\s*$")
@@ -36,6 +38,22 @@ FOLLOW_UP_CJK = 30  # characters of a Chinese follow-up
 FOLLOW_UP_WORDS = 16  # words of an English one
 MIN_SENTENCE = 4  # characters: shorter pieces ("好的～") say nothing
 SHORT_SENTENCE = 8  # characters (CJK) or 5 words: the next sentence is said with it
+
+
+# "same deal there?", "does that apply to…", "那边也一样吗": whether what was just said holds
+# for something else — the answer just given says it, not another the words alone find
+_REFERS_BACK = re.compile(
+    r"\bsame (?:deal|thing|rule|rules|price|for|there|here|with)\b|\bdoes (?:that|this|it) "
+    r"(?:apply|count|work|hold)\b|\balso apply\b|也一样|一样吗|也是这样|也这样吗|也适用|同样适用|"
+    r"也算吗|也行吗",
+    re.IGNORECASE,
+)
+
+
+def refers_back(text: str) -> bool:
+    """The message asks whether what was just said holds for something else ("same deal
+    there?", "那新疆也一样吗")."""
+    return bool(_REFERS_BACK.search(to_mandarin(text)))
 
 
 def _stem(word: str) -> str:
@@ -73,10 +91,10 @@ def _is_short(sentence: str) -> bool:
     return len(sentence.split()) < 5
 
 
-def said_before(text: str, answered: str) -> str | None:
-    """The sentence (with the next one when it is short) of the bot's last reply ``answered``
-    that speaks of what the follow-up ``text`` names; None when none does, or two do equally."""
-    if (
+def _asks_after(text: str, answered: str) -> bool:
+    """``text`` may be a follow-up of the answer ``answered``: short, no order named, no word
+    that the answer did not help, after an answer that was no miss."""
+    return not (
         not answered.strip()
         or not text.strip()
         or text.startswith("/")
@@ -84,7 +102,13 @@ def said_before(text: str, answered: str) -> str | None:
         or ORDER_ID.search(text)
         or not _follow_up_length(text)
         or _UNHELPED.search(text)
-    ):
+    )
+
+
+def said_before(text: str, answered: str) -> str | None:
+    """The sentence (with the next one when it is short) of the bot's last reply ``answered``
+    that speaks of what the follow-up ``text`` names; None when none does, or two do equally."""
+    if not _asks_after(text, answered):
         return None
     asked = set(content_words(normalise(text)))
     if not asked:
@@ -98,6 +122,28 @@ def said_before(text: str, answered: str) -> str | None:
     if _is_short(chosen) and at + 1 < len(sentences):
         chosen = f"{chosen}{'' if _CJK.search(chosen) else ' '}{sentences[at + 1]}"
     return chosen
+
+
+def answer_naming_it(text: str, answered: str, hits: list[Hit]) -> Hit | None:
+    """After an FAQ answer, a follow-up naming something that answer does not say ("我那个是秒杀
+    抢的" after price protection, which names no 秒杀): of the follow-up's own best answers (the
+    top three, from ``NAMING_FLOOR``), the one that says it and shares a shop topic with the
+    answer just given (the exceptions of price protection); else None."""
+    if said_before(text, answered) is not None or not _asks_after(text, answered):
+        return None
+    before = normalise(answered)
+    lacking = [w for w in content_words(normalise(text)) if not _present(w, before)]
+    topics = set(topic_terms(answered))
+    for hit in hits[:3]:
+        said = normalise(hit.answer)
+        if (
+            hit.score >= NAMING_FLOOR
+            and said[:20] not in before  # not the answer just given
+            and any(w in said for w in lacking)
+            and topics & set(topic_terms(f"{hit.question} {hit.answer}"))
+        ):
+            return hit
+    return None
 
 
 def said_before_reply(lang: str, sentence: str) -> str:

@@ -31,7 +31,12 @@ from actions._kb_search import faq_text, say_likely
 from actions._order_routes import own_part_flow, own_window_flow, product_followup
 from actions._orders import FLOW_FORMS, asked_to_log_in, task_topic, why_log_in
 from actions._picks import pick_payload
-from actions._said_before import said_before, said_before_reply
+from actions._said_before import (
+    answer_naming_it,
+    refers_back,
+    said_before,
+    said_before_reply,
+)
 from actions._services import get_services
 from actions._text import (
     asks_for_person,
@@ -137,16 +142,23 @@ class ActionAnswerFaq(Action):
             # it — why the bot cannot look, and a person who can check who they are.
             why_log_in(dispatcher, lang)
             return []
-        if clear_best(hits, thresholds):
+        last_faq = previous_faq_answer(tracker)
+        sentence = said_before(query, last_faq) if query else None
+        if clear_best(hits, thresholds) and not (sentence and refers_back(query)):
             # below confident but far ahead of the rest ("货到付款有没有"): the answer, not a
-            # "did you mean" list of one (actions._decide, rule 3)
+            # "did you mean" list of one (actions._decide, rule 3) — unless the message asks
+            # whether what was just said holds ("same deal there?") and that answer says it
             dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
             return [SlotSet("faq_misses", 0)]
-        if query and (sentence := said_before(query, previous_faq_answer(tracker))) is not None:
+        if sentence is not None:
             # "一单最多能抵多少" right after the points answer: the sentence of it that says so
             # (actions._said_before), not a guess of the knowledge base reading it alone
             dispatcher.utter_message(text=said_before_reply(lang, sentence))
             return []
+        if query and (naming := answer_naming_it(query, last_faq, hits)) is not None:
+            # "我那个是秒杀抢的" after price protection: its exceptions, which name 秒杀
+            dispatcher.utter_message(text=faq_text(lang, naming.answer), faq_id=naming.faq_id)
+            return [SlotSet("faq_misses", 0)]
         if likely_best(query, hits, thresholds) and not is_angry(query):
             # below *choose*, far ahead of the rest: the likely answer, its question named so
             # the customer sees what was answered (rule 3, lower still); no miss counted

@@ -24,7 +24,7 @@ from actions._order_routes import order_detail_followup, order_followup, product
 from actions._orders import asked_to_log_in, task_topic, why_log_in
 from actions._photos import photos_ready
 from actions._reading import ORDER_ID, is_own_case, is_question, wants_to_leave
-from actions._said_before import said_before, said_before_reply
+from actions._said_before import answer_naming_it, said_before, said_before_reply
 from actions._services import get_services
 from actions._text import (
     asks_about_agent_hours,
@@ -85,23 +85,29 @@ async def answered_from_kb(dispatcher: CollectingDispatcher, tracker: Tracker, i
             text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id
         )
         return True
-    if (sentence := said_before(text, previous_faq_answer(tracker))) is not None:
+    last_faq = previous_faq_answer(tracker)
+    if (sentence := said_before(text, last_faq)) is not None:
         # "also please make sure no receipt with prices goes in the parcel" right after the
         # gift-wrap answer: the sentence of it that says so (actions._said_before)
         dispatcher.utter_message(text=said_before_reply(lang, sentence))
         return True
+    # searched again, not recorded again: the decision's search kept it for the editors
+    hits, thresholds = await search_kb(get_services(), text, lang, record=False)
+    if (naming := answer_naming_it(text, last_faq, hits)) is not None:
+        # "我那个是秒杀抢的" after price protection: its exceptions, which name 秒杀
+        dispatcher.utter_message(text=faq_text(lang, naming.answer), faq_id=naming.faq_id)
+        return True
     # a question — or a report of a call from someone claiming to be the shop ("自称你们售后…
     # 让我把验证码念给他"), whose answer is the shop's anti-fraud rule (rule 2c)
     service = no_flow_service(text)
-    if (is_question(text) and not is_own_case(text)) or service:
+    if ((is_question(text) and not is_own_case(text)) or service) and likely_best(
+        text, hits, thresholds, service=service
+    ):
         # a question the NLU could not place, far ahead of the rest below *choose*: the likely
         # answer, its question named ("2 store vouchers on one order and it only takes one of
         # them, is that normal??"; actions._decide, rule 3)
-        # searched again, not recorded again: the decision's search kept it for the editors
-        hits, thresholds = await search_kb(get_services(), text, lang, record=False)
-        if likely_best(text, hits, thresholds, service=service):
-            say_likely(dispatcher, lang, hits[0])
-            return True
+        say_likely(dispatcher, lang, hits[0])
+        return True
     return False
 
 

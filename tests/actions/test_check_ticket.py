@@ -71,3 +71,19 @@ async def test_no_ticket_and_a_question_the_knowledge_base_answers_gets_the_answ
     t = tracker("那我半夜留言 啥时候回", intent="check_ticket", history=history)
     _, answer, _ = await run(ActionCheckTicket(), t)
     assert "没有未完成的工单" not in answer[0] and "2小时" in answer[0]
+
+
+async def test_a_complaint_or_a_person_read_as_a_tickets_state_is_that(
+    staff: Staff,  # noqa: F811
+):
+    # "这事我得投诉" read as a question about a ticket: the complaint's path, not "no ticket"
+    events, _, _ = await run(
+        ActionCheckTicket(), tracker("二十天就不管了？啥破质量 这事我得投诉", intent="check_ticket")
+    )
+    assert {"event": "followup", "timestamp": None, "name": "action_file_complaint"} in events
+    # "让你们负责的出来": a person, asked for in so many words
+    _, answer, _ = await run(
+        ActionCheckTicket(), tracker("我的事到底有没有人管 让你们负责的出来", intent="check_ticket")
+    )
+    # (nobody is online in this console: the person's ticket is made)
+    assert "没有未完成的工单" not in answer[-1] and "已为您创建工单" in answer[-1]

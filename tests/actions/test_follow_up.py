@@ -420,6 +420,13 @@ async def test_a_product_of_theirs_with_a_flows_words_runs_that_flow(services) -
     assert events is not None and events[-1]["name"] == "return_form"
 
 
+async def test_any_movement_on_a_product_of_theirs_is_its_tracking(services) -> None:
+    text = "any movement on the earbuds since they left your warehouse?"
+    t = tracker(text, intent="nlu_fallback", customer="demo-002", lang="en")
+    events = await product_followup(t)
+    assert events is not None and events[-1]["name"] == "shipment_form"
+
+
 async def test_a_double_charge_read_as_a_refund_is_the_payment_flow(services, handoffs) -> None:
     # Days old and from a visitor the bot cannot look up: a person at once, not "please log in".
     text = "同一单扣了我两次钱 三天了还没退回来"
@@ -810,6 +817,26 @@ async def test_a_question_the_nlu_could_not_place_gets_a_likely_answer(services)
         ActionFallback(), tracker("那是我朋友的单 帮她查查嘛", intent="nlu_fallback")
     )
     assert not any("可能是" in x for x in texts)
+
+
+async def test_a_scam_call_reported_gets_the_anti_fraud_rule_as_a_likely_answer(services) -> None:
+    # no question asked, and "让我把…" sounds like an act asked for — but it reports a call from
+    # someone claiming to be the shop: the anti-fraud rule (actions._decide, rule 2c)
+    text = "接到个电话 自称你们售后 说快递丢了要给我理赔 让我把验证码念给他"
+    _, texts = await run(ActionFallback(), tracker(text, intent="nlu_fallback"))
+    assert texts[0].startswith("您问的可能是「个人信息安全吗") and "验证码" in texts[0], texts
+
+
+async def test_a_question_with_one_close_faq_gets_it_as_a_likely_answer(services) -> None:
+    # one FAQ at or above *choose* (0.45 against 0.30): not a "did you mean" list of one
+    _, texts = await run(
+        ActionAnswerFaq(), tracker("寄去澳門要幾耐", intent="ask_faq", lang="zh-Hant")
+    )
+    assert texts[0].startswith("您問的可能是「可以寄到港澳臺或海外嗎") and "澳門" in texts[0], texts
+    # words that ask nothing keep the list, which lets the customer say more ("发货慢": 0.67
+    # against 0.44)
+    _, texts = await run(ActionAnswerFaq(), tracker("发货慢", intent="ask_faq"))
+    assert "可能是" not in texts[0] and "您想问的是" in texts[0], texts
 
 
 async def test_a_likely_answer_keeps_its_question_for_the_editors_once(services) -> None:

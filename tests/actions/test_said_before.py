@@ -97,3 +97,33 @@ async def test_the_fallback_says_the_sentence_again(services) -> None:
     t = tracker(text, intent="nlu_fallback", lang="en", history=[said(asked), answered(GIFT)])
     _, texts = await run(ActionFallback(), t)
     assert not texts[0].startswith("As I mentioned")
+
+
+PRICE = (
+    "支持价格保护。签收后7天内同一商品降价（同规格、同店铺），可在订单详情点「申请价保」，差价将在24小时内"
+    "退回原支付账户。"
+)
+
+
+async def test_a_follow_up_naming_what_the_answer_does_not_say_gets_the_faq_that_does(
+    services,
+) -> None:
+    # "我那个是秒杀抢的" after price protection: 秒杀 is nowhere in it — its exceptions say it
+    history = [said("买完第二天就降了三十 能补差价不"), faq_answer(PRICE, "prc-001")]
+    t = tracker("我那个是秒杀抢的", intent="nlu_fallback", history=history)
+    _, texts = await run(ActionFallback(), t)
+    assert "以下不支持价保：秒杀" in texts[0], texts
+    # with no FAQ answer before it, nothing is guessed from a word
+    _, alone = await run(ActionFallback(), tracker("我那个是秒杀抢的", intent="nlu_fallback"))
+    assert "不支持价保" not in alone[0]
+
+
+async def test_same_deal_there_is_answered_from_the_answer_just_given(services) -> None:
+    # alone, "urumqi" finds the delivery times (far ahead: a clear best); after the free-shipping
+    # answer, "same deal there?" asks whether that answer holds for Xinjiang — which it says
+    history = [said("is there a minimum i need to spend before delivery is free?"),
+               faq_answer(FREE, "shp-004-en")]  # fmt: skip
+    text = "my parents live in urumqi (xinjiang), same deal there?"
+    _, texts = await run(ActionAnswerFaq(), tracker(text, intent="ask_faq", lang="en",
+                                                     history=history))  # fmt: skip
+    assert texts[0].startswith("As I mentioned:") and "99 yuan" in texts[0], texts

@@ -31,6 +31,7 @@ def test_cantonese_and_taiwan_words_become_mainland_words() -> None:
     assert to_mandarin("我對42碼黑白鞋去到邊呀") == "我对42码黑白鞋到哪了呀"
     assert to_mandarin("聲波嗰支唔著得機 仲喺保用期內嗎") == "声波𠮶支开不了机 仲在保修期内吗"
     assert to_mandarin("退款搞掂未") == "退款好了没"
+    assert to_mandarin("條牛仔褲洗一次就甩色") == "条牛仔裤洗一次就掉色"  # 甩色: the colour runs
 
 
 def test_a_shop_word_half_typed_in_pinyin_is_the_word() -> None:

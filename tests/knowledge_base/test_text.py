@@ -41,6 +41,10 @@ from knowledge_base.text import normalise
         ("點數可以折抵現金嗎", "积分可以抵扣现金吗"),
         ("and how fast to shanghai tho", "and how long to shanghai tho"),  # the FAQs ask "how long"
         ("how quickly will it get to beijing", "how long will it get to beijing"),
+        # a product that "dropped by 40 yuan": its price did
+        ("the blender dropped by 40 yuan today", "the blender price dropped by 40 yuan today"),
+        ("the price dropped by 40 yuan", "the price dropped by 40 yuan"),
+        ("the parcel dropped by the door", "the parcel dropped by the door"),
         ("我买了yun费险的", "我买了运费险的"),  # a shop word half typed in pinyin
         ("我的鸡分攒了老多了", "我的积分攒了老多了"),
         ("我买的东西少了一件", "我买的东西少发了1件"),  # the shop's word for a missing item
