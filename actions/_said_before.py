@@ -23,7 +23,7 @@ from kefu.i18n import say
 from kefu.mandarin import to_mandarin
 from knowledge_base import Hit, content_words, normalise, topic_terms
 
-__all__ = ["answer_naming_it", "refers_back", "said_before", "said_before_reply"]
+__all__ = ["answer_naming_it", "coverage", "refers_back", "said_before", "said_before_reply"]
 
 _SENTENCE = re.compile(r"(?<=[。！？；!?;])|(?<=\.)\s+|\n+")
 _ASKED = re.compile(r"[？?]\s*$")
@@ -105,6 +105,12 @@ def _asks_after(text: str, answered: str) -> bool:
     )
 
 
+def coverage(text: str, answer: str) -> int:
+    """How many of the content words of ``text`` ``answer`` says."""
+    said = normalise(answer)
+    return sum(_present(w, said) for w in set(content_words(normalise(text))))
+
+
 def said_before(text: str, answered: str) -> str | None:
     """The sentence (with the next one when it is short) of the bot's last reply ``answered``
     that speaks of what the follow-up ``text`` names; None when none does, or two do equally."""
@@ -139,7 +145,7 @@ def answer_naming_it(text: str, answered: str, hits: list[Hit]) -> Hit | None:
         if (
             hit.score >= NAMING_FLOOR
             and said[:20] not in before  # not the answer just given
-            and any(w in said for w in lacking)
+            and any(_present(w, said) for w in lacking)
             and topics & set(topic_terms(f"{hit.question} {hit.answer}"))
         ):
             return hit

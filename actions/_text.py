@@ -150,6 +150,8 @@ _THANKS = re.compile(
     r"对上了|對上了|没毛病|沒毛病|"
     # "好险 差点就信了" after the anti-fraud rule: relief, nothing asked
     r"好险|好險|幸好|还好没|還好沒|"
+    # "我就说不对劲 差点上当 挂了": the customer saw through it
+    r"我就说|我就說|差点上当|差點上當|差点被骗|差點被騙|"
     r"nice\b|makes sense\b|sounds good\b|all good\b|cheers\b|will do\b|"
     # "哦", "嗯" alone; "找到原因了 没凑够", "找到了": the customer has what they needed
     r"[哦噢嗯](?=[\s。.!！~～]*$)|找到了|找到原因了|原来是这样)",

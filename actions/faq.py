@@ -33,6 +33,7 @@ from actions._orders import FLOW_FORMS, asked_to_log_in, task_topic, why_log_in
 from actions._picks import pick_payload
 from actions._said_before import (
     answer_naming_it,
+    coverage,
     refers_back,
     said_before,
     said_before_reply,
@@ -122,8 +123,21 @@ class ActionAnswerFaq(Action):
             return [SlotSet("faq_misses", 0), FollowupAction(form)]
         if parts and await answer_parts(services, dispatcher, query, lang, parts) is not None:
             return [SlotSet("faq_misses", 0)]  # two questions in one message: both heard
-        if paired and decide(query, "ask_faq", paired, thresholds, follow_up=True).source == "kb":
-            hits = paired  # "and if im in tibet?" after the free-shipping answer
+        last_faq = previous_faq_answer(tracker)
+        sentence = said_before(query, last_faq) if query else None
+        if (
+            paired
+            and decide(query, "ask_faq", paired, thresholds, follow_up=True).source == "kb"
+            and not (
+                sentence
+                and faq_text(lang, paired[0].answer)[:20] not in last_faq
+                and coverage(query, sentence) >= coverage(query, paired[0].answer)
+            )
+        ):
+            # "and if im in tibet?" after the free-shipping answer — unless the answer just
+            # given says what is asked as well as another the pair finds ("开好了是寄纸质的还是
+            # 发邮箱" after the special invoice's papers, which says it is sent on paper)
+            hits = paired
         if hits and thresholds and hits[0].score >= thresholds.confident:
             # faq_id rides in the bot event's metadata: the conversation's facts list it
             dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
@@ -142,8 +156,6 @@ class ActionAnswerFaq(Action):
             # it — why the bot cannot look, and a person who can check who they are.
             why_log_in(dispatcher, lang)
             return []
-        last_faq = previous_faq_answer(tracker)
-        sentence = said_before(query, last_faq) if query else None
         if clear_best(hits, thresholds) and not (sentence and refers_back(query)):
             # below confident but far ahead of the rest ("货到付款有没有"): the answer, not a
             # "did you mean" list of one (actions._decide, rule 3) — unless the message asks

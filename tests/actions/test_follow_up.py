@@ -387,7 +387,16 @@ def test_thanks_that_asks_nothing(text: str, done: bool) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["好吧 那算了", "謝謝 我去改", "唔該晒", "好吧 知道了", "唔使喇 唔該", "👌", "算啦 唔整喇"],
+    [
+        "好吧 那算了",
+        "謝謝 我去改",
+        "唔該晒",
+        "好吧 知道了",
+        "唔使喇 唔該",
+        "👌",
+        "算啦 唔整喇",
+        "我就说不对劲 差点上当 挂了",
+    ],  # fmt: skip
 )
 async def test_leaving_or_thanks_after_an_answer_is_no_miss(services, text: str) -> None:
     _, texts = await run(ActionFallback(), tracker(text, intent="nlu_fallback", lang="zh"))

@@ -127,3 +127,31 @@ async def test_same_deal_there_is_answered_from_the_answer_just_given(services) 
     _, texts = await run(ActionAnswerFaq(), tracker(text, intent="ask_faq", lang="en",
                                                      history=history))  # fmt: skip
     assert texts[0].startswith("As I mentioned:") and "99 yuan" in texts[0], texts
+
+
+async def test_the_answer_just_given_wins_over_another_the_pair_finds_when_it_says_as_much(
+    services,
+) -> None:
+    # read with the message before, "开好了是寄纸质的还是发邮箱" finds the e-invoice download
+    # (which names the mailbox); the special invoice's answer just given says it is on paper
+    special = (
+        "开具专票需提供公司名称、税号、注册地址电话、开户行及账号，并完成企业资质审核。专票为纸质，"
+        "审核通过后5个工作日内寄出。"
+    )
+    history = [said("公司要开增值税专票 得提供啥材料"), faq_answer(special, "inv-004")]
+    t = tracker("开好了是寄纸质的还是发邮箱", intent="ask_faq", history=history)
+    _, texts = await run(ActionAnswerFaq(), t)
+    assert texts[0] == "刚才提到了哦：专票为纸质，审核通过后5个工作日内寄出。", texts
+
+
+async def test_a_word_named_in_part_finds_the_faq_that_says_it(services) -> None:
+    # "拍照片" is said as 照片 by the answer on wrong or faulty items (the return postage just
+    # given names no photo)
+    postage = (
+        "七天无理由退货的寄回运费由买家承担（购买了运费险的可获得理赔）；因质量问题或发错货的退换，"
+        "运费由我们承担，可在退款时一并补偿。"
+    )
+    history = [said("收到的东西是坏的 退回去邮费谁出啊"), faq_answer(postage, "ret-004")]
+    _, texts = await run(ActionFallback(), tracker("那需要拍照片不", intent="nlu_fallback",
+                                                   history=history))  # fmt: skip
+    assert "上传照片" in texts[0], texts
