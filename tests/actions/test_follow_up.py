@@ -396,7 +396,7 @@ def test_thanks_that_asks_nothing(text: str, done: bool) -> None:
         "👌",
         "算啦 唔整喇",
         "我就说不对劲 差点上当 挂了",
-    ],  # fmt: skip
+    ],
 )
 async def test_leaving_or_thanks_after_an_answer_is_no_miss(services, text: str) -> None:
     _, texts = await run(ActionFallback(), tracker(text, intent="nlu_fallback", lang="zh"))
