@@ -23,7 +23,7 @@ from kefu.i18n import say
 from kefu.mandarin import to_mandarin
 from knowledge_base import Hit, content_words, normalise, topic_terms
 
-__all__ = ["answer_naming_it", "coverage", "refers_back", "said_before", "said_before_reply"]
+__all__ = ["answer_naming_it", "refers_back", "said_before", "said_before_reply"]
 
 _SENTENCE = re.compile(r"(?<=[。！？；!?;])|(?<=\.)\s+|\n+")
 _ASKED = re.compile(r"[？?]\s*$")
@@ -103,12 +103,6 @@ def _asks_after(text: str, answered: str) -> bool:
         or not _follow_up_length(text)
         or _UNHELPED.search(text)
     )
-
-
-def coverage(text: str, answer: str) -> int:
-    """How many of the content words of ``text`` ``answer`` says."""
-    said = normalise(answer)
-    return sum(_present(w, said) for w in set(content_words(normalise(text))))
 
 
 def said_before(text: str, answered: str) -> str | None:

@@ -33,7 +33,6 @@ from actions._orders import FLOW_FORMS, asked_to_log_in, task_topic, why_log_in
 from actions._picks import pick_payload
 from actions._said_before import (
     answer_naming_it,
-    coverage,
     refers_back,
     said_before,
     said_before_reply,
@@ -125,19 +124,8 @@ class ActionAnswerFaq(Action):
             return [SlotSet("faq_misses", 0)]  # two questions in one message: both heard
         last_faq = previous_faq_answer(tracker)
         sentence = said_before(query, last_faq) if query else None
-        if (
-            paired
-            and decide(query, "ask_faq", paired, thresholds, follow_up=True).source == "kb"
-            and not (
-                sentence
-                and faq_text(lang, paired[0].answer)[:20] not in last_faq
-                and coverage(query, sentence) >= coverage(query, paired[0].answer)
-            )
-        ):
-            # "and if im in tibet?" after the free-shipping answer — unless the answer just
-            # given says what is asked as well as another the pair finds ("开好了是寄纸质的还是
-            # 发邮箱" after the special invoice's papers, which says it is sent on paper)
-            hits = paired
+        if paired and decide(query, "ask_faq", paired, thresholds, follow_up=True).source == "kb":
+            hits = paired  # "and if im in tibet?" after the free-shipping answer
         if hits and thresholds and hits[0].score >= thresholds.confident:
             # faq_id rides in the bot event's metadata: the conversation's facts list it
             dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)

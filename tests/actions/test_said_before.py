@@ -57,6 +57,11 @@ def test_the_sentence_that_speaks_of_the_follow_up_is_found(
         ("一单最多能抵多少", "抱歉，小蜜没太理解您的意思，可以换个说法再描述一下吗？"),  # a miss
         ("一单最多能抵多少", "请问您最多想抵扣多少呢？"),  # the bot's own question
         ("一单最多能抵多少" * 6, POINTS),  # a long message is a question of its own
+        # a word of asking names nothing ("提供": what papers to send, not the invoice kinds)
+        (
+            "要提供哪些資料給你們",
+            "可以。我們提供電子普通發票和增值稅專用發票。下單時勾選“開具發票”。",
+        ),
     ],
 )
 def test_nothing_is_said_again_without_one_clear_sentence(text: str, reply: str) -> None:
@@ -127,21 +132,6 @@ async def test_same_deal_there_is_answered_from_the_answer_just_given(services) 
     _, texts = await run(ActionAnswerFaq(), tracker(text, intent="ask_faq", lang="en",
                                                      history=history))  # fmt: skip
     assert texts[0].startswith("As I mentioned:") and "99 yuan" in texts[0], texts
-
-
-async def test_the_answer_just_given_wins_over_another_the_pair_finds_when_it_says_as_much(
-    services,
-) -> None:
-    # read with the message before, "开好了是寄纸质的还是发邮箱" finds the e-invoice download
-    # (which names the mailbox); the special invoice's answer just given says it is on paper
-    special = (
-        "开具专票需提供公司名称、税号、注册地址电话、开户行及账号，并完成企业资质审核。专票为纸质，"
-        "审核通过后5个工作日内寄出。"
-    )
-    history = [said("公司要开增值税专票 得提供啥材料"), faq_answer(special, "inv-004")]
-    t = tracker("开好了是寄纸质的还是发邮箱", intent="ask_faq", history=history)
-    _, texts = await run(ActionAnswerFaq(), t)
-    assert texts[0] == "刚才提到了哦：专票为纸质，审核通过后5个工作日内寄出。", texts
 
 
 async def test_a_word_named_in_part_finds_the_faq_that_says_it(services) -> None:
