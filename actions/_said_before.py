@@ -6,11 +6,13 @@ reply which speaks of what the follow-up names, said again with a word that it w
 Asked only when nothing else answers the message — no confident or clear answer of its own, no
 answer read with the message before (``actions._follow_up``) — and before a likely answer or
 "not found": the customer is still on the subject just answered, and the knowledge base, which
-reads each message alone, misses it ("开好了是寄纸质的还是发邮箱" after the special VAT invoice's
-requirements found the e-invoice download at 0.75 read with it). A sentence is chosen by the
-content words of the follow-up it contains (``knowledge_base.content_words``), and only when one
-sentence contains more of them than any other; a message that says the reply did not help, names
-an order or is long is never answered so."""
+reads each message alone, misses it ("一单最多能抵多少" alone finds nothing above 0.1). A message
+asking whether what was just said holds ("same deal there?": ``refers_back``) is answered so
+even before a clear best answer of its own. A sentence is chosen by the content words of the
+follow-up it contains (``knowledge_base.content_words``), and only when one sentence contains
+more of them than any other; a message that says the reply did not help, names an order or is
+long is never answered so. Only a knowledge-base answer is quoted (the callers pass
+``actions._tracker.previous_faq_answer``), never a flow's words."""
 
 from __future__ import annotations
 
