@@ -130,8 +130,9 @@ def answer_naming_it(text: str, answered: str, hits: list[Hit]) -> Hit | None:
     """After an FAQ answer, a follow-up naming something that answer does not say ("我那个是秒杀
     抢的" after price protection, which names no 秒杀): of the follow-up's own best answers (the
     top three, from ``NAMING_FLOOR``), the one that says it and shares a shop topic with the
-    answer just given (the exceptions of price protection); else None."""
-    if said_before(text, answered) is not None or not _asks_after(text, answered):
+    answer just given (the exceptions of price protection); else None. Asked after
+    ``said_before`` found no sentence for it."""
+    if not _asks_after(text, answered):
         return None
     before = normalise(answered)
     lacking = [w for w in content_words(normalise(text)) if not _present(w, before)]

@@ -13,6 +13,7 @@ from actions._turn_reads import TurnReads
 from actions.settings import ActionSettings
 from kefu.db import make_async_engine
 from kefu.logging import get_logger
+from knowledge_base import content_words, normalise
 from knowledge_base.api import Searcher
 from shop import ShopBackend, SqlShop
 
@@ -87,6 +88,9 @@ def warm_up() -> None:
         get_services().searcher  # noqa: B018
     except Exception as exc:  # a missing knowledge base must not stop the action server
         log.warning("knowledge base not opened at start-up", error=f"{type(exc).__name__}: {exc}")
+    # jieba's part-of-speech tagger loads its tables on first use (about a second): the first
+    # follow-up read for its words (actions._said_before) should not wait for it
+    content_words(normalise("积分可以抵扣现金吗"))
 
 
 def set_services(services: Services | None) -> None:

@@ -122,8 +122,6 @@ class ActionAnswerFaq(Action):
             return [SlotSet("faq_misses", 0), FollowupAction(form)]
         if parts and await answer_parts(services, dispatcher, query, lang, parts) is not None:
             return [SlotSet("faq_misses", 0)]  # two questions in one message: both heard
-        last_faq = previous_faq_answer(tracker)
-        sentence = said_before(query, last_faq) if query else None
         if paired and decide(query, "ask_faq", paired, thresholds, follow_up=True).source == "kb":
             hits = paired  # "and if im in tibet?" after the free-shipping answer
         if hits and thresholds and hits[0].score >= thresholds.confident:
@@ -144,6 +142,8 @@ class ActionAnswerFaq(Action):
             # it — why the bot cannot look, and a person who can check who they are.
             why_log_in(dispatcher, lang)
             return []
+        last_faq = previous_faq_answer(tracker)  # read only when nothing answered it so far
+        sentence = said_before(query, last_faq) if query else None
         if clear_best(hits, thresholds) and not (sentence and refers_back(query)):
             # below confident but far ahead of the rest ("货到付款有没有"): the answer, not a
             # "did you mean" list of one (actions._decide, rule 3) — unless the message asks
