@@ -91,18 +91,19 @@ async def answered_from_kb(dispatcher: CollectingDispatcher, tracker: Tracker, i
         # gift-wrap answer: the sentence of it that says so (actions._said_before)
         dispatcher.utter_message(text=said_before_reply(lang, sentence))
         return True
+    # a question — or a report of a call from someone claiming to be the shop ("自称你们售后…
+    # 让我把验证码念给他"), whose answer is the shop's anti-fraud rule (rule 2c)
+    service = no_flow_service(text)
+    asks = (is_question(text) and not is_own_case(text)) or service
+    if not (asks or last_faq):
+        return False  # nothing below can answer it: no second search
     # searched again, not recorded again: the decision's search kept it for the editors
     hits, thresholds = await search_kb(get_services(), text, lang, record=False)
     if (naming := answer_naming_it(text, last_faq, hits)) is not None:
         # "我那个是秒杀抢的" after price protection: its exceptions, which name 秒杀
         dispatcher.utter_message(text=faq_text(lang, naming.answer), faq_id=naming.faq_id)
         return True
-    # a question — or a report of a call from someone claiming to be the shop ("自称你们售后…
-    # 让我把验证码念给他"), whose answer is the shop's anti-fraud rule (rule 2c)
-    service = no_flow_service(text)
-    if ((is_question(text) and not is_own_case(text)) or service) and likely_best(
-        text, hits, thresholds, service=service
-    ):
+    if asks and likely_best(text, hits, thresholds, service=service):
         # a question the NLU could not place, far ahead of the rest below *choose*: the likely
         # answer, its question named ("2 store vouchers on one order and it only takes one of
         # them, is that normal??"; actions._decide, rule 3)
