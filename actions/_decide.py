@@ -37,7 +37,9 @@ rule, written here and in ARCHITECTURE.md ("Who decides what the bot does with a
    or above *choose*, ``LIKELY_LEAD`` ahead of the next (a "did you mean" list of one) — a question
    the NLU read as one is given that FAQ *as a likely answer*: the FAQ's own question is named
    before its answer, and a person is a tap away ("买了四十块的东西要运费不": the free-shipping
-   rule at 0.37 against 0.17).
+   rule at 0.37 against 0.17). So is such a general question (2b) the NLU read as a flow, and a
+   service no flow performs (2c), when the flow starts (``actions._flow_start``: "how do i send
+   something back, like step by step", a return at 0.82, the how-to at 0.42 against 0.05).
    Real customers' wording scores lower than the editors' similar questions the layer learned
    from, and the customer reads which question was answered; a dead end helped nobody.
 4. Anything else keeps the intent: a flow starts, the FAQ action offers close questions, the
@@ -193,7 +195,14 @@ _SCAM = re.compile(
     r"(?:电话|来电|短信|call(?:ed)?|texted|messaged).{0,30}(?:说是|自称|冒充|假装|claim|pretend|"
     r"said (?:they|he|she)|says (?:they|he|she)).{0,12}(?:客服|售后|工作人员|你们的人|官方|"
     r"\bstaff\b|customer service|your (?:team|company|shop|store))|"
-    r"(?:验证码|共享屏幕|屏幕共享|\bthe code\b|\bverification code\b).{0,30}(?:退款|refund)",
+    r"(?:验证码|共享屏幕|屏幕共享|\bthe code\b|\bverification code\b).{0,30}(?:退款|refund)|"
+    # "接到个电话 对方讲我的包裹弄丢了要赔我钱 叫我加微信转账": a caller who pays out through a
+    # private chat or a transfer
+    r"(?:(?:接到|收到|来了?)(?:个|一个|一通|一条)?(?:电话|短信)|来电|有人(?:打|给我打|发)|"
+    r"\b(?:got|received|had) (?:a )?(?:call|text|message)\b|\bsomeone (?:called|texted|messaged)\b)"
+    r".{0,40}(?:赔|理赔|退款|补偿|\bcompensat|"
+    r"\brefund).{0,30}(?:加.{0,3}(?:微信|qq|好友)|转账|扫码|验证码|共享屏幕|备用金|"
+    r"\badd (?:them|him|her) on\b|\b(?:wechat|whatsapp|transfer|gift cards?)\b)",
     re.IGNORECASE,
 )
 

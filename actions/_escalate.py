@@ -5,7 +5,7 @@ When the bot cannot settle something itself it says what it knows and offers a p
 of warranty. A customer who then insists — time gone by ("都10天了"), still nothing ("还是没到"),
 or asks for it to be checked ("你们帮我查一下", "can you look into it") — would only get the same
 answer again or a "didn't understand"; a person takes the chat instead (the fallback,
-``actions.handoff``)."""
+``actions.fallback``)."""
 
 from __future__ import annotations
 

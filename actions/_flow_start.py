@@ -25,15 +25,14 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._again import say_again
-from actions._decide import decide, decided_without_kb, no_flow_service
+from actions._decide import decide, decided_without_kb, likely_best, no_flow_service
 from actions._filed import already_filed, filed_lately
 from actions._flow_turns import end_quietly, intent_of, run_instead
 from actions._follow_up import general_follow_up, search_in_context
 from actions._follow_up_text import is_elliptical, the_question
-from actions._handoff import person_asked
+from actions._handoff import angry_handoff, person_asked
 from actions._item_wishes import wants_exchange
-from actions._kb_search import faq_text, search_kb
-from actions._mood import hand_angry_to_person
+from actions._kb_search import faq_text, say_likely, search_kb
 from actions._orders import (
     corrected_task,
     last_flow,
@@ -50,9 +49,16 @@ from actions._payment_rules import (
 from actions._quality_return import quality_return_offered
 from actions._reading import ORDER_ID as _ORDER_ID
 from actions._reading import asks_something, is_general_question, is_long
+from actions._said_before import prefers_said, said_before, said_before_reply
 from actions._services import get_services
 from actions._text import asks_for_person, is_angry, person_button, say
-from actions._tracker import lang_of, latest_text, previous_answer_text, previous_customer_text
+from actions._tracker import (
+    lang_of,
+    latest_text,
+    previous_answer_text,
+    previous_customer_text,
+    previous_faq_answer,
+)
 from actions._two_questions import (
     about_flow,
     answer_parts,
@@ -114,7 +120,7 @@ async def on_flow_start(
         hits, thresholds = await search_kb(services, text, lang)
         if hits and thresholds and hits[0].score >= thresholds.confident:
             dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
-        handoff = await hand_angry_to_person(services, dispatcher, tracker, text, skill_group)
+        handoff = await angry_handoff(services, dispatcher, tracker, text, skill_group=skill_group)
         return [*handoff, *end_quietly()]
     if form != RETURN_FORM and (offered := quality_return_offered(tracker)) is not None:
         # "其实拉链坏了拉不上去 这算质量问题吧" read as a repair, right after the quality return
@@ -225,6 +231,12 @@ async def on_flow_start(
     if decision is None or decision.source != "kb":
         decision = decide(asked, intent, hits, thresholds, general=general)
     if decision.source == "kb" and decision.hit is not None:
+        sentence = said_before(asked, previous_faq_answer(tracker))
+        if sentence is not None and prefers_said(asked, sentence, decision.hit):
+            # "what about an address in qinghai province" after the free-shipping answer (read
+            # as an address change): the line of that answer naming Qinghai
+            dispatcher.utter_message(text=said_before_reply(lang, sentence))
+            return end_quietly()
         dispatcher.utter_message(
             text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id
         )
@@ -232,6 +244,17 @@ async def on_flow_start(
             # "那乾脆不要了 取消吧 錢會退回原本的卡嗎": the question answered, and the cancel
             # asked for in the same breath goes on
             return None
+        return end_quietly()
+    if (
+        (general or is_general_question(asked) or no_flow_service(asked))
+        and not requests_flow(form, text)
+        and likely_best(asked, hits, thresholds, service=no_flow_service(asked))
+    ):
+        # "how do i send something back, like step by step" (a return at 0.82, the how-to at
+        # 0.42 far ahead of the rest), "购物车现在56块 还差多少能包油啊": a general question
+        # whose likely answer is far ahead — that answer, its question named (actions._decide,
+        # rule 3), not a flow asking for an order the question is not about
+        say_likely(dispatcher, lang, hits[0])
         return end_quietly()
     top = hits[0] if hits else None
     if top and thresholds and top.score >= thresholds.confident and asks_something(text):

@@ -28,7 +28,7 @@ such a message names no topic, or another one. The rule (an addition to the deci
   mailed within 5 working days); when it does not, the follow-up's own best answer is taken if it
   speaks of what is asked ("不支持货到付款").
 - A follow-up naming a product of the customer's own orders ("那手环呢", "and the fitness
-  band?") continues the customer's last order task on that product (``actions.handoff``,
+  band?") continues the customer's last order task on that product (``actions.fallback``,
   ``actions._flow_turns``).
 """
 

@@ -161,3 +161,33 @@ async def person_asked(
         priority="high" if is_angry(text) else "normal",
         summary=f"客户要求转人工 / customer asked for a human: {text[:200]}",
     )
+
+
+# What the bot says first to a clearly angry customer it hands over outside a flow (a flow says
+# its own apology first: actions._mood)
+ANGRY_LEAD = (
+    "非常抱歉让您不愉快了！我马上为您转接人工客服，请稍等～",
+    "I'm really sorry about this! Let me get a human agent for you right away.",
+)
+
+
+async def angry_handoff(
+    services: Services,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    text: str,
+    *,
+    skill_group: str = "",
+    lead: tuple[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """The handoff of a clearly angry customer: ``negative_sentiment``, high priority."""
+    return await start_handoff(
+        services,
+        dispatcher,
+        tracker,
+        reason="negative_sentiment",
+        priority="high",
+        skill_group=skill_group,
+        summary=f"客户情绪激动 / angry customer: {text[:200]}",
+        lead=lead,
+    )

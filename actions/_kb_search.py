@@ -9,7 +9,7 @@ import re
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._item_wishes import wrong_item_clause
+from actions._item_wishes import no_reason_query, wrong_item_clause
 from actions._products import without_kinds
 from actions._reading import asked_clause, focus, topic_clauses
 from actions._services import Services
@@ -70,6 +70,8 @@ async def search_kb(
         others = [(whole, record)] if query != whole else []
         if said := wrong_item_clause(whole):
             others.append((said, False))  # "牛仔裤发错了 我买的深蓝27 收到的是浅蓝29"
+        if reason := no_reason_query(whole):
+            others.append((reason, False))  # "東西拿到覺得不喜歡 幾天內可以退"
         # "积分能换啥 在哪换": each clause that asks of a topic, never recorded as asked
         others.extend((c, False) for c in topic_clauses(whole) if c not in (query, whole))
         bare = without_kinds(query)

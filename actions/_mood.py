@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions._flow_turns import take_handled
 from actions._follow_up_text import covers
-from actions._handoff import person_asked, start_handoff
+from actions._handoff import angry_handoff, person_asked, start_handoff
 from actions._reading import ORDER_ID, asks_something
 from actions._services import Services, get_services
 from actions._text import asks_for_person, is_angry, say
@@ -88,25 +88,8 @@ async def add_person_if_angry(
             "I'm really sorry for the frustration — let me bring in a person to follow up.",
         )
     )
-    return events + await hand_angry_to_person(services, dispatcher, tracker, text, skill_group)
-
-
-async def hand_angry_to_person(
-    services: Services,
-    dispatcher: CollectingDispatcher,
-    tracker: Tracker,
-    text: str,
-    skill_group: str,
-) -> list[dict[str, Any]]:
-    """The handoff of a clearly angry customer: ``negative_sentiment``, high priority."""
-    return await start_handoff(
-        services,
-        dispatcher,
-        tracker,
-        reason="negative_sentiment",
-        priority="high",
-        skill_group=skill_group,
-        summary=f"客户情绪激动 / angry customer: {text[:200]}",
+    return events + await angry_handoff(
+        services, dispatcher, tracker, text, skill_group=skill_group
     )
 
 

@@ -1,6 +1,6 @@
 """A message no rule placed that names an order id or a product of the customer's own orders:
 which order task it runs (``order_followup``, ``product_followup``). Called by the fallback
-(``actions.handoff``) before a miss is a miss."""
+(``actions.fallback``) before a miss is a miss."""
 
 from __future__ import annotations
 
@@ -40,6 +40,8 @@ _TRACKING = re.compile(
 )
 
 
+# The flows that only look at an order: the fallback's own choice on an order id (below)
+_LOOKING = frozenset({"shipment_form", "order_status_form"})
 FALLBACK_GUESS = 0.3  # the NLU's best flow below its fallback threshold, still worth following
 WORDS_FLOOR = 0.1  # a flow the customer's own words name is worth following from here
 # The order tasks a message naming a product may run: the flows, and the refund's state.
@@ -77,10 +79,10 @@ def _guessed_flow(tracker: Tracker) -> str | None:
 
 def order_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
     """A message naming an order id that no rule placed runs the flow the NLU ranked first for
-    it, if that is a flow; else ("不对，是20231120004那单" after a flow) the customer's last
-    flow again on the order now named; without one, a quality problem with the item starts its
-    return, else the order's own case is looked up (its delivery when the message asks where
-    it is, else its status)."""
+    it, if that is a flow; else the task its own words name ("要改寄到…"); else ("不对，是
+    20231120004那单" after a flow) the customer's last flow again on the order now named;
+    without one, a quality problem with the item starts its return, else the order's own case
+    is looked up (its delivery when the message asks where it is, else its status)."""
     text = latest_text(tracker)
     if not _ORDER_ID.search(text):
         return None
@@ -89,6 +91,10 @@ def order_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
         return [FollowupAction(corrected)]
     if (guessed := _guessed_flow(tracker)) is not None:
         return [FollowupAction(guessed)]
+    if (acting := words_flow(text)) is not None and acting not in _LOOKING:
+        # "訂單 20231120031 要改寄到公司 台北市…" (read as "here is my order id"): the task its
+        # words name, not the order's status — nor the task before, on another order
+        return [FollowupAction(acting)]
     if previous := last_flow(tracker):
         return [FollowupAction(previous)]
     if is_quality_reason(text):

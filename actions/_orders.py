@@ -114,6 +114,20 @@ def why_log_in(dispatcher: CollectingDispatcher, lang: str) -> None:
     )
 
 
+# "我手机号13812345678 这样能查吗", "my name is emily li": who the customer says they are
+_IDENTITY = re.compile(
+    r"(?<!\d)1[3-9]\d{9}(?!\d)|手机号|手機號|我叫|我的名字|\bmy (?:phone|mobile|number|name)\b|"
+    r"\bmy name'?s\b",
+    re.IGNORECASE,
+)
+
+
+def offers_identity(text: str) -> bool:
+    """The message says who the customer is (a phone number, a name) — which, typed in the
+    chat, proves nothing (``why_log_in``)."""
+    return bool(_IDENTITY.search(text or ""))
+
+
 def asked_to_log_in(tracker: Tracker) -> bool:
     """The bot's reply to the customer's message before this one asked them to log in."""
     said = {say(lang, *LOG_IN) for lang in ("zh", "zh-Hant", "en")}
@@ -307,9 +321,14 @@ _FITTING = {
 
 def fitting_first(form: str | None, orders: list[Order], limit: int = 5) -> list[Order]:
     """``orders`` (newest first) with those ``form`` can act on first, at most ``limit``: "我要
-    申请退货" offers the delivered dress, not five orders still on their way."""
+    申请退货" offers the delivered dress, not five orders still on their way; "帮我报修" the
+    delivered items under warranty first."""
     fits = _FITTING.get(form or "", set())
-    return sorted(orders, key=lambda o: o.status not in fits)[:limit]
+    # a repair needs a warranty too: the earbuds under warranty before the jeans
+    warranty = form == "repair_form"
+    return sorted(
+        orders, key=lambda o: (o.status not in fits, warranty and o.warranty_months <= 0)
+    )[:limit]
 
 
 def the_named_order(named: list[Order]) -> str | None:

@@ -36,7 +36,8 @@ __all__ = ["KINDS", "Catalogue", "asked_about", "matching_orders", "named_kinds"
 
 # One product kind per line: the words customers and item names use for it (zh, en).
 KINDS: dict[str, str] = {
-    "earphones": r"耳机|耳麦|耳塞|"
+    # "蓝牙那副": Bluetooth alone names the earphones, not a speaker or a keyboard
+    "earphones": r"耳机|耳麦|耳塞|蓝牙(?!音箱|音响|键盘|鼠标|连接|连不上|功能|适配)|"
     r"\b(?:earbuds?|earphones?|headphones?|headsets?|airpods|buds|in-?ears?)\b",
     "shoes": r"鞋|\b(?:sneakers?|shoes?|trainers?|boots?)\b",
     "tshirt": r"t恤|体恤|短袖|[白黑灰短]t(?![a-z])|\b(?:t-?shirts?|tees?)\b",  # 白T, 短T: a tee
@@ -162,20 +163,19 @@ _TAIL = re.compile(
 _UNITS = ((re.compile(r"(\d+)\s*毫升"), r"\1ml"), (re.compile(r"(\d+)\s*升"), r"\1l"))
 
 
-def _names_spec(text: str, order: Order) -> bool:
-    """The message names the order's colour or capacity ("500毫升那只雾蓝的", "曜石黑6代"): a
-    Chinese two-character piece of its spec, or one of its capacities or sizes."""
+def _spec_named(text: str, order: Order) -> int:
+    """How many of the order's colours, capacities and sizes the message names ("500毫升那只雾
+    蓝的", "曜石黑6代"): Chinese two-character pieces of its spec, and its capacities or sizes."""
     spec = _plain(order.spec)
     if not spec:
-        return False
-    if any(piece in text for piece in _pieces(spec)):
-        return True
+        return 0
+    pieces = sum(piece in text for piece in _pieces(spec))
     for pattern, unit in _UNITS:
         text = pattern.sub(unit, text)
     sizes = set(re.findall(r"(?<![\d.])\d+(?:ml|l)?(?![\d.])", spec))
     asked = set(re.findall(r"(?<![\d.])\d+(?:ml|l)(?![a-z])", text))
     asked |= set(re.findall(r"(?<![\d.])(\d{2})(?=码)", text))
-    return bool(sizes & asked)
+    return pieces + len(sizes & asked)
 
 
 def matching_orders(text: str, orders: Iterable[Order]) -> list[Order]:
@@ -194,8 +194,10 @@ def matching_orders(text: str, orders: Iterable[Order]) -> list[Order]:
     named = [o for o in orders if _matches(plain, kinds, o)]
     if len(named) == 1:
         return named
-    by_spec = [o for o in (named or orders) if _names_spec(plain, o)]
-    return by_spec or named
+    scored = [(_spec_named(plain, o), o) for o in (named or orders)]
+    most = max((n for n, _ in scored), default=0)
+    # "那台4L的白色机器": the 4L white humidifier, not the white T-shirt too
+    return [o for n, o in scored if n and n == most] or named
 
 
 # Clauses: Chinese customers separate them with spaces as often as with commas; English words

@@ -45,10 +45,14 @@ _NOT_AFTER_TAX_ID = (
     r"(?<![统統]一[编編][号號])"
     r"(?<![统統]一[编編][号號][\s:：])"
 )
+# "收件手机号换成 13700002222": an 11-digit mainland mobile number is no order id (the NLU's
+# rule too: data/nlu/regex.yml, rasa_addons.order_ids)
+_NOT_A_MOBILE = r"(?!1[3-9]\d{9}(?!\d))"  # spaced too: "137 0000 2222", below
 ORDER_ID = re.compile(  # the spaced form first: "20231120 004" is one id, not 20231120
-    rf"(?<![0-9A-Za-z]){_NOT_AFTER_TAX_ID}(?=(?:\d[ .-]?){{9,12}}\d(?![ .-]?\d))"
+    rf"(?<![0-9A-Za-z]){_NOT_AFTER_TAX_ID}(?!1[3-9](?:[ .-]?\d){{9}}(?![ .-]?\d))"
+    r"(?=(?:\d[ .-]?){9,12}\d(?![ .-]?\d))"
     r"\d{2,}(?:[ .-]\d{2,})+|"
-    rf"(?<!\d){_NOT_AFTER_TAX_ID}\d{{8,}}(?![0-9A-Za-z])"
+    rf"(?<!\d){_NOT_AFTER_TAX_ID}{_NOT_A_MOBILE}\d{{8,}}(?![0-9A-Za-z])"
 )
 _OWN = re.compile(
     r"我的|我那|我这|我家|我买|我订|我定的|我拍|我刚|我昨|我前|我上|我下的|我下单|我在你|我收|我填|"
@@ -70,7 +74,7 @@ _OWN_THING = re.compile(
     re.IGNORECASE,
 )
 _GENERAL = re.compile(
-    r"(?<![没不])怎么|(?<![没不])怎样|如何|咋|多久|多长|几天|多少天|多少钱|几个工作日|什么时候|啥时候|几点|谁|哪些|哪里|哪儿|哪个|[寄送退]到哪(?!了)|"
+    r"(?<![没不])怎么|(?<![没不])怎样|如何|咋|多久|多长|几天|多少天|多少钱|几个工作日|多少日|几日|还?差多少|还差几|什么时候|啥时候|几点|谁|哪些|哪里|哪儿|哪个|[寄送退]到哪(?!了)|"
     r"(?<!没)什么|(?<!没)啥|能不能|可不可以|([^\s不])不\1|去哪|在哪|可以.*[吗么嘛]|能.*[吗么嘛]|支持.*[吗么嘛]|是否|要是|如果|的话|一般|"
     r"[吗么嘛不没][？?！!。～~\s]*$|[？?]|"
     r"\b(?:how|when|what|which|who|why|where do|where can|can i|can we|can you|do you|do we|"

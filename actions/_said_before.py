@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from actions._follow_up_text import is_elliptical
 from actions._reading import ORDER_ID
 from actions._specific import NAMING_FLOOR
 from actions._tracker import MISS_MARKS
@@ -25,7 +26,13 @@ from kefu.i18n import say
 from kefu.mandarin import to_mandarin
 from knowledge_base import Hit, content_words, normalise, topic_terms
 
-__all__ = ["answer_naming_it", "refers_back", "said_before", "said_before_reply"]
+__all__ = [
+    "answer_naming_it",
+    "prefers_said",
+    "refers_back",
+    "said_before",
+    "said_before_reply",
+]
 
 _SENTENCE = re.compile(r"(?<=[。！？；!?;])|(?<=\.)\s+|\n+")
 _ASKED = re.compile(r"[？?]\s*$")
@@ -56,6 +63,23 @@ def refers_back(text: str) -> bool:
     """The message asks whether what was just said holds for something else ("same deal
     there?", "那新疆也一样吗")."""
     return bool(_REFERS_BACK.search(to_mandarin(text)))
+
+
+def prefers_said(text: str, sentence: str | None, hit: Hit | None) -> bool:
+    """``sentence`` of the answer just given (``said_before``) answers ``text`` rather than
+    ``hit``, its own answer: the message asks whether what was just said holds
+    (``refers_back``), or leans on it ("what about an address in qinghai province" after the
+    free-shipping answer, whose remote-regions line names Qinghai) and that sentence says at
+    least as many of its words as ``hit``'s answer ("Delivery addresses…" names the address)."""
+    if sentence is None:
+        return False
+    if refers_back(text) or hit is None:
+        return True
+    if not is_elliptical(text):
+        return False
+    asked = set(content_words(normalise(text)))
+    in_sentence = sum(_present(w, normalise(sentence)) for w in asked)
+    return in_sentence >= sum(_present(w, normalise(hit.answer)) for w in asked)
 
 
 def _stem(word: str) -> str:

@@ -4,6 +4,9 @@ derived) lives in ``kefu.i18n``."""
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions._reading import asks_for_something, wants_to_leave
 from kefu.i18n import say
@@ -76,7 +79,10 @@ _PERSON = re.compile(
     r"(?:human|person|agent|someone|somebody|real)|\b(?:can|could|will) (?:someone|somebody|"
     r"a (?:real )?(?:person|human)|an agent|a staff)(?: (?:actually|please|pls|just))? "
     r"(?:check|look|help|call|contact|handle|sort|deal|fix|get back)\b|"
-    r"\breal (?:person|human)\b|\bhuman agent\b|"
+    r"\b(?:real|live) (?:person|human|agent|rep|representative)\b|\bhuman agent\b|"
+    # "put me through to a live person", "could a human rep just call me about it"
+    r"\bput me (?:through|thru) to\b|\b(?:can|could|will) (?:a |an )?(?:real |live )?human "
+    r"(?:rep|representative|being|agent)\b|"
     # "i want an agent to look at this", "i need a human"
     r"\bI (?:want|need|'d like|would like) (?:a |an |to talk to (?:a |an )?)?(?:actual |real )?"
     r"(?:human|person|agent|real person|rep|staff(?: member)?|manager|supervisor)\b|"
@@ -240,3 +246,13 @@ def only_leaving(text: str) -> bool:
     """The customer drops the matter without asking for anyone ("哦那算了 我让她自己问"), though
     the NLU may read a person in it: no person words, and words of leaving."""
     return wants_to_leave(text) and not asks_for_person(text)
+
+
+def anything_else(dispatcher: CollectingDispatcher, lang: str) -> list[dict[str, Any]]:
+    """The customer is done or drops the matter: no miss, no rephrasing — "anything else?"."""
+    dispatcher.utter_message(
+        text=say(
+            lang, "好的～还有什么可以帮您的吗？", "Sure — is there anything else I can help with?"
+        )
+    )
+    return []

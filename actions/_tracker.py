@@ -119,7 +119,7 @@ def previous_faq_answer(tracker: Tracker) -> str:
     )
 
 
-# What the bot says when it did not understand or found no answer (actions.handoff's rephrase,
+# What the bot says when it did not understand or found no answer (actions.fallback's rephrase,
 # actions.faq's "not found"), in the three languages the customer reads.
 MISS_MARKS = (
     "没太理解", "沒太理解", "didn't quite get", "没找到这个问题的答案", "沒找到這個問題的答案",

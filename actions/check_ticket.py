@@ -13,10 +13,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._handoff import person_asked
+from actions._kb_answer import answered_from_kb
 from actions._services import get_services
 from actions._text import asks_for_person, complains_now, say
 from actions._tracker import lang_of, latest_text
-from actions.handoff import answered_from_kb
 from handoff.ticket_notify import due_text
 
 # what each state means to the customer (simplified Chinese, English; traditional derived)

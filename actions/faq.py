@@ -33,7 +33,7 @@ from actions._orders import FLOW_FORMS, asked_to_log_in, task_topic, why_log_in
 from actions._picks import pick_payload
 from actions._said_before import (
     answer_naming_it,
-    refers_back,
+    prefers_said,
     said_before,
     said_before_reply,
 )
@@ -144,10 +144,11 @@ class ActionAnswerFaq(Action):
             return []
         last_faq = previous_faq_answer(tracker)  # read only when nothing answered it so far
         sentence = said_before(query, last_faq) if query else None
-        if clear_best(hits, thresholds) and not (sentence and refers_back(query)):
+        if clear_best(hits, thresholds) and not prefers_said(query, sentence, hits[0]):
             # below confident but far ahead of the rest ("货到付款有没有"): the answer, not a
             # "did you mean" list of one (actions._decide, rule 3) — unless the message asks
-            # whether what was just said holds ("same deal there?") and that answer says it
+            # whether what was just said holds ("same deal there?"), or leans on it ("what
+            # about qinghai"), and that answer says it (actions._said_before.prefers_said)
             dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
             return [SlotSet("faq_misses", 0)]
         if sentence is not None:

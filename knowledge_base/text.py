@@ -53,6 +53,21 @@ _SHORTHAND = (
     (re.compile(r"(?<![发寄])少了(?=[一两1-9]?[件样个])"), "少发了"),
     # "能麻溜点不": colloquial "quickly"
     (re.compile(r"麻溜|麻利"), "快"),
+    # "衬衫洗了一次就开线了", "the stitching came undone after one wash": a defect described is
+    # a quality problem, as the FAQs name it (15-day returns, repairs)
+    (
+        re.compile(r"(?:开线|脱线|开胶|脱胶|起球|掉色|褪色|缩水|掉漆|起皮)(?!.{0,8}质量)"),
+        r"\g<0> 质量问题",
+    ),
+    (
+        re.compile(
+            r"\b(?:(?:came|come|coming|has come) (?:undone|apart|loose)|(?:fell|falling) apart|"
+            r"frayed|fraying|"
+            r"peeling off|(?:faded|shrank|shrunk) (?:after|in) (?:one|the first|a) wash)\b"
+            r"(?!.{0,30}\bquality\b)"
+        ),
+        r"\g<0> quality problem",
+    ),
 )
 # Misspelling → the shop word meant. Chinese: homophones the pinyin keyboard offers first.
 TYPOS: dict[str, str] = {

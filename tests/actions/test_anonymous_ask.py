@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from actions._orders import LOG_IN
 from actions.ask_order_id import ActionAskOrderId
+from actions.fallback import ActionFallback
 from kefu.i18n import to_traditional
 from tests.actions.conftest import tracker
 from tests.actions.test_follow_up import answered, run, said
@@ -45,3 +46,15 @@ async def test_a_visitors_question_a_flow_took_is_answered_before_please_log_in(
     t = tracker("where is my parcel", intent="track_shipment", customer=None, lang="en")
     _, texts = await run(ActionAskOrderId(), t)
     assert texts == [LOG_IN[1]]
+
+
+async def test_a_phone_typed_after_please_log_in_is_told_why_not_in_the_fallback(
+    services,
+) -> None:
+    # no longer an order id (a mainland mobile number), the message reaches the fallback, whose
+    # knowledge base finds the privacy FAQ for it: the reason a phone cannot do comes first
+    history = [said("帮我查下20231120003到哪了", "track_shipment"), answered(LOG_IN[0])]
+    t = tracker("我手机号13812345678 这样能查吗", intent="nlu_fallback", customer=None,
+                history=history)  # fmt: skip
+    _, texts = await run(ActionFallback(), t)
+    assert "手机号没法核实身份" in texts[0], texts

@@ -192,6 +192,9 @@ def test_counts_in_digits_and_shorthand_meet_the_faqs_wording(knowledge):  # typ
         ("20231120 004 快递单号发我下", True),  # one id, not 20231120
         ("599 599 扣了两次", False),
         ("ordered 2 days ago", False),
+        # an 11-digit mainland mobile number is no order id (the NLU's rule too)
+        ("羊毛外套那单 收件手机号换成 13700002222", False),
+        ("新号码 137 0000 2222", False),
     ],
 )
 def test_an_order_id_pasted_in_groups_is_an_order_id(text: str, names: bool) -> None:

@@ -11,9 +11,9 @@ from typing import Any
 from rasa_sdk.events import FollowupAction
 
 from actions._picks import pick_payload
+from actions.fallback import ActionFallback
 from actions.faq import ActionAnswerFaq
 from actions.faq_pick import ActionAnswerFaqPick
-from actions.handoff import ActionFallback
 from actions.order_forms import ValidateReturnForm
 from kefu.i18n import to_traditional
 from knowledge_base.demo import demo_faqs

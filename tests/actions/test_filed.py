@@ -9,8 +9,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from actions.fallback import ActionFallback
 from actions.faq import ActionAnswerFaq
-from actions.handoff import ActionFallback
 from actions.repair import ActionRequestRepair
 from actions.returns import ActionRequestReturn
 from shop.models import RepairRow, ReturnRow

@@ -13,8 +13,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.ask_order_id import ActionAskOrderId
+from actions.fallback import ActionFallback
 from actions.faq import ActionAnswerFaq
-from actions.handoff import ActionFallback
 from actions.invoice import ActionRequestInvoice
 from actions.invoice_form import ValidateInvoiceForm
 from actions.order_forms import (

@@ -11,8 +11,9 @@ from actions.ask_order_id import ActionAskOrderId
 from actions.cancel import ActionCancelOrder
 from actions.change import ActionChangeOrder
 from actions.complaint import ActionFileComplaint
+from actions.fallback import ActionFallback
 from actions.faq import ActionAnswerFaq
-from actions.handoff import ActionFallback, ActionRequestHuman
+from actions.handoff import ActionRequestHuman
 from actions.invoice import ActionRequestInvoice
 from actions.order_forms import ValidateCancelForm, ValidateReturnForm
 from actions.order_status import ActionCheckOrderStatus, ActionTrackShipment

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import ActionDefaultFallback
+from actions.fallback import ActionDefaultFallback
 from actions.refund import ActionCheckRefund
 from tests.actions.conftest import tracker
 

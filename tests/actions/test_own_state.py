@@ -12,8 +12,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._text import is_angry
+from actions.fallback import ActionFallback
 from actions.faq import ActionAnswerFaq
-from actions.handoff import ActionFallback
 from actions.invoice import ActionRequestInvoice
 from actions.invoice_form import ValidateInvoiceForm
 from tests.actions.conftest import tracker

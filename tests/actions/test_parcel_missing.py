@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.handoff import ActionFallback
+from actions.fallback import ActionFallback
 from actions.order_status import ActionCheckOrderStatus, ActionTrackShipment
 from actions.refund import ActionCheckRefund
 from tests.actions.conftest import tracker

@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 from rasa_sdk import Tracker
 
+from actions._orders import fitting_first
 from actions._products import Catalogue, asked_about, matching_orders
 from actions._reading import asks_for_something
 from actions.ask_order_id import ActionAskOrderId
-from actions.handoff import ActionFallback, ActionOutOfScope
+from actions.fallback import ActionFallback
+from actions.handoff import ActionOutOfScope
 from actions.order_forms import (
     ValidateChangeForm,
     ValidatePaymentForm,
@@ -23,6 +25,7 @@ from actions.order_forms import (
     ValidateShipmentForm,
 )
 from actions.refund import ActionCheckRefund
+from shop import OrderStatus
 from tests.actions.conftest import tracker
 from tests.actions.test_flow_turns import run_with_domain
 from tests.actions.test_flows import run
@@ -44,6 +47,10 @@ def _ids(orders: list[Any]) -> list[str]:
         ("白色短T那单 码数拍小了 要M的", ["20231120001"]),
         ("粉紅色電動刷用咗一年幾", ["20231120014"]),
         ("那个4L喷雾机是不是已经到了", ["20231120012"]),
+        # the order naming most of it: 4L and white are the humidifier's, white alone the tee's
+        ("那台4L的白色机器 物流写着已经签收 可我根本没拿到", ["20231120012"]),
+        # "蓝牙那副": Bluetooth alone names the earphones
+        ("蓝牙那副买了俩月 左边那只突然没声了", ["20231120013"]),
     ],
 )
 async def test_an_order_named_by_its_colour_capacity_or_nickname(services, text, ids):
@@ -434,3 +441,11 @@ async def test_an_own_products_money_come_back_is_its_refund(services):
     events, texts, _ = await run(ActionFallback(), t)
     followups = [e.get("name") for e in events if e.get("event") == "followup"]
     assert followups == ["action_check_refund"] or any("已退款" in x for x in texts)
+
+
+async def test_a_repair_offers_the_delivered_orders_under_warranty_first(services):
+    own = await services.shop.recent_orders("demo-001", limit=20)
+    covered = [o.id for o in own if o.status == OrderStatus.DELIVERED and o.warranty_months > 0]
+    offered = [o.id for o in fitting_first("repair_form", own)]
+    # the earbuds (12 months) before the jeans and the dress, delivered too but not covered
+    assert "20231120013" in covered and offered[: len(covered)] == covered

@@ -6,10 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 
-from actions._said_before import said_before, said_before_reply
+from actions._flow_start import on_flow_start
+from actions._said_before import prefers_said, said_before, said_before_reply
+from actions.fallback import ActionFallback
 from actions.faq import ActionAnswerFaq
-from actions.handoff import ActionFallback
+from knowledge_base import Hit
 from tests.actions.conftest import tracker
 from tests.actions.test_follow_up import answered, run, said
 
@@ -145,3 +148,40 @@ async def test_a_word_named_in_part_finds_the_faq_that_says_it(services) -> None
     _, texts = await run(ActionFallback(), tracker("那需要拍照片不", intent="nlu_fallback",
                                                    history=history))  # fmt: skip
     assert "上传照片" in texts[0], texts
+
+
+async def test_what_about_a_region_the_answer_named_gets_its_line(services) -> None:
+    # "what about an address in qinghai province" read as an address change: alone, the
+    # address book (a clear best at 0.69, "address"); after the free-shipping answer it leans on
+    # that answer, whose remote-regions line names Qinghai — that line, not the address book
+    history = [said("whats the minimum spend to get free postage?"), faq_answer(FREE, "shp-004-en")]
+    text = "what about an address in qinghai province"
+    dispatcher = CollectingDispatcher()
+    t = tracker(text, intent="change_order", lang="en", history=history)
+    events = await on_flow_start("change_form", dispatcher, t, "aftersales")
+    reply = dispatcher.messages[0]["text"]
+    assert events is not None and reply.startswith("As I mentioned:") and "99 yuan" in reply
+    # alone, it is no follow-up: the address book answers it
+    dispatcher = CollectingDispatcher()
+    t = tracker(text, intent="change_order", lang="en")
+    await on_flow_start("change_form", dispatcher, t, "aftersales")
+    assert "Delivery addresses" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "prefers"),
+    [
+        ("what about an address in qinghai province", True),  # leans on it, names Qinghai
+        ("same deal there?", True),  # asks whether it holds
+        ("how do i manage my addresses", False),  # a question of its own
+    ],
+)
+def test_the_answer_just_given_is_preferred_only_by_a_follow_up(text: str, prefers: bool) -> None:
+    book = Hit(
+        faq_id="acc-005-en",
+        question="How do I manage my delivery addresses?",
+        answer="Under Me → Delivery addresses you can add, edit and delete addresses.",
+        score=0.69,
+    )
+    line = "Orders paying 59 yuan or more ship free (99 yuan for Xinjiang, Tibet and Qinghai)."
+    assert prefers_said(text, line, book) is prefers

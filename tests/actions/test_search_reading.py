@@ -106,3 +106,10 @@ async def test_a_scam_call_gets_the_anti_fraud_rule(services) -> None:
     decision = decide(text, "nlu_fallback", hits, thresholds)
     assert decision.source == "kb" and decision.hit is not None
     assert decision.hit.faq_id == "acc-004"
+
+
+async def test_not_liking_it_asks_the_no_reason_return(services) -> None:
+    # "退" beside a dislike reads as the quality rule (0.89) ahead of the no-reason return (0.78);
+    # searched beside it with the reason named, the no-reason return is first
+    hits, _ = await search_kb(services, "東西拿到覺得不喜歡 幾天內可以退", "zh-Hant")
+    assert hits[0].faq_id == "ret-001", hits

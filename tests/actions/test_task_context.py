@@ -75,6 +75,9 @@ async def test_a_follow_up_naming_nothing_is_answered_for_the_task(services) -> 
         ("耳机不怎么响了", False),  # 不怎么 = not very
         ("怎么退货", True),
         ("不怎么好用 能退吗", True),
+        # how many days (Cantonese 幾多日), how much more to free shipping
+        ("我想問退款要幾多日先到", True),
+        ("购物车现在56块 还差多少能包油啊", True),
     ],
 )
 def test_hardly_is_no_question_word(text: str, asks: bool) -> None:

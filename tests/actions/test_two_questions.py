@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from actions._splitting import split_questions
 from actions._two_questions import Part, asks_of_its_own, question_parts
+from actions.fallback import ActionFallback
 from actions.faq import ActionAnswerFaq
-from actions.handoff import ActionFallback, ActionOutOfScope
+from actions.handoff import ActionOutOfScope
 from actions.invoice_form import ValidateInvoiceForm
 from actions.order_forms import ValidatePaymentForm, ValidateReturnForm
 from tests.actions.conftest import tracker

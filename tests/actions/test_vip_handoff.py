@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from actions.fallback import ActionFallback
 from actions.faq import ActionAnswerFaq
-from actions.handoff import ActionFallback
 from actions.settings import ActionSettings
 from handoff.packet import effective_priority, validate_packet
 from tests.actions.conftest import tracker

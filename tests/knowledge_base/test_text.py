@@ -59,6 +59,13 @@ from knowledge_base.text import normalise
         ("寄到高雄的話運費", "寄到高雄台湾的话运费"),
         ("and if im sending it to lhasa", "and if im sending it to lhasa tibet"),
         ("新地址是台北市大安區復興南路一段200號5樓", "新地址是台北市大安区复兴南路一段200号5楼"),
+        # a defect described is a quality problem, as the FAQs say it
+        ("衬衫洗了一次就开线了", "衬衫洗了1次就开线 质量问题了"),
+        ("毛衣起球了 算质量问题吗", "毛衣起球了 算质量问题吗"),  # named already
+        (
+            "the stitching came undone after one wash",
+            "the stitching came undone quality problem after one wash",
+        ),
     ],
 )
 def test_normalise(typed: str, normal: str) -> None:
