@@ -88,6 +88,7 @@ __all__ = [
     "no_flow_service",
     "own_order_intent",
     "own_state_flow",
+    "reports_scam",
 ]
 
 NEVER_KB = frozenset(
@@ -196,6 +197,8 @@ _SCAM = re.compile(
     r"said (?:they|he|she)|says (?:they|he|she)).{0,12}(?:客服|售后|工作人员|你们的人|官方|"
     r"\bstaff\b|customer service|your (?:team|company|shop|store))|"
     r"(?:验证码|共享屏幕|屏幕共享|\bthe code\b|\bverification code\b).{0,30}(?:退款|refund)|"
+    # "有个自称你们客服的打电话": someone calling themselves the shop's staff
+    r"(?:自称|冒充|假冒|假装)(?:是)?(?:你们|你们家|你们的|贵店|官方)?的?(?:客服|售后|工作人员|官方|店家|商家)|"
     # "接到个电话 对方讲我的包裹弄丢了要赔我钱 叫我加微信转账": a caller who pays out through a
     # private chat or a transfer
     r"(?:(?:接到|收到|来了?)(?:个|一个|一通|一条)?(?:电话|短信)|来电|有人(?:打|给我打|发)|"
@@ -207,12 +210,18 @@ _SCAM = re.compile(
 )
 
 
+def reports_scam(text: str) -> bool:
+    """The message reports a call or message from someone claiming to be the shop, or paying
+    out through a private chat ("有个自称你们客服的打电话 … 让我加qq转账")."""
+    return bool(_SCAM.search(simplified(text)))
+
+
 def no_flow_service(text: str) -> bool:
     """The message asks about a service no order flow performs (rule 2c)."""
     plain = simplified(text)
     return bool(
         _NO_FLOW_SERVICE.search(plain)
-        or _SCAM.search(plain)
+        or reports_scam(text)
         or wrong_item_sent(text)
         or (_BROKEN.search(plain) and _ARRIVED.search(plain))
         or (_PAY_FAILS.search(plain) and not _MONEY_TAKEN.search(plain))

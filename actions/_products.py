@@ -116,11 +116,21 @@ def _names_head(text: str, head: str | None) -> bool:
     return bool(head and re.search(rf"\b{re.escape(head)}(?:e?s)?\b", text))
 
 
+def _names_model(text: str, item: str) -> bool:
+    """The message names a Chinese item by a piece of its name and its model word ("降噪pro" of
+    "降噪蓝牙耳机 Pro"), though the piece alone only describes."""
+    models = [w for w in _EN_WORD.findall(item) if w in _MODEL_WORDS]
+    if not models or not _CJK_RUN.search(item):
+        return False
+    pieces = {run[i : i + 2] for run in _CJK_RUN.findall(item) for i in range(len(run) - 1)}
+    return any(f"{piece}{model}" in text.replace(" ", "") for piece in pieces for model in models)
+
+
 def _matches(text: str, kinds: set[str], order: Order) -> bool:
     item = _plain(order.item)
     if kinds & named_kinds(item) or _names_head(text, _head_word(item)):
         return True
-    return any(piece in text for piece in _pieces(item))
+    return any(piece in text for piece in _pieces(item)) or _names_model(text, item)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._decide import reports_scam
 from actions._handoff import ANGRY_LEAD, angry_handoff, person_asked, start_handoff
 from actions._kb_answer import answered_from_kb
 from actions._order_routes import product_followup
@@ -89,12 +90,17 @@ class ActionRequestHuman(Action):
             # "哦那算了 我让她自己问", "好吧 那我让家里人帮我收" (after "shipped: the address can't
             # change"), read as a request for a person: nobody asked for one.
             return anything_else(dispatcher, lang_of(tracker))
-        if asks_about_agent_hours(latest_text(tracker)) and await answered_from_kb(
+        if (
+            asks_about_agent_hours(text) or (reports_scam(text) and not asks_for_person(text))
+        ) and await answered_from_kb(
             dispatcher,
             tracker,
             "ask_faq",  # a question, whatever the NLU read
         ):
-            return []  # "客服几点有真人在": the agents' hours, not a person now
+            # "客服几点有真人在": the agents' hours, not a person now; "有个自称你们客服的打电话
+            # … 让我加qq转账" (the NLU's request_human at 0.90): a scam reported, whose answer is
+            # the anti-fraud rule
+            return []
         return await start_handoff(
             get_services(),
             dispatcher,

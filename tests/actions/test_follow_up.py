@@ -23,7 +23,7 @@ from actions._text import asks_for_person, complains_now, is_thanks, person_butt
 from actions._two_questions import words_flow
 from actions.fallback import ActionFallback
 from actions.faq import ActionAnswerFaq
-from actions.handoff import ActionOutOfScope
+from actions.handoff import ActionOutOfScope, ActionRequestHuman
 from actions.order_forms import ValidateOrderStatusForm, ValidateShipmentForm
 from actions.refund import ActionCheckRefund
 from kefu.i18n import to_simplified
@@ -937,3 +937,14 @@ async def test_an_order_id_with_a_tasks_words_runs_that_task(services) -> None:
     text = "訂單 20231120031 要改寄到公司 台北市中山區南京東路二段50號8樓"
     t = tracker(text, intent="inform", customer="demo-003", lang="zh-Hant")
     assert order_followup(t) == [{"event": "followup", "name": "change_form", "timestamp": None}]
+
+
+async def test_a_scam_call_read_as_a_request_for_a_person_gets_the_anti_fraud_rule(
+    services, handoffs
+) -> None:
+    # "客服" in a report of someone calling themselves the shop's staff (the NLU's request_human
+    # at 0.90): nobody asked for a person — the anti-fraud rule answers it
+    text = "有个自称你们客服的打电话 说我kd丢了要理赔 让我加qq转账"
+    dispatcher = CollectingDispatcher()
+    await ActionRequestHuman().run(dispatcher, tracker(text, intent="request_human"), {})
+    assert handoffs == [] and "举报" in dispatcher.messages[0]["text"]

@@ -29,6 +29,8 @@ def _followups(events: list[dict[str, Any]]) -> list[str]:
         ("can i still return the sweater", "en", "return_form"),
         ("降噪耳机还在保修期内吗", "zh", "repair_form"),
         ("我對降噪耳機左邊冇聲 仲喺保養期內㗎嘛", "zh-Hant", "repair_form"),  # 保養期: HK's word
+        # "降噪pro": the earbuds by a piece of their name and their model word; 修 the repair
+        ("降噪pro右边耳朵不出声了 还能免费修吧", "zh", "repair_form"),
     ],
 )
 async def test_a_window_asked_of_an_own_product_runs_its_flow(

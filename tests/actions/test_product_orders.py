@@ -51,6 +51,8 @@ def _ids(orders: list[Any]) -> list[str]:
         ("那台4L的白色机器 物流写着已经签收 可我根本没拿到", ["20231120012"]),
         # "蓝牙那副": Bluetooth alone names the earphones
         ("蓝牙那副买了俩月 左边那只突然没声了", ["20231120013"]),
+        # a piece of its name and its model word: "降噪pro" is the "降噪蓝牙耳机 Pro"
+        ("降噪pro右边耳朵不出声了", ["20231120013"]),
     ],
 )
 async def test_an_order_named_by_its_colour_capacity_or_nickname(services, text, ids):
