@@ -49,7 +49,7 @@ from actions._payment_rules import (
 from actions._quality_return import quality_return_offered
 from actions._reading import ORDER_ID as _ORDER_ID
 from actions._reading import asks_something, is_general_question, is_long
-from actions._said_before import prefers_said, said_before, said_before_reply
+from actions._said_before import said_before_reply, said_instead
 from actions._services import get_services
 from actions._text import asks_for_person, is_angry, person_button, say
 from actions._tracker import (
@@ -231,8 +231,7 @@ async def on_flow_start(
     if decision is None or decision.source != "kb":
         decision = decide(asked, intent, hits, thresholds, general=general)
     if decision.source == "kb" and decision.hit is not None:
-        sentence = said_before(asked, previous_faq_answer(tracker))
-        if sentence is not None and prefers_said(asked, sentence, decision.hit):
+        if sentence := said_instead(asked, previous_faq_answer(tracker), decision.hit):
             # "what about an address in qinghai province" after the free-shipping answer (read
             # as an address change): the line of that answer naming Qinghai
             dispatcher.utter_message(text=said_before_reply(lang, sentence))
@@ -245,10 +244,11 @@ async def on_flow_start(
             # asked for in the same breath goes on
             return None
         return end_quietly()
+    service = no_flow_service(asked)
     if (
-        (general or is_general_question(asked) or no_flow_service(asked))
+        (general or is_general_question(asked) or service)
         and not requests_flow(form, text)
-        and likely_best(asked, hits, thresholds, service=no_flow_service(asked))
+        and likely_best(asked, hits, thresholds, service=service)
     ):
         # "how do i send something back, like step by step" (a return at 0.82, the how-to at
         # 0.42 far ahead of the rest), "购物车现在56块 还差多少能包油啊": a general question

@@ -13,7 +13,12 @@ from actions._follow_up import decide_in_context
 from actions._kb_search import faq_text, say_likely, search_kb
 from actions._orders import task_topic
 from actions._reading import is_own_case, is_question
-from actions._said_before import answer_naming_it, prefers_said, said_before, said_before_reply
+from actions._said_before import (
+    answer_naming_it,
+    said_before,
+    said_before_reply,
+    said_instead,
+)
 from actions._services import get_services
 from actions._tracker import (
     lang_of,
@@ -44,8 +49,7 @@ async def answered_from_kb(dispatcher: CollectingDispatcher, tracker: Tracker, i
     )
     last_faq = previous_faq_answer(tracker)
     if decision.source == "kb" and decision.hit is not None:
-        sentence = said_before(text, last_faq)
-        if sentence is not None and prefers_said(text, sentence, decision.hit):
+        if sentence := said_instead(text, last_faq, decision.hit):
             # "what about an address in qinghai province" after the free-shipping answer
             dispatcher.utter_message(text=said_before_reply(lang, sentence))
             return True

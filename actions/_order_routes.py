@@ -13,7 +13,14 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from actions._decide import no_flow_service, own_order_intent
 from actions._follow_up_text import is_elliptical
 from actions._item_wishes import wants_exchange, wrong_item_sent
-from actions._orders import FLOW_FORMS, corrected_task, last_flow, orders_named, the_named_order
+from actions._orders import (
+    FLOW_FORMS,
+    LOOKING_FORMS,
+    corrected_task,
+    last_flow,
+    orders_named,
+    the_named_order,
+)
 from actions._reading import ORDER_ID as _ORDER_ID
 from actions._reading import is_long
 from actions._services import get_services
@@ -40,8 +47,6 @@ _TRACKING = re.compile(
 )
 
 
-# The flows that only look at an order: the fallback's own choice on an order id (below)
-_LOOKING = frozenset({"shipment_form", "order_status_form"})
 FALLBACK_GUESS = 0.3  # the NLU's best flow below its fallback threshold, still worth following
 WORDS_FLOOR = 0.1  # a flow the customer's own words name is worth following from here
 # The order tasks a message naming a product may run: the flows, and the refund's state.
@@ -91,7 +96,7 @@ def order_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
         return [FollowupAction(corrected)]
     if (guessed := _guessed_flow(tracker)) is not None:
         return [FollowupAction(guessed)]
-    if (acting := words_flow(text)) is not None and acting not in _LOOKING:
+    if (acting := words_flow(text)) is not None and acting not in LOOKING_FORMS:
         # "訂單 20231120031 要改寄到公司 台北市…" (read as "here is my order id"): the task its
         # words name, not the order's status — nor the task before, on another order
         return [FollowupAction(acting)]

@@ -12,8 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions._filed import RECORD_ID
 from actions._products import Catalogue, asked_about, matching_orders
+from actions._reading import MOBILE, asks_for_something
 from actions._reading import ORDER_ID as _ORDER_ID
-from actions._reading import asks_for_something
 from actions._services import Services
 from actions._text import person_button, say, yuan
 from actions._tracker import customer_id, lang_of, last_replies, latest_text, recent_intents
@@ -116,7 +116,7 @@ def why_log_in(dispatcher: CollectingDispatcher, lang: str) -> None:
 
 # "我手机号13812345678 这样能查吗", "my name is emily li": who the customer says they are
 _IDENTITY = re.compile(
-    r"(?<!\d)1[3-9]\d{9}(?!\d)|手机号|手機號|我叫|我的名字|\bmy (?:phone|mobile|number|name)\b|"
+    rf"(?<!\d){MOBILE}(?!\d)|手机号|手機號|我叫|我的名字|\bmy (?:phone|mobile|number|name)\b|"
     r"\bmy name'?s\b",
     re.IGNORECASE,
 )
@@ -283,7 +283,8 @@ def task_topic(tracker: Tracker, lang: str) -> str:
     return ""
 
 
-_STATE_FORMS = ("shipment_form", "order_status_form")  # read-only: asking them does no harm
+# The flows that only look at an order (read-only: asking them does no harm)
+LOOKING_FORMS = ("shipment_form", "order_status_form")
 
 
 def corrected_task(tracker: Tracker, text: str) -> str | None:
@@ -295,7 +296,7 @@ def corrected_task(tracker: Tracker, text: str) -> str | None:
     if not is_correction(text):
         return None
     last = last_flow(tracker)
-    for form in _STATE_FORMS:
+    for form in LOOKING_FORMS:
         # "歹勢打錯了 我是要問20231120031出貨了沒" after an invoice question: the correction asks
         # the state of the order it now names, in words of its own — that, not the task before
         if about_flow(form, text) and not (last and about_flow(last, text)):

@@ -123,7 +123,8 @@ def _names_model(text: str, item: str) -> bool:
     if not models or not _CJK_RUN.search(item):
         return False
     pieces = {run[i : i + 2] for run in _CJK_RUN.findall(item) for i in range(len(run) - 1)}
-    return any(f"{piece}{model}" in text.replace(" ", "") for piece in pieces for model in models)
+    joined = text.replace(" ", "")
+    return any(f"{piece}{model}" in joined for piece in pieces for model in models)
 
 
 def _matches(text: str, kinds: set[str], order: Order) -> bool:

@@ -14,6 +14,7 @@ from knowledge_base import topic_terms
 
 __all__ = [
     "LONG_MESSAGE",
+    "MOBILE",
     "ORDER_ID",
     "asked_clause",
     "asks_for_something",
@@ -47,7 +48,8 @@ _NOT_AFTER_TAX_ID = (
 )
 # "收件手机号换成 13700002222": an 11-digit mainland mobile number is no order id (the NLU's
 # rule too: data/nlu/regex.yml, rasa_addons.order_ids)
-_NOT_A_MOBILE = r"(?!1[3-9]\d{9}(?!\d))"  # spaced too: "137 0000 2222", below
+MOBILE = r"1[3-9]\d{9}"
+_NOT_A_MOBILE = rf"(?!{MOBILE}(?!\d))"  # spaced too: "137 0000 2222", below
 ORDER_ID = re.compile(  # the spaced form first: "20231120 004" is one id, not 20231120
     rf"(?<![0-9A-Za-z]){_NOT_AFTER_TAX_ID}(?!1[3-9](?:[ .-]?\d){{9}}(?![ .-]?\d))"
     r"(?=(?:\d[ .-]?){9,12}\d(?![ .-]?\d))"
