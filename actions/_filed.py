@@ -9,7 +9,7 @@ import re
 
 from rasa_sdk import Tracker
 
-from actions._reading import asks_something
+from actions._reading import CJK, asks_something
 from actions._text import is_thanks, say
 from actions._tracker import last_replies
 from kefu.i18n import to_simplified
@@ -39,7 +39,6 @@ _FILLER = re.compile(
 # before the rest is read as a confirmation.
 _CLAUSES = re.compile(r"[,，.。;；!！]+")
 _CJK_CLAUSES = re.compile(r"[\s,，.。;；!！]+")  # Chinese clauses are separated by spaces too
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _REASON = re.compile(
     r"太大|太小|偏大|偏小|不合适|不喜欢|不想要|质量|\btoo (?:big|small|large|tight|loose)\b|"
     r"\bdoesn'?t fit\b|\bdon'?t (?:like|want)\b",
@@ -81,7 +80,7 @@ def confirms(text: str) -> bool:
     plain = to_mandarin((text or "").strip())
     if not _CONFIRM.search(plain) or len(plain) > 60:
         return False
-    clauses = (_CJK_CLAUSES if _CJK.search(plain) else _CLAUSES).split(plain)
+    clauses = (_CJK_CLAUSES if CJK.search(plain) else _CLAUSES).split(plain)
     kept = [c for c in clauses if c.strip() and not _REASON.search(c)]
     rest = " ".join(kept) if kept else plain
     if (

@@ -34,7 +34,6 @@ such a message names no topic, or another one. The rule (an addition to the deci
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from actions._decide import Decision, decide, decided_without_kb
@@ -46,7 +45,7 @@ from actions._follow_up_text import (
     leans_on_previous,
 )
 from actions._kb_search import search_kb
-from actions._reading import focus, is_general_question, is_own_case
+from actions._reading import CJK, focus, is_general_question, is_own_case
 from actions._refund_channel import (
     channel_named,
     clause_naming,
@@ -59,8 +58,6 @@ from knowledge_base import topic_terms
 from knowledge_base.api import Hit, Thresholds
 
 __all__ = ["decide_in_context", "general_follow_up", "search_in_context"]
-
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _answer_naming(hits: list[Hit], lacking: list[str], besides: str) -> Hit | None:
@@ -128,7 +125,7 @@ async def search_in_context(
         if given:  # "what if i'd paid with wechat" after "…WeChat Pay/Alipay 1–3 working days…"
             back = (
                 f"退款会原路退回到您付款的渠道，{given}"
-                if _CJK.search(given)
+                if CJK.search(given)
                 else f"Refunds go back the way you paid: {given}"
             )
             return hits, thresholds, _in_context(replace(chosen[0], answer=back), thresholds)

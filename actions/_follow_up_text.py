@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from actions._reading import ORDER_ID, asks_something, focus
+from actions._reading import CJK, ORDER_ID, asks_something, focus
 from actions._refund_channel import is_short as _short
 from kefu.i18n import to_simplified
 from kefu.mandarin import to_mandarin
@@ -33,7 +33,6 @@ _ELLIPTICAL = re.compile(
     r"\bthen[\s?？.!]*$",
     re.IGNORECASE,
 )
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _PRONOUN_END = re.compile(r"\b(?:it|that|this|them|those|one)\s*[?.!]*$", re.IGNORECASE)
 _NOT_TEXT = re.compile(r"[\s\W_]+")
 
@@ -83,7 +82,7 @@ def _short_enough(text: str) -> bool:
         return True
     if not _OPENS_FOLLOW.search(text):
         return False
-    if _CJK.search(text):
+    if CJK.search(text):
         return len(_NOT_TEXT.sub("", text)) <= LONG_FOLLOW_CJK
     return len(text.split()) <= LONG_FOLLOW_WORDS
 
@@ -120,7 +119,7 @@ def leans_on_previous(text: str) -> bool:
         return False  # "那还有什么付款方式": its own topic (付款), whatever the one before
     if is_elliptical(plain) or _PRONOUN_END.search(plain) or _IMPLIED_OBJECT.search(plain):
         return True
-    han = _CJK.findall(plain)
+    han = CJK.findall(plain)
     return bool(han) and len(han) <= LEANING_CJK
 
 
@@ -169,7 +168,7 @@ def _subject(text: str) -> list[str]:
     core = _PREDICATE.sub("", core).strip() or core
     if not core or _QUESTION_WORD.search(core):
         return []
-    if _CJK.search(core):
+    if CJK.search(core):
         if len(_NOT_TEXT.sub("", core)) > 8:
             return []
         pieces = re.findall(r"[a-z0-9]+", core)

@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from actions._reading import split_clauses
 from kefu.mandarin import to_mandarin
 from shop import Order
 
@@ -211,20 +212,12 @@ def matching_orders(text: str, orders: Iterable[Order]) -> list[Order]:
     return [o for n, o in scored if n and n == most] or named
 
 
-# Clauses: Chinese customers separate them with spaces as often as with commas; English words
-# are separated by spaces, so an English message is cut at punctuation only.
-_CJK_CLAUSE = re.compile(r"[\s，,。.！!？?；;…~～]+")
-_CLAUSE = re.compile(r"[，,。.！!？?；;…~～\n]+")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
 def asked_about(text: str, orders: list[Order], asks: Callable[[str], bool]) -> list[Order]:
     """Of several ``orders`` a message names, those named in the clauses that ask something
     (``asks``): the story around the question names the others. All of them when the asking
     clauses name none (or every one)."""
     if len(orders) < 2:
         return orders
-    splitter = _CJK_CLAUSE if _CJK.search(text) else _CLAUSE
-    asking = " ".join(c for c in splitter.split(text) if c.strip() and asks(c))
+    asking = " ".join(c for c in split_clauses(text) if asks(c))
     named = matching_orders(asking, orders) if asking else []
     return named or orders

@@ -13,6 +13,7 @@ from kefu.mandarin import to_mandarin
 from knowledge_base import topic_terms
 
 __all__ = [
+    "CJK",
     "LONG_MESSAGE",
     "MOBILE",
     "ORDER_ID",
@@ -109,18 +110,18 @@ LONG_WORDS = 25  # words of one in English ("electric toothbrush died. its over 
 # still fix it" is 64 characters and one short question)
 _CLAUSE = re.compile(r"[，,。.！!？?；;…~～\n]+")
 _CJK_CLAUSE = re.compile(r"[\s，,。.！!？?；;…~～]+")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+CJK = re.compile(r"[\u4e00-\u9fff]")  # a Han character: the message is (partly) Chinese
 
 
 def split_clauses(text: str) -> list[str]:
     """The message's clauses, split as its script punctuates them (Chinese by spaces too)."""
-    splitter = _CJK_CLAUSE if _CJK.search(text) else _CLAUSE
+    splitter = _CJK_CLAUSE if CJK.search(text) else _CLAUSE
     return [c.strip() for c in splitter.split(text) if c.strip()]
 
 
 def is_long(text: str) -> bool:
     """A story around a question rather than a question (``LONG_MESSAGE``, ``LONG_WORDS``)."""
-    if _CJK.search(text):
+    if CJK.search(text):
         return len(text) >= LONG_MESSAGE
     return len(text.split()) >= LONG_WORDS
 
@@ -187,7 +188,10 @@ def focus(text: str) -> str:
     # dozen words too — "…bought it over a year ago. can u fix it")
     if len(text) < LONG_MESSAGE or ORDER_ID.search(text):
         return text
-    splitter = _CJK_CLAUSE if _CJK.search(text) else _CLAUSE
+    splitter = _CJK_CLAUSE if CJK.search(text) else _CLAUSE
+    # (each clause as split, its leading space kept: a question pattern anchored at the start
+    # does not match " is that normal" after a comma, so "trying to …, is that normal??" stays
+    # whole — the editors' unanswered list keeps the whole question)
     asked = [c for c in splitter.split(text) if len(c.strip()) >= 4 and is_general_question(c)]
     return asked[-1].strip() if asked else text
 

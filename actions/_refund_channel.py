@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from actions._reading import ORDER_ID
+from actions._reading import CJK, ORDER_ID
 from kefu.i18n import to_simplified
 from kefu.mandarin import to_mandarin
 
@@ -21,13 +21,12 @@ __all__ = [
 
 SHORT_CJK = 16  # characters of a Chinese message (after stripping spaces and punctuation)
 SHORT_WORDS = 9  # words of an English message
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _NOT_TEXT = re.compile(r"[\s\W_]+")
 
 
 def is_short(text: str) -> bool:
     """A message short enough to be a follow-up (``SHORT_CJK``, ``SHORT_WORDS``)."""
-    if _CJK.search(text):
+    if CJK.search(text):
         return len(_NOT_TEXT.sub("", text)) <= SHORT_CJK
     return len(text.split()) <= SHORT_WORDS
 
@@ -55,7 +54,7 @@ def clause_naming(answer: str, word: str) -> str | None:
     for clause in _CLAUSE.split(answer):
         clause = clause.strip()
         if clause and word in to_simplified(clause).lower():
-            if _CJK.search(clause):
+            if CJK.search(clause):
                 return f"{clause}。"
             return f"{clause[0].upper()}{clause[1:]}."
     return None
@@ -71,7 +70,7 @@ def refund_channel_query(text: str, answered: str) -> str | None:
         return None
     if not (channel := _CHANNEL.search(plain)):
         return None
-    if _CJK.search(plain):
+    if CJK.search(plain):
         return f"退款多久到账 {channel.group(0)}"
     return f"how long does a refund take to arrive {channel.group(0)}"
 

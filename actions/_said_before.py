@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from actions._follow_up_text import is_elliptical
-from actions._reading import ORDER_ID
+from actions._reading import CJK, ORDER_ID
 from actions._specific import NAMING_FLOOR
 from actions._tracker import MISS_MARKS
 from kefu.i18n import say
@@ -37,7 +37,6 @@ __all__ = [
 
 _SENTENCE = re.compile(r"(?<=[。！？；!?;])|(?<=\.)\s+|\n+")
 _ASKED = re.compile(r"[？?]\s*$")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 # "没用 / 不是这个 / that's not what i asked": the reply did not help — never said again
 _UNHELPED = re.compile(
     r"没用|沒用|不是这个|不是這個|不是我问的|不是我問的|答非所问|答非所問|说了等于没说|"
@@ -117,14 +116,14 @@ def _sentences(reply: str) -> list[str]:
 
 
 def _follow_up_length(text: str) -> bool:
-    if _CJK.search(text):
-        return len(_CJK.findall(text)) <= FOLLOW_UP_CJK
+    if CJK.search(text):
+        return len(CJK.findall(text)) <= FOLLOW_UP_CJK
     return len(text.split()) <= FOLLOW_UP_WORDS
 
 
 def _is_short(sentence: str) -> bool:
-    if _CJK.search(sentence):
-        return len(_CJK.findall(sentence)) < SHORT_SENTENCE
+    if CJK.search(sentence):
+        return len(CJK.findall(sentence)) < SHORT_SENTENCE
     return len(sentence.split()) < 5
 
 
@@ -157,7 +156,7 @@ def said_before(text: str, answered: str) -> str | None:
     at = scores.index(max(scores))
     chosen = sentences[at]
     if _is_short(chosen) and at + 1 < len(sentences):
-        chosen = f"{chosen}{'' if _CJK.search(chosen) else ' '}{sentences[at + 1]}"
+        chosen = f"{chosen}{'' if CJK.search(chosen) else ' '}{sentences[at + 1]}"
     return chosen
 
 
@@ -187,7 +186,7 @@ def answer_naming_it(text: str, answered: str, hits: list[Hit]) -> Hit | None:
 def said_before_reply(lang: str, sentence: str) -> str:
     """The sentence said again, with a word that it was just said (in the sentence's
     language: an English answer on a Chinese page is quoted in English)."""
-    if not _CJK.search(sentence):
+    if not CJK.search(sentence):
         lang = "en"
     elif lang not in ("zh", "zh-Hant"):
         lang = "zh"

@@ -21,6 +21,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
+from actions._reading import CJK
 from kefu.i18n import to_simplified
 from kefu.mandarin import to_mandarin
 from knowledge_base import nouns, topic_terms
@@ -29,7 +30,6 @@ from knowledge_base.api import Hit
 __all__ = ["NAMING_FLOOR", "naming_first"]
 
 NAMING_FLOOR = 0.001  # in the top three and not nothing: the topic and the named thing decide
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 # "什么资料", "哪些商品": a noun a question word asks for names nothing of the customer's
 _ASKED_OF = "(?:啥|什么|哪些|哪种|哪个|哪家|多少)"
 # Nouns that name no particular thing ("有電池的東西可以寄嗎": 东西; "买了衣服能换尺码吗": 衣服)
@@ -58,7 +58,7 @@ def named_things(text: str, besides: str = "") -> list[str]:
         w
         for w in _nouns(text or "")
         if len(w) >= 2
-        and _CJK.match(w)
+        and CJK.match(w)
         and w not in seen
         and w not in _GENERIC
         and not re.search(f"{_ASKED_OF}{re.escape(w)}", plain)

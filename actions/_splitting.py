@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import re
 
-from actions._reading import simplified
+from actions._reading import CJK, simplified
 
 __all__ = ["split_questions"]
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 # A message of several questions: split after a question mark or full stop, and where a
 # question particle or a space is followed by "还有 / 另外 / 顺便 / also" or by "and" opening an
@@ -86,7 +85,7 @@ def _two_asked(part: str) -> list[str]:
     """``part`` cut at a space between a question asked by a question word and one ending on
     its particle, each at least three characters of Chinese; else ``part`` whole."""
     plain = simplified(part)
-    if not _CJK.search(plain) or len(plain) != len(part):
+    if not CJK.search(plain) or len(plain) != len(part):
         return [part]
     for match in re.finditer(r"\s+", plain):
         left, right = plain[: match.start()], plain[match.end() :]
@@ -96,7 +95,7 @@ def _two_asked(part: str) -> list[str]:
             and _ASKED_BY_WORD.search(left)
             and not _CONDITION.search(left)
             and _ENDS_ASKING.search(right)
-            and _CJK.search(right)
+            and CJK.search(right)
         ):
             return [part[: match.start()], part[match.end() :]]
     return [part]
