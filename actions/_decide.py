@@ -76,6 +76,7 @@ from actions._reading import (
     simplified,
 )
 from actions._services import Services
+from actions._shop_words import PRICE_DROP, reports_scam
 from knowledge_base.api import Hit, Thresholds
 
 __all__ = [
@@ -88,7 +89,6 @@ __all__ = [
     "no_flow_service",
     "own_order_intent",
     "own_state_flow",
-    "reports_scam",
 ]
 
 NEVER_KB = frozenset(
@@ -189,38 +189,12 @@ _MONEY_TAKEN = re.compile(
 )
 
 
-# A call or message from someone claiming to be the shop ("有人打电话说是你们客服 让我共享屏幕帮我
-# 退款", "got a call from someone claiming to be your staff, wants the code from my texts"): the
-# shop's anti-fraud rule, though it speaks of a refund of the customer's own.
-_SCAM = re.compile(
-    r"(?:电话|来电|短信|call(?:ed)?|texted|messaged).{0,30}(?:说是|自称|冒充|假装|claim|pretend|"
-    r"said (?:they|he|she)|says (?:they|he|she)).{0,12}(?:客服|售后|工作人员|你们的人|官方|"
-    r"\bstaff\b|customer service|your (?:team|company|shop|store))|"
-    r"(?:验证码|共享屏幕|屏幕共享|\bthe code\b|\bverification code\b).{0,30}(?:退款|refund)|"
-    # "有个自称你们客服的打电话": someone calling themselves the shop's staff
-    r"(?:自称|冒充|假冒|假装)(?:是)?(?:你们|你们家|你们的|贵店|官方)?的?(?:客服|售后|工作人员|官方|店家|商家)|"
-    # "接到个电话 对方讲我的包裹弄丢了要赔我钱 叫我加微信转账": a caller who pays out through a
-    # private chat or a transfer
-    r"(?:(?:接到|收到|来了?)(?:个|一个|一通|一条)?(?:电话|短信)|来电|有人(?:打|给我打|发)|"
-    r"\b(?:got|received|had) (?:a )?(?:call|text|message)\b|\bsomeone (?:called|texted|messaged)\b)"
-    r".{0,40}(?:赔|理赔|退款|补偿|\bcompensat|"
-    r"\brefund).{0,30}(?:加.{0,3}(?:微信|qq|好友)|转账|扫码|验证码|共享屏幕|备用金|"
-    r"\badd (?:them|him|her) on\b|\b(?:wechat|whatsapp|transfer|gift cards?)\b)",
-    re.IGNORECASE,
-)
-
-
-def reports_scam(text: str) -> bool:
-    """The message reports a call or message from someone claiming to be the shop, or paying
-    out through a private chat ("有个自称你们客服的打电话 … 让我加qq转账")."""
-    return bool(_SCAM.search(simplified(text)))
-
-
 def no_flow_service(text: str) -> bool:
     """The message asks about a service no order flow performs (rule 2c)."""
     plain = simplified(text)
     return bool(
         _NO_FLOW_SERVICE.search(plain)
+        or PRICE_DROP.search(plain)  # "现在活动价比我买的时候低了快三十"
         or reports_scam(text)
         or wrong_item_sent(text)
         or (_BROKEN.search(plain) and _ARRIVED.search(plain))

@@ -25,7 +25,8 @@ _KINDS = {
 # A confirmation is these words and nothing else but fillers.
 _CONFIRM = re.compile(
     r"确认|提交|没问题|是的|对的|对|好的|好|可以|行|嗯|没错|就这个|就这么[办报弄定]?|就这样|改这个|"
-    r"\b(yes|yeah|yep|yup|sure|ok|okay|go ahead|submit|confirm|do it|please do)\b",
+    r"\b(yes|yeah|yep|yup|sure|ok|okay|go ahead|submit|confirm|do it|please do|proceed|"
+    r"that'?s (?:right|correct)|correct)\b",
     re.IGNORECASE,
 )
 _FILLER = re.compile(
@@ -46,7 +47,7 @@ _REASON = re.compile(
 )
 # An act asked for in so many words: what a yes must say when the filing was turns ago.
 _ACT = re.compile(
-    r"确认|提交|退吧|办吧|申请吧|\b(go ahead|submit|confirm|do it|please do|file it)\b",
+    r"确认|提交|退吧|办吧|申请吧|\b(go ahead|submit|confirm|do it|please do|file it|proceed)\b",
     re.IGNORECASE,
 )
 RECENT_TURNS = 3

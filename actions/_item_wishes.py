@@ -8,7 +8,7 @@ import re
 
 from actions._reading import ORDER_ID, is_long, simplified, split_clauses
 
-__all__ = ["no_reason_query", "wants_exchange", "wrong_item_clause", "wrong_item_sent"]
+__all__ = ["wants_exchange", "wrong_item_clause", "wrong_item_sent"]
 
 # "换个M", "换货", "swap it for a M": an exchange asked for (the return flow's words, not its task).
 _EXCHANGE = re.compile(
@@ -46,22 +46,3 @@ def wrong_item_clause(text: str) -> str | None:
     parts = split_clauses(text)
     said = [c for c in parts if wrong_item_sent(c)]
     return said[0] if len(parts) > 1 and said else None
-
-
-# "東西拿到覺得不喜歡 幾天內可以退": not liking it (or not wanting it any more) is the no-reason
-# return's reason; the knowledge base, reading "退" beside a dislike, leans to the quality rule.
-_NO_REASON = re.compile(
-    r"(?:不喜欢|不合心意|不想要了)(?=.{0,12}(?:退(?!款|钱)|还回去))|"
-    r"\b(?:don'?t|do not|didn'?t) (?:like|love|want) (?:it|them)\b(?=.{0,40}\b(?:return|send))",
-    re.IGNORECASE,
-)
-
-
-def no_reason_query(text: str) -> str | None:
-    """The question with the no-reason return named ("…不喜欢 无理由退货 …"), searched beside
-    the message (``actions._kb_search``) when it gives not liking an item as the reason for a
-    return, else None. Beside, never instead: each FAQ keeps its better score."""
-    plain = simplified(text or "")
-    if ORDER_ID.search(plain) or not _NO_REASON.search(plain):
-        return None
-    return f"{plain} {'no reason return' if plain.isascii() else '无理由退货'}"

@@ -9,10 +9,11 @@ import re
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._item_wishes import no_reason_query, wrong_item_clause
+from actions._item_wishes import wrong_item_clause
 from actions._products import without_kinds
 from actions._reading import asked_clause, focus, topic_clauses
 from actions._services import Services
+from actions._shop_words import named_queries
 from actions._specific import naming_first
 from actions._text import person_button
 from kefu.i18n import detect_lang, normalise_lang, say, to_traditional
@@ -70,8 +71,8 @@ async def search_kb(
         others = [(whole, record)] if query != whole else []
         if said := wrong_item_clause(whole):
             others.append((said, False))  # "牛仔裤发错了 我买的深蓝27 收到的是浅蓝29"
-        if reason := no_reason_query(whole):
-            others.append((reason, False))  # "東西拿到覺得不喜歡 幾天內可以退"
+        # "東西拿到覺得不喜歡 幾天內可以退", "大年初三下的单 啥时候能寄出来": the topic named
+        others.extend((named, False) for named in named_queries(whole))
         # "积分能换啥 在哪换": each clause that asks of a topic, never recorded as asked
         others.extend((c, False) for c in topic_clauses(whole) if c not in (query, whole))
         bare = without_kinds(query)

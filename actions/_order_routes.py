@@ -220,12 +220,15 @@ async def own_window_flow(tracker: Tracker) -> str | None:
 
 async def own_part_flow(tracker: Tracker, parts: list[Part]) -> str | None:
     """Of a message of several questions, some answered by the knowledge base: the flow of the
-    one other part when it names a task in its own words and the message names a product of
-    the customer's own orders ("手环发货了没 顺便问下保修多久" → the bracelet's status); the flow
+    one other part when it names a task in its own words and an order id, or the message names
+    a product of the customer's own orders ("手环发货了没 顺便问下保修多久" → the bracelet's
+    status); the flow
     then answers the answered parts too (``actions._flow_start``). Else None."""
     if not any(p.hit is not None for p in parts):
         return None
     rest = [p for p in parts if p.hit is None and asks_of_its_own(p)]
     if len(rest) != 1 or (form := words_flow(rest[0].text)) is None:
         return None
+    if _ORDER_ID.search(rest[0].text):
+        return form  # "20231120005啥时候能送到 另外想问 生日劵怎么领": that order's flow
     return form if await orders_named(get_services(), tracker) else None

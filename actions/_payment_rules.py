@@ -21,6 +21,7 @@ __all__ = [
     "WAITED",
     "calm_visitor_double_charge",
     "hand_payment_to_person",
+    "paid_without_order",
     "person_first",
     "pressing",
     "self_refund_text",
@@ -47,10 +48,24 @@ _NO_ORDER = re.compile(
     r"没有?(?:生成|看到|找到|显示)?(?:新)?订单|订单(?:里|列表)?(?:没有|没看到|找不到|不见|没显示|没生成)|"
     r"\bno (?:new )?order\b|\b(?:isn'?t|is not|there'?s no|theres no|don'?t see|dont see|"
     r"can'?t find|cant find) (?:any |an |the |my )?(?:new )?order\b|"
-    r"\border (?:doesn'?t|does not|didn'?t|did not|isn'?t|is not|never) (?:show|appear)",
+    r"\border (?:doesn'?t|does not|didn'?t|did not|isn'?t|is not|never) (?:show|appear)|"
+    # "订单列表空空的", "my order list is totally empty"
+    r"订单(?:列表|页面?)?(?:里|上)?(?:是|都)?空|"
+    r"\borders? (?:list|history|page)\b[^.?!]{0,20}\b(?:empty|blank)\b",
     re.IGNORECASE,
 )
-_PAID = re.compile(r"付|扣|支付|\bpaid\b|\bpay\b|\bcharged\b|\bmoney\b", re.IGNORECASE)
+_PAID = re.compile(
+    r"付|扣|支付|\bpaid\b|\bpay\b|\bcharged\b|\bmoney\b|\btook (?:[¥￥$]?\d|money|my money)|"
+    r"\bdeducted\b|[¥￥]",
+    re.IGNORECASE,
+)
+
+
+def paid_without_order(text: str) -> bool:
+    """The customer paid, and no order shows for it ("alipay took ¥320 … but my order list is
+    totally empty"): finance must trace the payment (``person_first``)."""
+    plain = to_mandarin(text)
+    return bool(_NO_ORDER.search(plain) and _PAID.search(plain))
 
 
 def pressing(text: str) -> bool:
@@ -65,7 +80,7 @@ def person_first(text: str, logged_in: bool) -> tuple[str, str] | None:
     charge said to be days old, or angry, from a visitor who is not logged in (the bot can look
     up nothing; a person can check the payment)."""
     plain = to_mandarin(text)
-    if _NO_ORDER.search(plain) and _PAID.search(plain):
+    if paid_without_order(text):
         return (
             "付了款却没有生成订单，需要财务同事按支付流水帮您查，我马上为您转接人工客服，"
             "请准备好支付截图或交易单号～",

@@ -128,11 +128,28 @@ def _names_model(text: str, item: str) -> bool:
     return any(f"{piece}{model}" in joined for piece in pieces for model in models)
 
 
+# "那副降噪的", "降噪那副", "真丝那套": a description said as the thing itself (with 的, or beside
+# a measure word) names the item it describes
+_AS_THING = r"(?:的|那(?:副|台|件|双|个|套|条|只|款|把|瓶))"
+_THAT_ONE = r"(?:那|这)(?:副|台|件|双|个|套|条|只|款|把|瓶)"
+
+
+def _names_by_description(text: str, item: str) -> bool:
+    described = {
+        run[i : i + 2] for run in _CJK_RUN.findall(item) for i in range(len(run) - 1)
+    } & _NOT_A_NAME
+    return any(re.search(rf"{piece}{_AS_THING}|{_THAT_ONE}{piece}", text) for piece in described)
+
+
 def _matches(text: str, kinds: set[str], order: Order) -> bool:
     item = _plain(order.item)
     if kinds & named_kinds(item) or _names_head(text, _head_word(item)):
         return True
-    return any(piece in text for piece in _pieces(item)) or _names_model(text, item)
+    return (
+        any(piece in text for piece in _pieces(item))
+        or _names_model(text, item)
+        or _names_by_description(text, item)
+    )
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,9 @@ _OWN = re.compile(
     r"我付|我退|我申请|俺|那件|那条|那双|那套|那台|"
     r"那单|这单|那个订单|这个订单|本单|我要|我想(?!问|咨询|了解)|想要|帮我|给我|替我|请帮|麻烦帮|"
     r"还没|没收到|没到|没有到|没发|(?<![寄送退])到哪(?!个地址|家)|到哪了|到了没|咋还|怎么还|一直没|了[吗么嘛没]|了没有|好了没|"
-    r"\bmy\b(?! account)|\bmine\b|\bme\b|\bI (?:ordered|bought|paid|got|received|want|need|would)|"
+    # ("on my end": where the customer is, no case of theirs)
+    r"\bmy\b(?! account| end\b| side\b)|\bmine\b|\bme\b|"
+    r"\bI (?:ordered|bought|paid|got|received|want|need|would)|"
     r"\bI'd\b|\bI'm\b|haven'?t|hasn'?t|\bstill\b|where (?:is|are|'s)|where's|\byet\b|"
     r"\bdid (?:it|you|they)\b|\bhas (?:it|the)\b",
     re.IGNORECASE,
@@ -78,7 +80,7 @@ _OWN_THING = re.compile(
 )
 _GENERAL = re.compile(
     r"(?<![没不])怎么|(?<![没不])怎样|如何|咋|多久|多长|几天|多少天|多少钱|几个工作日|多少日|几日|还?差多少|还差几|什么时候|啥时候|几点|谁|哪些|哪里|哪儿|哪个|[寄送退]到哪(?!了)|"
-    r"(?<!没)什么|(?<!没)啥|能不能|可不可以|([^\s不])不\1|去哪|在哪|可以.*[吗么嘛]|能.*[吗么嘛]|支持.*[吗么嘛]|是否|要是|如果|的话|一般|"
+    r"(?<!没)什么|(?<!没)啥|能不能|可不可以|有没有|([^\s不])不\1|去哪|在哪|可以.*[吗么嘛]|能.*[吗么嘛]|支持.*[吗么嘛]|是否|要是|如果|的话|一般|"
     r"[吗么嘛不没][？?！!。～~\s]*$|[？?]|"
     r"\b(?:how|when|what|which|who|why|where do|where can|can i|can we|can you|do you|do we|"
     r"could we|does|is there|"

@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 
 from actions._reading import CJK, ORDER_ID
-from kefu.i18n import to_simplified
+from kefu.i18n import say, to_simplified
 from kefu.mandarin import to_mandarin
 
 __all__ = [
     "SHORT_CJK",
     "SHORT_WORDS",
+    "cancelled_money",
     "channel_named",
     "clause_naming",
     "is_short",
@@ -79,3 +80,19 @@ def channel_named(text: str) -> str | None:
     """The payment channel the message names ("支付宝", "alipay"), else None."""
     found = _CHANNEL.search(to_mandarin(text))
     return found.group(0) if found else None
+
+
+def cancelled_money(lang: str, order_id: str) -> str:
+    """Where a cancelled order's money goes ("之前取消的那套绘本 158块钱退哪去了", "童书那套订单是
+    不是没了 钱给我退回去了没"): back the way it was paid, and when — asked of the cancel or of
+    the refunds (a cancelled order has no refund request of its own)."""
+    return say(
+        lang,
+        f"订单 {order_id} 已取消。如果下单时已经付款，取消后款项会原路退回：微信/支付宝"
+        "1–3个工作日、银行卡3–7个工作日到账（以银行入账为准）；超过这个时间还没到账，"
+        "点下面的“转人工客服”，我们帮您核实～",
+        f"Order {order_id} is cancelled. If it was paid, the money goes back the way "
+        "you paid: WeChat Pay/Alipay within 1–3 working days, bank cards within 3–7 "
+        'working days. If it has not arrived after that, tap "Talk to an agent" and '
+        "we'll check it for you.",
+    )

@@ -8,7 +8,7 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._reading import asks_for_something, wants_to_leave
+from actions._reading import asks_for_something, asks_something, wants_to_leave
 from kefu.i18n import say
 from kefu.mandarin import to_mandarin
 
@@ -18,7 +18,9 @@ __all__ = [
     "is_angry",
     "is_thanks",
     "person_button",
+    "praises",
     "say",
+    "thank_for_praise",
     "vip_offer",
     "yuan",
 ]
@@ -59,7 +61,7 @@ _PERSON = re.compile(
     # "叫个人来吧", "找个人帮我跟快递核实" (not "个人发票": a person who comes or does something)
     r"(?:叫|找|来|來)(?:个|個)人(?:来|來|过来|過來|帮|幫|处理|處理|跟进|跟進|看看)|"
     # "找人跟一下银行", "叫個同事幫我追下", "get someone to chase the courier": someone to act
-    r"(?:找|叫|派|安排)(?:个|個)?(?:人|同事|客服|专员|專員)(?:帮我|幫我|给我|給我|去|来|來)?"
+    r"(?:找|叫|派|安排)(?:个|個)?(?:人|专人|專人|同事|客服|专员|專員)(?:帮我|幫我|给我|給我|去|来|來)?"
     r"(?:跟|追|查|催|核实|核實|处理|處理|联系|聯繫|对接|對接)|"
     # "即刻叫個負責人出嚟同我講", "让你们主管来": someone in charge, called to the chat
     r"(?:找|叫|让|讓|要|请|請)(?:个|個|你们|你們|你地)?(?:负责人|負責人|主管|经理|經理|领导|領導|上级|上級)|"
@@ -77,7 +79,8 @@ _PERSON = re.compile(
     r"\b(?:talk|speak|chat) (?:to|with) (?:a |an |some |your )?(?:human|person|agent|someone|"
     r"somebody|real|staff|rep)|\b(?:get|give|connect|transfer) me (?:to )?(?:a |an )?"
     r"(?:human|person|agent|someone|somebody|real)|\b(?:can|could|will) (?:someone|somebody|"
-    r"a (?:real )?(?:person|human)|an agent|a staff)(?: (?:actually|please|pls|just))? "
+    r"a (?:real )?(?:person|human)|an agent|a staff|a member of (?:your |the )?staff|a staff "
+    r"member|one of your (?:staff|team|people|agents))(?: (?:actually|please|pls|just))? "
     r"(?:check|look|help|call|contact|handle|sort|deal|fix|get back)\b|"
     r"\b(?:real|live) (?:person|human|agent|rep|representative)\b|\bhuman agent\b|"
     # "put me through to a live person", "could a human rep just call me about it"
@@ -224,6 +227,36 @@ def is_thanks(text: str) -> bool:
         and not _ASKS_ON.search(plain)  # "ok how long", "ok and the invoice": it goes on
         and not _BUT.search(plain)  # "好 但是还没收到": an ok that goes on to something else
     )
+
+
+# "你们家客服回得挺快的 表扬一下👍", "great service btw": praise of the shop or the chat — thanked,
+# not a miss (not "服务太差": anger; not "好评返积分": a question of points).
+_PRAISE = re.compile(
+    r"表扬|點讚|点赞|夸(?:一下|夸|你)|给力|給力|好评(?![^。？?]{0,8}(?:积分|積分|返|送))|"
+    r"(?:服务|服務|态度|態度|客服)[^。！!？?]{0,6}(?:很好|真好|挺好|不错|不錯|好棒|专业|專業|耐心|贴心|貼心)|"
+    r"回(?:得|的|复|復)?(?:挺|很|真|好|超|蛮|蠻)快|你(?:们|們)?(?:真|好)?棒|"
+    r"\b(?:great|excellent|amazing|awesome|fantastic|quick|fast|helpful|lovely) (?:service|support|"
+    r"job|help|team)\b|\byou(?:'re| are| guys are| guys)? (?:great|awesome|amazing|so helpful|"
+    r"very helpful|the best)\b|\bkudos\b|\bwell done\b",
+    re.IGNORECASE,
+)
+
+
+def praises(text: str) -> bool:
+    """The message praises the shop or the chat and asks nothing."""
+    return bool(_PRAISE.search(text or "")) and not is_angry(text) and not asks_something(text)
+
+
+def thank_for_praise(dispatcher: CollectingDispatcher, lang: str) -> list[dict[str, Any]]:
+    """The customer's praise, thanked; then "anything else?"."""
+    dispatcher.utter_message(
+        text=say(
+            lang,
+            "谢谢您的认可，我们会继续努力的～还有什么可以帮您的吗？",
+            "Thank you, that's kind of you! Is there anything else I can help with?",
+        )
+    )
+    return []
 
 
 def yuan(cents: int) -> str:

@@ -29,6 +29,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions._decide import decide
 from actions._kb_search import faq_text, search_kb
 from actions._reading import (
+    CJK,
     ORDER_ID,
     asks_for_something,
     asks_something,
@@ -160,9 +161,21 @@ async def answer_parts(
     return rest
 
 
+def _title(lang: str, text: str) -> str:
+    """A part as a button's title: in the customer's script (a traditional message may have
+    been split in its simplified reading), cut at a word with "…" when long."""
+    text = faq_text(lang, text)
+    if len(text) <= MAX_TITLE:
+        return text
+    cut = text[: MAX_TITLE - 1]
+    if not CJK.search(cut) and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]  # "…import tax on my en" → "…import tax on my…"
+    return f"{cut.rstrip()}…"
+
+
 def _offered(lang: str, parts: list[Part]) -> list[dict[str, str]]:
     return [
-        *({"title": p.text[:MAX_TITLE], "payload": p.text[:200]} for p in parts),
+        *({"title": _title(lang, p.text), "payload": p.text[:200]} for p in parts),
         person_button(lang),
     ]
 
@@ -175,9 +188,11 @@ _FLOW_WORDS = {
     # read in Mainland Mandarin (kefu.mandarin): Cantonese "寄咗未呀 幾時到" is "寄了没有呀
     # 什么时候到", Taiwan's 出貨 is 发货
     # "怎么到现在都还没寄来", "等到颈都长埋 还是未到": not here yet
-    "shipment_form": r"到哪|物流|快递|运单|什么时候到|几时到|没寄来|[没未]到|"
+    "shipment_form": r"到哪|物流|快递|运单|(?:什么时候|啥时候|几时|哪天)(?:能|会|可以)?[送寄]?到|"
+    r"没寄来|[没未]到|"
     r"\btrack|\bwhere\b|deliver|arriv",
-    "order_status_form": r"发货|状态|寄了没|寄出了?没|\bship|status",
+    # ("寄咗出嚟未呀" is "寄出来了没有呀")
+    "order_status_form": r"发货|状态|寄了没|寄出了?没|[寄发]出来了?没|\bship|status",
     "cancel_form": r"取消|不要了|cancel",
     "change_form": r"改|换|地址|电话|change|switch|address",
     "return_form": r"退|return|refund|\bsend (?:\w+ )?back\b",

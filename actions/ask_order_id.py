@@ -61,6 +61,20 @@ async def _answer_visitor(dispatcher: CollectingDispatcher, tracker: Tracker, la
         dispatcher.utter_message(text=faq_text(lang, hit.answer), faq_id=hit.faq_id)
 
 
+# What the order is wanted for, said when asking which one ("请问要修改的是哪一个订单呢？"): the
+# customer sees their request was understood.
+_WANTED_FOR = {
+    "cancel_form": ("要取消的", " to cancel"),
+    "change_form": ("要修改的", " to change"),
+    "return_form": ("要退货的", " to return"),
+    "repair_form": ("要报修的", " to have repaired"),
+    "invoice_form": ("要开发票的", " for the invoice"),
+    "payment_form": ("付款有问题的", " with the payment problem"),
+    "shipment_form": ("要查物流的", " to track"),
+    "order_status_form": ("要查询的", " to check"),
+}
+
+
 class ActionAskOrderId(Action):
     def name(self) -> str:
         return "action_ask_order_id"
@@ -138,11 +152,12 @@ class ActionAskOrderId(Action):
             )
             return []
         if orders:
+            zh, en = _WANTED_FOR.get((tracker.active_loop or {}).get("name") or "", ("", ""))
             dispatcher.utter_message(
                 text=say(
                     lang,
-                    "请问是哪一个订单呢？可以直接点选下面的订单，或者把订单号发给我哦～",
-                    "Which order is it? Tap one below or send me the order number.",
+                    f"请问{zh}是哪一个订单呢？可以直接点选下面的订单，或者把订单号发给我哦～",
+                    f"Which order is it{en}? Tap one below or send me the order number.",
                 ),
                 buttons=order_buttons(lang, orders),
             )

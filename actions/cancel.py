@@ -19,6 +19,7 @@ from actions._orders import (
     status_text,
     the_customer,
 )
+from actions._refund_channel import cancelled_money
 from actions._services import get_services
 from actions._text import person_button, say, yuan
 from actions._tracker import lang_of, latest_text
@@ -102,17 +103,7 @@ class ActionCancelOrder(FlowAction):
         ):
             # "之前取消的那套绘本 158块钱退哪去了": where a cancelled order's money goes
             dispatcher.utter_message(
-                text=say(
-                    lang,
-                    f"订单 {order.id} 已取消。如果下单时已经付款，取消后款项会原路退回：微信/支付宝"
-                    "1–3个工作日、银行卡3–7个工作日到账（以银行入账为准）；超过这个时间还没到账，"
-                    "点下面的“转人工客服”，我们帮您核实～",
-                    f"Order {order.id} is cancelled. If it was paid, the money goes back the way "
-                    "you paid: WeChat Pay/Alipay within 1–3 working days, bank cards within 3–7 "
-                    'working days. If it has not arrived after that, tap "Talk to an agent" and '
-                    "we'll check it for you.",
-                ),
-                buttons=[person_button(lang)],
+                text=cancelled_money(lang, order.id), buttons=[person_button(lang)]
             )
         elif order.status is OrderStatus.CANCELLED:
             dispatcher.utter_message(

@@ -1,6 +1,7 @@
 """``file_complaint``: apologise first, hand off at once (reason ``complaint``, high priority) —
 unless it is the quality problem the return flow just offered to take back ("其实是质量问题 裤脚
-开线了" after "past the 7 days: 质量问题退货"), calmly said: that return.
+开线了" after "past the 7 days: 质量问题退货"), calmly said: that return; or a call from someone
+claiming to be the shop, calmly asked about: the anti-fraud rule.
 The staff console makes every complaint a ticket, whoever is online, and the bot's next line
 names it (``start_handoff``); escalation agent → team lead → supervisor is the handoff service's
 job."""
@@ -15,9 +16,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._handoff import start_handoff
+from actions._kb_answer import answered_from_kb
 from actions._quality_return import quality_return_offered
 from actions._services import get_services
-from actions._text import say
+from actions._shop_words import reports_scam
+from actions._text import asks_for_person, is_angry, say
 from actions._tracker import lang_of, latest_text
 
 
@@ -38,6 +41,15 @@ class ActionFileComplaint(Action):
                 SlotSet("return_reason", latest_text(tracker)),
                 FollowupAction("return_form"),
             ]
+        text = latest_text(tracker)
+        if (
+            reports_scam(text)
+            and not (is_angry(text) or asks_for_person(text))
+            and await answered_from_kb(dispatcher, tracker, "ask_faq")
+        ):
+            # "剛剛接到電話說是你們客服 說我被設定成分期付款 要我去ATM解除 這是真的嗎" (the NLU's
+            # complaint): a scam reported and asked about, whose answer is the anti-fraud rule
+            return []
         dispatcher.utter_message(
             text=say(
                 lang,

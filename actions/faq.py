@@ -31,6 +31,7 @@ from actions._kb_search import faq_text, say_likely
 from actions._order_routes import own_part_flow, own_window_flow, product_followup
 from actions._orders import FLOW_FORMS, asked_to_log_in, task_topic, why_log_in
 from actions._picks import pick_payload
+from actions._reading import ORDER_ID
 from actions._said_before import (
     answer_naming_it,
     prefers_said,
@@ -114,7 +115,15 @@ class ActionAnswerFaq(Action):
             return []
         misses = int(tracker.get_slot("faq_misses") or 0)
         answered = previous_answer_text(tracker)
-        parts = await question_parts(services, query, lang, answered) if query else []
+        # (split though it names an order: "20231120005啥时候能送到 另外想问 生日劵怎么领" is
+        # that order's delivery and the birthday coupons — ``own_part_flow``)
+        parts = (
+            await question_parts(
+                services, query, lang, answered, with_order=bool(ORDER_ID.search(query))
+            )
+            if query
+            else []
+        )
         if form := await own_part_flow(tracker, parts):
             # "手环发货了没 顺便问下保修多久": the warranty part answered, then the bracelet's
             # status by its flow (a form another action started reads no parts again)

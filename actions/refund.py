@@ -16,6 +16,7 @@ from actions._kb_search import faq_text
 from actions._mood import FlowAction
 from actions._orders import no_customer, not_found, orders_named, task_topic, the_customer
 from actions._payment_rules import DOUBLE, hand_payment_to_person
+from actions._refund_channel import cancelled_money
 from actions._services import get_services
 from actions._text import person_button, say, yuan
 from actions._tracker import lang_of, latest_text, previous_answer_text, previous_customer_text
@@ -137,6 +138,13 @@ class ActionCheckRefund(FlowAction):
             ids = {o.id for o in named}
             refunds = [r for r in refunds if r.order_id in ids]
             oid = named[0].id if len(named) == 1 else None
+            order = named[0] if len(named) == 1 else None
+        if not refunds and order is not None and order.status is OrderStatus.CANCELLED:
+            # "童书那套订单是不是没了 钱给我退回去了没": a cancelled order's money (no request)
+            dispatcher.utter_message(
+                text=cancelled_money(lang, order.id), buttons=[person_button(lang)]
+            )
+            return []
         if not refunds:
             dispatcher.utter_message(
                 text=say(

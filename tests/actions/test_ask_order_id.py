@@ -29,3 +29,20 @@ async def test_a_return_offers_a_delivered_order_among_many_on_their_way(service
     # demo-001's five newest orders are unpaid, paid or shipped; the delivered ones are older.
     titles = await offered("return_form")
     assert any("连衣裙" in t for t in titles), titles
+
+
+@pytest.mark.parametrize(
+    ("form", "lang", "said"),
+    [
+        ("change_form", "zh", "请问要修改的是哪一个订单呢"),
+        ("cancel_form", "en", "Which order is it to cancel?"),
+    ],
+)
+async def test_asking_which_order_says_what_it_is_for(
+    services, form: str, lang: str, said: str
+) -> None:
+    t = tracker("那筆訂單收件電話要換一下", intent="change_order", lang=lang)
+    t.active_loop = {"name": form}
+    dispatcher = CollectingDispatcher()
+    await ActionAskOrderId().run(dispatcher, t, {})
+    assert said in dispatcher.messages[0]["text"]

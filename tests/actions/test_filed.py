@@ -65,8 +65,9 @@ FILED_EN = (
         ("对 确认提交", "zh", FILED, "退货申请已提交（编号 RT0A373EB0DB）"),
         ("對 確認提交", "zh-Hant", FILED, "退貨申請已提交（編號 RT0A373EB0DB）"),
         ("yes go ahead and submit it", "en", FILED_EN, "return request RT0C951AC83A is already"),
+        ("yup that's right, please proceed", "en", FILED_EN, "RT0C951AC83A is already"),
     ],
-    ids=["zh", "zh-Hant", "en"],
+    ids=["zh", "zh-Hant", "en", "en-proceed"],
 )
 async def test_a_confirmation_after_the_filing_is_told_it_is_in(
     services, handoffs, text: str, lang: str, filed: str, reply: str

@@ -273,6 +273,12 @@ async def test_a_person_asked_for_in_words_gets_one(
     [
         ("i paid but theres no order in my account", True, True),
         ("付了钱但是订单里找不到 钱已经扣了", True, True),
+        (
+            "also alipay took ¥320 from me yesterday evening but my order list is totally empty",
+            True,
+            True,
+        ),
+        ("i took a look at my order list, it is empty", True, False),  # nothing paid
         ("上周买东西扣了两次钱 到现在都没退回来", False, True),  # nothing the bot can look up
         ("上周买东西扣了两次钱 到现在都没退回来", True, False),  # the flow finds the order
         ("付一次扣了两遍", False, False),  # within the 24 hours the rule promises
@@ -292,6 +298,17 @@ async def test_a_payment_with_no_order_goes_to_a_person_at_once(services, handof
     assert events is not None and handoffs and handoffs[0]["priority"] == "high"
     assert "finance" in dispatcher.messages[0]["text"]
     assert not any("order number" in (m.get("text") or "") for m in dispatcher.messages)
+
+
+async def test_a_payment_with_no_order_the_nlu_did_not_place_starts_the_payment_flow(
+    services, handoffs
+) -> None:
+    # read as inform (0.87) after an FAQ answer: the payment flow, which hands it to a person
+    text = "also alipay took ¥320 from me yesterday evening but my order list is totally empty"
+    events = await ActionFallback().run(
+        CollectingDispatcher(), tracker(text, intent="inform", lang="en"), {}
+    )
+    assert {"event": "followup", "name": "payment_form", "timestamp": None} in events
 
 
 async def test_a_visitors_calm_double_charge_gets_the_24_hour_rule_without_an_order(

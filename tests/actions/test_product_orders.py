@@ -53,6 +53,9 @@ def _ids(orders: list[Any]) -> list[str]:
         ("蓝牙那副买了俩月 左边那只突然没声了", ["20231120013"]),
         # a piece of its name and its model word: "降噪pro" is the "降噪蓝牙耳机 Pro"
         ("降噪pro右边耳朵不出声了", ["20231120013"]),
+        # a description said as the thing: "那副降噪的", "降噪那副" are the noise-cancelling pair
+        ("买了两个月的那副降噪的 右边那只一直有电流声 帮我走保修", ["20231120013"]),
+        ("降噪那副的发票 公司名称写错了 要换开", ["20231120013"]),
     ],
 )
 async def test_an_order_named_by_its_colour_capacity_or_nickname(services, text, ids):
@@ -451,3 +454,13 @@ async def test_a_repair_offers_the_delivered_orders_under_warranty_first(service
     offered = [o.id for o in fitting_first("repair_form", own)]
     # the earbuds (12 months) before the jeans and the dress, delivered too but not covered
     assert "20231120013" in covered and offered[: len(covered)] == covered
+
+
+async def test_a_cancelled_orders_money_asked_of_the_refunds(services):  # type: ignore[no-untyped-def]
+    # demo-001's picture books (20231120009) were cancelled; no refund request exists for them:
+    # where the money goes, not "no refund record yet"
+    _, texts, _ = await run(
+        ActionCheckRefund(),
+        tracker("童书那套订单是不是没了 钱给我退回去了没", intent="check_refund"),
+    )
+    assert "20231120009 已取消" in texts[0] and "原路退回" in texts[0]

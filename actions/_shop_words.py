@@ -1,0 +1,208 @@
+"""A customer's everyday phrasing of a shop topic, named in the FAQs' own words: "大年初三下的单
+啥时候能寄出来" is the Spring Festival's shipping, "页面上便宜了15块 这种能补吗" a price drop
+(not a restock: "补"), "anyone staffing the chat on sundays?" the service hours.
+
+``actions._kb_search`` searches the message with the topic named *beside* the message itself,
+each FAQ keeping its better score — the FAQ texts are never changed, so the learned layer of the
+knowledge base does not move (writing such words into ``knowledge_base.text.normalise`` moved
+unrelated scores by 0.03–0.08). Each reading is narrow on purpose: it fires on the topic's own
+words (a price with 便宜了, points with a review), never on one word alone.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from actions._reading import CJK, ORDER_ID, simplified
+
+__all__ = ["PRICE_DROP", "named_queries", "reports_scam"]
+
+# A price drop after buying, in words that name no price protection ("比我买的时候低了快三十",
+# "页面上便宜了15块 这种能补吗"): no order flow performs it either (``actions._decide``).
+PRICE_DROP = re.compile(
+    r"(?:价|买的时候|买完|刚买)[^，。,.!?？！]{0,12}(?:便宜|降|低|少)了|"
+    r"(?:便宜|降价|掉价)了[^，。,.!?？！]{0,12}(?:补|差价|退|返)|"
+    r"\b(?:price|it)\b[^.?!]{0,20}\b(?:dropped|went down|fell|is (?:now )?lower)\b|"
+    r"\bcheaper (?:now|today)\b|\bprice drop",
+    re.IGNORECASE,
+)
+
+
+class _Reading(NamedTuple):
+    pattern: re.Pattern[str]  # over the message in simplified Mandarin, lower-cased
+    zh: str  # the topic in the Chinese FAQs' words
+    en: str  # and in the English ones'
+
+
+_I = re.IGNORECASE
+# electronics, where an opened box matters (the no-reason exceptions name opened digital goods)
+_DEVICE_EN = (
+    r"(?:head ?phones?|ear ?buds?|ear ?phones?|headset|(?:smart ?)?watch|band|tracker|phone|"
+    r"tablet|laptop|camera|speaker|tooth ?brush|device|gadget|electronics?)"
+)
+_DEVICE_ZH = r"(?:耳机|耳麦|手表|手环|手机|平板|电脑|相机|音箱|音响|牙刷|电子|数码)"
+
+_READINGS = (
+    # not liking it is the no-reason return's reason ("東西拿到覺得不喜歡 幾天內可以退": "退"
+    # beside a dislike reads as the quality rule)
+    _Reading(
+        re.compile(
+            r"(?:不喜欢|不合心意|不想要了)(?=.{0,12}(?:退(?!款|钱)|还回去))|"
+            r"\b(?:don'?t|do not|didn'?t) (?:like|love|want) (?:it|them)\b"
+            r"(?=.{0,40}\b(?:return|send))",
+            _I,
+        ),
+        "无理由退货",
+        "no reason return",
+    ),
+    # a price drop after buying ("现在活动价比我买的时候低了快三十", "便宜了15块 这种能补吗")
+    _Reading(PRICE_DROP, "买完降价了 退差价", "price dropped after i bought refund the difference"),
+    # genuine goods ("你们家东西保真吗 能拿去专柜验不")
+    _Reading(
+        re.compile(
+            r"保真|假货|山寨|高仿|专柜验|\b(?:genuine|authentic|counterfeit|knock-?offs?)\b|"
+            r"\bfake (?:goods|products|items|stuff)\b",
+            _I,
+        ),
+        "正品 专柜验货",
+        "are your products genuine",
+    ),
+    # the Spring Festival's shipping ("大年初三下的单 啥时候能寄出来")
+    _Reading(
+        re.compile(
+            r"(?:大年|正月|年)初[一二三四五六七八九十]|春节|过年|除夕|年三十|"
+            r"chinese new year|lunar new year|spring festival|\bcny\b",
+            _I,
+        ),
+        "春节期间 节假日发货吗",
+        "do you ship during the spring festival holidays",
+    ),
+    # the shipping insurance's pay-out ("买了运费险 退完货那几块钱是退到哪的")
+    _Reading(
+        re.compile(
+            r"运费险[^。.!?？！]{0,20}(?:退到|到哪|赔到|理赔|赔多少|赔付|赔)|"
+            r"shipping insurance[^.?!]{0,40}\b(?:where|paid|claim|pay ?out|go)",
+            _I,
+        ),
+        "运费险怎么理赔",
+        "how does return shipping insurance pay out",
+    ),
+    # the service hours on a given day ("anyone staffing the chat on sundays?")
+    _Reading(
+        re.compile(
+            r"(?:周末|周六|周日|星期六|星期天|星期日|礼拜六|礼拜天)[^。.!?？！]{0,10}"
+            r"(?:客服|人工|有人|在线|上班|值班)|"
+            r"(?:客服|人工)[^。.!?？！]{0,10}(?:周末|周六|周日|星期六|星期天|星期日|礼拜天)|"
+            r"\b(?:on )?(?:sundays?|saturdays?|weekends?)\b(?=[^.!]{0,40}"
+            r"\b(?:staff|agents?|humans?|people|someone|anyone|chat|open|support|service|online|"
+            r"working|work)\b)|"
+            r"\b(?:staff|agents?|humans?|someone|anyone|chat|support|service)\b(?=[^.!]{0,40}"
+            r"\b(?:on )?(?:sundays?|saturdays?|weekends?)\b)",
+            _I,
+        ),
+        "客服工作时间",
+        "customer service hours",
+    ),
+    # an electronic item opened ("does the 7 day return thing apply to headphones once i've
+    # opened the box?", "cracked open the packaging on a smart watch")
+    _Reading(
+        re.compile(
+            rf"(?:拆封|拆了|拆开|开封|打开了?包装|激活)[^。.!?？！]{{0,20}}{_DEVICE_ZH}|"
+            rf"{_DEVICE_ZH}[^。.!?？！]{{0,20}}(?:拆封|拆了|拆开|开封|打开了?包装|激活)|"
+            rf"\b(?:opened|unsealed|unboxed|cracked open|tore open|ripped open|broke the seal|"
+            rf"activated)\b[^.?!]{{0,40}}\b{_DEVICE_EN}|"
+            rf"\b{_DEVICE_EN}\b[^.?!]{{0,40}}\b(?:opened|unsealed|unboxed|cracked open|"
+            rf"tore open|ripped open|broke the seal|activated)\b",
+            _I,
+        ),
+        "电子产品拆封激活后还能退吗",
+        "can i return an electronic device after opening it",
+    ),
+    # a place abroad named, not the word "overseas" ("do u deliver to kuala lumpur?")
+    _Reading(
+        re.compile(
+            r"(?:寄|发|送|邮|运)[^。.!?？！]{0,8}(?:马来西亚|吉隆坡|新加坡|泰国|曼谷|日本|东京|韩国|首尔|"
+            r"美国|加拿大|澳洲|澳大利亚|新西兰|英国|伦敦|德国|法国|越南|菲律宾|印尼)|"
+            r"\b(?:ship|deliver|send|post|mail)\w*\b[^.?!]{0,30}\b(?:malaysia|kuala lumpur|"
+            r"singapore|thailand|bangkok|japan|tokyo|korea|seoul|usa|the us|america|canada|"
+            r"australia|sydney|melbourne|new zealand|the uk|london|germany|france|vietnam|"
+            r"philippines|indonesia)\b",
+            _I,
+        ),
+        "可以寄到海外吗",
+        "do you ship overseas",
+    ),
+    # how long a refund takes to reach a channel ("退到信用卡一般要等几天": not the review's time)
+    _Reading(
+        re.compile(
+            r"退[^。.!?？！]{0,4}(?:信用卡|银行卡|储蓄卡|微信|支付宝|零钱|花呗|余额)[^。.!?？！]{0,8}"
+            r"(?:几天|多久|多长时间|啥时候|什么时候|几个工作日)|"
+            r"\brefund\w*\b[^.?!]{0,20}\b(?:card|wechat|alipay|bank)\b[^.?!]{0,30}"
+            r"\b(?:how long|how many days|when)\b|"
+            r"\b(?:how long|how many days|when)\b[^.?!]{0,30}\brefund\w*\b[^.?!]{0,20}"
+            r"\b(?:card|wechat|alipay|bank)\b",
+            _I,
+        ),
+        "退款多久到账",
+        "how long until the refund arrives",
+    ),
+    # Taiwan's word for points ("紅利可以拿來扣錢嗎")
+    _Reading(re.compile(r"红利"), "积分", "points"),
+    # a smell or a defect of a new item ("新买的床单一股刺鼻味儿 能退不"): a quality problem
+    _Reading(
+        re.compile(
+            r"(?:刺鼻|异味|怪味|臭味|甲醛|一股味)[^。.!?？！]{0,12}(?:退|换)|"
+            r"\b(?:smells?|stinks?|odou?r)\b[^.?!]{0,40}\b(?:return|send (?:it )?back|refund)",
+            _I,
+        ),
+        "质量问题",
+        "quality problem",
+    ),
+)
+
+_SCAM_ZH = "收到诈骗电话说是你们客服"
+_SCAM_EN = "someone called me claiming to be your customer service"
+
+# A call or message from someone claiming to be the shop ("有人打电话说是你们客服 让我共享屏幕帮我
+# 退款", "got a call from someone claiming to be your staff, wants the code from my texts"): the
+# shop's anti-fraud rule, though it speaks of a refund of the customer's own.
+_SCAM = re.compile(
+    r"(?:电话|来电|短信|call(?:ed)?|texted|messaged).{0,30}(?:说是|自称|冒充|假装|claim|pretend|"
+    r"said (?:they|he|she)|says (?:they|he|she)).{0,12}(?:客服|售后|工作人员|你们的人|官方|"
+    r"\bstaff\b|customer service|your (?:team|company|shop|store))|"
+    r"(?:验证码|共享屏幕|屏幕共享|\bthe code\b|\bverification code\b).{0,30}(?:退款|refund)|"
+    # "有个自称你们客服的打电话": someone calling themselves the shop's staff
+    r"(?:自称|冒充|假冒|假装)(?:是)?(?:你们|你们家|你们的|贵店|官方)?的?(?:客服|售后|工作人员|官方|店家|商家)|"
+    # "接到个电话 对方讲我的包裹弄丢了要赔我钱 叫我加微信转账": a caller who pays out through a
+    # private chat or a transfer
+    r"(?:(?:接到|收到|来了?)(?:个|一个|一通|一条)?(?:电话|短信)|来电|有人(?:打|给我打|发)|"
+    r"\b(?:got|received|had) (?:a )?(?:call|text|message)\b|\bsomeone (?:called|texted|messaged)\b)"
+    r".{0,40}(?:赔|理赔|退款|补偿|\bcompensat|"
+    r"\brefund).{0,30}(?:加.{0,3}(?:微信|qq|好友)|转账|扫码|验证码|共享屏幕|备用金|"
+    r"\badd (?:them|him|her) on\b|\b(?:wechat|whatsapp|transfer|gift cards?)\b)",
+    re.IGNORECASE,
+)
+
+
+def reports_scam(text: str) -> bool:
+    """The message reports a call or message from someone claiming to be the shop, or paying
+    out through a private chat ("有个自称你们客服的打电话 … 让我加qq转账")."""
+    return bool(_SCAM.search(simplified(text)))
+
+
+def named_queries(text: str) -> list[str]:
+    """The message with each shop topic its phrasing reads as named in the FAQs' words, to be
+    searched beside it (none for a message naming an order: that is its own case)."""
+    plain = simplified(text or "")
+    if ORDER_ID.search(plain):
+        return []
+    english = not CJK.search(plain)  # ("cool thx 🙏" is English too)
+    named = [
+        f"{plain} {reading.en if english else reading.zh}"
+        for reading in _READINGS
+        if reading.pattern.search(plain)
+    ]
+    if reports_scam(plain):  # "got a text from 'your store' asking for my verification code…"
+        named.append(f"{plain} {_SCAM_EN if english else _SCAM_ZH}")
+    return named
