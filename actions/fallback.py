@@ -21,7 +21,7 @@ from actions._handoff import ANGRY_LEAD, angry_handoff, is_vip, person_asked, st
 from actions._kb_answer import answered_from_kb
 from actions._order_routes import order_detail_followup, order_followup, product_followup
 from actions._orders import asked_to_log_in, offers_identity, why_log_in
-from actions._payment_rules import paid_without_order
+from actions._payment_rules import hand_payment_to_person, paid_without_order
 from actions._photos import photos_ready
 from actions._reading import is_own_case, wants_to_leave
 from actions._services import get_services
@@ -116,10 +116,18 @@ class ActionFallback(Action):
             # chat cannot do, not the privacy FAQ its words find
             why_log_in(dispatcher, lang)
             return []
-        if paid_without_order(text) and not is_angry(text):
-            # "alipay took ¥320 … but my order list is totally empty" (the NLU's inform): the
-            # payment flow, which hands a payment with no order to a person at its start
-            return [FollowupAction("payment_form")]
+        if (
+            paid_without_order(text)
+            and not is_angry(text)
+            and (
+                handed := await hand_payment_to_person(
+                    get_services(), dispatcher, tracker, text, True
+                )
+            )
+        ):
+            # "alipay took ¥320 … but my order list is totally empty" (the NLU's inform): no
+            # order number to ask for — finance traces the payment, as the payment flow does
+            return handed
         if praises(text):  # "你们家客服回得挺快的 表扬一下👍": thanked, no miss
             return thank_for_praise(dispatcher, lang)
         if not is_angry(text) and await answered_from_kb(dispatcher, tracker, "nlu_fallback"):
