@@ -78,10 +78,11 @@ _READINGS = (
         "春节期间 节假日发货吗",
         "do you ship during the spring festival holidays",
     ),
-    # the shipping insurance's pay-out ("买了运费险 退完货那几块钱是退到哪的")
+    # where and how much the shipping insurance pays out ("买了运费险 退完货那几块钱是退到哪的";
+    # not whether it pays: "换货的话运费险赔不赔" is the exchange's FAQ)
     _Reading(
         re.compile(
-            r"运费险[^。.!?？！]{0,20}(?:退到|到哪|赔到|理赔|赔多少|赔付|赔)|"
+            r"运费险[^。.!?？！]{0,20}(?:退到|到哪|赔到|赔多少|赔了多少)|"
             r"shipping insurance[^.?!]{0,40}\b(?:where|paid|claim|pay ?out|go)",
             _I,
         ),

@@ -50,6 +50,7 @@ async def test_the_topic_named_finds_its_faq(services, text: str, lang: str, faq
         "20231120007 降价了能补吗",  # an order named: its own case
         "周末能送货吗",  # a delivery on a weekend, not the agents
         "where can i buy a phone case",  # a device, nothing opened
+        "换货的话运费险赔不赔",  # whether it pays for an exchange: that FAQ's own words
     ],
 )
 def test_near_words_name_no_topic(text: str) -> None:
