@@ -21,10 +21,12 @@ __all__ = ["PRICE_DROP", "named_queries", "reports_scam"]
 # A price drop after buying, in words that name no price protection ("比我买的时候低了快三十",
 # "页面上便宜了15块 这种能补吗"): no order flow performs it either (``actions._decide``).
 PRICE_DROP = re.compile(
-    r"(?:价|买的时候|买完|刚买)[^，。,.!?？！]{0,12}(?:便宜|降|低|少)了|"
+    r"(?:价|买的时候)[^，。,.!?？！]{0,12}(?:便宜|降|低|少)了|"
+    r"(?:买完|刚买)[^，。,.!?？！]{0,12}(?:便宜|降价)了|"
     r"(?:便宜|降价|掉价)了[^，。,.!?？！]{0,12}(?:补|差价|退|返)|"
-    r"\b(?:price|it)\b[^.?!]{0,20}\b(?:dropped|went down|fell|is (?:now )?lower)\b|"
-    r"\bcheaper (?:now|today)\b|\bprice drop",
+    # a price that fell, never "it fell into the pool"
+    r"\bprices?\b[^.?!]{0,20}\b(?:dropped|went down|fell|is (?:now )?lower)\b|"
+    r"\b(?:dropped|went down|fell) in price\b|\bcheaper (?:now|today)\b|\bprice drop",
     re.IGNORECASE,
 )
 
@@ -95,10 +97,10 @@ _READINGS = (
             r"(?:周末|周六|周日|星期六|星期天|星期日|礼拜六|礼拜天)[^。.!?？！]{0,10}"
             r"(?:客服|人工|有人|在线|上班|值班)|"
             r"(?:客服|人工)[^。.!?？！]{0,10}(?:周末|周六|周日|星期六|星期天|星期日|礼拜天)|"
+            # (not "delivered on saturday? i work weekdays": the chat's people, not a delivery)
             r"\b(?:on )?(?:sundays?|saturdays?|weekends?)\b(?=[^.!]{0,40}"
-            r"\b(?:staff|agents?|humans?|people|someone|anyone|chat|open|support|service|online|"
-            r"working|work)\b)|"
-            r"\b(?:staff|agents?|humans?|someone|anyone|chat|support|service)\b(?=[^.!]{0,40}"
+            r"\b(?:staff|agents?|humans?|anyone|chat|open|support|online)\b)|"
+            r"\b(?:staff|agents?|humans?|anyone|chat|support|customer service)\b(?=[^.!]{0,40}"
             r"\b(?:on )?(?:sundays?|saturdays?|weekends?)\b)",
             _I,
         ),
@@ -109,12 +111,14 @@ _READINGS = (
     # opened the box?", "cracked open the packaging on a smart watch")
     _Reading(
         re.compile(
-            rf"(?:拆封|拆了|拆开|开封|打开了?包装|激活)[^。.!?？！]{{0,20}}{_DEVICE_ZH}|"
+            # (a return asked: "手机激活不了" is no return)
+            rf"^(?=.*(?:退|无理由|\breturn|\bsend (?:it |them )?back|\brefund|no questions)).*?"
+            rf"(?:(?:拆封|拆了|拆开|开封|打开了?包装|激活)[^。.!?？！]{{0,20}}{_DEVICE_ZH}|"
             rf"{_DEVICE_ZH}[^。.!?？！]{{0,20}}(?:拆封|拆了|拆开|开封|打开了?包装|激活)|"
             rf"\b(?:opened|unsealed|unboxed|cracked open|tore open|ripped open|broke the seal|"
             rf"activated)\b[^.?!]{{0,40}}\b{_DEVICE_EN}|"
             rf"\b{_DEVICE_EN}\b[^.?!]{{0,40}}\b(?:opened|unsealed|unboxed|cracked open|"
-            rf"tore open|ripped open|broke the seal|activated)\b",
+            rf"tore open|ripped open|broke the seal|activated)\b)",
             _I,
         ),
         "电子产品拆封激活后还能退吗",

@@ -51,6 +51,10 @@ async def test_the_topic_named_finds_its_faq(services, text: str, lang: str, faq
         "周末能送货吗",  # a delivery on a weekend, not the agents
         "where can i buy a phone case",  # a device, nothing opened
         "换货的话运费险赔不赔",  # whether it pays for an exchange: that FAQ's own words
+        "suppose it fell into the pool, still free to fix?",  # no price fell
+        "刚买的手机电量低了",  # a battery, just bought
+        "手机激活不了怎么办",  # no return asked
+        "will it be delivered on saturday? i work weekdays",  # a delivery, not the agents
     ],
 )
 def test_near_words_name_no_topic(text: str) -> None:
