@@ -154,6 +154,42 @@ _READINGS = (
     ),
     # Taiwan's word for points ("紅利可以拿來扣錢嗎")
     _Reading(re.compile(r"红利"), "积分", "points"),
+    # cash on delivery ("能不能收到货再给钱")
+    _Reading(
+        re.compile(
+            r"货到付款|收到货再(?:给|付|打)钱|先收货再付|\bcash on delivery\b|"
+            r"\bpay (?:on|upon|at) delivery\b|\bpay when (?:it|the parcel) (?:arrives|comes)\b",
+            _I,
+        ),
+        "支持货到付款吗",
+        "do you accept cash on delivery",
+    ),
+    # a screen's defect ("要是屏幕上有坏点呢"): a quality problem
+    _Reading(
+        re.compile(r"坏点|漏光|花屏|\bdead pixels?\b|\bbacklight bleed\b", _I),
+        "质量问题",
+        "quality problem",
+    ),
+    # a coupon given back ("撤了的话我用的那张券能回来不")
+    _Reading(
+        re.compile(
+            r"券[^。.!?？！]{0,8}(?:回来|退回|返还|还我|还给)|"
+            r"\b(?:coupon|voucher)s?\b[^.?!]{0,20}\b(?:back|returned|refunded)\b",
+            _I,
+        ),
+        "退货后优惠券会退回吗",
+        "do i get my coupon back after a return",
+    ),
+    # when a paper invoice is mailed ("纸质的开好多久能寄到我手上")
+    _Reading(
+        re.compile(
+            r"纸质(?:的|发票|票)?[^。.!?？！]{0,12}(?:寄|多久|几天|什么时候|啥时候)|"
+            r"\bpaper (?:invoice|fapiao)\b[^.?!]{0,30}\b(?:how long|when|mail|post|send)",
+            _I,
+        ),
+        "增值税专用发票 纸质 多久寄出",
+        "special vat invoice on paper how long to mail",
+    ),
     # a smell or a defect of a new item ("新买的床单一股刺鼻味儿 能退不"): a quality problem
     _Reading(
         re.compile(

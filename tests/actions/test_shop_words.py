@@ -24,6 +24,10 @@ from tests.actions.conftest import tracker
         ("新买的床单一股刺鼻味儿 能退不", "zh", "ret-002"),
         ("退到信用卡一般要等几天", "zh", "ret-008"),  # not the review's 24 hours
         ("紅利可以拿來扣錢嗎", "zh-Hant", "mem-002"),
+        ("能不能收到货再给钱", "zh", "pay-001"),  # (heldout16: the payment-failure FAQ)
+        ("要是屏幕上有坏点呢", "zh", "ret-002"),
+        ("撤了的话我用的那张券能回来不", "zh", "cpn-004"),
+        ("纸质的开好多久能寄到我手上", "zh", "inv-004"),
         ("東西拿到覺得不喜歡 幾天內可以退", "zh-Hant", "ret-001"),
         ("anyone staffing the chat on sundays?", "en", "svc-001-en"),
         ("does the 7 day return thing apply to headphones once i've opened the box?", "en",
