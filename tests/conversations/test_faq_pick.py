@@ -26,7 +26,7 @@ from knowledge_base.live import announce
 pytestmark = pytest.mark.rasa
 
 FAQS = {f.id: f for f in demo_faqs()}
-ASKS_ORDER = ("请问是哪一个订单", "麻烦您提供一下订单号")  # the order flows' first question
+ASKS_ORDER = ("是哪一个订单", "麻烦您提供一下订单号")  # the order flows' first question
 
 
 @pytest.fixture(scope="module")
