@@ -20,7 +20,7 @@ from actions._filed import already_changed, already_filed, confirmed_change, con
 from actions._handoff import ANGRY_LEAD, angry_handoff, is_vip, person_asked, start_handoff
 from actions._kb_answer import answered_from_kb
 from actions._order_routes import order_detail_followup, order_followup, product_followup
-from actions._orders import asked_to_log_in, offers_identity, why_log_in
+from actions._orders import asked_to_log_in, offers_identity, the_customer, why_log_in
 from actions._payment_rules import hand_payment_to_person, paid_without_order
 from actions._photos import photos_ready
 from actions._reading import is_own_case, wants_to_leave
@@ -121,7 +121,11 @@ class ActionFallback(Action):
             and not is_angry(text)
             and (
                 handed := await hand_payment_to_person(
-                    get_services(), dispatcher, tracker, text, True
+                    get_services(),
+                    dispatcher,
+                    tracker,
+                    text,
+                    logged_in=bool(the_customer(get_services(), tracker)),
                 )
             )
         ):
