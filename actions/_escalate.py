@@ -5,7 +5,8 @@ When the bot cannot settle something itself it says what it knows and offers a p
 of warranty. A customer who then insists — time gone by ("都10天了"), still nothing ("还是没到"),
 or asks for it to be checked ("你们帮我查一下", "can you look into it") — would only get the same
 answer again or a "didn't understand"; a person takes the chat instead (the fallback,
-``actions.fallback``)."""
+``actions.fallback``, and out of scope: "its been two days now and the extra charge is still
+sitting on my card" after the double charge's "if it hasn't come back after 24 hours…")."""
 
 from __future__ import annotations
 
@@ -13,12 +14,16 @@ import re
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
+from actions._handoff import start_handoff
 from actions._payment_rules import WAITED
+from actions._services import Services
+from actions._text import is_thanks
 from actions._tracker import last_replies
 from kefu.mandarin import to_mandarin
 
-__all__ = ["insists_after_offer", "will_wait"]
+__all__ = ["insisted_handoff", "insists_after_offer", "will_wait"]
 
 PERSON_PAYLOAD = "/request_human"
 _INSISTS = re.compile(
@@ -54,3 +59,24 @@ def insists_after_offer(tracker: Tracker, text: str) -> bool:
     if not (WAITED.search(plain) or _INSISTS.search(plain)) or will_wait(text):
         return False
     return any(_offered_person(e) for e in last_replies(tracker))
+
+
+async def insisted_handoff(
+    services: Services, dispatcher: CollectingDispatcher, tracker: Tracker, text: str
+) -> list[dict[str, Any]] | None:
+    """The handoff when the customer insists after a person was offered (not a thanks: "ok
+    still thanks" ends), else None."""
+    if not insists_after_offer(tracker, text) or is_thanks(text):
+        return None
+    return await start_handoff(
+        services,
+        dispatcher,
+        tracker,
+        reason="flow_needs_human",
+        priority="high",
+        summary=f"客户坚持要求处理 / customer insists: {text[:200]}",
+        lead=(
+            "明白，这就请人工客服帮您核实处理～",
+            "Understood — I'm bringing in a person to check this for you.",
+        ),
+    )

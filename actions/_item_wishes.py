@@ -27,7 +27,10 @@ def wants_exchange(text: str) -> bool:
 _WRONG_ITEM = re.compile(
     r"发错|寄错|错发|发成了|收到的?(?:东西)?不是我(?:买|要|订|拍)的|"
     r"\b(?:sent|got|received) (?:me )?(?:the |a )?wrong\b|\bwrong (?:item|size|colou?r|product)"
-    r" (?:was )?(?:sent|arrived|came|delivered)\b",
+    r" (?:was )?(?:sent|arrived|came|delivered)\b|"
+    # "ordered a grey hoodie, recieved a pink one instead"
+    r"\b(?:got|received|recieved|recived|receieved|sent me)\b (?:an? |the |some )[^.?!]{0,25}"
+    r"\b(?:one|ones|pair|size|colou?r|version|model)\b instead\b",
     re.IGNORECASE,
 )
 

@@ -171,6 +171,10 @@ async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
         # question ("…买了好多东西 有衣服有鞋子…那个退货的运费到底是谁出啊"): the decision
         # step reads it by its question.
         guessed = words_flow(text) if not is_long(text) else None
+        if guessed is None and is_quality_reason(text):
+            # "那件燕麦色的羊绒衫洗了一水 缩得跟童装似的": a fault of their own item, said
+            # without asking — its return for quality (the flow says what is still possible)
+            guessed = "return_form"
         if guessed is None:
             return None
     if guessed == "return_form" and wants_exchange(text):

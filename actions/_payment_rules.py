@@ -51,6 +51,8 @@ _NO_ORDER = re.compile(
     r"\border (?:doesn'?t|does not|didn'?t|did not|isn'?t|is not|never) (?:show|appear)|"
     # "订单列表空空的", "my order list is totally empty"
     r"订单(?:列表|页面?)?(?:里|上)?(?:是|都)?空|"
+    # "钱扣了389 订单里啥也没有"
+    r"订单(?:列表|页面?)?(?:里|上)?(?:啥|什么|一个)(?:也|都)(?:没有|没|找不到|看不到)|"
     r"\borders? (?:list|history|page)\b[^.?!]{0,20}\b(?:empty|blank)\b",
     re.IGNORECASE,
 )

@@ -80,9 +80,10 @@ _OWN_THING = re.compile(
 )
 _GENERAL = re.compile(
     r"(?<![没不])怎么|(?<![没不])怎样|如何|咋|多久|多长|几天|多少天|多少钱|几个工作日|多少日|几日|还?差多少|还差几|什么时候|啥时候|几点|谁|哪些|哪里|哪儿|哪个|[寄送退]到哪(?!了)|"
-    r"(?<!没)什么|(?<!没)啥|能不能|可不可以|有没有|([^\s不])不\1|去哪|在哪|可以.*[吗么嘛]|能.*[吗么嘛]|支持.*[吗么嘛]|是否|要是|如果|的话|一般|"
+    r"(?<!没)什么|(?<!没)啥|能不能|几(?:个|张|次|件|单|期|种|位)|最多|最少|上限|可不可以|有没有|([^\s不])不\1|去哪|在哪|可以.*[吗么嘛]|能.*[吗么嘛]|支持.*[吗么嘛]|是否|要是|如果|的话|一般|"
     r"[吗么嘛不没][？?！!。～~\s]*$|[？?]|"
-    r"\b(?:how|when|what|which|who|why|where do|where can|can i|can we|can you|do you|do we|"
+    r"\b(?:how|when|what|which|who|why|whats|hows|whens|where do|where can|can i|can we|can you|"
+    r"do you|do we|"
     r"could we|does|is there|"
     r"are there|if i|is it|are you|will i|do i|should i|would i|will there)\b|"
     # an English clause opened by an auxiliary is a yes/no question: "hi, is shipping free",
@@ -212,6 +213,19 @@ def is_question(text: str) -> bool:
 ASIDE_CHARS = 4  # "不说了", "对了", "好吧": an aside is a few characters
 
 
+_GREETING = re.compile(
+    r"^(?:(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening)|there)\b|"
+    r"你好|您好|哈喽|哈啰|嗨|嘿|亲|在吗|在不在|在嘛|客服|小蜜|机器人|"
+    r"早上好|早安|下午好|晚上好|[\s,，.。!！~～:：\U0001F300-\U0001FAFF])+",
+    re.IGNORECASE,
+)
+
+
+def after_greeting(text: str) -> str:
+    """The message without its greeting words ("哈喽机器人🤖 你们这能用云闪付付钱不")."""
+    return _GREETING.sub("", (text or "").strip(), count=1).strip()
+
+
 def asked_clause(text: str) -> str | None:
     """The question of a short message that opens with words around it ("不说了 你们过年发货不",
     "好吧 那积分怎么用"): its last clause when that is a general question and no clause before
@@ -228,6 +242,7 @@ def asked_clause(text: str) -> str | None:
         or _ASKS_AT_ALL.search(simplified(c))
         or topic_terms(c)
         for c in clauses[:-1]
+        if after_greeting(c)  # ("哈喽机器人🤖": a hello is an aside, whatever its words)
     ):
         # "那大概能赔多少 多久到账": two questions; "那我直接拒收 运费要我出吗", "抬头好像写错了
         # 能换开吗": the subject is before the question — no aside

@@ -35,6 +35,10 @@ class _Reading(NamedTuple):
     pattern: re.Pattern[str]  # over the message in simplified Mandarin, lower-cased
     zh: str  # the topic in the Chinese FAQs' words
     en: str  # and in the English ones'
+    # searched alone, not after the message: its words are the whole question, and the
+    # message's own words find a wider topic first ("do i get points for a review": how
+    # points are earned at 0.98, not the review's reward)
+    alone: bool = False
 
 
 _I = re.IGNORECASE
@@ -44,6 +48,12 @@ _DEVICE_EN = (
     r"tablet|laptop|camera|speaker|tooth ?brush|device|gadget|electronics?)"
 )
 _DEVICE_ZH = r"(?:耳机|耳麦|手表|手环|手机|平板|电脑|相机|音箱|音响|牙刷|电子|数码)"
+
+# days the agents might be off: a weekend or a holiday
+_DAYS_ZH = (
+    r"(?:周末|周六|周日|星期六|星期天|星期日|礼拜六|礼拜天|节假日|假期|法定假|国庆|五一|长假)"
+)
+_DAYS_EN = r"(?:sundays?|saturdays?|weekends?|(?:public |bank |national )?holidays?)"
 
 _READINGS = (
     # not liking it is the no-reason return's reason ("東西拿到覺得不喜歡 幾天內可以退": "退"
@@ -57,6 +67,17 @@ _READINGS = (
         ),
         "无理由退货",
         "no reason return",
+    ),
+    # the return window asked in general ("whats your return window"): the 7 days with no
+    # reason — not when a fault is named (the quality rule's 15 days)
+    _Reading(
+        re.compile(
+            r"^(?!.*\b(?:faulty|broken|defect\w*|damaged|quality|warrant\w*)\b)"
+            r".*?\breturn (?:window|period|policy|time ?frame|deadline)\b",
+            _I,
+        ),
+        "七天无理由退货",
+        "do you accept returns within 7 days for no reason",
     ),
     # a price drop after buying ("现在活动价比我买的时候低了快三十", "便宜了15块 这种能补吗")
     _Reading(PRICE_DROP, "买完降价了 退差价", "price dropped after i bought refund the difference"),
@@ -91,17 +112,17 @@ _READINGS = (
         "运费险怎么理赔",
         "how does return shipping insurance pay out",
     ),
-    # the service hours on a given day ("anyone staffing the chat on sundays?")
+    # the service hours on a given day ("anyone staffing the chat on sundays?", "are your human
+    # agents working on public holidays too")
     _Reading(
         re.compile(
-            r"(?:周末|周六|周日|星期六|星期天|星期日|礼拜六|礼拜天)[^。.!?？！]{0,10}"
-            r"(?:客服|人工|有人|在线|上班|值班)|"
-            r"(?:客服|人工)[^。.!?？！]{0,10}(?:周末|周六|周日|星期六|星期天|星期日|礼拜天)|"
+            rf"{_DAYS_ZH}[^。.!?？！]{{0,10}}(?:客服|人工|有人|在线|上班|值班)|"
+            rf"(?:客服|人工)[^。.!?？！]{{0,10}}{_DAYS_ZH}|"
             # (not "delivered on saturday? i work weekdays": the chat's people, not a delivery)
-            r"\b(?:on )?(?:sundays?|saturdays?|weekends?)\b(?=[^.!]{0,40}"
+            rf"\b(?:on )?{_DAYS_EN}\b(?=[^.!]{{0,40}}"
             r"\b(?:staff|agents?|humans?|anyone|chat|open|support|online)\b)|"
             r"\b(?:staff|agents?|humans?|anyone|chat|support|customer service)\b(?=[^.!]{0,40}"
-            r"\b(?:on )?(?:sundays?|saturdays?|weekends?)\b)",
+            rf"\b(?:on )?{_DAYS_EN}\b)",
             _I,
         ),
         "客服工作时间",
@@ -190,6 +211,56 @@ _READINGS = (
         "增值税专用发票 纸质 多久寄出",
         "special vat invoice on paper how long to mail",
     ),
+    # a faster courier ("need something delivered by tmrw, do you guys have express shipping?")
+    _Reading(
+        re.compile(
+            r"加急|次日达|隔日达|当日达|特快|(?:更快|最快)的(?:快递|物流)|"
+            r"\bexpress (?:shipping|delivery|courier|post)\b|\bexpedited\b|\bnext[- ]day\b|"
+            r"\bovernight (?:shipping|delivery)\b|\bfaster (?:shipping|delivery|courier)\b|"
+            r"\brush (?:shipping|delivery)\b",
+            _I,
+        ),
+        "能发顺丰吗 顺丰加急 可以指定快递吗",
+        "can you ship with sf express can i pick the courier",
+    ),
+    # points for a review ("if i post a review … with pics, do i get points for it"): the
+    # review's own reward, not how points are earned in general
+    _Reading(
+        re.compile(
+            r"(?:评价|好评|晒图|晒单|评论)[^。.!?？！]{0,16}积分|积分[^。.!?？！]{0,10}(?:评价|好评|晒图|晒单)|"
+            r"\breviews?\b[^.?!]{0,80}\bpoints?\b|\bpoints?\b[^.?!]{0,30}\breviews?\b",
+            _I,
+        ),
+        "晒单有奖励吗 商品评价",
+        "do i get rewards for reviews with photos",
+        alone=True,
+    ),
+    # an item missing from the parcel ("一共买了三样 拆开箱子只有俩 剩下那个呢")
+    _Reading(
+        re.compile(
+            r"(?:只有|只收到|就收到|才收到|只来了|就来了)(?:一|两|俩|二|三|\d)(?:个|件|样|包|双)?|"
+            r"少(?:了|发了?)(?:一|两|俩|\d)?(?:个|件|样|双)|漏发|少件|缺(?:了)?(?:一|两|\d)(?:个|件|样)|"
+            r"\bonly (?:got|received|came with) (?:one|two|\d)\b|"
+            r"\bmissing (?:an? |one |two )?(?:item|piece|thing)s?\b|"
+            r"\b(?:one|an item|a piece|something) (?:is |was )?missing\b",
+            _I,
+        ),
+        "少件漏发",
+        "an item is missing from my parcel",
+        alone=True,
+    ),
+    # a way to pay named ("你们这能用云闪付付钱不", "do you take apple pay")
+    _Reading(
+        re.compile(
+            r"(?:用|支持|收|能|可以|接受)[^。.!?？！]{0,6}(?:云闪付|银联|数字人民币|apple ?pay|"
+            r"paypal|visa|master ?card|京东支付|翼支付)|"
+            r"\b(?:accept|take|use|pay (?:with|by|via)|support)\b[^.?!]{0,20}\b(?:apple pay|"
+            r"google pay|paypal|visa|mastercard|amex|union ?pay|wechat pay)\b",
+            _I,
+        ),
+        "支持哪些支付方式",
+        "what payment methods do you accept",
+    ),
     # a smell or a defect of a new item ("新买的床单一股刺鼻味儿 能退不"): a quality problem
     _Reading(
         re.compile(
@@ -204,6 +275,24 @@ _READINGS = (
 
 _SCAM_ZH = "收到诈骗电话说是你们客服"
 _SCAM_EN = "someone called me claiming to be your customer service"
+
+# How a stranger reaches the customer, what they claim, and what the shop never asks for.
+_CONTACT = (
+    r"(?:电话|来电|短信|信息|消息|微信|qq|(?<![a-z])line(?![a-z])|whatsapp|telegram|加我|私信|有人|"
+    r"\bcall(?:ed)?\b|\btext(?:ed)?\b|\bmessage[ds]?\b|\bdm\b|\bemail(?:ed)?\b|\bsomeone\b|"
+    r"\bsomebody\b|\bsome guy\b)"
+)
+_CLAIM = (
+    r"(?:说是|说(?:他|她|对方)是|自称|冒充|假冒|假装|claim|pretend|posing as|"
+    r"said (?:they|he|she)|says (?:they|he|she))"
+)
+_NEVER_ASKED = (
+    r"(?:转账|汇款|验证码|共享屏幕|屏幕共享|会议软件|会议app|远程|网银|atm|银行卡号|卡号|密码|解除分期|"
+    r"取消分期|备用金|扫码|加.{0,3}(?:微信|qq|好友)|保证金|解冻|手续费|激活费|"
+    r"\bverification code\b|\bthe code\b|\bscreen ?shar|\bremote\b|\bgift cards?\b|"
+    r"\btransfer\b|\bwire\b|\b\w+ fee\b|\bbank (?:details|app|login)\b|\bcard (?:number|details)\b|"
+    r"\bpassword\b|\bzoom\b|\bteamviewer\b|\banydesk\b)"
+)
 
 # A call or message from someone claiming to be the shop ("有人打电话说是你们客服 让我共享屏幕帮我
 # 退款", "got a call from someone claiming to be your staff, wants the code from my texts"): the
@@ -221,7 +310,15 @@ _SCAM = re.compile(
     r"\b(?:got|received|had) (?:a )?(?:call|text|message)\b|\bsomeone (?:called|texted|messaged)\b)"
     r".{0,40}(?:赔|理赔|退款|补偿|\bcompensat|"
     r"\brefund).{0,30}(?:加.{0,3}(?:微信|qq|好友)|转账|扫码|验证码|共享屏幕|备用金|"
-    r"\badd (?:them|him|her) on\b|\b(?:wechat|whatsapp|transfer|gift cards?)\b)",
+    r"\badd (?:them|him|her) on\b|\b(?:wechat|whatsapp|transfer|gift cards?)\b)|"
+    # "有人加我LINE 說他是你們的客服人員", "someone on whatsapp claiming to be your store",
+    # "接了个电话 说是快递理赔的": a contact on any channel claiming to be the shop or its courier
+    rf"{_CONTACT}.{{0,30}}{_CLAIM}.{{0,12}}(?:客服|售后|工作人员|你们|官方|快递|物流|理赔|平台|"
+    r"\bstaff\b|customer service|\byour\b|\bthe (?:courier|store|shop)\b)|"
+    # "…让我下个会议软件跟着操作", "要我照他说的在网银按几个步骤", "wants me to pay a 'release
+    # fee' before my parcel ships": a contact that asks what the shop never asks
+    rf"{_CONTACT}.{{0,60}}(?:让我|要我|叫我|教我|让.{{0,3}}我|asks? (?:me|for)|asking (?:me|for)|"
+    r"wants? me|told me|tells me|telling me).{0,20}" + _NEVER_ASKED,
     re.IGNORECASE,
 )
 
@@ -240,7 +337,9 @@ def named_queries(text: str) -> list[str]:
         return []
     english = not CJK.search(plain)  # ("cool thx 🙏" is English too)
     named = [
-        f"{plain} {reading.en if english else reading.zh}"
+        (reading.en if english else reading.zh)
+        if reading.alone
+        else f"{plain} {reading.en if english else reading.zh}"
         for reading in _READINGS
         if reading.pattern.search(plain)
     ]

@@ -41,9 +41,15 @@ _FOLLOW_UP_ZH = re.compile(
 )
 
 
+# "…两张店铺的券呢 能都用上不": both, together, too — of the things the part before names
+_BOTH_ZH = re.compile(
+    r"^(?:那|那么)?(?:能|可以|能不能|可不可以|会|是不是)(?:都|一起|同时|也|全|全部)[\u4e00-\u9fff]{0,4}$"
+)
+
+
 def _follows_up(part: str) -> bool:
     plain = simplified(part).strip(" ?？!！.。")
-    return bool(_FOLLOW_UP_EN.match(plain) or _FOLLOW_UP_ZH.match(plain))
+    return bool(_FOLLOW_UP_EN.match(plain) or _FOLLOW_UP_ZH.match(plain) or _BOTH_ZH.match(plain))
 
 
 def _without_connector(part: str) -> str:

@@ -29,7 +29,10 @@ __all__ = [
 _ANGRY = re.compile(
     r"垃圾|气死|氣死|骗子|騙子|坑人|什么破|什麼破|破服务|破服務|太差|差劲|差勁|无语|無語|滚|滾|"
     r"投诉你们|投訴你們|受不了|忍不了|搞什么|搞什麼|什么玩意|什麼玩意|太过分|太過分|恶心|噁心|"
-    r"忽悠|欺骗|欺騙|烂透|爛透|fuck|shit|scam|terrible|worst|ridiculous|useless|unacceptable|"
+    r"忽悠|欺骗|欺騙|烂透|爛透|"
+    # "你們到底在幹嘛 真的很扯欸": what are you people doing, absurd (Taiwan's 扯)
+    r"到底在(?:干嘛|幹嘛|干什么|幹什麼|搞什么|搞什麼|干啥|幹啥)|(?:太|很|真|好|超)(?:扯|离谱|離譜)|"
+    r"fuck|shit|scam|terrible|worst|ridiculous|useless|unacceptable|"
     r"fed up|pissed|furious|disgusting|\bwtf\b|what the hell|bullshit|\bcrap\b|pathetic|"
     r"rip-?off|sick of|waste of (?:my )?time|a joke\b|so angry|so annoyed|!!!|！！！",
     re.IGNORECASE,
@@ -64,7 +67,14 @@ _PERSON = re.compile(
     r"(?:找|叫|派|安排)(?:个|個)?(?:人|专人|專人|同事|客服|专员|專員)(?:帮我|幫我|给我|給我|去|来|來)?"
     r"(?:跟|追|查|催|核实|核實|处理|處理|联系|聯繫|对接|對接)|"
     # "即刻叫個負責人出嚟同我講", "让你们主管来": someone in charge, called to the chat
-    r"(?:找|叫|让|讓|要|请|請)(?:个|個|你们|你們|你地)?(?:负责人|負責人|主管|经理|經理|领导|領導|上级|上級)|"
+    r"(?:找|叫|让|讓|要|请|請|转|轉)(?:个|個|你们|你們|你地)?(?:负责人|負責人|主管|经理|經理|领导|領導|上级|上級)|"
+    # "叫个能查账的人来": someone described by what they can do, called to come or to act
+    r"(?:叫|找|派|安排|弄|请|請)(?:一?个|一?個|位)[^，,。！!？?\s]{1,6}的人(?:来|來|过来|過來|帮|幫|处理|處理|"
+    r"跟进|跟進|看看|查)|"
+    # "你们能不能让同事给中通打个电话问问": a colleague to call the courier or the bank
+    r"(?:让|讓|叫|找|派|安排)(?:你们|你們|你地)?(?:的)?(?:同事|专人|專人|客服|工作人员|工作人員|人)"
+    r"(?:给|給|跟|和|同|去|帮我|幫我)?[^，,。！!？?\s]{0,6}(?:打(?:个|個|一个|一個|一通)?电话|打(?:个|個)?電話|"
+    r"打过去|打過去|问问|問問|问一下|問一下|核实|核實)|"
     # "让你们负责的出来": whoever is in charge, called out
     r"(?:找|叫|让|讓|请|請)(?:你们|你們|你地)?(?:负责|負責|管事)(?:的|嘅)(?:人)?(?:出来|出來|出嚟|来|來)|"
     # "赶紧让人帮我对一下账", "马上弄个工作人员来处理", "给我叫个客服专员来", "安排個職員同我跟進":

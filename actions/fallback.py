@@ -15,7 +15,7 @@ from rasa_sdk.types import DomainDict
 from actions._again import say_again
 from actions._answers import wants_spec_change
 from actions._decide import own_state_flow
-from actions._escalate import insists_after_offer, will_wait
+from actions._escalate import insisted_handoff, will_wait
 from actions._filed import already_changed, already_filed, confirmed_change, confirmed_filing
 from actions._handoff import ANGRY_LEAD, angry_handoff, is_vip, person_asked, start_handoff
 from actions._kb_answer import answered_from_kb
@@ -84,20 +84,9 @@ class ActionFallback(Action):
         if changed := confirmed_change(tracker, text):
             dispatcher.utter_message(text=already_changed(lang, changed))
             return []
-        if insists_after_offer(tracker, text) and not is_thanks(text):
+        if handed := await insisted_handoff(get_services(), dispatcher, tracker, text):
             # "都10天了还没到 你们帮我查一下" after "…超过时限请点转人工": a person, not a miss.
-            return await start_handoff(
-                get_services(),
-                dispatcher,
-                tracker,
-                reason="flow_needs_human",
-                priority="high",
-                summary=f"客户坚持要求处理 / customer insists: {text[:200]}",
-                lead=(
-                    "明白，这就请人工客服帮您核实处理～",
-                    "Understood — I'm bringing in a person to check this for you.",
-                ),
-            )
+            return handed
         followup = None if is_angry(text) else order_followup(tracker)
         if followup is None and not is_angry(text):
             followup = order_detail_followup(tracker)  # "單號畀我吖" after the status

@@ -24,11 +24,17 @@ from actions._decide import (
     own_order_intent,
     own_state_flow,
 )
+from actions._escalate import insisted_handoff
 from actions._filed import already_filed, confirmed_filing
 from actions._follow_up import search_in_context
 from actions._handoff import is_vip, person_asked, start_handoff
 from actions._kb_search import faq_text, say_likely
-from actions._order_routes import own_part_flow, own_window_flow, product_followup
+from actions._order_routes import (
+    order_detail_followup,
+    own_part_flow,
+    own_window_flow,
+    product_followup,
+)
 from actions._orders import FLOW_FORMS, asked_to_log_in, task_topic, why_log_in
 from actions._picks import pick_payload
 from actions._reading import ORDER_ID
@@ -146,6 +152,13 @@ class ActionAnswerFaq(Action):
             # No answer in the knowledge base, and a product of their own orders named with a
             # task's words or as a correction ("不对 是另一单 跑步鞋那个"): that task, on it.
             return followup
+        if query and not is_angry(query) and (followup := order_detail_followup(tracker)):
+            # "went down and checked the locker already, nothing in there" after the advice on
+            # a parcel marked delivered: that order again (a person traces it)
+            return followup
+        if query and (handed := await insisted_handoff(services, dispatcher, tracker, query)):
+            # no answer, and the customer insists after a person was offered
+            return handed
         if query and not is_angry(query) and asked_to_log_in(tracker):
             # "i dont have an account its my moms order" after "please log in": no FAQ answers
             # it — why the bot cannot look, and a person who can check who they are.

@@ -7,7 +7,6 @@ as the same words without the hello would."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -18,27 +17,18 @@ from rasa_sdk.types import DomainDict
 from actions._decide import decide_with_kb
 from actions._kb_search import faq_text
 from actions._order_routes import product_followup
-from actions._reading import asks_something
+from actions._reading import after_greeting, asks_something, is_question
 from actions._services import get_services
 from actions._tracker import lang_of, latest_text
 
-_GREETING = re.compile(
-    r"^(?:(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening)|there)\b|"
-    r"你好|您好|哈喽|哈啰|嗨|嘿|亲|在吗|在不在|在嘛|客服|小蜜|[\s,，.。!！~～:：])+",
-    re.IGNORECASE,
-)
 MIN_QUESTION = 4  # characters left after the greeting to be worth searching
-
-
-def after_greeting(text: str) -> str:
-    """The message without its greeting words."""
-    return _GREETING.sub("", (text or "").strip(), count=1).strip()
 
 
 def asked_with_greeting(text: str) -> str | None:
     """What a greeting asks besides the hello ("do u have a size chart"), else None."""
     rest = after_greeting(text)
-    if len(rest) < MIN_QUESTION or not asks_something(rest):
+    # (any question word: "晚上十一点多还有客服在线吗 我下班比较晚" asks, its 吗 mid-message)
+    if len(rest) < MIN_QUESTION or not (is_question(rest) or asks_something(rest)):
         return None
     return rest
 

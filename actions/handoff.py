@@ -11,6 +11,7 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._escalate import insisted_handoff
 from actions._handoff import ANGRY_LEAD, angry_handoff, person_asked, start_handoff
 from actions._kb_answer import answered_from_kb
 from actions._order_routes import product_followup
@@ -49,6 +50,10 @@ class ActionOutOfScope(Action):
             return await person_asked(get_services(), dispatcher, tracker, text)
         if is_angry(text):
             return await angry_handoff(get_services(), dispatcher, tracker, text, lead=ANGRY_LEAD)
+        if handed := await insisted_handoff(get_services(), dispatcher, tracker, text):
+            # "its been two days now and the extra charge is still sitting on my card" after
+            # "if it hasn't come back after 24 hours, tap 'Talk to an agent'"
+            return handed
         if (followup := await product_followup(tracker)) is not None:
             # "hi where are my running shoes" placed out of scope: a product of their own
             # orders, named with a task's words — that task, on it.

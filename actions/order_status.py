@@ -31,7 +31,13 @@ _NOT_RECEIVED = re.compile(
     r"\bnothing (?:at|outside|by|in front of) (?:my|the) (?:door|doorstep|house|place|flat)\b|"
     r"\bno (?:parcel|package|box)\b|门口(?:什么)?(?:也|都)?没(?:有|东西)?|"
     # "app shows my linen button-up as delivered but theres nothing here"
-    r"\bthere'?s nothing (?:here|there)\b|\bnothing(?: has)? (?:here|came|arrived|turned up)\b",
+    r"\bthere'?s nothing (?:here|there)\b|\bnothing(?: has)? (?:here|came|arrived|turned up)\b|"
+    # "says deliverd but it's not in my hallway"
+    r"\b(?:it'?s|its|it is|they'?re|theyre|they are) not (?:in|at|on|by|outside) (?:my|the) "
+    r"(?:hallway|hall|mailbox|letterbox|locker|porch|building|lobby|house|flat|apartment|door|"
+    r"doorstep|reception|front desk|mailroom|post ?room)\b|"
+    r"\b(?:says|shows|showing|marked)(?: as| it'?s| its)? deliver\w* but\b|"
+    r"(?:显示|写着|说)(?:已经?)?(?:签收|送达)了?(?:但|可|可是|但是)",
     re.IGNORECASE,
 )
 # Where a courier leaves a parcel it marks delivered, as the delivery event says it.
@@ -43,6 +49,8 @@ _STILL_MISSING = re.compile(
     re.IGNORECASE,
 )
 _TRACE = ("核实包裹去向", "trace the parcel")
+# The delivered order's status line: "tell me 'not received' and I'll bring in a specialist"
+_HINT = ("告诉我“没收到货”", 'tell me "not received"')
 # Looked already, or asks the shop to look: "快递柜也找过了没有", "家里人也说没拿", "帮我查一下"
 _LOOKED = re.compile(
     r"找过|找過|找了|看了|看過|看过|查过|查過|问过|問過|问了|問了|都没|都沒|也没|也沒|也说没|"
@@ -110,13 +118,22 @@ def _advised(tracker: Tracker) -> bool:
     return any(t in to_mandarin(previous_answer_text(tracker)) for t in _TRACE)
 
 
+def _hinted(tracker: Tracker) -> bool:
+    """The bot's last answer was a delivered order's status, which says to tell it when the
+    parcel did not come."""
+    return any(t in to_mandarin(previous_answer_text(tracker)) for t in _HINT)
+
+
 def still_missing_after_advice(tracker: Tracker) -> bool:
     """After that advice, the customer says the parcel is still not there or that they looked
-    ("快递柜看了 没有 物业也说没见过")."""
+    ("快递柜看了 没有 物业也说没见过"); after a delivered order's status, that it did not come
+    or that they looked ("went down and checked the locker already, nothing in there")."""
     text = to_mandarin(latest_text(tracker))
-    return _advised(tracker) and bool(
-        _NOT_RECEIVED.search(text) or _STILL_MISSING.search(text) or _LOOKED.search(text)
-    )
+    if _advised(tracker):
+        return bool(
+            _NOT_RECEIVED.search(text) or _STILL_MISSING.search(text) or _LOOKED.search(text)
+        )
+    return _hinted(tracker) and bool(_NOT_RECEIVED.search(text) or _LOOKED.search(text))
 
 
 # "大概仲要等多幾日", "how many more days" right after the order's status: when it arrives.
@@ -164,7 +181,9 @@ async def describe(
         return []
     advised = _advised(tracker)
     looked = _LOOKED.search(text)
-    missing = _NOT_RECEIVED.search(text) or (advised and (_STILL_MISSING.search(text) or looked))
+    missing = _NOT_RECEIVED.search(text) or (
+        (advised and _STILL_MISSING.search(text)) or ((advised or _hinted(tracker)) and looked)
+    )
     if order.status is OrderStatus.DELIVERED and missing and not _NOT_A_PARCEL.search(text):
         if not advised and not looked:  # (looked already: "快递柜也找过了没有")
             dispatcher.utter_message(text=_where_left(lang, order), buttons=[person_button(lang)])

@@ -13,7 +13,10 @@ from shop.api import RETURN_DAYS_NO_REASON, RETURN_DAYS_QUALITY, Order, OrderSta
 
 _QUALITY = re.compile(
     r"质量|品质|質量|瑕疵|破损|破損|损坏|損壞|坏了|壞了|故障|开线|開線|掉色|起球|漏|发错|發錯|"
-    r"quality|defect|broken|damaged|faulty|wrong item",
+    # "洗了一水 缩得跟童装似的": what goes wrong with an item in use
+    r"缩水|縮水|缩得|縮得|缩成|縮成|变形|變形|褪色|脱线|脫線|开胶|開膠|裂开|裂開|断了|斷了|"
+    r"quality|defect|broken|damaged|faulty|wrong item|\bshr[au]nk\b|fell apart|came apart|"
+    r"\bfaded\b",
     re.IGNORECASE,
 )
 
