@@ -21,6 +21,8 @@ from tests.actions.test_flow_turns import run_with_domain
         "this shop is a joke, 2 weeks and nothing",
         "total rip-off, I'm sick of waiting",
         "what a waste of time",
+        # heldout22 (Taiwan): what are you doing, absurd
+        "退款等一個禮拜了還沒好 你們到底在幹嘛 真的很扯欸",
     ],
 )
 def test_angry(text: str) -> None:
@@ -28,7 +30,15 @@ def test_angry(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["where is my order", "the jacket is a bit small", "is it crappie season", "谢谢"]
+    "text",
+    [
+        "where is my order",
+        "the jacket is a bit small",
+        "is it crappie season",
+        "谢谢",
+        "运费有点离谱 能便宜点吗",  # a price found steep, no anger at the shop
+        "别跟我扯规则",  # (扯 alone)
+    ],
 )
 def test_not_angry(text: str) -> None:
     assert not is_angry(text)

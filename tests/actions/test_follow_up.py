@@ -278,6 +278,7 @@ async def test_a_person_asked_for_in_words_gets_one(
             True,
             True,
         ),
+        ("刚才付款那下卡死了 钱扣了389 订单里啥也没有 赶紧给我弄", False, True),  # heldout22
         ("i took a look at my order list, it is empty", True, False),  # nothing paid
         ("上周买东西扣了两次钱 到现在都没退回来", False, True),  # nothing the bot can look up
         ("上周买东西扣了两次钱 到现在都没退回来", True, False),  # the flow finds the order
@@ -490,6 +491,23 @@ async def test_insisting_after_a_person_was_offered_brings_one(services, handoff
     wait = "哦 退的是银行卡是吧 那我再等两天看看"
     _, texts = await run(ActionFallback(), tracker(wait, intent="nlu_fallback", history=history))
     assert handoffs == [] and "没太理解" not in texts[0]  # nothing left to do now
+
+
+async def test_insisting_read_as_out_of_scope_brings_a_person(services, handoffs) -> None:
+    # heldout22: after the double charge's "if it hasn't come back after 24 hours, tap 'Talk to
+    # an agent'", the NLU placed "it's been two days" out of scope
+    offered = {
+        "event": "bot",
+        "text": "Don't worry about the double charge on order 20231120021: … If it hasn't come "
+        'back after 24 hours, tap "Talk to an agent" and our finance team will check.',
+        "data": {"buttons": [{"title": "Talk to an agent", "payload": "/request_human"}]},
+    }
+    history = [said("i think i got charged twice for 20231120021", "payment_problem"), offered]
+    text = "its been two days now and the extra charge is still sitting on my card"
+    t = tracker(text, intent="out_of_scope", customer="demo-002", lang="en", history=history)
+    _, texts = await run(ActionOutOfScope(), t)
+    assert [h["reason"] for h in handoffs] == ["flow_needs_human"]
+    assert "bringing in a person" in texts[0]
 
 
 async def test_an_elliptical_product_at_a_flows_start_continues_the_last_task(services) -> None:

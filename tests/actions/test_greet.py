@@ -18,6 +18,9 @@ from tests.actions.conftest import tracker
         ("hi there", None),
         ("哈喽 在吗", None),
         ("您好", None),
+        # heldout22: a question mid-message (its 吗 not last), a bot addressed with an emoji
+        ("晚上十一点多还有客服在线吗 我下班比较晚", "晚上十一点多还有客服在线吗 我下班比较晚"),
+        ("哈喽机器人🤖 你们这能用云闪付付钱不", "你们这能用云闪付付钱不"),
     ],
 )
 def test_what_a_greeting_asks(text: str, asked: str | None) -> None:
@@ -55,3 +58,11 @@ async def test_a_question_with_no_greeting_read_as_one_goes_to_the_faq_action(se
     events = await ActionGreet().run(dispatcher, tracker("在哪点申请", intent="greet"), {})
     assert [e.get("name") for e in events if e.get("event") == "followup"] == ["action_answer_faq"]
     assert dispatcher.messages == []
+
+
+async def test_a_question_read_as_a_hello_is_answered(services) -> None:
+    # heldout22: "晚上十一点多还有客服在线吗 我下班比较晚" was greeted back
+    dispatcher = CollectingDispatcher()
+    t = tracker("晚上十一点多还有客服在线吗 我下班比较晚", intent="greet")
+    events = await ActionGreet().run(dispatcher, t, {})
+    assert [e.get("name") for e in events if e.get("event") == "followup"] == ["action_answer_faq"]

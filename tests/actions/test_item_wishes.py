@@ -27,6 +27,9 @@ def test_an_exchange_asked_for(text: str, exchange: bool) -> None:
         ("连衣裙发错了 我买的米白S 收到个黑色M", True),
         ("you sent me the wrong size", True),
         ("发货了吗", False),
+        ("ordered a grey hoodie, recieved a pink one instead 🙃", True),  # heldout22
+        ("i got it instead of waiting", False),
+        ("can i get a refund instead", False),
     ],
 )
 def test_a_wrong_item_sent(text: str, wrong: bool) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from actions.fallback import ActionFallback
+from actions.faq import ActionAnswerFaq
 from actions.order_status import ActionCheckOrderStatus, ActionTrackShipment
 from actions.refund import ActionCheckRefund
 from tests.actions.conftest import tracker
@@ -118,6 +119,43 @@ async def test_still_missing_said_in_words_the_nlu_could_not_place(services, han
     )  # fmt: skip
     assert events == [{"event": "followup", "timestamp": None, "name": "order_status_form"}]
     assert texts == []
+
+
+async def test_not_in_the_hallway_is_told_where_the_courier_left_it(services, handoffs):
+    # heldout22: "says deliverd but it's not in my hallway" — not the status line again
+    text = "parcel for 20231120012 says deliverd but it's not in my hallway"
+    _, texts, _ = await run(
+        ActionCheckOrderStatus(),
+        tracker(text, intent="check_order_status", lang="en", slots={"order_id": "20231120012"}),
+    )
+    assert handoffs == [] and "pick-up code" in texts[0]
+
+
+async def test_looked_after_the_delivered_status_brings_the_specialist_it_promised(
+    services, handoffs
+):
+    # The delivered order's status says 'tell me "not received" and I'll bring in an
+    # after-sales specialist'; "went down and checked the locker already, nothing in there"
+    # (read as a question with no answer) is that order again, and the person it promised.
+    status = (
+        "Order 20231120012: 加湿器 (4L 白色), ¥159.00, delivered\n"
+        "If it shows delivered but you didn't get it, tell me \"not received\" and I'll bring in "
+        "an after-sales specialist."
+    )
+    history = [said("where is 20231120012", "check_order_status"), answered(status)]
+    text = "went down and checked the locker already, nothing in there"
+    events, _, _ = await run(
+        ActionAnswerFaq(),
+        tracker(text, intent="ask_faq", lang="en", history=history,
+                slots={"order_id": "20231120012"}),
+    )  # fmt: skip
+    assert events == [{"event": "followup", "timestamp": None, "name": "order_status_form"}]
+    await run(
+        ActionCheckOrderStatus(),
+        tracker(text, intent="check_order_status", lang="en", history=history,
+                slots={"order_id": "20231120012"}),
+    )  # fmt: skip
+    assert [p["reason"] for p in handoffs] == ["flow_needs_human"]
 
 
 async def test_the_tracking_number_asked_after_the_status(services, handoffs):

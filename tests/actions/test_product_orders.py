@@ -169,6 +169,14 @@ async def test_a_product_question_the_nlu_could_not_place_runs_its_tracking(serv
     assert not any(e.get("event") == "followup" for e in events) and texts
 
 
+async def test_a_fault_of_an_own_product_said_without_asking_is_its_quality_return(services):
+    # heldout22: "那件燕麦色的羊绒衫洗了一水 缩得跟童装似的" (product_inquiry, no FAQ answer): the
+    # sweater's return for quality — the flow says what is still possible 20 days on
+    t = tracker("那件燕麦色的羊绒衫洗了一水 缩得跟童装似的", intent="nlu_fallback")
+    events, _, _ = await run(ActionFallback(), t)
+    assert events == [{"event": "followup", "timestamp": None, "name": "return_form"}]
+
+
 async def test_a_charge_described_with_the_request_is_not_asked_again(services):
     t = tracker("T恤那单我付了钱 支付宝都扣款了 订单还显示没付款？？", intent="payment_problem")
     events, _, _ = await run_with_domain(ValidatePaymentForm(), t)

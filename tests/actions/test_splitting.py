@@ -35,6 +35,8 @@ from actions._splitting import split_questions
         ("要是退货的话 运费谁出", ["要是退货的话 运费谁出"]),  # one question and its condition
         ("为什么还没发货 都三天了", ["为什么还没发货 都三天了"]),  # a question and a fact
         ("你好 请问怎么退货", ["你好 请问怎么退货"]),
+        # "能都用上不" asks of the two coupons the part before names (heldout22)
+        ("那要是手上有两张店铺的券呢 能都用上不", ["那要是手上有两张店铺的券呢 能都用上不"]),
     ],
 )
 def test_split_questions(text: str, parts: list[str]) -> None:

@@ -29,13 +29,28 @@ from tests.actions.conftest import tracker
         # heldout21: "专人", "a member of your staff"
         "我们要把十几个订单合并开成一张票 这个你们得派专人跟我对接下",
         "ok but i need them by friday, can a member of your staff check with the courier",
+        # heldout22: a supervisor, someone who can do it, a colleague to call the courier
+        "上次說會回電 結果兩天都沒人打來 麻煩直接幫我轉主管",
+        "别跟我扯规则 我又没退货 积分凭空少了 叫个能查账的人来",
+        "你们能不能让同事给中通打个电话问问到底咋回事",
     ],
 )
 def test_a_person_asked_for_in_own_words(text: str) -> None:
     assert asks_for_person(text)
 
 
-@pytest.mark.parametrize("text", ["你们负责人是谁", "要个人发票", "我要换个颜色", "主管几点上班"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你们负责人是谁",
+        "要个人发票",
+        "我要换个颜色",
+        "主管几点上班",
+        "让快递员给我打电话",  # the courier, not the shop's people
+        "会派人来取件吗",  # a pickup
+        "客服电话是多少",
+    ],
+)
 def test_no_person_asked_for(text: str) -> None:
     assert not asks_for_person(text)
 
@@ -61,6 +76,9 @@ def test_a_product_by_its_nickname(text: str, kind: str) -> None:
         ("退货寄到哪", True, False),
         ("耳机到哪个站了", False, True),  # where it is now: their parcel
         ("寄到哪了", False, True),
+        # heldout22: how many, at most; "whats" is "what's"
+        ("收货地址最多能存几个啊 亲戚多 地址一大堆😂", True, False),
+        ("whats your return window", True, False),
     ],
 )
 def test_where_to_send_is_a_rule_where_it_is_their_case(

@@ -73,6 +73,8 @@ def test_a_reason_that_denies_a_quality_problem_is_none() -> None:
     from shop import is_quality_reason
 
     assert is_quality_reason("裤脚开线了") and is_quality_reason("质量问题")
+    assert is_quality_reason("洗了一水 缩得跟童装似的")  # what goes wrong in use (heldout22)
+    assert is_quality_reason("it shrank after one wash")
     assert not is_quality_reason("不是质量问题 就是不合身")
     assert not is_quality_reason("没有质量问题 就是不喜欢")
     assert not is_quality_reason("not a quality issue, just too big")
