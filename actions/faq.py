@@ -138,6 +138,15 @@ class ActionAnswerFaq(Action):
         if parts and await answer_parts(services, dispatcher, query, lang, parts) is not None:
             return [SlotSet("faq_misses", 0)]  # two questions in one message: both heard
         if paired and decide(query, "ask_faq", paired, thresholds, follow_up=True).source == "kb":
+            last = previous_faq_answer(tracker)
+            if (
+                faq_text(lang, paired[0].answer) in last
+                and (sentence := said_before(query, last)) is not None
+            ):
+                # "一单最多能抵多少" right after the points answer: read with it, it is that
+                # answer again — the sentence of it that says so, not the whole answer twice
+                dispatcher.utter_message(text=said_before_reply(lang, sentence))
+                return []
             hits = paired  # "and if im in tibet?" after the free-shipping answer
         if hits and thresholds and hits[0].score >= thresholds.confident:
             # faq_id rides in the bot event's metadata: the conversation's facts list it
