@@ -61,7 +61,8 @@ _NO = re.compile(r"不|别|別|先不|再想想|算了|没有|no\b|nope|don'?t|n
 # What a "yes, do it" may consist of; anything else left over makes it not a plain yes.
 _YES_WORDS = re.compile(
     r"嗯+|恩+|好的?|好吧|行|可以|是的?|对的?|没错|确定|确认|同意|要|就|吧|啊|呀|哦|噢|了|的|"
-    r"请|麻烦|帮我|给我|直接|马上|赶紧|现在|取消|订单|这个|这单|那就|那|ok(?:ay)?|yes|yeah|"
+    r"请|麻烦|帮我|给我|直接|马上|赶紧|现在|取消|撤单|撤销|撤掉|撤|订单|这个|这单|那就|那|ok(?:ay)?|"
+    r"yes|yeah|"
     r"yep|sure|please|go ahead|confirm(?:ed)?|do it|cancel|it|the|order|right|correct|"
     r"[\s，,。.！!～~、]",
     re.IGNORECASE,

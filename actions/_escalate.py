@@ -34,10 +34,13 @@ _INSISTS = re.compile(
 )
 
 
-# "那我再等两天看看", "ok i'll give it a few more days": the customer will wait, not insist
+# "那我再等两天看看", "ok i'll give it a few more days": the customer will wait (or try again),
+# not insist
 _WILL_WAIT = re.compile(
     r"再等|等等看|先等|等[两二三几\d]+天(?:看|再说|再說)|耐心等|"
-    r"\b(?:i'?ll|i will|let me|gonna) (?:wait|give it)\b|\bwait and see\b",
+    r"\b(?:i'?ll|i will|let me|gonna) (?:wait|give it)\b|\bwait and see\b|"
+    # "那我换zfb再试一把": they will try again themselves
+    r"再试|重试|试一把|试试看|\b(?:i'?ll|i will|let me|gonna) try\b|\btry (?:it )?again\b",
     re.IGNORECASE,
 )
 

@@ -152,7 +152,7 @@ def already_changed(lang: str, what: str) -> str:
     en = "delivery address" if what == "收货地址" else "phone number"
     return say(
         lang,
-        f"{what}已经按这个修改好啦，不用再确认～还有什么可以帮您的吗？",
+        f"{what}已修改好啦，就是刚才这个，不用再确认～还有什么可以帮您的吗？",
         f"The {en} is already updated — nothing more to confirm. Anything else I can help with?",
     )
 

@@ -43,10 +43,10 @@ KINDS: dict[str, str] = {
     "shoes": r"鞋|\b(?:sneakers?|shoes?|trainers?|boots?)\b",
     "tshirt": r"t恤|体恤|短袖|[白黑灰短]t(?![a-z])|\b(?:t-?shirts?|tees?)\b",  # 白T, 短T: a tee
     "shirt": r"衬衫|衬衣|(?<![t-])\bshirts?\b|\bbutton-?(?:downs?|ups?)\b",
-    "coat": r"大衣|外套|风衣|\b(?:coats?|jackets?)\b",
+    "coat": r"大衣|外套|风衣|双面呢|呢子|\b(?:coats?|jackets?)\b",
     "dress": r"裙|洋装|\b(?:dress(?:es)?|skirts?)\b",  # 洋裝: Taiwan's word for a dress
     "trousers": r"裤|\b(?:jeans|trousers|pants)\b",
-    "sweater": r"毛衣|针织|\b(?:sweaters?|jumpers?|knitwear)\b",
+    "sweater": r"毛衣|针织|羊绒衫|羊毛衫|\b(?:sweaters?|jumpers?|knitwear)\b",
     "pyjamas": r"睡衣|家居服|\b(?:pajamas|pyjamas|sleepwear)\b",
     "bottle": r"杯|保温瓶|水瓶|\b(?:bottles?|flasks?|thermos(?:es)?|tumblers?|mugs?|cups?)\b",
     "food_jar": r"罐|\b(?:food jars?|jars?)\b",

@@ -8,7 +8,7 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._reading import asks_for_something, asks_something, wants_to_leave
+from actions._reading import CJK, asks_for_something, asks_something, wants_to_leave
 from kefu.i18n import say
 from kefu.mandarin import to_mandarin
 
@@ -19,6 +19,7 @@ __all__ = [
     "is_thanks",
     "person_button",
     "praises",
+    "resigned",
     "say",
     "thank_for_praise",
     "vip_offer",
@@ -283,6 +284,19 @@ def vip_offer(lang: str) -> str:
         "您是我们的尊贵会员，如需人工客服，点下面的“转人工客服”马上为您优先接入～",
         'As a valued member you can reach a person first in line — tap "Talk to an agent".',
     )
+
+
+RESIGNED_CHARS = 8  # "唉 白抢了": a sigh and a few words
+
+
+def resigned(text: str) -> bool:
+    """A sigh and a few words that ask nothing ("唉 白抢了", "oh well, missed it"): the customer
+    takes the answer, disappointed — no miss, nothing to rephrase."""
+    raw = (text or "").strip()
+    rest = _SIGH.sub("", raw).strip()
+    if rest == raw or not rest or asks_for_something(rest) or is_angry(rest):
+        return False
+    return len(rest) <= RESIGNED_CHARS if CJK.search(rest) else len(rest.split()) <= 4
 
 
 def only_leaving(text: str) -> bool:

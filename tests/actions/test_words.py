@@ -13,7 +13,7 @@ from actions._payment_rules import DOUBLE
 from actions._products import named_kinds
 from actions._reading import is_general_question, is_own_case, joined_order_id, names_own_thing
 from actions._refund_channel import refund_channel_query
-from actions._text import asks_for_person, is_thanks, praises
+from actions._text import asks_for_person, is_thanks, praises, resigned
 from actions._two_questions import words_flow
 from actions.fallback import ActionFallback
 from tests.actions.conftest import tracker
@@ -62,6 +62,8 @@ def test_no_person_asked_for(text: str) -> None:
         ("智能腕带寄了没有呀", "wearable"),
         ("粉色声波那支", "toothbrush"),
         ("真丝家居服那笔退款", "pyjamas"),
+        ("双面呢那单地址写错了", "coat"),  # heldout16: the double-faced wool coat
+        ("那件燕麦色的羊绒衫洗了一水", "sweater"),
     ],
 )
 def test_a_product_by_its_nickname(text: str, kind: str) -> None:
@@ -168,3 +170,26 @@ async def test_praise_is_thanked_not_missed(services) -> None:  # type: ignore[n
     t = tracker("你们家客服回得挺快的 表扬一下👍", intent="nlu_fallback")
     await ActionFallback().run(dispatcher, t, {})
     assert "谢谢您的认可" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "taken"),
+    [
+        ("唉 白抢了", True),  # heldout16: after the price protection's exceptions
+        ("oh well, missed it", True),
+        ("唉 到底啥时候到", False),  # still asks
+        ("唉 气死我了", False),  # angry
+        ("哎 我要退货", False),  # wants something
+        ("唉", False),
+    ],
+)
+def test_a_sigh_that_asks_nothing_takes_the_answer(text: str, taken: bool) -> None:
+    assert resigned(text) is taken
+
+
+async def test_trying_again_or_a_sigh_gets_no_miss(services) -> None:  # type: ignore[no-untyped-def]
+    # heldout16: "那我换zfb再试一把" after the payment rules, "唉 白抢了" after the exceptions
+    for text in ("那我换zfb再试一把", "唉 白抢了"):
+        dispatcher = CollectingDispatcher()
+        await ActionFallback().run(dispatcher, tracker(text, intent="nlu_fallback"), {})
+        assert "还有什么可以帮您" in dispatcher.messages[0]["text"], dispatcher.messages
