@@ -257,8 +257,15 @@ async def on_flow_start(
         say_likely(dispatcher, lang, hits[0])
         return end_quietly()
     top = hits[0] if hits else None
-    if top and thresholds and top.score >= thresholds.confident and asks_something(text):
+    if (
+        top
+        and thresholds
+        and top.score >= thresholds.confident
+        and (asks_something(text) or not logged_in)
+    ):
         # "I need a VAT special invoice for my company, what info do you need": their own
-        # request, and a how-to in the same breath — the answer, then the flow goes on.
+        # request, and a how-to in the same breath — the answer, then the flow goes on. A
+        # visitor's own case ("refund was approved yesterday but nothing on my visa yet"):
+        # the shop's rule for it now, then why the order itself needs a log-in.
         dispatcher.utter_message(text=faq_text(lang, top.answer), faq_id=top.faq_id)
     return None

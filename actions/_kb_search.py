@@ -13,7 +13,7 @@ from actions._item_wishes import wrong_item_clause
 from actions._products import without_kinds
 from actions._reading import asked_clause, focus, topic_clauses
 from actions._services import Services
-from actions._shop_words import named_queries
+from actions._shop_words import alone_queries, named_queries
 from actions._specific import naming_first
 from actions._text import person_button
 from kefu.i18n import detect_lang, normalise_lang, say, to_traditional
@@ -87,12 +87,31 @@ async def search_kb(
                     if hit.faq_id not in best or hit.score > best[hit.faq_id].score:
                         best[hit.faq_id] = hit
             hits = sorted(best.values(), key=lambda h: h.score, reverse=True)[:k]
+            # the best answer of a topic whose words are the whole question leads
+            lead = None
+            for alone in alone_queries(whole):
+                found = await asyncio.to_thread(searcher.search, alone, lang, 1, False)
+                if found and (lead is None or found[0].score > lead.score):
+                    lead = found[0]
+            hits = _alone_first(hits, lead, searcher.thresholds)
         # the FAQ that names what the message names, within the best one's topic
         # ("内衣拆了还能七天无理由吗": the exceptions): actions._specific
         return naming_first(query, hits), searcher.thresholds
     except Exception as exc:  # the knowledge base must never take the chat down
         log.warning("kb search failed", error=f"{type(exc).__name__}: {exc}")
         return [], None
+
+
+def _alone_first(hits: list[Hit], lead: Hit | None, thresholds: Thresholds) -> list[Hit]:
+    """A topic whose words are the whole question (``actions._shop_words.alone_queries``:
+    "箱子都压扁了 我是签还是不签" is the damaged-goods rule) leads with its confident answer,
+    though the message's own words score another FAQ a little higher (签收: "signed for but
+    not received")."""
+    if lead is None or lead.score < thresholds.confident or not hits:
+        return hits
+    if hits[0].faq_id == lead.faq_id:
+        return hits
+    return [lead, *(h for h in hits if h.faq_id != lead.faq_id)]
 
 
 def faq_text(lang: str, text: str) -> str:

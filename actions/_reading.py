@@ -201,7 +201,10 @@ def focus(text: str) -> str:
 
 # any question word or mark, however colloquial ("能赔多少", "咋整", "啥时候")
 _ASKS_AT_ALL = re.compile(
-    r"[几多怎咋啥吗嘛么呢谁哪?？]|什么|\b(?:how|what|when|where|which|who|why)\b", re.IGNORECASE
+    # ("我是签还是不签": one or the other)
+    r"[几多怎咋啥吗嘛么呢谁哪?？]|什么|还是[不没]|\b(?:how|what|when|where|which|who|why)\b|"
+    r"\bor not\b",
+    re.IGNORECASE,
 )
 
 

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from actions._reading import CJK, ORDER_ID, simplified
 
-__all__ = ["PRICE_DROP", "named_queries", "reports_scam"]
+__all__ = ["PRICE_DROP", "alone_queries", "named_queries", "reports_scam"]
 
 # A price drop after buying, in words that name no price protection ("比我买的时候低了快三十",
 # "页面上便宜了15块 这种能补吗"): no order flow performs it either (``actions._decide``).
@@ -24,6 +24,8 @@ PRICE_DROP = re.compile(
     r"(?:价|买的时候)[^，。,.!?？！]{0,12}(?:便宜|降|低|少)了|"
     r"(?:买完|刚买)[^，。,.!?？！]{0,12}(?:便宜|降价)了|"
     r"(?:便宜|降价|掉价)了[^，。,.!?？！]{0,12}(?:补|差价|退|返)|"
+    # "前天刚收到的电风扇 今天一看降了三十多"
+    r"(?:收到|买了?|到手|下单)[^，。,.!?？！]{0,16}(?:降|便宜)了[\d一二三四五六七八九十几两百]|"
     # a price that fell, never "it fell into the pool"
     r"\bprices?\b[^.?!]{0,20}\b(?:dropped|went down|fell|is (?:now )?lower)\b|"
     r"\b(?:dropped|went down|fell) in price\b|\bcheaper (?:now|today)\b|\bprice drop",
@@ -37,7 +39,8 @@ class _Reading(NamedTuple):
     en: str  # and in the English ones'
     # searched alone, not after the message: its words are the whole question, and the
     # message's own words find a wider topic first ("do i get points for a review": how
-    # points are earned at 0.98, not the review's reward)
+    # points are earned at 0.98, not the review's reward) — its confident answer leads
+    # (``actions._kb_search``)
     alone: bool = False
 
 
@@ -249,6 +252,107 @@ _READINGS = (
         "an item is missing from my parcel",
         alone=True,
     ),
+    # a parcel damaged at the door ("快递小哥在门口等我签收 箱子都压扁了 我是签还是不签"): the
+    # damaged-goods rule (inspect, refuse), not "signed for but not received"
+    _Reading(
+        re.compile(
+            r"(?:箱子|盒子|外包装|包装|快递|包裹|纸箱)[^。.!?？！]{0,6}(?:压扁|压坏|破了|破损|烂了|变形|湿了|"
+            r"漏了)|"
+            r"\b(?:box|package|parcel|packaging)\b[^.?!]{0,20}\b(?:crushed|squashed|dented|torn|"
+            r"smashed|soaked|wet)\b",
+            _I,
+        ),
+        "收到商品破损怎么办 验货 拒收",
+        "my item arrived damaged",
+        alone=True,
+    ),
+    # which courier, or one named ("請問你們都寄哪家物流？可以指定黑貓宅急便嗎")
+    _Reading(
+        re.compile(
+            r"(?:哪家|哪个|什么|啥)(?:快递|物流)|指定[^。.!?？！]{0,4}(?:快递|物流|黑猫|宅急便|顺丰|京东|"
+            r"邮政|ems|中通|圆通|申通|韵达)|"
+            r"\b(?:which|what) (?:courier|carrier|delivery company|shipping company)\b|"
+            r"\b(?:choose|pick|select|request) (?:a |the |my own )?(?:courier|carrier)\b",
+            _I,
+        ),
+        "用的是哪家快递 可以指定快递吗",
+        "which courier do you use can i choose one",
+    ),
+    # measurements ("is there a measurement guide for the dresses?")
+    _Reading(
+        re.compile(
+            r"尺码表|尺寸表|量尺寸|\b(?:measurement|size|sizing) (?:guide|chart|table)\b|"
+            r"\bmeasurements\b",
+            _I,
+        ),
+        "怎么选择衣服尺码 尺码表",
+        "how do i choose the right size chart",
+    ),
+    # an invoice asked for after the order ("下单时忘了沟发票 东西都收到了 还能补开吗"): 90 days,
+    # not the reissue of one
+    _Reading(
+        re.compile(
+            # (not a wrong one made again: "抬头写错了 能补开一张吗" is the reissue)
+            r"^(?!.*(?:抬头|写错|错了|重开|换开|税号))(?:.*?)(?:补开|(?:忘了|没|忘记)[勾沟选点]?"
+            r"[^。.!?？！]{0,3}(?:开)?发票)|"
+            r"\b(?:forgot|didn'?t) (?:to )?(?:tick|check|ask for|request)\b[^.?!]{0,20}\binvoice\b",
+            _I,
+        ),
+        "可以开发票吗 订单完成后申请开票",
+        "can i get an invoice after the order",
+        alone=True,
+    ),
+    # who pays the import tax ("到那边海关要收税 是我朋友出还是你们出")
+    _Reading(
+        re.compile(
+            r"(?:海关|关税|进口税|税)[^。.!?？！]{0,12}(?:谁出|谁付|谁交|谁承担|我出|你们出|朋友出|要交|收税|"
+            r"交税)|(?:谁出|谁付|谁交)[^。.!?？！]{0,6}(?:关税|税)|"
+            r"\b(?:duty|duties|customs|import tax)\b[^.?!]{0,30}\b(?:who pays|pay|charge)\b|"
+            r"\bwho pays\b[^.?!]{0,20}\b(?:duty|duties|customs|tax)\b",
+            _I,
+        ),
+        "跨境包裹需要交关税吗 收件人承担",
+        "who pays import duty",
+        alone=True,
+    ),
+    # damage by accident asked of the warranty ("my smartwatch fell into the pool, does the
+    # warranty cover that")
+    _Reading(
+        re.compile(
+            r"^(?=.*(?:保修|保固|免费修|warrant|cover)).*?(?:摔|掉地|掉水|进水|泡水|掉进|磕|砸|"
+            r"\bfell\b|\bdropped\b|\bwater\b|\bpool\b|\bspilled\b|\bcracked\b|\bsmashed\b)",
+            _I,
+        ),
+        "人为损坏可以保修吗 摔落 进水",
+        "is accidental damage covered by the warranty drops water",
+        alone=True,
+    ),
+    # how long the warranty lasts ("電飯煲壞咗你哋負責維修嘅 保修期計幾長")
+    _Reading(
+        re.compile(
+            # (not past it: "保修期过了多久还能修" is the paid repair)
+            r"^(?!.*(?:过了|超过|过期|过保|\bexpired\b|\bout of warranty\b|\bafter the warranty\b))"
+            r"(?:.*?)(?:保修期?[^。.!?？！]{0,4}(?:几长|多长|几久|多久|几年|几个月|多少年)|"
+            r"\bwarranty\b[^.?!]{0,12}\b(?:how long|period|last)\b|"
+            r"\bhow long\b[^.?!]{0,12}\bwarranty\b)",
+            _I,
+        ),
+        "商品保修期多久",
+        "how long is the warranty",
+        alone=True,
+    ),
+    # a payment that fails ("付款老提示银行卡异常 换了两张卡都这样")
+    _Reading(
+        re.compile(
+            r"(?:付款|支付|付钱|结账|结算)[^。.!?？！]{0,8}(?:失败|异常|不成功|付不了|付不出|报错|提示错误|"
+            r"卡住|没反应)|"
+            r"\b(?:payment|card)\b[^.?!]{0,20}\b(?:fail(?:s|ed|ing)?|declined|rejected|error)\b",
+            _I,
+        ),
+        "付款失败怎么办",
+        "my payment failed",
+        alone=True,
+    ),
     # a way to pay named ("你们这能用云闪付付钱不", "do you take apple pay")
     _Reading(
         re.compile(
@@ -318,7 +422,7 @@ _SCAM = re.compile(
     # "…让我下个会议软件跟着操作", "要我照他说的在网银按几个步骤", "wants me to pay a 'release
     # fee' before my parcel ships": a contact that asks what the shop never asks
     rf"{_CONTACT}.{{0,60}}(?:让我|要我|叫我|教我|让.{{0,3}}我|asks? (?:me|for)|asking (?:me|for)|"
-    r"wants? me|told me|tells me|telling me).{0,20}" + _NEVER_ASKED,
+    r"wants? me|told me|tells me|telling me|unless|否则|不然).{0,20}" + _NEVER_ASKED,
     re.IGNORECASE,
 )
 
@@ -346,3 +450,17 @@ def named_queries(text: str) -> list[str]:
     if reports_scam(plain):  # "got a text from 'your store' asking for my verification code…"
         named.append(f"{plain} {_SCAM_EN if english else _SCAM_ZH}")
     return named
+
+
+def alone_queries(text: str) -> list[str]:
+    """Of ``named_queries``, the topics whose words are the whole question (``_Reading.alone``):
+    their confident answer comes first, whatever the message's own words find."""
+    plain = simplified(text or "")
+    if ORDER_ID.search(plain):
+        return []
+    english = not CJK.search(plain)
+    return [
+        reading.en if english else reading.zh
+        for reading in _READINGS
+        if reading.alone and reading.pattern.search(plain)
+    ]

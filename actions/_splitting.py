@@ -31,8 +31,10 @@ _CONNECTOR = re.compile(
 # long is it", "有M码吗 那多少钱"): a short question whose subject is a pronoun, or nothing but a
 # question word. Searched alone it would find another FAQ ("how long is it" → delivery times).
 _FOLLOW_UP_EN = re.compile(
-    r"^(?:and |so |then )?(?:how|what|when|where|which|why|is|are|does|do|can|will|would)\b"
-    r"(?:\s+[\w']+){0,3}?\s+(?:it|that|this|they|them|those)(?:\s+[\w']+)?$",
+    r"^(?:and |so |then )?(?:(?:how|what|when|where|which|why)\b(?:\s+[\w']+){0,3}?|"
+    # an auxiliary asks of the thing before only when the thing is its subject ("is it
+    # free"); "can you gift wrap it" asks something of its own
+    r"(?:is|are|does|do|can|will|would))\s+(?:it|that|this|they|them|those)(?:\s+[\w']+)?$",
     re.IGNORECASE,
 )
 _FOLLOW_UP_ZH = re.compile(

@@ -72,6 +72,13 @@ _PERSON = re.compile(
     # "叫个能查账的人来": someone described by what they can do, called to come or to act
     r"(?:叫|找|派|安排|弄|请|請)(?:一?个|一?個|位)[^，,。！!？?\s]{1,6}的人(?:来|來|过来|過來|帮|幫|处理|處理|"
     r"跟进|跟進|看看|查)|"
+    # "麻烦让财务的同事给我加急处理", "你们安排个员工直接联系他们那边", "叫個做銷售嘅同我傾下價錢":
+    # one of the shop's people (of some team) called to act
+    r"(?:让|讓|叫|找|派|安排|请(?!问)|請(?!問))(?:一?个|一?個|位)?[^\s，,。！!？?]{0,4}?(?:的|嘅)?"
+    r"(?:同事|专人|專人|员工|員工|专员|專員|工作人员|工作人員|销售|銷售)[^，,。！!？?]{0,8}"
+    r"(?:处理|處理|加急|跟进|跟進|联系|聯繫|打电话|打電話|对接|對接|谈|談|倾|傾|查|催|追)|"
+    # "叫个管事的出来": whoever is in charge
+    r"(?:叫|找|让|讓|请|請)(?:一?个|一?個|位)?(?:能管事儿?|管事儿?)的(?:人)?(?:来|來|出来|出來|出嚟)|"
     # "你们能不能让同事给中通打个电话问问": a colleague to call the courier or the bank
     r"(?:让|讓|叫|找|派|安排)(?:你们|你們|你地)?(?:的)?(?:同事|专人|專人|客服|工作人员|工作人員|人)"
     r"(?:给|給|跟|和|同|去|帮我|幫我)?[^，,。！!？?\s]{0,6}(?:打(?:个|個|一个|一個|一通)?电话|打(?:个|個)?電話|"
@@ -84,6 +91,9 @@ _PERSON = re.compile(
     r"(?:工作人员|工作人員|职员|職員|客服人员|客服人員|客服专员|客服專員|专员|專員|同事|人)"
     r"(?:来|來|过来|過來|出来|出嚟|帮我|幫我|给我|給我|同我|跟我|处理|處理|跟进|跟進)"
     r"(?!.{0,4}(?:取件|取货|取貨|上门|上門|揽收|攬收|收件))|"  # not a pickup: "会派人来取件吗"
+    # "can an actual employee sort the redirect out with SF"
+    r"\b(?:can|could|will) (?:an? )?(?:actual |real )?(?:employee|staff member|person|human)\b"
+    r"[^.?!]{0,12}\b(?:sort|handle|deal|call|contact|check|fix|arrange)\b|"
     r"\b(?:get|have|send|want|need) (?:someone|somebody|a person|an agent|a human|staff|"
     r"a (?:member of staff|staff member))(?: (?:on|from|at|in) (?:your|the) (?:team|end|side|"
     r"company|shop|store|staff))? to\b|"

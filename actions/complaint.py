@@ -1,13 +1,15 @@
 """``file_complaint``: apologise first, hand off at once (reason ``complaint``, high priority) —
 unless it is the quality problem the return flow just offered to take back ("其实是质量问题 裤脚
 开线了" after "past the 7 days: 质量问题退货"), calmly said: that return; or a call from someone
-claiming to be the shop, calmly asked about: the anti-fraud rule.
+claiming to be the shop, calmly asked about: the anti-fraud rule; or a calm shop question the
+knowledge base answers with confidence.
 The staff console makes every complaint a ticket, whoever is online, and the bot's next line
 names it (``start_handoff``); escalation agent → team lead → supervisor is the handoff service's
 job."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -15,13 +17,47 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._decide import decide
 from actions._handoff import start_handoff
 from actions._kb_answer import answered_from_kb
+from actions._kb_search import faq_text, search_kb
 from actions._quality_return import quality_return_offered
+from actions._reading import is_question
 from actions._services import get_services
 from actions._shop_words import reports_scam
-from actions._text import asks_for_person, is_angry, say
+from actions._text import asks_for_person, complains_now, is_angry, say
 from actions._tracker import lang_of, latest_text
+from kefu.mandarin import to_mandarin
+
+# A question that blames ("为什么还没发", "how come nobody answers") is a complaint however calm.
+_BLAME = re.compile(
+    r"为什么|凭什么|怎么回事|咋回事|怎么搞|搞什么|什么态度|差评|太慢|\bwhy\b|\bhow come\b|"
+    r"\bwhat kind of\b",
+    re.IGNORECASE,
+)
+
+
+async def _answered_calm_question(dispatcher: CollectingDispatcher, text: str, lang: str) -> bool:
+    """A calm shop question the NLU read as a complaint ("Is possible to send a perfume bottle
+    to my friend in Singapore", "箱子都压扁了 我是签还是不签", "降了三十多 你们管不管"): the
+    knowledge base's confident answer, no complaint filed. Not when it blames, is angry, asks
+    for a person or complains in so many words ("我要投诉")."""
+    if (
+        not is_question(text)
+        or is_angry(text)
+        or asks_for_person(text)
+        or complains_now(text)
+        or _BLAME.search(to_mandarin(text))
+    ):
+        return False
+    hits, thresholds = await search_kb(get_services(), text, lang)
+    decision = decide(text, "ask_faq", hits, thresholds)
+    if decision.source != "kb" or decision.hit is None or thresholds is None:
+        return False
+    if decision.hit.score < thresholds.confident:
+        return False
+    dispatcher.utter_message(text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id)
+    return True
 
 
 class ActionFileComplaint(Action):
@@ -49,6 +85,8 @@ class ActionFileComplaint(Action):
         ):
             # "剛剛接到電話說是你們客服 說我被設定成分期付款 要我去ATM解除 這是真的嗎" (the NLU's
             # complaint): a scam reported and asked about, whose answer is the anti-fraud rule
+            return []
+        if await _answered_calm_question(dispatcher, text, lang):
             return []
         dispatcher.utter_message(
             text=say(

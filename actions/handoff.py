@@ -96,6 +96,15 @@ class ActionRequestHuman(Action):
             # change"), read as a request for a person: nobody asked for one.
             return anything_else(dispatcher, lang_of(tracker))
         if (
+            unsure
+            and not asks_for_person(text)
+            and ORDER_ID.search(text)
+            and (form := words_flow(text))
+        ):
+            # "帮我表哥查下20231120031 寄出来没" (request_human at 0.53: 帮我…查): an order and
+            # a task's words — that task; the form checks whose order it is
+            return [FollowupAction(form)]
+        if (
             asks_about_agent_hours(text) or (reports_scam(text) and not asks_for_person(text))
         ) and await answered_from_kb(
             dispatcher,

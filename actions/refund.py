@@ -49,8 +49,12 @@ def _line(lang: str, r: Refund) -> str:
         f"{when.month}月{when.day}日 前原路退回～"
         if when
         else f"订单 {r.order_id} 的退款 {yuan(r.amount_cents)} 正在处理中～",
-        f"The refund of {yuan(r.amount_cents)} for order {r.order_id} is being processed"
-        + (f" and should arrive by {when.isoformat()}." if when else "."),
+        f"The refund of {yuan(r.amount_cents)} for order {r.order_id} is still processing"
+        + (
+            f"; it's expected back on your original payment method by {when.isoformat()}."
+            if when
+            else "."
+        ),
     )
 
 
