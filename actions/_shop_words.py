@@ -241,8 +241,12 @@ _READINGS = (
     # an item missing from the parcel ("一共买了三样 拆开箱子只有俩 剩下那个呢")
     _Reading(
         re.compile(
-            r"(?:只有|只收到|就收到|才收到|只来了|就来了)(?:一|两|俩|二|三|\d)(?:个|件|样|包|双)?|"
-            r"少(?:了|发了?)(?:一|两|俩|\d)?(?:个|件|样|双)|漏发|少件|缺(?:了)?(?:一|两|\d)(?:个|件|样)|"
+            # (not a time: "才收到三天就降了三十")
+            r"(?:只有|只收到|就收到|才收到|只来了|就来了)(?:一|两|俩|二|三|\d)(?:个|件|样|包|双)?"
+            r"(?![天日周号点个月小时分钟礼拜星期年\d])|"
+            # (not "抬头公司名少了个字": a word missing from an invoice's title)
+            r"少(?:了|发了?)(?:一|两|俩|\d)?(?:个|件|样|双)(?![字人钱块元])|漏发|少件|"
+            r"缺(?:了)?(?:一|两|\d)(?:个|件|样)(?![字人钱块元])|"
             r"\bonly (?:got|received|came with) (?:one|two|\d)\b|"
             r"\bmissing (?:an? |one |two )?(?:item|piece|thing)s?\b|"
             r"\b(?:one|an item|a piece|something) (?:is |was )?missing\b",

@@ -97,6 +97,10 @@ class ActionAnswerFaq(Action):
         if state_form := own_state_flow(query):
             # "我那单发票开了没": the order's own invoice, answered from the shop's data
             return [FollowupAction(state_form)]
+        if query and (followup := order_detail_followup(tracker)):
+            # "whats the waybill number, wanna track it myself" right after the order's status:
+            # that order's number, not the how-to of tracking
+            return followup
         if query and (window_form := await own_window_flow(tracker)):
             # "牛仔裤不想要了 还能七天无理由不": their own jeans' window, from its delivery date
             return [FollowupAction(window_form)]
@@ -160,10 +164,6 @@ class ActionAnswerFaq(Action):
         if query and (followup := await product_followup(tracker)) is not None:
             # No answer in the knowledge base, and a product of their own orders named with a
             # task's words or as a correction ("不对 是另一单 跑步鞋那个"): that task, on it.
-            return followup
-        if query and not is_angry(query) and (followup := order_detail_followup(tracker)):
-            # "went down and checked the locker already, nothing in there" after the advice on
-            # a parcel marked delivered: that order again (a person traces it)
             return followup
         if query and (handed := await insisted_handoff(services, dispatcher, tracker, query)):
             # no answer, and the customer insists after a person was offered

@@ -983,3 +983,21 @@ async def test_a_scam_call_read_as_a_request_for_a_person_gets_the_anti_fraud_ru
     dispatcher = CollectingDispatcher()
     await ActionRequestHuman().run(dispatcher, tracker(text, intent="request_human"), {})
     assert handoffs == [] and "举报" in dispatcher.messages[0]["text"]
+
+
+async def test_an_unsure_request_human_naming_an_order_task_runs_it(services, handoffs) -> None:
+    # heldout23: "帮我表哥查下20231120031 寄出来没" (request_human at 0.53): the status form,
+    # which checks whose order it is — no person queued
+    t = tracker("帮我表哥查下20231120031 寄出来没", intent="request_human")
+    t.latest_message["intent"]["confidence"] = 0.53
+    events, _ = await run(ActionRequestHuman(), t)
+    assert handoffs == [] and [e.get("name") for e in events] == ["order_status_form"]
+
+
+async def test_a_visitors_own_case_is_told_the_shops_rule_before_the_log_in(services) -> None:
+    # heldout23: "付款老提示银行卡异常 换了两张卡都这样" from a visitor: the payment-failure rule
+    # now; the flow then asks to log in for the order
+    dispatcher = CollectingDispatcher()
+    t = tracker("付款老提示银行卡异常 换了两张卡都这样", intent="payment_problem", customer=None)
+    await on_flow_start("payment_form", dispatcher, t, "aftersales")
+    assert "更换支付方式" in dispatcher.messages[0]["text"]

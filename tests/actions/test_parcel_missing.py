@@ -173,3 +173,17 @@ async def test_the_tracking_number_asked_after_the_status(services, handoffs):
                 slots={"order_id": "20231120003"}),
     )  # fmt: skip
     assert "SF14021120003" in texts[0] and "運單號" in texts[0]
+
+
+async def test_the_tracking_number_asked_as_a_question_after_the_status(services, handoffs):
+    # heldout16: "whats the waybill number, wanna track it myself" (ask_faq, and a general
+    # question by its "whats"): that order's number, not the FAQ on how tracking works
+    status = "Order 20231120021: Wireless earbuds (white), ¥499.00, shipped, on its way"
+    history = [said("hey where are my bluetooth earphones at", "track_shipment"), answered(status)]
+    text = "whats the waybill number, wanna track it myself"
+    events, _, _ = await run(
+        ActionAnswerFaq(),
+        tracker(text, intent="ask_faq", lang="en", customer="demo-002", history=history,
+                slots={"order_id": "20231120021"}),
+    )  # fmt: skip
+    assert events == [{"event": "followup", "timestamp": None, "name": "order_status_form"}]

@@ -33,6 +33,12 @@ from tests.actions.conftest import tracker
         "上次說會回電 結果兩天都沒人打來 麻煩直接幫我轉主管",
         "别跟我扯规则 我又没退货 积分凭空少了 叫个能查账的人来",
         "你们能不能让同事给中通打个电话问问到底咋回事",
+        # heldout23: someone of a team to act, whoever is in charge, an employee
+        "还要等两天？我这边急着用钱 麻烦让财务的同事给我加急处理",
+        "顺丰热线一直占线打不进去 你们安排个员工直接联系他们那边",
+        "咁你叫個做銷售嘅同我傾下價錢啦",
+        "一天过去了物流还停在原地 你们跟快递串通好了吧 叫个管事的出来",
+        "ok then can an actual employee sort the redirect out with SF for me",
     ],
 )
 def test_a_person_asked_for_in_own_words(text: str) -> None:
@@ -49,6 +55,9 @@ def test_a_person_asked_for_in_own_words(text: str) -> None:
         "让快递员给我打电话",  # the courier, not the shop's people
         "会派人来取件吗",  # a pickup
         "客服电话是多少",
+        "请问你们的销售怎么联系",  # how to reach sales, asked
+        "我让我同事问问你们",  # the customer's colleague
+        "帮我表哥查下20231120031 寄出来没",  # an order for a relative, no person
     ],
 )
 def test_no_person_asked_for(text: str) -> None:
