@@ -104,8 +104,9 @@ def test_patched_validation_judges_action_responses_like_rasa():
 def test_lang_slot_is_set_in_rasa_from_metadata_or_text(
     rasa_stack, text: str, metadata: dict[str, str] | None, expected: str
 ):
-    # utter_thank is a domain response whose variant depends on the `lang` slot, answered by a
-    # rule right after the message: only a slot set while Rasa reads the message picks it.
+    # utter_thank is a domain response whose variant depends on the `lang` slot, named by
+    # action_thank right after the message and rendered by Rasa: only a slot set while Rasa
+    # reads the message picks it.
     body: dict[str, object] = {"sender": f"lang-{uuid.uuid4().hex[:10]}", "message": text}
     if metadata is not None:
         body["metadata"] = metadata
