@@ -67,6 +67,7 @@ from actions._two_questions import (
     requests_flow,
     words_flow,
 )
+from actions._warranty_state import asks_warranty_state
 from kefu.mandarin import to_mandarin
 
 __all__ = ["on_flow_start"]
@@ -160,6 +161,8 @@ async def on_flow_start(
         return run_instead(previous)
     unsure = _confidence(tracker) < UNSURE_BELOW and not is_long(text)
     named_flow = words_flow(text) if unsure else None
+    if named_flow == "repair_form" and asks_warranty_state(text):
+        named_flow = None  # "这个保修截止到哪天": the order's dates answer it, no repair filed
     if (
         named_flow
         and named_flow != form
@@ -218,6 +221,13 @@ async def on_flow_start(
     asked = the_question(text)
     general = general_follow_up(asked, previous_customer_text(tracker))
     if (own_product and not no_flow_service(text)) or decided_without_kb(text, intent) is not None:
+        if not logged_in and not own_product:
+            # a visitor's own case ("refund was approved yesterday but nothing on my visa
+            # yet"): the shop's rule for it now, then the flow asks them to log in
+            hits, thresholds = await search_kb(services, text, lang)
+            if hits and thresholds and hits[0].score >= thresholds.confident:
+                top = hits[0]
+                dispatcher.utter_message(text=faq_text(lang, top.answer), faq_id=top.faq_id)
         return None
     hits, thresholds, paired = await search_in_context(
         services,

@@ -30,6 +30,7 @@ from actions._orders import (
     not_found,
     orders_named,
     the_customer,
+    visitor_rule,
 )
 from actions._reading import ORDER_ID as _ORDER_ID
 from actions._reading import wants_to_leave
@@ -190,6 +191,8 @@ class OrderForm(FormValidationAction):
         cid = the_customer(services, tracker)
         if not cid:
             # Said once: the flow's final action stays silent (it would say it again).
+            if not dispatcher.messages:
+                await visitor_rule(services, dispatcher, tracker, lang)
             no_customer(dispatcher, lang)
             return {"order_id": None, "requested_slot": None, HANDLED: True}
         oid = normalise_order_id(value)

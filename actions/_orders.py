@@ -11,6 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._filed import RECORD_ID
+from actions._kb_search import faq_text, search_kb
 from actions._products import Catalogue, asked_about, matching_orders
 from actions._reading import MOBILE, asks_for_something
 from actions._reading import ORDER_ID as _ORDER_ID
@@ -144,6 +145,19 @@ async def customer_order(
     return await services.shop.order(cid, oid) if oid and cid else None
 
 
+async def visitor_rule(
+    services: Services, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str
+) -> None:
+    """A visitor's own case ("refund was approved yesterday but nothing on my visa yet"): the
+    shop's rule for it, when the knowledge base is sure, before why the order needs a log-in."""
+    text = latest_text(tracker)
+    if not text or text.startswith("/") or _ORDER_ID.search(text):
+        return
+    hits, thresholds = await search_kb(services, text, lang, record=False)
+    if hits and thresholds and hits[0].score >= thresholds.confident:
+        dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
+
+
 async def load_order(
     services: Services, dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> tuple[Order | None, list[dict[str, Any]]]:
@@ -151,6 +165,8 @@ async def load_order(
     lang = lang_of(tracker)
     cid = the_customer(services, tracker)
     if not cid:
+        if not dispatcher.messages:
+            await visitor_rule(services, dispatcher, tracker, lang)
         no_customer(dispatcher, lang)
         return None, [SlotSet("order_id", None)]
     raw = tracker.get_slot("order_id")

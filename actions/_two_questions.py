@@ -194,7 +194,7 @@ _FLOW_WORDS = {
     # ("寄咗出嚟未呀" is "寄出来了没有呀")
     "order_status_form": r"发货|状态|寄了没|寄出了?没|[寄发]出来了?没|\bship|status",
     "cancel_form": r"取消|不要了|cancel",
-    "change_form": r"改|换|地址|电话|change|switch|address",
+    "change_form": r"改|换|地址|电话|change|switch|address|adress|re-?rout|redirect",
     "return_form": r"退|return|refund|\bsend (?:\w+ )?back\b",
     "repair_form": r"修|repair|warranty|fix",
     "payment_form": r"付款|支付|扣款|扣钱|付了|\bpa(?:y|id)\b|charge",

@@ -20,6 +20,7 @@ from actions._orders import load_order, order_line
 from actions._services import Services, get_services
 from actions._text import person_button, say
 from actions._tracker import lang_of, latest_text, previous_answer_text
+from actions._warranty_state import asks_warranty_state, warranty_state_text
 from actions.change import spec_change_reply
 from kefu.mandarin import to_mandarin
 from shop import Order, OrderStatus
@@ -167,6 +168,10 @@ async def describe(
         dispatcher.utter_message(
             text=say(lang, f"订单 {order.id} ", f"Order {order.id}: ") + _when(lang, order) + where
         )
+        return []
+    if asks_warranty_state(text):
+        # "20231120013 这个保修截止到哪天": until when, from its delivery — nothing filed
+        dispatcher.utter_message(text=warranty_state_text(lang, order))
         return []
     if ship is not None and asks_tracking_number(text):
         dispatcher.utter_message(

@@ -14,7 +14,14 @@ from actions._decide import no_flow_service
 from actions._follow_up import decide_in_context
 from actions._kb_search import faq_text
 from actions._mood import FlowAction
-from actions._orders import no_customer, not_found, orders_named, task_topic, the_customer
+from actions._orders import (
+    no_customer,
+    not_found,
+    orders_named,
+    task_topic,
+    the_customer,
+    visitor_rule,
+)
 from actions._payment_rules import DOUBLE, hand_payment_to_person
 from actions._refund_channel import cancelled_money
 from actions._services import get_services
@@ -124,6 +131,8 @@ class ActionCheckRefund(FlowAction):
             return []
         cid = the_customer(services, tracker)
         if not cid:
+            # "refund was approved yesterday but nothing on my visa yet": the rule, then log in
+            await visitor_rule(services, dispatcher, tracker, lang)
             no_customer(dispatcher, lang)
             return []
         raw = tracker.get_slot("order_id")

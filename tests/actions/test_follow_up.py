@@ -1001,3 +1001,15 @@ async def test_a_visitors_own_case_is_told_the_shops_rule_before_the_log_in(serv
     t = tracker("付款老提示银行卡异常 换了两张卡都这样", intent="payment_problem", customer=None)
     await on_flow_start("payment_form", dispatcher, t, "aftersales")
     assert "更换支付方式" in dispatcher.messages[0]["text"]
+
+
+async def test_a_visitors_refund_question_is_told_the_rule_before_the_log_in(services) -> None:
+    # heldout23: "refund was approved yesterday but nothing on my visa yet" from a visitor
+    t = tracker(
+        "refund was approved yesterday but nothing on my visa yet 😕",
+        intent="check_refund",
+        customer=None,
+        lang="en",
+    )
+    _, texts = await run(ActionCheckRefund(), t)
+    assert "bank cards 3–7 working days" in texts[0] and LOG_IN[1] in texts[-1]
