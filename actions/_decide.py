@@ -75,8 +75,9 @@ from actions._reading import (
     requests_act,
     simplified,
 )
+from actions._scam import reports_scam
 from actions._services import Services
-from actions._shop_words import PRICE_DROP, reports_scam
+from actions._shop_words import PRICE_DROP
 from knowledge_base.api import Hit, Thresholds
 
 __all__ = [

@@ -226,8 +226,8 @@ async def on_flow_start(
             # yet"): the shop's rule for it now, then the flow asks them to log in
             hits, thresholds = await search_kb(services, text, lang)
             if hits and thresholds and hits[0].score >= thresholds.confident:
-                top = hits[0]
-                dispatcher.utter_message(text=faq_text(lang, top.answer), faq_id=top.faq_id)
+                rule = hits[0]
+                dispatcher.utter_message(text=faq_text(lang, rule.answer), faq_id=rule.faq_id)
         return None
     hits, thresholds, paired = await search_in_context(
         services,

@@ -23,8 +23,8 @@ from actions._kb_answer import answered_from_kb
 from actions._kb_search import faq_text, search_kb
 from actions._quality_return import quality_return_offered
 from actions._reading import is_question
+from actions._scam import reports_scam
 from actions._services import get_services
-from actions._shop_words import reports_scam
 from actions._text import asks_for_person, complains_now, is_angry, say
 from actions._tracker import lang_of, latest_text
 from kefu.mandarin import to_mandarin

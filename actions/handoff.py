@@ -16,8 +16,8 @@ from actions._handoff import ANGRY_LEAD, angry_handoff, person_asked, start_hand
 from actions._kb_answer import answered_from_kb
 from actions._order_routes import product_followup
 from actions._reading import ORDER_ID
+from actions._scam import reports_scam
 from actions._services import get_services
-from actions._shop_words import reports_scam
 from actions._text import (
     anything_else,
     asks_about_agent_hours,

@@ -8,7 +8,8 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._kb_search import search_kb
-from actions._shop_words import named_queries, reports_scam
+from actions._scam import reports_scam
+from actions._shop_words import named_queries
 from actions.complaint import ActionFileComplaint
 from tests.actions.conftest import tracker
 
