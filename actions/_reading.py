@@ -66,7 +66,9 @@ _OWN = re.compile(
     r"\bmy\b(?! account| end\b| side\b)|\bmine\b|\bme\b|"
     r"\bI (?:ordered|bought|paid|got|received|want|need|would)|"
     r"\bI'd\b|\bI'm\b|haven'?t|hasn'?t|\bstill\b|where (?:is|are|'s)|where's|\byet\b|"
-    r"\bdid (?:it|you|they)\b|\bhas (?:it|the)\b",
+    r"\bdid (?:it|you|they)\b|\bhas (?:it|the)\b|"
+    # "whats the waybill number": their parcel's, not how tracking works
+    r"\bthe (?:waybill|tracking|shipment) (?:number|no\b|#)|单号(?:是多少|发我|给我|多少)",
     re.IGNORECASE,
 )
 _OWN_THING = re.compile(

@@ -90,6 +90,7 @@ def test_a_product_by_its_nickname(text: str, kind: str) -> None:
         # heldout22: how many, at most; "whats" is "what's"
         ("收货地址最多能存几个啊 亲戚多 地址一大堆😂", True, False),
         ("whats your return window", True, False),
+        ("whats the waybill number, wanna track it myself", False, True),  # their parcel's
     ],
 )
 def test_where_to_send_is_a_rule_where_it_is_their_case(
