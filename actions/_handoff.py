@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions._known import faqs_answered, typed_order_id, wanted
 from actions._services import Services
-from actions._text import is_angry, say
+from actions._text import asks_for_person, is_angry, say
 from actions._tracker import channel, customer_id, lang_of, recent_intents, recent_turns
 from handoff.ticket_notify import opened_texts
 from kefu.logging import get_logger
@@ -191,3 +191,15 @@ async def angry_handoff(
         summary=f"客户情绪激动 / angry customer: {text[:200]}",
         lead=lead,
     )
+
+
+async def person_or_anger(
+    services: Services, dispatcher: CollectingDispatcher, tracker: Tracker, text: str
+) -> list[dict[str, Any]] | None:
+    """A person asked for in words, or a clearly angry message: that handoff (what a chit-chat
+    or out-of-scope reading checks first); None otherwise."""
+    if asks_for_person(text):
+        return await person_asked(services, dispatcher, tracker, text)
+    if is_angry(text):
+        return await angry_handoff(services, dispatcher, tracker, text, lead=ANGRY_LEAD)
+    return None

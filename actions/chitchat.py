@@ -16,10 +16,10 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._handoff import ANGRY_LEAD, angry_handoff, person_asked
+from actions._handoff import person_or_anger
 from actions._reading import CJK, wants_to_leave
 from actions._services import get_services
-from actions._text import asks_for_person, is_angry, is_thanks
+from actions._text import is_thanks
 from actions._tracker import latest_text
 from kefu.mandarin import to_mandarin
 
@@ -56,10 +56,8 @@ class _Closing(Action, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         text = latest_text(tracker)
-        if asks_for_person(text):
-            return await person_asked(get_services(), dispatcher, tracker, text)
-        if is_angry(text):
-            return await angry_handoff(get_services(), dispatcher, tracker, text, lead=ANGRY_LEAD)
+        if (handed := await person_or_anger(get_services(), dispatcher, tracker, text)) is not None:
+            return handed
         if text and not text.startswith("/") and not only_closing(text):
             return [FollowupAction("action_answer_faq")]
         dispatcher.utter_message(response=self.response)

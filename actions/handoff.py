@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._escalate import insisted_handoff
-from actions._handoff import ANGRY_LEAD, angry_handoff, person_asked, start_handoff
+from actions._handoff import person_or_anger, start_handoff
 from actions._kb_answer import answered_from_kb
 from actions._order_routes import product_followup
 from actions._reading import ORDER_ID
@@ -22,7 +22,6 @@ from actions._text import (
     anything_else,
     asks_about_agent_hours,
     asks_for_person,
-    is_angry,
     is_thanks,
     only_leaving,
     person_button,
@@ -46,10 +45,8 @@ class ActionOutOfScope(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         text = latest_text(tracker)
-        if asks_for_person(text):
-            return await person_asked(get_services(), dispatcher, tracker, text)
-        if is_angry(text):
-            return await angry_handoff(get_services(), dispatcher, tracker, text, lead=ANGRY_LEAD)
+        if (handed := await person_or_anger(get_services(), dispatcher, tracker, text)) is not None:
+            return handed
         if handed := await insisted_handoff(get_services(), dispatcher, tracker, text):
             # "its been two days now and the extra charge is still sitting on my card" after
             # "if it hasn't come back after 24 hours, tap 'Talk to an agent'"
