@@ -40,6 +40,7 @@ from actions._orders import (
     task_topic,
     the_customer,
     the_named_order,
+    visitor_rule,
 )
 from actions._payment_rules import (
     calm_visitor_double_charge,
@@ -224,10 +225,7 @@ async def on_flow_start(
         if not logged_in and not own_product:
             # a visitor's own case ("refund was approved yesterday but nothing on my visa
             # yet"): the shop's rule for it now, then the flow asks them to log in
-            hits, thresholds = await search_kb(services, text, lang)
-            if hits and thresholds and hits[0].score >= thresholds.confident:
-                rule = hits[0]
-                dispatcher.utter_message(text=faq_text(lang, rule.answer), faq_id=rule.faq_id)
+            await visitor_rule(services, dispatcher, tracker, lang)
         return None
     hits, thresholds, paired = await search_in_context(
         services,

@@ -82,17 +82,16 @@ async def search_kb(
             others.append((bare, False))
         if others:
             best = {h.faq_id: h for h in hits}
+            alone = set(alone_queries(whole))
+            lead: Hit | None = None  # the best answer of a topic whose words are the question
             for other, kept in others:
-                for hit in await asyncio.to_thread(searcher.search, other, lang, k, kept):
+                found = await asyncio.to_thread(searcher.search, other, lang, k, kept)
+                for hit in found:
                     if hit.faq_id not in best or hit.score > best[hit.faq_id].score:
                         best[hit.faq_id] = hit
-            hits = sorted(best.values(), key=lambda h: h.score, reverse=True)[:k]
-            # the best answer of a topic whose words are the whole question leads
-            lead = None
-            for alone in alone_queries(whole):
-                found = await asyncio.to_thread(searcher.search, alone, lang, 1, False)
-                if found and (lead is None or found[0].score > lead.score):
+                if other in alone and found and (lead is None or found[0].score > lead.score):
                     lead = found[0]
+            hits = sorted(best.values(), key=lambda h: h.score, reverse=True)[:k]
             hits = _alone_first(hits, lead, searcher.thresholds)
         # the FAQ that names what the message names, within the best one's topic
         # ("内衣拆了还能七天无理由吗": the exceptions): actions._specific

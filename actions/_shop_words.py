@@ -12,6 +12,7 @@ words (a price with 便宜了, points with a review), never on one word alone.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from actions._reading import CJK, ORDER_ID, simplified
@@ -383,19 +384,29 @@ _READINGS = (
 )
 
 
+@lru_cache(maxsize=256)
+def _fired(plain: str) -> tuple[_Reading, ...]:
+    """The readings a message (simplified) fires; none when it names an order (its own case).
+    Cached: ``actions._kb_search`` asks for them and for the alone ones of the same message."""
+    if ORDER_ID.search(plain):
+        return ()
+    return tuple(reading for reading in _READINGS if reading.pattern.search(plain))
+
+
+def _topic(reading: _Reading, plain: str) -> str:
+    return reading.zh if CJK.search(plain) else reading.en  # ("cool thx 🙏" is English too)
+
+
 def named_queries(text: str) -> list[str]:
     """The message with each shop topic its phrasing reads as named in the FAQs' words, to be
     searched beside it (none for a message naming an order: that is its own case)."""
     plain = simplified(text or "")
     if ORDER_ID.search(plain):
         return []
-    english = not CJK.search(plain)  # ("cool thx 🙏" is English too)
+    english = not CJK.search(plain)
     named = [
-        (reading.en if english else reading.zh)
-        if reading.alone
-        else f"{plain} {reading.en if english else reading.zh}"
-        for reading in _READINGS
-        if reading.pattern.search(plain)
+        _topic(reading, plain) if reading.alone else f"{plain} {_topic(reading, plain)}"
+        for reading in _fired(plain)
     ]
     if reports_scam(plain):  # "got a text from 'your store' asking for my verification code…"
         named.append(f"{plain} {SCAM_EN if english else SCAM_ZH}")
@@ -406,11 +417,4 @@ def alone_queries(text: str) -> list[str]:
     """Of ``named_queries``, the topics whose words are the whole question (``_Reading.alone``):
     their confident answer comes first, whatever the message's own words find."""
     plain = simplified(text or "")
-    if ORDER_ID.search(plain):
-        return []
-    english = not CJK.search(plain)
-    return [
-        reading.en if english else reading.zh
-        for reading in _READINGS
-        if reading.alone and reading.pattern.search(plain)
-    ]
+    return [_topic(reading, plain) for reading in _fired(plain) if reading.alone]

@@ -114,15 +114,19 @@ def asks_tracking_number(text: str) -> bool:
     return bool(_NUMBER_ASKED.search(to_mandarin(text or "")))
 
 
+def _said_last(tracker: Tracker, marks: tuple[str, ...]) -> bool:
+    return any(t in to_mandarin(previous_answer_text(tracker)) for t in marks)
+
+
 def _advised(tracker: Tracker) -> bool:
     """The bot's last answer said where a parcel marked delivered may be (``_where_left``)."""
-    return any(t in to_mandarin(previous_answer_text(tracker)) for t in _TRACE)
+    return _said_last(tracker, _TRACE)
 
 
 def _hinted(tracker: Tracker) -> bool:
     """The bot's last answer was a delivered order's status, which says to tell it when the
     parcel did not come."""
-    return any(t in to_mandarin(previous_answer_text(tracker)) for t in _HINT)
+    return _said_last(tracker, _HINT)
 
 
 def still_missing_after_advice(tracker: Tracker) -> bool:
