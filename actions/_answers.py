@@ -105,6 +105,26 @@ def read_return_reason(text: str) -> str | None:
     return _clause(text, _REASON)
 
 
+# the words of asking for the return itself ("退了算了", "想退货", "can i send it back")
+_RETURN_ASKED = re.compile(
+    r"(?:我|我要|我想|想|要|帮我|幫我|申请|申請|可以|能)?(?:退货|退貨|退掉|退回去|退了|退)"
+    r"(?:吧|了|算了|一下|吗|嗎|不)*|\b(?:i want to |can i |please )?(?:return|send) "
+    r"(?:it|this|them|these)?(?: back)?\b|\bplease\b|\bpls\b|\border\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z']+")
+
+
+def tells_a_reason(text: str) -> bool:
+    """The message says more than "return it" and which order or product: a story of what
+    happened ("白色那台加湿机 晚上嗡嗡响 睡不着 退了算了"), at least 8 characters (or 6 English
+    words) once the order id and the words asking for the return are taken out."""
+    rest = _RETURN_ASKED.sub(" ", _ORDER_ID.sub(" ", text or ""))
+    words = _WORD.findall(rest)
+    cjk = sum(1 for w in words if len(w) == 1 and "\u4e00" <= w <= "\u9fff")
+    return cjk >= 8 or len(words) - cjk >= 6
+
+
 # ------------------------------------------------------------------ a repair's fault
 
 _FAULT = re.compile(

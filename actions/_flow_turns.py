@@ -25,7 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions._decide import decide_with_kb, own_state_flow
 from actions._follow_up import decide_in_context
-from actions._handoff import person_asked
+from actions._handoff import complaint_handoff, person_asked
 from actions._kb_search import faq_text
 from actions._orders import (
     FLOW_SLOTS,
@@ -37,7 +37,7 @@ from actions._picks import answer_pick, is_pick
 from actions._reading import ORDER_ID as _ORDER_ID
 from actions._reading import joined_order_id, wants_to_leave
 from actions._services import get_services
-from actions._text import asks_for_person, is_thanks, only_leaving, say
+from actions._text import asks_for_person, complains_now, is_thanks, only_leaving, say
 from actions._tracker import lang_of, latest_text, previous_answer_text, previous_customer_text
 from shop import normalise_order_id
 
@@ -148,6 +148,13 @@ async def on_flow_turn(
         # "it's been two days… please get one of your people to look at it" while the form
         # asks which order: a person asked for in so many words, not an answer to the question
         return [*await person_asked(get_services(), dispatcher, tracker, text), *end_quietly()]
+    if complains_now(text):
+        # "退啥退 …现在全耽误了 你们这店我投诉定了" while the return form asks the reason: a
+        # complaint, not a reason — the apology and the complaints team, the flow left
+        return [
+            *await complaint_handoff(get_services(), dispatcher, tracker, text),
+            *end_quietly(),
+        ]
     lang = lang_of(tracker)
     requested = tracker.get_slot("requested_slot")
     if is_pick(tracker):

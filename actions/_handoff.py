@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions._known import faqs_answered, typed_order_id, wanted
 from actions._services import Services
-from actions._text import asks_for_person, is_angry, say
+from actions._text import asks_for_person, complains_now, is_angry, say
 from actions._tracker import channel, customer_id, lang_of, recent_intents, recent_turns
 from handoff.ticket_notify import opened_texts
 from kefu.logging import get_logger
@@ -193,13 +193,41 @@ async def angry_handoff(
     )
 
 
+async def complaint_handoff(
+    services: Services, dispatcher: CollectingDispatcher, tracker: Tracker, text: str
+) -> list[dict[str, Any]]:
+    """A complaint: the apology first, then the complaints team (reason ``complaint``, high
+    priority; the staff console makes it a ticket whoever is online)."""
+    dispatcher.utter_message(
+        text=say(
+            lang_of(tracker),
+            "非常抱歉给您带来了不好的体验，真的很抱歉！我们一定认真处理，"
+            "现在就为您登记投诉并转给专门处理投诉的客服。",
+            "I'm truly sorry for the trouble you've had. We will take this seriously: I'm "
+            "registering your complaint now and passing it to the complaints team.",
+        )
+    )
+    return await start_handoff(
+        services,
+        dispatcher,
+        tracker,
+        reason="complaint",
+        priority="high",
+        skill_group="complaints",
+        summary=f"投诉 / complaint: {text[:200]}",
+    )
+
+
 async def person_or_anger(
     services: Services, dispatcher: CollectingDispatcher, tracker: Tracker, text: str
 ) -> list[dict[str, Any]] | None:
-    """A person asked for in words, or a clearly angry message: that handoff (what a chit-chat
-    or out-of-scope reading checks first); None otherwise."""
+    """A person asked for in words, a complaint made in so many words ("你们这店我投诉定了") or a
+    clearly angry message: that handoff (what a chit-chat, out-of-scope or in-flow reading
+    checks first); None otherwise."""
     if asks_for_person(text):
         return await person_asked(services, dispatcher, tracker, text)
+    if complains_now(text):
+        return await complaint_handoff(services, dispatcher, tracker, text)
     if is_angry(text):
         return await angry_handoff(services, dispatcher, tracker, text, lead=ANGRY_LEAD)
     return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from actions._reading import ORDER_ID, is_long, simplified, split_clauses
+from actions._reading import CJK, ORDER_ID, is_long, simplified, split_clauses
 
 __all__ = ["wants_exchange", "wrong_item_clause", "wrong_item_sent"]
 
@@ -30,7 +30,13 @@ _WRONG_ITEM = re.compile(
     r" (?:was )?(?:sent|arrived|came|delivered)\b|"
     # "ordered a grey hoodie, recieved a pink one instead"
     r"\b(?:got|received|recieved|recived|receieved|sent me)\b (?:an? |the |some )[^.?!]{0,25}"
-    r"\b(?:one|ones|pair|size|colou?r|version|model)\b instead\b",
+    r"\b(?:one|ones|pair|size|colou?r|version|model)\b instead\b|"
+    # "我拍的M 寄来的是S", "买的是米白色 收到的却是黑色": what was bought, then what came
+    r"(?:买|拍|下单|订|选)的(?:是)?[^，。,.!?？！]{1,8}?[\s，,]*(?:结果|但是|可是|怎么)?"
+    r"(?:寄来|发来|收到|到手|送来|送到)的?(?:是|却是|竟然是|居然是|成了|变成)|"
+    # "i ordered a medium and got a small"
+    r"\bi (?:ordered|bought|picked|chose) (?:an? |the )?[\w -]{1,20}? (?:but|and) (?:i )?"
+    r"(?:got|received|recieved|you sent(?: me)?) (?:an? |the |some )\w",
     re.IGNORECASE,
 )
 
@@ -41,11 +47,15 @@ def wrong_item_sent(text: str) -> bool:
 
 
 def wrong_item_clause(text: str) -> str | None:
-    """Of a short message of several clauses saying a wrong item was sent, the clause that says
-    it ("牛仔裤发错了 我买的深蓝27 收到的是浅蓝29" → "牛仔裤发错了"): the colours and sizes
-    around it weigh on the search."""
+    """What to search beside a short message saying a wrong item was sent: of several clauses,
+    the clause that says it ("牛仔裤发错了 我买的深蓝27 收到的是浅蓝29" → "牛仔裤发错了": the
+    colours and sizes around it weigh on the search); else the FAQ's own words."""
     if not wrong_item_sent(text) or ORDER_ID.search(text) or is_long(text):
         return None
     parts = split_clauses(text)
     said = [c for c in parts if wrong_item_sent(c)]
-    return said[0] if len(parts) > 1 and said else None
+    if len(parts) > 1 and said:
+        return said[0]
+    # "我拍的M 寄来的是S" (said across its clauses), "i ordered a medium and got a small" (no
+    # word of the FAQ's): the FAQ's own words
+    return "发错货了" if CJK.search(text) else "you sent me the wrong item"

@@ -137,6 +137,11 @@ class OrderForm(FormValidationAction):
         None: the form's usual reading (and the flow's turn rules) then take the message."""
         return None
 
+    def answer_told(self, slot: str, tracker: Tracker) -> Any:
+        """The value of ``slot`` the customer already told (in the message that started the
+        flow) and now confirms with a plain yes ("行 就这么提交吧"), else None."""
+        return None
+
     async def _answer_read(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]] | None:
@@ -145,6 +150,17 @@ class OrderForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         text = latest_text(tracker)
         intent = str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
+        if (
+            requested
+            and requested != "order_id"
+            and intent == "affirm"
+            and not _ORDER_ID.search(text)
+            and (told := self.answer_told(str(requested), tracker)) is not None
+        ):
+            # "行 就这么提交吧" when asked why: the answer is what the opening message told
+            tracker.slots[str(requested)] = told
+            following = await self.next_requested_slot(dispatcher, tracker, domain)
+            return [SlotSet(str(requested), told), *([following] if following else [])]
         if (
             not requested
             or requested == "order_id"

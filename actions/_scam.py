@@ -24,7 +24,7 @@ _CONTACT = (
 )
 _CLAIM = (
     r"(?:说是|说(?:他|她|对方)是|自称|冒充|假冒|假装|claim|pretend|posing as|"
-    r"said (?:they|he|she)|says (?:they|he|she))"
+    r"said (?:they|he|she)|says (?:they|he|she)|saying (?:they|he|she|it))"
 )
 _NEVER_ASKED = (
     r"(?:转账|汇款|验证码|共享屏幕|屏幕共享|会议软件|会议app|远程|网银|atm|银行卡号|卡号|密码|解除分期|"
@@ -58,7 +58,9 @@ _SCAM = re.compile(
     # "…让我下个会议软件跟着操作", "要我照他说的在网银按几个步骤", "wants me to pay a 'release
     # fee' before my parcel ships": a contact that asks what the shop never asks
     rf"{_CONTACT}.{{0,60}}(?:让我|要我|叫我|教我|让.{{0,3}}我|asks? (?:me|for)|asking (?:me|for)|"
-    r"wants? me|told me|tells me|telling me|unless|否则|不然).{0,20}" + _NEVER_ASKED,
+    r"wants? me|told me|tells me|telling me|unless|否则|不然|"
+    # "…and i need to install a remote-control app so they can refund me"
+    r"\bi (?:need|have|had|must) to\b|\bneeds? me to\b).{0,20}" + _NEVER_ASKED,
     re.IGNORECASE,
 )
 

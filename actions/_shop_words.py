@@ -99,7 +99,9 @@ _READINGS = (
     # the Spring Festival's shipping ("大年初三下的单 啥时候能寄出来")
     _Reading(
         re.compile(
-            r"(?:大年|正月|年)初[一二三四五六七八九十]|春节|过年|除夕|年三十|"
+            r"(?:大年|正月|年)初[一二三四五六七八九十]|春节|过年|除夕|年三十|腊月|小年|"
+            # "年前还寄得出来不" (not "一年前买的": a year ago)
+            r"(?<![一二两三四五六七八九十几\d])年前(?=.{0,8}(?:发|寄|到|送|停))|"
             r"chinese new year|lunar new year|spring festival|\bcny\b",
             _I,
         ),
@@ -110,7 +112,8 @@ _READINGS = (
     # not whether it pays: "换货的话运费险赔不赔" is the exchange's FAQ)
     _Reading(
         re.compile(
-            r"运费险[^。.!?？！]{0,20}(?:退到|到哪|赔到|赔多少|赔了多少)|"
+            r"(?:运费险|运费保障|退货险|退货保障|退换货保障)[^。.!?？！]{0,20}(?:退到|到哪|赔到|赔多少|"
+            r"赔了多少|赔几|能赔|理赔)|"
             r"shipping insurance[^.?!]{0,40}\b(?:where|paid|claim|pay ?out|go)",
             _I,
         ),
@@ -381,6 +384,80 @@ _READINGS = (
         "质量问题",
         "quality problem",
     ),
+    # the return window asked in Chinese ("签收以后几天内能退", "收到多久还能退"): the 7 days
+    # with no reason — not when a fault is named (the quality rule's 15 days)
+    _Reading(
+        re.compile(
+            r"^(?!.*(?:质量|坏|破|裂|瑕疵|故障|毛病|问题|次品|漏))"
+            r".*(?:签收|收到|到手|收货)[^。.!?？！]{0,6}(?:几天|多少天|多久|几日)(?:内|之内|以内)?"
+            r"[^。.!?？！]{0,4}退(?!款|钱)",
+            _I,
+        ),
+        "七天无理由退货",
+        "do you accept returns within 7 days for no reason",
+    ),
+    # paying by instalments ("两千多的一台电脑 能拆成几个月慢慢还不", "can i split it into
+    # monthly payments")
+    _Reading(
+        re.compile(
+            r"分期|(?:拆|分)成?(?:几|多少|[\d一二两三六十]+)(?:个?月|期)|慢慢还|每个?月还|"
+            r"\binstal(?:l)?ments?\b|\bmonthly payments?\b|\bpay (?:it )?(?:over|in) (?:\d+|"
+            r"several|a few|some) months\b|"
+            r"\bsplit (?:it|the (?:payment|cost|price)) (?:into|over)\b",
+            _I,
+        ),
+        "可以分期付款吗",
+        "can i pay in installments",
+        alone=True,
+    ),
+    # a credit card or a debit card as a way to pay ("你哋收唔收信用卡㗎": "收不收信用卡")
+    _Reading(
+        re.compile(
+            r"^(?!.*(?:分期|(?:分|拆)成?[^。.!?？！]{0,3}期|失败|不了|扣|退|冻结|被盗|盗刷))"
+            r".*(?:用|支持|收|能|可以|接受|刷)[^。.!?？！]{0,4}(?:信用卡|借记卡|储蓄卡|银行卡)",
+            _I,
+        ),
+        "支持哪些支付方式",
+        "what payment methods do you accept",
+    ),
+    # a paper VAT invoice for a company's books ("公司财务非要那种能抵扣的纸质票"): the special
+    # VAT invoice, not the ordinary one
+    _Reading(
+        re.compile(
+            r"(?:能|可以|可)抵扣|专票|进项|纸质(?:的)?(?:发)?票|\bspecial vat\b|\bvat (?:special )?"
+            r"invoice\b[^.?!]{0,30}\b(?:deduct|paper|company)",
+            _I,
+        ),
+        "增值税专用发票怎么开",
+        "how do i get a special vat invoice",
+        alone=True,
+    ),
+    # a custom-made item sent back ("定做的刻名字钢笔 收到又不想留了 能退么"): the exceptions
+    # to the no-reason return
+    _Reading(
+        re.compile(
+            r"(?:定做|定制|订制|刻字|刻名字|刻了|私人订制)[^。.!?？！]{0,20}(?:退|换)|"
+            r"\b(?:custom(?:ised|ized)?|personali[sz]ed|engraved|made to order)\b[^.?!]{0,40}"
+            r"\b(?:return|send (?:it )?back|refund)",
+            _I,
+        ),
+        "哪些商品不支持七天无理由退货",
+        "which items cannot be returned without a reason",
+        alone=True,
+    ),
+    # a live-stream or flash-sale price that dropped ("直播间抢的价 过了两天页面上又降了二十多"):
+    # the exceptions to price protection
+    _Reading(
+        re.compile(
+            r"(?:直播|秒杀|拼团|抢购)[^。.!?？！]{0,20}(?:降|便宜|差价|价保)|"
+            r"\b(?:live ?stream|flash sale|group buy)\b[^.?!]{0,40}\b(?:cheaper|dropped|"
+            r"price protection|difference)",
+            _I,
+        ),
+        "哪些情况不支持价保",
+        "when is price protection not available",
+        alone=True,
+    ),
 )
 
 
@@ -404,17 +481,20 @@ def named_queries(text: str) -> list[str]:
     if ORDER_ID.search(plain):
         return []
     english = not CJK.search(plain)
-    named = [
+    if reports_scam(plain):
+        # "got a text from 'your store' asking for my verification code…": the anti-fraud
+        # rule, whatever else the story names ("…说我被设定成分期付款": no instalments)
+        return [f"{plain} {SCAM_EN if english else SCAM_ZH}"]
+    return [
         _topic(reading, plain) if reading.alone else f"{plain} {_topic(reading, plain)}"
         for reading in _fired(plain)
     ]
-    if reports_scam(plain):  # "got a text from 'your store' asking for my verification code…"
-        named.append(f"{plain} {SCAM_EN if english else SCAM_ZH}")
-    return named
 
 
 def alone_queries(text: str) -> list[str]:
     """Of ``named_queries``, the topics whose words are the whole question (``_Reading.alone``):
     their confident answer comes first, whatever the message's own words find."""
     plain = simplified(text or "")
+    if reports_scam(plain):  # "…说我被设定成分期付款 要我去ATM解除": the scam, not instalments
+        return []
     return [_topic(reading, plain) for reading in _fired(plain) if reading.alone]

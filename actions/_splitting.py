@@ -87,6 +87,8 @@ _ENDS_ASKING = re.compile(
     r"(?:[吗么嘛]|能不能\S*|可不可以\S*|[^\s不]不|^\S*?([^\s不])不\1\S*)[\s？?！!。～~]*$"
 )
 _CONDITION = re.compile(r"要是|如果|假如|的话|万一")
+# a question word that scolds, asking nothing ("什么破服务", "搞什么")
+_SCOLDS = re.compile(r"什么(?:破|鬼|玩意|东西|态度)|搞什么|干什么吃的|啥(?:破|玩意)")
 
 
 def _two_asked(part: str) -> list[str]:
@@ -100,13 +102,28 @@ def _two_asked(part: str) -> list[str]:
         if (
             len(left) >= 3
             and len(right) >= 3
-            and _ASKED_BY_WORD.search(left)
-            and not _CONDITION.search(left)
-            and _ENDS_ASKING.search(right)
+            and _asks_by_word(left)
+            and (_ENDS_ASKING.search(right) or _asks_by_word(right, alone=True))
             and CJK.search(right)
         ):
             return [part[: match.start()], part[match.end() :]]
     return [part]
+
+
+def _asks_by_word(clause: str, alone: bool = False) -> bool:
+    """A question word asks ``clause``: not one inside a condition ("如果多少天没到 能退吗"),
+    but one after a condition closed by 的话 ("寄台南的话运费要多少"). ``alone``: the clause
+    is a question of its own, not one that leans on the one before ("大概多久",
+    ``_follows_up``; "差不多几天收得到" is one), at least four characters long."""
+    conditions = list(_CONDITION.finditer(clause))
+    if not conditions:
+        asked = clause
+    else:  # after the last condition only when 的话 closes it
+        last = conditions[-1]
+        asked = clause[last.end() :] if last.group() == "的话" else ""
+    if not _ASKED_BY_WORD.search(asked) or _SCOLDS.search(asked):
+        return False
+    return not alone or (len(CJK.findall(clause)) >= 4 and not _follows_up(clause))
 
 
 def split_questions(text: str) -> list[str]:

@@ -18,14 +18,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._decide import decide
-from actions._handoff import start_handoff
+from actions._handoff import complaint_handoff
 from actions._kb_answer import answered_from_kb
 from actions._kb_search import faq_text, search_kb
 from actions._quality_return import quality_return_offered
 from actions._reading import is_question
 from actions._scam import reports_scam
 from actions._services import get_services
-from actions._text import asks_for_person, complains_now, is_angry, say
+from actions._text import asks_for_person, complains_now, is_angry
 from actions._tracker import lang_of, latest_text
 from kefu.mandarin import to_mandarin
 
@@ -88,21 +88,4 @@ class ActionFileComplaint(Action):
             return []
         if await _answered_calm_question(dispatcher, text, lang):
             return []
-        dispatcher.utter_message(
-            text=say(
-                lang,
-                "非常抱歉给您带来了不好的体验，真的很抱歉！我们一定认真处理，"
-                "现在就为您登记投诉并转给专门处理投诉的客服。",
-                "I'm truly sorry for the trouble you've had. We will take this seriously: I'm "
-                "registering your complaint now and passing it to the complaints team.",
-            )
-        )
-        return await start_handoff(
-            services,
-            dispatcher,
-            tracker,
-            reason="complaint",
-            priority="high",
-            skill_group="complaints",
-            summary=f"投诉 / complaint: {latest_text(tracker)[:200]}",
-        )
+        return await complaint_handoff(services, dispatcher, tracker, text)

@@ -17,7 +17,9 @@ from actions._answers import (
     read_confirmation,
     read_fault,
     read_return_reason,
+    tells_a_reason,
 )
+from actions._flow_turns import opening_text
 from actions._free_answers import question_not_answer
 from actions._order_form import OrderForm, given_slot
 from actions._reading import is_general_question
@@ -96,6 +98,16 @@ class ValidateReturnForm(OrderForm):
     def prefill(self, tracker: Tracker) -> dict[str, Any]:
         # "那条裙子尺码不合适 想退货": the reason, given with the request.
         return given_slot(tracker, "return_reason", read_return_reason(latest_text(tracker)))
+
+    def answer_told(self, slot: str, tracker: Tracker) -> Any:
+        # "白色那台加湿机 晚上嗡嗡响 睡不着 退了算了" then, asked why, "行 就这么提交吧": the
+        # story the return started with is its reason, in the customer's words.
+        if slot != "return_reason":
+            return None
+        opening = opening_text(tracker, self.form).strip()
+        if opening == latest_text(tracker).strip() or not tells_a_reason(opening):
+            return None
+        return opening
 
     def later_slots(self, order: Order | None) -> list[str]:
         return ["return_reason"] if order and could_return(order) else []

@@ -366,3 +366,62 @@ async def test_a_question_about_the_invoices_state_inside_another_flow_runs_that
     t.latest_message["intent"]["confidence"] = 0.65
     events, _, _ = await run_with_domain(ValidateOrderStatusForm(), t)
     assert {"event": "followup", "timestamp": None, "name": "invoice_form"} in events
+
+
+async def test_a_complaint_inside_a_flow_is_apologised_for_and_goes_to_the_complaints_team(
+    services, handoffs
+):
+    # heldout24: asked the return's reason, the customer complains instead
+    events, texts, _ = await run_with_domain(
+        ValidateReturnForm(),
+        in_form(
+            "return_form",
+            "退啥退 专门买来参加婚礼穿的 现在全耽误了 你们这店我投诉定了",
+            intent="check_refund",
+            requested_slot="return_reason",
+            order_id="20231120006",
+        ),
+    )
+    assert "抱歉" in texts[0]
+    assert [p["reason"] for p in handoffs] == ["complaint"]
+    assert slot(events, "requested_slot") is None and slot(events, "return_reason") is None
+
+
+async def test_yes_to_the_reason_asked_files_the_story_the_return_began_with(services):
+    # heldout24: "晚上嗡嗡响 睡不着 退了算了", then asked why: "行 就这么提交吧"
+    opening = "白色那台加湿机 晚上嗡嗡响 睡不着 退了算了 盒子都还留着"
+    t = tracker(
+        "行 就这么提交吧",
+        intent="affirm",
+        slots={"requested_slot": "return_reason", "order_id": "20231120012"},
+        history=[
+            {
+                "event": "user",
+                "text": opening,
+                "parse_data": {"intent": {"name": "request_return"}},
+            },
+            {"event": "active_loop", "name": "return_form"},
+        ],
+    )
+    t.active_loop = {"name": "return_form"}
+    events, _, _ = await run_with_domain(ValidateReturnForm(), t)
+    assert slot(events, "return_reason") == opening
+
+
+async def test_yes_without_a_story_is_no_reason_given(services):
+    t = tracker(
+        "好的",
+        intent="affirm",
+        slots={"requested_slot": "return_reason", "order_id": "20231120012"},
+        history=[
+            {
+                "event": "user",
+                "text": "加湿器我要退货",
+                "parse_data": {"intent": {"name": "request_return"}},
+            },
+            {"event": "active_loop", "name": "return_form"},
+        ],
+    )
+    t.active_loop = {"name": "return_form"}
+    events, _, _ = await run_with_domain(ValidateReturnForm(), t)
+    assert not any(e.get("name") == "return_reason" and e.get("value") for e in events)

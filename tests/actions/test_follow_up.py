@@ -235,6 +235,8 @@ def test_a_person_asked_for_in_words(text: str, asks: bool) -> None:
         ("上回跟我聊的那个客服爱答不理的 我要投诉她", True),
         ("刚快递员打电话冲我吼 我要投诉这个快递员", True),
         ("I want to complain about the courier", True),
+        ("退啥退 专门买来参加婚礼穿的 现在全耽误了 你们这店我投诉定了", True),  # heldout24
+        ("我一定要投诉", True),
         ("投诉电话多少", False),
         ("怎么投诉啊", False),
         ("how do i make a complaint", False),

@@ -66,6 +66,18 @@ from tests.actions.conftest import tracker
         ("前天刚收到的电风扇 今天一看降了三十多 你们管不管", "zh", "prc-001"),
         ("got an email with your logo saying my acount will be frozen unless i confirm my bank "
          "password through a link. real or fake?", "en", "acc-004-en"),
+        # heldout24
+        ("你哋收唔收信用卡㗎", "zh-Hant", "pay-001"),
+        ("腊月二十八拍的话 年前还寄得出来不", "zh", "svc-005"),
+        ("两千多的一台电脑 能拆成几个月慢慢还不", "zh", "pay-004"),
+        ("can i split the payment into monthly installments", "en", "pay-004-en"),
+        ("公司财务非要那种能抵扣的纸质票 你们这开得了不 开完大概多久寄出", "zh", "inv-004"),
+        ("定做的刻名字钢笔 收到又不想留了 能退么", "zh", "ret-006"),
+        ("直播间抢的价 过了两天页面上又降了二十多 给补不", "zh", "prc-002"),
+        ("下单的时候顺手勾了个运费保障 真退的时候能赔几块 钱打到哪", "zh", "ins-002"),
+        ("签收以后几天内能退", "zh", "ret-001"),  # not the quality rule's 15 days
+        ("got a call from someone saying they're your support team, my order 'failed' and i "
+         "need to install a remote-control app so they can refund me??", "en", "acc-004-en"),
     ],
 )  # fmt: skip
 async def test_the_topic_named_finds_its_faq(services, text: str, lang: str, faq: str) -> None:
@@ -98,6 +110,8 @@ async def test_the_topic_named_finds_its_faq(services, text: str, lang: str, faq
         "才收到三天 能退吗",  # a time, nothing missing
         "保修期过了多久还能修",  # past the warranty: the paid repair's own words
         "发票抬头写错了 能补开一张吗",  # a wrong one made again: the reissue's own words
+        "一年前买的东西还能修吗",  # a year ago, not the Spring Festival
+        "签收三天了 质量有问题 几天内能退",  # a fault: the quality rule's own words
     ],
 )
 def test_near_words_name_no_topic(text: str) -> None:

@@ -37,6 +37,11 @@ from actions._splitting import split_questions
         ("你好 请问怎么退货", ["你好 请问怎么退货"]),
         # "能都用上不" asks of the two coupons the part before names (heldout22)
         ("那要是手上有两张店铺的券呢 能都用上不", ["那要是手上有两张店铺的券呢 能都用上不"]),
+        # two questions each asked by its word; a condition closed by 的话 asks after it
+        ("寄台南的話運費要多少 差不多幾天收得到", ["寄台南的話運費要多少", "差不多幾天收得到"]),
+        ("如果多少天没到 能退吗", ["如果多少天没到 能退吗"]),  # asked inside the condition
+        ("什么时候发货 大概多久", ["什么时候发货 大概多久"]),  # the second leans on the first
+        ("什么破服务 20231120004到底到哪了", ["什么破服务 20231120004到底到哪了"]),  # scolds
     ],
 )
 def test_split_questions(text: str, parts: list[str]) -> None:

@@ -39,6 +39,10 @@ from tests.actions.conftest import tracker
         "咁你叫個做銷售嘅同我傾下價錢啦",
         "一天过去了物流还停在原地 你们跟快递串通好了吧 叫个管事的出来",
         "ok then can an actual employee sort the redirect out with SF for me",
+        # heldout24: the shop's manager, an agent on duty put through
+        "蛤 東西寄來就是壞的也要我出？很誇張欸 我要跟你們店長講",
+        "等不了 尾款今晚截止 再付不上定金就没了 马上给我接个值班的同事",
+        "叫你们老板出来",
     ],
 )
 def test_a_person_asked_for_in_own_words(text: str) -> None:
@@ -58,6 +62,11 @@ def test_a_person_asked_for_in_own_words(text: str) -> None:
         "请问你们的销售怎么联系",  # how to reach sales, asked
         "我让我同事问问你们",  # the customer's colleague
         "帮我表哥查下20231120031 寄出来没",  # an order for a relative, no person
+        "我跟老板说过了",  # the customer's own boss, and past
+        "我得跟经理说一下再决定",
+        "店长推荐的款式有哪些",
+        "转个人账户可以吗",
+        "接个电话",
     ],
 )
 def test_no_person_asked_for(text: str) -> None:
