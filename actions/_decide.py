@@ -22,9 +22,10 @@ rule, written here and in ARCHITECTURE.md ("Who decides what the bot does with a
    c. the message asks about a service no order flow performs — price protection ("买完第二天
       就降价了 能退差价不", "its cheaper now, can i get the difference back"), an item that
       arrived broken or a wrong item sent ("连衣裙发错了 收到个黑色M"), a payment that will not
-      go through ("T恤那单付不了款 一直提示支付失败"):
+      go through ("T恤那单付不了款 一直提示支付失败", "一付钱就弹出来说卡的额度不够"):
       about their own order or not, the knowledge base's rule is the answer
-      (``no_flow_service``).
+      (``no_flow_service``) — the FAQ whose own question asks about that service, even below
+      a lookalike the search put first (the gift card balance for "卡的额度": ``_service_rule``).
 3. A question the NLU read as one (``ask_faq``, ``product_inquiry``; not a message it could
    not place) or such a general question (2b) is also the knowledge base's when its best hit
    is below *confident* but at or above *choose* and ahead of the second by at least
@@ -181,7 +182,12 @@ _ARRIVED = re.compile(
 _PAY_FAILS = re.compile(
     r"(?:支付|付款|付钱)(?:一直|总是|老是|还是|又|都)?失败|付不了|付不出去|支付不了|付款不了|无法支付|无法付款|不能支付|不能付款|"
     r"付不成|\bpayment (?:failed|fails|keeps failing|won'?t go through|declined|not going "
-    r"through)\b|\bcan'?t (?:pay|check ?out)\b|\bcard (?:was |keeps getting |got )?declined\b",
+    r"through)\b|\bcan'?t (?:pay|check ?out)\b|\bcard (?:was |keeps getting |got )?declined\b|"
+    # the card's limit or the balance said too low ("一付钱就弹出来说卡的额度不够", "超出单笔
+    # 限额", "余额不足", "刷不了")
+    r"额度不[够足]|超(?:出|过)?了?(?:单笔|单日|每日|当日)?限额|余额不足|刷不了|刷不出|"
+    r"\binsufficient (?:funds|balance)\b|"
+    r"\b(?:over|exceeds?|exceeded) (?:the |my )?(?:card )?limit\b",
     re.IGNORECASE,
 )
 _MONEY_TAKEN = re.compile(
@@ -190,17 +196,34 @@ _MONEY_TAKEN = re.compile(
 )
 
 
+def _services_asked(text: str) -> frozenset[str]:
+    """The services no order flow performs that the message asks about (rule 2c)."""
+    plain = simplified(text)
+    asked = {
+        # "现在活动价比我买的时候低了快三十"
+        "price": bool(_NO_FLOW_SERVICE.search(plain) or PRICE_DROP.search(plain)),
+        "scam": reports_scam(text),
+        "wrong_item": wrong_item_sent(text),
+        "broken": bool(_BROKEN.search(plain) and _ARRIVED.search(plain)),
+        "payment_fails": bool(_PAY_FAILS.search(plain) and not _MONEY_TAKEN.search(plain)),
+    }
+    return frozenset(name for name, said in asked.items() if said)
+
+
 def no_flow_service(text: str) -> bool:
     """The message asks about a service no order flow performs (rule 2c)."""
-    plain = simplified(text)
-    return bool(
-        _NO_FLOW_SERVICE.search(plain)
-        or PRICE_DROP.search(plain)  # "现在活动价比我买的时候低了快三十"
-        or reports_scam(text)
-        or wrong_item_sent(text)
-        or (_BROKEN.search(plain) and _ARRIVED.search(plain))
-        or (_PAY_FAILS.search(plain) and not _MONEY_TAKEN.search(plain))
-    )
+    return bool(_services_asked(text))
+
+
+def _service_rule(text: str, hits: list[Hit]) -> Hit | None:
+    """Of the hits for a message asking about a service no flow performs, the rule of that
+    service — the first FAQ whose own question asks about it — when the best hit's question
+    does not ("卡的额度不够": the failing payment's rule at 0.10, not the gift card balance's
+    at 0.61, which "余额 / 额度" made look alike); else None."""
+    asked = _services_asked(text)
+    if not asked or not hits or _services_asked(hits[0].question) & asked:
+        return None
+    return next((h for h in hits[1:] if _services_asked(h.question) & asked), None)
 
 
 def clear_best(hits: list[Hit], thresholds: Thresholds | None) -> bool:
@@ -275,6 +298,8 @@ def decide(
     if top is None or thresholds is None or top.score < thresholds.choose:
         return Decision("intent", "no confident knowledge-base answer")
     confident = top.score >= thresholds.confident
+    if (rule := _service_rule(text, hits)) is not None:
+        return Decision("kb", "the rule of a service no order flow performs", rule)
     if no_flow_service(text) and clear_best(hits, thresholds):
         return Decision("kb", "a service no order flow performs", top)
     if follow_up:

@@ -13,6 +13,9 @@
   ``actions._mood``).
 - A question about what the last answer said ("抬头写的啥来着") is answered with it again
   (``actions._again``).
+- A detail of the customer's order said wrong or wanted otherwise ("送货的地方想换到我公司" read
+  as tracking, "开的那张票 公司名字写错了" as a change) runs its change or the invoice's reissue
+  instead (``actions._detail_wishes``).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions._again import say_again
 from actions._decide import decide, decided_without_kb, likely_best, no_flow_service
+from actions._detail_wishes import wished_instead
 from actions._filed import already_filed, filed_lately
 from actions._flow_turns import end_quietly, intent_of, run_instead
 from actions._follow_up import general_follow_up, search_in_context
@@ -160,6 +164,11 @@ async def on_flow_start(
         # "sorry wrong number, I meant 2023…" right after a status answer: not a change request
         # but the same task again, on the order now named (its id is in the order_id slot).
         return run_instead(previous)
+    if (wished := wished_instead(form, text)) and not is_general_question(text):
+        # "89块那件短袖还没付钱 送货的地方想换到我公司" read as tracking (0.98), "2023… 开的那
+        # 张票 公司名字写错了 能换一张吗" as a change: a detail of their order said wrong or
+        # wanted otherwise — its change, the invoice's reissue — whatever the NLU's certainty
+        return run_instead(wished)
     unsure = _confidence(tracker) < UNSURE_BELOW and not is_long(text)
     named_flow = words_flow(text) if unsure else None
     if named_flow == "repair_form" and asks_warranty_state(text):

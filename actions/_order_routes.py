@@ -11,6 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions._decide import no_flow_service, own_order_intent
+from actions._detail_wishes import detail_flow, wished_instead
 from actions._follow_up_text import is_elliptical
 from actions._item_wishes import wants_exchange, wrong_item_sent
 from actions._orders import (
@@ -40,8 +41,9 @@ __all__ = [
 
 # Read in Mainland Mandarin (kefu.mandarin): Cantonese "幾時到", "到咗" are "什么时候到", "到了".
 # "any movement on the earbuds since they left your warehouse?": where the parcel is
+# "雾蓝那个杯子怎么还在路上", "而家喺邊度呀" (现在在哪里): where it is now
 _TRACKING = re.compile(
-    r"到哪|物流|快递|签收|收到|到了|什么时候到|几时到|where|track|deliver|arriv|"
+    r"到哪|在哪|哪里了|在路上|物流|快递|签收|收到|到了|什么时候到|几时到|where|track|deliver|arriv|"
     r"\bmov(?:e|ed|ing|ement)\b|\b(?:left|leave|leaving) (?:your|the) (?:warehouse|depot)\b",
     re.I,
 )
@@ -94,7 +96,13 @@ def order_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
     # "不对不对 我要查的是跑步鞋那单 2023…": a correction names the order for the last flow
     if corrected := corrected_task(tracker, text):
         return [FollowupAction(corrected)]
-    if (guessed := _guessed_flow(tracker)) is not None:
+    guessed = _guessed_flow(tracker)
+    if wished := wished_instead(guessed, text):
+        # "訂單2023… 留的手機打錯一碼 可以幫我更正嗎", "2023… 开的那张票 公司名字写错了": a
+        # detail of the order said wrong — its change (the invoice's: its reissue), not the
+        # order's status, nor a return the NLU half guessed
+        return [FollowupAction(wished)]
+    if guessed is not None:
         return [FollowupAction(guessed)]
     if (acting := words_flow(text)) is not None and acting not in LOOKING_FORMS:
         # "訂單 20231120031 要改寄到公司 台北市…" (read as "here is my order id"): the task its
@@ -123,10 +131,37 @@ def order_detail_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
         return None
     if asks_tracking_number(text) or still_missing_after_advice(tracker):
         return [FollowupAction("order_status_form")]
+    if _MONEY_BACK.search(to_mandarin(text)):
+        # "那付的158呢 原路回去了没" after a cancelled order's status: that order's money —
+        # the refund's state, on the order the slot still names
+        return [FollowupAction("action_check_refund")]
     return None
 
 
-_STATUS = re.compile(r"发货|寄出|寄了没|\bship|\bstatus\b|\bupdate\b|\bnews\b", re.I)
+# The money paid, asked back: "付的158呢 原路回去了没", "钱退回来没", "did the money go back"
+_MONEY_BACK = re.compile(
+    r"原路|^那?(?:钱|款|退款)呢|(?:钱|款|付的|[¥￥]\s*\d|\d+(?:\s*(?:块|元))?)[^。？?！!]{0,12}"
+    r"(?:回去|回来|退回|退了|退没|到账|到帐|返还|退到)|"
+    r"\bmoney\b.{0,30}\bback\b|\brefund",
+    re.I,
+)
+
+
+# "倉庫那邊排到了沒 什麼時候寄": when it leaves the warehouse
+_STATUS = re.compile(
+    r"发货|寄出|寄了没|(?:什么时候|啥时候|几时|哪天|多久)(?:能|会|可以|才)?[寄发]|排到|出库|仓库|"
+    r"\bship|\bstatus\b|\bupdate\b|\bnews\b",
+    re.I,
+)
+
+
+# Asked where the product is or when it moves: "到哪了", "还在路上", "什么时候寄", "排到了没"
+_ASKS_WHERE_WHEN = re.compile(
+    r"到哪|在哪|哪里了|还在路上|(?:什么时候|啥时候|几时|哪天)(?:能|会|可以|才)?[寄发到送]|"
+    r"(?:排到|发货?|寄|寄出|出库)了?[没吗么]|\bwhere (?:is|are)\b|"
+    r"\bwhen (?:will|does|is)\b.{0,30}\b(?:ship|arriv|come|deliver)",
+    re.I,
+)
 
 
 async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
@@ -159,12 +194,21 @@ async def product_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
     # 那钱到底退了没" asks for the refund (0.11) though a status (0.45) was likelier. A flow
     # the words name needs only ``WORDS_FLOOR``; else the likeliest flow is run.
     guessed = _named_flow(text, ranking) or (likely[0] if likely else None)
-    named_by_words = words_flow(text) if not is_long(text) else None
+    named_by_words = (detail_flow(text) or words_flow(text)) if not is_long(text) else None
     if guessed and named_by_words and guessed != named_by_words and not about_flow(guessed, text):
         # "我對跑鞋寄咗未呀" (sent yet?): a repair at 0.39 whose words are nowhere in the
         # message, which names the order's status ("寄了没") — the flow the words name.
         guessed = named_by_words
     plain = to_mandarin(text)
+    if (
+        guessed not in (None, *LOOKING_FORMS)
+        and not about_flow(str(guessed), text)
+        and _ASKS_WHERE_WHEN.search(plain)
+    ):
+        # "上次刷卡買的那個500ml燜燒的 倉庫那邊排到了沒 什麼時候寄": a payment problem (0.49)
+        # whose words are nowhere in the message (刷卡 is how it was paid), which asks when
+        # the product ships — its status, as for no flow guessed
+        guessed = None
     if guessed is None and not (_TRACKING.search(plain) or _STATUS.search(plain)):
         # "牛仔裤穿着不好看 还能退吗": the NLU placed no flow, the words name one (退), and the
         # product is theirs — the flow its words name. Not a long story around a general

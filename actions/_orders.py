@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions._detail_wishes import detail_flow
 from actions._filed import RECORD_ID
 from actions._kb_search import faq_text, search_kb
 from actions._products import Catalogue, asked_about, matching_orders
@@ -222,8 +223,9 @@ _CORRECTION = re.compile(
 
 def is_correction(text: str) -> bool:
     """The customer corrects what they said ("打错了 是…", "歹勢打錯了", "sorry wrong number, I
-    meant…"), in any Chinese (read in Mainland Mandarin)."""
-    return bool(_CORRECTION.search(to_mandarin(text)))
+    meant…"), in any Chinese (read in Mainland Mandarin) — not a detail of the order they say
+    is wrong ("留的手機打錯一碼", "抬头写错了": a change, ``actions._detail_wishes``)."""
+    return bool(_CORRECTION.search(to_mandarin(text))) and detail_flow(text) is None
 
 
 _FLOW_FORM_NAMES = frozenset(FLOW_FORMS.values())

@@ -52,7 +52,9 @@ KINDS: dict[str, str] = {
     "food_jar": r"罐|\b(?:food jars?|jars?)\b",
     "wearable": r"手环|手表|腕带|手带|"
     r"\b(?:bands?|fitness tracker|smart ?watch(?:es)?|watch(?:es)?)\b",
-    "books": r"绘本|图书|书籍|童书|\bbooks?\b",
+    # "那套10册的书", not a manual, a certificate or a written statement (说明书, 证书, 书面)
+    "books": r"绘本|图书|书籍|童书|(?<!说明)(?<!证)(?<!请)(?<!议)(?<!诺)(?<!权)(?<!托)(?<!秘)书"
+    r"(?![面包签店法记])|\bbooks?\b",
     "tableware": r"餐具|碗|盘子|\b(?:tableware|dishes|plates|bowls)\b",
     "humidifier": r"加湿|喷雾机|\bhumidifiers?\b",
     "toothbrush": r"牙刷|声波|电动刷|洁牙|\btoothbrush(?:es)?\b",
@@ -193,8 +195,9 @@ _UNITS = ((re.compile(r"(\d+)\s*毫升"), r"\1ml"), (re.compile(r"(\d+)\s*升"),
 
 
 def _spec_named(text: str, order: Order) -> int:
-    """How many of the order's colours, capacities and sizes the message names ("500毫升那只雾
-    蓝的", "曜石黑6代"): Chinese two-character pieces of its spec, and its capacities or sizes."""
+    """How many of the order's colours, capacities, sizes and counts the message names ("500毫
+    升那只雾蓝的", "曜石黑6代", "十册那套"): Chinese two-character pieces of its spec, its
+    capacities or sizes, and the count of what a set holds ("10册")."""
     spec = _plain(order.spec)
     if not spec:
         return 0
@@ -204,7 +207,30 @@ def _spec_named(text: str, order: Order) -> int:
     sizes = set(re.findall(r"(?<![\d.])\d+(?:ml|l)?(?![\d.])", spec))
     asked = set(re.findall(r"(?<![\d.])\d+(?:ml|l)(?![a-z])", text))
     asked |= set(re.findall(r"(?<![\d.])(\d{2})(?=码)", text))
-    return pieces + len(sizes & asked)
+    return pieces + len(sizes & asked) + len(_counts(spec) & _counts(text))
+
+
+# "10册", "四人份": a count of the things a set holds, as the order's spec writes it ("10册")
+_COUNT = re.compile(
+    r"(\d+|[一二两三四五六七八九十]{1,3})\s*(册|本|人份|件套|片|支|双|只|条|盒|包|袋|瓶|卷|张)"
+)
+_NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+
+
+def _number(said: str) -> int | None:
+    """A count in digits or Chinese numerals up to 99 ("10", "十", "十二", "二十四")."""
+    if said.isdigit():
+        return int(said)
+    tens, _, ones = said.partition("十")
+    if "十" not in said:
+        return _NUMERALS.get(said) if len(said) == 1 else None
+    high = _NUMERALS.get(tens, 0) if tens else 1
+    low = _NUMERALS.get(ones, 0) if ones else 0
+    return high * 10 + low if len(tens) <= 1 and len(ones) <= 1 else None
+
+
+def _counts(text: str) -> set[tuple[int, str]]:
+    return {(n, unit) for said, unit in _COUNT.findall(text) if (n := _number(said))}
 
 
 def matching_orders(text: str, orders: Iterable[Order]) -> list[Order]:

@@ -73,6 +73,8 @@ _OWN = re.compile(
 )
 _OWN_THING = re.compile(
     r"我的|我那|我这|我家|我买|我订|这单|那单|这个订单|那个订单|本单|\bmine\b|"
+    # "那付的158呢": the money the customer paid, by its amount
+    r"付的\s*[¥￥]?\d|付了\s*[¥￥]?\d|"
     # "my order", not "my cousin": someone the customer sends to is nothing of theirs to look up
     r"\bmy\b(?!\s+(?:cousin|mum|mom|dad|father|mother|friend|sister|brother|aunt|uncle|wife|"
     r"husband|parents?|grandma|grandpa|grandparents|colleague|boss|flatmate|roommate|partner|"

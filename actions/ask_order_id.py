@@ -1,10 +1,12 @@
 """``action_ask_order_id``: which order? The customer's orders the running flow can act on are
 offered first as buttons (``actions._orders.fitting_first``); a product named that several
 orders hold offers those; one named that none holds is said; after one reminder the question is
-never repeated word for word."""
+never repeated word for word. An order id of another account asked for someone else ("同事托我问
+下2023…") offers none of the customer's own orders: only that account can look it up."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -25,7 +27,7 @@ from actions._orders import (
     why_log_in,
 )
 from actions._reading import ORDER_ID, asks_own_state, asks_something, split_clauses
-from actions._services import get_services
+from actions._services import Services, get_services
 from actions._text import say
 from actions._tracker import (
     lang_of,
@@ -33,6 +35,8 @@ from actions._tracker import (
     previous_answer_text,
     previous_customer_text,
 )
+from kefu.mandarin import to_mandarin
+from shop import normalise_order_id
 
 
 async def _answer_visitor(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
@@ -75,6 +79,34 @@ _WANTED_FOR = {
 }
 
 
+# Someone else's order asked about: "同事托我问下…", "帮我朋友问的", "checking for a friend"
+_FOR_SOMEONE = re.compile(
+    r"同事|朋友|家人|家里人|老婆|老公|媳妇|爱人|我妈|我爸|妈妈|爸爸|父母|亲戚|闺蜜|室友|同学|邻居|"
+    r"老板|领导|别人|他人|人家的|托我|替(?:他|她|别人)|代(?:他|她|别人)|(?<!其)(?:他|她)的(?:订单|单)|"
+    r"\b(?:friend|colleague|co-?worker|mum|mom|dad|mother|father|wife|husband|boss|sister|brother|"
+    r"someone else|somebody else|on behalf)\b",
+    re.IGNORECASE,
+)
+_ACCOUNT_HOLDER_ONLY = (
+    "为了保护每位顾客的隐私，别人账号下的订单小蜜没法查看哦～请下单的同事或朋友用自己的账号"
+    "登录后查询，或者联系他本人帮忙看一下。",
+    "To protect every customer's privacy I can't look at orders in someone else's account — "
+    "the person who placed it can check it by logging in to their own account.",
+)
+
+
+async def _someone_elses(services: Services, tracker: Tracker, customer: str) -> bool:
+    """The latest message names an order id that is not in the customer's account, and the
+    customer said (now or just before) that it is someone else's."""
+    text = latest_text(tracker)
+    ids = ORDER_ID.findall(text)
+    said = f"{previous_customer_text(tracker)} {text}"
+    if not ids or not _FOR_SOMEONE.search(to_mandarin(said)):
+        return False
+    oid = normalise_order_id(ids[-1])
+    return oid is not None and await services.shop.order(customer, oid) is None
+
+
 class ActionAskOrderId(Action):
     def name(self) -> str:
         return "action_ask_order_id"
@@ -96,6 +128,11 @@ class ActionAskOrderId(Action):
                 # rule the knowledge base holds is answered first; their own order needs a login
                 await _answer_visitor(dispatcher, tracker, lang)
                 no_customer(dispatcher, lang)
+            return []
+        if await _someone_elses(services, tracker, cid):
+            # "同事托我问下20231120002 发出来没有": not in this account, and the customer said
+            # whose it is — their own orders do not help; only that account can look it up
+            dispatcher.utter_message(text=say(lang, *_ACCOUNT_HOLDER_ONLY))
             return []
         orders = await services.shop.recent_orders(cid, limit=20)
         orders = fitting_first((tracker.active_loop or {}).get("name"), orders)

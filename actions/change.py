@@ -19,6 +19,14 @@ from actions._tracker import lang_of
 from shop import Order, OrderStatus, mask_address, mask_phone
 
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+# What stays as it is, said after the new address ("…7栋502 电话还用原来的", "其他不用动",
+# "phone stays the same"): not part of the address the parcel goes to.
+_KEPT = re.compile(
+    r"[\s，,；;。]+(?:电话|電話|手机号?|手機號?|号码|號碼|联系方式|聯繫方式|其他|其它|别的|別的|"
+    r"phone|number|the rest)[^\n]{0,12}?(?:不变|不變|照旧|照舊|还用|還用|还是原来|還是原來|"
+    r"不用[动動改]|不改|用原来|用原來|stays?|same|unchanged).*$",
+    re.IGNORECASE,
+)
 
 
 def spec_change_reply(dispatcher: CollectingDispatcher, lang: str, order: Order) -> None:
@@ -154,6 +162,7 @@ class ActionChangeOrder(FlowAction):
             )
             return events + reset_flow_slots()
         else:
+            detail = _KEPT.sub("", detail).strip() or detail
             changed = await services.shop.change_contact(cid, order.id, address=detail)
             shown = mask_address(detail)
             zh, en = f"收货地址已修改为 {shown}", f"the delivery address is now {shown}"
