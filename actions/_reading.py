@@ -63,7 +63,8 @@ _OWN = re.compile(
     r"那单|这单|那个订单|这个订单|本单|我要|我想(?!问|咨询|了解)|想要|帮我|给我|替我|请帮|麻烦帮|"
     r"还没|没收到|没到|没有到|没发|(?<![寄送退])到哪(?!个地址|家)|到哪了|到了没|咋还|怎么还|一直没|了[吗么嘛没]|了没有|好了没|"
     # ("on my end": where the customer is, no case of theirs)
-    r"\bmy\b(?! account| end\b| side\b)|\bmine\b|\bme\b|"
+    # ("my next order": not placed yet, nothing of theirs to look up)
+    r"\bmy\b(?! account| end\b| side\b| next\b| future\b| upcoming\b)|\bmine\b|\bme\b|"
     r"\bI (?:ordered|bought|paid|got|received|want|need|would)|"
     r"\bI'd\b|\bI'm\b|haven'?t|hasn'?t|\bstill\b|where (?:is|are|'s)|where's|\byet\b|"
     r"\bdid (?:it|you|they)\b|\bhas (?:it|the)\b|"
@@ -78,7 +79,9 @@ _OWN_THING = re.compile(
     # "my order", not "my cousin": someone the customer sends to is nothing of theirs to look up
     r"\bmy\b(?!\s+(?:cousin|mum|mom|dad|father|mother|friend|sister|brother|aunt|uncle|wife|"
     r"husband|parents?|grandma|grandpa|grandparents|colleague|boss|flatmate|roommate|partner|"
-    r"girlfriend|boyfriend|kids?|son|daughter|family|relatives?|niece|nephew)\b)|"
+    r"girlfriend|boyfriend|kids?|son|daughter|family|relatives?|niece|nephew|"
+    # "can i use paypal for my next order": an order not placed yet is nothing to look up
+    r"next|future|first|upcoming)\b)|"
     r"\bthis order\b|\bthat order\b",
     re.IGNORECASE,
 )

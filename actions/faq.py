@@ -60,7 +60,7 @@ from actions._tracker import (
     previous_customer_text,
     previous_faq_answer,
 )
-from actions._two_questions import answer_parts, question_parts
+from actions._two_questions import about_flow, answer_parts, question_parts
 from kefu.logging import get_logger
 
 log = get_logger(__name__)
@@ -90,8 +90,17 @@ class ActionAnswerFaq(Action):
             return []
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
         if flow := own_order_intent(query, ranking, FLOW_FORMS):
-            # "the shirt doesn't fit, can I send it back? order 2023…" is that order's return
-            return [FollowupAction(FLOW_FORMS[flow])]
+            # "the shirt doesn't fit, can I send it back? order 2023…" is that order's return;
+            # "20231120003今天能到不？还有签收以后几天内能退": the other question the knowledge
+            # base answers is answered first (the flow, started by this action, reads no parts)
+            form = FLOW_FORMS[flow]
+            parts = await question_parts(
+                services, query, lang, previous_answer_text(tracker), with_order=True
+            )
+            others = [p for p in parts if p.hit is not None and not about_flow(form, p.text)]
+            if others:
+                await answer_parts(services, dispatcher, query, lang, others)
+            return [FollowupAction(form)]
         if say_again(dispatcher, tracker, lang):
             return [SlotSet("faq_misses", 0)]  # "抬头写的啥来着": what the last answer said
         if state_form := own_state_flow(query):

@@ -232,3 +232,23 @@ async def test_an_order_id_part_runs_that_orders_flow_beside_the_answer(services
     )
     assert any("生日" in t for t in texts)
     assert {"event": "followup", "name": "shipment_form", "timestamp": None} in events
+
+
+async def test_an_order_and_a_general_question_read_as_a_question_get_both(services):
+    # heldout24: the FAQ action hands the order to its flow, and answers the other part first
+    t = tracker("20231120003今天能到不？还有签收以后几天内能退", intent="ask_faq")
+    t.latest_message["intent_ranking"] = [
+        {"name": "ask_faq", "confidence": 0.76},
+        {"name": "track_shipment", "confidence": 0.21},
+    ]
+    events, texts, _ = await run(ActionAnswerFaq(), t)
+    assert any("7天" in x for x in texts), texts  # the no-reason return window
+    assert [e.get("name") for e in events if e.get("event") == "followup"] == ["shipment_form"]
+
+
+async def test_an_order_not_placed_yet_is_no_case_of_the_customers_own(services):
+    # heldout24: "my next order" is no order to look up — the payment methods answer it
+    parts = await question_parts(
+        services, "did the earbuds ship? also can i use paypal for my next order", "en"
+    )
+    assert [p.hit.faq_id if p.hit else None for p in parts] == [None, "pay-001-en"]
