@@ -93,14 +93,14 @@ class ActionAnswerFaq(Action):
             # "the shirt doesn't fit, can I send it back? order 2023…" is that order's return;
             # "20231120003今天能到不？还有签收以后几天内能退": the other question the knowledge
             # base answers is answered first (the flow, started by this action, reads no parts)
-            form = FLOW_FORMS[flow]
+            flow_form = FLOW_FORMS[flow]
             parts = await question_parts(
                 services, query, lang, previous_answer_text(tracker), with_order=True
             )
-            others = [p for p in parts if p.hit is not None and not about_flow(form, p.text)]
+            others = [p for p in parts if p.hit is not None and not about_flow(flow_form, p.text)]
             if others:
                 await answer_parts(services, dispatcher, query, lang, others)
-            return [FollowupAction(form)]
+            return [FollowupAction(flow_form)]
         if say_again(dispatcher, tracker, lang):
             return [SlotSet("faq_misses", 0)]  # "抬头写的啥来着": what the last answer said
         if state_form := own_state_flow(query):
