@@ -414,7 +414,8 @@ _READINGS = (
     _Reading(
         re.compile(
             r"^(?!.*(?:分期|(?:分|拆)成?[^。.!?？！]{0,3}期|失败|不了|扣|退|冻结|被盗|盗刷))"
-            r".*(?:用|支持|收|能|可以|接受|刷)[^。.!?？！]{0,4}(?:信用卡|借记卡|储蓄卡|银行卡)",
+            r".*(?:用|支持|收|能|可以|接受|刷)(?![^。.!?？！]{0,3}绑)[^。.!?？！]{0,4}"
+            r"(?:信用卡|借记卡|储蓄卡|银行卡)",
             _I,
         ),
         "支持哪些支付方式",
@@ -424,7 +425,9 @@ _READINGS = (
     # VAT invoice, not the ordinary one
     _Reading(
         re.compile(
-            r"(?:能|可以|可)抵扣|专票|进项|纸质(?:的)?(?:发)?票|\bspecial vat\b|\bvat (?:special )?"
+            # (抵扣 of an invoice only: "積分可以折抵多少" is points)
+            r"^(?=.*票).*(?:能|可以|可)抵扣|专票|进项|纸质(?:的)?(?:发)?票|\bspecial vat\b|"
+            r"\bvat (?:special )?"
             r"invoice\b[^.?!]{0,30}\b(?:deduct|paper|company)",
             _I,
         ),

@@ -112,6 +112,9 @@ async def test_the_topic_named_finds_its_faq(services, text: str, lang: str, faq
         "发票抬头写错了 能补开一张吗",  # a wrong one made again: the reissue's own words
         "一年前买的东西还能修吗",  # a year ago, not the Spring Festival
         "签收三天了 质量有问题 几天内能退",  # a fault: the quality rule's own words
+        "點數可以折抵多少錢",  # points deducted, no invoice (heldout13)
+        "积分可以抵扣吗",
+        "可以绑定银行卡吗",  # binding a card, not paying with one
     ],
 )
 def test_near_words_name_no_topic(text: str) -> None:
