@@ -298,7 +298,8 @@ def decide(
     if top is None or thresholds is None or top.score < thresholds.choose:
         return Decision("intent", "no confident knowledge-base answer")
     confident = top.score >= thresholds.confident
-    if (rule := _service_rule(text, hits)) is not None:
+    # (not over a confident answer: "APP一直闪退 付不了款 你们是不是崩了" is the outage's)
+    if not confident and (rule := _service_rule(text, hits)) is not None:
         return Decision("kb", "the rule of a service no order flow performs", rule)
     if no_flow_service(text) and clear_best(hits, thresholds):
         return Decision("kb", "a service no order flow performs", top)

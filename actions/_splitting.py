@@ -114,7 +114,7 @@ def _asks_by_word(clause: str, alone: bool = False) -> bool:
     """A question word asks ``clause``: not one inside a condition ("如果多少天没到 能退吗"),
     but one after a condition closed by 的话 ("寄台南的话运费要多少"). ``alone``: the clause
     is a question of its own, not one that leans on the one before ("大概多久",
-    ``_follows_up``; "差不多几天收得到" is one), at least four characters long."""
+    ``_follows_up``; "差不多几天收得到" is one), at least six characters long."""
     conditions = list(_CONDITION.finditer(clause))
     if not conditions:
         asked = clause
@@ -123,7 +123,8 @@ def _asks_by_word(clause: str, alone: bool = False) -> bool:
         asked = clause[last.end() :] if last.group() == "的话" else ""
     if not _ASKED_BY_WORD.search(asked) or _SCOLDS.search(asked):
         return False
-    return not alone or (len(CJK.findall(clause)) >= 4 and not _follows_up(clause))
+    # ("多久到账" after "那大概能赔多少" is more of the same: not a question of its own)
+    return not alone or (len(CJK.findall(clause)) >= 6 and not _follows_up(clause))
 
 
 def split_questions(text: str) -> list[str]:

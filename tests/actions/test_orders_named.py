@@ -293,6 +293,11 @@ async def test_a_card_limit_on_an_unpaid_order_gets_the_failing_payments_rule(se
     hits, thresholds = await search_kb(services, "礼品卡余额怎么用", "zh", record=False)
     decision = decide("礼品卡余额怎么用", "ask_faq", hits, thresholds)
     assert decision.hit is not None and "礼品卡" in decision.hit.question
+    # a confident answer of another topic stays: the app is down (heldout19)
+    text = "APP一直闪退 付不了款 你们是不是崩了"
+    hits, thresholds = await search_kb(services, text, "zh", record=False)
+    decision = decide(text, "payment_problem", hits, thresholds)
+    assert decision.hit is not None and decision.hit.faq_id == "out-001"
 
 
 # ---------------------------------------------------------------- someone else's order

@@ -115,6 +115,7 @@ async def test_the_topic_named_finds_its_faq(services, text: str, lang: str, faq
         "點數可以折抵多少錢",  # points deducted, no invoice (heldout13)
         "积分可以抵扣吗",
         "可以绑定银行卡吗",  # binding a card, not paying with one
+        "钱是原路回去吗 我用信用卡付的 多久能到账",  # the money's way back (heldout17)
     ],
 )
 def test_near_words_name_no_topic(text: str) -> None:

@@ -42,6 +42,7 @@ from actions._splitting import split_questions
         ("如果多少天没到 能退吗", ["如果多少天没到 能退吗"]),  # asked inside the condition
         ("什么时候发货 大概多久", ["什么时候发货 大概多久"]),  # the second leans on the first
         ("什么破服务 20231120004到底到哪了", ["什么破服务 20231120004到底到哪了"]),  # scolds
+        ("那大概能赔多少 多久到账", ["那大概能赔多少 多久到账"]),  # short: more of the same
     ],
 )
 def test_split_questions(text: str, parts: list[str]) -> None:
