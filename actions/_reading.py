@@ -86,7 +86,7 @@ _OWN_THING = re.compile(
     re.IGNORECASE,
 )
 _GENERAL = re.compile(
-    r"(?<![没不])怎么|(?<![没不])怎样|如何|咋|多久|多长|几天|多少天|多少钱|几个工作日|多少日|几日|还?差多少|还差几|什么时候|啥时候|几点|谁|哪些|哪里|哪儿|哪个|[寄送退]到哪(?!了)|"
+    r"(?<![没不])怎么|(?<![没不])怎样|如何|咋|多久|多长|几天|多少天|多少钱|几个工作日|多少日|几日|还?差多少|还差几|(?:买|满|够|凑)多少|什么时候|啥时候|几点|谁|哪些|哪里|哪儿|哪个|[寄送退]到哪(?!了)|"
     r"(?<!没)什么|(?<!没)啥|能不能|几(?:个|张|次|件|单|期|种|位)|最多|最少|上限|可不可以|有没有|([^\s不])不\1|去哪|在哪|可以.*[吗么嘛]|能.*[吗么嘛]|支持.*[吗么嘛]|是否|要是|如果|的话|一般|"
     r"[吗么嘛不没][？?！!。～~\s]*$|[？?]|"
     r"\b(?:how|when|what|which|who|why|whats|hows|whens|where do|where can|can i|can we|can you|"
@@ -209,7 +209,9 @@ def focus(text: str) -> str:
 # any question word or mark, however colloquial ("能赔多少", "咋整", "啥时候")
 _ASKS_AT_ALL = re.compile(
     # ("我是签还是不签": one or the other)
-    r"[几多怎咋啥吗嘛么呢谁哪?？]|什么|还是[不没]|\b(?:how|what|when|where|which|who|why)\b|"
+    # ("这些是不是都得给你们", "要不要交税": X不X asks)
+    r"[几多怎咋啥吗嘛么呢谁哪?？]|什么|还是[不没]|([^\s不没])[不没]\1|"
+    r"\b(?:how|what|when|where|which|who|why)\b|"
     r"\bor not\b",
     re.IGNORECASE,
 )

@@ -19,19 +19,25 @@ SCAM_EN = "someone called me claiming to be your customer service"
 # How a stranger reaches the customer, what they claim, and what the shop never asks for.
 _CONTACT = (
     r"(?:电话|来电|短信|信息|消息|微信|qq|(?<![a-z])line(?![a-z])|whatsapp|telegram|加我|私信|有人|"
+    r"小红书|抖音|微博|instagram|\binsta\b|facebook|tiktok|"
     r"\bcall(?:ed)?\b|\btext(?:ed)?\b|\bmessage[ds]?\b|\bdm\b|\bemail(?:ed)?\b|\bsomeone\b|"
     r"\bsomebody\b|\bsome guy\b)"
 )
 _CLAIM = (
     r"(?:说是|说(?:他|她|对方)是|自称|冒充|假冒|假装|claim|pretend|posing as|"
-    r"said (?:they|he|she)|says (?:they|he|she)|saying (?:they|he|she|it))"
+    r"said (?:they|he|she)|says (?:they|he|she)|saying (?:they|he|she|it)|"
+    # Cantonese "話係你哋官方" (read as 话系); "a DM from 'your customer service'"
+    r"话(?:系|是)|讲(?:系|是)|\bfrom ['\"“‘]?(?=your\b|the (?:shop|store)\b))"
 )
 _NEVER_ASKED = (
     r"(?:转账|汇款|验证码|共享屏幕|屏幕共享|会议软件|会议app|远程|网银|atm|银行卡号|卡号|密码|解除分期|"
     r"取消分期|备用金|扫码|加.{0,3}(?:微信|qq|好友)|保证金|解冻|手续费|激活费|"
     r"\bverification code\b|\bthe code\b|\bscreen ?shar|\bremote\b|\bgift cards?\b|"
     r"\btransfer\b|\bwire\b|\b\w+ fee\b|\bbank (?:details|app|login)\b|\bcard (?:number|details)\b|"
-    r"\bpassword\b|\bzoom\b|\bteamviewer\b|\banydesk\b)"
+    r"\bpassword\b|\bzoom\b|\bteamviewer\b|\banydesk\b|"
+    # a link or a code to scan, card details typed in, a prize's fee
+    r"网站|链接|填[^，。]{0,4}(?:资料|信息|卡号)|信用卡资料|中奖|\bqr\b|\bscan\b|\blink\b|"
+    r"\bprize\b|\bpay (?:the |a )?(?:shipping|postage|fee|deposit))"
 )
 
 # A call or message from someone claiming to be the shop ("有人打电话说是你们客服 让我共享屏幕帮我

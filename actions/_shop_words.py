@@ -25,7 +25,7 @@ __all__ = ["PRICE_DROP", "alone_queries", "named_queries"]
 PRICE_DROP = re.compile(
     r"(?:价|买的时候)[^，。,.!?？！]{0,12}(?:便宜|降|低|少)了|"
     r"(?:买完|刚买)[^，。,.!?？！]{0,12}(?:便宜|降价)了|"
-    r"(?:便宜|降价|掉价)了[^，。,.!?？！]{0,12}(?:补|差价|退|返)|"
+    r"(?:便宜|降价|掉价|打折|打[一二三四五六七八九]折|减价)了[^，。,.!?？！]{0,12}(?:补|差价|退|返|多出来)|"
     # "前天刚收到的电风扇 今天一看降了三十多"
     r"(?:收到|买了?|到手|下单)[^，。,.!?？！]{0,16}(?:降|便宜)了[\d一二三四五六七八九十几两百]|"
     # a price that fell, never "it fell into the pool"
@@ -78,7 +78,9 @@ _READINGS = (
     _Reading(
         re.compile(
             r"^(?!.*\b(?:faulty|broken|defect\w*|damaged|quality|warrant\w*)\b)"
-            r".*?\breturn (?:window|period|policy|time ?frame|deadline)\b",
+            r".*?(?:\breturn (?:window|period|policy|time ?frame|deadline)\b|"
+            # "having second thoughts. how many days do i have to send it back?"
+            r"\bhow (?:many|long)(?: days)?\b[^.?!]{0,30}\b(?:return|send (?:it|them) back)\b)",
             _I,
         ),
         "七天无理由退货",
@@ -368,7 +370,10 @@ _READINGS = (
             r"(?:用|支持|收|能|可以|接受)[^。.!?？！]{0,6}(?:云闪付|银联|数字人民币|apple ?pay|"
             r"paypal|visa|master ?card|京东支付|翼支付)|"
             r"\b(?:accept|take|use|pay (?:with|by|via)|support)\b[^.?!]{0,20}\b(?:apple pay|"
-            r"google pay|paypal|visa|mastercard|amex|union ?pay|wechat pay)\b",
+            r"google pay|paypal|visa|mastercard|amex|union ?pay|wechat pay)\b|"
+            # "Apple Pay can use or not?"
+            r"\b(?:apple pay|google pay|paypal|visa|mastercard|amex|union ?pay)\b[^.?!]{0,12}"
+            r"\b(?:can|could|ok|okay|accepted|possible|available)\b",
             _I,
         ),
         "支持哪些支付方式",
@@ -449,6 +454,134 @@ _READINGS = (
         "哪些商品不支持七天无理由退货",
         "which items cannot be returned without a reason",
         alone=True,
+    ),
+    # a review changed ("left a 2 star review by mistake … can I fix it", "差评点错了 能改吗")
+    _Reading(
+        re.compile(
+            r"(?:评价|差评|中评|好评|评分|打分)[^。.!?？！]{0,12}(?:点错|打错|写错|改|修改|删)|"
+            r"\b(?:review|rating|stars?)\b[^.?!]{0,40}\b(?:by mistake|wrong|fix|change|edit|"
+            r"update|delete)\b",
+            _I,
+        ),
+        "可以修改评价吗",
+        "can i edit my review",
+        alone=True,
+    ),
+    # a password typed wrong too often ("typed my pasword wrong too many times", "密码输错好几次
+    # 登不上了")
+    _Reading(
+        re.compile(
+            r"密码[^。.!?？！]{0,8}(?:输错|错了|不对|忘)|(?:锁定|锁住|冻结)[^。.!?？！]{0,6}(?:账号|账户)|"
+            r"\b(?:pass ?word|pasword|passwd|pw)\b[^.?!]{0,40}\b(?:wrong|forgot|locked|won'?t let|"
+            r"too many)|\blocked out\b",
+            _I,
+        ),
+        "忘记密码怎么办",
+        "i forgot my password",
+        alone=True,
+    ),
+    # somewhere outside the mainland named as a destination ("how much does it cost to send
+    # stuff to macau", "寄到台南要几天", "post a power bank to my brother in japan")
+    _Reading(
+        re.compile(
+            r"(?:寄|发|送|邮|运)(?:到|去|往)[^。.!?？！]{0,3}(?:香港|澳门|台湾|台北|台南|台中|高雄|新竹|桃园|"
+            r"基隆|日本|韩国|新加坡|马来西亚|泰国|美国|英国|加拿大|澳洲|澳大利亚|海外|国外)|"
+            r"\b(?:send|ship|post|mail|deliver)\w*\b[^.?!]{0,40}\b(?:to|in)\b[^.?!]{0,20}\b(?:macau|"
+            r"macao|hong ?kong|taiwan|taipei|japan|korea|singapore|malaysia|thailand|the us|usa|"
+            r"america|the uk|canada|australia|overseas|abroad)\b",
+            _I,
+        ),
+        "可以寄到港澳台或海外吗",
+        "can you ship to hong kong macau taiwan or overseas",
+    ),
+    # how long delivery takes to a city, asked before ordering ("if i order today when would it
+    # get to chengdu roughly"): the delivery times by region
+    _Reading(
+        re.compile(
+            r"\bif (?:i|we) (?:order|buy|place)\b[^.?!]{0,40}\b(?:when|how (?:long|many days))\b|"
+            r"\b(?:when|how (?:long|many days))\b[^.?!]{0,30}\b(?:get|arrive|reach|land)\b"
+            r"[^.?!]{0,6}\b(?:to|in|at)\b(?![^.?!]*\bmy\b)",
+            _I,
+        ),
+        "下单后几天能收到 各地区配送要多久",
+        "how many days does delivery take to each region",
+        alone=True,
+    ),
+    # a coupon that cannot be picked ("优惠卷 一到付款页面就是灰色的 选不中", "coupon greyed out")
+    _Reading(
+        re.compile(
+            r"[券卷][^。.!?？！]{0,16}(?:灰色|灰的|用不了|选不中|选不了|不能用|无法使用|用不上)|"
+            r"\b(?:coupon|voucher|promo code)s?\b[^.?!]{0,30}\b(?:gr[ae]yed|won'?t (?:work|apply)|"
+            r"can'?t (?:use|select|apply)|not working|doesn'?t work)",
+            _I,
+        ),
+        "优惠券为什么用不了",
+        "why can't i use my coupon",
+        alone=True,
+    ),
+    # money taken but no order made ("扣了款订单却没生成")
+    _Reading(
+        re.compile(
+            r"(?:扣了?款|扣了钱|钱扣了|付了款|付了钱|钱付了)[^。.!?？！]{0,12}(?:订单|单子)[^。.!?？！]{0,6}"
+            r"(?:没生成|没有生成|没出来|没有出来|不见了|没了|找不到)|"
+            r"\b(?:charged|paid|money (?:was )?taken)\b[^.?!]{0,40}\bno order\b",
+            _I,
+        ),
+        "系统故障期间已扣款但未生成订单",
+        "i was charged but no order was created",
+        alone=True,
+    ),
+    # taken apart or mended at home ("那要是我自己拆开捣鼓过了呢"): the damage not covered
+    _Reading(
+        re.compile(
+            r"(?:自己|私自|自行)[^。.!?？！]{0,3}(?:拆|修|捣鼓|弄过)|"
+            r"\b(?:opened it up|took it apart|tried to (?:fix|repair) it)\b",
+            _I,
+        ),
+        "人为损坏 私自拆修可以保修吗",
+        "accidental damage or self repair under warranty",
+    ),
+    # an e-invoice's timing after delivery ("东西签收以后 电子票要隔几天才开得出来")
+    _Reading(
+        re.compile(
+            r"(?:电子票|电子发票|发票|票)[^。.!?？！]{0,10}(?:几天|多久|多长时间|啥时候|什么时候)[^。.!?？！]{0,6}"
+            r"(?:开|出来|能下|下载)",
+            _I,
+        ),
+        "电子发票在确认收货后几天开具",
+        "when is the e-invoice issued after delivery",
+    ),
+    # a device that broke within its first year ("电动剃须刀 用了八个月就不转了 能免费给修吗"):
+    # the warranty's length, not the paid repair past it
+    _Reading(
+        re.compile(
+            r"(?:用了|买了|才用|刚用)[^。.!?？！]{0,3}(?:[一二三四五六七八九十两\d]{1,2}个?月|半年|几个月|"
+            r"[一二三四五六七八九十两\d]{1,2}(?:天|周|个星期))[^。.!?？！]{0,12}(?:坏|不转|不亮|不响|"
+            r"不能用|用不了|修|故障|毛病|罢工)",
+            _I,
+        ),
+        "电子产品保修多久 商品坏了怎么申请维修",
+        "how long is the warranty on electronics",
+        alone=True,
+    ),
+    # the free-shipping threshold asked ("买够多少不要运费", "凑几块能包邮")
+    _Reading(
+        re.compile(
+            r"(?:买|满|够|凑|差)[^。.!?？！]{0,4}(?:多少|几块|几十)[^。.!?？！]{0,6}(?:不要运费|免运费|免邮|包邮|"
+            r"不收运费|不用运费)|"
+            r"\bhow much\b[^.?!]{0,30}\b(?:free shipping|free delivery)\b",
+            _I,
+        ),
+        "包邮吗 运费怎么算",
+        "is shipping free how is shipping charged",
+        alone=True,
+    ),
+    # typos of shop words: 包油 (包邮), 运费显 (运费险)
+    _Reading(re.compile(r"包油|贴邮费|自己出邮费"), "包邮吗 运费怎么算", "is shipping free"),
+    _Reading(
+        re.compile(r"运费[显现线鲜]"),
+        "运费险怎么理赔",
+        "how does return shipping insurance pay out",
     ),
     # a live-stream or flash-sale price that dropped ("直播间抢的价 过了两天页面上又降了二十多"):
     # the exceptions to price protection

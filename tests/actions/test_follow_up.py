@@ -237,6 +237,9 @@ def test_a_person_asked_for_in_words(text: str, asks: bool) -> None:
         ("I want to complain about the courier", True),
         ("退啥退 专门买来参加婚礼穿的 现在全耽误了 你们这店我投诉定了", True),  # heldout24
         ("我一定要投诉", True),
+        ("客服回我消息阴阳怪气的 还直接把我晾那了 这事你们得给个说法", True),  # heldout25
+        ("什么服务态度 我要正式投诉", True),  # heldout26
+        ("我给个说法你听听", False),
         ("投诉电话多少", False),
         ("怎么投诉啊", False),
         ("how do i make a complaint", False),
@@ -889,11 +892,10 @@ async def test_a_scam_call_about_the_customers_parcel_is_no_tracking(services) -
 
 
 async def test_a_question_with_one_close_faq_gets_it_as_a_likely_answer(services) -> None:
-    # one FAQ at or above *choose* (0.45 against 0.30): not a "did you mean" list of one
-    _, texts = await run(
-        ActionAnswerFaq(), tracker("寄去澳門要幾耐", intent="ask_faq", lang="zh-Hant")
-    )
-    assert texts[0].startswith("您問的可能是「可以寄到港澳臺或海外嗎") and "澳門" in texts[0], texts
+    # one likely FAQ (0.44 against 0.07): not a "did you mean" list of one ("寄去澳門要幾耐",
+    # the example before, is now read as a destination asked about: confident)
+    _, texts = await run(ActionAnswerFaq(), tracker("晚上有人回消息吗", intent="ask_faq"))
+    assert texts[0].startswith("您问的可能是「下班时间怎么联系客服"), texts
     # words that ask nothing keep the list, which lets the customer say more ("发货慢": 0.67
     # against 0.44)
     _, texts = await run(ActionAnswerFaq(), tracker("发货慢", intent="ask_faq"))

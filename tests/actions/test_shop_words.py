@@ -78,6 +78,29 @@ from tests.actions.conftest import tracker
         ("签收以后几天内能退", "zh", "ret-001"),  # not the quality rule's 15 days
         ("got a call from someone saying they're your support team, my order 'failed' and i "
          "need to install a remote-control app so they can refund me??", "en", "acc-004-en"),
+        # heldout25 and heldout26
+        ("Apple Pay can use or not?", "en", "pay-001-en"),
+        ("got a DM on Instagram from 'your customer service' telling me to scan a QR code to "
+         "claim money back", "en", "acc-004-en"),
+        ("got a DM on instagram from 'your support team' saying i won a prize and need to pay "
+         "the shipping", "en", "acc-004-en"),
+        ("有個人喺小紅書私信我 話係你哋官方 叫我入個網站填信用卡資料攞返退款 係咪真㗎", "zh-Hant",
+         "acc-004"),
+        ("left a 2 star review by mistake, meant to give 5. can I fix it?", "en", "prd-005-en"),
+        ("typed my pasword wrong too many times and now it wont let me in", "en", "acc-002-en"),
+        ("can you post a power bank to my brother in japan", "en", "xb-001-en"),
+        ("hey! how much does it cost to send stuff to macau", "en", "xb-001-en"),
+        ("請問東西寄到台南要幾天", "zh-Hant", "xb-001"),
+        ("got a coat last week, having second thoughts. how many days do i have to send it "
+         "back?", "en", "ret-001-en"),
+        ("if i order today when would it get to chengdu roughly", "en", "xb-004-en"),
+        ("我购物车里才三十几块钱 是不是不包油 得自己贴邮费", "zh", "shp-004"),
+        ("买够多少不要运费", "zh", "shp-004"),
+        ("领到的那张优惠卷 一到付款页面就是灰色的 选不中 为啥呀", "zh", "cpn-003"),
+        ("下单时顺手买了运费显 退完货那几块钱咋拿回来 要找谁", "zh", "ins-002"),
+        ("刚收到货第二天 店里就打折了 多出来的钱能补给我吗", "zh", "prc-001"),
+        ("前天晚上你们app抽风那会儿 扣了款订单却没生成 这种一般咋处理", "zh", "out-002"),
+        ("买了个电动剃须刀 用了八个月就不转了 能免费给修吗", "zh", "war-002"),
     ],
 )  # fmt: skip
 async def test_the_topic_named_finds_its_faq(services, text: str, lang: str, faq: str) -> None:
@@ -116,6 +139,8 @@ async def test_the_topic_named_finds_its_faq(services, text: str, lang: str, faq
         "积分可以抵扣吗",
         "可以绑定银行卡吗",  # binding a card, not paying with one
         "钱是原路回去吗 我用信用卡付的 多久能到账",  # the money's way back (heldout17)
+        "where is my parcel, when will it get to my office",  # their own parcel
+        "我在日本 想问下订单到哪了",  # a place the customer is, not a destination asked about
     ],
 )
 def test_near_words_name_no_topic(text: str) -> None:
@@ -168,6 +193,8 @@ async def test_an_angry_scam_report_is_still_a_complaint(services, handoffs) -> 
          "en", "liquids"),
         ("快递小哥在门口等我签收 箱子都压扁了 我是签还是不签", "zh", "拒收"),
         ("前天刚收到的电风扇 今天一看降了三十多 你们管不管", "zh", "价格保护"),
+        # heldout25: asked by "是不是" (X不X)
+        ("财务让我找你们开专票 税号 银行账号这些是不是都得给你们", "zh", "开户行"),
     ],
 )  # fmt: skip
 async def test_a_calm_question_read_as_a_complaint_is_answered(

@@ -43,6 +43,9 @@ from tests.actions.conftest import tracker
         "蛤 東西寄來就是壞的也要我出？很誇張欸 我要跟你們店長講",
         "等不了 尾款今晚截止 再付不上定金就没了 马上给我接个值班的同事",
         "叫你们老板出来",
+        # heldout25 and heldout26
+        "那你安排个销售直接打我电话",
+        "东西都还没发 凭什么扣我定金 这规矩我不认 叫你们能拍板的人来",
     ],
 )
 def test_a_person_asked_for_in_own_words(text: str) -> None:
