@@ -62,13 +62,15 @@ _NO = re.compile(r"不|别|別|先不|再想想|算了|没有|no\b|nope|don'?t|n
 _YES_WORDS = re.compile(
     r"嗯+|恩+|好的?|好吧|行|可以|是的?|对的?|没错|确定|确认|同意|要|就|吧|啊|呀|哦|噢|了|的|"
     r"请|麻烦|帮我|给我|直接|马上|赶紧|现在|取消|撤单|撤销|撤掉|撤|订单|这个|这单|那就|那|ok(?:ay)?|"
+    # Cantonese "係呀 cancel咗佢" (read as "系呀 cancel了他"): yes, cancel it
+    r"系|掉|[他它她]|啦|"
     r"yes|yeah|"
     r"yep|sure|please|go ahead|confirm(?:ed)?|do it|cancel|it|the|order|right|correct|"
     r"[\s，,。.！!～~、]",
     re.IGNORECASE,
 )
 _YES_CORE = re.compile(
-    r"嗯|恩|好|行|可以|是|对|没错|确定|确认|同意|ok|yes|yeah|yep|sure|go ahead|confirm|do it",
+    r"嗯|恩|好|行|可以|是|系|对|没错|确定|确认|同意|ok|yes|yeah|yep|sure|go ahead|confirm|do it",
     re.IGNORECASE,
 )
 
@@ -280,6 +282,8 @@ _ADDRESS_EN_WORD = re.compile(r"\b[A-Za-z]{2,}", re.ASCII)
 _ADDRESS_LEAD = re.compile(
     r"^\s*(?:就|那就?|帮我|麻烦)?(?:改成|改为|換成|换成|改到|更新为)[：:\s]*(.{4,80})"
 )
+# "那单地址写错了 应该寄到上海市徐汇区虹桥路1号…": where it should go, said as the sending
+_ADDRESS_SEND = re.compile(r"(?:寄|送|发)(?:到|去|往)[：:\s]*([^，,。；;]{4,80})")
 _UNCHANGED = re.compile(
     r"[\s，,；;]*(?:电话|電話|手机号?|手機號?|号码|號碼|其他|其它|别的)\S{0,3}不变.*$"
 )
@@ -312,6 +316,9 @@ def read_change_detail(text: str) -> str | None:
     found = _ADDRESS_AFTER.search(text) or _ADDRESS_AFTER.search(t) or _ADDRESS_LEAD.search(text)
     if found and looks_like_address(found.group(1)):
         return _UNCHANGED.sub("", found.group(1)).strip()
+    sent = _ADDRESS_SEND.search(text) or _ADDRESS_SEND.search(t)
+    if sent and looks_like_address(sent.group(1)):
+        return _UNCHANGED.sub("", sent.group(1)).strip()
     if _SPEC.search(t):
         return _ORDER_ID.sub("", text).strip() or None
     return None

@@ -196,12 +196,19 @@ _MONEY_TAKEN = re.compile(
 )
 
 
+# A cancel asked for: a lower price is then the reason for it, not a price protection asked
+# ("can I still cancel the earbuds? saw them cheaper somewhere else", "取消得唔得 我喺第二度買平
+# 咗"): the cancel flow says whether the order can still be cancelled.
+_CANCEL_ASKED = re.compile(r"取消|撤回|撤单|\bcancel", re.IGNORECASE)
+
+
 def _services_asked(text: str) -> frozenset[str]:
     """The services no order flow performs that the message asks about (rule 2c)."""
     plain = simplified(text)
     asked = {
         # "现在活动价比我买的时候低了快三十"
-        "price": bool(_NO_FLOW_SERVICE.search(plain) or PRICE_DROP.search(plain)),
+        "price": bool(_NO_FLOW_SERVICE.search(plain) or PRICE_DROP.search(plain))
+        and not _CANCEL_ASKED.search(plain),
         "scam": reports_scam(text),
         "wrong_item": wrong_item_sent(text),
         "broken": bool(_BROKEN.search(plain) and _ARRIVED.search(plain)),

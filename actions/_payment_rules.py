@@ -31,7 +31,11 @@ __all__ = [
 DOUBLE = re.compile(
     r"两次|两遍|2次|重复扣|重复支付|多扣|扣了两|"
     r"\btwice\b|\btwo times\b|\bdouble[- ]?charged\b|\bdouble charge|\bduplicate\b|"
-    r"\b(?:two|2) (?:charges|payments|debits)\b|两笔|扣了2",
+    r"\b(?:two|2) (?:charges|payments|debits)\b|两笔|扣了2|"
+    # "银行来了两条扣款短信", "收到两个扣费通知", "付款的时候网不好 我又点了一遍 …扣款": two
+    # charges told by the bank's messages, or a payment made again
+    r"[两2]条[^，。,.!?？！\s]{0,4}(?:扣款|扣费|扣钱|短信|通知)|"
+    r"又(?:点|付|支付|付款|按)了一(?:遍|次|下)[^。.!?？！]{0,20}(?:扣|短信|通知)",
     re.IGNORECASE,
 )
 # "都三天了也没退回来", "上周", "好几天了", "over 24 hours", "3 days and nothing": past the 24

@@ -22,9 +22,11 @@ from actions._answers import (
 from actions._flow_turns import opening_text
 from actions._free_answers import question_not_answer
 from actions._order_form import OrderForm, given_slot
+from actions._payment_rules import DOUBLE
 from actions._reading import is_general_question
 from actions._text import say
 from actions._tracker import lang_of, latest_text
+from kefu.mandarin import to_mandarin
 from shop import (
     RETURN_DAYS_NO_REASON,
     RETURN_DAYS_QUALITY,
@@ -166,8 +168,11 @@ class ValidatePaymentForm(OrderForm):
 
     def prefill(self, tracker: Tracker) -> dict[str, Any]:
         # "T恤那单我付了钱 支付宝都扣款了 订单还显示没付款": the charge, described already.
+        # "my card got hit twice for the earbuds, 499 two times": a double charge says the charge
+        # too — the 24-hour rule answers it, no question about the charge first
         text = latest_text(tracker)
-        return given_slot(tracker, "payment_detail", text if _CHARGE.search(text) else None)
+        said = _CHARGE.search(text) or DOUBLE.search(to_mandarin(text))
+        return given_slot(tracker, "payment_detail", text if said else None)
 
     def later_slots(self, order: Order | None) -> list[str]:
         return ["payment_detail"] if order else []
