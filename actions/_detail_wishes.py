@@ -31,6 +31,8 @@ _CONTACT = re.compile(
 _WRONG = re.compile(
     r"[打写填输留弄搞记]错|错了|不对|有误|更正|改正|改一下|改成|改为|改到|换成|换到|换个|换一[张个下]|"
     r"重开|重新开|重填|"
+    # "收貨手機換了 新號碼137…": the number or address is another now
+    r"(?:手机|电话|号码|地址)号?换了|新的?(?:手机号?|号码|电话号?|收货地址|地址)|"
     r"\b(?:wrong|typo|incorrect|mistake|misspelt|misspelled)\b|\b(?:change|correct|update)\b",
     re.IGNORECASE,
 )

