@@ -484,11 +484,13 @@ _READINGS = (
     # stuff to macau", "寄到台南要几天", "post a power bank to my brother in japan")
     _Reading(
         re.compile(
-            r"(?:寄|发|送|邮|运)(?:到|去|往)[^。.!?？！]{0,3}(?:香港|澳门|台湾|台北|台南|台中|高雄|新竹|桃园|"
+            # (not the import tax asked: "寄到台灣的話會不會被課關稅" is that FAQ's)
+            r"^(?!.*(?:关税|税费|交税|缴税|海关|清关|\btax|\bcustoms|\bdut(?:y|ies)))(?:.*?)"
+            r"(?:(?:寄|发|送|邮|运)(?:到|去|往)[^。.!?？！]{0,3}(?:香港|澳门|台湾|台北|台南|台中|高雄|新竹|桃园|"
             r"基隆|日本|韩国|新加坡|马来西亚|泰国|美国|英国|加拿大|澳洲|澳大利亚|海外|国外)|"
             r"\b(?:send|ship|post|mail|deliver)\w*\b[^.?!]{0,40}\b(?:to|in)\b[^.?!]{0,20}\b(?:macau|"
             r"macao|hong ?kong|taiwan|taipei|japan|korea|singapore|malaysia|thailand|the us|usa|"
-            r"america|the uk|canada|australia|overseas|abroad)\b",
+            r"america|the uk|canada|australia|overseas|abroad)\b)",
             _I,
         ),
         "可以寄到港澳台或海外吗",
@@ -499,8 +501,9 @@ _READINGS = (
     _Reading(
         re.compile(
             r"\bif (?:i|we) (?:order|buy|place)\b[^.?!]{0,40}\b(?:when|how (?:long|many days))\b|"
-            r"\b(?:when|how (?:long|many days))\b[^.?!]{0,30}\b(?:get|arrive|reach|land)\b"
-            r"[^.?!]{0,6}\b(?:to|in|at)\b(?![^.?!]*\bmy\b)",
+            # (a place after it: not "when does someone get back to me")
+            r"\b(?:when|how (?:long|many days))\b[^.?!]{0,30}\b(?:get|arrive|reach|land)\s+"
+            r"(?:to|in|at)\s+(?!me\b|you\b|us\b|them\b|my\b|your\b)[a-z](?![^.?!]*\bmy\b)",
             _I,
         ),
         "下单后几天能收到 各地区配送要多久",

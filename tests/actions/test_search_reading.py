@@ -67,8 +67,10 @@ async def test_a_clear_best_answer_answers_a_question(services) -> None:
     decision = decide("货到付款有没有", "ask_faq", hits, thresholds)
     assert decision.source == "kb" and decision.hit is not None
     assert "不支持货到付款" in decision.hit.answer
-    # a message the NLU could not place is no question to guess at
-    assert decide("货到付款有没有", "nlu_fallback", hits, thresholds).source == "intent"
+    # a message the NLU could not place is answered when it asks ("有没有": X没X asks) …
+    assert decide("货到付款有没有", "nlu_fallback", hits, thresholds).source == "kb"
+    # … and is no question to guess at when it asks nothing
+    assert decide("货到付款", "nlu_fallback", hits, thresholds).source == "intent"
     named, _ = await search_kb(services, "货到付款有没有", "zh")
     assert named[0].faq_id == "pay-001" and named[0].score >= thresholds.confident
 
