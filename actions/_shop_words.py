@@ -484,8 +484,9 @@ _READINGS = (
     # stuff to macau", "寄到台南要几天", "post a power bank to my brother in japan")
     _Reading(
         re.compile(
-            # (not the import tax asked: "寄到台灣的話會不會被課關稅" is that FAQ's)
-            r"^(?!.*(?:关税|税费|交税|缴税|海关|清关|\btax|\bcustoms|\bdut(?:y|ies)))(?:.*?)"
+            # (not the import tax asked: "寄到台灣的話會不會被課關稅", "寄去澳門要唔要俾稅" are
+            # that FAQ's)
+            r"^(?!.*(?:税|海关|清关|\btax|\bcustoms|\bdut(?:y|ies)))(?:.*?)"
             r"(?:(?:寄|发|送|邮|运)(?:到|去|往)[^。.!?？！]{0,3}(?:香港|澳门|台湾|台北|台南|台中|高雄|新竹|桃园|"
             r"基隆|日本|韩国|新加坡|马来西亚|泰国|美国|英国|加拿大|澳洲|澳大利亚|海外|国外)|"
             r"\b(?:send|ship|post|mail|deliver)\w*\b[^.?!]{0,40}\b(?:to|in)\b[^.?!]{0,20}\b(?:macau|"

@@ -142,6 +142,7 @@ async def test_the_topic_named_finds_its_faq(services, text: str, lang: str, faq
         "where is my parcel, when will it get to my office",  # their own parcel
         "我在日本 想问下订单到哪了",  # a place the customer is, not a destination asked about
         "寄到台灣的話會不會被課關稅啊",  # the import tax's own question (heldout4)
+        "早晨 想問下寄去澳門要唔要俾稅",  # the import tax in Cantonese (heldout27)
         "if i leave a note overnight, when does someone get back to me",  # heldout18: no place
     ],
 )
