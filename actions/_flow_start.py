@@ -66,6 +66,7 @@ from actions._tracker import (
 )
 from actions._two_questions import (
     about_flow,
+    answer_others,
     answer_parts,
     offer_the_others,
     question_parts,
@@ -198,10 +199,7 @@ async def on_flow_start(
     if parts and own_product:
         # "手环发货了没 顺便问下保修多久": the flow takes the part about their own product; the
         # parts the knowledge base answers are answered first, not left as buttons.
-        answered = [p for p in parts if p.hit is not None and not about_flow(form, p.text)]
-        if answered:
-            await answer_parts(services, dispatcher, text, lang, answered)
-            parts = [p for p in parts if p not in answered]
+        parts = await answer_others(services, dispatcher, text, lang, parts, form)
     if parts:
         # Several questions about their own case: this flow takes its own, the others are
         # offered ("我的手环到哪了？顺便问下这单能开发票吗" as an invoice request).

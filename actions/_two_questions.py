@@ -46,6 +46,7 @@ from knowledge_base.api import Hit
 __all__ = [
     "Part",
     "about_flow",
+    "answer_others",
     "answer_parts",
     "asks_of_its_own",
     "offer_the_others",
@@ -159,6 +160,23 @@ async def answer_parts(
             buttons=_offered(lang, rest),
         )
     return rest
+
+
+async def answer_others(
+    services: Services,
+    dispatcher: CollectingDispatcher,
+    text: str,
+    lang: str,
+    parts: list[Part],
+    form: str,
+) -> list[Part]:
+    """Before ``form`` takes the part about the customer's own order, answer the parts the
+    knowledge base answers that are not that flow's ("手环发货了没 顺便问下保修多久": the warranty
+    first); the parts left."""
+    answered = [p for p in parts if p.hit is not None and not about_flow(form, p.text)]
+    if answered:
+        await answer_parts(services, dispatcher, text, lang, answered)
+    return [p for p in parts if p not in answered]
 
 
 def _title(lang: str, text: str) -> str:

@@ -60,7 +60,7 @@ from actions._tracker import (
     previous_customer_text,
     previous_faq_answer,
 )
-from actions._two_questions import about_flow, answer_parts, question_parts
+from actions._two_questions import answer_others, answer_parts, question_parts
 from kefu.logging import get_logger
 
 log = get_logger(__name__)
@@ -97,9 +97,7 @@ class ActionAnswerFaq(Action):
             parts = await question_parts(
                 services, query, lang, previous_answer_text(tracker), with_order=True
             )
-            others = [p for p in parts if p.hit is not None and not about_flow(flow_form, p.text)]
-            if others:
-                await answer_parts(services, dispatcher, query, lang, others)
+            await answer_others(services, dispatcher, query, lang, parts, flow_form)
             return [FollowupAction(flow_form)]
         if say_again(dispatcher, tracker, lang):
             return [SlotSet("faq_misses", 0)]  # "抬头写的啥来着": what the last answer said

@@ -387,11 +387,10 @@ async def test_a_complaint_inside_a_flow_is_apologised_for_and_goes_to_the_compl
     assert slot(events, "requested_slot") is None and slot(events, "return_reason") is None
 
 
-async def test_yes_to_the_reason_asked_files_the_story_the_return_began_with(services):
-    # heldout24: "晚上嗡嗡响 睡不着 退了算了", then asked why: "行 就这么提交吧"
-    opening = "白色那台加湿机 晚上嗡嗡响 睡不着 退了算了 盒子都还留着"
+def _asked_why(opening: str, text: str) -> Tracker:
+    """The return form asking its reason, started by ``opening``; ``text`` the answer (a yes)."""
     t = tracker(
-        "行 就这么提交吧",
+        text,
         intent="affirm",
         slots={"requested_slot": "return_reason", "order_id": "20231120012"},
         history=[
@@ -404,24 +403,18 @@ async def test_yes_to_the_reason_asked_files_the_story_the_return_began_with(ser
         ],
     )
     t.active_loop = {"name": "return_form"}
-    events, _, _ = await run_with_domain(ValidateReturnForm(), t)
+    return t
+
+
+async def test_yes_to_the_reason_asked_files_the_story_the_return_began_with(services):
+    # heldout24: "晚上嗡嗡响 睡不着 退了算了", then asked why: "行 就这么提交吧"
+    opening = "白色那台加湿机 晚上嗡嗡响 睡不着 退了算了 盒子都还留着"
+    events, _, _ = await run_with_domain(
+        ValidateReturnForm(), _asked_why(opening, "行 就这么提交吧")
+    )
     assert slot(events, "return_reason") == opening
 
 
 async def test_yes_without_a_story_is_no_reason_given(services):
-    t = tracker(
-        "好的",
-        intent="affirm",
-        slots={"requested_slot": "return_reason", "order_id": "20231120012"},
-        history=[
-            {
-                "event": "user",
-                "text": "加湿器我要退货",
-                "parse_data": {"intent": {"name": "request_return"}},
-            },
-            {"event": "active_loop", "name": "return_form"},
-        ],
-    )
-    t.active_loop = {"name": "return_form"}
-    events, _, _ = await run_with_domain(ValidateReturnForm(), t)
+    events, _, _ = await run_with_domain(ValidateReturnForm(), _asked_why("加湿器我要退货", "好的"))
     assert not any(e.get("name") == "return_reason" and e.get("value") for e in events)
