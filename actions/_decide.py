@@ -67,6 +67,7 @@ from typing import Any, Literal
 
 from actions._item_wishes import wrong_item_sent
 from actions._kb_search import search_kb
+from actions._payment_rules import calm_double_charge
 from actions._reading import (
     ORDER_ID,
     focus,
@@ -79,6 +80,7 @@ from actions._reading import (
 from actions._scam import reports_scam
 from actions._services import Services
 from actions._shop_words import PRICE_DROP
+from knowledge_base import topic_terms
 from knowledge_base.api import Hit, Thresholds
 
 __all__ = [
@@ -91,6 +93,8 @@ __all__ = [
     "no_flow_service",
     "own_order_intent",
     "own_state_flow",
+    "rejected_request",
+    "tied_pair",
 ]
 
 NEVER_KB = frozenset(
@@ -106,6 +110,7 @@ CLEAR_LEAD = 0.2
 CLEAR_RATIO = 2.0
 LIKELY_FLOOR = 0.2
 LIKELY_LEAD = 0.1
+TIE_GAP = 0.05  # two FAQs of one topic this close share the question between them
 FLOW_RUNNER_UP = 0.1
 
 
@@ -196,6 +201,17 @@ _MONEY_TAKEN = re.compile(
 )
 
 
+# An after-sales request turned down ("我的退貨申請被駁回了，為什麼？", "my refund request got
+# rejected, why"): where the reason is shown and how to resubmit is the shop's rule; no order
+# flow reviews a request again.
+_REJECTED = re.compile(
+    r"(?:退货|退款|售后|申请|退换|换货)[^，。,.!?？！]{0,8}(?:被驳回|驳回了|被拒|拒绝了|没通过|没有通过|"
+    r"不通过|审核失败)|"
+    r"\b(?:return|refund|request|claim)\b[^.?!]{0,20}\b(?:rejected|denied|turned down)\b",
+    re.IGNORECASE,
+)
+
+
 # A cancel asked for: a lower price is then the reason for it, not a price protection asked
 # ("can I still cancel the earbuds? saw them cheaper somewhere else", "取消得唔得 我喺第二度買平
 # 咗"): the cancel flow says whether the order can still be cancelled.
@@ -213,8 +229,18 @@ def _services_asked(text: str) -> frozenset[str]:
         "wrong_item": wrong_item_sent(text),
         "broken": bool(_BROKEN.search(plain) and _ARRIVED.search(plain)),
         "payment_fails": bool(_PAY_FAILS.search(plain) and not _MONEY_TAKEN.search(plain)),
+        # "looks like checkout took my money two times just now", calm and not days old: the
+        # 24-hour rule is the answer (``actions._payment_rules``), with or without an order
+        "double_charge": calm_double_charge(text),
+        "rejected": rejected_request(text),
     }
     return frozenset(name for name, said in asked.items() if said)
+
+
+def rejected_request(text: str) -> bool:
+    """The message tells of an after-sales request turned down ("退货申请被驳回了"): its
+    "申请 / 退货" asks for no new one."""
+    return bool(_REJECTED.search(simplified(text)))
 
 
 def no_flow_service(text: str) -> bool:
@@ -271,6 +297,30 @@ def likely_best(
     )
 
 
+def tied_pair(text: str, hits: list[Hit], thresholds: Thresholds | None) -> list[Hit] | None:
+    """Two FAQs of one topic that split the question between them, both below *choose*
+    but together above it, far ahead of the rest ("七天无理由退货怎么申请啊": whether the
+    no-reason return applies, 0.33, and how to apply for a return, 0.33): both answers, each
+    question named, rather than "not found" — each holds half of what was asked."""
+    if len(hits) < 2 or thresholds is None or requests_act(text):
+        return None
+    first, second = hits[0], hits[1]
+    third = hits[2].score if len(hits) > 2 else 0.0
+    if (
+        first.score >= thresholds.choose
+        or first.score - second.score > TIE_GAP
+        or first.score + second.score < thresholds.choose
+        or second.score < CLEAR_RATIO * third
+        or not any(
+            a in b or b in a
+            for a in topic_terms(first.question)
+            for b in topic_terms(second.question)
+        )  # one topic: "7天无理由退货" holds "退货"
+    ):
+        return None
+    return [first, second]
+
+
 def decided_without_kb(text: str, intent: str) -> Decision | None:
     """Rule 1 alone: the decision when the knowledge base's hits cannot change it (a social or
     control intent, a message naming an order, a question about the state of the customer's
@@ -308,7 +358,11 @@ def decide(
     # (not over a confident answer: "APP一直闪退 付不了款 你们是不是崩了" is the outage's)
     if not confident and (rule := _service_rule(text, hits)) is not None:
         return Decision("kb", "the rule of a service no order flow performs", rule)
-    if no_flow_service(text) and clear_best(hits, thresholds):
+    if no_flow_service(text) and (
+        clear_best(hits, thresholds) or _services_asked(top.question) & _services_asked(text)
+    ):
+        # clearly the best, or the best is that service's own FAQ ("退款被拒绝了怎么办" for a
+        # return turned down, 0.70 beside how to apply for a return at 0.67)
         return Decision("kb", "a service no order flow performs", top)
     if follow_up:
         # Read with the message before, only the customer's own order or thing keeps the

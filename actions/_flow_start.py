@@ -28,7 +28,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._again import say_again
-from actions._decide import decide, decided_without_kb, likely_best, no_flow_service
+from actions._decide import (
+    decide,
+    decided_without_kb,
+    likely_best,
+    no_flow_service,
+    rejected_request,
+)
 from actions._detail_wishes import wished_instead
 from actions._filed import already_filed, filed_lately
 from actions._flow_turns import end_quietly, intent_of, run_instead
@@ -47,7 +53,7 @@ from actions._orders import (
     visitor_rule,
 )
 from actions._payment_rules import (
-    calm_visitor_double_charge,
+    calm_double_charge,
     hand_payment_to_person,
     self_refund_text,
 )
@@ -212,8 +218,8 @@ async def on_flow_start(
         if hits and thresholds and hits[0].score >= thresholds.choose:
             dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
             return end_quietly()
-    if form == PAYMENT_FORM and calm_visitor_double_charge(text, logged_in):
-        # "付款的时候卡了一下 结果扣了我两次钱" from a visitor: the 24-hour rule needs no order.
+    if form == PAYMENT_FORM and calm_double_charge(text) and not (logged_in and own_product):
+        # "付款的时候卡了一下 结果扣了我两次钱", no order named: the 24-hour rule needs none.
         dispatcher.utter_message(text=self_refund_text(lang), buttons=[person_button(lang)])
         return end_quietly()
     if form == PAYMENT_FORM and (
@@ -254,9 +260,9 @@ async def on_flow_start(
         dispatcher.utter_message(
             text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id
         )
-        if requests_flow(form, text):
+        if requests_flow(form, text) and not rejected_request(asked):
             # "那乾脆不要了 取消吧 錢會退回原本的卡嗎": the question answered, and the cancel
-            # asked for in the same breath goes on
+            # asked for in the same breath goes on (not "我的退货申请被驳回了": no new one)
             return None
         return end_quietly()
     service = no_flow_service(asked)

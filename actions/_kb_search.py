@@ -118,16 +118,20 @@ def faq_text(lang: str, text: str) -> str:
     return to_traditional(text) if lang == "zh-Hant" else text
 
 
-def likely_answer(lang: str, hit: Hit) -> str:
+def likely_answer(lang: str, hit: Hit, then: bool = True) -> str:
     """A likely answer (``actions._decide.likely_best``): the FAQ's question named, then its
-    answer, then how to go on if it was not what the customer asked."""
+    answer, then (``then``) how to go on if it was not what the customer asked."""
     question = hit.question.rstrip("？?")
     return say(  # the whole reply in traditional characters for a zh-Hant customer
         lang,
-        f"您问的可能是「{question}」：\n{hit.answer}\n"
-        "如果不是您想问的，可以再具体描述一下，或者点“转人工客服”～",
-        f'You may be asking "{question}":\n{hit.answer}\n'
-        'If that is not your question, tell me a little more or tap "Talk to an agent".',
+        f"您问的可能是「{question}」：\n{hit.answer}"
+        + ("\n如果不是您想问的，可以再具体描述一下，或者点“转人工客服”～" if then else ""),
+        f'You may be asking "{question}":\n{hit.answer}'
+        + (
+            '\nIf that is not your question, tell me a little more or tap "Talk to an agent".'
+            if then
+            else ""
+        ),
     )
 
 

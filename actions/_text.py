@@ -109,6 +109,10 @@ _PERSON = re.compile(
     r"\b(?:get|have|send|want|need) (?:someone|somebody|a person|an agent|a human|staff|"
     r"a (?:member of staff|staff member))(?: (?:on|from|at|in) (?:your|the) (?:team|end|side|"
     r"company|shop|store|staff))? to\b|"
+    # "have somebody from customer care call SF and hurry them": someone of the shop to act
+    r"\b(?:get|have|send|need) (?:someone|somebody|a person|an agent|a human|staff)"
+    r"(?: (?:from|at|in|on) [a-z' ]{1,25}?)? (?:call|contact|chase|hurry|ring|phone|push|"
+    r"look into|sort out|deal with)\b|"
     r"\b(?:talk|speak|chat) (?:to|with) (?:a |an |some |your )?(?:human|person|agent|someone|"
     r"somebody|real|staff|rep)|\b(?:get|give|connect|transfer) me (?:to )?(?:a |an )?"
     r"(?:human|person|agent|someone|somebody|real)|\b(?:can|could|will) (?:someone|somebody|"

@@ -23,12 +23,13 @@ from actions._decide import (
     likely_best,
     own_order_intent,
     own_state_flow,
+    tied_pair,
 )
 from actions._escalate import insisted_handoff
 from actions._filed import already_filed, confirmed_filing
 from actions._follow_up import search_in_context
 from actions._handoff import is_vip, person_asked, start_handoff
-from actions._kb_search import faq_text, say_likely
+from actions._kb_search import faq_text, likely_answer, say_likely
 from actions._order_routes import (
     order_detail_followup,
     own_part_flow,
@@ -202,6 +203,14 @@ class ActionAnswerFaq(Action):
             # below *choose*, far ahead of the rest: the likely answer, its question named so
             # the customer sees what was answered (rule 3, lower still); no miss counted
             say_likely(dispatcher, lang, hits[0])
+            return []
+        if not is_angry(query) and (pair := tied_pair(query, hits, thresholds)) is not None:
+            # two FAQs of one topic share the question ("七天无理由退货怎么申请啊"): both
+            # answers, each question named (actions._decide.tied_pair); no miss counted
+            dispatcher.utter_message(
+                text=likely_answer(lang, pair[0], then=False), faq_id=pair[0].faq_id
+            )
+            say_likely(dispatcher, lang, pair[1])
             return []
         tried = [
             {"faq_id": h.faq_id, "question": h.question, "score": round(h.score, 3)} for h in hits

@@ -158,6 +158,8 @@ class ValidateReturnForm(OrderForm):
 # The charge itself described with the request: what the form's question asks for.
 _CHARGE = re.compile(
     r"扣款|扣了|扣钱|扣费|付了|已付|付过|支付了|交了钱|钱.{0,6}(?:扣|付)|"
+    # "大衣付完钱了 打算什么时候寄出": paid, said as done
+    r"付完|付好了|付款了|付钱了|交完|"
     r"\bcharged\b|\bcharges\b|\bpaid\b|\bdeducted\b|\btaken from\b|两笔",
     re.IGNORECASE,
 )
