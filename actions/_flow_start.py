@@ -55,6 +55,7 @@ from actions._orders import (
 from actions._payment_rules import (
     calm_double_charge,
     hand_payment_to_person,
+    rule_told,
     self_refund_text,
 )
 from actions._quality_return import quality_return_offered
@@ -218,6 +219,11 @@ async def on_flow_start(
         if hits and thresholds and hits[0].score >= thresholds.choose:
             dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
             return end_quietly()
+    told = form == PAYMENT_FORM and rule_told(tracker)
+    if told and calm_double_charge(text):
+        # "今天上午十点 微信 599扣了两次" after the 24-hour rule: a second report, for finance
+        # (actions.payment) — not the rule again, neither as it is nor as the FAQ's
+        return None
     if form == PAYMENT_FORM and calm_double_charge(text) and not (logged_in and own_product):
         # "付款的时候卡了一下 结果扣了我两次钱", no order named: the 24-hour rule needs none.
         dispatcher.utter_message(text=self_refund_text(lang), buttons=[person_button(lang)])

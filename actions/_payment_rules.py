@@ -24,6 +24,7 @@ __all__ = [
     "paid_without_order",
     "person_first",
     "pressing",
+    "rule_told",
     "self_refund_text",
 ]
 
@@ -116,6 +117,21 @@ def self_refund_text(lang: str, order_id: str | None = None) -> str:
         " automatically to the original payment method within 24 hours, with nothing for you"
         ' to do. If it hasn\'t come back after 24 hours, tap "Talk to an agent" and our finance'
         " team will check.",
+    )
+
+
+# the self-refund rule as the bot words it (``self_refund_text``, FAQ ``pay-003``)
+RULE_TOLD = ("24小时内自动原路退回", "24小時內自動原路退回", "refunded automatically")
+
+
+def rule_told(tracker: Tracker) -> bool:
+    """The bot has told this customer the double charge's 24-hour rule (then a second report
+    is for a person: ``actions.payment``)."""
+    return any(
+        mark in str(e.get("text") or "")
+        for e in tracker.events or []
+        if e.get("event") == "bot"
+        for mark in RULE_TOLD
     )
 
 

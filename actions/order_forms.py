@@ -22,8 +22,8 @@ from actions._answers import (
 from actions._flow_turns import opening_text
 from actions._free_answers import question_not_answer
 from actions._order_form import OrderForm, given_slot
-from actions._payment_rules import DOUBLE
-from actions._reading import is_general_question
+from actions._payment_rules import DOUBLE, rule_told
+from actions._reading import ORDER_ID, is_general_question
 from actions._text import say
 from actions._tracker import lang_of, latest_text
 from kefu.mandarin import to_mandarin
@@ -174,6 +174,14 @@ class ValidatePaymentForm(OrderForm):
         # too — the 24-hour rule answers it, no question about the charge first
         text = latest_text(tracker)
         said = _CHARGE.search(text) or DOUBLE.search(to_mandarin(text))
+        if not said and ORDER_ID.fullmatch(text.strip()) and rule_told(tracker):
+            # "付了一次扣了我两遍钱" → the 24-hour rule → "20231120006": the charge was told
+            # before the order id (actions.payment answers it for that order)
+            said_before = [
+                str(e.get("text") or "") for e in tracker.events or [] if e.get("event") == "user"
+            ][-3:]
+            reports = [t for t in said_before if DOUBLE.search(to_mandarin(t))]
+            return given_slot(tracker, "payment_detail", reports[-1] if reports else None)
         return given_slot(tracker, "payment_detail", text if said else None)
 
     def later_slots(self, order: Order | None) -> list[str]:

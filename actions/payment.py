@@ -17,7 +17,8 @@ from rasa_sdk.types import DomainDict
 from actions._flow_turns import take_handled
 from actions._handoff import start_handoff
 from actions._orders import load_order, reset_flow_slots, status_text
-from actions._payment_rules import DOUBLE, pressing, self_refund_text
+from actions._payment_rules import DOUBLE, RULE_TOLD, pressing, rule_told, self_refund_text
+from actions._reading import ORDER_ID
 from actions._services import get_services
 from actions._text import person_button, say
 from actions._tracker import lang_of
@@ -25,7 +26,6 @@ from actions.order_status import describe
 from kefu.mandarin import to_mandarin
 from shop.api import OrderStatus
 
-_ANSWERED = ("24小时内自动原路退回", "24小時內自動原路退回", "refunded automatically")
 RECENT_MESSAGES = 3  # the form asks one or two questions after the message that started it
 
 
@@ -44,8 +44,23 @@ def first_double_charge(tracker: Tracker) -> bool:
     recent = _texts(tracker, "user")[-RECENT_MESSAGES:]
     reported = _double_reported(tracker)
     waited = any(pressing(t) for t in recent)
-    told = any(mark in t for t in _texts(tracker, "bot") for mark in _ANSWERED)
+    told = rule_told(tracker)
+    if (
+        told
+        and recent
+        and ORDER_ID.fullmatch(recent[-1].strip())
+        and not _rule_named_order(tracker)
+    ):
+        # "付了一次扣了我两遍钱" → the rule (no order named) → "20231120006": the order the
+        # rule is about, no second report — the rule for that order, nobody queued
+        told = False
     return reported and not waited and not told
+
+
+def _rule_named_order(tracker: Tracker) -> bool:
+    """The last time the rule was told, it named an order ("订单 2023… 多扣的钱…")."""
+    said = [t for t in _texts(tracker, "bot") if any(m in t for m in RULE_TOLD)]
+    return bool(said) and bool(ORDER_ID.search(said[-1]))
 
 
 class ActionPaymentProblem(Action):
