@@ -134,6 +134,7 @@ def test_a_guy_phoning_for_a_transfer_is_a_scam() -> None:
     [
         ("i need them by friday. have somebody from customer care call SF and hurry them", True),
         ("have someone call the courier", True),
+        ("都过去三天了 多扣的钱还是没回来 叫你们管账的人来跟进", True),
         ("can i have someone else pick it up", False),
     ],
 )
