@@ -359,10 +359,12 @@ def decide(
     if not confident and (rule := _service_rule(text, hits)) is not None:
         return Decision("kb", "the rule of a service no order flow performs", rule)
     if no_flow_service(text) and (
-        clear_best(hits, thresholds) or _services_asked(top.question) & _services_asked(text)
+        clear_best(hits, thresholds)
+        or "rejected" in _services_asked(top.question) & _services_asked(text)
     ):
-        # clearly the best, or the best is that service's own FAQ ("退款被拒绝了怎么办" for a
-        # return turned down, 0.70 beside how to apply for a return at 0.67)
+        # clearly the best, or for a request turned down the best is its own FAQ ("退款被拒绝了
+        # 怎么办", 0.70 beside how to apply for a return at 0.67; not "行 我去点申请价保" after
+        # the price protection's answer, which asks nothing)
         return Decision("kb", "a service no order flow performs", top)
     if follow_up:
         # Read with the message before, only the customer's own order or thing keeps the
