@@ -63,6 +63,7 @@ from actions._reading import ORDER_ID as _ORDER_ID
 from actions._reading import asks_something, is_general_question, is_long
 from actions._said_before import said_before_reply, said_instead
 from actions._services import get_services
+from actions._several_orders import describe_several
 from actions._text import asks_for_person, is_angry, person_button, say
 from actions._tracker import (
     lang_of,
@@ -140,6 +141,9 @@ async def on_flow_start(
         # "其实拉链坏了拉不上去 这算质量问题吧" read as a repair, right after the quality return
         # was offered: that return, its reason said
         return [*run_instead(RETURN_FORM, offered), SlotSet("return_reason", text)]
+    if (several := await describe_several(services, dispatcher, tracker, form)) is not None:
+        # "保温杯和跑鞋分别到哪了": each order named, described — not "which one?"
+        return [*several, *end_quietly()]
     filed = _FILED_BY.get(form)
     if (
         filed

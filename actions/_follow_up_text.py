@@ -183,7 +183,8 @@ def _subject(text: str) -> list[str]:
 _BARE = re.compile(r"呢[\s？?！!。～~…]*$|^(?:what|how) about\b", re.IGNORECASE)
 # A topic an answer says in other words: money "到账" (arrives) where it says the account it
 # is paid to ("自动理赔到您的付款账户").
-_SAID_AS = {"到账": ("到账", "账户")}
+# a topic the FAQs say in other words ("那邮费呢": the shipping fee's answer says 运费)
+_SAID_AS = {"到账": ("到账", "账户"), "邮费": ("邮费", "运费", "包邮")}
 
 
 def covers(text: str, previous: str, answer: str) -> bool | None:

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions._decide import likely_best, no_flow_service
 from actions._follow_up import decide_in_context
-from actions._kb_search import faq_text, say_likely, search_kb
+from actions._kb_search import faq_text, say_likely, search_kb, second_sure
 from actions._orders import task_topic
 from actions._reading import is_own_case, is_question
 from actions._said_before import (
@@ -20,6 +20,7 @@ from actions._said_before import (
     said_instead,
 )
 from actions._services import get_services
+from actions._splitting import asks_more_than_once
 from actions._tracker import (
     lang_of,
     latest_text,
@@ -56,6 +57,10 @@ async def answered_from_kb(dispatcher: CollectingDispatcher, tracker: Tracker, i
         dispatcher.utter_message(
             text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id
         )
+        if asks_more_than_once(text):  # (the cheap test first: a second search)
+            hits, thresholds = await search_kb(get_services(), text, lang, record=False)
+            if other := second_sure(text, hits, thresholds, decision.hit):
+                dispatcher.utter_message(text=faq_text(lang, other.answer), faq_id=other.faq_id)
         return True
     if (sentence := said_before(text, last_faq)) is not None:
         # "also please make sure no receipt with prices goes in the parcel" right after the

@@ -15,6 +15,7 @@ from actions._reading import asked_clause, focus, topic_clauses
 from actions._services import Services
 from actions._shop_words import alone_queries, named_queries
 from actions._specific import naming_first
+from actions._splitting import asks_more_than_once
 from actions._text import person_button
 from kefu.i18n import detect_lang, normalise_lang, say, to_traditional
 from kefu.logging import get_logger
@@ -116,6 +117,26 @@ def _alone_first(hits: list[Hit], lead: Hit | None, thresholds: Thresholds) -> l
 def faq_text(lang: str, text: str) -> str:
     """An FAQ's answer or question as the customer reads it (traditional for zh-Hant)."""
     return to_traditional(text) if lang == "zh-Hant" else text
+
+
+def second_sure(
+    text: str, hits: list[Hit], thresholds: Thresholds | None, first: Hit
+) -> Hit | None:
+    """Another FAQ as sure as the one answering ``first``, for a message of two question
+    parts ("how many points do i need for 1 yuan off, and do they expire?": "do they expire"
+    leans on the points, and asks something else) — said after it; else None."""
+    if thresholds is None or not asks_more_than_once(text):
+        return None
+    return next(
+        (
+            h
+            for h in hits
+            if h.faq_id != first.faq_id
+            and h.answer != first.answer
+            and h.score >= thresholds.confident
+        ),
+        None,
+    )
 
 
 def likely_answer(lang: str, hit: Hit, then: bool = True) -> str:

@@ -6,6 +6,7 @@ questions a flow cannot use. The forms themselves are ``actions.order_forms`` an
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -35,7 +36,7 @@ from actions._orders import (
 from actions._reading import ORDER_ID as _ORDER_ID
 from actions._reading import wants_to_leave
 from actions._services import get_services
-from actions._tracker import lang_of, latest_text
+from actions._tracker import lang_of, last_replies, latest_text
 from shop import Order, normalise_order_id
 
 __all__ = ["SWITCH_CONFIDENCE", "OrderForm", "given_slot"]
@@ -126,7 +127,13 @@ class OrderForm(FormValidationAction):
         if tracker.get_slot("order_id") and not starting:
             return None
         found = await orders_named(get_services(), tracker)
-        return found[0].id if found and len(found) == 1 else None
+        if found and len(found) == 1:
+            return found[0].id
+        if not starting and (only := _only_order_offered(tracker)) and self.prefill(tracker):
+            # "我訂單上的手機號碼要改一下" → the one order that can change, offered → "改成
+            # 13600005678": the answer to the question after it, so the order offered
+            return only
+        return None
 
     def prefill(self, tracker: Tracker) -> dict[str, Any]:
         """Later answers the customer already gave in this message."""
@@ -217,6 +224,20 @@ class OrderForm(FormValidationAction):
             return {"order_id": None}
         await self.order_chosen(dispatcher, tracker, oid)
         return {"order_id": oid}
+
+
+def _only_order_offered(tracker: Tracker) -> str | None:
+    """The order id of the one order button the bot's last reply offered, else None."""
+    ids = [
+        match.group(1)
+        for reply in last_replies(tracker)
+        for button in ((reply.get("data") or {}).get("buttons") or [])
+        if (match := _OFFERED.fullmatch(str(button.get("payload") or "")))
+    ]
+    return ids[0] if len(ids) == 1 else None
+
+
+_OFFERED = re.compile(r'/inform\{"order_id":"([A-Za-z0-9]+)"\}')
 
 
 def given_slot(tracker: Tracker, slot: str, value: Any) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import re
 
 from actions._reading import CJK, simplified
 
-__all__ = ["split_questions"]
+__all__ = ["asks_more_than_once", "split_questions"]
 
 
 # A message of several questions: split after a question mark or full stop, and where a
@@ -41,6 +41,14 @@ _FOLLOW_UP_ZH = re.compile(
     r"^(?:那|那么|那个|这个|它|这)?(?:要|需要|大概|一般|得)?"
     r"(?:多久|多长时间|多长|几天|多少钱|多少|怎么弄|怎么办|怎么算|啥时候|什么时候)[呢啊呀吗嘛]*$"
 )
+# "鞋子穿了没几天就开胶了 这个保修吗": "this" is what the part before told — when that part
+# tells and asks nothing ("可以退吗 这个要运费吗" asks twice)
+_REFERS_BACK = re.compile(
+    r"^(?:那)?(?:这个|这种|这样|这种情况|这情况)(?:的话)?[^\s，,]{1,5}[吗么嘛不没][呢啊呀]*$"
+)
+_TELLS = re.compile(r"[吗么嘛呢]$|[?？]")
+# time said, not asked ("穿了没几天就开胶了")
+_TIME_SAID = re.compile(r"没几天|前几天|这几天|好几天|几天前|没多久|没多少天")
 
 
 # "…两张店铺的券呢 能都用上不": both, together, too — of the things the part before names
@@ -136,8 +144,23 @@ def split_questions(text: str) -> list[str]:
     parts = [p if i == 0 else _without_connector(p) for i, p in enumerate(parts)]
     questions: list[str] = []
     for part in (p for p in parts if len(p) >= 2):
-        if questions and _follows_up(part):
+        if questions and (
+            _follows_up(part)
+            or (
+                _REFERS_BACK.match(simplified(part))
+                and not _TELLS.search(questions[-1])
+                and not _ASKED_BY_WORD.search(_TIME_SAID.sub("", simplified(questions[-1])))
+            )
+        ):
             questions[-1] = f"{questions[-1]} {part}"
         else:
             questions.append(part)
     return questions[:3]
+
+
+def asks_more_than_once(text: str) -> bool:
+    """The message has two or more question parts before follow-ups are joined to the part
+    they lean on ("how many points do i need for 1 yuan off, and do they expire?": "do they
+    expire" asks of the points, and asks something else)."""
+    parts = [p.strip(" ，,、~～…") for p in _split_any_script(text or "")]
+    return len([p for p in parts if len(p) >= 2]) >= 2

@@ -29,7 +29,7 @@ from actions._escalate import insisted_handoff
 from actions._filed import already_filed, confirmed_filing
 from actions._follow_up import search_in_context
 from actions._handoff import is_vip, person_asked, start_handoff
-from actions._kb_search import faq_text, likely_answer, say_likely
+from actions._kb_search import faq_text, likely_answer, say_likely, second_sure
 from actions._order_routes import (
     order_detail_followup,
     own_part_flow,
@@ -163,6 +163,10 @@ class ActionAnswerFaq(Action):
         if hits and thresholds and hits[0].score >= thresholds.confident:
             # faq_id rides in the bot event's metadata: the conversation's facts list it
             dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
+            if other := second_sure(query, hits, thresholds, hits[0]):
+                # "how many points do i need for 1 yuan off, and do they expire?": a second
+                # question leaning on the first, read with it — both FAQs are sure, both said
+                dispatcher.utter_message(text=faq_text(lang, other.answer), faq_id=other.faq_id)
             return [SlotSet("faq_misses", 0)]
         if flow := own_order_intent(query, ranking, FLOW_FORMS, floor=0.0):
             # "did my button-down actually get delivered? ord 2023…": no answer in the
