@@ -137,6 +137,14 @@ async def on_flow_start(
             dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
         handoff = await angry_handoff(services, dispatcher, tracker, text, skill_group=skill_group)
         return [*handoff, *end_quietly()]
+    if rule_told(tracker) and (
+        payment := await hand_payment_to_person(
+            services, dispatcher, tracker, text, bool(the_customer(services, tracker)), told=True
+        )
+    ):
+        # "nearly 48 hours on and the second charge still hasn't gone back" after the 24-hour
+        # rule, whatever flow the words looked like (tracking): finance, now
+        return [*payment, *end_quietly()]
     if form != RETURN_FORM and (offered := quality_return_offered(tracker)) is not None:
         # "其实拉链坏了拉不上去 这算质量问题吧" read as a repair, right after the quality return
         # was offered: that return, its reason said
@@ -223,8 +231,8 @@ async def on_flow_start(
         if hits and thresholds and hits[0].score >= thresholds.choose:
             dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
             return end_quietly()
-    told = form == PAYMENT_FORM and rule_told(tracker)
-    if told and calm_double_charge(text):
+    told = rule_told(tracker)
+    if told and form == PAYMENT_FORM and calm_double_charge(text):
         # "今天上午十点 微信 599扣了两次" after the 24-hour rule: a second report, for finance
         # (actions.payment) — not the rule again, neither as it is nor as the FAQ's
         return None
@@ -233,10 +241,12 @@ async def on_flow_start(
         dispatcher.utter_message(text=self_refund_text(lang), buttons=[person_button(lang)])
         return end_quietly()
     if form == PAYMENT_FORM and (
-        payment := await hand_payment_to_person(services, dispatcher, tracker, text, logged_in)
+        payment := await hand_payment_to_person(
+            services, dispatcher, tracker, text, logged_in, told
+        )
     ):
         # "i paid but theres no order in my account": no order number to ask for; a person
-        # traces the payment.
+        # traces the payment. So does one past the 24 hours the rule just gave.
         return [*payment, *end_quietly()]
     intent = intent_of(tracker)
     # "請問運費怎麼算" → "那寄到台灣呢" read as tracking: the rule asked before, of another

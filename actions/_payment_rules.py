@@ -44,7 +44,9 @@ DOUBLE = re.compile(
 WAITED = re.compile(
     r"[两二三四五六七八九十几好多\d]+\s*(?:天|日|个?星期|周)|上周|上个?星期|上个月|超过\s*24|"
     r"\b(?:[2-9]|\d{2,}|two|three|four|five|several|a few)\s+days?\b|\bweeks?\b|\blast week\b|"
-    r"\b(?:more|longer) than (?:24 hours|a day)\b",
+    r"\b(?:more|longer) than (?:24 hours|a day)\b|"
+    # "nearly 48 hours on", "都30个小时了": hours past the 24
+    r"\b(?:2[5-9]|[3-9]\d|\d{3,})\s*(?:hours?|hrs?)\b|(?<!\d)(?:2[5-9]|[3-9]\d)\s*(?:个)?小时",
     re.IGNORECASE,
 )
 # "付了钱但是没有订单", "钱扣了 订单里找不到", "i paid but theres no order in my account": there is
@@ -68,6 +70,9 @@ _PAID = re.compile(
 )
 
 
+_CHARGE_EN = re.compile(r"\bcharges?\b|\bbilled\b", re.IGNORECASE)
+
+
 def paid_without_order(text: str) -> bool:
     """The customer paid, and no order shows for it ("alipay took ¥320 … but my order list is
     totally empty"): finance must trace the payment (``person_first``)."""
@@ -81,7 +86,7 @@ def pressing(text: str) -> bool:
     return bool(WAITED.search(to_mandarin(text))) or is_angry(text)
 
 
-def person_first(text: str, logged_in: bool) -> tuple[str, str] | None:
+def person_first(text: str, logged_in: bool, told: bool = False) -> tuple[str, str] | None:
     """What the bot says (Chinese, English) before a person takes a payment problem at once,
     or None when the flow's questions can help: paid with no order to show for it; a double
     charge said to be days old, or angry, from a visitor who is not logged in (the bot can look
@@ -95,7 +100,12 @@ def person_first(text: str, logged_in: bool) -> tuple[str, str] | None:
             "bringing in a person now. Please have the payment screenshot or transaction "
             "number ready.",
         )
-    if not logged_in and DOUBLE.search(plain) and pressing(text):
+    money = bool(_PAID.search(plain) or _CHARGE_EN.search(plain))
+    if (not logged_in and DOUBLE.search(plain) and pressing(text)) or (
+        told and money and pressing(text)
+    ):
+        # (``told``: the 24-hour rule was given, and now it is said to be past it — "nearly
+        # 48 hours on and the second charge still hasn't gone back")
         return (
             "重复扣款超过24小时还没退回，需要财务同事核实流水，我马上为您转接人工客服，"
             "请准备好扣款截图～",
@@ -150,10 +160,11 @@ async def hand_payment_to_person(
     tracker: Tracker,
     text: str,
     logged_in: bool,
+    told: bool = False,
 ) -> list[dict[str, Any]] | None:
     """The handoff events when ``person_first`` says a person takes this payment problem now
     (what the bot says first included), else None."""
-    lead = person_first(text, logged_in)
+    lead = person_first(text, logged_in, told)
     if lead is None:
         return None
     return await start_handoff(

@@ -69,7 +69,8 @@ _OWN = re.compile(
     r"\bI'd\b|\bI'm\b|haven'?t|hasn'?t|\bstill\b|where (?:is|are|'s)|where's|\byet\b|"
     r"\bdid (?:it|you|they)\b|\bhas (?:it|the)\b|"
     # "whats the waybill number": their parcel's, not how tracking works
-    r"\bthe (?:waybill|tracking|shipment) (?:number|no\b|#)|单号(?:是多少|发我|给我|多少)",
+    r"\bthe (?:waybill|tracking|shipment|sf|courier) (?:number|no\b|#)|"
+    r"单号(?:是多少|发我|给我|多少)",
     re.IGNORECASE,
 )
 _OWN_THING = re.compile(

@@ -21,7 +21,7 @@ _CONTACT = (
     r"(?:电话|来电|短信|信息|消息|微信|qq|(?<![a-z])line(?![a-z])|whatsapp|telegram|加我|私信|有人|"
     r"小红书|抖音|微博|instagram|\binsta\b|facebook|tiktok|"
     r"\bcall(?:ed)?\b|\btext(?:ed)?\b|\bmessage[ds]?\b|\bdm\b|\bemail(?:ed)?\b|\bsomeone\b|"
-    r"\bsomebody\b|\bsome guy\b|\ba (?:guy|man|woman|lady)\b|\bphoned\b|\brang me\b)"
+    r"\bsomebody\b|\bsome guy\b|\bsms\b|\ba (?:guy|man|woman|lady)\b|\bphoned\b|\brang me\b)"
 )
 _CLAIM = (
     r"(?:说是|说(?:他|她|对方)是|自称|冒充|假冒|假装|claim|pretend|posing as|"

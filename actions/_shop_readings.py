@@ -399,6 +399,8 @@ READINGS = (
     Reading(
         re.compile(
             r"分期|(?:拆|分)成?(?:几|多少|[\d一二两三六十]+)(?:个?月|期)|慢慢还|每个?月还|"
+            # "钱不太凑手 能不能分几次付"
+            r"分(?:几|多|两|三|[\d])次(?:付|给|交|还)|"
             r"\binstal(?:l)?ments?\b|\bmonthly payments?\b|\bpay (?:it )?(?:over|in) (?:\d+|"
             r"several|a few|some) months\b|"
             r"\bsplit (?:it|the (?:payment|cost|price)) (?:into|over)\b",

