@@ -148,15 +148,17 @@ READINGS = (
         "电子产品拆封激活后还能退吗",
         "can i return an electronic device after opening it",
     ),
-    # a place abroad named, not the word "overseas" ("do u deliver to kuala lumpur?")
+    # a place abroad named, not the word "overseas" ("do u deliver to kuala lumpur?"; not the
+    # import tax asked: "寄到美国洛杉矶的话 要额外交税吗" is that FAQ's)
     Reading(
         re.compile(
+            r"^(?!.*(?:税|海关|清关|\btax|\bcustoms|\bdut(?:y|ies)))(?:.*?)(?:"
             r"(?:寄|发|送|邮|运)[^。.!?？！]{0,8}(?:马来西亚|吉隆坡|新加坡|泰国|曼谷|日本|东京|韩国|首尔|"
             r"美国|加拿大|澳洲|澳大利亚|新西兰|英国|伦敦|德国|法国|越南|菲律宾|印尼)|"
             r"\b(?:ship|deliver|send|post|mail)\w*\b[^.?!]{0,30}\b(?:malaysia|kuala lumpur|"
             r"singapore|thailand|bangkok|japan|tokyo|korea|seoul|usa|the us|america|canada|"
             r"australia|sydney|melbourne|new zealand|the uk|london|germany|france|vietnam|"
-            r"philippines|indonesia)\b",
+            r"philippines|indonesia)\b)",
             _I,
         ),
         "可以寄到海外吗",
@@ -593,6 +595,18 @@ READINGS = (
         ),
         "哪些情况不支持价保",
         "when is price protection not available",
+        alone=True,
+    ),
+    # points saved up that might vanish ("我这些年攒下的分 会不会哪天一下子全没了")
+    Reading(
+        re.compile(
+            r"(?:攒|积|存)(?:下|了)?(?:的|来的|下来的)?分(?:数)?[^。.!?？！]{0,14}"
+            r"(?:没了|清零|过期|作废|失效|一下子)|"
+            r"\bpoints?\b[^.?!]{0,30}\b(?:vanish|disappear|wiped|reset|go away)\b",
+            _I,
+        ),
+        "积分会过期吗",
+        "do points expire",
         alone=True,
     ),
 )

