@@ -165,4 +165,8 @@ def asks_more_than_once(text: str) -> bool:
     they lean on ("how many points do i need for 1 yuan off, and do they expire?": "do they
     expire" asks of the points, and asks something else)."""
     parts = [p.strip(" ，,、~～…") for p in _split_any_script(text or "")]
-    return len([p for p in parts if len(p) >= 2]) >= 2
+    # (a bare subject and 呢 is one question with what follows: "积分呢 怎么没到账")
+    return len([p for p in parts if len(p) >= 2 and not _BARE_SUBJECT.match(p)]) >= 2
+
+
+_BARE_SUBJECT = re.compile(r"^[^\s，,。？?]{1,6}[呢嘞][？?～~]*$")

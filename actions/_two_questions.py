@@ -83,6 +83,10 @@ def _marked(text: str, pieces: list[str]) -> list[bool]:
 _QUESTION_MARK = re.compile(r"[\s~～…]*[？?]")
 
 
+# "积分呢", "那运费呢": a subject and 呢, which asks only with what follows or went before
+_BARE_SUBJECT = re.compile(r"^[^\s，,。？?]{1,6}呢[？?～~]*$")
+
+
 async def question_parts(
     services: Services, text: str, lang: str, answered: str = "", with_order: bool = False
 ) -> list[Part]:
@@ -104,7 +108,10 @@ async def question_parts(
         # its question mark, dropped by the split, still says it is one.
         # (so is a part that asks in words and of nothing of the customer's own: "评价带图片能给
         # 积分吗？一百积分顶几块钱" — the last part has no mark to drop)
-        asked = marked or (is_question(piece) and not is_own_case(piece))
+        # — not a bare subject ("积分呢 怎么没到账": "积分呢" asks nothing alone)
+        asked = marked or (
+            is_question(piece) and not is_own_case(piece) and not _BARE_SUBJECT.search(piece)
+        )
         decision = decide(f"{piece}?" if asked else piece, "", hits, thresholds)
         parts.append(Part(piece, decision.hit if decision.source == "kb" else None, marked))
     return parts

@@ -353,3 +353,11 @@ async def test_a_last_part_asking_in_words_is_answered_too(services) -> None:
 
     parts = await question_parts(get_services(), "评价带图片能给积分吗？一百积分顶几块钱", "zh")
     assert [p.hit.faq_id if p.hit else None for p in parts] == ["prd-005", "mem-002"]
+
+
+def test_a_bare_subject_asks_with_what_follows() -> None:
+    # heldout9: "积分呢 怎么没到账" is one question (how points arrive), not two
+    from actions._splitting import asks_more_than_once
+
+    assert not asks_more_than_once("积分呢 怎么没到账")
+    assert asks_more_than_once("how many points do i need for 1 yuan off, and do they expire?")
