@@ -115,9 +115,13 @@ async def test_another_customers_product_is_never_found(services):
 
 
 async def test_several_orders_with_the_product_named_are_offered_to_pick(services):
+    # "耳机和手环都到哪了": two products tracked at once — each order described
+    # (actions._several_orders), none chosen for the flow
     t = tracker("耳机和手环都到哪了", intent="track_shipment", customer="demo-001")
-    events, _, _ = await run_with_domain(ValidateShipmentForm(), t)
-    assert "order_id" not in dict(_slots(events))
+    events, texts, _ = await run_with_domain(ValidateShipmentForm(), t)
+    assert dict(_slots(events)).get("order_id") is None
+    assert "20231120005" in " ".join(texts) and "20231120013" in " ".join(texts)
+    # asked which one (a flow that takes one order), both are offered to pick
     _, texts, dispatcher = await run_with_domain(ActionAskOrderId(), t)
     assert "哪一个" in texts[0]
     payloads = [b["payload"] for m in dispatcher.messages for b in m.get("buttons") or []]
