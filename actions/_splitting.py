@@ -8,7 +8,7 @@ import re
 
 from actions._reading import CJK, simplified
 
-__all__ = ["asks_more_than_once", "split_questions"]
+__all__ = ["asks_more_than_once", "is_bare_subject", "split_questions"]
 
 
 # A message of several questions: split after a question mark or full stop, and where a
@@ -166,7 +166,13 @@ def asks_more_than_once(text: str) -> bool:
     expire" asks of the points, and asks something else)."""
     parts = [p.strip(" ，,、~～…") for p in _split_any_script(text or "")]
     # (a bare subject and 呢 is one question with what follows: "积分呢 怎么没到账")
-    return len([p for p in parts if len(p) >= 2 and not _BARE_SUBJECT.match(p)]) >= 2
+    return len([p for p in parts if len(p) >= 2 and not is_bare_subject(p)]) >= 2
 
 
-_BARE_SUBJECT = re.compile(r"^[^\s，,。？?]{1,6}[呢嘞][？?～~]*$")
+# "积分呢", "那运费呢": a subject and 呢, which asks only with what follows or went before
+_BARE_SUBJECT = re.compile(r"^[^\s，,。？?]{1,6}呢[？?～~]*$")
+
+
+def is_bare_subject(part: str) -> bool:
+    """A part that is only a subject and 呢 ("积分呢"): it asks nothing alone."""
+    return bool(_BARE_SUBJECT.match(part.strip()))

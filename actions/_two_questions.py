@@ -40,7 +40,7 @@ from actions._reading import (
 )
 from actions._refund_channel import refund_channel_query
 from actions._services import Services
-from actions._splitting import split_questions
+from actions._splitting import is_bare_subject, split_questions
 from actions._text import person_button, say
 from kefu.mandarin import to_mandarin
 from knowledge_base.api import Hit
@@ -83,10 +83,6 @@ def _marked(text: str, pieces: list[str]) -> list[bool]:
 _QUESTION_MARK = re.compile(r"[\s~～…]*[？?]")
 
 
-# "积分呢", "那运费呢": a subject and 呢, which asks only with what follows or went before
-_BARE_SUBJECT = re.compile(r"^[^\s，,。？?]{1,6}呢[？?～~]*$")
-
-
 async def question_parts(
     services: Services, text: str, lang: str, answered: str = "", with_order: bool = False
 ) -> list[Part]:
@@ -110,7 +106,7 @@ async def question_parts(
         # 积分吗？一百积分顶几块钱" — the last part has no mark to drop)
         # — not a bare subject ("积分呢 怎么没到账": "积分呢" asks nothing alone)
         asked = marked or (
-            is_question(piece) and not is_own_case(piece) and not _BARE_SUBJECT.search(piece)
+            is_question(piece) and not is_own_case(piece) and not is_bare_subject(piece)
         )
         decision = decide(f"{piece}?" if asked else piece, "", hits, thresholds)
         parts.append(Part(piece, decision.hit if decision.source == "kb" else None, marked))
