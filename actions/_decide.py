@@ -4,7 +4,8 @@ Every customer message that could be a shop question is scored by both; ``decide
 rule, written here and in ARCHITECTURE.md ("Who decides what the bot does with a message"):
 
 1. Social and control intents (greetings, thanks, yes / no, a request for a person, a complaint,
-   a bare order id), any message naming an order id and a question about the state of the
+   a bare order id), any message naming an order id (unless it asks about a service no
+   order flow performs, 2c, other than a double charge) and a question about the state of the
    customer's own invoice ("我那单发票开了没": ``own_state_flow``, the shop's data answers it)
    keep the NLU's reading: the knowledge base never answers them. A message naming an order
    id is about that order, so when the NLU reads it as a question ("the shirt doesn't fit, can
@@ -94,6 +95,7 @@ __all__ = [
     "own_order_intent",
     "own_state_flow",
     "rejected_request",
+    "rule_for_named_order",
     "tied_pair",
 ]
 
@@ -112,6 +114,9 @@ LIKELY_FLOOR = 0.2
 LIKELY_LEAD = 0.1
 TIE_GAP = 0.05  # two FAQs of one topic this close share the question between them
 FLOW_RUNNER_UP = 0.1
+# Of the services of rule 2c, those an order flow takes once the order is named: a named
+# order's double charge is the payment flow's (it checks that order's payments).
+FLOW_SERVICES = frozenset({"double_charge"})
 
 
 def own_order_intent(
@@ -212,6 +217,17 @@ _REJECTED = re.compile(
 )
 
 
+# Delivery to the door asked for ("20231120004能让快递直接送上楼吗 我不想跑去驿站拿"): the
+# courier's door delivery is the shop's rule (a note on the order, the courier's own service);
+# no flow changes how a parcel is delivered, and the order's tracking does not answer it.
+_TO_THE_DOOR = re.compile(
+    r"送(?:上楼|到楼上|到家里?|货上门|上门|到门口)|不想(?:跑|去|下楼)[^，。,.!?？！]{0,4}(?:驿站|快递柜|自提)|"
+    r"deliver\w*[^.?!]{0,20}(?:to|at) (?:my|the) (?:door|doorstep|flat|apartment)|"
+    r"(?:up|upstairs) to my (?:door|flat|apartment)",
+    re.IGNORECASE,
+)
+
+
 # A cancel asked for: a lower price is then the reason for it, not a price protection asked
 # ("can I still cancel the earbuds? saw them cheaper somewhere else", "取消得唔得 我喺第二度買平
 # 咗"): the cancel flow says whether the order can still be cancelled.
@@ -233,6 +249,7 @@ def _services_asked(text: str) -> frozenset[str]:
         # 24-hour rule is the answer (``actions._payment_rules``), with or without an order
         "double_charge": calm_double_charge(text),
         "rejected": rejected_request(text),
+        "door": bool(_TO_THE_DOOR.search(plain)),
     }
     return frozenset(name for name, said in asked.items() if said)
 
@@ -246,6 +263,12 @@ def rejected_request(text: str) -> bool:
 def no_flow_service(text: str) -> bool:
     """The message asks about a service no order flow performs (rule 2c)."""
     return bool(_services_asked(text))
+
+
+def rule_for_named_order(text: str) -> bool:
+    """The message asks about a service no order flow performs even once the order is named
+    (rule 2c without ``FLOW_SERVICES``): the knowledge base's rule answers it, not a flow."""
+    return bool(_services_asked(text) - FLOW_SERVICES)
 
 
 def _service_rule(text: str, hits: list[Hit]) -> Hit | None:
@@ -327,7 +350,9 @@ def decided_without_kb(text: str, intent: str) -> Decision | None:
     own invoice), else None."""
     if intent in NEVER_KB:
         return Decision("intent", "social or control intent")
-    if ORDER_ID.search(text):
+    if ORDER_ID.search(text) and not rule_for_named_order(text):
+        # (a service no flow performs is the knowledge base's rule even for a named order,
+        # rule 2c: "20231120003 昨天看同款便宜了三十 等签收了能补差价吗" is price protection)
         return Decision("intent", "names an order")
     if own_state_flow(text):
         return Decision("intent", "the state of the customer's own case")

@@ -215,6 +215,8 @@ async def catalogue(services: Services) -> Catalogue:
 
 _CORRECTION = re.compile(
     r"不对|不是这|不是那|搞错|弄错|打错|写错|输错|说错|发错|我要查的是|我说的是|我问的是|我是要问|应该是|"
+    # "哎呀问岔了 其实想查的是2023…"
+    r"问岔|问错|查错|看错|(?:想|要)查的是|(?:其实|本来)(?:是)?(?:想|要)(?:查|问)|"
     r"wrong (?:order|number|one|id)|not that one|\bi meant\b|\bmeant to\b|\btypo\b|\bmy bad\b|"
     r"\boops\b",
     re.IGNORECASE,

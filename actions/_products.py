@@ -185,7 +185,9 @@ class Catalogue:
 
 # "尾号004那个", "尾数是010", "ending in 022": the last digits of an order's id
 _TAIL = re.compile(
-    r"(?:尾号|尾数|尾號|尾數|后[三四五]位|末[三四五]位)(?:是|为|係)?\s*(\d{2,6})(?!\d)|"
+    # "输错了 最后两位是05"
+    r"(?:尾号|尾数|尾號|尾數|(?:最后|最後|后|後|末)[两兩二三四五六]位(?:数字|數字|数|數)?)"
+    r"(?:是|为|為|係)?\s*(\d{2,6})(?!\d)|"
     r"\b(?:ending|ends) (?:in|with) (\d{2,6})\b|\blast (?:\w+ )?digits (?:are |is )?(\d{2,6})\b",
     re.IGNORECASE,
 )
@@ -253,7 +255,19 @@ def matching_orders(text: str, orders: Iterable[Order]) -> list[Order]:
     scored = [(_spec_named(plain, o), o) for o in (named or orders)]
     most = max((n for n, _ in scored), default=0)
     # "那台4L的白色机器": the 4L white humidifier, not the white T-shirt too
-    return [o for n, o in scored if n and n == most] or named
+    found = [o for n, o in scored if n and n == most] or named
+    if len(found) > 1 and _MACHINE.search(plain):
+        # "白色那台机器": of the white tee and the white humidifier, the machine
+        return [o for o in found if _is_machine(o)] or found
+    return found
+
+
+# A machine said as such ("那台机器", "机子", "the device"): an appliance or electronics.
+_MACHINE = re.compile(r"机器|机子|那台|这台|\b(?:machine|device|gadget|appliance)\b", re.I)
+
+
+def _is_machine(order: Order) -> bool:
+    return order.category == "electronics" or bool(re.search(r"[器机]$|机\b", order.item))
 
 
 def asked_about(text: str, orders: list[Order], asks: Callable[[str], bool]) -> list[Order]:

@@ -34,7 +34,7 @@ _NEVER_ASKED = (
     r"取消分期|备用金|扫码|加.{0,3}(?:微信|qq|好友)|保证金|解冻|手续费|激活费|"
     r"\bverification code\b|\bthe code\b|\bscreen ?shar|\bremote\b|\bgift cards?\b|"
     r"\btransfer\b|\bwire\b|\b\w+ fee\b|\bbank (?:details|app|login)\b|\bcard (?:number|details)\b|"
-    r"\bpassword\b|\bzoom\b|\bteamviewer\b|\banydesk\b|"
+    r"\bpassword\b|\bzoom\b|\bteamviewer\b|\banydesk\b|\b(?:card |bank )?pin\b|"
     # a link or a code to scan, card details typed in, a prize's fee
     r"网站|链接|填[^，。]{0,4}(?:资料|信息|卡号)|信用卡资料|中奖|\bqr\b|\bscan\b|\blink\b|"
     r"\bprize\b|\bpay (?:the |a )?(?:shipping|postage|fee|deposit))"
@@ -66,7 +66,8 @@ _SCAM = re.compile(
     rf"{_CONTACT}.{{0,60}}(?:让我|要我|叫我|教我|让.{{0,3}}我|asks? (?:me|for)|asking (?:me|for)|"
     r"wants? me|told me|tells me|telling me|unless|否则|不然|"
     # "…and i need to install a remote-control app so they can refund me"
-    r"\bi (?:need|have|had|must) to\b|\bneeds? me to\b).{0,20}" + _NEVER_ASKED,
+    # "…saying my order is on hold and I must confirm my card PIN through a link"
+    r"\bi (?:need|have|had) to\b|\bi must\b|\bneeds? me to\b).{0,20}" + _NEVER_ASKED,
     re.IGNORECASE,
 )
 

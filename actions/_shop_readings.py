@@ -486,9 +486,14 @@ READINGS = (
             r"^(?!.*(?:税|海关|清关|\btax|\bcustoms|\bdut(?:y|ies)))(?:.*?)"
             r"(?:(?:寄|发|送|邮|运)(?:到|去|往)[^。.!?？！]{0,3}(?:香港|澳门|台湾|台北|台南|台中|高雄|新竹|桃园|"
             r"基隆|日本|韩国|新加坡|马来西亚|泰国|美国|英国|加拿大|澳洲|澳大利亚|海外|国外)|"
+            # "我住桃園 從你們那邊寄過來運費要怎麼算": living there, asking what sending costs
+            r"(?:住|人在|我在)(?:香港|澳门|台湾|台北|台南|台中|高雄|新竹|桃园|基隆|新北|九龙|新界)"
+            r"[^。.!?？！]{0,16}(?:寄|运费|邮费|送|发货|运过来)|"
             r"\b(?:send|ship|post|mail|deliver)\w*\b[^.?!]{0,40}\b(?:to|in)\b[^.?!]{0,20}\b(?:macau|"
             r"macao|hong ?kong|taiwan|taipei|japan|korea|singapore|malaysia|thailand|the us|usa|"
-            r"america|the uk|canada|australia|overseas|abroad)\b)",
+            r"america|the uk|canada|australia|overseas|abroad)\b|"
+            r"\bi (?:live|am|'m) in (?:macau|macao|hong ?kong|taiwan|taipei|kaohsiung)\b"
+            r"[^.?!]{0,40}\b(?:ship|send|post|deliver|shipping|postage))",
             _I,
         ),
         "可以寄到港澳台或海外吗",
@@ -607,6 +612,70 @@ READINGS = (
         ),
         "积分会过期吗",
         "do points expire",
+        alone=True,
+    ),
+    # when a refund shows up, its channel named beside ("refund going back to a credit card,
+    # when does it actually show up?"): the refund's timing, not only where it goes
+    Reading(
+        re.compile(
+            r"\brefund\w*\b[^.?!]{0,50}\b(?:when (?:does|will|do|would)|how long|how many days)\b"
+            r"[^.?!]{0,30}\b(?:show up|arrive|come through|land|hit|reach|appear|get there)\b",
+            _I,
+        ),
+        "退货后多久能退款",
+        "how long does a refund take to reach my card",
+        alone=True,
+    ),
+    # sold out, asked when it comes back ("你哋啲貨賣晒咗 會唔會再入貨", "will the grey one be
+    # back in stock")
+    Reading(
+        re.compile(
+            r"(?:卖完|卖光|售罄|断货|缺货|没货)[^。.!?？！]{0,12}(?:补货|再进|进货|还会有|什么时候有|"
+            r"啥时候有|会不会有|上架|到货)|补货|到货提醒|"
+            r"\bback in stock\b|\brestock\w*|\bsold out\b[^.?!]{0,30}\b(?:again|back|when)",
+            _I,
+        ),
+        "商品缺货什么时候补货",
+        "when will an out of stock item be restocked",
+        alone=True,
+    ),
+    # what shipping costs on an order of some amount ("do I pay postage on a 40 yuan order?"):
+    # the shipping fee, not a return's postage
+    Reading(
+        re.compile(
+            r"^(?!.*\b(?:return|send (?:it|them) back)\b).*?(?:"
+            r"\b(?:postage|shipping|delivery)\b[^.?!]{0,20}\bon (?:a|an|my|the)\b[^.?!]{0,16}"
+            r"\b(?:yuan|rmb|kuai|order|purchase)\b|"
+            r"\b\d+ ?(?:yuan|rmb|kuai)\b[^.?!]{0,30}\b(?:postage|shipping|delivery fee)\b)",
+            _I,
+        ),
+        "包邮吗 运费怎么算",
+        "is shipping free how is shipping charged",
+        alone=True,
+    ),
+    # a size swapped for the next one ("鞋码偏小了一点 能调成大半码的吗"): the exchange, not
+    # the size chart its "码" finds
+    Reading(
+        re.compile(
+            r"(?:换|调|改)(?:成|个|到|一)?(?:大|小)(?:半|一|两)?[码号]|"
+            r"[码号][^。.!?？！]{0,8}(?:偏小|偏大|小了|大了)[^。.!?？！]{0,10}(?:换|调)",
+            _I,
+        ),
+        "可以换货吗 怎么换尺码",
+        "can i exchange for another size",
+        alone=True,
+    ),
+    # a thing that went faulty soon after it came, no months said ("在你们这买的台灯 用了没几天
+    # 灯就一闪一闪的"): a quality problem — its return and the warranty
+    Reading(
+        re.compile(
+            r"(?:用了|买了|才用|刚用|到手)(?:没|不到)(?:几|两|三|一)(?:天|周|个星期)[^。.!?？！]{0,12}"
+            r"(?:坏|不转|不亮|不响|没声|不能用|用不了|故障|毛病|罢工|一闪一闪|闪烁|闪个不停|没反应|"
+            r"开不了机|充不进电)",
+            _I,
+        ),
+        "质量问题可以在多少天内退换",
+        "how many days to return an item with a quality problem",
         alone=True,
     ),
 )

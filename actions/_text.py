@@ -31,11 +31,15 @@ _ANGRY = re.compile(
     r"垃圾|气死|氣死|骗子|騙子|坑人|什么破|什麼破|破服务|破服務|太差|差劲|差勁|无语|無語|滚|滾|"
     r"投诉你们|投訴你們|受不了|忍不了|搞什么|搞什麼|什么玩意|什麼玩意|太过分|太過分|恶心|噁心|"
     r"忽悠|欺骗|欺騙|烂透|爛透|"
+    # "你们这是在糊弄人吧 真是火大": fobbed off, fuming
+    r"糊弄|火大|耍我|耍人|坑爹|气人|氣人|窝火|窩火|恼火|惱火|当我傻|當我傻|"
     # "你們到底在幹嘛 真的很扯欸": what are you people doing, absurd (Taiwan's 扯)
     r"到底在(?:干嘛|幹嘛|干什么|幹什麼|搞什么|搞什麼|干啥|幹啥)|(?:太|很|真|好|超)(?:扯|离谱|離譜)|"
     r"fuck|shit|scam|terrible|worst|ridiculous|useless|unacceptable|"
     r"fed up|pissed|furious|disgusting|\bwtf\b|what the hell|bullshit|\bcrap\b|pathetic|"
-    r"rip-?off|sick of|waste of (?:my )?time|a joke\b|so angry|so annoyed|!!!|！！！",
+    r"rip-?off|sick of|waste of (?:my )?time|a joke\b|so angry|so annoyed|!!!|！！！|"
+    r"\b(?:livid|fuming|outrageous)\b|kidding me|messing (?:me|us) (?:around|about)|"
+    r"fob(?:bing|bed)? me off|had enough|enough is enough",
     re.IGNORECASE,
 )
 
@@ -68,7 +72,9 @@ _PERSON = re.compile(
     r"(?:找|叫|派|安排)(?:个|個)?(?:人|专人|專人|同事|客服|专员|專員)(?:帮我|幫我|给我|給我|去|来|來)?"
     r"(?:跟|追|查|催|核实|核實|处理|處理|联系|聯繫|对接|對接)|"
     # "即刻叫個負責人出嚟同我講", "让你们主管来": someone in charge, called to the chat
-    r"(?:找|叫|让|讓|要|请|請|转|轉)(?:个|個|你们|你們|你地)?(?:负责人|負責人|主管|经理|經理|领导|領導|上级|上級|"
+    # "请转给能拍板的负责人"
+    r"(?:找|叫|让|讓|要|请|請|转|轉)(?:给|給)?(?:个|個|你们|你們|你地)?"
+    r"(?:能拍板的|能做主的|说了算的|說了算的|管事的)?(?:负责人|負責人|主管|经理|經理|领导|領導|上级|上級|"
     r"店长|店長|老板(?!娘)|老闆(?!娘))|"
     # "我要跟你們店長講", "让我和你们经理谈": to speak with someone in charge
     # (the shop's own in charge: "你们的…", or a title only a shop has; not "我跟老板说过了")
@@ -170,7 +176,11 @@ _COMPLAINS = re.compile(
     # "这事你们得给个说法": an account demanded of the shop
     r"(?<![我俺])(?:给|給)(?:个|個|我|我个|我個)?(?:说法|說法|交代|交待)|(?:讨|討|要)(?:个|個)(?:说法|說法)|"
     r"\bI (?:want|need|would like|'d like|wish|am going|'m going) to (?:make a |file a |lodge a "
-    r"|raise a )?complain(?:t)?\b",
+    r"|raise a )?complain(?:t)?\b|"
+    # "那我这就投诉", "right, then I'm filing one now: your driver threw my parcel…"
+    r"(?:这就|這就|现在就|現在就|马上就|馬上就|立刻)投[诉訴]|"
+    r"\b(?:I'?m|I am|I'?ll|I will) (?:now )?(?:filing|file|lodging|lodge|making|make) "
+    r"(?:one|a (?:formal |an official )?complaint|a formal one)(?: now| right now)?\b",
     re.IGNORECASE,
 )
 _HOW_TO_COMPLAIN = re.compile(

@@ -36,7 +36,7 @@ from actions._order_routes import (
     own_window_flow,
     product_followup,
 )
-from actions._orders import FLOW_FORMS, asked_to_log_in, task_topic, why_log_in
+from actions._orders import FLOW_FORMS, asked_to_log_in, orders_named, task_topic, why_log_in
 from actions._picks import pick_payload
 from actions._reading import ORDER_ID
 from actions._said_before import (
@@ -62,6 +62,7 @@ from actions._tracker import (
     previous_faq_answer,
 )
 from actions._two_questions import answer_others, answer_parts, question_parts
+from actions.order_status import asks_tracking_number
 from kefu.logging import get_logger
 
 log = get_logger(__name__)
@@ -160,6 +161,10 @@ class ActionAnswerFaq(Action):
                 dispatcher.utter_message(text=said_before_reply(lang, sentence))
                 return []
             hits = paired  # "and if im in tibet?" after the free-shipping answer
+        if query and asks_tracking_number(query) and await orders_named(services, tracker):
+            # "跑鞋的顺丰单号是多少 发我下": the tracking number of their own parcel, not the
+            # couriers the shop uses (0.87) — its tracking, the order found by the product
+            return [SlotSet("faq_misses", 0), FollowupAction("shipment_form")]
         if hits and thresholds and hits[0].score >= thresholds.confident:
             # faq_id rides in the bot event's metadata: the conversation's facts list it
             dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)

@@ -30,7 +30,7 @@ _NOT_RECEIVED = re.compile(
     r"not received|didn'?t (?:get|receive)|haven'?t (?:got|received)|never (?:got|arrived)|"
     r"(?:do ?n'?t|can'?t|cannot|couldn'?t) (?:see|find) (?:it|them|the (?:parcel|package|box))|"
     r"\bnothing (?:at|outside|by|in front of) (?:my|the) (?:door|doorstep|house|place|flat)\b|"
-    r"\bno (?:parcel|package|box)\b|门口(?:什么)?(?:也|都)?没(?:有|东西)?|"
+    r"\bno (?:parcel|package|box)\b|门口(?:什么|啥)?(?:也|都)?没(?:有|东西|看见|看到|见着)?|"
     # "app shows my linen button-up as delivered but theres nothing here"
     r"\bthere'?s nothing (?:here|there)\b|\bnothing(?: has)? (?:here|came|arrived|turned up)\b|"
     # "says deliverd but it's not in my hallway"
@@ -38,7 +38,7 @@ _NOT_RECEIVED = re.compile(
     r"(?:hallway|hall|mailbox|letterbox|locker|porch|building|lobby|house|flat|apartment|door|"
     r"doorstep|reception|front desk|mailroom|post ?room)\b|"
     r"\b(?:says|shows|showing|marked)(?: as| it'?s| its)? deliver\w* but\b|"
-    r"(?:显示|写着|说)(?:已经?)?(?:签收|送达)了?(?:但|可|可是|但是)",
+    r"(?:显示|写着|说)(?:已经?)?(?:签收|送达)了?\s*(?:但|可|可是|但是)",
     re.IGNORECASE,
 )
 # Where a courier leaves a parcel it marks delivered, as the delivery event says it.
@@ -59,6 +59,9 @@ _LOOKED = re.compile(
     r"\bchecked\b|\blooked\b|\basked\b|\bcan you (?:check|trace)\b",
     re.IGNORECASE,
 )
+
+
+_AT_DOOR = re.compile(r"门口(?:什么|啥)?(?:也|都)?没(?:有|东西|看见|看到|见着)?")
 
 
 # "我邮箱没收到啊" after an invoice answer: an e-mail or a text message, not a parcel.
@@ -190,7 +193,8 @@ async def describe(
         )
         return []
     advised = _advised(tracker)
-    looked = _LOOKED.search(text)
+    # (the doorstep found empty is the report itself, not a look elsewhere: "门口啥都没看见")
+    looked = _LOOKED.search(_AT_DOOR.sub("", text))
     missing = _NOT_RECEIVED.search(text) or (
         (advised and _STILL_MISSING.search(text)) or ((advised or _hinted(tracker)) and looked)
     )
