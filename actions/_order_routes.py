@@ -145,7 +145,7 @@ def order_detail_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
 # The money paid, asked back: "付的158呢 原路回去了没", "钱退回来没", "did the money go back"
 _MONEY_BACK = re.compile(
     r"原路|^那?(?:钱|款|退款)呢|(?:钱|款|付的|[¥￥]\s*\d|\d+(?:\s*(?:块|元))?)[^。？?！!]{0,12}"
-    r"(?:回去|回来|退回|退了|退没|到账|到帐|返还|退到)|"
+    r"(?:回去|回来|回到|退回|退了|退没|到账|到帐|返还|退到|打回)|"
     r"\bmoney\b.{0,30}\bback\b|\brefund",
     re.I,
 )
