@@ -101,7 +101,8 @@ def test_a_service_no_flow_performs_is_the_rule_though_an_order_is_named(
 def test_a_named_orders_double_charge_stays_with_the_payment_flow(knowledge) -> None:
     text = "20231120021 扣了两次钱"
     assert not rule_for_named_order(text)
-    decision = decide(text, "payment_problem", knowledge.search(text, "zh", 3), knowledge.thresholds)
+    hits = knowledge.search(text, "zh", 3)
+    decision = decide(text, "payment_problem", hits, knowledge.thresholds)
     assert decision.source == "intent" and decision.reason == "names an order"
 
 
