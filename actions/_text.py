@@ -347,6 +347,32 @@ def resigned(text: str) -> bool:
     return len(rest) <= RESIGNED_CHARS if CJK.search(rest) else len(rest.split()) <= 4
 
 
+# "哦对 放小区柜子里了 我这就下楼拿", "噢 八成是我自己手机上点的😂 不管它了", "oh found it, my
+# bad": the customer sees what happened and will see to it — the answer helped, nothing asked.
+_REALISED = re.compile(
+    r"原来|是我自己|我自己[^，。,.!?？！]{0,6}(?:点|弄|搞|按)|八成是|应该是我|估计是我|找到了|找着了|"
+    r"我这就|我马上去|我现在就?去|我去(?:拿|取|看|找)|我下楼|不管它了|\bfound (?:it|them)\b|"
+    r"\bmy (?:bad|mistake)\b|\bi'?ll (?:go|grab|pick (?:it|them) up|head down)\b",
+    re.IGNORECASE,
+)
+
+
+def realises(text: str) -> bool:
+    """An "oh" and what the customer now sees or will do ("哦对 放小区柜子里了 我这就下楼拿"):
+    no miss, nothing to rephrase — not when it asks or wants something, or is angry."""
+    raw = (text or "").strip()
+    rest = _SIGH.sub("", raw).strip()
+    if rest == raw or not rest or re.search(r"[?？吗嗎]", rest):
+        return False
+    plain = to_mandarin(rest)
+    return (
+        bool(_REALISED.search(plain))
+        and not asks_for_something(rest)
+        and not is_angry(rest)
+        and not _BUT.search(rest)
+    )
+
+
 def only_leaving(text: str) -> bool:
     """The customer drops the matter without asking for anyone ("哦那算了 我让她自己问"), though
     the NLU may read a person in it: no person words, and words of leaving."""

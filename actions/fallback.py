@@ -33,6 +33,7 @@ from actions._text import (
     is_thanks,
     person_button,
     praises,
+    realises,
     resigned,
     say,
     thank_for_praise,
@@ -133,8 +134,15 @@ class ActionFallback(Action):
             return []
         if photos_ready(dispatcher, tracker, lang):
             return []  # "照片我都拍好了" after the wrong-item rule asked for photos
-        if wants_to_leave(text) or is_thanks(text) or will_wait(text) or resigned(text):
-            # "好吧 那算了", "謝謝 我去改", "唔該晒" after an answer: no miss, no rephrasing.
+        if (
+            wants_to_leave(text)
+            or is_thanks(text)
+            or will_wait(text)
+            or resigned(text)
+            or realises(text)
+        ):
+            # "好吧 那算了", "謝謝 我去改", "唔該晒", "哦对 放小区柜子里了 我这就下楼拿" after an
+            # answer: no miss, no rephrasing.
             return anything_else(dispatcher, lang)
         if asked_to_log_in(tracker):
             # "its my order, my name is emily", "我就是买家啊 手机号138开头的" after "please log

@@ -240,6 +240,17 @@ async def describe(
             )
         )
         parts.append(_when(lang, order))
+    elif order.status is OrderStatus.CANCELLED:
+        # "绘本套装咋没影了" → "付的钱回来了没": where the money went, before it is asked
+        parts.append(
+            say(
+                lang,
+                "如果下单时已经付款，取消后款项会原路退回：微信/支付宝1–3个工作日、"
+                "银行卡3–7个工作日到账（以银行入账为准）。",
+                "If it was paid, the money goes back the way you paid: WeChat Pay/Alipay "
+                "within 1–3 working days, bank cards within 3–7 working days.",
+            )
+        )
     elif order.status is OrderStatus.SHIPPED:
         parts.append(_tracking(lang, order))
         parts.append(_when(lang, order))

@@ -260,3 +260,34 @@ async def test_a_size_asked_after_a_restock_is_the_size_chart(services) -> None:
         get_services(), "那我160 90斤穿啥码", "zh", "碎花裙S码没货了 啥时候补货"
     )
     assert (paired or hits)[0].faq_id == "prd-001"
+
+
+# ------------------------------------------------------------------ after an answer
+
+
+@pytest.mark.parametrize(
+    ("text", "realised"),
+    [
+        ("哦对 放小区柜子里了 我这就下楼拿", True),  # heldout26 zh-o08
+        ("噢 八成是我自己手机上点的😂 不管它了", True),  # heldout26 zh-o06
+        ("oh found it, my bad", True),
+        ("哦 东西坏了", False),
+        ("噢 那我的退款呢", False),
+        ("哦 原来是这样 那运费谁出", False),
+    ],
+)
+def test_an_oh_and_what_the_customer_now_sees_is_no_miss(text: str, realised: bool) -> None:
+    from actions._text import realises
+
+    assert realises(text) is realised
+
+
+async def test_a_cancelled_orders_status_says_where_paid_money_goes(services) -> None:
+    from actions.order_status import ActionCheckOrderStatus
+
+    _, texts, _ = await run(
+        ActionCheckOrderStatus(),
+        tracker("给孩子买的绘本套装咋没影了", intent="check_order_status",
+                slots={"order_id": "20231120009"}),
+    )  # fmt: skip
+    assert "已取消" in texts[0] and "原路退回" in texts[0]
