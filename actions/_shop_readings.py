@@ -646,7 +646,9 @@ READINGS = (
     Reading(
         re.compile(
             r"^(?!.*\b(?:return|send (?:it|them) back)\b).*?(?:"
-            r"\b(?:postage|shipping|delivery)\b[^.?!]{0,20}\bon (?:a|an|my|the)\b[^.?!]{0,16}"
+            # (a fee named: not "change the delivery address on an order that's already shipped")
+            r"\b(?:postage|(?:shipping|delivery) (?:fees?|costs?|charges?))\b[^.?!]{0,20}"
+            r"\bon (?:a|an|my|the)\b[^.?!]{0,16}"
             r"\b(?:yuan|rmb|kuai|order|purchase)\b|"
             r"\b\d+ ?(?:yuan|rmb|kuai)\b[^.?!]{0,30}\b(?:postage|shipping|delivery fee)\b)",
             _I,
