@@ -1,8 +1,10 @@
 """``file_complaint``: apologise first, hand off at once (reason ``complaint``, high priority) —
 unless it is the quality problem the return flow just offered to take back ("其实是质量问题 裤脚
 开线了" after "past the 7 days: 质量问题退货"), calmly said: that return; or a call from someone
-claiming to be the shop, calmly asked about: the anti-fraud rule; or a calm shop question the
-knowledge base answers with confidence.
+claiming to be the shop, calmly asked about: the anti-fraud rule; a parcel marked delivered but
+not there, calmly said: where the courier left it (the tracking flow); a correction of the order
+asked about: that task on the order it now names; or a calm shop question the knowledge base
+answers with confidence (a service no order flow performs: its rule).
 The staff console makes every complaint a ticket, whoever is online, and the bot's next line
 names it (``start_handoff``); escalation agent → team lead → supervisor is the handoff service's
 job."""
