@@ -25,12 +25,14 @@ from actions.change import spec_change_reply
 from kefu.mandarin import to_mandarin
 from shop import Order, OrderStatus
 
+# The doorstep found empty ("门口啥都没看见"): the report itself, and no look elsewhere.
+_DOOR_EMPTY = r"门口(?:什么|啥)?(?:也|都)?没(?:有|东西|看见|看到|见着)?"
 _NOT_RECEIVED = re.compile(
     r"没收到|沒收到|未收到|没有收到|沒有收到|没拿到|沒拿到|没看到|沒看到|没见到|沒見到|"
     r"not received|didn'?t (?:get|receive)|haven'?t (?:got|received)|never (?:got|arrived)|"
     r"(?:do ?n'?t|can'?t|cannot|couldn'?t) (?:see|find) (?:it|them|the (?:parcel|package|box))|"
     r"\bnothing (?:at|outside|by|in front of) (?:my|the) (?:door|doorstep|house|place|flat)\b|"
-    r"\bno (?:parcel|package|box)\b|门口(?:什么|啥)?(?:也|都)?没(?:有|东西|看见|看到|见着)?|"
+    rf"\bno (?:parcel|package|box)\b|{_DOOR_EMPTY}|"
     # "app shows my linen button-up as delivered but theres nothing here"
     r"\bthere'?s nothing (?:here|there)\b|\bnothing(?: has)? (?:here|came|arrived|turned up)\b|"
     # "says deliverd but it's not in my hallway"
@@ -61,7 +63,7 @@ _LOOKED = re.compile(
 )
 
 
-_AT_DOOR = re.compile(r"门口(?:什么|啥)?(?:也|都)?没(?:有|东西|看见|看到|见着)?")
+_AT_DOOR = re.compile(_DOOR_EMPTY)
 
 
 # "我邮箱没收到啊" after an invoice answer: an e-mail or a text message, not a parcel.
