@@ -10,17 +10,19 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions._decide import likely_best, no_flow_service
 from actions._detail_wishes import detail_flow
 from actions._filed import RECORD_ID
-from actions._kb_search import faq_text, search_kb
+from actions._kb_search import faq_text, likely_answer, search_kb
 from actions._products import Catalogue, asked_about, matching_orders
-from actions._reading import MOBILE, asks_for_something
+from actions._reading import MOBILE, asks_for_something, asks_own_state, split_clauses
 from actions._reading import ORDER_ID as _ORDER_ID
 from actions._services import Services
 from actions._text import person_button, say, yuan
 from actions._tracker import customer_id, lang_of, last_replies, latest_text, recent_intents
 from actions._two_questions import about_flow
 from kefu.mandarin import to_mandarin
+from knowledge_base.api import Hit, Thresholds
 from shop import Order, OrderStatus, normalise_order_id
 
 STATUS = {
@@ -157,6 +159,45 @@ async def visitor_rule(
     hits, thresholds = await search_kb(services, text, lang, record=False)
     if hits and thresholds and hits[0].score >= thresholds.confident:
         dispatcher.utter_message(text=faq_text(lang, hits[0].answer), faq_id=hits[0].faq_id)
+        return
+    await likely_visitor_rule(services, dispatcher, text, lang, hits, thresholds)
+
+
+async def likely_visitor_rule(
+    services: Services,
+    dispatcher: CollectingDispatcher,
+    text: str,
+    lang: str,
+    hits: list[Hit] | None = None,
+    thresholds: Thresholds | None = None,
+) -> None:
+    """A visitor's message an order task took, with no sure answer: no order can be looked up
+    without a log-in, so the rule it most likely asks, its question named (``likely_best``,
+    rule 3: "订单金额到多少可以不付快递费", "can I hand the courier cash when the parcel shows
+    up?"), said before why the order needs a log-in. Nothing when no FAQ is that far ahead."""
+    if not text or text.startswith("/") or _ORDER_ID.search(text):
+        return
+    if any(asks_own_state(c) for c in split_clauses(text)):
+        return  # "我的快递到哪了": their own parcel's state is no rule — please log in, alone
+    if hits is None:
+        hits, thresholds = await search_kb(services, text, lang, record=False)
+    service = no_flow_service(text)
+    if likely_best(text, hits, thresholds, service=service) or _ahead(hits, thresholds):
+        hit = hits[0]
+        dispatcher.utter_message(text=likely_answer(lang, hit, then=False), faq_id=hit.faq_id)
+
+
+# A visitor's own case ("刚才付钱的时候页面卡死了 钱扣了 订单却没有": the outage rule at 0.58)
+# is no question, but nothing else can answer it without a log-in: an FAQ at or above *choose*
+# and ahead of the next by this much is its likely rule.
+VISITOR_LEAD = 0.05
+
+
+def _ahead(hits: list[Hit] | None, thresholds: Thresholds | None) -> bool:
+    if not hits or thresholds is None or hits[0].score < thresholds.choose:
+        return False
+    second = hits[1].score if len(hits) > 1 else 0.0
+    return hits[0].score - second >= VISITOR_LEAD
 
 
 async def load_order(

@@ -12,6 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._handoff import start_handoff
+from actions._scam import reports_scam
 from actions._services import Services
 from actions._text import is_angry, say
 from kefu.mandarin import to_mandarin
@@ -33,6 +34,8 @@ DOUBLE = re.compile(
     r"两次|两遍|2次|重复扣|重复支付|多扣|扣了两|"
     r"\btwice\b|\btwo times\b|\bdouble[- ]?charged\b|\bdouble charge|\bduplicate\b|"
     r"\b(?:two|2) (?:charges|payments|debits)\b|两笔|扣了2|"
+    # "my bank app shows two identical charges from you for one purchase"
+    r"\b(?:two|2) (?:identical|same|matching|separate) (?:charges|payments|debits|transactions)\b|"
     # "银行来了两条扣款短信", "收到两个扣费通知", "付款的时候网不好 我又点了一遍 …扣款": two
     # charges told by the bank's messages, or a payment made again
     r"[两2]条[^，。,.!?？！\s]{0,4}(?:扣款|扣费|扣钱|短信|通知)|"
@@ -151,7 +154,13 @@ def calm_double_charge(text: str) -> bool:
     for a logged-in customer who names no order ("昨天付款好像扣了两次钱": which order it was
     changes nothing the customer is told, and asking first only delays the answer)."""
     plain = to_mandarin(text)
-    return bool(DOUBLE.search(plain)) and not pressing(text) and not _NO_ORDER.search(plain)
+    # ("接到電話說我訂單被重複扣款 要我照他說的去操作網銀": a scam that speaks of a double charge)
+    return (
+        bool(DOUBLE.search(plain))
+        and not pressing(text)
+        and not _NO_ORDER.search(plain)
+        and not reports_scam(text)
+    )
 
 
 async def hand_payment_to_person(

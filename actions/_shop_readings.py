@@ -401,6 +401,8 @@ READINGS = (
     Reading(
         re.compile(
             r"分期|(?:拆|分)成?(?:几|多少|[\d一二两三六十]+)(?:个?月|期)|慢慢还|每个?月还|"
+            # "手头不宽裕 贵一点的东西能不能按月还"
+            r"按月(?:还|付|交|供)|月供|"
             # "钱不太凑手 能不能分几次付"
             r"分(?:几|多|两|三|[\d])次(?:付|给|交|还)|"
             r"\binstal(?:l)?ments?\b|\bmonthly payments?\b|\bpay (?:it )?(?:over|in) (?:\d+|"
@@ -411,6 +413,19 @@ READINGS = (
         "可以分期付款吗",
         "can i pay in installments",
         alone=True,
+    ),
+    # a way to pay named ("那件白T还没付钱 能用花呗付吗", "can I hand the courier cash when the
+    # parcel shows up?"): the payment methods (cash on delivery is not offered)
+    Reading(
+        re.compile(
+            r"(?:能|可以|可不可以|能不能|支持|收|接受)(?:用)?(?:花呗|白条|云闪付|apple ?pay|paypal|"
+            r"现金|货到付款)[^。.!?？！]{0,3}(?:付|支付|付款|结账|吗|么|不|没)|货到付款|"
+            r"\bcash on delivery\b|\bpay (?:with|by|in|using) cash\b|"
+            r"\b(?:hand|give|pay) the (?:courier|driver|delivery \w+) (?:in )?cash\b",
+            _I,
+        ),
+        "支持哪些支付方式",
+        "what payment methods do you accept",
     ),
     # a credit card or a debit card as a way to pay ("你哋收唔收信用卡㗎": "收不收信用卡")
     Reading(

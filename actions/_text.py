@@ -83,14 +83,19 @@ _PERSON = re.compile(
     # "马上给我接个值班的同事", "转个售后的客服": put through to one of the shop's people
     r"(?:接|转|轉)(?:一?个|一?個|位)[^\s，,。！!？?]{0,4}?(?:的|嘅)?(?:同事|客服|员工|員工|工作人员|工作人員|"
     r"专员|專員|值班)|"
+    # "马上给我一个能处理事情的人", "給我找個懂行的人": someone described by what they can do,
+    # asked for
+    r"(?:给|給)我(?:找|叫|安排|派|换|換)?(?:一?个|一?個|一位|位)[^，,。！!？?\s]{1,8}的人|"
     # "叫个能查账的人来": someone described by what they can do, called to come or to act
     r"(?:叫|找|派|安排|弄|请|請)(?:一?个|一?個|位)[^，,。！!？?\s]{1,6}的人(?:来|來|过来|過來|帮|幫|处理|處理|"
-    r"跟进|跟進|看看|查)|"
+    r"跟进|跟進|看看|查)(?!.{0,4}(?:取件|取货|取貨|揽收|攬收|收件))|"
     # "麻烦让财务的同事给我加急处理", "你们安排个员工直接联系他们那边", "叫個做銷售嘅同我傾下價錢":
     # one of the shop's people (of some team) called to act
-    r"(?:让|讓|叫|找|派|安排|请(?!问)|請(?!問))(?:一?个|一?個|位)?[^\s，,。！!？?]{0,4}?(?:的|嘅)?"
-    r"(?:同事|专人|專人|员工|員工|专员|專員|工作人员|工作人員|销售|銷售|导购|導購)[^，,。！!？?]{0,8}"
+    r"(?:让|讓|叫|找|派|安排|请(?!问)|請(?!問))(?:一?个|一?個|一?位)?[^\s，,。！!？?]{0,4}?(?:的|嘅)?"
+    r"(?:同事|专人|專人|员工|員工|专员|專員|工作人员|工作人員|销售|銷售|导购|導購|店员|店員)[^，,。！!？?]{0,8}"
     r"(?:处理|處理|加急|跟进|跟進|联系|聯繫|打电话|打電話|打(?:我|给我|給我)(?:的)?(?:电话|電話)|对接|對接|"
+    # "叫你哋負責嘅同事打畀我", "安排一位客服同事接手", "安排个店员来接待我": call back, take over
+    r"打(?:给|給)我|打过来|打過來|回(?:个|個)?(?:电话|電話)|接手|接待|接管|"
     r"谈|談|倾|傾|查|催|追|挑|选|選|推荐|推薦|报价|報價)|"
     # "有沒有專人可以幫我報價": is there someone who can do it for me
     r"(?:有没有|有沒有|有冇|能不能|可不可以)(?:一?个|一?個|位)?(?:专人|專人|销售|銷售|业务|業務|同事|客服)"
@@ -113,9 +118,10 @@ _PERSON = re.compile(
     r"(?:出来|出來|出嚟|来|來)|"
     # "赶紧让人帮我对一下账", "马上弄个工作人员来处理", "给我叫个客服专员来", "安排個職員同我跟進":
     # someone (of the shop's staff) called to come or to act
-    r"(?:叫|找|让|讓|派|安排|弄|请|請|换|換)(?:一?个|一?個|位)?(?:能管事儿?的|管事儿?的)?"
-    r"(?:工作人员|工作人員|职员|職員|客服人员|客服人員|客服专员|客服專員|专员|專員|同事|人)"
-    r"(?:来|來|过来|過來|出来|出嚟|帮我|幫我|给我|給我|同我|跟我|处理|處理|跟进|跟進)"
+    # ("派个专管退款的同事来": of some team)
+    r"(?:叫|找|让|讓|派|安排|弄|请|請|换|換)(?:一?个|一?個|一?位)?(?:[^\s，,。！!？?]{1,6}?(?:的|嘅))?"
+    r"(?:工作人员|工作人員|职员|職員|客服人员|客服人員|客服专员|客服專員|客服同事|专员|專員|同事|店员|店員|人)"
+    r"(?:来|來|过来|過來|出来|出嚟|帮我|幫我|给我|給我|同我|跟我|处理|處理|跟进|跟進|接手|接待)"
     r"(?!.{0,4}(?:取件|取货|取貨|上门|上門|揽收|攬收|收件))|"  # not a pickup: "会派人来取件吗"
     # "can an actual employee sort the redirect out with SF"
     r"\b(?:can|could|will) (?:an? )?(?:actual |real )?(?:employee|staff member|person|human)\b"
@@ -141,6 +147,10 @@ _PERSON = re.compile(
     r"\bI (?:want|need|'d like|would like) (?:a |an |to talk to (?:a |an )?)?(?:actual |real )?"
     r"(?:human|person|agent|real person|rep|staff(?: member)?|manager|supervisor)\b|"
     r"\b(?:an agent|a human|a person) to (?:look|check|help|handle)\b|"
+    # "I want this escalated to someone today", "please escalate it to a supervisor": a person
+    # above the bot (not "how do I escalate a complaint?", the FAQ)
+    r"\b(?:want|need|demand|like|expect)\b[^.?!]{0,25}\bescalated?\b|"
+    r"\b(?:please |pls |just )escalate (?:this|it|my)\b|\bescalate (?:this|it|me) to\b|"
     # "get one of your people to look at it", "get one of your support folks on this asap"
     r"\b(?:get|have|send|put) (?:one of )?(?:your|ur|you guys'?) (?:\w+ )?(?:people|folks|staff|"
     r"team|guys|agents?|reps?|humans?)\b (?:on|to)\b",
@@ -179,6 +189,9 @@ _COMPLAINS = re.compile(
     r"|raise a )?complain(?:t)?\b|"
     # "那我这就投诉", "right, then I'm filing one now: your driver threw my parcel…"
     r"(?:这就|這就|现在就|現在就|马上就|馬上就|立刻)投[诉訴]|"
+    # "这件事我会追究到底，请给我登记投诉": a complaint to be recorded, a matter pursued
+    r"(?:登记|登記|受理|记录|記錄|提交|立案)(?:一?个|一?個|一下|下)?(?:我的|我嘅)?投[诉訴]|"
+    r"追究到底|追究(?:你们|你們|你地|责任|責任)|"
     r"\b(?:I'?m|I am|I'?ll|I will) (?:now )?(?:filing|file|lodging|lodge|making|make) "
     r"(?:one|a (?:formal |an official )?complaint|a formal one)(?: now| right now)?\b",
     re.IGNORECASE,

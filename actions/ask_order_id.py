@@ -19,6 +19,7 @@ from actions._kb_search import faq_text
 from actions._orders import (
     asked_to_log_in,
     fitting_first,
+    likely_visitor_rule,
     no_customer,
     order_buttons,
     orders_named,
@@ -63,6 +64,8 @@ async def _answer_visitor(dispatcher: CollectingDispatcher, tracker: Tracker, la
     if decision.source == "kb" and decision.hit is not None:
         hit = decision.hit
         dispatcher.utter_message(text=faq_text(lang, hit.answer), faq_id=hit.faq_id)
+        return
+    await likely_visitor_rule(get_services(), dispatcher, text, lang)
 
 
 # What the order is wanted for, said when asking which one ("请问要修改的是哪一个订单呢？"): the

@@ -65,7 +65,10 @@ class ActionAskCancelConfirmed(Action):
 
 # The customer asks about the money of an order that is already cancelled
 _ASKS_MONEY = re.compile(
-    r"钱|款|退哪|退到|到账|到帐|\b(?:refund|money|charged|paid)\b", re.IGNORECASE
+    # "那一百五十八块去哪了": an amount asked after
+    r"钱|款|退哪|退到|到账|到帐|[块元蚊][^，。,.?？]{0,4}(?:去哪|哪去|退|回来|回去)|"
+    r"\b(?:refund|money|charged|paid)\b",
+    re.IGNORECASE,
 )
 
 
@@ -109,7 +112,7 @@ class ActionCancelOrder(FlowAction):
             dispatcher.utter_message(
                 text=say(
                     lang,
-                    f"订单 {order.id} 已经是取消状态啦，无需再操作～",
+                    f"订单 {order.id} 已取消（已经是取消状态啦），无需再操作～",
                     f"Order {order.id} is already cancelled — nothing more to do.",
                 )
             )

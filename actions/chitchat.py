@@ -3,7 +3,9 @@ the NLU reads some messages as a goodbye or a thanks that are neither ("咁你�
 價錢啦" read as thanks, "哦不对 记岔了 我那单走的是支付宝" as a goodbye). A person asked for in
 words gets one, an angry message an apology and a person, and a message that says more than a
 goodbye or a thanks goes through the FAQ action's decision step (``actions.faq``), which reads
-it with the answer before it."""
+it with the answer before it. ``bot_challenge`` ("你是机器人吗") says it is the shop's assistant —
+unless the message asks for a person or when people are there ("晚上十一点多还有真人在线回复吗":
+the agents' hours, an FAQ)."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from rasa_sdk.types import DomainDict
 from actions._handoff import person_or_anger
 from actions._reading import CJK, wants_to_leave
 from actions._services import get_services
-from actions._text import is_thanks
+from actions._text import asks_about_agent_hours, is_thanks
 from actions._tracker import latest_text
 from kefu.mandarin import to_mandarin
 
@@ -76,3 +78,23 @@ class ActionThank(_Closing):
 
     def name(self) -> str:
         return "action_thank"
+
+
+class ActionBotChallenge(Action):
+    """``bot_challenge``: "我是店铺的智能客服助手" — but a person asked for in the same breath
+    ("你是机器人吧 给我转人工") gets one, and a question about when people answer ("晚上十一点多还
+    有真人在线回复吗") gets the agents' hours from the knowledge base."""
+
+    def name(self) -> str:
+        return "action_bot_challenge"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        text = latest_text(tracker)
+        if (handed := await person_or_anger(get_services(), dispatcher, tracker, text)) is not None:
+            return handed
+        if asks_about_agent_hours(text):
+            return [FollowupAction("action_answer_faq")]
+        dispatcher.utter_message(response="utter_iamabot")
+        return []

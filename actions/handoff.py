@@ -11,11 +11,13 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._decide import no_flow_service
 from actions._escalate import insisted_handoff
+from actions._filed import already_filed, confirmed_filing
 from actions._handoff import person_or_anger, start_handoff
 from actions._kb_answer import answered_from_kb
-from actions._order_routes import product_followup
-from actions._reading import ORDER_ID
+from actions._order_routes import order_detail_followup, product_followup
+from actions._reading import ORDER_ID, is_question
 from actions._scam import reports_scam
 from actions._services import get_services
 from actions._text import (
@@ -47,6 +49,10 @@ class ActionOutOfScope(Action):
         text = latest_text(tracker)
         if (handed := await person_or_anger(get_services(), dispatcher, tracker, text)) is not None:
             return handed
+        if record := confirmed_filing(tracker, text):
+            # "好 就這樣提交吧" right after the return was filed: it is in, not off-topic
+            dispatcher.utter_message(text=already_filed(lang_of(tracker), record))
+            return []
         if handed := await insisted_handoff(get_services(), dispatcher, tracker, text):
             # "its been two days now and the extra charge is still sitting on my card" after
             # "if it hasn't come back after 24 hours, tap 'Talk to an agent'"
@@ -55,10 +61,18 @@ class ActionOutOfScope(Action):
             # "hi where are my running shoes" placed out of scope: a product of their own
             # orders, named with a task's words — that task, on it.
             return followup
+        if (followup := order_detail_followup(tracker)) is not None:
+            # "小区那几个柜子我挨个翻过 问了物业 人家说没印象" after the advice on where a parcel
+            # marked delivered may be: still missing — the specialist that advice promised
+            return followup
         if ORDER_ID.search(text) and (form := words_flow(text)):
             # "20231120021 这单到哪了 帮我朋友问的": an order id with a task's words is that
             # task; the form checks the order is theirs ("not found" if not — never its data).
             return [FollowupAction(form)]
+        if ORDER_ID.search(text) and is_question(text) and not no_flow_service(text):
+            # "hello, what's happening with 20231120009? It vanished from my list": a question
+            # about an order of their own that names no task — the order's status
+            return [FollowupAction("order_status_form")]
         if await answered_from_kb(dispatcher, tracker, "out_of_scope"):
             return []
         if is_thanks(text):

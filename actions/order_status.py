@@ -40,7 +40,7 @@ _NOT_RECEIVED = re.compile(
     r"(?:hallway|hall|mailbox|letterbox|locker|porch|building|lobby|house|flat|apartment|door|"
     r"doorstep|reception|front desk|mailroom|post ?room)\b|"
     r"\b(?:says|shows|showing|marked)(?: as| it'?s| its)? deliver\w* but\b|"
-    r"(?:显示|写着|说)(?:已经?)?(?:签收|送达)了?\s*(?:但|可|可是|但是)",
+    r"(?:显示|写着|说)(?:已经?)?(?:签收|送达|妥投)了?[\s，,]*(?:但|可|可是|但是)",
     re.IGNORECASE,
 )
 # Where a courier leaves a parcel it marks delivered, as the delivery event says it.
@@ -72,7 +72,7 @@ _NOT_A_PARCEL = re.compile(
     re.IGNORECASE,
 )
 _PARCEL = re.compile(
-    r"签收|簽收|送达|送達|快递|快遞|包裹|货|貨|驿站|驛站|快递柜|delivered|parcel|package|courier",
+    r"签收|簽收|送达|送達|妥投|快递|快遞|包裹|货|貨|驿站|驛站|快递柜|delivered|parcel|package|courier",
     re.IGNORECASE,
 )
 _MONEY = re.compile(r"退款|退钱|退錢|钱|錢|到账|到賬|refund|money", re.IGNORECASE)

@@ -1,0 +1,164 @@
+"""heldout34 … 37's blind failures (varied wording): a person or a complaint asked for in new
+words (escalation, a shop assistant, a colleague to take over or call back), the promise of a
+specialist kept when the parcel is still missing, a visitor's own case answered with its likely
+rule before "please log in", scams that speak of a double charge or a QR code, the assistant's
+identity asked together with the agents' hours, a cancelled order's money asked by its amount."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.events import FollowupAction
+
+from actions._orders import LOG_IN
+from actions._payment_rules import calm_double_charge
+from actions._scam import reports_scam
+from actions._text import asks_for_person, complains_now
+from actions.ask_order_id import ActionAskOrderId
+from actions.cancel import _ASKS_MONEY
+from actions.chitchat import ActionBotChallenge
+from actions.handoff import ActionOutOfScope
+from kefu.mandarin import to_mandarin
+from tests.actions.conftest import tracker
+from tests.actions.test_flows import run
+from tests.actions.test_follow_up import answered, said
+
+# ------------------------------------------------------------------ a person, in new words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我等了快兩個禮拜都沒看到錢，真的很誇張，我受夠了，馬上給我一個能處理事情的人",
+        "这些我搞不太清楚，麻烦安排个店员来接待我一下",
+        "我唔想自己搞 叫你哋負責嘅同事打畀我",
+        "都过去十五六天了还是没到 我不想再等了 麻烦安排一位客服同事接手",
+        "两天了钱还没回来 我等不起 你们派个专管退款的同事来",
+        "the kettle you sold me leaked and scalded my hand. I want this escalated to someone now",
+        "The courier threw my package over the gate. I want this escalated to a supervisor.",
+        "please escalate this, nobody has answered in three days",
+    ],
+)
+def test_a_person_asked_for_in_new_words(text: str) -> None:
+    assert asks_for_person(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "会派个上门的人来取件吗",  # a pickup, not a person to the chat
+        "你们会派人来取件吗",
+        "how do I escalate a complaint?",  # the FAQ on complaining
+        "给我一个合理的解释",
+        "人工客服几点上班",
+    ],
+)
+def test_no_person_where_none_is_asked(text: str) -> None:
+    assert not asks_for_person(text)
+
+
+def test_a_complaint_to_be_recorded_is_a_complaint_made_now() -> None:
+    assert complains_now("送20231120003的快递员在电话里骂人，这件事我会追究到底，请给我登记投诉")
+    assert complains_now("这事我一定追究责任")
+    assert not complains_now("怎么登记投诉")
+
+
+# ------------------------------------------------------------------ scams and double charges
+
+
+def test_a_scam_that_speaks_of_a_double_charge_is_no_double_charge() -> None:
+    text = "剛剛接到電話說我訂單被重複扣款 要我照他說的去操作網銀解除"
+    assert reports_scam(text)
+    assert not calm_double_charge(text)
+
+
+def test_a_stranger_asking_to_scan_their_code_is_a_scam() -> None:
+    assert reports_scam("有个自称快递员的加我QQ 说包裹弄没了要赔钱 让我先扫他发的码")
+    assert not reports_scam("快递员让我扫码签收可以吗")  # no stranger claiming anything
+
+
+def test_two_identical_charges_are_a_double_charge() -> None:
+    assert calm_double_charge("my bank app shows two identical charges from you for one purchase")
+
+
+def test_a_cancelled_orders_money_asked_by_its_amount() -> None:
+    assert _ASKS_MONEY.search(to_mandarin("20231120009取消掉以后 那一百五十八块去哪了"))
+    assert not _ASKS_MONEY.search("20231120009 取消了吗")
+
+
+# ------------------------------------------------------------------ out of scope, in context
+
+_ADVICE = (
+    "订单 20231120012（加湿器）物流显示 12-06 14:00 已签收：包裹已签收（已放入小区快递柜）。"
+    "请查看取件短信里的取件码，到快递柜或驿站取件～如果还是找不到，告诉我，我马上为您转售后专员"
+    "核实包裹去向。"
+)
+
+
+async def test_still_missing_after_the_advice_keeps_its_promise(services, handoffs):
+    # heldout37 zh-o09: the NLU's out of scope (1.00) for the lockers searched, the management
+    # asked — the specialist the advice promised, not the privacy FAQ its words found
+    history = [
+        said("20231120012 显示已经签收了 可我家门口什么都没有", "track_shipment"),
+        {"event": "active_loop", "name": "shipment_form"},
+        {"event": "active_loop", "name": None},
+        answered(_ADVICE),
+    ]
+    t = tracker(
+        "小区那几个柜子我挨个翻过 问了物业 人家说没印象",
+        intent="out_of_scope",
+        history=history,
+        slots={"order_id": "20231120012"},
+    )
+    events, _, _ = await run(ActionOutOfScope(), t)
+    assert events == [FollowupAction("order_status_form")]
+
+
+async def test_a_yes_after_a_filed_return_read_as_out_of_scope_is_no_miss(services):
+    history = [
+        said("條裙冇爛冇壞 純粹唔合身 吊牌都仲喺度", "inform"),
+        answered(
+            "好的，已為您提交訂單 20231120006（法式碎花連衣裙）的退貨申請（編號 RTAEC4CFF29A）"
+        ),
+    ]
+    t = tracker("好 就這樣提交吧", intent="out_of_scope", history=history, lang="zh-Hant")
+    _, texts, _ = await run(ActionOutOfScope(), t)
+    assert len(texts) == 1 and "RTAEC4CFF29A" in texts[0]
+
+
+# ------------------------------------------------------------------ the assistant's identity
+
+
+async def test_asking_whether_people_answer_late_gets_the_agents_hours(services):
+    t = tracker("晚上十一点多还有真人在线回复吗", intent="bot_challenge")
+    events, texts, _ = await run(ActionBotChallenge(), t)
+    assert events == [FollowupAction("action_answer_faq")] and texts == []
+
+
+async def test_a_bot_challenge_with_a_person_asked_hands_off(services, handoffs):
+    t = tracker("你是机器人吧 给我转人工", intent="bot_challenge")
+    await run(ActionBotChallenge(), t)
+    assert handoffs and handoffs[0]["reason"] == "explicit_request"
+
+
+async def test_a_plain_bot_challenge_says_who_answers(services, handoffs):
+    _, _, dispatcher = await run(
+        ActionBotChallenge(), tracker("你是机器人吗", intent="bot_challenge")
+    )
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_iamabot"]
+    assert handoffs == []
+
+
+# ------------------------------------------------------------------ a visitor's own case
+
+
+async def test_a_visitors_own_case_gets_its_likely_rule_before_please_log_in(services):
+    # heldout37 zh-q26: the outage rule at 0.58, far ahead of the rest — no question, but no
+    # order can be looked up without a log-in
+    t = tracker("刚才付钱的时候页面卡死了 钱扣了 订单却没有", intent="payment_issue", customer=None)
+    _, texts, _ = await run(ActionAskOrderId(), t)
+    assert len(texts) == 2 and texts[0].startswith("您问的可能是") and texts[1] == LOG_IN[0]
+
+
+async def test_a_visitors_own_parcel_state_is_still_please_log_in_alone(services):
+    _, texts, _ = await run(ActionAskOrderId(), tracker("我的快递到哪了", customer=None))
+    assert texts == [LOG_IN[0]]
