@@ -192,7 +192,8 @@ _ARRIVED = re.compile(
 # what to check and try is the shop's rule (balance, online payments, another method); no flow
 # makes a payment succeed. Not money taken ("支付失败但是扣钱了"): that is the payment flow's.
 _PAY_FAILS = re.compile(
-    r"(?:支付|付款|付钱)(?:一直|总是|老是|还是|又|都)?失败|付不了|付不出去|支付不了|付款不了|无法支付|无法付款|不能支付|不能付款|"
+    # ("付款一直提示失败 换了张卡也不行")
+    r"(?:支付|付款|付钱)(?:一直|总是|老是|还是|又|都)?(?:提示|显示|说)?失败|付不了|付不出去|支付不了|付款不了|无法支付|无法付款|不能支付|不能付款|"
     r"付不成|\bpayment (?:failed|fails|keeps failing|won'?t go through|declined|not going "
     r"through)\b|\bcan'?t (?:pay|check ?out)\b|\bcard (?:was |keeps getting |got )?declined\b|"
     # the card's limit or the balance said too low ("一付钱就弹出来说卡的额度不够", "超出单笔

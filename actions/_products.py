@@ -58,7 +58,8 @@ KINDS: dict[str, str] = {
     "tableware": r"餐具|碗|盘子|碟子|(?:食饭|吃饭)用?(?:的|嘅)碟|"
     r"\b(?:tableware|dishes|plates|bowls)\b",
     "humidifier": r"加湿|喷雾机|\bhumidifiers?\b",
-    "toothbrush": r"牙刷|声波|电动刷|洁牙|\btoothbrush(?:es)?\b",
+    "toothbrush": r"牙刷|声波|电动刷|洁牙|\btoothbrush(?:es)?\b|"
+    r"\b(?:sonic|electric) brush(?:es)?\b",
 }
 _KINDS = {kind: re.compile(words, re.IGNORECASE) for kind, words in KINDS.items()}
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")

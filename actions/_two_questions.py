@@ -45,7 +45,7 @@ from actions._splitting import is_bare_subject, split_questions
 from actions._text import person_button, say
 from kefu.mandarin import to_mandarin
 from knowledge_base import topic_terms
-from knowledge_base.api import Hit
+from knowledge_base.api import Hit, Thresholds
 
 __all__ = [
     "Part",
@@ -113,14 +113,23 @@ async def question_parts(
             is_question(piece) and not is_own_case(piece) and not is_bare_subject(piece)
         )
         decision = decide(f"{piece}?" if asked else piece, "", hits, thresholds)
-        parts.append(Part(piece, decision.hit if decision.source == "kb" else None, marked))
+        hit = decision.hit if decision.source == "kb" else None
+        if hit is None and marked and words_flow(piece) is None and _sure(hits, thresholds):
+            # "…, and how do I reset my password?": their own case ("my"), but of nothing an
+            # order flow does — the sure answer is the only one there is
+            hit = hits[0]
+        parts.append(Part(piece, hit, marked))
     return parts
+
+
+def _sure(hits: list[Hit], thresholds: Thresholds | None) -> bool:
+    return bool(hits and thresholds and hits[0].score >= thresholds.confident)
 
 
 # A part whose subject is a pronoun standing for the topic of the part before ("How do I earn
 # points and what are they worth at checkout?": "they" are the points).
 _PRONOUN_SUBJECT = re.compile(
-    r"^(?:and |so |also |then )?(?:[\w']+ ){0,3}(?:they|them|those|these)\b|"
+    r"^(?:and |so |also |then )?(?:[\w']+ ){0,4}(?:they|them|those|these)\b|"
     r"^(?:那|那么)?(?:它们?|这些|那些)",
     re.IGNORECASE,
 )
@@ -243,7 +252,7 @@ _FLOW_WORDS = {
     r"\btrack|\bwhere\b|deliver|arriv",
     # ("寄咗出嚟未呀" is "寄出来了没有呀")
     "order_status_form": r"发货|状态|寄了没|寄出了?没|[寄发]出来了?没|\bship|status",
-    "cancel_form": r"取消|不要了|cancel",
+    "cancel_form": r"取消|不要了|撤单|撤销订单|撤回订单|cancel",
     "change_form": r"改|换|地址|电话|change|switch|address|adress|re-?rout|redirect",
     "return_form": r"退|return|refund|\bsend (?:\w+ )?back\b",
     "repair_form": r"修|repair|warranty|fix",

@@ -2,7 +2,9 @@
 offered first as buttons (``actions._orders.fitting_first``); a product named that several
 orders hold offers those; one named that none holds is said; after one reminder the question is
 never repeated word for word. An order id of another account asked for someone else ("同事托我问
-下2023…") offers none of the customer's own orders: only that account can look it up."""
+下2023…") offers none of the customer's own orders: only that account can look it up. A service no
+order flow performs ("付款一直提示失败 换了张卡也不行" read as a payment problem) gets the knowledge
+base's rule instead of the question, and the flow ends (``actions._decide``, rule 2c)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,12 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._flow_turns import PAUSED
+from actions._decide import no_flow_service
+from actions._flow_turns import PAUSED, end_quietly
 from actions._follow_up import decide_in_context
 from actions._kb_search import faq_text
 from actions._orders import (
@@ -36,6 +40,7 @@ from actions._tracker import (
     previous_answer_text,
     previous_customer_text,
 )
+from actions._two_questions import requests_flow
 from kefu.mandarin import to_mandarin
 from shop import normalise_order_id
 
@@ -66,6 +71,31 @@ async def _answer_visitor(dispatcher: CollectingDispatcher, tracker: Tracker, la
         dispatcher.utter_message(text=faq_text(lang, hit.answer), faq_id=hit.faq_id)
         return
     await likely_visitor_rule(get_services(), dispatcher, text, lang)
+
+
+async def _service_rule(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> bool:
+    """The message that started the flow asks about a service no order flow performs and the
+    decision step gives it to the knowledge base (rule 2c): its rule said; False otherwise."""
+    text = latest_text(tracker)
+    if not text or text.startswith("/") or ORDER_ID.search(text) or not no_flow_service(text):
+        return False
+    form = str((tracker.active_loop or {}).get("name") or "")
+    if requests_flow(form, text):
+        return False  # "杯子摔坏了 帮我退了吧": the return asked for in so many words goes on
+    intent = str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
+    decision = await decide_in_context(
+        get_services(),
+        text,
+        intent,
+        lang,
+        previous_customer_text(tracker),
+        previous_answer_text(tracker),
+        task_topic(tracker, lang),
+    )
+    if decision.source != "kb" or decision.hit is None:
+        return False
+    dispatcher.utter_message(text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id)
+    return True
 
 
 # What the order is wanted for, said when asking which one ("请问要修改的是哪一个订单呢？"): the
@@ -152,6 +182,10 @@ class ActionAskOrderId(Action):
                 buttons=order_buttons(lang, orders) if orders else [],
             )
             return []
+        if await _service_rule(dispatcher, tracker, lang):
+            # "付款一直提示失败 换了张卡也不行": no order of theirs changes the rule — said, and
+            # the flow ends (its final action stays silent)
+            return [*end_quietly(), ActiveLoop(None)]
         named = await orders_named(services, tracker)
         if named:
             # "我的T恤…": several of the customer's orders hold that product — which one? (One

