@@ -155,7 +155,8 @@ _COMPANY = re.compile(
 )
 _COMPANY_EN = re.compile(
     r"\b[A-Z][\w&.,' -]{1,60}?(?:Co\.?,? Ltd\.?|Ltd\.?|Limited|Inc\.?|LLC|GmbH|Corp\.?|"
-    r"Corporation|Company)",
+    # ("Brightfield Trading Co., tax ID …")
+    r"Corporation|Company|Co\.(?=[\s,;]|$))",
 )
 # "抬头是X / 改成X / 就写X": the words that announce the value; it follows the last of them.
 _TITLE_AFTER = re.compile(
@@ -165,7 +166,10 @@ _TITLE_AFTER = re.compile(
 )
 _NOT_A_TITLE = re.compile(
     r"[吗嘛呢?？]|的话|怎么|什么|啥|哪家|哪个|来着|发票|抬头|开错|重开|错了|不对|正确|要|想|帮|能|可以|invoice|how|"
-    r"what|why|谢谢|多谢|好的|算了|不用|没事|\b(?:ok|okay|thanks|thank|thx|ty|nevermind)\b",
+    r"what|why|谢谢|多谢|好的|算了|不用|没事|\b(?:ok|okay|thanks|thank|thx|ty|nevermind)\b|"
+    # "made out to my company": whose, not the company's name (the flow asks for it)
+    r"^(?:my|our|the|a|his|her) (?:company|firm|business|employer|work|office)\W*$|"
+    r"^(?:我|我们|我們|我的)?(?:公司|单位|單位)$",
     re.IGNORECASE,
 )
 # "抬头开成公司了 我要个人的": a personal title wanted, though a company is spoken of.
@@ -281,7 +285,10 @@ _ADDRESS_EN_WORD = re.compile(r"\b[A-Za-z]{2,}", re.ASCII)
 
 # "改成 杭州市西湖区文三路259号 电话不变": the address after the change word, without what stays
 _ADDRESS_LEAD = re.compile(
-    r"^\s*(?:就|那就?|帮我|麻烦)?(?:改成|改为|換成|换成|改到|更新为)[：:\s]*(.{4,80})"
+    r"^\s*(?:就|那就?|帮我|麻烦)?(?:改成|改为|換成|换成|改到|更新为)[：:\s]*(.{4,80})|"
+    # "新地址：上海市徐汇区漕溪北路398号12楼": the address after its label
+    r"^\s*(?:新的?|新)?(?:收货|收貨|收件)?(?:地址|address)(?:是|為|为)?[：:]\s*(.{4,80})",
+    re.IGNORECASE,
 )
 # "那单地址写错了 应该寄到上海市徐汇区虹桥路1号…": where it should go, said as the sending
 _ADDRESS_SEND = re.compile(r"(?:寄|送|发)(?:到|去|往)[：:\s]*([^，,。；;]{4,80})")
@@ -315,8 +322,9 @@ def read_change_detail(text: str) -> str | None:
     if _PHONE.search(t):
         return _ORDER_ID.sub("", text).strip() or None
     found = _ADDRESS_AFTER.search(text) or _ADDRESS_AFTER.search(t) or _ADDRESS_LEAD.search(text)
-    if found and looks_like_address(found.group(1)):
-        return _UNCHANGED.sub("", found.group(1)).strip()
+    said = found and next((g for g in found.groups() if g), None)
+    if said and looks_like_address(said):
+        return _UNCHANGED.sub("", said).strip()
     sent = _ADDRESS_SEND.search(text) or _ADDRESS_SEND.search(t)
     if sent and looks_like_address(sent.group(1)):
         return _UNCHANGED.sub("", sent.group(1)).strip()

@@ -153,7 +153,7 @@ _MONEY_BACK = re.compile(
 
 # "倉庫那邊排到了沒 什麼時候寄": when it leaves the warehouse
 _STATUS = re.compile(
-    r"发货|寄出|寄了没|(?:什么时候|啥时候|几时|哪天|多久)(?:能|会|可以|才)?[寄发]|排到|出库|仓库|"
+    r"发货|寄出|寄了没|(?:什么时候|啥时候|几时|何时|哪天|多久)(?:能|会|可以|才)?[寄发]|排到|出库|仓库|"
     # "我對跑鞋上咗路未" (on its way yet?)
     r"上路|上了路|"
     r"\bship|\bstatus\b|\bupdate\b|\bnews\b",
@@ -163,7 +163,7 @@ _STATUS = re.compile(
 
 # Asked where the product is or when it moves: "到哪了", "还在路上", "什么时候寄", "排到了没"
 _ASKS_WHERE_WHEN = re.compile(
-    r"到哪|在哪|哪里了|还在路上|(?:什么时候|啥时候|几时|哪天)(?:能|会|可以|才)?[寄发到送]|"
+    r"到哪|在哪|哪里了|还在路上|(?:什么时候|啥时候|几时|何时|哪天)(?:能|会|可以|才)?[寄发到送]|"
     r"(?:排到|发货?|寄|寄出|出库|上路)了?[没吗么未]|上了路[没吗么未]|\bwhere (?:is|are)\b|"
     r"\bwhen (?:will|does|is)\b.{0,30}\b(?:ship|arriv|come|deliver)",
     re.I,

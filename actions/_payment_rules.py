@@ -46,6 +46,8 @@ DOUBLE = re.compile(
 # hours the rule promises, so the self-refund answer would not help; finance must check.
 WAITED = re.compile(
     r"[两二三四五六七八九十几好多\d]+\s*(?:天|日|个?星期|周)|上周|上个?星期|上个月|超过\s*24|"
+    # "that was the day before yesterday and the extra payment is still sitting there"
+    r"前天|\bday before yesterday\b|"
     r"\b(?:[2-9]|\d{2,}|two|three|four|five|several|a few)\s+days?\b|\bweeks?\b|\blast week\b|"
     r"\b(?:more|longer) than (?:24 hours|a day)\b|"
     # "nearly 48 hours on", "都30个小时了": hours past the 24

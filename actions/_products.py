@@ -50,7 +50,7 @@ KINDS: dict[str, str] = {
     "pyjamas": r"睡衣|家居服|\b(?:pajamas|pyjamas|sleepwear)\b",
     "bottle": r"杯|保温瓶|水瓶|\b(?:bottles?|flasks?|thermos(?:es)?|tumblers?|mugs?|cups?)\b",
     "food_jar": r"罐|\b(?:food jars?|jars?)\b",
-    "wearable": r"手环|手表|腕带|手带|"
+    "wearable": r"手环|手表|智能表|腕带|手带|"
     r"\b(?:bands?|fitness tracker|smart ?watch(?:es)?|watch(?:es)?)\b",
     # "那套10册的书", not a manual, a certificate or a written statement (说明书, 证书, 书面)
     "books": r"绘本|图书|书籍|童书|(?<!说明)(?<!证)(?<!请)(?<!议)(?<!诺)(?<!权)(?<!托)(?<!秘)书"

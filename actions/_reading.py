@@ -214,6 +214,8 @@ _ASKS_AT_ALL = re.compile(
     # ("我是签还是不签": one or the other)
     # ("这些是不是都得给你们", "要不要交税": X不X asks)
     r"[几多怎咋啥吗嘛么呢谁哪?？]|什么|还是[不没]|([^\s不没])[不没]\1|"
+    # "替邻居问问 20231120003 签收了没": X了没 asks whether it happened
+    r"(?:了|过)没有?(?:呢|啊|呀)?(?=$|[\s，,。！!])|"
     r"\b(?:how|what|when|where|which|who|why)\b|"
     r"\bor not\b",
     re.IGNORECASE,

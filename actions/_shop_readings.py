@@ -296,6 +296,18 @@ READINGS = (
         "怎么选择衣服尺码 尺码表",
         "how do i choose the right size chart",
     ),
+    # when an item in stock leaves ("今天拍的现货一般什么时候出库"): the shipping time, not the
+    # restock of an item out of stock
+    Reading(
+        re.compile(
+            r"现货[^。.!?？！]{0,8}(?:什么时候|啥时候|多久|几天|何时|几时)[^。.!?？！]{0,4}"
+            r"(?:出库|发货|发出|寄出|能发|能寄)",
+            _I,
+        ),
+        "下单后多久发货",
+        "how soon do you ship after i order",
+        alone=True,
+    ),
     # an invoice asked for after the order ("下单时忘了沟发票 东西都收到了 还能补开吗"): 90 days,
     # not the reissue of one
     Reading(
@@ -441,6 +453,20 @@ READINGS = (
         ),
         "支持哪些支付方式",
         "what payment methods do you accept",
+    ),
+    # an invoice asked for after the order ("下单时没勾开票 东西都收到了 现在还能申请吗"): asked
+    # within 90 days in the order's details
+    Reading(
+        re.compile(
+            r"(?:没勾|没选|没开|没要|忘了?勾|忘了?开|忘了?要)[^，。,.!?？！]{0,3}(?:开票|发票|票)"
+            r"(?=.{0,20}(?:还能|还可以|能不能|可以|补|申请|赶得上|来得及))|"
+            r"\bforgot (?:to )?(?:ask for|request|tick)[^.?!]{0,20}\binvoice\b|"
+            r"\binvoice\b[^.?!]{0,30}\b(?:after|afterwards|later|now)\b[^.?!]{0,20}\b(?:still|can)\b",
+            _I,
+        ),
+        "可以开发票吗",
+        "can i get an invoice",
+        alone=True,
     ),
     # a paper VAT invoice for a company's books ("公司财务非要那种能抵扣的纸质票"): the special
     # VAT invoice, not the ordinary one

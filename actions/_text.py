@@ -35,6 +35,10 @@ _ANGRY = re.compile(
     r"糊弄|火大|耍我|耍人|坑爹|气人|氣人|窝火|窩火|恼火|惱火|当我傻|當我傻|"
     # "你們到底在幹嘛 真的很扯欸": what are you people doing, absurd (Taiwan's 扯)
     r"到底在(?:干嘛|幹嘛|干什么|幹什麼|搞什么|搞什麼|干啥|幹啥)|(?:太|很|真|好|超)(?:扯|离谱|離譜)|"
+    # "真的很誇張", "很誇張欸" (not "价格很夸张 好便宜": a bargain can be 夸张 too)
+    r"(?:真的很|真的太|太|超)(?:夸张|誇張)|很(?:夸张|誇張)(?:欸|耶|诶|誒)|"
+    # "你們到底有沒有在處理 很誇張欸": are you doing anything at all
+    r"到底有没有在(?:处理|處理|做事|管|跟进|跟進)|到底有沒有在(?:处理|處理|做事|管|跟进|跟進)|"
     r"fuck|shit|scam|terrible|worst|ridiculous|useless|unacceptable|"
     r"fed up|pissed|furious|disgusting|\bwtf\b|what the hell|bullshit|\bcrap\b|pathetic|"
     r"rip-?off|sick of|waste of (?:my )?time|a joke\b|so angry|so annoyed|!!!|！！！|"
@@ -112,6 +116,9 @@ _PERSON = re.compile(
     r"(?:让|讓|叫|找|派|安排)(?:一?个|一?個)?(?:你们|你們|你地)?(?:的)?(?:同事|专人|專人|客服|工作人员|工作人員|人)"
     r"(?:给|給|跟|和|同|去|帮我|幫我)?[^，,。！!？?\s]{0,6}(?:打(?:个|個|一个|一個|一通)?电话|打(?:个|個)?電話|"
     r"打给|打給|打过去|打過去|问问|問問|问一下|問一下|核实|核實)|"
+    # "你们得有人去盯着顺丰": someone of the shop has to chase the courier
+    r"(?:得|要|需要|必须|必須|赶紧|趕緊)(?:有|派|安排)?(?:个|個)?人(?:去|来|來|帮我|幫我)?(?:盯|跟|追|催|查|核实|核實)"
+    r"(?![^，,。！!？?]{0,8}[吗嗎])|"
     # "让你们负责的出来": whoever is in charge, called out
     # "叫你们管账的人来跟进": whoever keeps the accounts
     r"(?:找|叫|让|讓|请|請)(?:你们|你們|你地)?(?:负责|負責|管事|管账|管賬|管钱|管錢)(?:的|嘅)(?:人)?"
@@ -120,7 +127,7 @@ _PERSON = re.compile(
     # someone (of the shop's staff) called to come or to act
     # ("派个专管退款的同事来": of some team)
     r"(?:叫|找|让|讓|派|安排|弄|请|請|换|換)(?:一?个|一?個|一?位)?(?:[^\s，,。！!？?]{1,6}?(?:的|嘅))?"
-    r"(?:工作人员|工作人員|职员|職員|客服人员|客服人員|客服专员|客服專員|客服同事|专员|專員|同事|店员|店員|人)"
+    r"(?:工作人员|工作人員|职员|職員|客服人员|客服人員|客服专员|客服專員|客服同事|专员|專員|同事|店员|店員|真人|活人|人)"
     r"(?:来|來|过来|過來|出来|出嚟|帮我|幫我|给我|給我|同我|跟我|处理|處理|跟进|跟進|接手|接待)"
     r"(?!.{0,4}(?:取件|取货|取貨|上门|上門|揽收|攬收|收件))|"  # not a pickup: "会派人来取件吗"
     # "can an actual employee sort the redirect out with SF"
@@ -151,6 +158,10 @@ _PERSON = re.compile(
     # above the bot (not "how do I escalate a complaint?", the FAQ)
     r"\b(?:want|need|demand|like|expect)\b[^.?!]{0,25}\bescalated?\b|"
     r"\b(?:please |pls |just )escalate (?:this|it|my)\b|\bescalate (?:this|it|me) to\b|"
+    # "I want your finance staff to look at it": the shop's people of some team, to act
+    r"\bI (?:want|need|'d like|would like) (?:your|a|an|some(?:one)?(?: from)?(?: your)?) "
+    r"(?:[a-z]+ ){0,2}(?:staff|team|people|person|agent|colleague|department|folks)\b "
+    r"(?:to|on)\b|"
     # "get one of your people to look at it", "get one of your support folks on this asap"
     r"\b(?:get|have|send|put) (?:one of )?(?:your|ur|you guys'?) (?:\w+ )?(?:people|folks|staff|"
     r"team|guys|agents?|reps?|humans?)\b (?:on|to)\b",

