@@ -42,6 +42,7 @@ from actions._tracker import (
 )
 from actions._two_questions import requests_flow
 from kefu.mandarin import to_mandarin
+from knowledge_base.api import Hit
 from shop import normalise_order_id
 
 
@@ -57,6 +58,15 @@ async def _answer_visitor(dispatcher: CollectingDispatcher, tracker: Tracker, la
     if asking and not any(asks_own_state(c) for c in asking):
         # a visitor's own case cannot be looked up: a rule asked of it is a question
         intent = "ask_faq"
+    if hit := await _kb_answer(tracker, text, intent, lang):
+        dispatcher.utter_message(text=faq_text(lang, hit.answer), faq_id=hit.faq_id)
+        return
+    await likely_visitor_rule(get_services(), dispatcher, text, lang)
+
+
+async def _kb_answer(tracker: Tracker, text: str, intent: str, lang: str) -> Hit | None:
+    """The knowledge base's answer when the decision step, reading the message in its context,
+    gives it the message; else None."""
     decision = await decide_in_context(
         get_services(),
         text,
@@ -66,11 +76,7 @@ async def _answer_visitor(dispatcher: CollectingDispatcher, tracker: Tracker, la
         previous_answer_text(tracker),
         task_topic(tracker, lang),
     )
-    if decision.source == "kb" and decision.hit is not None:
-        hit = decision.hit
-        dispatcher.utter_message(text=faq_text(lang, hit.answer), faq_id=hit.faq_id)
-        return
-    await likely_visitor_rule(get_services(), dispatcher, text, lang)
+    return decision.hit if decision.source == "kb" else None
 
 
 async def _service_rule(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> bool:
@@ -83,18 +89,9 @@ async def _service_rule(dispatcher: CollectingDispatcher, tracker: Tracker, lang
     if requests_flow(form, text):
         return False  # "杯子摔坏了 帮我退了吧": the return asked for in so many words goes on
     intent = str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
-    decision = await decide_in_context(
-        get_services(),
-        text,
-        intent,
-        lang,
-        previous_customer_text(tracker),
-        previous_answer_text(tracker),
-        task_topic(tracker, lang),
-    )
-    if decision.source != "kb" or decision.hit is None:
+    if (hit := await _kb_answer(tracker, text, intent, lang)) is None:
         return False
-    dispatcher.utter_message(text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id)
+    dispatcher.utter_message(text=faq_text(lang, hit.answer), faq_id=hit.faq_id)
     return True
 
 
