@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._decide import no_flow_service
-from actions._flow_turns import PAUSED, end_quietly
+from actions._flow_turns import PAUSED, end_quietly, intent_of
 from actions._follow_up import decide_in_context
 from actions._kb_search import faq_text
 from actions._orders import (
@@ -53,7 +53,7 @@ async def _answer_visitor(dispatcher: CollectingDispatcher, tracker: Tracker, la
     text = latest_text(tracker)
     if not text or text.startswith("/") or ORDER_ID.search(text):
         return
-    intent = str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
+    intent = intent_of(tracker)
     asking = [c for c in split_clauses(text) if asks_something(c)]
     if asking and not any(asks_own_state(c) for c in asking):
         # a visitor's own case cannot be looked up: a rule asked of it is a question
@@ -88,7 +88,7 @@ async def _service_rule(dispatcher: CollectingDispatcher, tracker: Tracker, lang
     form = str((tracker.active_loop or {}).get("name") or "")
     if requests_flow(form, text):
         return False  # "杯子摔坏了 帮我退了吧": the return asked for in so many words goes on
-    intent = str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
+    intent = intent_of(tracker)
     if (hit := await _kb_answer(tracker, text, intent, lang)) is None:
         return False
     dispatcher.utter_message(text=faq_text(lang, hit.answer), faq_id=hit.faq_id)
