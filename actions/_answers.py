@@ -61,7 +61,7 @@ _NO = re.compile(r"不|别|別|先不|再想想|算了|没有|no\b|nope|don'?t|n
 # What a "yes, do it" may consist of; anything else left over makes it not a plain yes.
 _YES_WORDS = re.compile(
     r"嗯+|恩+|好的?|好吧|行|可以|是的?|对的?|没错|确定|确认|同意|要|就|吧|啊|呀|哦|噢|了|的|"
-    r"请|麻烦|帮我|给我|直接|马上|赶紧|现在|取消|撤单|撤销|撤掉|撤|订单|这个|这单|那就|那|ok(?:ay)?|"
+    r"请|麻烦|帮我|给我|直接|马上|赶紧|现在|即刻|立刻|立即|没有错|取消|撤单|撤销|撤掉|撤|订单|这个|这单|那就|那|ok(?:ay)?|"
     # Cantonese "係呀 cancel咗佢" (read as "系呀 cancel了他"): yes, cancel it
     r"系|掉|[他它她]|啦|"
     r"yes|yeah|"
@@ -69,8 +69,10 @@ _YES_WORDS = re.compile(
     r"[\s，,。.！!～~、]",
     re.IGNORECASE,
 )
+# "冇錯 即刻取消" (read as "没有错 立刻取消"): "not wrong" is a yes, its 没有 no no
+_NOT_NO = re.compile(r"没有?错|没毛病|不错")
 _YES_CORE = re.compile(
-    r"嗯|恩|好|行|可以|是|系|对|没错|确定|确认|同意|ok|yes|yeah|yep|sure|go ahead|confirm|do it",
+    r"嗯|恩|好|行|可以|是|系|对|没有?错|确定|确认|同意|ok|yes|yeah|yep|sure|go ahead|confirm|do it",
     re.IGNORECASE,
 )
 
@@ -81,7 +83,7 @@ def read_confirmation(text: str) -> bool | None:
     t = _zh(text).strip()
     if not t or _ORDER_ID.search(t) or re.search(r"[?？吗么嘛]|怎么|多久|什么|how|when|what", t):
         return None
-    if len(t) <= 12 and _NO.search(t):
+    if len(t) <= 12 and _NO.search(_NOT_NO.sub("", t)):
         return False
     if len(t) <= 24 and _YES_CORE.search(t) and not _YES_WORDS.sub("", t):
         return True

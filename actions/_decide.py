@@ -177,7 +177,7 @@ _NO_FLOW_SERVICE = re.compile(
     re.IGNORECASE,
 )
 _BROKEN = re.compile(
-    r"碎了|压扁|压坏|压碎|摔碎|破损|裂了|裂开|\b(?:smashed|crushed|cracked|shattered)\b|"
+    r"碎了|压扁|压坏|压碎|摔碎|破损|裂了|裂开|裂纹|裂缝|凹掉|凹了|凹进去|压凹|\b(?:smashed|crushed|cracked|shattered)\b|"
     r"\b(?:arrived|came|delivered) (?:damaged|broken)\b|\bdamaged in (?:transit|shipping)\b",
     re.IGNORECASE,
 )
@@ -194,7 +194,8 @@ _ARRIVED = re.compile(
 _PAY_FAILS = re.compile(
     # ("付款一直提示失败 换了张卡也不行")
     r"(?:支付|付款|付钱)(?:一直|总是|老是|还是|又|都)?(?:提示|显示|说)?失败|付不了|付不出去|支付不了|付款不了|无法支付|无法付款|不能支付|不能付款|"
-    r"付不成|\bpayment (?:failed|fails|keeps failing|won'?t go through|declined|not going "
+    r"付不成|(?:支付|付款|付钱)的?时候?[^，。,.!?？！]{0,6}(?:跳出|弹出|显示|提示)?(?:错误|报错|出错)|"
+    r"\bpayment (?:failed|fails|keeps failing|won'?t go through|declined|not going "
     r"through)\b|\bcan'?t (?:pay|check ?out)\b|\bcard (?:was |keeps getting |got )?declined\b|"
     # the card's limit or the balance said too low ("一付钱就弹出来说卡的额度不够", "超出单笔
     # 限额", "余额不足", "刷不了")

@@ -17,6 +17,7 @@ __all__ = [
     "LEANING_CJK",
     "covers",
     "follow_up_query",
+    "is_correction",
     "is_elliptical",
     "is_follow_up",
     "leans_on_previous",
@@ -31,6 +32,19 @@ _ELLIPTICAL = re.compile(
     r"呢[\s？?！!。～~…]*$|^(?:那|那么|那如果|如果|要是|还有|另外)|"
     r"^(?:and|what about|how about|and if|so|ok(?:ay)?,? (?:and|so|what|can|is|do))\b|"
     r"\bthen[\s?？.!]*$",
+    re.IGNORECASE,
+)
+# "搞错了，收件人其实在西宁", "oops, scratch that — I meant Nanjing": the question before, asked
+# again of another subject (an order id named instead is ``actions._orders.corrected_task``'s)
+_CORRECTION = re.compile(
+    r"^(?:(?:oops|sorry|my bad|wait|no)[\s,.!—–-]*)*(?:scratch that|i meant|i mean|correction)\b|"
+    r"^(?:不对不对|不对|搞错了|弄错了|说错了|打错了|写错了|口误|更正一下|更正)",
+    re.IGNORECASE,
+)
+# what leads to the corrected subject: "收件人其实在", "I meant", "应该是"
+_CORRECTED_TO = re.compile(
+    r"^[\s,，.。!！—–-]*(?:i )?(?:meant|mean)\b|"
+    r"^[\s,，.。!！—–-]*(?:(?:收件人|收货人|地址|寄件地)?(?:其实|应该|实际上)?(?:是|在|寄到|发到|到)?)",
     re.IGNORECASE,
 )
 _PRONOUN_END = re.compile(r"\b(?:it|that|this|them|those|one)\s*[?.!]*$", re.IGNORECASE)
@@ -58,7 +72,14 @@ def the_question(text: str) -> str:
 
 def is_elliptical(text: str) -> bool:
     """The message leaves its subject to the one before ("那手环呢", "what about bank card")."""
-    return bool(_ELLIPTICAL.search(to_mandarin(text).strip()))
+    plain = to_mandarin(text).strip()
+    return bool(_ELLIPTICAL.search(plain) or _CORRECTION.search(plain))
+
+
+def is_correction(text: str) -> bool:
+    """The customer corrects what they asked ("搞错了，收件人其实在西宁", "scratch that — I meant
+    Nanjing"), naming no order: the question before, of the subject now named."""
+    return not ORDER_ID.search(text) and bool(_CORRECTION.search(to_mandarin(text).strip()))
 
 
 # "发到哪了 我邮箱没收到啊", "開好會寄到email嗎": an e-mail is asked about — what was to be sent
@@ -102,6 +123,10 @@ def follow_up_query(text: str, previous: str) -> str | None:
     previous = (previous or "").strip()
     if not previous or previous.startswith("/") or not is_follow_up(text):
         return None
+    if is_correction(text):
+        # "搞错了，收件人其实在西宁": the question before, of the subject now named ("西宁") —
+        # not of the words around it ("收件人" finds the customs' real-name rule)
+        text = _CORRECTED_TO.sub("", _CORRECTION.sub("", to_mandarin(text).strip())) or text
     return f"{focus(previous)} {text.strip()}"
 
 

@@ -76,6 +76,11 @@ _PAID = re.compile(
 
 
 _CHARGE_EN = re.compile(r"\bcharges?\b|\bbilled\b", re.IGNORECASE)
+# After the 24-hour rule, the money said to be still away ("第二笔还是没退回来"): the charge it
+# spoke of, named by its coming back
+_NOT_BACK = re.compile(
+    r"退回|退还|到账|回来|[那第二]笔|\b(?:come|came|gone|went) back\b|\brefund", re.IGNORECASE
+)
 
 
 def paid_without_order(text: str) -> bool:
@@ -107,7 +112,7 @@ def person_first(text: str, logged_in: bool, told: bool = False) -> tuple[str, s
         )
     money = bool(_PAID.search(plain) or _CHARGE_EN.search(plain))
     if (not logged_in and DOUBLE.search(plain) and pressing(text)) or (
-        told and money and pressing(text)
+        told and (money or _NOT_BACK.search(plain)) and pressing(text)
     ):
         # (``told``: the 24-hour rule was given, and now it is said to be past it — "nearly
         # 48 hours on and the second charge still hasn't gone back")

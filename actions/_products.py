@@ -54,9 +54,9 @@ KINDS: dict[str, str] = {
     r"\b(?:bands?|fitness tracker|smart ?watch(?:es)?|watch(?:es)?)\b",
     # "那套10册的书", not a manual, a certificate or a written statement (说明书, 证书, 书面)
     "books": r"绘本|图书|书籍|童书|(?<!说明)(?<!证)(?<!请)(?<!议)(?<!诺)(?<!权)(?<!托)(?<!秘)书"
-    r"(?![面包签店法记])|\bbooks?\b",
-    "tableware": r"餐具|碗|盘子|碟子|(?:食饭|吃饭)用?(?:的|嘅)碟|"
-    r"\b(?:tableware|dishes|plates|bowls)\b",
+    r"(?![面包签店法记])|\b(?:books?|storybooks?|picture books?)\b",
+    "tableware": r"餐具|碗|盘子|碟子|瓷碟|(?:食饭|吃饭)用?(?:的|嘅)碟|"
+    r"\b(?:tableware|dishes|plates|bowls|dinner ?(?:set|ware|service)|crockery)\b",
     "humidifier": r"加湿|喷雾机|\bhumidifiers?\b",
     "toothbrush": r"牙刷|声波|电动刷|洁牙|\btoothbrush(?:es)?\b|"
     r"\b(?:sonic|electric) brush(?:es)?\b",

@@ -31,7 +31,7 @@ _CLAIM = (
 )
 _NEVER_ASKED = (
     r"(?:转账|汇款|验证码|共享屏幕|屏幕共享|会议软件|会议app|远程|网银|atm|银行卡号|卡号|密码|解除分期|"
-    r"取消分期|备用金|扫码|扫.{0,4}(?:码|二维码)|加.{0,3}(?:微信|qq|好友)|保证金|解冻|手续费|激活费|"
+    r"取消分期|备用金|储值卡|点卡|游戏卡|礼品卡|充值卡|购物卡|扫码|扫.{0,4}(?:码|二维码)|加.{0,3}(?:微信|qq|好友)|保证金|解冻|手续费|激活费|"
     r"\bverification code\b|\bthe code\b|\bscreen ?shar|\bremote\b|\bgift cards?\b|"
     r"\btransfer\b|\bwire\b|\b\w+ fee\b|\bbank (?:details|app|login)\b|\bcard (?:number|details)\b|"
     r"\bpassword\b|\bzoom\b|\bteamviewer\b|\banydesk\b|\b(?:card |bank )?pin\b|"

@@ -23,6 +23,9 @@ PRICE_DROP = re.compile(
     r"(?:便宜|降价|掉价|打折|打[一二三四五六七八九]折|减价)了[^，。,.!?？！]{0,12}(?:补|差价|退|返|多出来)|"
     # "前天刚收到的电风扇 今天一看降了三十多"
     r"(?:收到|买了?|到手|下单)[^，。,.!?？！]{0,16}(?:降|便宜)了[\d一二三四五六七八九十几两百]|"
+    # "今天页面上少了二十块 这部分钱能给我补回来不": the product page's price, lower now
+    r"页面上?[^，。,.!?？！]{0,6}(?:便宜|少|降|低)了[\d一二三四五六七八九十几两百][^，。,.!?？！]{0,4}"
+    r"(?:块|元|块钱)?[^。.!?？！]{0,12}补|"
     # a price that fell, never "it fell into the pool"
     r"\bprices?\b[^.?!]{0,20}\b(?:dropped|went down|fell|is (?:now )?lower)\b|"
     r"\b(?:dropped|went down|fell) in price\b|\bcheaper (?:now|today)\b|\bprice drop",
@@ -132,6 +135,19 @@ READINGS = (
         ),
         "客服工作时间",
         "customer service hours",
+    ),
+    # when only the bot is left ("晚上几点以后就只剩机器人了", "after what time is it just the
+    # bot"): the agents' hours
+    Reading(
+        re.compile(
+            r"(?:几点|什么时候|啥时候|几时)[^。.!?？！]{0,8}(?:只剩|只有|就剩|全是|都是)(?:下)?"
+            r"(?:机器人|机械人|智能客服|ai|bot)|"
+            r"(?:what time|when)[^.?!]{0,30}(?:only|just) (?:the |a )?(?:bot|robot|ai)",
+            _I,
+        ),
+        "客服工作时间",
+        "customer service hours",
+        alone=True,
     ),
     # an electronic item opened ("does the 7 day return thing apply to headphones once i've
     # opened the box?", "cracked open the packaging on a smart watch")
@@ -434,6 +450,9 @@ READINGS = (
         re.compile(
             r"(?:能|可以|可不可以|能不能|支持|收|接受)(?:用)?(?:花呗|白条|云闪付|apple ?pay|paypal|"
             r"现金|货到付款)[^。.!?？！]{0,3}(?:付|支付|付款|结账|吗|么|不|没)|货到付款|"
+            # "能不能等快递到了再当面给钱": paid to the courier on delivery
+            r"(?:到了|送到|送来|收到货?)再?[^。.!?？！]{0,4}(?:当面|现场)?(?:给钱|付钱|付款|给现金)|"
+            r"当面(?:给钱|付钱|付款|给现金)|"
             r"\bcash on delivery\b|\bpay (?:with|by|in|using) cash\b|"
             r"\b(?:hand|give|pay) the (?:courier|driver|delivery \w+) (?:in )?cash\b",
             _I,
@@ -458,7 +477,9 @@ READINGS = (
     # within 90 days in the order's details
     Reading(
         re.compile(
-            r"(?:没勾|没选|没开|没要|忘了?勾|忘了?开|忘了?要)[^，。,.!?？！]{0,3}(?:开票|发票|票)"
+            # ("下单那会儿漏填了开票信息，现在还能补吗", "东西都收到了 才想起来要开票 还来得及不")
+            r"(?:没勾|没选|没开|没要|忘了?勾|忘了?开|忘了?要|漏填|漏选|漏勾|忘了?填|才想起来?要?|"
+            r"才想到要?)[^，。,.!?？！]{0,3}(?:开票|发票|票)"
             r"(?=.{0,20}(?:还能|还可以|能不能|可以|补|申请|赶得上|来得及))|"
             r"\bforgot (?:to )?(?:ask for|request|tick)[^.?!]{0,20}\binvoice\b|"
             r"\binvoice\b[^.?!]{0,30}\b(?:after|afterwards|later|now)\b[^.?!]{0,20}\b(?:still|can)\b",

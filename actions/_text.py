@@ -169,7 +169,10 @@ _PERSON = re.compile(
     r"(?:to|on)\b|"
     # "get one of your people to look at it", "get one of your support folks on this asap"
     r"\b(?:get|have|send|put) (?:one of )?(?:your|ur|you guys'?) (?:\w+ )?(?:people|folks|staff|"
-    r"team|guys|agents?|reps?|humans?)\b (?:on|to)\b",
+    r"team|guys|agents?|reps?|humans?)\b (?:on|to|call|phone|ring|contact|chase)\b|"
+    # "叫你们财务部的人出面催一下这笔钱": the shop's people of some team, called out to act
+    r"(?:叫|让|讓|请|請|找)(?:你们|你們|你地)[^\s，,。！!？?]{1,6}(?:的|嘅)(?:人|同事)"
+    r"(?:出面|出来|出來|出嚟|来|來)(?!.{0,4}(?:取件|取货|取貨|上门|上門|揽收|攬收|收件))",
     re.IGNORECASE,
 )
 
@@ -208,6 +211,12 @@ _COMPLAINS = re.compile(
     # "这件事我会追究到底，请给我登记投诉": a complaint to be recorded, a matter pursued
     r"(?:登记|登記|受理|记录|記錄|提交|立案)(?:一?个|一?個|一下|下)?(?:我的|我嘅)?投[诉訴]|"
     r"追究到底|追究(?:你们|你們|你地|责任|責任)|"
+    # "我要找你们投诉部门": the complaints team asked for
+    r"(?:我要|我想|我得|我会|我會|我就要)找(?:你们|你們|你地)?(?:的|嘅)?投[诉訴]"
+    r"(?:部门|部門|专员|專員|组|組|热线|熱線|的人)|"
+    # "right, consider this my complaint then"
+    r"\b(?:consider|take|treat) (?:this|that|it) (?:as )?(?:my|a|an) (?:formal |official )?"
+    r"complaint\b|"
     # "Log this as a complaint."
     r"\b(?:log|register|record|file|lodge|raise|treat) (?:this|it) as an? (?:formal |official )?"
     r"complaint\b|"

@@ -255,7 +255,8 @@ _FLOW_WORDS = {
     # read in Mainland Mandarin (kefu.mandarin): Cantonese "寄咗未呀 幾時到" is "寄了没有呀
     # 什么时候到", Taiwan's 出貨 is 发货
     # "怎么到现在都还没寄来", "等到颈都长埋 还是未到": not here yet
-    "shipment_form": r"到哪|物流|快递|运单|"
+    # "现在在路上哪一站", "还得几天才到": where on its way, how many days more
+    "shipment_form": r"到哪|物流|快递|运单|在路上|哪一?站|几天才[送寄]?到|还(?:得|要)几天|"
     r"(?:什么时候|啥时候|几时|哪天|几号|几月几号)(?:能|会|可以)?[送寄]?到|"
     r"没寄来|[没未]到|"
     r"\btrack|\bwhere\b|deliver|arriv",

@@ -12,11 +12,13 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions._handoff import person_asked
+from actions._before_reading import settled_before_reading
 from actions._kb_answer import answered_from_kb
+from actions._reading import ORDER_ID, is_own_case
 from actions._services import get_services
-from actions._text import asks_for_person, complains_now, say
+from actions._text import say
 from actions._tracker import lang_of, latest_text
+from actions._two_questions import words_flow
 from handoff.ticket_notify import due_text
 
 # what each state means to the customer (simplified Chinese, English; traditional derived)
@@ -44,11 +46,11 @@ class ActionCheckTicket(Action):
     ) -> list[dict[str, Any]]:
         lang = lang_of(tracker)
         text = latest_text(tracker)
-        if asks_for_person(text):
+        if (
+            settled := await settled_before_reading(get_services(), dispatcher, tracker, text)
+        ) is not None:
             # "这事我得投诉 让你们负责的出来" read as a ticket's state: a person, asked for
-            return await person_asked(get_services(), dispatcher, tracker, text)
-        if complains_now(text):
-            return [FollowupAction("action_file_complaint")]  # a complaint made now
+            return settled
         reached, ticket = await get_services().handoff.open_ticket(tracker.sender_id)
         if not reached:
             dispatcher.utter_message(
@@ -59,6 +61,10 @@ class ActionCheckTicket(Action):
                 )
             )
         elif ticket is None:
+            if (ORDER_ID.search(text) or is_own_case(text)) and (flow := words_flow(text)):
+                # "之前那单北欧风的盘子，钱退到账了吗", "Any progress on the refund for 2023…?"
+                # read as a ticket's state: no ticket — their order's refund, its own flow
+                return [FollowupAction(flow)]
             if await answered_from_kb(dispatcher, tracker, "check_ticket"):
                 # no ticket, and a question the knowledge base answers ("那我半夜留言 啥时候回"
                 # after the agents' hours): the words sounded like a ticket, the question is not

@@ -20,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._decide import decide, no_flow_service
+from actions._follow_up_text import is_correction
 from actions._handoff import complaint_handoff
 from actions._kb_answer import answered_from_kb
 from actions._kb_search import faq_text, search_kb
@@ -102,6 +103,10 @@ class ActionFileComplaint(Action):
             # "哎呀问岔了 其实想查的是20231120004" (the NLU's complaint, 0.76): a correction of
             # the order asked about — that task, on the order it now names
             return [FollowupAction(corrected)]
+        if calm and is_correction(text):
+            # "搞错了，收件人其实在西宁" (the NLU's complaint, 0.68) after a delivery-time answer:
+            # the question again, of the place now named — the FAQ action's follow-up reading
+            return [FollowupAction("action_answer_faq")]
         if await _answered_calm_question(dispatcher, text, lang):
             return []
         return await complaint_handoff(services, dispatcher, tracker, text)

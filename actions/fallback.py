@@ -14,10 +14,10 @@ from rasa_sdk.types import DomainDict
 
 from actions._again import say_again
 from actions._answers import wants_spec_change
+from actions._before_reading import settled_before_reading
 from actions._decide import own_state_flow
 from actions._escalate import insisted_handoff, will_wait
-from actions._filed import already_changed, already_filed, confirmed_change, confirmed_filing
-from actions._handoff import ANGRY_LEAD, angry_handoff, is_vip, person_asked, start_handoff
+from actions._handoff import ANGRY_LEAD, angry_handoff, is_vip, start_handoff
 from actions._kb_answer import answered_from_kb
 from actions._order_routes import order_detail_followup, order_followup, product_followup
 from actions._orders import asked_to_log_in, offers_identity, the_customer, why_log_in
@@ -27,8 +27,6 @@ from actions._reading import is_own_case, wants_to_leave
 from actions._services import get_services
 from actions._text import (
     anything_else,
-    asks_for_person,
-    complains_now,
     is_angry,
     is_thanks,
     person_button,
@@ -74,17 +72,11 @@ class ActionFallback(Action):
             return [FollowupAction("action_listen")]  # one answer per message
         lang = lang_of(tracker)
         text = latest_text(tracker)
-        if asks_for_person(text):
-            return await person_asked(get_services(), dispatcher, tracker, text)
-        if complains_now(text):
-            return [FollowupAction("action_file_complaint")]
+        if (
+            settled := await settled_before_reading(get_services(), dispatcher, tracker, text)
+        ) is not None:
+            return settled
         if say_again(dispatcher, tracker, lang):
-            return []
-        if record := confirmed_filing(tracker, text):
-            dispatcher.utter_message(text=already_filed(lang, record))
-            return []
-        if changed := confirmed_change(tracker, text):
-            dispatcher.utter_message(text=already_changed(lang, changed))
             return []
         if handed := await insisted_handoff(get_services(), dispatcher, tracker, text):
             # "都10天了还没到 你们帮我查一下" after "…超过时限请点转人工": a person, not a miss.

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._again import say_again
+from actions._before_reading import settled_before_reading
 from actions._decide import (
     clear_best,
     decide,
@@ -26,9 +27,8 @@ from actions._decide import (
     tied_pair,
 )
 from actions._escalate import insisted_handoff
-from actions._filed import already_filed, confirmed_filing
 from actions._follow_up import search_in_context
-from actions._handoff import is_vip, person_asked, start_handoff
+from actions._handoff import is_vip, start_handoff
 from actions._kb_search import faq_text, likely_answer, say_likely, second_sure
 from actions._order_routes import (
     order_detail_followup,
@@ -46,9 +46,8 @@ from actions._said_before import (
     said_before_reply,
 )
 from actions._services import get_services
+from actions._splitting import split_questions
 from actions._text import (
-    asks_for_person,
-    complains_now,
     is_angry,
     person_button,
     say,
@@ -61,11 +60,27 @@ from actions._tracker import (
     previous_customer_text,
     previous_faq_answer,
 )
-from actions._two_questions import answer_others, answer_parts, question_parts
+from actions._two_questions import answer_others, answer_parts, question_parts, words_flow
 from actions.order_status import asks_tracking_number
 from kefu.logging import get_logger
 
 log = get_logger(__name__)
+
+
+# the order flows that only read the order: a part asking one of them is answered, not offered
+_READ_FLOWS = ("shipment_form", "order_status_form")
+
+
+def _order_part_flow(query: str) -> str | None:
+    """The read-only flow (tracking, status) a part of a several-question message asks of the
+    order id it names ("20231120004 现在在路上哪一站？还有个问题，…"), else None."""
+    pieces = split_questions(query)
+    if len(pieces) < 2:
+        return None
+    for piece in pieces:
+        if ORDER_ID.search(piece) and (form := words_flow(piece)) in _READ_FLOWS:
+            return form
+    return None
 
 
 class ActionAnswerFaq(Action):
@@ -80,22 +95,18 @@ class ActionAnswerFaq(Action):
         query = latest_text(tracker).strip()
         if query.startswith("/"):  # a button payload: nothing to search for
             query = ""
-        if asks_for_person(query):
-            # "can someone actually check it pls": a person, in so many words
-            return await person_asked(services, dispatcher, tracker, query)
-        if complains_now(query):
-            # "上回那个客服爱答不理的 我要投诉她": a complaint now, not the FAQ on complaining
-            return [FollowupAction("action_file_complaint")]
-        if record := confirmed_filing(tracker, query):
-            # "ok its just too small, go ahead" after the return was filed: it is in
-            dispatcher.utter_message(text=already_filed(lang, record))
-            return []
+        if (
+            settled := await settled_before_reading(services, dispatcher, tracker, query)
+        ) is not None:
+            return settled
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-        if flow := own_order_intent(query, ranking, FLOW_FORMS):
+        flow = own_order_intent(query, ranking, FLOW_FORMS)
+        if flow_form := (FLOW_FORMS[flow] if flow else _order_part_flow(query)):
             # "the shirt doesn't fit, can I send it back? order 2023…" is that order's return;
             # "20231120003今天能到不？还有签收以后几天内能退": the other question the knowledge
             # base answers is answered first (the flow, started by this action, reads no parts)
-            flow_form = FLOW_FORMS[flow]
+            # "20231120004 现在在路上哪一站？还有个问题，家电保修一般给几年" (ask_faq at 0.95):
+            # the part naming the order asks its tracking in so many words — that flow too
             parts = await question_parts(
                 services, query, lang, previous_answer_text(tracker), with_order=True
             )

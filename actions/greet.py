@@ -14,6 +14,7 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._before_reading import settled_before_reading
 from actions._decide import decide_with_kb
 from actions._kb_search import faq_text
 from actions._order_routes import product_followup
@@ -42,6 +43,11 @@ class ActionGreet(Action):
     ) -> list[dict[str, Any]]:
         lang = lang_of(tracker)
         text = latest_text(tracker)
+        if (
+            settled := await settled_before_reading(get_services(), dispatcher, tracker, text)
+        ) is not None:
+            # "对，申请退吧，吊牌都还在" (the NLU's hello, 0.55) right after the return was filed
+            return settled
         if len(after_greeting(text)) >= MIN_QUESTION and (
             followup := await product_followup(tracker)
         ):

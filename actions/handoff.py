@@ -11,10 +11,10 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._before_reading import settled_before_reading
 from actions._decide import no_flow_service
 from actions._escalate import insisted_handoff
-from actions._filed import already_filed, confirmed_filing
-from actions._handoff import person_or_anger, start_handoff
+from actions._handoff import ANGRY_LEAD, angry_handoff, start_handoff
 from actions._kb_answer import answered_from_kb
 from actions._order_routes import order_detail_followup, product_followup
 from actions._reading import ORDER_ID, is_question
@@ -24,6 +24,7 @@ from actions._text import (
     anything_else,
     asks_about_agent_hours,
     asks_for_person,
+    is_angry,
     is_thanks,
     only_leaving,
     person_button,
@@ -47,12 +48,13 @@ class ActionOutOfScope(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         text = latest_text(tracker)
-        if (handed := await person_or_anger(get_services(), dispatcher, tracker, text)) is not None:
-            return handed
-        if record := confirmed_filing(tracker, text):
+        if (
+            settled := await settled_before_reading(get_services(), dispatcher, tracker, text)
+        ) is not None:
             # "好 就這樣提交吧" right after the return was filed: it is in, not off-topic
-            dispatcher.utter_message(text=already_filed(lang_of(tracker), record))
-            return []
+            return settled
+        if is_angry(text):
+            return await angry_handoff(get_services(), dispatcher, tracker, text, lead=ANGRY_LEAD)
         if handed := await insisted_handoff(get_services(), dispatcher, tracker, text):
             # "its been two days now and the extra charge is still sitting on my card" after
             # "if it hasn't come back after 24 hours, tap 'Talk to an agent'"

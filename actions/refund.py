@@ -22,7 +22,7 @@ from actions._orders import (
     the_customer,
     visitor_rule,
 )
-from actions._payment_rules import DOUBLE, hand_payment_to_person
+from actions._payment_rules import DOUBLE, hand_payment_to_person, rule_told
 from actions._refund_channel import cancelled_money
 from actions._services import get_services
 from actions._text import person_button, say, yuan
@@ -109,6 +109,14 @@ class ActionCheckRefund(FlowAction):
             logged_in = bool(the_customer(services, tracker))
             handoff = await hand_payment_to_person(services, dispatcher, tracker, text, logged_in)
             return handoff if handoff is not None else [FollowupAction("payment_form")]
+        if rule_told(tracker) and (
+            handoff := await hand_payment_to_person(
+                services, dispatcher, tracker, text, bool(the_customer(services, tracker)), True
+            )
+        ):
+            # "已经过去三天了 第二笔还是没退回来" after the double charge's 24-hour rule: past it,
+            # for finance — not the refunds of returns this customer may not have
+            return handoff
         named = None if tracker.get_slot("order_id") else await orders_named(services, tracker)
         decision = (
             None
