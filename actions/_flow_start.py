@@ -63,7 +63,7 @@ from actions._reading import ORDER_ID as _ORDER_ID
 from actions._reading import asks_something, is_general_question, is_long
 from actions._said_before import said_before_reply, said_instead
 from actions._services import get_services
-from actions._several_orders import describe_several
+from actions._several_orders import describe_several, read_parts
 from actions._text import asks_for_person, complains_now, is_angry, person_button, say
 from actions._tracker import (
     lang_of,
@@ -220,14 +220,26 @@ async def on_flow_start(
         # Two questions, one of them answered: the other is offered as a button (it may be
         # another flow than this one: "发货了吗？还有能开发票吗" read as an invoice request).
         return end_quietly()
+    answered_beside = False
     if parts and own_product:
         # "手环发货了没 顺便问下保修多久": the flow takes the part about their own product; the
         # parts the knowledge base answers are answered first, not left as buttons.
-        parts = await answer_others(services, dispatcher, text, lang, parts, form)
+        left = await answer_others(services, dispatcher, text, lang, parts, form)
+        answered_beside = len(left) < len(parts)
+        parts = left
+    if parts and own_product:
+        # "20231120005 到哪儿了？坏了的话保修几年" taken by the repair flow: where the order is
+        # (and its warranty, for another flow) is read from the order, not offered
+        parts = await read_parts(services, dispatcher, tracker, parts, form)
     if parts:
         # Several questions about their own case: this flow takes its own, the others are
         # offered ("我的手环到哪了？顺便问下这单能开发票吗" as an invoice request).
         offer_the_others(dispatcher, parts, form, lang)
+    if answered_beside and any(about_flow(form, p.text) for p in parts):
+        # "跑鞋页面上比我买的时候便宜了四十 这个能补吗 还有它大概哪天送到": the price
+        # protection said beside, the flow takes its own part (when it arrives) — the rule is
+        # not said again for the whole message
+        return None
     logged_in = bool(the_customer(services, tracker))
     if form == RETURN_FORM and wants_exchange(text):
         # "the shirt is too big can i swap it for a M": an exchange, not a return — the shop's

@@ -23,6 +23,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions._answers import looks_like_address
 from actions._decide import decide_with_kb, own_state_flow
 from actions._follow_up import decide_in_context
 from actions._handoff import complaint_handoff, person_asked
@@ -185,8 +186,14 @@ async def on_flow_turn(
             )
         )
         return end_quietly()
-    if requested not in (None, "order_id", *YES_NO_SLOTS) and not has_id and is_thanks(text):
+    if (
+        requested not in (None, "order_id", *YES_NO_SLOTS)
+        and not has_id
+        and is_thanks(text)
+        and not looks_like_address(text)
+    ):
         # "好 那我自己去订单里改 谢谢" while the new address is asked: done — not a bad address
+        # (but "寄去上海市徐匯區漕溪北路88號1201室 唔該" is the address, with a thank-you)
         return moved_on(form)
     if has_id:
         if (switched := corrected_task(tracker, text)) and switched != form:

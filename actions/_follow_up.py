@@ -40,6 +40,7 @@ from actions._decide import Decision, decide, decided_without_kb
 from actions._follow_up_text import (
     covers,
     follow_up_query,
+    is_correction,
     is_elliptical,
     is_follow_up,
     leans_on_previous,
@@ -138,7 +139,10 @@ async def search_in_context(
     if not is_follow_up(text):
         return hits, thresholds, None
     own = hits[0] if hits and hits[0].score >= thresholds.confident else None
-    leaning = own is None or leans_on_previous(text)
+    # (a correction — "搞错了，收件人其实在西宁" — is the question before asked again: it leans
+    # on it whatever its own words find, and the answer may be the one just given)
+    corrects = is_correction(text)
+    leaning = own is None or corrects or leans_on_previous(text)
     previous = (previous or "").strip()
     # With the topic of the message before ("多久能寄到 专票"), then with the whole of it ("现在
     # 下单寄上海几天能到 那新疆呢": the place is no topic word).
@@ -161,7 +165,7 @@ async def search_in_context(
         if not paired or paired[0].score < thresholds.choose:
             continue
         top = paired[0]
-        if _repeats(top, answered):
+        if _repeats(top, answered) and not corrects:
             said = covers(text, previous, top.answer)
             lacking = named_things(text, f"{previous} {top.answer}") if said is None else []
             if lacking and (naming := _answer_naming(hits, lacking, top.faq_id)) is not None:

@@ -94,6 +94,11 @@ async def search_kb(
                     lead = found[0]
             hits = sorted(best.values(), key=lambda h: h.score, reverse=True)[:k]
             hits = _alone_first(hits, lead, searcher.thresholds)
+            if lead is not None and hits and hits[0].faq_id == lead.faq_id:
+                # the topic whose words are the question leads, not a close FAQ naming one of
+                # its words ("大年三十到初六这几天下单，什么时候能发出": the festival's pause,
+                # not the everyday shipping time its 下单…发出 names)
+                return hits, searcher.thresholds
         # the FAQ that names what the message names, within the best one's topic
         # ("内衣拆了还能七天无理由吗": the exceptions): actions._specific
         return naming_first(query, hits), searcher.thresholds

@@ -85,7 +85,13 @@ READINGS = (
         "do you accept returns within 7 days for no reason",
     ),
     # a price drop after buying ("现在活动价比我买的时候低了快三十", "便宜了15块 这种能补吗")
-    Reading(PRICE_DROP, "买完降价了 退差价", "price dropped after i bought refund the difference"),
+    # (alone: "20231120012 收到才两天便宜了十几块，能补我差额吗" whole finds it at 0.26)
+    Reading(
+        PRICE_DROP,
+        "买完降价了 退差价",
+        "price dropped after i bought refund the difference",
+        alone=True,
+    ),
     # genuine goods ("你们家东西保真吗 能拿去专柜验不")
     Reading(
         re.compile(
@@ -105,8 +111,74 @@ READINGS = (
             r"chinese new year|lunar new year|spring festival|\bcny\b",
             _I,
         ),
-        "春节期间 节假日发货吗",
+        "节假日正常发货吗",
         "do you ship during the spring festival holidays",
+        # (alone: "大年三十到初六这几天下单，什么时候能发出" finds the everyday shipping time
+        # first, 0.997 — the festival's pause is what it asks)
+        alone=True,
+    ),
+    # how long delivery takes once shipped ("once you dispatch, when would a parcel reach
+    # Shenzhen?"): the delivery time by region, not how soon orders ship
+    Reading(
+        re.compile(
+            r"\b(?:once|after) (?:you(?:'ve| have)?|it(?:'s| has)?|they(?:'ve| have)?) "
+            r"(?:dispatch|ship|send|post)\w*\b[^.?!]{0,40}"
+            r"\b(?:reach|arrive|get (?:to|there)|take)\b|"
+            r"发(?:货|出)(?:以)?后[^。.!?？！]{0,10}(?:几天|多久|多长时间)[^。.!?？！]{0,4}(?:到|送到|收到)",
+            _I,
+        ),
+        "下单后几天能收到 各地区配送要多久",
+        "how long does delivery take",
+        alone=True,
+    ),
+    # what points are worth ("what's the exchange rate between points and money off an order?")
+    Reading(
+        re.compile(
+            r"\bpoints?\b[^.?!]{0,40}\b(?:worth|exchange rate|convert\w*|money off|cash value)\b|"
+            r"\b(?:worth|exchange rate|convert\w*)\b[^.?!]{0,40}\bpoints?\b|"
+            r"积分[^。.!?？！]{0,8}(?:换算|兑换比例|折算|值多少钱|顶多少钱|能抵多少)",
+            _I,
+        ),
+        "积分有什么用 积分抵扣",
+        "what can i use my points for",
+        alone=True,
+    ),
+    # a liquid sent abroad ("does shipping liquid shampoo to Osaka work?"): what cannot cross
+    # borders, in the overseas shipping rule
+    Reading(
+        re.compile(
+            r"^(?=.*(?:海外|国外|境外|日本|韩国|香港|台湾|澳门|新加坡|美国|英国|大阪|东京|\babroad\b|"
+            r"\boverseas\b|\binternational|\bjapan\b|\bosaka\b|\btokyo\b|\bkorea\b|\bsingapore\b|"
+            r"\busa?\b|\buk\b|\bcanada\b|\baustralia\b|\beurope\b|\bhong kong\b|\btaiwan\b|"
+            r"\bmacau\b)).*(?:液体|洗发水|香水|乳液|电池|充电宝|\bliquids?\b|\bshampoo\b|"
+            r"\bperfume\b|\blotion\b|\bbatter(?:y|ies)\b|\bpower ?banks?\b)",
+            _I,
+        ),
+        "可以寄到港澳台或海外吗",
+        "do you ship overseas",
+        alone=True,
+    ),
+    # how a refund is applied for ("點樣申請退款", "退款在哪里申请"): the return's steps, which
+    # are the refund's ("退货退款")
+    Reading(
+        re.compile(
+            r"(?:怎么|如何|怎样|咋)申请退款|退款(?:在哪|去哪)(?:里|儿)?申请|申请退款的?(?:入口|流程)",
+            _I,
+        ),
+        "怎么申请退货",
+        "how do i apply for a return",
+        alone=True,
+    ),
+    # an item found broken on arrival ("刚收到的锅 底下有一道裂纹 这种能换个新的吗",
+    # "宅配送來紙箱整個凹掉 我可以當場不收嗎"): the damaged-parcel rule
+    Reading(
+        re.compile(
+            r"(?:收到|到了|送来|送到|拆开|宅配)[^。.!?？！]{0,12}(?:裂纹|裂缝|裂了|碎了|破损|压扁|压坏|"
+            r"凹掉|凹了|凹进去|摔坏)",
+            _I,
+        ),
+        "收到商品破损怎么办",
+        "the item arrived damaged",
     ),
     # where and how much the shipping insurance pays out ("买了运费险 退完货那几块钱是退到哪的";
     # not whether it pays: "换货的话运费险赔不赔" is the exchange's FAQ)
@@ -142,7 +214,7 @@ READINGS = (
         re.compile(
             r"(?:几点|什么时候|啥时候|几时)[^。.!?？！]{0,8}(?:只剩|只有|就剩|全是|都是)(?:下)?"
             r"(?:机器人|机械人|智能客服|ai|bot)|"
-            r"(?:what time|when)[^.?!]{0,30}(?:only|just) (?:the |a )?(?:bot|robot|ai)",
+            r"\b(?:what time|when)\b[^.?!]{0,30}\b(?:only|just) (?:the |a )?(?:bot|robot|ai)\b",
             _I,
         ),
         "客服工作时间",
@@ -699,7 +771,9 @@ READINGS = (
             # (not the bare word, which a follow-up's topic carries over: "那我160 90斤穿啥码")
             r"(?:什么时候|啥时候|多久|会不会|还会|能不能|几时)[^。.!?？！]{0,4}(?:补货|再进货|进货)|"
             r"补货(?:吗|没|了没|了吗)|到货提醒|"
-            r"\bback in stock\b|\brestock\w*|\bsold out\b[^.?!]{0,30}\b(?:again|back|when)",
+            r"\bback in stock\b|\brestock\w*|\bsold out\b[^.?!]{0,30}\b(?:again|back|when)|"
+            # "when do sold-out items usually come back"
+            r"\b(?:sold[- ]out|out[- ]of[- ]stock)\b[^.?!]{0,30}\bcome back\b",
             _I,
         ),
         "商品缺货什么时候补货",
@@ -714,7 +788,10 @@ READINGS = (
             r"\b(?:postage|(?:shipping|delivery) (?:fees?|costs?|charges?))\b[^.?!]{0,20}"
             r"\bon (?:a|an|my|the)\b[^.?!]{0,16}"
             r"\b(?:yuan|rmb|kuai|order|purchase)\b|"
-            r"\b\d+ ?(?:yuan|rmb|kuai)\b[^.?!]{0,30}\b(?:postage|shipping|delivery fee)\b)",
+            r"\b\d+ ?(?:yuan|rmb|kuai)\b[^.?!]{0,30}\b(?:postage|shipping|delivery fee)\b|"
+            # "do I pay for postage if my basket only comes to about 40 yuan"
+            r"\b(?:postage|shipping|delivery)\b[^.?!]{0,40}\b(?:basket|cart|order|total)\b"
+            r"[^.?!]{0,25}\b\d+ ?(?:yuan|rmb|kuai)\b)",
             _I,
         ),
         "包邮吗 运费怎么算",

@@ -22,10 +22,13 @@ __all__ = ["PRICE_DROP", "alone_queries", "named_queries"]
 
 @lru_cache(maxsize=256)
 def _fired(plain: str) -> tuple[Reading, ...]:
-    """The readings a message (simplified) fires; none when it names an order (its own case).
+    """The readings a message (simplified) fires; when it names an order (its own case), only
+    a price drop's.
     Cached: ``actions._kb_search`` asks for them and for the alone ones of the same message."""
     if ORDER_ID.search(plain):
-        return ()
+        # ("20231120012 收到才两天便宜了十几块，能补我差额吗": a price drop is the price
+        # protection's rule even for a named order — ``actions._decide``, rule 2c)
+        return tuple(r for r in READINGS if r.pattern is PRICE_DROP and r.pattern.search(plain))
     return tuple(reading for reading in READINGS if reading.pattern.search(plain))
 
 
@@ -35,10 +38,8 @@ def _topic(reading: Reading, plain: str) -> str:
 
 def named_queries(text: str) -> list[str]:
     """The message with each shop topic its phrasing reads as named in the FAQs' words, to be
-    searched beside it (none for a message naming an order: that is its own case)."""
+    searched beside it (for a message naming an order, its own case, only a price drop's)."""
     plain = simplified(text or "")
-    if ORDER_ID.search(plain):
-        return []
     english = not CJK.search(plain)
     if reports_scam(plain):
         # "got a text from 'your store' asking for my verification code…": the anti-fraud

@@ -270,7 +270,7 @@ _FLOW_WORDS = {
     # with the typos customers make: 退宽 (退款), 到帐 (到账)
     # Cantonese "退咗款未" is "退了款没"
     "action_check_refund": r"退了?款|退宽|退钱|钱.{0,6}退|退.{0,3}钱|钱.{0,4}回来|到账|到帐|"
-    r"refund|money back",
+    r"refund|money back|\b(?:money|payment)\b[^.?!]{0,40}\b(?:come|came|gone|went) back\b",
 }
 
 

@@ -15,7 +15,7 @@ __all__ = ["asks_warranty_state", "warranty_state_text"]
 
 _STATE_ASKED = re.compile(
     r"保修[^，。,.!?？！]{0,6}(?:截止|到哪天|到几号|到什么时候|到啥时候|还有多久|还剩|过了没|过期了?[吗没]|"
-    r"还在不在|还在吗|还有没有|有没有过)|(?:还在|过了|过没过)[^，。,.!?？！]{0,3}保修期?|"
+    r"还在不在|还在吗|还有没有|有没有过)|(?:还在|过了|过没过)[^，。,.!?？！]{0,3}保修期?|(?:在不在|在唔在)[^，。,.!?？！]{0,3}保修期|"
     r"\bwarranty\b[^.?!]{0,20}\b(?:until|expire[sd]?|end(?:s|ed)?|left|still valid|run out)\b|"
     r"\b(?:still|stil) (?:under|in) warranty\b|\bwhen does (?:the |my |its )?warranty\b",
     re.IGNORECASE,

@@ -10,6 +10,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions._decide import decide_with_kb
+from actions._kb_search import faq_text
 from actions._mood import FlowAction
 from actions._orders import (
     STATUS,
@@ -19,6 +21,7 @@ from actions._orders import (
     status_text,
     the_customer,
 )
+from actions._reading import is_question
 from actions._refund_channel import cancelled_money
 from actions._services import get_services
 from actions._text import person_button, say, yuan
@@ -64,6 +67,11 @@ class ActionAskCancelConfirmed(Action):
 
 
 # The customer asks about the money of an order that is already cancelled
+# whether it is cancelled, asked ("取消了吗", "is it cancelled?"): the line above answers it
+_STATE_ASKED = re.compile(
+    r"取消(?:了|成功|掉)?(?:吗|没|了没|么|嘛)|\bcancell?ed\b[^.?!]{0,10}\?|\bis it cancell?ed\b",
+    re.IGNORECASE,
+)
 _ASKS_MONEY = re.compile(
     # "那一百五十八块去哪了": an amount asked after
     r"钱|款|退哪|退到|到账|到帐|[块元蚊][^，。,.?？]{0,4}(?:去哪|哪去|退|回来|回去)|"
@@ -116,6 +124,15 @@ class ActionCancelOrder(FlowAction):
                     f"Order {order.id} is already cancelled — nothing more to do.",
                 )
             )
+            text = latest_text(tracker)
+            if is_question(text) and not _STATE_ASKED.search(to_mandarin(text)):
+                # "取消掉的那单童书 当时用了张券 券会还给我吗": the order is cancelled, and what
+                # is asked of it (the coupon) is the knowledge base's rule
+                decision = await decide_with_kb(services, text, "ask_faq", lang)
+                if decision.source == "kb" and decision.hit is not None:
+                    dispatcher.utter_message(
+                        text=faq_text(lang, decision.hit.answer), faq_id=decision.hit.faq_id
+                    )
         elif tracker.get_slot("cancel_confirmed") is True:
             cancelled = await services.shop.cancel_order(the_customer(services, tracker), order.id)
             if cancelled is None:

@@ -23,7 +23,7 @@ from actions._order_routes import order_detail_followup, order_followup, product
 from actions._orders import asked_to_log_in, offers_identity, the_customer, why_log_in
 from actions._payment_rules import hand_payment_to_person, paid_without_order
 from actions._photos import photos_ready
-from actions._reading import is_own_case, wants_to_leave
+from actions._reading import ORDER_ID, is_own_case, wants_to_leave
 from actions._services import get_services
 from actions._text import (
     anything_else,
@@ -41,8 +41,10 @@ from actions._tracker import (
     answered_this_turn,
     lang_of,
     latest_text,
+    previous_answer_text,
     previous_was_miss,
 )
+from actions._two_questions import answer_others, question_parts
 
 CLOSING = frozenset({"goodbye", "thank"})
 
@@ -57,6 +59,26 @@ def _closing(tracker: Tracker) -> bool:
         and all(r.get("name") in CLOSING for r in best)
         and sum(float(r.get("confidence") or 0.0) for r in best) >= 0.6
     )
+
+
+async def _answer_beside(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    text: str,
+    lang: str,
+    followup: list[dict[str, Any]],
+) -> None:
+    """Before the flow ``followup`` starts on an order the message names, the other questions of
+    the message that the knowledge base answers (``actions._two_questions.answer_others``)."""
+    form = next((str(e.get("name")) for e in followup if e.get("event") == "followup"), "")
+    if not form or not ORDER_ID.search(text):
+        return
+    services = get_services()
+    parts = await question_parts(
+        services, text, lang, previous_answer_text(tracker), with_order=True
+    )
+    if parts:
+        await answer_others(services, dispatcher, text, lang, parts, form)
 
 
 class ActionFallback(Action):
@@ -85,6 +107,9 @@ class ActionFallback(Action):
         if followup is None and not is_angry(text):
             followup = order_detail_followup(tracker)  # "單號畀我吖" after the status
         if followup is not None:
+            # "20231120003 还得几天才到 对了 今年得的积分明年还能用吗": the flow started for
+            # this message reads no parts (it is not fresh) — the rule asked beside is said first
+            await _answer_beside(dispatcher, tracker, text, lang, followup)
             return followup
         if is_own_case(text) and wants_spec_change(text):
             # "那件大衣M码我怕小 能换成L吗 还没发货吧": their own order's size, not the exchange

@@ -167,10 +167,16 @@ def _arrival_after_status(tracker: Tracker, order: Order, text: str) -> bool:
 
 
 async def describe(
-    services: Services, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order
+    services: Services,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    order: Order,
+    text: str | None = None,
 ) -> list[dict[str, Any]]:
+    """The order's state as asked (``text``: the part of the message that asks it, when the
+    message asks something else besides; the whole message otherwise)."""
     lang = lang_of(tracker)
-    text = latest_text(tracker)
+    text = latest_text(tracker) if text is None else text
     ship = order.shipment
     if _arrival_after_status(tracker, order, text):
         latest = ship.events[0].description if ship and ship.events else ""

@@ -39,8 +39,8 @@ def _line(lang: str, r: Refund) -> str:
             lang,
             f"订单 {r.order_id} 已退款成功（{yuan(r.amount_cents)}），已于 {d.month}月{d.day}日"
             f"{r.method}，请留意支付账户的到账记录～",
-            f"The refund of {yuan(r.amount_cents)} for order {r.order_id} is complete: it was"
-            f" paid back to your original payment method on {d.isoformat()}.",
+            f"Order {r.order_id} has been refunded ({yuan(r.amount_cents)}): it went back to"
+            f" your original payment method on {d.isoformat()}.",
         )
     if r.status is RefundStatus.REJECTED:
         return say(

@@ -115,7 +115,7 @@ async def test_the_topic_named_finds_its_faq(services, text: str, lang: str, faq
         "手机电量低了怎么办",  # a battery, no price
         "能便宜点吗",  # bargaining, no drop
         "剛剛接到電話 這是真的嗎",  # "真的" is no genuine goods
-        "20231120007 降价了能补吗",  # an order named: its own case
+        "20231120007 发错货了能换吗",  # an order named: its own case
         "周末能送货吗",  # a delivery on a weekend, not the agents
         "where can i buy a phone case",  # a device, nothing opened
         "换货的话运费险赔不赔",  # whether it pays for an exchange: that FAQ's own words
@@ -148,6 +148,11 @@ async def test_the_topic_named_finds_its_faq(services, text: str, lang: str, faq
 )
 def test_near_words_name_no_topic(text: str) -> None:
     assert named_queries(text) == []
+
+
+def test_a_price_drop_of_a_named_order_is_still_price_protection() -> None:
+    # rule 2c (actions._decide): no order flow performs it, so the rule answers it
+    assert named_queries("20231120012 收到才两天便宜了十几块，能补我差额吗") == ["买完降价了 退差价"]
 
 
 def test_a_scam_is_reported_in_english_and_traditional() -> None:

