@@ -81,7 +81,7 @@ from actions._reading import (
 )
 from actions._scam import reports_scam
 from actions._services import Services
-from actions._shop_words import PRICE_DROP
+from actions._shop_words import PRICE_DROP, REFUSE
 from actions._splitting import split_questions
 from knowledge_base import topic_terms
 from knowledge_base.api import Hit, Thresholds
@@ -256,6 +256,8 @@ def _services_asked(text: str) -> frozenset[str]:
         "double_charge": calm_double_charge(text),
         "rejected": rejected_request(text),
         "door": bool(_TO_THE_DOOR.search(plain)),
+        # "20231120004 我不打算收了 快递来了能拒签吗": the refusal's rule, whatever the order
+        "refuse": bool(REFUSE.search(plain)),
     }
     return frozenset(name for name, said in asked.items() if said)
 

@@ -56,7 +56,7 @@ KINDS: dict[str, str] = {
     "books": r"绘本|图书|书籍|童书|(?<!说明)(?<!证)(?<!请)(?<!议)(?<!诺)(?<!权)(?<!托)(?<!秘)书"
     r"(?![面包签店法记])|\b(?:books?|storybooks?|picture books?)\b",
     "tableware": r"餐具|碗|盘子|碟子|瓷碟|(?:食饭|吃饭)用?(?:的|嘅)碟|"
-    r"\b(?:tableware|dishes|plates|bowls|dinner ?(?:set|ware|service)|crockery)\b",
+    r"\b(?:tableware|dishes|plates|bowls|dinner ?(?:set|ware|service)|dinnerware|crockery)\b",
     "humidifier": r"加湿|喷雾机|\bhumidifiers?\b",
     "toothbrush": r"牙刷|声波|电动刷|洁牙|\btoothbrush(?:es)?\b|"
     r"\b(?:sonic|electric) brush(?:es)?\b",

@@ -31,7 +31,7 @@ _CLAIM = (
 )
 _NEVER_ASKED = (
     r"(?:转账|汇款|验证码|共享屏幕|屏幕共享|会议软件|会议app|远程|网银|atm|银行卡号|卡号|密码|解除分期|"
-    r"取消分期|备用金|储值卡|点卡|游戏卡|礼品卡|充值卡|购物卡|扫码|扫.{0,4}(?:码|二维码)|加.{0,3}(?:微信|qq|好友)|保证金|解冻|手续费|激活费|"
+    r"取消分期|备用金|安全账户|转钱|储值卡|点卡|游戏卡|礼品卡|充值卡|购物卡|扫码|扫.{0,4}(?:码|二维码)|加.{0,3}(?:微信|qq|好友)|保证金|解冻|手续费|激活费|"
     r"\bverification code\b|\bthe code\b|\bscreen ?shar|\bremote\b|\bgift cards?\b|"
     r"\btransfer\b|\bwire\b|\b\w+ fee\b|\bbank (?:details|app|login)\b|\bcard (?:number|details)\b|"
     r"\bpassword\b|\bzoom\b|\bteamviewer\b|\banydesk\b|\b(?:card |bank )?pin\b|"
@@ -49,7 +49,8 @@ _SCAM = re.compile(
     r"\bstaff\b|customer service|your (?:team|company|shop|store))|"
     r"(?:验证码|共享屏幕|屏幕共享|\bthe code\b|\bverification code\b).{0,30}(?:退款|refund)|"
     # "有个自称你们客服的打电话": someone calling themselves the shop's staff
-    r"(?:自称|冒充|假冒|假装)(?:是)?(?:你们|你们家|你们的|贵店|官方)?的?(?:客服|售后|工作人员|官方|店家|商家)|"
+    r"(?:自称|冒充|假冒|假装)(?:是)?(?:你们|你们家|你们的|贵店|官方)?(?:店里|店铺|店)?的?"
+    r"(?:客服|售后|工作人员|官方|店家|商家)|"
     # "接到个电话 对方讲我的包裹弄丢了要赔我钱 叫我加微信转账": a caller who pays out through a
     # private chat or a transfer
     r"(?:(?:接到|收到|来了?)(?:个|一个|一通|一条)?(?:电话|短信)|来电|有人(?:打|给我打|发)|"

