@@ -152,7 +152,9 @@ def test_near_words_name_no_topic(text: str) -> None:
 
 def test_a_price_drop_of_a_named_order_is_still_price_protection() -> None:
     # rule 2c (actions._decide): no order flow performs it, so the rule answers it
-    assert named_queries("20231120012 收到才两天便宜了十几块，能补我差额吗") == ["买完降价了 退差价"]
+    assert named_queries("20231120012 收到才两天便宜了十几块，能补我差额吗") == [
+        "买完降价了 退差价"
+    ]
 
 
 def test_a_scam_is_reported_in_english_and_traditional() -> None:
