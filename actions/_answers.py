@@ -58,6 +58,10 @@ def _clause(text: str, pattern: re.Pattern[str]) -> str | None:
 # ------------------------------------------------------------------ yes / no to a confirmation
 
 _NO = re.compile(r"不|别|別|先不|再想想|算了|没有|no\b|nope|don'?t|not\b|keep|wait", re.IGNORECASE)
+# "係呀 唔使留" (read as "系呀 不用留"), "don't keep it": the order not kept is a yes to cancel it
+_KEEP_NOT = (
+    r"不用留|不必留|不要留|别留|不留了?|don'?t (?:need to )?keep (?:it|the order)|no need to keep"
+)
 # What a "yes, do it" may consist of; anything else left over makes it not a plain yes.
 _YES_WORDS = re.compile(
     r"嗯+|恩+|好的?|好吧|行|可以|是的?|对的?|没错|确定|确认|同意|要|就|吧|啊|呀|哦|噢|了|的|"
@@ -66,13 +70,15 @@ _YES_WORDS = re.compile(
     r"系|掉|[他它她]|啦|"
     r"yes|yeah|"
     r"yep|sure|please|go ahead|confirm(?:ed)?|do it|cancel|it|the|order|right|correct|"
+    rf"{_KEEP_NOT}|"
     r"[\s，,。.！!～~、]",
     re.IGNORECASE,
 )
 # "冇錯 即刻取消" (read as "没有错 立刻取消"): "not wrong" is a yes, its 没有 no no
-_NOT_NO = re.compile(r"没有?错|没毛病|不错")
+_NOT_NO = re.compile(rf"没有?错|没毛病|不错|{_KEEP_NOT}", re.IGNORECASE)
 _YES_CORE = re.compile(
-    r"嗯|恩|好|行|可以|是|系|对|没有?错|确定|确认|同意|ok|yes|yeah|yep|sure|go ahead|confirm|do it",
+    r"嗯|恩|好|行|可以|是|系|对|没有?错|确定|确认|同意|ok|yes|yeah|yep|sure|go ahead|confirm|do it|"
+    rf"{_KEEP_NOT}",
     re.IGNORECASE,
 )
 

@@ -149,7 +149,7 @@ class Decision:
 # the customer's own invoice, which the shop's data answers (the invoice flow), not the FAQ on
 # where invoices are downloaded. "发票什么时候能开好" stays that FAQ's: it asks the rule.
 _INVOICE_STATE = re.compile(
-    r"(?:发票|invoice).{0,8}?(?:开了[吗么嘛没]|开了没|开出来[了没吗么]|开好了|开好[没吗么]|开具了[吗么嘛没]|开没开|"
+    r"(?:发票|invoice).{0,8}?(?:开了[吗么嘛没]|开了没|开出来[了没吗么]|开好了(?!会|以后|之后|后|就)|开好[没吗么]|开具了[吗么嘛没]|开没开|"
     r"还没开|没有?开|到哪一?步|进度|状态)|"
     r"\binvoice\b.{0,30}\b(?:been issued|issued yet|ready yet|been sent|sent yet|status)\b|"
     # "当时开的票抬头写的哪家公司来着", "what name is on my invoice": the title it was issued to

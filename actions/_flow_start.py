@@ -93,6 +93,10 @@ _FILED_BY = {"repair_form": "RP", RETURN_FORM: "RT"}
 # Below this the NLU's flow gives way to the flow the message's own words name when they name
 # nothing of its own (``on_flow_start``).
 UNSURE_BELOW = 0.8
+# The flows that only read an order, and the flows that act on one: an act named in a message
+# read as reading its order is the act, however sure the NLU is (``on_flow_start``).
+_READING_FLOWS = ("order_status_form", "shipment_form")
+_ACT_FLOWS = ("invoice_form", "cancel_form", "repair_form", RETURN_FORM)
 # "我嗰套陶瓷餐具退咗款未呀" (refunded yet?, read as a return): the refund's state, whose words
 # hold the return's 退 too. Read in Mainland Mandarin: 退咗款未 is 退了款未.
 _REFUND_STATE = re.compile(
@@ -196,6 +200,10 @@ async def on_flow_start(
         return run_instead(wished)
     unsure = _confidence(tracker) < UNSURE_BELOW and not is_long(text)
     named_flow = words_flow(text) if unsure else None
+    if named_flow is None and form in _READING_FLOWS and words_flow(text) in _ACT_FLOWS:
+        # "那件燕麦色的毛衣领口开线了 这种情况还退得了吗" read as the order's status (0.93):
+        # its words ask a return and nothing of the order's state — the return (its window)
+        named_flow = words_flow(text)
     if named_flow == "repair_form" and asks_warranty_state(text):
         named_flow = None  # "这个保修截止到哪天": the order's dates answer it, no repair filed
     if (

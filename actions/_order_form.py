@@ -169,6 +169,18 @@ class OrderForm(FormValidationAction):
             following = await self.next_requested_slot(dispatcher, tracker, domain)
             return [SlotSet(str(requested), told), *([following] if following else [])]
         if (
+            requested
+            and intent in ("affirm", "deny")
+            and not text.startswith("/")
+            and self.read_answer(str(requested), text) is (intent == "deny")
+        ):
+            # "係呀 唔使留" (yes, no need to keep it) read as a no: the words say the opposite
+            # of the intent in so many words — the words
+            value = intent == "deny"
+            tracker.slots[str(requested)] = value
+            following = await self.next_requested_slot(dispatcher, tracker, domain)
+            return [SlotSet(str(requested), value), *([following] if following else [])]
+        if (
             not requested
             or requested == "order_id"
             or text.startswith("/")

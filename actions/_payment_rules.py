@@ -48,7 +48,8 @@ WAITED = re.compile(
     r"[两二三四五六七八九十几好多\d]+\s*(?:天|日|个?星期|周)|上周|上个?星期|上个月|超过\s*24|"
     # "that was the day before yesterday and the extra payment is still sitting there"
     r"前天|\bday before yesterday\b|"
-    r"\b(?:[2-9]|\d{2,}|two|three|four|five|several|a few)\s+days?\b|\bweeks?\b|\blast week\b|"
+    r"\b(?:[2-9]|\d{2,}|two|three|four|five|several|a few)\s+(?:full |whole |entire )?days?\b|"
+    r"\bweeks?\b|\blast week\b|"
     r"\b(?:more|longer) than (?:24 hours|a day)\b|"
     # "nearly 48 hours on", "都30个小时了": hours past the 24
     r"\b(?:2[5-9]|[3-9]\d|\d{3,})\s*(?:hours?|hrs?)\b|(?<!\d)(?:2[5-9]|[3-9]\d)\s*(?:个)?小时",
@@ -79,7 +80,10 @@ _CHARGE_EN = re.compile(r"\bcharges?\b|\bbilled\b", re.IGNORECASE)
 # After the 24-hour rule, the money said to be still away ("第二笔还是没退回来"): the charge it
 # spoke of, named by its coming back
 _NOT_BACK = re.compile(
-    r"退回|退还|到账|回来|[那第二]笔|\b(?:come|came|gone|went) back\b|\brefund", re.IGNORECASE
+    r"退回|退还|到账|回来|[那第二]笔|\b(?:come|came|gone|went) back\b|\brefund|"
+    # "the second payment is still showing on my card"
+    r"\b(?:second|other|extra|duplicate) (?:payment|charge)\b|\bstill (?:showing|there|on my)\b",
+    re.IGNORECASE,
 )
 
 

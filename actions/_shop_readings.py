@@ -30,7 +30,10 @@ PRICE_DROP = re.compile(
     r"(?:块|元|块钱)?[^。.!?？！]{0,12}补|"
     # a price that fell, never "it fell into the pool"
     r"\bprices?\b[^.?!]{0,20}\b(?:dropped|went down|fell|is (?:now )?lower)\b|"
-    r"\b(?:dropped|went down|fell) in price\b|\bcheaper (?:now|today)\b|\bprice drop",
+    r"\b(?:dropped|went down|fell) in price\b|\bcheaper (?:now|today)\b|\bprice drop|"
+    # "bought a kettle last friday and now your site lists it 30 yuan cheaper"
+    r"\b(?:bought|ordered|got|paid)\b[^.?!]{0,60}\b(?:lists?|listed|shows?|showing|sells?|selling|"
+    r"is|it'?s|costs?)\b[^.?!]{0,12}\bcheaper\b",
     re.IGNORECASE,
 )
 
@@ -212,7 +215,11 @@ READINGS = (
     ),
     # a request turned down, in Taiwan's slang ("我的退貨申請被打槍了 要去哪裡看原因")
     Reading(
-        re.compile(r"(?:申请|退货|退款|售后)[^。.!?？！]{0,6}被打枪", _I),
+        # ("售后单被拒了 还能补点材料再提一次吗")
+        re.compile(
+            r"(?:申请|退货|退款|售后单?)[^。.!?？！]{0,6}(?:被打枪|被拒|被驳回|没通过|没被通过|没批)",
+            _I,
+        ),
         "退款被拒绝了怎么办",
         "my refund request was rejected",
         alone=True,
@@ -497,7 +504,7 @@ READINGS = (
     # warranty cover that")
     Reading(
         re.compile(
-            r"^(?=.*(?:保修|保固|免费修|warrant|cover)).*?(?:摔|掉地|掉水|进水|泡水|掉进|磕|砸|"
+            r"^(?=.*(?:保修|保固|免费修|warrant|cover)).*?(?:摔|掉地|掉到地|掉在地|掉水|进水|泡水|掉进|磕|砸|"
             r"\bfell\b|\bdropped\b|\bwater\b|\bpool\b|\bspilled\b|\bcracked\b|\bsmashed\b)",
             _I,
         ),
@@ -591,9 +598,11 @@ READINGS = (
     Reading(
         re.compile(
             r"(?:能|可以|可不可以|能不能|支持|收|接受)(?:用)?(?:花呗|白条|云闪付|apple ?pay|paypal|"
-            r"现金|货到付款)[^。.!?？！]{0,3}(?:付|支付|付款|结账|吗|么|不|没)|货到付款|"
+            r"八达通|现金|货到付款)[^。.!?？！]{0,3}(?:付|支付|付款|结账|吗|么|不|没|的|$)|货到付款|"
             # "能不能等快递到了再当面给钱": paid to the courier on delivery
-            r"(?:到了|送到|送来|收到货?)再?[^。.!?？！]{0,4}(?:当面|现场)?(?:给钱|付钱|付款|给现金)|"
+            # ("快递员送到的时候我再给现金 这样可以吗")
+            r"(?:到了|送到|送来|收到货?)[^。.!?？！]{0,6}?(?:当面|现场)?再?(?:给钱|付钱|付款|给现金|"
+            r"付现金)|"
             r"当面(?:给钱|付钱|付款|给现金)|现金(?:结账|结算|付款|支付|付)|"
             r"\bcash on delivery\b|\bpay (?:with|by|in|using) cash\b|"
             r"\b(?:hand|give|pay) the (?:courier|driver|delivery \w+) (?:in )?cash\b",

@@ -155,7 +155,11 @@ _PERSON = re.compile(
     r"(?:check|look|help|call|contact|handle|sort|deal|fix|get back|do (?:it|this|that))\b|"
     r"\b(?:real|live) (?:person|human|agent|rep|representative)\b|\bhuman agent\b|"
     # "put me through to a live person", "could a human rep just call me about it"
-    r"\bput me (?:through|thru) to\b|\b(?:can|could|will) (?:a |an )?(?:real |live )?human "
+    r"\bput me (?:through|thru) to\b|"
+    # "connect me to one of them please" after the agents' hours
+    r"\b(?:connect|transfer|put) me (?:through |thru )?(?:to|with) (?:one of (?:them|your "
+    r"(?:staff|team|agents|people|colleagues))|your (?:staff|team|agents|people|colleagues)|"
+    r"a colleague)\b|\b(?:can|could|will) (?:a |an )?(?:real |live )?human "
     r"(?:rep|representative|being|agent)\b|"
     # "i want an agent to look at this", "i need a human"
     r"\bI (?:want|need|'d like|would like) (?:a |an |to talk to (?:a |an )?)?(?:actual |real )?"

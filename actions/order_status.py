@@ -58,6 +58,8 @@ _HINT = ("告诉我“没收到货”", 'tell me "not received"')
 _LOOKED = re.compile(
     r"找过|找過|找了|看了|看過|看过|查过|查過|问过|問過|问了|問了|都没|都沒|也没|也沒|也说没|"
     r"也說沒|都说没|都說沒|帮我查|幫我查|查一下|找一下|"
+    # "楼下的柜子和门口驿站都跑过了 没有我的"
+    r"跑过|跑過|去过|去過|翻过|翻過|翻遍|没有我的|沒有我的|"
     r"\bchecked\b|\blooked\b|\basked\b|\bcan you (?:check|trace)\b",
     re.IGNORECASE,
 )

@@ -127,7 +127,7 @@ class ActionRequestReturn(FlowAction):
                     "（七天无理由7天、质量问题15天）。如果商品有故障，可以申请售后维修，"
                     "或者我为您转人工客服看看还有什么办法～",
                     f"I'm sorry — order {order.id} was delivered {days} days ago, past the "
-                    "return windows (7 days, or 15 for quality problems). If it's faulty we "
+                    "return windows (7 days, or 15 days for quality problems). If it's faulty we "
                     "can look at a repair, or I can bring in an agent.",
                 ),
                 buttons=[
