@@ -31,8 +31,10 @@ PRICE_DROP = re.compile(
     # a price that fell, never "it fell into the pool"
     r"\bprices?\b[^.?!]{0,20}\b(?:dropped|went down|fell|is (?:now )?lower)\b|"
     r"\b(?:dropped|went down|fell) in price\b|\bcheaper (?:now|today)\b|\bprice drop|"
-    # "bought a kettle last friday and now your site lists it 30 yuan cheaper"
-    r"\b(?:bought|ordered|got|paid)\b[^.?!]{0,60}\b(?:lists?|listed|shows?|showing|sells?|selling|"
+    # "bought a kettle last friday and now your site lists it 30 yuan cheaper" (not bought in a
+    # flash sale or with a coupon: price protection's exceptions are their own answer)
+    r"^(?!.*\b(?:flash|group[- ]?buy|live ?stream|coupons?|points)\b)"
+    r".*?\b(?:bought|ordered|got|paid)\b[^.?!]{0,60}\b(?:lists?|listed|shows?|showing|sells?|selling|"
     r"is|it'?s|costs?)\b[^.?!]{0,12}\bcheaper\b",
     re.IGNORECASE,
 )

@@ -138,6 +138,8 @@ def test_an_english_price_drop_said_as_the_site_listing_it_cheaper() -> None:
         "bought a kettle last friday and now your site lists it 30 yuan cheaper"
     )
     assert not PRICE_DROP.search("is the blue one cheaper")
+    # heldout38 en-27: bought in a flash sale — the exceptions' answer, not the rule
+    assert not PRICE_DROP.search("bought a lamp in a flash sale and now it's even cheaper")
 
 
 def test_the_double_charge_still_there_in_english_goes_to_finance() -> None:
