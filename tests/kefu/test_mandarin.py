@@ -29,7 +29,7 @@ def test_cantonese_and_taiwan_words_become_mainland_words() -> None:
     assert to_mandarin("手环fa货了没") == "手环发货了没"
     assert to_mandarin("仲喺保養期內") == "仲在保修期内"
     assert to_mandarin("我對42碼黑白鞋去到邊呀") == "我对42码黑白鞋到哪了呀"
-    assert to_mandarin("聲波嗰支唔著得機 仲喺保用期內嗎") == "声波𠮶支开不了机 仲在保修期内吗"
+    assert to_mandarin("聲波嗰支唔著得機 仲喺保用期內嗎") == "声波那支开不了机 仲在保修期内吗"
     assert to_mandarin("退款搞掂未") == "退款好了没"
     assert to_mandarin("我對黑白波鞋寄咗出嚟未呀") == "我对黑白运动鞋寄出来了没有呀"
     assert to_mandarin("D錢返咗嚟未") == "D钱回来了没有"
