@@ -156,6 +156,9 @@ _PERSON = re.compile(
     r"\b(?:real|live) (?:person|human|agent|rep|representative)\b|\bhuman agent\b|"
     # "put me through to a live person", "could a human rep just call me about it"
     r"\bput me (?:through|thru) to\b|"
+    # "Just hand me over to somebody who can chase the shipping company."
+    r"\bhand me (?:over |off )?to (?:a |an |some |your )?(?:somebody|someone|person|human|agent|"
+    r"staff|colleague|rep|manager|supervisor)|"
     # "connect me to one of them please" after the agents' hours
     r"\b(?:connect|transfer|put) me (?:through |thru )?(?:to|with) (?:one of (?:them|your "
     r"(?:staff|team|agents|people|colleagues))|your (?:staff|team|agents|people|colleagues)|"
@@ -221,6 +224,10 @@ _COMPLAINS = re.compile(
     r"|raise a )?complain(?:t)?\b|"
     # "那我这就投诉", "right, then I'm filing one now: your driver threw my parcel…"
     r"(?:这就|這就|现在就|現在就|马上就|馬上就|立刻)投[诉訴]|"
+    # "这事要正式投诉", "我现在就要正式客訴" (客诉 is read as 投诉)
+    r"(?:就要|要|得|必须|必須)正式投[诉訴]|(?:现在|現在)就要投[诉訴]|"
+    # "联系了三次没人管，这件事必须有人负责": someone made to answer for it
+    r"(?:必须|必須|得|总得|總得|一定要)(?:有人|有個人|有个人)(?:出来)?(?:负责|負責|担责|擔責)|"
     # "这件事我会追究到底，请给我登记投诉": a complaint to be recorded, a matter pursued
     r"(?:登记|登記|受理|记录|記錄|提交|立案)(?:一?个|一?個|一下|下)?(?:我的|我嘅)?投[诉訴]|"
     r"追究到底|追究(?:你们|你們|你地|责任|責任)|"

@@ -19,7 +19,7 @@ from actions._orders import likely_visitor_rule
 from actions._payment_rules import person_first
 from actions._reading import is_general_question
 from actions._shop_readings import PRICE_DROP, READINGS
-from actions._text import asks_for_person
+from actions._text import asks_for_person, complains_now
 from actions._two_questions import words_flow
 from actions.order_forms import ValidateCancelForm
 from actions.order_status import still_missing_after_advice
@@ -164,3 +164,25 @@ def test_an_invoice_once_issued_asks_no_state_of_the_customers_own() -> None:
 
 def test_a_parcel_named_by_its_courier_and_still_on_its_way_is_the_customers_own() -> None:
     assert not is_general_question("中通那个包裹怎么三天了还在路上")
+
+
+# ---------------------------------------------------------- heldout48 / 49's missed handoffs
+
+
+@pytest.mark.parametrize(
+    ("text", "made"),
+    [
+        ("四百多的毛衣就这种品质 我对你们很不满 这事要正式投诉", True),
+        ("我收到的東西整組都是壞的，客服也不回，我現在就要正式客訴", True),
+        ("那现在就登记：寄来的一套碗少了两只，联系了三次没人管，这件事必须有人负责", True),
+        ("要正式投诉的话怎么弄", False),
+        ("想客訴的話要去哪裡填單", False),
+    ],
+)
+def test_a_formal_complaint_or_someone_made_to_answer_is_a_complaint(text: str, made: bool) -> None:
+    assert complains_now(text) is made
+
+
+def test_hand_me_over_to_somebody_is_a_person_asked_for() -> None:
+    assert asks_for_person("Just hand me over to somebody who can chase the shipping company.")
+    assert not asks_for_person("hand me the receipt")
