@@ -154,6 +154,8 @@ _INVOICE_STATE = re.compile(
     r"\binvoice\b.{0,30}\b(?:been issued|issued yet|ready yet|been sent|sent yet|status)\b|"
     # "当时开的票抬头写的哪家公司来着", "what name is on my invoice": the title it was issued to
     r"抬头.{0,4}?(?:写的|开的|是)?(?:哪家|哪个|什么|啥)|"
+    # "20231120013 的发票当时开给哪家了"
+    r"(?:发票|票).{0,6}?开(?:给|成|的是)了?(?:哪家|哪个|什么|谁|啥)|"
     r"\bwh(?:at|ich) (?:name|title|company)\b.{0,20}\bon (?:the|my) invoice\b",
     re.IGNORECASE,
 )

@@ -38,6 +38,8 @@ _ELLIPTICAL = re.compile(
 # again of another subject (an order id named instead is ``actions._orders.corrected_task``'s)
 _CORRECTION = re.compile(
     r"^(?:(?:oops|sorry|my bad|wait|no)[\s,.!—–-]*)*(?:scratch that|i meant|i mean|correction)\b|"
+    # "oops, Harbin, not Hangzhou"
+    r"^(?:(?:oops|sorry|my bad|wait)[\s,.!—–-]*)+[a-z][a-z ]{1,30},? not [a-z][a-z ]{1,30}[.!]?$|"
     # ("哦说错了 收货人在黑龙江大庆", "打错字了 其实是发往甘肃兰州的")
     r"^(?:[哦噢喔啊呃额嗯唉哎呀]+[\s,，。.!！~～]*)?"
     r"(?:不对不对|不对|搞错了|弄错了|说错了|打错字了|打错了|写错字了|写错了|输错了|口误|更正一下|更正)",

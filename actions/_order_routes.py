@@ -27,7 +27,7 @@ from actions._reading import is_long
 from actions._services import get_services
 from actions._tracker import latest_text
 from actions._two_questions import Part, about_flow, asks_of_its_own, words_flow
-from actions.order_status import asks_tracking_number, still_missing_after_advice
+from actions.order_status import asks_arrival, asks_tracking_number, still_missing_after_advice
 from kefu.mandarin import to_mandarin
 from shop import is_quality_reason
 
@@ -134,6 +134,9 @@ def order_detail_followup(tracker: Tracker) -> list[dict[str, Any]] | None:
     if last_flow(tracker) not in ("order_status_form", "shipment_form"):
         return None
     if asks_tracking_number(text) or still_missing_after_advice(tracker):
+        return [FollowupAction("order_status_form")]
+    if asks_arrival(text):
+        # "咁幾時會送到" right after the order's status: its estimate (``describe``)
         return [FollowupAction("order_status_form")]
     if _MONEY_BACK.search(to_mandarin(text)):
         # "那付的158呢 原路回去了没" after a cancelled order's status: that order's money —

@@ -23,6 +23,8 @@ PRICE_DROP = re.compile(
     r"(?:便宜|降价|掉价|打折|打[一二三四五六七八九]折|减价)了[^，。,.!?？！]{0,12}(?:补|差价|退|返|多出来)|"
     # "前天刚收到的电风扇 今天一看降了三十多"
     r"(?:收到|买了?|到手|下单)[^，。,.!?？！]{0,16}(?:降|便宜)了[\d一二三四五六七八九十几两百]|"
+    # "前脚刚签收的炒锅，后脚就便宜了三十块": received, then cheaper
+    r"(?:签收|收到|到手)[^。.!?？！]{0,12}[，,][^。.!?？！]{0,6}(?:降|便宜)了[\d一二三四五六七八九十几两百]|"
     # "今日減咗價 平咗廿蚊 可唔可以補返俾我" (read as "减了价 平了廿蚊"): Cantonese 平 is cheap
     r"(?:减了价|降了价|平了[\d一二三四五六七八九十几两百廿卅]+)[^。.!?？！]{0,14}(?:补|差价|退|返)|"
     # "今天页面上少了二十块 这部分钱能给我补回来不": the product page's price, lower now
@@ -42,7 +44,10 @@ PRICE_DROP = re.compile(
 
 # The parcel refused at the door ("快递来了能拒签吗"): no order flow refuses a parcel either.
 REFUSE = re.compile(
-    r"拒签|拒收|不想签收?|不签收|\brefuse (?:the )?(?:delivery|parcel|package)\b", re.IGNORECASE
+    r"拒签|拒收|不想签收?|不签收|\brefuse (?:the )?(?:delivery|parcel|package)\b|"
+    # "那快递员上门的时候我不收行不行"
+    r"(?:上门|送来|送到|来了|到了|派送)[^，。！？?!,]{0,8}不(?:收|要)(?:了|行不行|可以|行吗|吗|么|可不可以)",
+    re.IGNORECASE,
 )
 
 
@@ -110,10 +115,24 @@ READINGS = (
         "price dropped after i bought refund the difference",
         alone=True,
     ),
+    # people at work on holidays ("Are you open for live chat on public holidays?",
+    # "过年期间人工客服还在吗"): the agents' hours, not shipping over the holidays
+    Reading(
+        re.compile(
+            r"\blive chat\b[^.?!]{0,40}\b(?:holidays?|weekends?|hours|open)\b|"
+            r"\b(?:open|available|staffed)\b[^.?!]{0,20}\blive chat\b|"
+            r"(?:节假日|周末|过年|春节|国庆)[^。.!?？！]{0,8}(?:人工|真人|客服)[^。.!?？！]{0,4}"
+            r"(?:在线|上班|在吗|有人|值班)",
+            _I,
+        ),
+        "客服工作时间是几点到几点",
+        "what are your customer service hours",
+        alone=True,
+    ),
     # genuine goods ("你们家东西保真吗 能拿去专柜验不")
     Reading(
         re.compile(
-            r"保真|假货|山寨|高仿|专柜验|\b(?:genuine|authentic|counterfeit|knock-?offs?)\b|"
+            r"保真|假货|山寨|高仿|专柜验|\b(?:genuine|authentic|counterfeit|knock-?offs?|replicas?)\b|"
             r"\bfake (?:goods|products|items|stuff)\b",
             _I,
         ),
@@ -701,11 +720,11 @@ READINGS = (
             # (not the import tax asked: "寄到台灣的話會不會被課關稅", "寄去澳門要唔要俾稅" are
             # that FAQ's)
             r"^(?!.*(?:税|海关|清关|过关|\btax|\bcustoms|\bdut(?:y|ies)))(?:.*?)"
-            r"(?:(?:寄|发|送|邮|运|宅配)(?:到|去|往)[^。.!?？！]{0,3}(?:香港|澳门|台湾|台北|台南|台中|高雄|新竹|桃园|"
+            r"(?:(?:寄|发|送|邮|运|宅配)(?:到|去|往|来)[^。.!?？！]{0,3}(?:香港|澳门|台湾|台北|台南|台中|高雄|新竹|桃园|"
             r"基隆|日本|韩国|新加坡|马来西亚|泰国|美国|英国|加拿大|澳洲|澳大利亚|海外|国外)|"
             # "我住桃園 從你們那邊寄過來運費要怎麼算": living there, asking what sending costs
             r"(?:住|人在|我在)(?:香港|澳门|台湾|台北|台南|台中|高雄|新竹|桃园|基隆|新北|九龙|新界)"
-            r"[^。.!?？！]{0,16}(?:寄|运费|邮费|送|发货|运过来)|"
+            r"[^。.!?？！]{0,16}(?:寄|运费|邮费|送|发货|运过来|几天|多久|拿到|收到|到货)|"
             r"\b(?:send|ship|post|mail|deliver)\w*\b[^.?!]{0,40}\b(?:to|in)\b[^.?!]{0,20}\b(?:macau|"
             r"macao|hong ?kong|taiwan|taipei|japan|korea|singapore|malaysia|thailand|the us|usa|"
             r"america|the uk|canada|australia|overseas|abroad)\b|"
@@ -738,7 +757,8 @@ READINGS = (
         re.compile(
             r"[券卷][^。.!?？！]{0,16}(?:灰色|灰的|用不了|选不中|选不了|不能用|无法使用|用不上)|"
             r"\b(?:coupon|voucher|promo code)s?\b[^.?!]{0,30}\b(?:gr[ae]yed|won'?t (?:work|apply)|"
-            r"can'?t (?:use|select|apply)|not working|doesn'?t work)",
+            r"can'?t (?:use|select|apply)|not working|doesn'?t work|(?:gets?|got|was|is|keeps "
+            r"getting) (?:rejected|declined)|(?:is|was) (?:invalid|not valid|not accepted))",
             _I,
         ),
         "优惠券为什么用不了",
@@ -839,7 +859,13 @@ READINGS = (
     Reading(
         re.compile(
             r"\brefund\w*\b[^.?!]{0,50}\b(?:when (?:does|will|do|would)|how long|how many days)\b"
-            r"[^.?!]{0,30}\b(?:show up|arrive|come through|land|hit|reach|appear|get there)\b",
+            r"[^.?!]{0,30}\b(?:show up|arrive|come through|land|hit|reach|appear|get there)\b|"
+            # "After a return is accepted, when does the money reach WeChat Pay?", "When money
+            # goes back onto a credit card, what's the typical wait?"
+            r"\bwhen (?:does|will|would|do) (?:the |my )?(?:money|refund)\b[^.?!]{0,40}"
+            r"\b(?:reach|arrive|get to|hit|land|show up|go back|come back)|"
+            r"\bmoney\b[^.?!]{0,10}\b(?:goes|go|going|comes?|is sent) back\b[^.?!]{0,50}"
+            r"\b(?:wait|how long|when|how many days)\b",
             _I,
         ),
         "退货后多久能退款",

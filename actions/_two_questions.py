@@ -264,7 +264,8 @@ _FLOW_WORDS = {
     r"\btrack|\bwhere\b|deliver|arriv",
     # ("寄咗出嚟未呀" is "寄出来了没有呀")
     "order_status_form": r"发货|状态|寄了没|寄出了?没|[寄发]出来了?没|\bship|status",
-    "cancel_form": r"取消|不要了|撤单|撤销订单|撤回订单|撤掉|cancel|"
+    # ("这单我不打算付了，作废吧")
+    "cancel_form": r"取消|不要了|撤单|撤销订单|撤回订单|撤掉|作废|不打算付|不想付了|不付了|cancel|"
     r"call (?:it|the order|my order) off",
     "change_form": r"改|换|地址|电话|change|switch|address|adress|re-?rout|redirect",
     "return_form": r"退|return|refund|\bsend (?:\w+ )?back\b",

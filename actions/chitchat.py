@@ -19,10 +19,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions._handoff import person_or_anger
+from actions._kb_search import search_kb
 from actions._reading import CJK, wants_to_leave
 from actions._services import get_services
 from actions._text import asks_about_agent_hours, is_thanks
-from actions._tracker import latest_text
+from actions._tracker import lang_of, latest_text
 from kefu.mandarin import to_mandarin
 
 # The words of a goodbye or a thanks; a message of these and little else is one.
@@ -95,6 +96,11 @@ class ActionBotChallenge(Action):
         if (handed := await person_or_anger(get_services(), dispatcher, tracker, text)) is not None:
             return handed
         if asks_about_agent_hours(text):
+            return [FollowupAction("action_answer_faq")]
+        hits, thresholds = await search_kb(get_services(), text, lang_of(tracker), record=False)
+        if hits and thresholds and hits[0].score >= thresholds.confident:
+            # "Are the sneakers you sell authentic, or are they replicas?" read as a question
+            # to the bot: the shop's question, which the knowledge base answers for sure
             return [FollowupAction("action_answer_faq")]
         dispatcher.utter_message(response="utter_iamabot")
         return []

@@ -18,9 +18,10 @@ from actions._before_reading import settled_before_reading
 from actions._decide import decide_with_kb
 from actions._kb_search import faq_text
 from actions._order_routes import product_followup
-from actions._reading import after_greeting, asks_something, is_question
+from actions._reading import ORDER_ID, after_greeting, asks_something, is_question
 from actions._services import get_services
 from actions._tracker import lang_of, latest_text
+from actions._two_questions import words_flow
 
 MIN_QUESTION = 4  # characters left after the greeting to be worth searching
 
@@ -48,6 +49,10 @@ class ActionGreet(Action):
         ) is not None:
             # "对，申请退吧，吊牌都还在" (the NLU's hello, 0.55) right after the return was filed
             return settled
+        if ORDER_ID.search(text) and (form := words_flow(text)):
+            # "早上好呀 把20231120003的运单号发我一下": a hello and a task on a named order — the
+            # task (its form checks the order is theirs)
+            return [FollowupAction(form)]
         if len(after_greeting(text)) >= MIN_QUESTION and (
             followup := await product_followup(tracker)
         ):

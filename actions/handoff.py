@@ -17,7 +17,7 @@ from actions._escalate import insisted_handoff
 from actions._handoff import ANGRY_LEAD, angry_handoff, start_handoff
 from actions._kb_answer import answered_from_kb
 from actions._order_routes import order_detail_followup, product_followup
-from actions._orders import the_customer
+from actions._orders import corrected_task, the_customer
 from actions._reading import ORDER_ID, is_own_case, is_question
 from actions._scam import reports_scam
 from actions._services import get_services
@@ -68,6 +68,10 @@ class ActionOutOfScope(Action):
             # "小区那几个柜子我挨个翻过 问了物业 人家说没印象" after the advice on where a parcel
             # marked delivered may be: still missing — the specialist that advice promised
             return followup
+        if ORDER_ID.search(text) and (previous := corrected_task(tracker, text)):
+            # "oops, one digit off: 20231120011" after "order 20231120111 not found" in the
+            # refund's state: the task before, on the order now named
+            return [FollowupAction(previous)]
         if ORDER_ID.search(text) and (form := words_flow(text)):
             # "20231120021 这单到哪了 帮我朋友问的": an order id with a task's words is that
             # task; the form checks the order is theirs ("not found" if not — never its data).

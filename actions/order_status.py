@@ -152,9 +152,27 @@ def still_missing_after_advice(tracker: Tracker) -> bool:
 # "大概仲要等多幾日", "how many more days" right after the order's status: when it arrives.
 _ARRIVAL_ASKED = re.compile(
     r"几天|几日|多少天|多久|几时到|什么时候到|啥时候到|几号到|还要等|"
-    r"\bhow (?:long|many (?:more )?days|soon)\b|\bwhen will (?:it|they)\b",
+    # "咁幾時會送到" (read as "那什么时候会送到"), "When should I expect them?"
+    r"(?:什么时候|啥时候|几时|哪天)(?:会|能|可以)?[送寄]?到|"
+    r"\bhow (?:long|many (?:more )?days|soon)\b|\bwhen will (?:it|they)\b|"
+    r"\bwhen (?:should|can|could|do|will) (?:i|we) (?:expect|get|receive)\b",
     re.IGNORECASE,
 )
+
+
+# a place the question sends to ("那寄到新疆要几天"): the delivery times' rule, not this order
+# ("那什么时候会送到" names none: nothing follows its 送到)
+_SENT_TO = re.compile(
+    r"[寄送发运邮](?:到|去|往)(?![\s？?！!。吗么呢呀啊]*$)|(?-i:\b(?:to|in) [A-Z])", re.IGNORECASE
+)
+
+
+def asks_arrival(text: str) -> bool:
+    """A short question when it arrives, naming no place ("咁幾時會送到", "When should I expect
+    them?"): after an order's status, that order's estimate."""
+    plain = to_mandarin(text or "").strip()
+    short = len(plain) <= 12 if re.search(r"[\u4e00-\u9fff]", plain) else len(plain.split()) <= 7
+    return short and bool(_ARRIVAL_ASKED.search(plain)) and not _SENT_TO.search(plain)
 
 
 def _arrival_after_status(tracker: Tracker, order: Order, text: str) -> bool:

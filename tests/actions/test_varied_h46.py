@@ -9,6 +9,7 @@ issued" that asks no state of the customer's own."""
 from __future__ import annotations
 
 import pytest
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._answers import read_confirmation
@@ -18,15 +19,18 @@ from actions._follow_up_text import is_correction
 from actions._orders import likely_visitor_rule
 from actions._payment_rules import person_first
 from actions._reading import is_general_question
-from actions._shop_readings import PRICE_DROP, READINGS
+from actions._shop_readings import PRICE_DROP, READINGS, REFUSE
 from actions._text import asks_for_person, complains_now
 from actions._two_questions import words_flow
+from actions.chitchat import ActionBotChallenge
+from actions.greet import ActionGreet
+from actions.handoff import ActionOutOfScope
 from actions.order_forms import ValidateCancelForm
-from actions.order_status import still_missing_after_advice
+from actions.order_status import asks_arrival, still_missing_after_advice
 from kefu.mandarin import to_mandarin
 from tests.actions.conftest import tracker
 from tests.actions.test_flow_turns import in_form, run_with_domain
-from tests.actions.test_flows import slot
+from tests.actions.test_flows import run, slot
 from tests.actions.test_follow_up import answered, said
 
 
@@ -186,3 +190,88 @@ def test_a_formal_complaint_or_someone_made_to_answer_is_a_complaint(text: str, 
 def test_hand_me_over_to_somebody_is_a_person_asked_for() -> None:
     assert asks_for_person("Just hand me over to somebody who can chase the shipping company.")
     assert not asks_for_person("hand me the receipt")
+
+
+# ---------------------------------------------------------- heldout48 / 49's other misses
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("After a return is accepted, when does the money reach WeChat Pay?", "退货后多久能退款"),
+        ("When money goes back onto a credit card, what's the typical wait?", "退货后多久能退款"),
+        (
+            "The promo code I was sent gets rejected at checkout. Any idea why?",
+            "优惠券为什么用不了",
+        ),
+        ("Are the sneakers you sell authentic, or are they replicas?", "正品 专柜验货"),
+        ("Are you open for live chat on public holidays?", "客服工作时间是几点到几点"),
+        ("想請問一下 從你們那邊寄來台中 運費跟時間要怎麼算", "可以寄到港澳台或海外吗"),
+        ("我住台中，下單之後通常幾天可以拿到？", "可以寄到港澳台或海外吗"),
+    ],
+)
+def test_more_words_read_as_their_topic(text: str, topic: str) -> None:
+    assert topic in _read_as(text)
+
+
+def test_a_price_drop_after_receiving_across_a_comma() -> None:
+    assert PRICE_DROP.search(to_mandarin("前脚刚签收的炒锅，后脚就便宜了三十块，差的钱能补给我吗"))
+
+
+def test_not_taking_the_parcel_at_the_door_is_refusing_it() -> None:
+    assert REFUSE.search("那快递员上门的时候我不收行不行")
+    assert not REFUSE.search("你们收不收八达通的")
+
+
+def test_oops_x_not_y_is_a_correction() -> None:
+    assert is_correction("oops, Harbin, not Hangzhou")
+    assert not is_correction("oops, never mind")
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("咁幾時會送到", True),
+        ("When should I expect them?", True),
+        ("那寄到新疆要几天", False),
+        ("how long to ship to Xinjiang", False),
+    ],
+)
+def test_a_short_when_does_it_arrive_names_no_place(text: str, asks: bool) -> None:
+    assert asks_arrival(text) is asks
+
+
+def test_voiding_an_unpaid_order_is_cancelling_it() -> None:
+    assert words_flow("20231120001 这单我不打算付了，作废吧") == "cancel_form"
+
+
+def test_whom_the_invoice_was_made_out_to_is_its_state() -> None:
+    assert own_state_flow("20231120013 的发票当时开给哪家了") == "invoice_form"
+    assert own_state_flow("发票可以开给公司吗") is None
+
+
+async def test_a_hello_with_a_task_on_a_named_order_is_the_task(services):
+    t = tracker("早上好呀 把20231120003的运单号发我一下", intent="greet")
+    events, _, _ = await run(ActionGreet(), t)
+    assert events == [FollowupAction("shipment_form")]
+
+
+async def test_an_order_id_corrected_out_of_scope_continues_the_task(services):
+    history = [
+        said("What happened to the refund on 20231120111?", "check_refund"),
+        {"event": "action", "name": "action_check_refund"},
+        answered("Sorry, I couldn't find order 20231120111 in your account."),
+    ]
+    t = tracker("oops, one digit off: 20231120011", intent="out_of_scope", history=history)
+    events, _, _ = await run(ActionOutOfScope(), t)
+    assert events == [FollowupAction("action_check_refund")]
+
+
+async def test_a_shop_question_put_to_the_bot_is_answered(services):
+    t = tracker(
+        "Are the sneakers you sell authentic, or are they replicas?",
+        intent="bot_challenge",
+        lang="en",
+    )
+    events, _, _ = await run(ActionBotChallenge(), t)
+    assert events == [FollowupAction("action_answer_faq")]
