@@ -84,6 +84,11 @@ _PERSON = re.compile(
     r"(?:找|叫|让|讓|要|请|請|转|轉)(?:给|給)?(?:个|個|你们|你們|你地)?"
     r"(?:能拍板的|能做主的|说了算的|說了算的|管事的)?(?:负责人|負責人|主管|经理|經理|领导|領導|上级|上級|"
     r"店长|店長|老板(?!娘)|老闆(?!娘))|"
+    # "质量这么差还不给退 我要找你们管事的", "叫你们的员工直接帮我弄好": the one in charge, or
+    # the shop's staff told to do it
+    r"(?:找|叫|让|讓|要)(?:你们|你們|你地)(?:的|嘅)?(?:管事|管事儿|说了算|說了算|做主)的(?:人)?|"
+    r"(?:叫|让|讓)(?:你们|你們|你地)(?:的|嘅)?(?:员工|員工|工作人员|工作人員|同事|人)(?:直接)?"
+    r"(?:帮|幫|来|來|过来|過來|处理|處理|给|給)(?![^，,。！!？?]{0,6}(?:取件|取货|取貨|揽收|攬收|收件))|"
     # "我要跟你們店長講", "让我和你们经理谈": to speak with someone in charge
     # (the shop's own in charge: "你们的…", or a title only a shop has; not "我跟老板说过了")
     r"(?:跟|和|同|与|與)(?:(?:你们|你們|你地)(?:的|嘅)?(?:负责人|負責人|主管|经理|經理|领导|領導|上级|上級|"
@@ -138,6 +143,9 @@ _PERSON = re.compile(
     r"(?:来|來|过来|過來|出来|出嚟|帮我|幫我|给我|給我|同我|跟我|处理|處理|跟进|跟進|接手|接待)"
     r"(?!.{0,4}(?:取件|取货|取貨|上门|上門|揽收|攬收|收件))|"  # not a pickup: "会派人来取件吗"
     # "can an actual employee sort the redirect out with SF"
+    # "can someone on your team ring the courier for me?"
+    r"\b(?:can|could|will) (?:someone|somebody) (?:on|from|at|in) (?:your|the) (?:team|end|side|"
+    r"company|shop|store|staff)\b[^.?!]{0,10}\b(?:ring|call|phone|contact|chase)\b|"
     r"\b(?:can|could|will) (?:an? )?(?:actual |real )?(?:employee|staff member|person|human)\b"
     r"[^.?!]{0,12}\b(?:sort|handle|deal|call|contact|check|fix|arrange)\b|"
     r"\b(?:get|have|send|want|need) (?:someone|somebody|a person|an agent|a human|staff|"
@@ -160,7 +168,8 @@ _PERSON = re.compile(
     r"\bhand me (?:over |off )?to (?:a |an |some |your )?(?:somebody|someone|person|human|agent|"
     r"staff|colleague|rep|manager|supervisor)|"
     # "connect me to one of them please" after the agents' hours
-    r"\b(?:connect|transfer|put) me (?:through |thru )?(?:to|with) (?:one of (?:them|your "
+    r"\b(?:connect|transfer|put|pass|hand) me (?:through |thru |over |on )?(?:to|with) "
+    r"(?:one of (?:them|your "
     r"(?:staff|team|agents|people|colleagues))|your (?:staff|team|agents|people|colleagues)|"
     r"a colleague)\b|\b(?:can|could|will) (?:a |an )?(?:real |live )?human "
     r"(?:rep|representative|being|agent)\b|"
@@ -204,6 +213,9 @@ def asks_for_person(text: str) -> bool:
 _AGENT_HOURS = re.compile(
     r"(?:几点|什么时候|啥时候|几时|时间|上班|下班|在线|营业)[^。！!]{0,8}(?:人工|真人|客服|活人)|"
     r"(?:人工|真人|客服|活人)[^。！!]{0,8}(?:几点|什么时候|啥时候|几时|时间|上班|下班|在线|营业)|"
+    # "半夜十二点找得到客服吗": whether anyone is there at an hour
+    r"(?:半夜|深夜|凌晨|夜里|晚上|早上|周末|节假日|[一二三四五六七八九十\d]+点)[^。！!]{0,6}"
+    r"(?:找得到|找得着|有没有|还有|有)(?:人工|真人|客服|活人)[^。！!]{0,3}(?:吗|么|不|没)|"
     r"\b(?:when|what time|hours)\b.{0,30}\b(?:agents?|humans?|staff|people|someone|support|"
     r"service)\b.{0,20}\b(?:online|available|around|working|open|there)\b|"
     r"\b(?:agents?|humans?|staff|support|customer service)\b.{0,20}\b(?:hours|what time|when)\b",
@@ -225,7 +237,7 @@ _COMPLAINS = re.compile(
     # "那我这就投诉", "right, then I'm filing one now: your driver threw my parcel…"
     r"(?:这就|這就|现在就|現在就|马上就|馬上就|立刻)投[诉訴]|"
     # "这事要正式投诉", "我现在就要正式客訴" (客诉 is read as 投诉)
-    r"(?:就要|要|得|必须|必須)正式投[诉訴]|(?:现在|現在)就要投[诉訴]|"
+    r"(?:就要|要|得|必须|必須)正式(?:投|申)[诉訴]|(?:现在|現在)就要投[诉訴]|"
     # "联系了三次没人管，这件事必须有人负责": someone made to answer for it
     r"(?:必须|必須|得|总得|總得|一定要)(?:有人|有個人|有个人)(?:出来)?(?:负责|負責|担责|擔責)|"
     # "这件事我会追究到底，请给我登记投诉": a complaint to be recorded, a matter pursued
@@ -245,11 +257,16 @@ _COMPLAINS = re.compile(
     re.IGNORECASE,
 )
 _HOW_TO_COMPLAIN = re.compile(
-    r"(?:怎么|怎麼|如何|在哪|哪里|哪裡|去哪)[^，,。？?]{0,4}投[诉訴]|"
+    r"(?:怎么|怎麼|如何|在哪|哪里|哪裡|去哪)[^，,。？?]{0,4}(?:投[诉訴]|申[诉訴]|反映|反馈|反饋)|"
     r"投[诉訴][^，,。？?]{0,6}(?:怎么|怎麼|如何|在哪|哪里|哪裡|电话|電話|入口|渠道)|"
     r"\b(?:how|where)\b.{0,30}\bcomplain",
     re.IGNORECASE,
 )
+
+
+def asks_how_to_complain(text: str) -> bool:
+    """A question how or where to complain ("对处理结果不满意的话 去哪里反映"): the FAQ's."""
+    return bool(_HOW_TO_COMPLAIN.search(to_mandarin(text or "")))
 
 
 def complains_now(text: str) -> bool:

