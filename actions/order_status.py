@@ -167,12 +167,24 @@ _SENT_TO = re.compile(
 )
 
 
+# another thing than the parcel asked of ("退款一般几天到账" after a status: the refund's rule)
+_OTHER_TOPIC = re.compile(
+    r"退|款|钱|账|帐|票|费|积分|券|修|换|\b(?:refund|money|invoice|fee|cost|charge|return|repair)",
+    re.IGNORECASE,
+)
+
+
 def asks_arrival(text: str) -> bool:
-    """A short question when it arrives, naming no place ("咁幾時會送到", "When should I expect
-    them?"): after an order's status, that order's estimate."""
+    """A short question when it arrives, naming no place and nothing else ("咁幾時會送到",
+    "When should I expect them?"): after an order's status, that order's estimate."""
     plain = to_mandarin(text or "").strip()
     short = len(plain) <= 12 if re.search(r"[\u4e00-\u9fff]", plain) else len(plain.split()) <= 7
-    return short and bool(_ARRIVAL_ASKED.search(plain)) and not _SENT_TO.search(plain)
+    return (
+        short
+        and bool(_ARRIVAL_ASKED.search(plain))
+        and not _SENT_TO.search(plain)
+        and not _OTHER_TOPIC.search(plain)
+    )
 
 
 def _arrival_after_status(tracker: Tracker, order: Order, text: str) -> bool:

@@ -241,6 +241,7 @@ def test_oops_x_not_y_is_a_correction() -> None:
         ("When should I expect them?", True),
         ("那寄到新疆要几天", False),
         ("how long to ship to Xinjiang", False),
+        ("退款一般几天到账", False),  # the refund's rule, after a status too (bench/bot_rest.py)
     ],
 )
 def test_a_short_when_does_it_arrive_names_no_place(text: str, asks: bool) -> None:
