@@ -14,7 +14,7 @@ from actions._decide import likely_best, no_flow_service
 from actions._detail_wishes import detail_flow
 from actions._filed import RECORD_ID
 from actions._kb_search import faq_text, likely_answer, search_kb
-from actions._picks import pick_payload
+from actions._picks import suggestions
 from actions._products import Catalogue, asked_about, matching_orders
 from actions._reading import (
     MOBILE,
@@ -199,17 +199,8 @@ async def likely_visitor_rule(
         # "我需要開給公司的發票 上面要打統一編號 可以嗎": a general question between two rules
         # (the VAT invoice 0.71, invoices at all 0.70) — both offered, a tap answers (as the FAQ
         # action offers close questions), before why an order needs a log-in
-        dispatcher.utter_message(
-            text=say(
-                lang,
-                "您想问的是下面哪个问题呢？点一下就能看到答案哦～",
-                "Did you mean one of these? Tap one to see the answer.",
-            ),
-            buttons=[
-                {"title": faq_text(lang, h.question), "payload": pick_payload(h.faq_id)}
-                for h in close
-            ],
-        )
+        text, buttons = suggestions(lang, close)
+        dispatcher.utter_message(text=text, buttons=buttons)
 
 
 # A visitor's own case ("刚才付钱的时候页面卡死了 钱扣了 订单却没有": the outage rule at 0.58)

@@ -28,7 +28,7 @@ from actions._tracker import lang_of
 from kefu.logging import get_logger
 from knowledge_base.api import Hit
 
-__all__ = ["PICK_INTENT", "answer_pick", "is_pick", "pick_payload"]
+__all__ = ["PICK_INTENT", "answer_pick", "is_pick", "pick_payload", "suggestions"]
 
 log = get_logger(__name__)
 
@@ -40,6 +40,20 @@ def pick_payload(faq_id: str) -> str:
     """The payload of a suggestion button that names FAQ ``faq_id``."""
     entities = json.dumps({"faq_id": faq_id}, ensure_ascii=False, separators=(",", ":"))
     return f"/{PICK_INTENT}{entities}"
+
+
+def suggestions(lang: str, hits: list[Hit]) -> tuple[str, list[dict[str, str]]]:
+    """The "您想问的是… / Did you mean…" line and its buttons, one per FAQ of ``hits``: a tap
+    names the FAQ, answered as it is, never re-classified."""
+    text = say(
+        lang,
+        "您想问的是下面哪个问题呢？点一下就能看到答案哦～",
+        "Did you mean one of these? Tap one to see the answer.",
+    )
+    buttons = [
+        {"title": faq_text(lang, h.question), "payload": pick_payload(h.faq_id)} for h in hits
+    ]
+    return text, buttons
 
 
 def is_pick(tracker: Tracker) -> bool:

@@ -37,7 +37,7 @@ from actions._order_routes import (
     product_followup,
 )
 from actions._orders import FLOW_FORMS, asked_to_log_in, orders_named, task_topic, why_log_in
-from actions._picks import pick_payload
+from actions._picks import suggestions
 from actions._reading import ORDER_ID
 from actions._said_before import (
     answer_naming_it,
@@ -253,16 +253,7 @@ class ActionAnswerFaq(Action):
         vip = await is_vip(services, tracker)
         close = [h for h in hits if thresholds and h.score >= thresholds.choose][:2]
         if close:
-            text = say(
-                lang,
-                "您想问的是下面哪个问题呢？点一下就能看到答案哦～",
-                "Did you mean one of these? Tap one to see the answer.",
-            )
-            # a tap names the FAQ (actions._picks): answered as it is, never re-classified
-            buttons = [
-                {"title": faq_text(lang, h.question), "payload": pick_payload(h.faq_id)}
-                for h in close
-            ]
+            text, buttons = suggestions(lang, close)
         else:
             text = say(
                 lang,
