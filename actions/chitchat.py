@@ -97,10 +97,22 @@ class ActionBotChallenge(Action):
             return handed
         if asks_about_agent_hours(text):
             return [FollowupAction("action_answer_faq")]
-        hits, thresholds = await search_kb(get_services(), text, lang_of(tracker), record=False)
-        if hits and thresholds and hits[0].score >= thresholds.confident:
+        if not _ABOUT_THE_BOT.search(to_mandarin(text)) and await _kb_sure(tracker, text):
             # "Are the sneakers you sell authentic, or are they replicas?" read as a question
             # to the bot: the shop's question, which the knowledge base answers for sure
             return [FollowupAction("action_answer_faq")]
         dispatcher.utter_message(response="utter_iamabot")
         return []
+
+
+# The bot itself asked about ("你是机器人吗", "am I talking to a human"): who answers, never an FAQ
+_ABOUT_THE_BOT = re.compile(
+    r"机器人|真人|人工|智能|客服|自动|\b(?:bot|robot|ai|human|person|real|automated|assistant|"
+    r"agent|machine)\b",
+    re.IGNORECASE,
+)
+
+
+async def _kb_sure(tracker: Tracker, text: str) -> bool:
+    hits, thresholds = await search_kb(get_services(), text, lang_of(tracker), record=False)
+    return bool(hits and thresholds and hits[0].score >= thresholds.confident)
