@@ -199,11 +199,11 @@ async def on_flow_start(
         # wanted otherwise — its change, the invoice's reissue — whatever the NLU's certainty
         return run_instead(wished)
     unsure = _confidence(tracker) < UNSURE_BELOW and not is_long(text)
-    named_flow = words_flow(text) if unsure else None
-    if named_flow is None and form in _READING_FLOWS and words_flow(text) in _ACT_FLOWS:
-        # "那件燕麦色的毛衣领口开线了 这种情况还退得了吗" read as the order's status (0.93):
-        # its words ask a return and nothing of the order's state — the return (its window)
-        named_flow = words_flow(text)
+    said_flow = words_flow(text)
+    # (read as an order's status however sure, "那件燕麦色的毛衣领口开线了 这种情况还退得了吗"
+    # (0.93) asks a return and nothing of the order's state: the return, with its windows)
+    acts = form in _READING_FLOWS and said_flow in _ACT_FLOWS
+    named_flow = said_flow if unsure or acts else None
     if named_flow == "repair_form" and asks_warranty_state(text):
         named_flow = None  # "这个保修截止到哪天": the order's dates answer it, no repair filed
     if (

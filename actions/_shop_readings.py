@@ -234,9 +234,9 @@ READINGS = (
         "how long is the warranty",
         alone=True,
     ),
-    # a request turned down, in Taiwan's slang ("我的退貨申請被打槍了 要去哪裡看原因")
+    # a request turned down, in Taiwan's slang ("我的退貨申請被打槍了 要去哪裡看原因") or plainly
+    # ("售后单被拒了 还能补点材料再提一次吗")
     Reading(
-        # ("售后单被拒了 还能补点材料再提一次吗")
         re.compile(
             r"(?:申请|退货|退款|售后单?)[^。.!?？！]{0,6}(?:被打枪|被拒|被驳回|没通过|没被通过|没批)",
             _I,
